@@ -1,0 +1,44 @@
+# Two commands do all the set-up: `make run` and `make test`. Both create or refresh .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements
+STORE ?= data/events.parquet
+HOST ?= 127.0.0.1
+PORT ?= 8050
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test store lint bench venv browser clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+$(STORE): | $(STAMP)
+	$(PY) -m geodata build --store $(STORE)
+
+store: $(STAMP)
+	$(PY) -m geodata build --store $(STORE)
+
+run: $(STAMP) $(STORE)
+	$(PY) -m dashboard --store $(STORE) --host $(HOST) --port $(PORT)
+
+# Browser tests drive Debian's Chromium; install it (and its driver) when missing.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  ( $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver )
+
+test: $(STAMP) browser
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,108 @@
+"""The one canonical event schema: every importer maps its source into these columns.
+
+The store, the dashboard and the exports all rely on the names, dtypes and meanings below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+CRS = "EPSG:4326"
+
+DATASETS = ("seed", "curated", "text", "acled", "ucdp", "synthetic", "upload")
+DATE_PRECISIONS = ("day", "week", "month", "quarter", "year")
+GROUPS = (
+    "JNIM",
+    "ISGS",
+    "Ansarul Islam",
+    "State forces",
+    "Wagner Group",
+    "Militia",
+    "Civilians",
+    "Other",
+)
+GEO_PRECISIONS = {
+    1: "the place itself",
+    2: "near the place or its district",
+    3: "admin-1 region",
+    4: "country or border area",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its pandas dtype and what it means."""
+
+    name: str
+    dtype: str
+    meaning: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("event_id", "string", "unique id prefixed by its source: acled:MLI123, ucdp:456, seed:3, curated:7"),
+    Column("dataset", "string", "where the event came from: " + " | ".join(DATASETS)),
+    Column("date_start", "datetime64[ns]", "first day the event may have happened"),
+    Column("date_end", "datetime64[ns]", "last day the event may have happened"),
+    Column("date_precision", "string", "how exact the dates are: " + " | ".join(DATE_PRECISIONS)),
+    Column("event_type", "string", "ACLED-style event type (Battles, Violence against civilians, ...)"),
+    Column("sub_event_type", "string", "finer event type, as the source gives it"),
+    Column("actor1", "string", "first actor, as the source names it"),
+    Column("actor2", "string", "second actor, as the source names it"),
+    Column("group1", "string", "actor1's normalised family: " + ", ".join(GROUPS)),
+    Column("group2", "string", "actor2's normalised family: " + ", ".join(GROUPS)),
+    Column("fatalities", "Int64", "best fatality figure; NA when unknown (never 0 for unknown)"),
+    Column("fatalities_low", "Int64", "lowest reported fatality figure, NA when unknown"),
+    Column("fatalities_high", "Int64", "highest reported fatality figure, NA when unknown"),
+    Column("location", "string", "place name as the source gives it"),
+    Column("latitude", "float64", "WGS84 latitude of the event point"),
+    Column("longitude", "float64", "WGS84 longitude of the event point"),
+    Column("geo_precision", "Int64", "1 the place itself, 2 near it or its district, 3 admin-1 region, 4 country or border area"),
+    Column("country_iso2", "string", "ISO 3166-1 alpha-2 country of the point, from our boundary join"),
+    Column("admin1", "string", "admin-1 region of the point, from our boundary join (NA outside ML/BF/NE)"),
+    Column("admin2", "string", "admin-2 unit of the point when the boundary file has that level"),
+    Column("source_admin1", "string", "admin-1 as the source gave it, kept for comparison"),
+    Column("source", "string", "who reported it (the text's reference number, ACLED's sources, UCDP's article)"),
+    Column("source_url", "string", "public address of the source, when known"),
+    Column("notes", "string", "the source's description; for text events, the sentence itself"),
+)
+
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+DTYPES: dict[str, str] = {c.name: c.dtype for c in COLUMNS}
+INT_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "Int64")
+DATE_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype.startswith("datetime"))
+TEXT_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "string")
+
+
+def empty_events() -> gpd.GeoDataFrame:
+    """An event frame with every canonical column and no rows."""
+    return conform(pd.DataFrame({name: [] for name in COLUMN_NAMES}))
+
+
+def conform(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return ``frame`` with the canonical columns first, in canonical dtypes, and a point geometry.
+
+    Missing canonical columns are added as NA; extra columns are kept after them. The geometry is
+    rebuilt from ``longitude``/``latitude`` so it can never disagree with them.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for column in COLUMNS:
+        values = frame[column.name] if column.name in frame else pd.Series(pd.NA, index=frame.index)
+        out[column.name] = _cast(values, column.dtype)
+    extras = [c for c in frame.columns if c not in DTYPES and c != "geometry"]
+    for name in extras:
+        out[name] = frame[name]
+    geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=CRS)
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype.startswith("datetime"):
+        return pd.to_datetime(values, errors="coerce").astype(dtype).dt.normalize()
+    if dtype == "Int64":
+        return pd.to_numeric(values, errors="coerce").round().astype("Int64")
+    if dtype == "float64":
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+    return values.astype("string")
