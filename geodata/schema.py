@@ -59,7 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("location", "string", "place name as the source gives it"),
     Column("latitude", "float64", "WGS84 latitude of the event point"),
     Column("longitude", "float64", "WGS84 longitude of the event point"),
-    Column("geo_precision", "Int64", "1 the place itself, 2 near it or its district, 3 admin-1 region, 4 country or border area"),
+    Column("geo_precision", "Int64", "1 the place, 2 near it or its district, 3 admin-1 region, 4 country or border"),
     Column("country_iso2", "string", "ISO 3166-1 alpha-2 country of the point, from our boundary join"),
     Column("admin1", "string", "admin-1 region of the point, from our boundary join (NA outside ML/BF/NE)"),
     Column("admin2", "string", "admin-2 unit of the point when the boundary file has that level"),
