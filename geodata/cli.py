@@ -1,0 +1,106 @@
+"""Command line: ``python -m geodata build|import|extract|geocode`` (an interface other tools rely on)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geodata.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(
+        store=getattr(args, "store", None),
+        boundaries=getattr(args, "boundaries", None),
+        progress=False if getattr(args, "no_progress", False) else None,
+    )
+    try:
+        return args.run(args, settings)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geodata", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_store(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument("--store", type=Path, help="event store (GeoParquet); default data/events.parquet")
+        sub.add_argument("--boundaries", type=Path, help="finer admin boundaries (.shp, .zip, .gpkg, .geojson)")
+        sub.add_argument("--no-progress", action="store_true", help="no progress bar")
+        return sub
+
+    build = with_store(commands.add_parser("build", help="seed text + curated events into the store"))
+    build.set_defaults(run=_build)
+
+    imp = with_store(commands.add_parser("import", help="merge an ACLED or UCDP CSV export into the store"))
+    imp.add_argument("kind", choices=["acled", "ucdp"])
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(run=_import)
+
+    ext = with_store(commands.add_parser("extract", help="cited events from an English text file"))
+    ext.add_argument("file", type=Path)
+    ext.set_defaults(run=_extract)
+
+    geo = commands.add_parser("geocode", help="look place names up in the gazetteer (one JSON line each)")
+    geo.add_argument("names", nargs="+", metavar="NAME")
+    geo.add_argument("--country", help="ISO2 country hint, e.g. BF")
+    geo.add_argument("--admin1", help="admin-1 region hint")
+    geo.add_argument("--boundaries", type=Path, help="finer admin boundaries")
+    geo.set_defaults(run=_geocode)
+    return parser
+
+
+def _report(summary: object) -> int:
+    from geodata.pipeline import Summary
+
+    assert isinstance(summary, Summary)
+    for notice in summary.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    for reason in summary.reasons:
+        print(f"quarantined: {reason}", file=sys.stderr)
+    if summary.quarantined > len(summary.reasons):
+        print(f"... all {summary.quarantined} quarantined rows with reasons: {summary.quarantine}", file=sys.stderr)
+    print(summary.line())
+    return 0
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.pipeline import build
+
+    return _report(build(settings))
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.pipeline import import_file
+
+    return _report(import_file(args.kind, args.file, settings))
+
+
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.pipeline import extract_file
+
+    return _report(extract_file(args.file, settings))
+
+
+def _geocode(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.geocode import Geocoder, PlaceNotFound
+
+    geocoder = Geocoder.from_settings(settings)
+    status = 0
+    for name in args.names:
+        try:
+            result = geocoder.geocode(name, country=args.country, admin1=args.admin1)
+        except PlaceNotFound as missing:
+            print(f"not found: {name!r}; closest: {', '.join(missing.candidates) or 'none'}", file=sys.stderr)
+            status = 1
+            continue
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    return status
