@@ -44,8 +44,8 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("event_id", "string", "unique id prefixed by its source: acled:MLI123, ucdp:456, seed:3, curated:7"),
     Column("dataset", "string", "where the event came from: " + " | ".join(DATASETS)),
-    Column("date_start", "datetime64[ns]", "first day the event may have happened"),
-    Column("date_end", "datetime64[ns]", "last day the event may have happened"),
+    Column("date_start", "datetime64[ms]", "first day the event may have happened"),
+    Column("date_end", "datetime64[ms]", "last day the event may have happened"),
     Column("date_precision", "string", "how exact the dates are: " + " | ".join(DATE_PRECISIONS)),
     Column("event_type", "string", "ACLED-style event type (Battles, Violence against civilians, ...)"),
     Column("sub_event_type", "string", "finer event type, as the source gives it"),
