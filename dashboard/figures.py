@@ -1,0 +1,393 @@
+"""Pure figure builders: (filtered events, view, boundary layers) -> Plotly figure. No Dash, no I/O.
+
+Maps use Plotly's MapLibre traces (``go.Scattermap``, ``go.Choroplethmap``). The offline style is our own
+style object with no sources, glyphs or sprite, so nothing is fetched from the network; boundaries come
+from the bundled shapefiles as GeoJSON line layers, and names live in hovers, never as map text.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from dashboard.view import View
+from geodata.schema import GEO_PRECISIONS, GROUPS
+
+FOCUS = ("ML", "BF", "NE")
+OFFLINE = "offline"
+OFFLINE_STYLE: dict[str, Any] = {
+    "version": 8,
+    "name": "sca-offline",
+    "sources": {},
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#f4f1ea"}}],
+}
+FAMILY_COLOURS: dict[str, str] = {
+    "JNIM": "#1f6f8b",
+    "ISGS": "#111111",
+    "Ansarul Islam": "#8c564b",
+    "State forces": "#2e8b57",
+    "Wagner Group": "#c1121f",
+    "Militia": "#e07a1f",
+    "Civilians": "#7b4fa0",
+    "Other": "#8a8a8a",
+}
+# The dyads of this war get hand-picked colours; any other pair falls back to its first family's colour.
+DYAD_ORDER = tuple(g for g in GROUPS if g != "Civilians") + ("Civilians",)
+DYAD_COLOURS: dict[str, str] = {
+    "JNIM vs ISGS": "#d62728",
+    "JNIM vs State forces": "#1f6f8b",
+    "ISGS vs State forces": "#111111",
+    "JNIM vs Civilians": "#5fa8d3",
+    "ISGS vs Civilians": "#6d597a",
+    "State forces vs Civilians": "#2e8b57",
+    "Wagner Group vs Civilians": "#c1121f",
+    "JNIM vs Wagner Group": "#f4a261",
+}
+EVENT_TYPE_COLOURS: dict[str, str] = {
+    "Battles": "#d62728",
+    "Violence against civilians": "#7b4fa0",
+    "Explosions/Remote violence": "#e07a1f",
+    "Strategic developments": "#1f6f8b",
+    "Riots": "#8c564b",
+    "Protests": "#2e8b57",
+}
+FALLBACK_COLOURS = ("#17becf", "#bcbd22", "#e377c2", "#9467bd", "#393b79", "#637939", "#8c6d31", "#843c39")
+UNKNOWN_LABEL = "fatalities unknown"
+UNKNOWN_COLOUR = "#555555"
+UNKNOWN_SIZE = 6
+MIN_SIZE, MAX_SIZE = 5.0, 34.0
+FADED_OPACITY, FULL_OPACITY = 0.35, 0.85
+NO_EVENTS = "No events match this view"
+DEFAULT_CENTER = {"lon": -0.5, "lat": 15.5}
+DEFAULT_ZOOM = 4.2
+REGION_ID_SEPARATOR = "|"
+
+
+# -- boundaries -> GeoJSON, once per process ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoundaryLayers:
+    """Boundaries ready for the maps: simplified GeoJSON and region label points, computed once."""
+
+    focus: dict[str, Any]  # admin-0 outlines of ML, BF, NE
+    neighbours: dict[str, Any]  # admin-0 outlines of the other countries
+    admin1: dict[str, Any]  # admin-1 polygons; feature id and properties.region_id = "ML|Gao"
+    labels: pd.DataFrame  # region_id, name, lon, lat: where region hovers sit
+    region_ids: tuple[str, ...]
+
+
+def region_id(country: pd.Series, admin1: pd.Series) -> pd.Series:
+    """'ML|Gao' keys joining events to admin-1 polygons (NA when either part is missing)."""
+    return country.astype("string") + REGION_ID_SEPARATOR + admin1.astype("string")
+
+
+def boundary_layers(boundaries: Any, tolerance: float = 0.01) -> BoundaryLayers:
+    """Turn ``boundaries`` (``.admin0``: country_iso2, name; ``.admin1``: country_iso2, admin1) into map layers.
+
+    Geometry is simplified by ``tolerance`` degrees and rounded to 1e-4 so every callback ships a small map.
+    """
+    admin0 = boundaries.admin0.to_crs("EPSG:4326")
+    admin1 = boundaries.admin1.to_crs("EPSG:4326")
+    names0 = dict(zip(admin0["country_iso2"].astype(str), admin0.get("name", admin0["country_iso2"]).astype(str),
+                      strict=True))
+    ids = region_id(admin1["country_iso2"], admin1["admin1"]).astype(str)
+    points = admin1.geometry.representative_point()
+    labels = pd.DataFrame(
+        {
+            "region_id": ids.to_numpy(),
+            "name": (admin1["admin1"].astype(str) + ", " + admin1["country_iso2"].astype(str).map(names0)).to_numpy(),
+            "lon": points.x.to_numpy(),
+            "lat": points.y.to_numpy(),
+        }
+    )
+    is_focus = admin0["country_iso2"].isin(FOCUS)
+    return BoundaryLayers(
+        focus=_geojson(admin0[is_focus].geometry, admin0[is_focus]["country_iso2"], tolerance),
+        neighbours=_geojson(admin0[~is_focus].geometry, admin0[~is_focus]["country_iso2"], tolerance),
+        admin1=_geojson(admin1.geometry, ids, tolerance),
+        labels=labels,
+        region_ids=tuple(ids),
+    )
+
+
+def _geojson(geometry: Any, ids: pd.Series, tolerance: float) -> dict[str, Any]:
+    shapes = shapely.set_precision(shapely.simplify(geometry.to_numpy(), tolerance, preserve_topology=True), 1e-4)
+    features = [
+        {"type": "Feature", "id": key, "properties": {"region_id": key}, "geometry": json.loads(shapely.to_geojson(g))}
+        for key, g in zip(ids.astype(str), shapes, strict=True)
+        if g is not None and not g.is_empty
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, float], zoom: float,
+                uirevision: str) -> dict[str, Any]:
+    map_layers = []
+    if layers is not None:
+        map_layers = [
+            {"sourcetype": "geojson", "source": layers.admin1, "type": "line", "below": "traces",
+             "color": "#b9b2a3", "line": {"width": 0.6}},
+            {"sourcetype": "geojson", "source": layers.neighbours, "type": "line", "below": "traces",
+             "color": "#c9c3b6", "line": {"width": 0.8}},
+            {"sourcetype": "geojson", "source": layers.focus, "type": "line", "below": "traces",
+             "color": "#5b544a", "line": {"width": 1.4}},
+        ]
+    return {
+        "map": {
+            "style": OFFLINE_STYLE if style == OFFLINE else style,
+            "center": center,
+            "zoom": zoom,
+            "layers": map_layers,
+            "uirevision": uirevision,
+        },
+        "uirevision": uirevision,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
+        "hoverlabel": {"align": "left"},
+    }
+
+
+def _empty_annotation(text: str = NO_EVENTS) -> dict[str, Any]:
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
+            "font": {"size": 16, "color": "#444"}, "bgcolor": "rgba(255,255,255,0.8)"}
+
+
+def _region_trace(layers: BoundaryLayers) -> go.Scattermap:
+    """Faint points at each region's centre whose hover names the region (no text drawn on the map)."""
+    labels = layers.labels
+    return go.Scattermap(
+        lon=labels["lon"], lat=labels["lat"], mode="markers", name="regions", showlegend=False,
+        marker={"size": 6, "color": "#8f8778", "opacity": 0.3},
+        text=_escape(labels["name"].astype("string")), hovertemplate="%{text}<extra></extra>",
+    )
+
+
+# -- points map -------------------------------------------------------------------------------------------
+
+
+def dyad_labels(frame: pd.DataFrame) -> pd.Series:
+    """'JNIM vs ISGS' per event, the two families in a fixed order (civilians last), whichever was actor1."""
+    order = {g: i for i, g in enumerate(DYAD_ORDER)}
+    g1, g2 = frame["group1"].astype("string"), frame["group2"].astype("string")
+    r1 = g1.map(order).astype("Float64").fillna(len(order))
+    r2 = g2.map(order).astype("Float64").fillna(len(order))
+    swap = (r2 < r1).fillna(False) & g2.notna()
+    first = g1.where(~swap, g2).fillna("Unknown actor")
+    second = g2.where(~swap, g1)
+    return (first + " vs " + second).fillna(first).astype("string")
+
+
+def category_colour(label: str, colour: str) -> str:
+    """The fixed colour of a dyad (colour='actor') or an event type (colour='type')."""
+    if colour == "type":
+        if label in EVENT_TYPE_COLOURS:
+            return EVENT_TYPE_COLOURS[label]
+    else:
+        if label in DYAD_COLOURS:
+            return DYAD_COLOURS[label]
+        first = label.split(" vs ")[0]
+        if first in FAMILY_COLOURS and " vs " not in label:
+            return FAMILY_COLOURS[first]
+    return FALLBACK_COLOURS[zlib.crc32(label.encode()) % len(FALLBACK_COLOURS)]
+
+
+def marker_sizes(fatalities: pd.Series) -> np.ndarray:
+    """Marker diameter from fatalities on a square-root scale, clamped; unknown gets ``UNKNOWN_SIZE``."""
+    values = fatalities.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    sizes = np.clip(MIN_SIZE + 2.0 * np.sqrt(np.clip(values, 0, None)), MIN_SIZE, MAX_SIZE)
+    return np.where(np.isnan(sizes), UNKNOWN_SIZE, sizes)
+
+
+HOVER_FIELDS = ("event_id", "dates", "place", "actors", "fatalities", "precision", "source", "type")
+POINT_HOVER = (
+    "<b>%{customdata[2]}</b><br>%{customdata[1]}<br>%{customdata[7]}<br>%{customdata[3]}<br>"
+    "Fatalities: %{customdata[4]}<br>Location: %{customdata[5]}<br>Source: %{customdata[6]}<br>"
+    "<span style='color:#777'>%{customdata[0]}</span><extra>%{fullData.name}</extra>"
+)
+
+
+def hover_data(frame: pd.DataFrame) -> np.ndarray:
+    """customdata rows in ``HOVER_FIELDS`` order; event_id first so the app can link a click to the table."""
+    start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string")
+    end = frame["date_end"].dt.strftime("%Y-%m-%d").astype("string")
+    dates = start.where(end.isna() | (end == start), start + " to " + end)
+    precision = frame["date_precision"].astype("string")
+    dates = dates.where(precision.isna() | (precision == "day"), dates + " (" + precision + " precision)")
+    region = frame["admin1"].astype("string").fillna("outside ML/BF/NE regions")
+    place = frame["location"].astype("string").fillna("unnamed place") + " — " + region + ", " + frame[
+        "country_iso2"
+    ].astype("string").fillna("?")
+    actors = frame["actor1"].astype("string").fillna("unknown actor")
+    actors = actors.where(frame["actor2"].isna(), actors + " vs " + frame["actor2"].astype("string"))
+    fatalities = frame["fatalities"].astype("string").fillna("unknown")
+    geo = frame["geo_precision"]
+    meaning = geo.map(GEO_PRECISIONS).astype("string")
+    precision_text = (geo.astype("string") + " (" + meaning + ")").fillna("precision unknown")
+    source = frame["source"].astype("string").fillna(frame["source_url"].astype("string")).fillna("not given")
+    event_type = frame["event_type"].astype("string").fillna("")
+    columns = [frame["event_id"].astype("string"), dates, place, actors, fatalities, precision_text, source, event_type]
+    escaped = [_escape(c.fillna("")) for c in columns]
+    return np.column_stack([c.to_numpy(dtype=object) for c in escaped]) if len(frame) else np.empty((0, 8), object)
+
+
+def _escape(text: pd.Series) -> pd.Series:
+    """Hover text is rendered by Plotly's pseudo-HTML; show data characters literally."""
+    return text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False).str.replace(
+        ">", "&gt;", regex=False
+    )
+
+
+def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
+               selected_id: str | None = None) -> go.Figure:
+    """Events as points coloured by dyad or event type, sized by fatalities, faded when imprecise."""
+    figure = go.Figure()
+    if layers is not None:
+        figure.add_trace(_region_trace(layers))
+    labels = dyad_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
+        "Unknown type")
+    known = frame["fatalities"].notna().to_numpy()
+    sizes = marker_sizes(frame["fatalities"])
+    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
+    custom = hover_data(frame)
+    lon, lat = frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
+    label_values = labels.to_numpy(dtype=object)
+    # Biggest categories first so their legend entries lead; a handful of traces, not a loop over events.
+    for label in labels[known].value_counts().index:
+        rows = known & (label_values == label)
+        figure.add_trace(_points(str(label), category_colour(str(label), view.colour), lon[rows], lat[rows],
+                                 sizes[rows], opacity[rows], custom[rows]))
+    if (~known).any():
+        rows = ~known
+        figure.add_trace(_points(UNKNOWN_LABEL, UNKNOWN_COLOUR, lon[rows], lat[rows], sizes[rows], opacity[rows],
+                                 custom[rows]))
+    center, zoom = _centre(view)
+    if selected_id is not None:
+        chosen = (frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool)
+        if chosen.any():
+            i = int(np.flatnonzero(chosen)[0])
+            size = float(sizes[i])
+            for extra, colour in ((12, "#111111"), (5, "#ffd60a")):
+                figure.add_trace(go.Scattermap(
+                    lon=[lon[i]], lat=[lat[i]], mode="markers", name="selected event", legendgroup="selected",
+                    showlegend=extra == 12,
+                    marker={"size": size + extra, "color": colour, "opacity": 1.0},
+                    customdata=custom[i : i + 1], hovertemplate=POINT_HOVER,
+                ))
+            center, zoom = {"lon": float(lon[i]), "lat": float(lat[i])}, 7.0
+    figure.update_layout(_map_layout(layers, style, center, zoom, _uirevision(view, selected_id)))
+    if not len(frame):
+        figure.add_annotation(_empty_annotation())
+    return figure
+
+
+def _points(name: str, colour: str, lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, opacity: np.ndarray,
+            custom: np.ndarray) -> go.Scattermap:
+    return go.Scattermap(
+        lon=lon, lat=lat, mode="markers", name=name, legendgroup=name,
+        marker={"size": sizes, "color": colour, "opacity": opacity, "sizemode": "diameter"},
+        customdata=custom, hovertemplate=POINT_HOVER,
+    )
+
+
+def _centre(view: View) -> tuple[dict[str, float], float]:
+    if view.bbox is None:
+        return dict(DEFAULT_CENTER), DEFAULT_ZOOM
+    minlon, minlat, maxlon, maxlat = view.bbox
+    span = max(maxlon - minlon, (maxlat - minlat) * 1.4, 1e-3)
+    zoom = float(np.clip(np.log2(360.0 / span) - 0.3, 1.0, 12.0))
+    return {"lon": (minlon + maxlon) / 2, "lat": (minlat + maxlat) / 2}, zoom
+
+
+def _uirevision(view: View, selected_id: str | None) -> str:
+    """Unchanged while only filters change, so the user's pan and zoom survive; new bbox/selection re-centres."""
+    return f"map|{view.bbox}|{selected_id}"
+
+
+# -- regions map ------------------------------------------------------------------------------------------
+
+
+def region_counts(frame: pd.DataFrame, region_ids: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Events, known fatalities and unknown-fatality events per 'ML|Gao' region; listed regions default to 0."""
+    keys = region_id(frame["country_iso2"], frame["admin1"])
+    per_event = pd.DataFrame({
+        "region_id": keys,
+        "events": 1,
+        "fatalities": frame["fatalities"].fillna(0).astype("int64"),
+        "unknown_fatalities": frame["fatalities"].isna().astype("int64"),
+    }).dropna(subset=["region_id"])
+    grouped = per_event.groupby("region_id", sort=True)[["events", "fatalities", "unknown_fatalities"]].sum()
+    index = pd.Index(sorted(set(region_ids) | set(grouped.index.astype(str))), name="region_id")
+    return grouped.reindex(index, fill_value=0).astype("int64").reset_index()
+
+
+def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, metric: str = "events",
+                   style: str = OFFLINE) -> go.Figure:
+    """Choropleth of events (or known fatalities) per admin-1 region; regions without events show 0."""
+    metric = metric if metric in ("events", "fatalities") else "events"
+    counts = region_counts(frame, layers.region_ids)
+    counts = counts[counts["region_id"].isin(layers.region_ids)]
+    names = counts["region_id"].map(dict(zip(layers.labels["region_id"], layers.labels["name"], strict=True)))
+    custom = np.column_stack([
+        _escape(names.astype("string").fillna("")).to_numpy(dtype=object),
+        counts["events"].to_numpy(), counts["fatalities"].to_numpy(), counts["unknown_fatalities"].to_numpy(),
+    ]) if len(counts) else np.empty((0, 4), object)
+    figure = go.Figure(go.Choroplethmap(
+        geojson=layers.admin1, featureidkey="properties.region_id", locations=counts["region_id"],
+        z=counts[metric], zmin=0, colorscale="YlOrRd", marker={"opacity": 0.75, "line": {"width": 0.5}},
+        colorbar={"title": {"text": metric}, "thickness": 12}, customdata=custom, name=metric,
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} events<br>%{customdata[2]} fatalities"
+                      " (%{customdata[3]} events with unknown fatalities)<extra></extra>",
+    ))
+    center, zoom = _centre(view)
+    figure.update_layout(_map_layout(layers, style, center, zoom, _uirevision(view, None)))
+    outside = int(len(frame) - counts["events"].sum())
+    if not len(frame):
+        figure.add_annotation(_empty_annotation())
+    elif outside:
+        figure.add_annotation({**_empty_annotation(f"{outside:,} events outside the mapped regions not shown"),
+                               "y": 0.02, "font": {"size": 12, "color": "#444"}})
+    return figure
+
+
+def view_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE,
+                selected_id: str | None = None, metric: str = "events") -> go.Figure:
+    """The map the view asks for: points (``mode=points``) or regions (``mode=regions``)."""
+    if view.mode == "regions":
+        return regions_figure(frame, view, layers, metric=metric, style=style)
+    return map_figure(frame, view, layers, style=style, selected_id=selected_id)
+
+
+# -- timeline ---------------------------------------------------------------------------------------------
+
+
+def timeline_figure(frame: pd.DataFrame, view: View) -> go.Figure:
+    """Events per month, stacked by actor1's family; drag horizontally to pick a time span."""
+    figure = go.Figure()
+    if len(frame):
+        month = frame["date_start"].dt.to_period("M").dt.to_timestamp()
+        family = frame["group1"].astype("string").fillna("Unknown actor")
+        table = pd.crosstab(month, family)
+        families = [g for g in GROUPS if g in table.columns] + sorted(set(table.columns) - set(GROUPS))
+        for name in families:
+            figure.add_trace(go.Bar(
+                x=table.index, y=table[name].to_numpy(), name=name,
+                marker={"color": FAMILY_COLOURS.get(name, category_colour(name, "actor"))},
+                hovertemplate="%{x|%b %Y}: %{y} events<extra>" + name + "</extra>",
+            ))
+    else:
+        figure.add_annotation(_empty_annotation())
+    figure.update_layout(
+        barmode="stack", dragmode="select", selectdirection="h", bargap=0.1,
+        margin={"l": 40, "r": 10, "t": 10, "b": 30}, legend={"orientation": "h", "y": -0.25},
+        xaxis={"type": "date", "title": None}, yaxis={"title": "events", "fixedrange": True},
+        uirevision="timeline", plot_bgcolor="#ffffff",
+    )
+    return figure
