@@ -284,7 +284,8 @@ class Geocoder:
             weight += 2 * ((chosen["gazetteer_country"] == hint) | (chosen["country_iso2"] == hint)).to_numpy()
         if admin1:
             admin_key = normalise(admin1)
-            weight += ((chosen["admin1_key"] == admin_key) | (chosen["admin2_key"] == admin_key)).fillna(False).to_numpy()
+            in_admin = (chosen["admin1_key"] == admin_key) | (chosen["admin2_key"] == admin_key)
+            weight += in_admin.fillna(False).to_numpy(dtype=bool)
         return positions[np.argsort(-weight, kind="stable")]
 
     def _place(self, name: str, key: str, hint: str | None, admin1: str | None) -> GeocodeResult:
@@ -327,9 +328,8 @@ class Geocoder:
         else:
             rows = rows[~rows["needs_country"]]
         if len(rows) != 1:
-            known = self._regions.loc[self._regions["key"] == key, "region"] + " (" + self._regions.loc[
-                self._regions["key"] == key, "country_iso2"
-            ] + ")"
+            same = self._regions[self._regions["key"] == key]
+            known = same["region"] + " (" + same["country_iso2"] + ")"
             reason = "region name needs its country" if country is None else f"no such region in {country}"
             raise PlaceNotFound(name, known.drop_duplicates().tolist(), reason)
         row = rows.iloc[0]
