@@ -1,0 +1,177 @@
+"""Tables from filtered events: the per-region summary and row blocks for AG Grid's infinite row model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+FOCUS = ("ML", "BF", "NE")
+OUTSIDE = "(outside ML/BF/NE)"
+NO_REGION = "(region unknown)"
+
+GRID_FIELDS: tuple[str, ...] = (
+    "event_id", "date_start", "date_end", "location", "country_iso2", "admin1", "group1", "group2", "actor1",
+    "actor2", "event_type", "fatalities", "geo_precision", "dataset", "source", "source_url", "notes",
+)
+_HEADERS = {
+    "event_id": "Event", "date_start": "Start", "date_end": "End", "location": "Place", "country_iso2": "Country",
+    "admin1": "Region", "group1": "Family 1", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
+    "event_type": "Type", "fatalities": "Fatalities", "geo_precision": "Geo precision", "dataset": "Dataset",
+    "source": "Source", "source_url": "Link", "notes": "Notes",
+}
+_DATE_FIELDS = ("date_start", "date_end")
+_NUMBER_FIELDS = ("fatalities", "geo_precision")
+_WIDTHS = {"event_id": 130, "date_start": 110, "date_end": 110, "country_iso2": 90, "fatalities": 105,
+           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 160}
+
+
+def _column_def(field: str) -> dict[str, Any]:
+    definition: dict[str, Any] = {"field": field, "headerName": _HEADERS[field], "sortable": True, "resizable": True}
+    if field in _DATE_FIELDS:
+        definition["filter"] = "agDateColumnFilter"
+    elif field in _NUMBER_FIELDS:
+        definition["filter"] = "agNumberColumnFilter"
+    else:
+        definition["filter"] = "agTextColumnFilter"
+    if field in _WIDTHS:
+        definition["width"] = _WIDTHS[field]
+    if field == "source_url":
+        # Rendered by the SourceLink function in assets/ (an <a> with rel="noopener", http(s) addresses only).
+        definition["cellRenderer"] = "SourceLink"
+        definition["sortable"] = False
+    if field == "notes":
+        definition["tooltipField"] = "notes"
+    if field == "event_id":
+        definition["pinned"] = "left"
+    return definition
+
+
+# columnDefs for dash-ag-grid (rowModelType="infinite"). Cells are plain text: no HTML is ever interpreted.
+GRID_COLUMNS: list[dict[str, Any]] = [_column_def(f) for f in GRID_FIELDS]
+
+
+def region_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per (country_iso2, admin1): events, known fatalities, unknown_fatalities, first_date, last_date.
+
+    Events with no admin-1 are grouped as ``(region unknown)`` inside ML/BF/NE and ``(outside ML/BF/NE)`` elsewhere.
+    Sorted by events, most first.
+    """
+    country = frame["country_iso2"].astype("string").fillna("??")
+    admin1 = frame["admin1"].astype("string")
+    label = np.where(country.isin(FOCUS).to_numpy(), NO_REGION, OUTSIDE)
+    admin1 = admin1.fillna(pd.Series(label, index=frame.index, dtype="string"))
+    end = frame["date_end"].fillna(frame["date_start"])
+    per_event = pd.DataFrame({
+        "country_iso2": country, "admin1": admin1, "events": 1,
+        "fatalities": frame["fatalities"].fillna(0).astype("int64"),
+        "unknown_fatalities": frame["fatalities"].isna().astype("int64"),
+        "first_date": frame["date_start"], "last_date": end,
+    })
+    table = per_event.groupby(["country_iso2", "admin1"], sort=True).agg(
+        events=("events", "sum"), fatalities=("fatalities", "sum"), unknown_fatalities=("unknown_fatalities", "sum"),
+        first_date=("first_date", "min"), last_date=("last_date", "max"),
+    ).reset_index()
+    table = table.sort_values(["events", "country_iso2", "admin1"], ascending=[False, True, True], kind="stable")
+    return table.reset_index(drop=True)
+
+
+def grid_rows(frame: pd.DataFrame, start_row: int, end_row: int, sort_model: Sequence[Mapping[str, Any]] | None = None,
+              filter_model: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One block of rows for AG Grid's infinite model, after its column filters and sort, and the total count."""
+    if filter_model:
+        mask = np.ones(len(frame), dtype=bool)
+        for field, model in filter_model.items():
+            if field in GRID_FIELDS and isinstance(model, Mapping):
+                mask &= _filter_mask(frame[field], model)
+        frame = frame[mask]
+    total = len(frame)
+    by = [s.get("colId") for s in (sort_model or []) if s.get("colId") in GRID_FIELDS]
+    if by:
+        ascending = [s.get("sort") != "desc" for s in (sort_model or []) if s.get("colId") in GRID_FIELDS]
+        keys = {f: _sort_key(frame[f]) for f in by}
+        order = pd.DataFrame(keys).reset_index(drop=True).sort_values(by, ascending=ascending, kind="stable",
+                                                                       na_position="last").index
+        frame = frame.iloc[order.to_numpy()]
+    start_row = max(int(start_row), 0)
+    end_row = max(int(end_row), start_row)
+    return json_records(frame.iloc[start_row:end_row], GRID_FIELDS), total
+
+
+def json_records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts: dates as YYYY-MM-DD, integers as int, missing values as None."""
+    out = {}
+    for name in columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        values = values.astype(object)
+        out[name] = values.where(values.notna(), None).tolist()
+    ints = [n for n in columns if pd.api.types.is_integer_dtype(frame[n])]
+    for name in ints:
+        out[name] = [None if v is None else int(v) for v in out[name]]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*(out[c] for c in columns), strict=True)]
+
+
+def _sort_key(values: pd.Series) -> pd.Series:
+    """Categoricals sort by their text, not by category code."""
+    return values.astype("string") if isinstance(values.dtype, pd.CategoricalDtype) else values
+
+
+def _filter_mask(values: pd.Series, model: Mapping[str, Any]) -> np.ndarray:
+    """One AG Grid column filter model (simple, or combined with AND/OR) as a boolean mask."""
+    if "conditions" in model:
+        masks = [_filter_mask(values, c) for c in model["conditions"] if isinstance(c, Mapping)]
+        if not masks:
+            return np.ones(len(values), dtype=bool)
+        return np.logical_or.reduce(masks) if model.get("operator") == "OR" else np.logical_and.reduce(masks)
+    kind, op = model.get("filterType", "text"), model.get("type", "contains")
+    if op == "blank":
+        return values.isna().to_numpy()
+    if op == "notBlank":
+        return values.notna().to_numpy()
+    try:
+        if kind == "text":
+            return _text_mask(values.astype("string").str.lower(), op, str(model.get("filter", "")).lower())
+        if kind == "number":
+            return _compare(values.astype("Float64"), op, float(model["filter"]),
+                            None if model.get("filterTo") is None else float(model["filterTo"]))
+        if kind == "date":
+            to = model.get("dateTo")
+            return _compare(values, op, pd.Timestamp(str(model["dateFrom"])[:10]),
+                            None if to is None else pd.Timestamp(str(to)[:10]))
+    except (KeyError, TypeError, ValueError):
+        pass  # an incomplete filter (the user is still typing) filters nothing
+    return np.ones(len(values), dtype=bool)
+
+
+def _text_mask(text: pd.Series, op: str, needle: str) -> np.ndarray:
+    if op == "equals":
+        result = text == needle
+    elif op == "notEqual":
+        result = ~(text == needle).fillna(False)
+    elif op == "startsWith":
+        result = text.str.startswith(needle)
+    elif op == "endsWith":
+        result = text.str.endswith(needle)
+    elif op == "notContains":
+        result = ~text.str.contains(needle, regex=False).fillna(False)
+    else:
+        result = text.str.contains(needle, regex=False)
+    return result.fillna(False).to_numpy(dtype=bool)
+
+
+def _compare(values: pd.Series, op: str, low: Any, high: Any) -> np.ndarray:
+    operations = {
+        "equals": lambda: values == low,
+        "notEqual": lambda: values != low,
+        "greaterThan": lambda: values > low,
+        "greaterThanOrEqual": lambda: values >= low,
+        "lessThan": lambda: values < low,
+        "lessThanOrEqual": lambda: values <= low,
+        "inRange": lambda: (values >= low) & (values <= (low if high is None else high)),
+    }
+    result = operations.get(op, operations["equals"])()
+    return pd.Series(result).fillna(False).to_numpy(dtype=bool)
