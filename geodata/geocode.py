@@ -125,6 +125,9 @@ class Geocoder:
         self.boundaries = boundaries
         self.fuzzy_threshold = float(fuzzy_threshold)
         self._places = self._joined_places(gazetteer.places, boundaries)
+        # Plain arrays per column: a single-name lookup must not pay for pandas indexing.
+        self._column = {name: self._places[name].to_numpy(dtype=object) for name in self._places.columns}
+        self._position = {place_id: i for i, place_id in enumerate(self._column["place_id"])}
         self._by_key = self._positions_by_key(gazetteer.names, self._places)
         self._keys_all = np.array(list(self._by_key), dtype=object)
         self._keys_by_country = {
@@ -161,7 +164,7 @@ class Geocoder:
         for column in ("admin1", "admin2"):
             values = joined[column] if column in joined.columns else pd.Series(pd.NA, index=joined.index)
             out[column] = values.astype("string").to_numpy()
-            out[f"{column}_key"] = out[column].map(normalise, na_action="ignore")
+            out[f"{column}_key"] = out[column].map(normalise, na_action="ignore").fillna("").astype(object)
         return out
 
     @staticmethod
@@ -225,7 +228,7 @@ class Geocoder:
         labels: list[str] = []
         for pool in [*pools, self._keys_all]:
             for match, _score, _ in process.extract(key, pool, scorer=fuzz.ratio, processor=None, limit=limit * 2):
-                best = self._places.iloc[self._ranked(match, hint, None)[0]]
+                best = self._row(self._ranked(match, hint, None)[0])
                 label = f"{best['name']} ({best['gazetteer_country']})"
                 if label not in labels:
                     labels.append(label)
@@ -278,14 +281,14 @@ class Geocoder:
         positions = self._by_key[key]
         if len(positions) == 1 or (hint is None and not admin1):
             return positions
-        chosen = self._places.iloc[positions]
+        column = self._column
         weight = np.zeros(len(positions), dtype=int)
         if hint is not None:
-            weight += 2 * ((chosen["gazetteer_country"] == hint) | (chosen["country_iso2"] == hint)).to_numpy()
+            in_country = (column["gazetteer_country"][positions] == hint) | (column["country_iso2"][positions] == hint)
+            weight += 2 * in_country
         if admin1:
             admin_key = normalise(admin1)
-            in_admin = (chosen["admin1_key"] == admin_key) | (chosen["admin2_key"] == admin_key)
-            weight += in_admin.fillna(False).to_numpy(dtype=bool)
+            weight += (column["admin1_key"][positions] == admin_key) | (column["admin2_key"][positions] == admin_key)
         return positions[np.argsort(-weight, kind="stable")]
 
     def _place(self, name: str, key: str, hint: str | None, admin1: str | None) -> GeocodeResult:
@@ -304,7 +307,7 @@ class Geocoder:
             if match is None:
                 raise PlaceNotFound(name, self.candidates(name, hint), f"no name scores {self.fuzzy_threshold:g}+")
             key, score = match[0], float(match[1])
-        place = self._places.iloc[self._ranked(key, hint, admin1)[0]]
+        place = self._row(self._ranked(key, hint, admin1)[0])
         return self._result(place, place["name"], int(place["geo_precision"]), score, _place_source(place))
 
     def _region(self, name: str, match: re.Match, hint: str | None) -> GeocodeResult | None:
@@ -333,7 +336,7 @@ class Geocoder:
             reason = "region name needs its country" if country is None else f"no such region in {country}"
             raise PlaceNotFound(name, known.drop_duplicates().tolist(), reason)
         row = rows.iloc[0]
-        capital = self._places.loc[self._places["place_id"] == row["place_id"]].iloc[0]
+        capital = self._row(self._position[row["place_id"]])
         return self._result(
             capital,
             f"{row['region']} region (capital {row['capital']})",
@@ -389,8 +392,11 @@ class Geocoder:
             source=f"boundaries: representative point of {iso}",
         )
 
+    def _row(self, position: int) -> dict[str, object]:
+        return {name: values[position] for name, values in self._column.items()}
+
     @staticmethod
-    def _result(place: pd.Series, matched: str, precision: int, score: float, source: str) -> GeocodeResult:
+    def _result(place: dict[str, object], matched: str, precision: int, score: float, source: str) -> GeocodeResult:
         return GeocodeResult(
             latitude=float(place["latitude"]),
             longitude=float(place["longitude"]),
@@ -404,7 +410,7 @@ class Geocoder:
         )
 
 
-def _place_source(place: pd.Series) -> str:
+def _place_source(place: dict[str, object]) -> str:
     url = place["source_url"]
     return str(place["source"]) if pd.isna(url) else f"{place['source']}; {url}"
 
