@@ -61,6 +61,10 @@ def build_layers(source_rows: gpd.GeoDataFrame, tolerance: float = TOLERANCE) ->
     Burkina Faso's Natural Earth polygons are its 45 provinces with the region in ``region``: they become
     admin2 under their admin1 region, as ACLED does. Mali and Niger polygons are admin-1 regions.
     """
+    if not shapely.coverage_is_valid(source_rows.geometry.values):
+        bad = shapely.coverage_invalid_edges(source_rows.geometry.values)
+        names = ", ".join(source_rows.loc[~shapely.is_empty(bad), "name"].astype(str))
+        raise ValueError(f"source polygons are not a clean polygon coverage (overlaps or unmatched edges: {names})")
     rows = source_rows.copy()
     focus = rows["iso_a2"].isin(FOCUS)
     has_region = rows["region"].fillna("").str.strip() != ""

@@ -1,0 +1,359 @@
+"""Boundary files and the point join, on the committed shapefiles and real temp files written from them."""
+
+from __future__ import annotations
+
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geodata.boundaries import BOUNDARIES_DIR, Boundaries, admin1_disagreements, load_boundaries
+from geodata.rebuild_boundaries import build_layers, write_layers
+from geodata.settings import DATA_DIR
+
+MENAKA = (15.91985, 2.39609)
+
+
+def events(points: dict[str, tuple[float, float] | None], index: list | None = None, crs: str = "EPSG:4326"):
+    """A GeoDataFrame of named (lat, lon) points; None gives a row without geometry."""
+    names = list(points)
+    geometry = [None if p is None else shapely.Point(p[1], p[0]) for p in points.values()]
+    frame = gpd.GeoDataFrame({"location": names}, geometry=geometry, crs="EPSG:4326", index=index)
+    return frame.to_crs(crs)
+
+
+@pytest.fixture(scope="module")
+def bounds() -> Boundaries:
+    return Boundaries.load()
+
+
+def as_records(frame: pd.DataFrame) -> list[tuple]:
+    cols = ["location", "country_iso2", "admin1", "admin2"]
+    return [tuple(None if pd.isna(v) else v for v in row) for row in frame[cols].itertuples(index=False)]
+
+
+def test_known_towns_join_to_their_country_region_and_province(bounds):
+    points = {
+        "Djibo": (14.09864, -1.62665),
+        "Niono": (14.25054, -5.98679),
+        "Ouallam": (14.31641, 2.08597),
+        "Ménaka": MENAKA,
+        "Fassala": (15.5571, -5.516),
+        "Atlantic": (12.0, -30.0),
+        "Paris": (48.8566, 2.3522),
+        "no point": None,
+    }
+    joined = bounds.join(events(points, index=[70, 3, 5, 11, 2, 40, 9, 1]))
+    assert list(joined.index) == [70, 3, 5, 11, 2, 40, 9, 1]
+    assert as_records(joined) == [
+        ("Djibo", "BF", "Sahel", "Soum"),
+        ("Niono", "ML", "Ségou", None),
+        ("Ouallam", "NE", "Tillabéri", None),
+        ("Ménaka", "ML", "Gao", None),
+        ("Fassala", "MR", None, None),
+        ("Atlantic", None, None, None),
+        ("Paris", None, None, None),
+        ("no point", None, None, None),
+    ]
+    for column in ("country_iso2", "admin1", "admin2"):
+        assert joined[column].dtype == "string"
+
+
+def test_every_reference_place_lands_in_its_reference_region(bounds):
+    ref = pd.read_csv(DATA_DIR / "places_reference.csv")
+    pts = gpd.GeoDataFrame(ref, geometry=gpd.points_from_xy(ref.longitude, ref.latitude), crs="EPSG:4326")
+    joined = bounds.join(pts)
+    assert (joined["country_iso2"] == ref["country_iso2"]).all()
+    # The reference admin1 is Natural Earth's polygon name: the province for Burkina Faso, the region elsewhere.
+    ours = joined["admin2"].where(joined["country_iso2"] == "BF", joined["admin1"])
+    focus = ref["country_iso2"].isin(["ML", "BF", "NE"])
+    assert (ours[focus] == ref.loc[focus, "admin1"]).all()
+
+
+def test_join_keeps_duplicate_index_order_and_other_columns(bounds):
+    frame = events({"Djibo": (14.09864, -1.62665), "Niono": (14.25054, -5.98679)}, index=[4, 4])
+    frame["admin1"] = "stale"
+    joined = bounds.join(frame)
+    assert list(joined["admin1"]) == ["Sahel", "Ségou"]
+    assert list(joined["location"]) == ["Djibo", "Niono"]
+    assert list(frame["admin1"]) == ["stale", "stale"], "the input frame must not be modified"
+
+
+def test_join_reprojects_projected_points(bounds):
+    joined = bounds.join(events({"Djibo": (14.09864, -1.62665)}, crs="EPSG:3857"))
+    assert as_records(joined) == [("Djibo", "BF", "Sahel", "Soum")]
+
+
+def test_join_of_empty_frame(bounds):
+    joined = bounds.join(events({}))
+    assert len(joined) == 0 and {"country_iso2", "admin1", "admin2"} <= set(joined.columns)
+
+
+def test_point_on_a_shared_border_gives_exactly_one_row(bounds):
+    units = bounds.units.set_index("admin2")
+    border = shapely.intersection(units.geometry["Soum"].boundary, units.geometry["Oudalan"].boundary)
+    vertex = shapely.get_coordinates(border)[0]
+    frame = events({"on the Soum/Oudalan line": (vertex[1], vertex[0]), "Djibo": (14.09864, -1.62665)})
+    joined = bounds.join(frame)
+    assert len(joined) == 2
+    assert joined["admin2"].iloc[0] in {"Soum", "Oudalan"}
+    assert bounds.join(frame)["admin2"].iloc[0] == joined["admin2"].iloc[0]
+
+
+def test_layers_have_the_documented_fields_and_rows(bounds):
+    assert list(bounds.admin0.columns) == ["country_iso2", "name", "geometry"]
+    assert sorted(bounds.admin0["country_iso2"]) == sorted(
+        ["ML", "BF", "NE", "MR", "DZ", "SN", "GN", "CI", "GH", "TG", "BJ", "NG", "TD", "LY"]
+    )
+    assert list(bounds.admin1.columns) == ["country_iso2", "admin1", "geometry"]
+    assert bounds.admin1.groupby("country_iso2").size().to_dict() == {"BF": 13, "ML": 9, "NE": 8}
+    assert list(bounds.units.columns) == ["country_iso2", "admin1", "admin2", "geometry"]
+    bf = bounds.units[bounds.units["country_iso2"] == "BF"]
+    assert len(bf) == 45 and bf["admin2"].notna().all()
+    assert bounds.units.loc[bounds.units["country_iso2"] != "BF", "admin2"].isna().all()
+    assert bounds.admin0.crs.equals("EPSG:4326")
+    assert shapely.coverage_is_valid(bounds.units.geometry.values)
+    assert shapely.coverage_is_valid(bounds.admin0.geometry.values)
+
+
+def test_load_is_cached(bounds):
+    assert Boundaries.load() is bounds
+
+
+def test_bundled_files_are_small():
+    total = sum(p.stat().st_size for p in BOUNDARIES_DIR.iterdir() if p.is_file())
+    assert 0 < total < 5 * 1024 * 1024
+
+
+# --- load_boundaries: formats and schemas -------------------------------------------------------------------
+
+
+def ocha_mali(bounds: Boundaries) -> gpd.GeoDataFrame:
+    """An OCHA COD-AB-like admin-2 file for Mali with a (fake) Ménaka region cut out of Gao, in EPSG:3857."""
+    ml = bounds.admin1[bounds.admin1["country_iso2"] == "ML"].set_index("admin1").geometry
+    cut = shapely.box(1.8, 14.5, 4.5, 17.0)
+    shapes = {name: geom for name, geom in ml.items() if name != "Gao"}
+    shapes["Gao"] = ml["Gao"].difference(cut)
+    shapes["Ménaka"] = ml["Gao"].intersection(cut)
+    rows = []
+    for i, (region, geom) in enumerate(sorted(shapes.items()), start=1):
+        west, east = (geom.intersection(half) for half in _halves(geom))
+        for j, part in enumerate((west, east), start=1):
+            rows.append(
+                {
+                    "ADM0_PCODE": "ML",
+                    "ADM0_FR": "Mali",
+                    "ADM1_PCODE": f"ML{i:02d}",
+                    "ADM1_FR": region,
+                    "ADM2_PCODE": f"ML{i:02d}{j:02d}",
+                    "ADM2_FR": f"{region} {'ouest' if j == 1 else 'est'}",
+                    "geometry": part,
+                }
+            )
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326").to_crs("EPSG:3857")
+
+
+def _halves(geom):
+    minx, miny, maxx, maxy = geom.bounds
+    mid = (minx + maxx) / 2
+    return shapely.box(minx - 1, miny - 1, mid, maxy + 1), shapely.box(mid, miny - 1, maxx + 1, maxy + 1)
+
+
+def test_load_committed_shapefile():
+    units = load_boundaries(BOUNDARIES_DIR / "units.shp")
+    assert list(units.columns) == ["country_iso2", "admin1", "admin2", "geometry"]
+    assert len(units) == 62 and units.crs.equals("EPSG:4326")
+    assert units.loc[units["admin2"] == "Soum", "admin1"].tolist() == ["Sahel"]
+
+
+def test_load_zipped_shapefile(tmp_path):
+    archive = tmp_path / "admin1.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in sorted(BOUNDARIES_DIR.glob("admin1.*")):
+            z.write(part, part.name)
+    frame = load_boundaries(archive)
+    assert len(frame) == 30 and frame["admin2"].isna().all()
+    assert "Tillabéri" in set(frame["admin1"])
+
+
+def test_ocha_geopackage_override_fills_menaka_and_admin2(tmp_path, bounds):
+    path = tmp_path / "mli_adm2.gpkg"
+    ocha_mali(bounds).to_file(path, layer="mli_admbnda_adm2", engine="pyogrio")
+    frame = load_boundaries(path, layer="mli_admbnda_adm2")
+    assert frame.crs.equals("EPSG:4326")
+    assert set(frame["country_iso2"]) == {"ML"} and "Ménaka" in set(frame["admin1"])
+
+    custom = Boundaries.load(path)
+    assert Boundaries.load(path) is custom
+    assert set(custom.admin1.loc[custom.admin1["country_iso2"] == "ML", "admin1"]) >= {"Ménaka", "Gao", "Kidal"}
+    assert len(custom.admin1[custom.admin1["country_iso2"] == "ML"]) == 10
+    joined = custom.join(
+        events(
+            {"Ménaka": MENAKA, "Gao": (16.27167, -0.04472), "Djibo": (14.09864, -1.62665), "Fassala": (15.5571, -5.516)}
+        )
+    )
+    assert as_records(joined) == [
+        ("Ménaka", "ML", "Ménaka", "Ménaka ouest"),
+        ("Gao", "ML", "Gao", "Gao ouest"),
+        ("Djibo", "BF", "Sahel", "Soum"),
+        ("Fassala", "MR", None, None),
+    ]
+
+
+def test_gadm_geojson_and_natural_earth_schemas(tmp_path, bounds):
+    bf = bounds.units[bounds.units["country_iso2"] == "BF"]
+    gadm = gpd.GeoDataFrame(
+        {"GID_0": "BFA", "NAME_0": "Burkina Faso", "NAME_1": bf["admin1"], "NAME_2": bf["admin2"]},
+        geometry=bf.geometry.values,
+        crs="EPSG:4326",
+    )
+    gadm.to_file(tmp_path / "gadm41_BFA_2.json", driver="GeoJSON", engine="pyogrio")
+    frame = load_boundaries(tmp_path / "gadm41_BFA_2.json")
+    assert set(frame["country_iso2"]) == {"BF"}
+    assert frame.loc[frame["admin2"] == "Soum", "admin1"].tolist() == ["Sahel"]
+
+    natural_earth = gpd.GeoDataFrame(
+        {
+            "iso_a2": bounds.units["country_iso2"],
+            "name": bounds.units["admin2"].fillna(bounds.units["admin1"]),
+            "region": bounds.units["admin2"].where(bounds.units["admin2"].isna(), bounds.units["admin1"]),
+        },
+        geometry=bounds.units.geometry.values,
+        crs="EPSG:4326",
+    )
+    natural_earth.to_file(tmp_path / "ne.geojson", driver="GeoJSON", engine="pyogrio")
+    frame = load_boundaries(tmp_path / "ne.geojson")
+    pd.testing.assert_frame_equal(
+        frame.drop(columns="geometry"), bounds.units.drop(columns="geometry").reset_index(drop=True)
+    )
+
+
+def test_missing_file_names_the_path(tmp_path):
+    missing = tmp_path / "nowhere.shp"
+    with pytest.raises(FileNotFoundError, match="nowhere.shp"):
+        load_boundaries(missing)
+    with pytest.raises(FileNotFoundError, match="nowhere.shp"):
+        Boundaries.load(missing)
+
+
+def test_file_without_admin_fields_names_file_and_fields(tmp_path):
+    path = tmp_path / "shapes.geojson"
+    gpd.GeoDataFrame({"id": [1], "colour": ["red"]}, geometry=[shapely.box(0, 10, 1, 11)], crs="EPSG:4326").to_file(
+        path, driver="GeoJSON", engine="pyogrio"
+    )
+    with pytest.raises(ValueError, match=r"shapes\.geojson.*no admin fields.*id, colour"):
+        load_boundaries(path)
+
+
+def test_override_outside_the_three_countries_is_refused(tmp_path, bounds):
+    path = tmp_path / "ghana.geojson"
+    gpd.GeoDataFrame(
+        {"country_iso2": ["GH"], "admin1": ["Upper East"]}, geometry=[shapely.box(-1, 10.5, 0, 11)], crs="EPSG:4326"
+    ).to_file(path, driver="GeoJSON", engine="pyogrio")
+    with pytest.raises(ValueError, match="covers none of ML, BF, NE"):
+        Boundaries.load(path)
+
+
+# --- border points ------------------------------------------------------------------------------------------
+
+
+def test_border_point_lies_on_the_shared_border(bounds):
+    lat, lon = bounds.border_point("GH", "BF")
+    point = shapely.Point(lon, lat)
+    countries = bounds.admin0.set_index("country_iso2").geometry
+    one_km = 1 / 111.0
+    for code in ("GH", "BF"):
+        assert shapely.distance(point, countries[code].boundary) < one_km
+    assert shapely.distance(point, countries["GH"].intersection(countries["BF"].buffer(one_km / 10))) < one_km
+    assert bounds.border_point("bf", "gh") == pytest.approx((lat, lon), abs=0.002)
+
+
+def test_border_point_of_non_neighbours_raises(bounds):
+    with pytest.raises(ValueError, match="share no border"):
+        bounds.border_point("GH", "ML")
+    with pytest.raises(ValueError, match="no country 'FR'"):
+        bounds.border_point("FR", "ML")
+
+
+# --- admin1 disagreements -----------------------------------------------------------------------------------
+
+
+def test_admin1_disagreements_ignores_accents_and_missing_values():
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a:1", "a:2", "a:3", "a:4", "a:5"],
+            "location": ["Ouallam", "Ménaka", "Djibo", "Gao", "Kidal"],
+            "country_iso2": ["NE", "ML", "BF", "ML", "ML"],
+            "admin1": ["Tillabéri", "Gao", "Sahel", pd.NA, "Kidal"],
+            "source_admin1": ["Tillaberi", "Menaka", "Sahel", "Gao", pd.NA],
+            "fatalities": [1, 2, 3, 4, 5],
+        },
+        index=[10, 20, 30, 40, 50],
+    ).astype({"admin1": "string", "source_admin1": "string"})
+    out = admin1_disagreements(frame)
+    assert list(out.columns) == ["event_id", "location", "country_iso2", "admin1", "source_admin1"]
+    assert out.index.tolist() == [20]
+    assert out.iloc[0].tolist() == ["a:2", "Ménaka", "ML", "Gao", "Menaka"]
+    assert admin1_disagreements(frame.iloc[:0]).empty
+
+
+# --- rebuild ------------------------------------------------------------------------------------------------
+
+
+def test_rebuild_dissolves_provinces_and_writes_identical_bytes(tmp_path):
+    square = shapely.box
+    source = gpd.GeoDataFrame(
+        {
+            "iso_a2": ["BF", "BF", "BF", "ML", "MR"],
+            "admin": ["Burkina Faso", "Burkina Faso", "Burkina Faso", "Mali", "Mauritania"],
+            "name": ["Soum", "Oudalan", "Kadiogo", "Gao", "Hodh ech Chargui"],
+            "region": ["Sahel", "Sahel", "Centre", "", ""],
+            "adm1_code": ["BFA-2806", "BFA-2805", "BFA-2815", "MLI-2690", "MRT-1"],
+        },
+        geometry=[
+            square(0, 0, 1, 1),
+            square(1, 0, 2, 1),
+            shapely.Polygon([(0, -1), (2, -1), (2, 0), (1, 0), (0, 0)]),
+            shapely.Polygon([(0, 1), (1, 1), (2, 1), (2, 2), (0, 2)]),
+            shapely.Polygon([(-1, 0), (0, 0), (0, 1), (0, 2), (-1, 2)]),
+        ],
+        crs="EPSG:4326",
+    )
+    layers = build_layers(source)
+    assert layers["admin1"][["country_iso2", "admin1"]].values.tolist() == [
+        ["BF", "Centre"],
+        ["BF", "Sahel"],
+        ["ML", "Gao"],
+    ]
+    assert layers["admin1"].geometry.iloc[1].equals(square(0, 0, 2, 1))
+    units = layers["units"].astype({"admin2": object}).where(layers["units"].notna(), None)
+    assert units[["country_iso2", "admin1", "admin2"]].values.tolist() == [
+        ["BF", "Centre", "Kadiogo"],
+        ["BF", "Sahel", "Oudalan"],
+        ["BF", "Sahel", "Soum"],
+        ["ML", "Gao", None],
+    ]
+    assert layers["admin0"]["country_iso2"].tolist() == ["BF", "ML", "MR"]
+    assert layers["admin0"].geometry.iloc[0].equals(square(0, -1, 2, 1))
+    assert shapely.coverage_is_valid(layers["admin0"].geometry.values)
+
+    first = write_layers(layers, tmp_path / "a")
+    second = write_layers(build_layers(source), tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
+    loaded = load_boundaries(tmp_path / "a" / "units.shp")
+    assert loaded["admin2"].isna().tolist() == [False, False, False, True]
+    assert np.isclose(shapely.area(loaded.geometry.values).sum(), 6.0)
+
+
+def test_rebuild_refuses_overlapping_source():
+    source = gpd.GeoDataFrame(
+        {"iso_a2": ["ML", "ML"], "admin": ["Mali", "Mali"], "name": ["Gao", "Kidal"], "region": ["", ""]},
+        geometry=[shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)],
+        crs="EPSG:4326",
+    )
+    with pytest.raises(ValueError, match="not a clean polygon coverage"):
+        build_layers(source)
