@@ -309,3 +309,21 @@ def test_curated_bad_values(tmp_path: Path) -> None:
         2: "date_end: '2019-11-31' is not a valid date; date_precision: 'daily' is not one of "
         "day, week, month, quarter, year"
     }
+
+
+def test_cp1252_byte_after_the_first_chunk_restarts_as_cp1252(tmp_path: Path) -> None:
+    from geodata.importers.common import read_text_table
+
+    lines = ["event_id_cnty,location"] + [f"MLI{i},Gao" for i in range(1, 8)] + ["MLI8,M\xe9naka"]
+    path = tmp_path / "late.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    raw, notices = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=2)
+    assert notices == ["late.csv is not UTF-8: decoded as cp1252"]
+    assert raw.loc[8, "location"] == "Ménaka" and len(raw) == 8
+
+
+def test_progress_bar_path_reads_the_same(capsys) -> None:
+    quiet = read_acled(FIXTURES / "acled_current.csv", progress=False)
+    shown = read_acled(FIXTURES / "acled_current.csv", progress=True)
+    pd.testing.assert_frame_equal(quiet.events, shown.events)
+    pd.testing.assert_frame_equal(quiet.raw, shown.raw)

@@ -23,6 +23,7 @@ Choices:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -139,8 +140,15 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
 def inter_text(values: pd.Series) -> pd.Series:
     """ACLED actor-type column as words: numeric codes of old exports mapped, words kept, 0/blank -> NA."""
     text = blank_to_na(values)
-    codes = pd.to_numeric(text, errors="coerce").astype("Int64").astype("string")
-    return codes.map(INTER_CODES).astype("string").fillna(text.mask(codes.notna()))
+    words = {value: _inter_word(value) for value in text.dropna().unique()}
+    return text.map(words).astype("string")
+
+
+def _inter_word(value: str) -> str | None:
+    if re.fullmatch(r"\d+(\.0*)?", value):
+        code = str(int(float(value)))
+        return None if code == "0" else INTER_CODES.get(code, value)
+    return value
 
 
 def _date_range(dates: pd.Series, time_precision: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
