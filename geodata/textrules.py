@@ -1,0 +1,497 @@
+"""Rules that read one English sentence: is it a violent event, of what type, who fought, how many died, where.
+
+Pure functions over strings, no I/O; ``geodata.extract`` runs them sentence by sentence. The choices
+(fatality words, actor order, place phrase order) are documented on each function and in
+``geodata/extract.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------- event words and types
+
+_REMOTE = (
+    r"IEDs?|improvised explosive|explosive devices?|land ?mines?|roadside bombs?|bombings?|bombed|suicide bomb\w*"
+    r"|car bombs?|air ?strikes?|drone strikes?|shelling|shelled|mortars?|rockets?|explosions?"
+)
+_BATTLE = (
+    r"clash(?:es|ed)?|battles?|fighting|fought|sieges?|besieged|ambush(?:es|ed)?|assaults?|assaulted"
+    r"|offensives?|hostilities|skirmish(?:es)?|firefights?|combats?|overr[au]n|stormed|raids?|raided"
+)
+_CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
+_GENERIC = r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead"
+
+_REMOTE_RE = re.compile(rf"\b(?:{_REMOTE})\b", re.IGNORECASE)
+_BATTLE_RE = re.compile(rf"\b(?:{_BATTLE})\b", re.IGNORECASE)
+_CIVILIAN_VIOLENCE_RE = re.compile(rf"\b(?:{_CIVILIAN_VIOLENCE})\b", re.IGNORECASE)
+_GENERIC_RE = re.compile(rf"\b(?:{_GENERIC})\b", re.IGNORECASE)
+_EVENT_RE = re.compile(rf"\b(?:{_REMOTE}|{_BATTLE}|{_CIVILIAN_VIOLENCE}|{_GENERIC})\b", re.IGNORECASE)
+_KIDNAP_RE = re.compile(r"\b(?:kidnapp\w*|abduct\w*)\b", re.IGNORECASE)
+_AIR_RE = re.compile(r"\b(?:air ?strikes?|drone strikes?)\b", re.IGNORECASE)
+_SHELL_RE = re.compile(r"\b(?:shelling|shelled|mortars?|rockets?)\b", re.IGNORECASE)
+_SUICIDE_RE = re.compile(r"\bsuicide bomb\w*", re.IGNORECASE)
+
+EVENT_TYPES = ("Battles", "Violence against civilians", "Explosions/Remote violence")
+
+
+def event_keyword(sentence: str) -> re.Match[str] | None:
+    """The first word that makes ``sentence`` report violence (clash, attack, siege, massacre, IED...), or None."""
+    return _EVENT_RE.search(sentence)
+
+
+def event_type(sentence: str, families: list[str]) -> tuple[str, str]:
+    """ACLED event type and sub-event type of a violent sentence.
+
+    Order of evidence: explosive/air words -> Explosions/Remote violence; explicit fighting words (clash,
+    battle, fighting, siege, ambush, offensive...) -> Battles; massacre/execution/kidnapping ->
+    Violence against civilians; a bare "attack"/"killing" -> Violence against civilians when civilians
+    are the only other party named (``families``), else Battles.
+    """
+    if _REMOTE_RE.search(sentence):
+        if _AIR_RE.search(sentence):
+            return "Explosions/Remote violence", "Air/drone strike"
+        if _SHELL_RE.search(sentence):
+            return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+        if _SUICIDE_RE.search(sentence):
+            return "Explosions/Remote violence", "Suicide bomb"
+        return "Explosions/Remote violence", "Remote explosive/landmine/IED"
+    if _BATTLE_RE.search(sentence):
+        return "Battles", "Armed clash"
+    if _CIVILIAN_VIOLENCE_RE.search(sentence):
+        if _KIDNAP_RE.search(sentence):
+            return "Violence against civilians", "Abduction/forced disappearance"
+        return "Violence against civilians", "Attack"
+    armed = [family for family in families if family != "Civilians"]
+    if "Civilians" in families and len(armed) <= 1:
+        return "Violence against civilians", "Attack"
+    return "Battles", "Armed clash"
+
+
+# ---------------------------------------------------------------- actors
+
+ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "State forces", "Wagner Group", "Militia")
+
+_DEMONYM = (
+    r"Malian|Burkinab[eè]|Nigerien|Nigérien|French|Mauritanian|Beninese|Togolese|Ivorian|Ghanaian|Chadian"
+    r"|Algerian|Russian"
+)
+# (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
+_ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
+    (
+        r"Jama['’]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wal?[\s-]+Muslimin|Group\s+(?:for|to)\s+Supports?\s+"
+        r"(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
+        r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
+        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?ida(?:\s+in\s+the\s+Islamic\s+Maghreb)?",
+        "JNIM",
+        False,
+    ),
+    (r"JNIM|GSIM|AQIM", "JNIM", True),
+    (r"Ansar(?:ul|oul|\s+ul|\s+al)[\s-]Islam", "Ansarul Islam", False),
+    (
+        r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)|Islamic\s+State"
+        r"|État\s+islamique(?:\s+(?:dans\s+le|au)\s+Grand\s+Sahara)?|Etat\s+islamique",
+        "ISGS",
+        False,
+    ),
+    (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|Daesh", "ISGS", True),
+    (r"ISWAP", "Other", True),
+    (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+mercenaries", "Wagner Group", False),
+    (
+        r"Volunteers\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+Homeland|Volontaires\s+pour\s+la\s+défense\s+de\s+la\s+"
+        r"patrie|Movement\s+for\s+the\s+Salvation\s+of\s+Azawad|Dan\s+Na\s+Ambassagou|Koglweogo|dozos?"
+        r"|(?:pro-government\s+|ethnic\s+|self-defen[cs]e\s+|non-Islamist\s+|communal\s+|Dogon\s+|Bambara\s+"
+        r"|Fulani\s+|Tuareg\s+)?militia(?:s|men)?|self-defen[cs]e\s+groups?",
+        "Militia",
+        False,
+    ),
+    (r"VDP|MSA|GATIA", "Militia", True),
+    (
+        rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
+        rf"|gendarmes|gendarmerie|police(?:men)?|juntas?)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
+        r"|Barkhane",
+        "State forces",
+        False,
+    ),
+    (r"FAMa|FAMAs|FDS", "State forces", True),
+    (
+        r"civilians|villagers|residents|inhabitants|worshippers|herders"
+        r"|displaced\s+people",
+        "Civilians",
+        False,
+    ),
+)
+_ACTOR_RES = tuple(
+    (re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", 0 if exact else re.IGNORECASE), family)
+    for pattern, family, exact in _ACTOR_PATTERNS
+)
+_PAIR_ANAPHOR = re.compile(
+    r"\b(?:the\s+two\s+(?:groups|sides|rivals|organi[sz]ations)|both\s+(?:groups|sides)|either\s+side|neither\s+side"
+    r"|each\s+other|one\s+another|the\s+(?:clashes|fighting|hostilities|war|rivals))\b",
+    re.IGNORECASE,
+)
+_AGENT_BEFORE = re.compile(r"(?:\bby|\bat\s+the\s+hands\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor named in a sentence: the words as written, its family and where it stands."""
+
+    name: str
+    family: str
+    start: int
+
+
+def find_actors(sentence: str) -> list[Actor]:
+    """Actors named in ``sentence``, one per family, in the order of their first mention.
+
+    A longer name claims its words before a shorter one ("Islamic State Sahel Province" before "Islamic State").
+    """
+    found: list[tuple[int, int, str, str]] = []
+    for regex, family in _ACTOR_RES:
+        for match in regex.finditer(sentence):
+            found.append((match.start(), match.end(), match.group(0), family))
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, str, str]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            continue
+        kept.append(item)
+    seen: dict[str, Actor] = {}
+    for start, _end, name, family in kept:
+        seen.setdefault(family, Actor(name, family, start))
+    return list(seen.values())
+
+
+def actor_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character spans of every actor name (place phrases inside them are not places)."""
+    return [match.span() for regex, _family in _ACTOR_RES for match in regex.finditer(sentence)]
+
+
+def names_a_pair(sentence: str) -> bool:
+    """True when the sentence points at "the two groups", "each other", "the clashes"... without naming them."""
+    return _PAIR_ANAPHOR.search(sentence) is not None
+
+
+def order_actors(sentence: str, actors: list[Actor], event_type_name: str) -> list[Actor]:
+    """Perpetrator first: a name right after "by"/"at the hands of" leads; civilians never lead a
+    Violence-against-civilians event; otherwise the order of mention."""
+    agents = [a for a in actors if _AGENT_BEFORE.search(sentence[: a.start])]
+    ordered = agents + [a for a in actors if a not in agents]
+    if event_type_name == "Violence against civilians":
+        ordered = [a for a in ordered if a.family != "Civilians"] + [a for a in ordered if a.family == "Civilians"]
+    return ordered
+
+
+# ---------------------------------------------------------------- fatalities
+
+_UNITS = {word: value for value, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}  # fmt: skip
+_TENS = {word: 10 * value for value, word in enumerate(
+    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if word != "_"}  # fmt: skip
+_NUMBER_WORD = r"(?:" + "|".join(sorted([*_UNITS, *_TENS, "hundred", "thousand"], key=len, reverse=True)) + r")"
+_NUMBER = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:an?\s+(?=hundred|thousand))?{_NUMBER_WORD}"
+    rf"(?:(?:\s+and\s+|[\s-]+){_NUMBER_WORD}(?!\w))*)(?!\w)"
+)
+_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20}
+_PERSON = (
+    r"people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
+    r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
+    r"|worshippers|herders|farmers|traders|passengers|victims|assailants|attackers|terrorists|combatants|volunteers"
+    r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
+)
+_QUALIFIER = (
+    r"(?P<q>at\s+least|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
+    r"|some|an\s+estimated|nearly|almost|close\s+to|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|at\s+most)"
+)
+_FIGURE = re.compile(
+    rf"\b(?:{_QUALIFIER}\s+)?(?:between\s+(?P<lo>{_NUMBER})\s+and\s+(?P<hi>{_NUMBER})"
+    rf"|(?P<lo2>{_NUMBER})(?:\s*[–—]\s*|\s+(?:to|or)\s+|(?<=\d)-(?=\d))(?P<hi2>{_NUMBER})"
+    rf"|(?P<dozen>an?\s+dozen|one\s+dozen)"
+    rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens))(?:\s+of)?"
+    rf"|(?P<n>{_NUMBER}))"
+    rf"(?P<tail>(?:\s+(?!(?:and|or|were|was|had|have)\b)[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
+    rf"|\s+(?:were\s+|was\s+|people\s+)?(?:killed|dead|died|slain|executed|massacred)\b)",
+    re.IGNORECASE,
+)
+_KILL_VERB_FIGURE = re.compile(
+    rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed|toll\s+(?:of|rose\s+to|reached|stood\s+at)"
+    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?P<n>{_NUMBER})(?![\w-])",
+    re.IGNORECASE,
+)
+_KILL_CUE = re.compile(
+    r"\b(?:kill\w*|dead|deaths?|died|massacre\w*|execut\w*|slain|murder\w*|fatalit\w*"
+    r"|casualt\w*|lives|toll|bodies|perished)\b",
+    re.IGNORECASE,
+)
+_NOT_DEATH_AFTER = re.compile(
+    r"^[\s,]*(?:(?:were|was|are|had\s+been|have\s+been|being|got)\s+)?(?:wounded|injured|hurt|kidnapped|abducted"
+    r"|captured|arrested|displaced|missing|taken\s+hostage|freed|released)\b",
+    re.IGNORECASE,
+)
+_NOT_DEATH_BEFORE = re.compile(
+    r"\b(?:wounding|injuring|wounded|injured|kidnapping|kidnapped|abducting|abducted"
+    r"|abduction|capturing|captured|arresting|arrested|displacing|displaced|freeing|freed)\s+(?:of\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+which)\s+$", re.IGNORECASE)
+_FLOOR = {"at least", "more than", "over", "upwards of", "in excess of"}
+_CEILING = {"up to", "as many as", "fewer than", "less than", "at most", "nearly", "almost", "close to"}
+
+
+@dataclass(frozen=True)
+class Fatalities:
+    """Best figure and the bracket the text gives; None where unknown."""
+
+    best: int | None
+    low: int | None
+    high: int | None
+
+
+def parse_number(words: str) -> int | None:
+    """``"forty"`` -> 40, ``"forty-two"`` -> 42, ``"two hundred and fifty"`` -> 250, ``"1,200"`` -> 1200."""
+    text = words.strip().lower().replace(",", "")
+    if text.isdigit():
+        return int(text)
+    total = current = 0
+    seen = False
+    for token in re.split(r"[\s-]+", text):
+        if token in ("and", ""):
+            continue
+        if token == "a":
+            current = max(current, 1)
+        elif token in _UNITS:
+            current += _UNITS[token]
+        elif token in _TENS:
+            current += _TENS[token]
+        elif token == "hundred":
+            current = max(current, 1) * 100
+        elif token == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _one_figure(match: re.Match[str]) -> Fatalities | None:
+    groups = match.groupdict()
+    qualifier = re.sub(r"\s+", " ", (groups.get("q") or "").lower())
+    if groups.get("dozen"):
+        return Fatalities(12, 12, 12)
+    if groups.get("vague"):
+        word = groups["vague"].lower().split()[-1]
+        return Fatalities(None, _VAGUE[word], None)
+    lo, hi = groups.get("lo") or groups.get("lo2"), groups.get("hi") or groups.get("hi2")
+    if lo and hi:
+        low, high = parse_number(lo), parse_number(hi)
+        if low is None or high is None or high < low:
+            return None
+        return Fatalities(None, low, high)
+    value = parse_number(groups["n"])
+    if value is None:
+        return None
+    if qualifier in _FLOOR:
+        return Fatalities(value, value, None)
+    if qualifier in _CEILING:
+        return Fatalities(value, None, value)
+    return Fatalities(value, value, value)
+
+
+def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatalities:
+    """Deaths the sentence reports, summed over the groups of dead it names.
+
+    Counted only when the sentence speaks of death (killed, dead, massacre, toll...). A figure is a number
+    before a word for people ("forty JNIM fighters", "over seventy civilians") or right after a killing word
+    ("killing 12"). Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N"
+    -> best = low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best =
+    high = N; "between A and B"/"A to B" -> low A, high B, best unknown; "dozens" -> low 24, "scores" -> low 40,
+    "hundreds" -> low 200, best unknown; "a dozen" -> 12. Figures for wounded/kidnapped people, figures inside
+    ``exclude`` spans (dates) and subsets ("including 12 soldiers") are skipped. Several figures are summed:
+    best and high only if every figure has one, low over the figures that have one. Nothing found -> all None.
+    """
+    if not _KILL_CUE.search(sentence):
+        return Fatalities(None, None, None)
+    figures: list[tuple[tuple[int, int], Fatalities]] = []
+    spans: list[tuple[int, int]] = []
+    for regex in (_FIGURE, _KILL_VERB_FIGURE):
+        for match in regex.finditer(sentence):
+            number_span = _number_span(match)
+            if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
+                continue
+            before, after = sentence[: match.start()], sentence[match.end() :]
+            if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+                continue
+            tail = match.groupdict().get("tail") or ""
+            if regex is _FIGURE and not re.search(r"killed|dead|died|slain|executed|massacred", tail, re.IGNORECASE):
+                if _NOT_DEATH_AFTER.match(after):
+                    continue
+            figure = _one_figure(match)
+            if figure is None:
+                continue
+            spans.append(number_span)
+            figures.append((number_span, figure))
+    return _sum(f for _span, f in sorted(figures, key=lambda item: item[0]))
+
+
+def _number_span(match: re.Match[str]) -> tuple[int, int]:
+    for group in ("lo", "lo2", "dozen", "vague", "n"):
+        if match.groupdict().get(group):
+            start = match.start(group)
+            end = match.end("hi") if group == "lo" else match.end("hi2") if group == "lo2" else match.end(group)
+            return start, end
+    return match.span()
+
+
+def _sum(figures) -> Fatalities:
+    figures = list(figures)
+    if not figures:
+        return Fatalities(None, None, None)
+    bests = [f.best for f in figures]
+    lows = [f.low for f in figures if f.low is not None]
+    highs = [f.high for f in figures]
+    return Fatalities(
+        sum(bests) if None not in bests else None,
+        sum(lows) if lows else None,
+        sum(highs) if None not in highs else None,
+    )
+
+
+# ---------------------------------------------------------------- places
+
+_NAME_WORD = r"(?<![\w'’-])[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*"
+_CONNECTOR = r"(?:\s+(?:de|du|des|la|le|el|al|en|ag|wa)\s+|\s+|-)"
+_NAME = rf"{_NAME_WORD}(?:{_CONNECTOR}{_NAME_WORD})*"
+_NAMES = rf"{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})*"
+_PREPOSITIONS = r"in|at|near|of|to|around|outside|from|towards?|between|inside|into|on|across|nearby|close\s+to"
+_NEAR_WORDS = {"near", "around", "outside", "nearby", "close to"}
+# Names that are places but too vague for an event point (the caller refuses them, reporting why).
+_COUNTRIES = frozenset(
+    "mali|burkina faso|burkina|niger|mauritania|algeria|ghana|benin|togo|nigeria|chad|senegal|guinea|ivory coast"
+    "|cote d'ivoire|côte d'ivoire|libya|sahel|sahara|africa|west africa|liptako-gourma|liptako gourma".split("|")
+)
+_REGION_WORDS = r"region|province|cercle|commune|department|district|prefecture"
+# Capitalised words that never start a place name here (function words, titles, media, months, weekdays).
+_NOT_PLACE = frozenset(
+    "the a an this that these those its their his her in on at by after before during while since when where despite"
+    " although according neither both many most some several islamic islam muslims sharia al-naba al-qaeda god"
+    " allah state government army mr mrs president general colonel january february march april may june july"
+    " august september october november december monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+_PLACE_AFTER_PREPOSITION = re.compile(
+    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality)\s+of\s+)?"
+    rf"(?P<names>{_NAMES})"
+)
+_PAIR_BEFORE_EVENT = re.compile(
+    rf"(?P<names>{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})+)\s+(?i:massacres|attacks|killings|ambushes|clashes"
+    r"|battles|bombings|sieges|raids)\b"
+)
+_REGION = re.compile(
+    rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?:{_REGION_WORDS})s?)\b"
+)
+_BORDER = re.compile(
+    rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
+    rf"(?:\s+(?:with|of)\s+{_NAME})?)"
+)
+_PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
+_SPLIT_NAMES = re.compile(r",\s*and\s+|,\s*|\s+and\s+")
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """Place phrases read together: names joined by "and"/commas, or one region/border phrase.
+
+    ``kind`` is ``name`` (a settlement), ``region``, ``border`` or ``country``; ``names`` are the phrases as
+    written (the event's ``location``); ``queries`` what to ask the geocoder ("near Djibo" after "near", so
+    the geocoder lowers the precision to 2).
+    """
+
+    kind: str
+    names: tuple[str, ...]
+    queries: tuple[str, ...]
+    start: int
+
+
+def _is_name(phrase: str) -> bool:
+    words = phrase.split()
+    if not words or words[0].lower() in _NOT_PLACE or phrase.lower() in _NOT_PLACE:
+        return False
+    if re.fullmatch(_DEMONYM, words[0]):
+        return False
+    return not re.fullmatch(r"[A-Z]{2,6}s?", phrase)  # acronyms are organisations, not places
+
+
+def _trim(part: str) -> str:
+    """Drop leading capitalised function words: "The Tchoma Bangou" -> "Tchoma Bangou"."""
+    words = part.split()
+    while len(words) > 1 and words[0].lower() in _NOT_PLACE:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _country(phrase: str) -> bool:
+    return phrase.casefold() in _COUNTRIES
+
+
+def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
+    """``sentence`` with ``spans`` overwritten by a non-word character, keeping every offset."""
+    chars = list(sentence)
+    for start, end in spans:
+        chars[start:end] = "§" * (end - start)
+    return "".join(chars)
+
+
+def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceGroup]:
+    """Candidate place phrases of ``sentence`` in the order the geocoder should try them.
+
+    1. settlement names: capitalised names after a preposition ("in X", "at X", "near X", "of X", "to X" ...)
+       and coordinated names before a plural event noun ("The Tchoma Bangou and Zaroumdareye massacres");
+       names joined by "and"/commas form one group (each may become its own event);
+    2. region phrases ("Mali's Menaka region", "the Soum province");
+    3. border phrases ("the Malian-Mauritanian border", "the Ghanaian border with Burkina Faso");
+    4. country-sized names alone ("in Mali", "the Sahel") - the caller refuses them as too vague.
+    Within a class, left to right. Actor names and ``blocked`` spans (dates) are masked first, so they never
+    become or join a place; month names, demonyms, acronyms and function words never start one.
+    """
+    text = _mask(sentence, [*blocked, *actor_spans(sentence)])
+    groups: list[PlaceGroup] = []
+    for match in _BORDER.finditer(text):
+        phrase = match.group("phrase")
+        groups.append(PlaceGroup("border", (phrase,), (_with_near(text, match.start(), phrase),), match.start()))
+    text = _mask(text, [match.span() for match in _BORDER.finditer(text)])
+    for match in _REGION.finditer(text):
+        if _is_name(match.group("name")) and not _country(match.group("name")):
+            phrase = match.group("phrase")
+            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start()))
+    text = _mask(text, [match.span() for match in _REGION.finditer(text)])
+    seen: set[int] = set()
+    for regex in (_PAIR_BEFORE_EVENT, _PLACE_AFTER_PREPOSITION):
+        for match in regex.finditer(text):
+            if match.start("names") in seen:
+                continue
+            seen.add(match.start("names"))
+            parts = [_trim(part) for part in _SPLIT_NAMES.split(match.group("names"))]
+            names = [part for part in parts if _is_name(part) and not _country(part)]
+            countries = [part for part in parts if _country(part)]
+            near = match.groupdict().get("prep", "") or ""
+            near = near.lower() if near.lower() in _NEAR_WORDS else ""
+            if names:
+                queries = tuple(f"{near} {name}".strip() for name in names)
+                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names")))
+            if countries:
+                groups.append(PlaceGroup("country", tuple(countries), tuple(countries), match.start("names")))
+        text = _mask(text, [match.span("names") for match in regex.finditer(text)])
+    rank = {"name": 0, "region": 1, "border": 2, "country": 3}
+    return sorted(groups, key=lambda group: (rank[group.kind], group.start))
+
+
+def _with_near(text: str, start: int, phrase: str) -> str:
+    before = _PREPOSITION_BEFORE.search(text[:start])
+    if before and before.group("prep").lower() in _NEAR_WORDS:
+        return f"{before.group('prep').lower()} {phrase}"
+    return phrase
