@@ -21,6 +21,9 @@ FORMATS = ("csv", "geojson")
 CHUNK_ROWS = 50_000
 FILE_STEM = "sahel-events"
 FORMULA_START = r"^[=+\-@\t\r]"
+# RFC 4180 line ends. Python's csv quotes a field only for the characters of its line terminator, so with a
+# bare "\n" a lone "\r" inside a note would be written unquoted and split the record in most readers.
+CSV_EOL = "\r\n"
 
 
 def export_rows(data: EventData, view: View) -> pd.DataFrame:
@@ -43,12 +46,12 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def iter_csv(data: EventData, view: View, chunk_rows: int = CHUNK_ROWS) -> Iterator[str]:
-    """UTF-8 CSV text of the view: the header, then one string per chunk of rows."""
+    """CSV text of the view (RFC 4180, encode as UTF-8): the header, then one string per chunk of rows."""
     rows = export_rows(data, view)
-    yield ",".join(EXPORT_COLUMNS) + "\n"
+    yield ",".join(EXPORT_COLUMNS) + CSV_EOL
     for start in range(0, len(rows), chunk_rows):
         chunk = neutralise_formulas(rows.iloc[start : start + chunk_rows])
-        yield chunk.to_csv(index=False, header=False, date_format="%Y-%m-%d", lineterminator="\n")
+        yield chunk.to_csv(index=False, header=False, date_format="%Y-%m-%d", lineterminator=CSV_EOL)
 
 
 def iter_geojson(data: EventData, view: View, chunk_rows: int = 5_000) -> Iterator[str]:
