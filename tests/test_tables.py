@@ -1,0 +1,99 @@
+"""Region summary and AG Grid row blocks from the sample events."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.events import EventData
+from dashboard.tables import GRID_COLUMNS, GRID_FIELDS, NO_REGION, OUTSIDE, grid_rows, region_summary
+from dashboard.view import View
+from tests.fixtures.sample_events import sample_events
+
+
+@pytest.fixture(scope="module")
+def data() -> EventData:
+    return EventData.from_frame(sample_events())
+
+
+def test_region_summary_counts_and_dates(data):
+    table = region_summary(data.frame).set_index(["country_iso2", "admin1"])
+    assert table["events"].sum() == 30
+    assert list(table["events"]) == sorted(table["events"], reverse=True)
+    tillaberi = table.loc[("NE", "Tillabéri")]
+    assert tillaberi["events"] == 7
+    assert str(tillaberi["first_date"].date()) == "2017-10-04"
+    assert str(tillaberi["last_date"].date()) == "2023-08-15"
+    gao = table.loc[("ML", "Gao")]
+    assert gao["unknown_fatalities"] == 1
+    assert gao["fatalities"] == 50 + 20 + 64
+    assert table.loc[("MR", OUTSIDE), "events"] == 1
+    assert table.loc[("ML", NO_REGION), "events"] == 1
+    assert table.loc[("ML", "Timbuktu"), "last_date"].day == 31  # the end of a month-long event
+
+
+def test_region_summary_of_nothing_is_an_empty_table(data):
+    table = region_summary(data.filter(View(country=("TD",))))
+    assert len(table) == 0
+    assert list(table.columns) == ["country_iso2", "admin1", "events", "fatalities", "unknown_fatalities",
+                                   "first_date", "last_date"]
+
+
+def test_grid_rows_are_json_safe_blocks_with_a_total(data):
+    rows, total = grid_rows(data.frame, 0, 10)
+    assert total == 30 and len(rows) == 10
+    assert list(rows[0]) == list(GRID_FIELDS)
+    json.dumps(rows, allow_nan=False)
+    first = rows[0]
+    assert first["event_id"] == "curated:1" and first["date_start"] == "2017-10-04"
+    assert isinstance(first["fatalities"], int) and isinstance(first["geo_precision"], int)
+    last, _ = grid_rows(data.frame, 25, 100)
+    assert len(last) == 5
+    assert last[-1]["date_end"] is None and last[-1]["source_url"] is None
+    assert grid_rows(data.frame, 40, 50) == ([], 30)
+
+
+def test_grid_sort_model(data):
+    rows, _ = grid_rows(data.frame, 0, 30, [{"colId": "fatalities", "sort": "desc"}])
+    assert [r["fatalities"] for r in rows[:2]] == [500, 141]
+    assert all(r["fatalities"] is None for r in rows[-5:])  # unknown last
+    two_keys = [{"colId": "admin1", "sort": "asc"}, {"colId": "date_start", "sort": "desc"}]
+    rows, _ = grid_rows(data.frame, 0, 30, two_keys)
+    gao = [r["date_start"] for r in rows if r["admin1"] == "Gao"]
+    assert rows[0]["admin1"] == "Gao" and gao == sorted(gao, reverse=True)
+    unsorted, _ = grid_rows(data.frame, 0, 30, [{"colId": "not_a_column", "sort": "asc"}])
+    assert unsorted == grid_rows(data.frame, 0, 30)[0]
+
+
+def test_grid_filter_models(data):
+    def ids(model):
+        rows, total = grid_rows(data.frame, 0, 100, None, model)
+        assert total == len(rows)
+        return {r["event_id"] for r in rows}
+
+    assert ids({"location": {"filterType": "text", "type": "contains", "filter": "TCHOMA"}}) == {"acled:10"}
+    assert ids({"country_iso2": {"filterType": "text", "type": "equals", "filter": "mr"}}) == {"acled:25"}
+    assert ids({"location": {"filterType": "text", "type": "startsWith", "filter": "d"}}) == {
+        "text:18", "acled:19", "acled:22", "synthetic:27"}
+    assert ids({"fatalities": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 141}}) == {
+        "acled:16", "acled:11"}
+    assert len(ids({"fatalities": {"filterType": "number", "type": "blank"}})) == 5
+    assert ids({"date_start": {"filterType": "date", "type": "inRange", "dateFrom": "2022-06-01 00:00:00",
+                               "dateTo": "2022-06-30 00:00:00"}}) == {"acled:17", "text:18"}
+    zero, two = ({"filterType": "number", "type": "equals", "filter": n} for n in (0, 2))
+    either = {"filterType": "number", "operator": "OR", "conditions": [zero, two]}
+    assert ids({"fatalities": either}) == {"acled:26", "acled:25"}
+    # an incomplete filter (no value yet) and unknown columns filter nothing
+    assert len(ids({"fatalities": {"filterType": "number", "type": "equals"}, "nope": {"type": "x"}})) == 30
+
+
+def test_grid_columns_render_text_and_link_sources():
+    fields = [c["field"] for c in GRID_COLUMNS]
+    assert fields == list(GRID_FIELDS)
+    link = next(c for c in GRID_COLUMNS if c["field"] == "source_url")
+    assert link["cellRenderer"] == "SourceLink"
+    assert not any("dangerously_allow_code" in c or c.get("cellRenderer") not in (None, "SourceLink")
+                   for c in GRID_COLUMNS)
+    filters = {c["field"]: c["filter"] for c in GRID_COLUMNS}
+    assert filters["date_start"] == "agDateColumnFilter" and filters["fatalities"] == "agNumberColumnFilter"
