@@ -81,10 +81,27 @@ class GeocodeResult:
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict of all fields (what ``python -m geodata geocode`` prints)."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 RESULT_FIELDS = tuple(f.name for f in fields(GeocodeResult))
+
+
+_CDIST_CHUNK = 500  # names scored against the whole pool at once: 500 x 13k float32 scores is about 26 MB
+# (key, country hint) -> (matched key or None, its score, closest names as "Name (ISO2)")
+_FuzzyMemo = dict[tuple[str, "str | None"], tuple["str | None", float, list[str]]]
+
+
+_ROW_COLUMNS = ("name", "gazetteer_country", "latitude", "longitude", "geo_precision", "country_iso2", "admin1",
+                "admin2", "source", "source_url")  # fmt: skip
+
+
+class _NeedsFuzzy(Exception):
+    """Raised inside a batch when a name needs a fuzzy search, so all such names are searched together."""
+
+    def __init__(self, pair: tuple[str, str | None]) -> None:
+        super().__init__(pair)
+        self.pair = pair
 
 
 class PlaceNotFound(LookupError):
@@ -188,6 +205,10 @@ class Geocoder:
 
     def geocode(self, name: str, country: str | None = None, admin1: str | None = None) -> GeocodeResult:
         """Resolve one name (place, "X region" or "A-B border" phrase); raises :class:`PlaceNotFound`."""
+        return self._geocode(name, country, admin1, None)
+
+    def _geocode(self, name: str, country: str | None, admin1: str | None, fuzzy: _FuzzyMemo | None) -> GeocodeResult:
+        """:meth:`geocode`; with a ``fuzzy`` memo, a name needing a fuzzy search raises :class:`_NeedsFuzzy`."""
         if name is None or pd.isna(name) or not str(name).strip():
             raise PlaceNotFound("" if name is None or pd.isna(name) else str(name), [], "empty name")
         name = str(name)
@@ -210,7 +231,7 @@ class Geocoder:
                 return result
         if words in _WORD_TO_ISO and hint in (None, _WORD_TO_ISO[words]):
             return self._country(name, _WORD_TO_ISO[words])
-        result = self._place(name, normalise(words), hint, admin1)
+        result = self._place(name, normalise(words), hint, admin1, fuzzy)
         if result.geo_precision < precision_floor:
             result = _replace(result, geo_precision=precision_floor, matched_name=f"near {result.matched_name}")
         return result
@@ -224,15 +245,7 @@ class Geocoder:
             hint = country_code(country)
         except ValueError:
             hint = None
-        pools = [self._keys_by_country.get(hint, np.array([], dtype=object))] if hint else []
-        labels: list[str] = []
-        for pool in [*pools, self._keys_all]:
-            for match, _score, _ in process.extract(key, pool, scorer=fuzz.ratio, processor=None, limit=limit * 2):
-                best = self._row(self._ranked(match, hint, None)[0])
-                label = f"{best['name']} ({best['gazetteer_country']})"
-                if label not in labels:
-                    labels.append(label)
-        return labels[:limit]
+        return self._fuzzy_search([(key, hint)], limit, labels_always=True)[(key, hint)][2]
 
     def geocode_many(
         self, names: pd.Series, country: pd.Series | None = None, admin1: pd.Series | None = None
@@ -250,12 +263,22 @@ class Geocoder:
             }
         ).fillna("")
         codes, distinct = pd.MultiIndex.from_frame(frame).factorize()
-        rows = []
-        for name, hint, region in distinct:
-            try:
-                rows.append({**self.geocode(name, hint or None, region or None).to_dict(), "error": pd.NA})
-            except (PlaceNotFound, ValueError) as problem:
-                rows.append({"error": str(problem)})
+        memo: _FuzzyMemo = {}
+        rows: list[tuple | None] = [None] * len(distinct)
+        deferred: dict[int, tuple[str, str | None]] = {}
+        for _ in range(2):  # first pass: exact names and phrases; second: the names that needed a fuzzy search
+            for i, (name, hint, region) in enumerate(distinct):
+                if rows[i] is not None:
+                    continue
+                try:
+                    result = self._geocode(name, hint or None, region or None, memo)
+                    rows[i] = (*(getattr(result, field) for field in RESULT_FIELDS), pd.NA)
+                except _NeedsFuzzy as needs:
+                    deferred[i] = needs.pair
+                except (PlaceNotFound, ValueError) as problem:
+                    rows[i] = (*(None for _ in RESULT_FIELDS), str(problem))
+            memo.update(self._fuzzy_search(list(dict.fromkeys(deferred.values()))))
+            deferred.clear()
         solved = pd.DataFrame(rows, columns=[*RESULT_FIELDS, "error"])
         out = solved.take(codes)
         out.index = names.index
@@ -291,24 +314,83 @@ class Geocoder:
             weight += (column["admin1_key"][positions] == admin_key) | (column["admin2_key"][positions] == admin_key)
         return positions[np.argsort(-weight, kind="stable")]
 
-    def _place(self, name: str, key: str, hint: str | None, admin1: str | None) -> GeocodeResult:
+    def _place(
+        self, name: str, key: str, hint: str | None, admin1: str | None, fuzzy: _FuzzyMemo | None
+    ) -> GeocodeResult:
         score = 100.0
         if key not in self._by_key:
-            match = None
-            if hint is not None and hint in self._keys_by_country:
-                match = process.extractOne(
-                    key, self._keys_by_country[hint], scorer=fuzz.ratio, processor=None,
-                    score_cutoff=self.fuzzy_threshold,
-                )  # fmt: skip
+            pair = (key, hint)
+            if fuzzy is None:
+                fuzzy = self._fuzzy_search([pair])
+            elif pair not in fuzzy:
+                raise _NeedsFuzzy(pair)
+            match, score, closest = fuzzy[pair]
             if match is None:
-                match = process.extractOne(
-                    key, self._keys_all, scorer=fuzz.ratio, processor=None, score_cutoff=self.fuzzy_threshold
-                )
-            if match is None:
-                raise PlaceNotFound(name, self.candidates(name, hint), f"no name scores {self.fuzzy_threshold:g}+")
-            key, score = match[0], float(match[1])
+                raise PlaceNotFound(name, closest, f"no name scores {self.fuzzy_threshold:g}+")
+            key = match
         place = self._row(self._ranked(key, hint, admin1)[0])
         return self._result(place, place["name"], int(place["geo_precision"]), score, _place_source(place))
+
+    def _fuzzy_search(
+        self, pairs: list[tuple[str, str | None]], limit: int = 5, labels_always: bool = False
+    ) -> _FuzzyMemo:
+        """For each (key, country hint): the best key at or above the threshold (hinted country first) and its
+        score, or None, plus the ``limit`` closest names as labels. One rapidfuzz ``cdist`` per pool."""
+        if not pairs:
+            return {}
+        width = limit * 2
+        enough = np.inf if labels_always else self.fuzzy_threshold
+        everywhere = self._closest(list(dict.fromkeys(key for key, _ in pairs)), self._keys_all, width, enough)
+        in_country: dict[tuple[str, str | None], list[tuple[str, float]]] = {}
+        for hint in {hint for _, hint in pairs if hint in self._keys_by_country}:
+            keys = list(dict.fromkeys(key for key, h in pairs if h == hint))
+            found = self._closest(keys, self._keys_by_country[hint], width, enough)
+            in_country.update({(key, hint): found[key] for key in keys})
+        memo: _FuzzyMemo = {}
+        for key, hint in pairs:
+            ranked = [*in_country.get((key, hint), []), *everywhere[key]]
+            match = next(((k, sc) for k, sc in ranked if sc >= self.fuzzy_threshold), None)
+            if match is None or labels_always:
+                labels = self._labels([k for k, _ in ranked], hint, limit)
+                memo[(key, hint)] = (None, 0.0, labels) if match is None else (match[0], match[1], labels)
+            else:
+                memo[(key, hint)] = (match[0], fuzz.ratio(key, match[0]), [])
+        return memo
+
+    def _labels(self, keys: list[str], hint: str | None, limit: int) -> list[str]:
+        """Distinct "Name (ISO2)" labels of the best place of each key, in order."""
+        labels: list[str] = []
+        for candidate in keys:
+            best = self._position_of_best(candidate, hint)
+            label = f"{self._column['name'][best]} ({self._column['gazetteer_country'][best]})"
+            if label not in labels:
+                labels.append(label)
+                if len(labels) == limit:
+                    break
+        return labels
+
+    def _position_of_best(self, key: str, hint: str | None) -> int:
+        return int(self._ranked(key, hint, None)[0])
+
+    @staticmethod
+    def _closest(keys: list[str], pool: np.ndarray, width: int, enough: float) -> dict[str, list[tuple[str, float]]]:
+        """For each key, the best pool key alone if it scores ``enough``, else the ``width`` best (ties: pool order)."""
+        out: dict[str, list[tuple[str, float]]] = {}
+        width = min(width, len(pool))
+        for start in range(0, len(keys), _CDIST_CHUNK):
+            chunk = keys[start : start + _CDIST_CHUNK]
+            scores = process.cdist(chunk, pool, scorer=fuzz.ratio, processor=None, dtype=np.float32)
+            best = scores.argmax(axis=1)
+            best_score = scores[np.arange(len(chunk)), best]
+            short = np.flatnonzero(best_score < enough)
+            top = np.argpartition(-scores[short], width - 1, axis=1)[:, :width] if width < len(pool) else None
+            for row, key in enumerate(chunk):
+                out[key] = [(pool[best[row]], float(best_score[row]))]
+            for j, row in enumerate(short):
+                picks = top[j] if top is not None else np.arange(len(pool))
+                order = np.lexsort((picks, -scores[row, picks]))
+                out[chunk[row]] = [(pool[i], float(scores[row, i])) for i in picks[order]]
+        return out
 
     def _region(self, name: str, match: re.Match, hint: str | None) -> GeocodeResult | None:
         """An admin-1 phrase -> the region's capital at precision 3; None when the words name no region."""
@@ -393,7 +475,7 @@ class Geocoder:
         )
 
     def _row(self, position: int) -> dict[str, object]:
-        return {name: values[position] for name, values in self._column.items()}
+        return {name: self._column[name][position] for name in _ROW_COLUMNS}
 
     @staticmethod
     def _result(place: dict[str, object], matched: str, precision: int, score: float, source: str) -> GeocodeResult:
