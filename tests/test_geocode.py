@@ -288,3 +288,18 @@ def test_a_malformed_supplement_is_refused_with_file_line_and_field(tmp_path: Pa
     good.to_csv(bad, index=False)
     with pytest.raises(GazetteerError, match=r"supplement\.csv: line\(s\) 5: field 'latitude' is not a number"):
         Gazetteer.load(supplement=bad)
+
+
+def test_an_exact_name_across_the_border_beats_the_hinted_country(geocoder: Geocoder) -> None:
+    fassala = geocoder.geocode("Fassala", country="ML")
+    assert (fassala.latitude, fassala.longitude, fassala.country_iso2) == (15.5571, -5.516, "MR")
+    assert fassala.score == 100.0
+
+
+def test_country_hints_accept_names_and_refuse_unknown_countries(geocoder: Geocoder) -> None:
+    assert geocoder.geocode("Gao", country="Burkina Faso").country_iso2 == "BF"
+    with pytest.raises(ValueError, match="unknown country 'Narnia'"):
+        geocoder.geocode("Gao", country="Narnia")
+    out = geocoder.geocode_many(pd.Series(["Gao", "Gao"]), pd.Series(["Narnia", "burkina faso"]))
+    assert "unknown country 'Narnia'" in out.loc[0, "error"]
+    assert out.loc[1, "country_iso2"] == "BF"
