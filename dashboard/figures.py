@@ -68,6 +68,9 @@ NO_EVENTS = "No events match this view"
 DEFAULT_CENTER = {"lon": -0.5, "lat": 15.5}
 DEFAULT_ZOOM = 4.2
 REGION_ID_SEPARATOR = "|"
+# Above this many events the points map becomes a grid of GRID_CELL-degree cells.
+MAX_POINTS = 25_000
+GRID_CELL = 0.2
 
 
 # -- boundaries -> GeoJSON, once per process ----------------------------------------------------------------
@@ -246,11 +249,17 @@ def _escape(text: pd.Series) -> pd.Series:
 
 
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
-               selected_id: str | None = None) -> go.Figure:
-    """Events as points coloured by dyad or event type, sized by fatalities, faded when imprecise."""
+               selected_id: str | None = None, max_points: int = MAX_POINTS) -> go.Figure:
+    """Events as points coloured by dyad or event type, sized by fatalities, faded when imprecise.
+
+    Views of more than ``max_points`` events are drawn as grid cells instead (see :func:`grid_cells`), so
+    the browser never receives hundreds of thousands of markers.
+    """
     figure = go.Figure()
     if layers is not None:
         figure.add_trace(_region_trace(layers))
+    if len(frame) > max_points:
+        return _grid_map(figure, frame, view, layers, style, max_points)
     labels = dyad_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
         "Unknown type")
     known = frame["fatalities"].notna().to_numpy()
@@ -285,6 +294,45 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     figure.update_layout(_map_layout(layers, style, center, zoom, _uirevision(view, selected_id)))
     if not len(frame):
         figure.add_annotation(_empty_annotation())
+    return figure
+
+
+def grid_cells(frame: pd.DataFrame, cell: float = GRID_CELL) -> pd.DataFrame:
+    """Events per ``cell``-degree square: lon/lat (mean of its events), events, known fatalities, unknown count."""
+    cells = pd.DataFrame({
+        "x": np.floor(frame["longitude"].to_numpy(dtype=float) / cell),
+        "y": np.floor(frame["latitude"].to_numpy(dtype=float) / cell),
+        "lon": frame["longitude"].to_numpy(dtype=float),
+        "lat": frame["latitude"].to_numpy(dtype=float),
+        "events": 1,
+        "fatalities": frame["fatalities"].fillna(0).to_numpy(dtype="int64"),
+        "unknown": frame["fatalities"].isna().to_numpy(dtype="int64"),
+    }).dropna(subset=["x", "y"])
+    grouped = cells.groupby(["x", "y"], sort=True).agg(
+        lon=("lon", "mean"), lat=("lat", "mean"), events=("events", "sum"), fatalities=("fatalities", "sum"),
+        unknown=("unknown", "sum"))
+    return grouped.reset_index(drop=True)
+
+
+def _grid_map(figure: go.Figure, frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, style: str,
+              max_points: int) -> go.Figure:
+    cells = grid_cells(frame)
+    events = cells["events"].to_numpy()
+    text = (cells["events"].map("{:,} events".format) + "<br>" + cells["fatalities"].map("{:,} fatalities".format)
+            + " (" + cells["unknown"].map("{:,}".format) + " events with unknown fatalities)")
+    figure.add_trace(go.Scattermap(
+        lon=cells["lon"], lat=cells["lat"], mode="markers", name=f"events per {GRID_CELL}° cell",
+        marker={"size": np.clip(4 + 1.5 * np.sqrt(events), 4, 40), "color": np.log10(events), "opacity": 0.8,
+                "colorscale": "YlOrRd", "cmin": 0, "showscale": False},
+        text=text, hovertemplate="%{text}<extra>grid cell</extra>",
+    ))
+    center, zoom = _centre(view)
+    figure.update_layout(_map_layout(layers, style, center, zoom, _uirevision(view, None)))
+    figure.add_annotation({
+        **_empty_annotation(f"{len(frame):,} events, shown as {len(cells):,} grid cells: narrow the view "
+                            f"(dates, filters or a map selection) below {max_points:,} events to see single events"),
+        "y": 0.02, "font": {"size": 12, "color": "#444"},
+    })
     return figure
 
 

@@ -19,6 +19,7 @@ from dashboard.figures import (
     UNKNOWN_LABEL,
     boundary_layers,
     dyad_labels,
+    grid_cells,
     map_figure,
     marker_sizes,
     region_counts,
@@ -237,3 +238,16 @@ def test_real_bundled_boundaries_become_small_geojson_layers():
     assert len(json.dumps(layers.admin1)) < 1_000_000
     points = layers.labels
     assert points["lon"].between(-13, 16).all() and points["lat"].between(4, 26).all()
+
+
+def test_views_above_the_point_limit_become_grid_cells(data, layers):
+    figure = map_figure(data.frame, View(), layers, max_points=10)
+    cells = [t for t in figure.data if t.name != "regions"]
+    assert len(cells) == 1 and cells[0].type == "scattermap"
+    counts = grid_cells(data.frame)
+    assert counts["events"].sum() == 30 and counts["fatalities"].sum() == data.frame["fatalities"].sum()
+    assert counts["unknown"].sum() == 5
+    assert len(cells[0].lat) == len(counts) < 30
+    assert min(cells[0].marker.size) > 0
+    assert figure.layout.annotations[0].text.startswith(f"30 events, shown as {len(counts)} grid cells")
+    assert len(point_traces(map_figure(data.frame, View(), layers, max_points=30))) > 1
