@@ -27,6 +27,8 @@ CRS = "EPSG:4326"
 FOCUS = ("ML", "BF", "NE")
 ADMIN_FIELDS = ("country_iso2", "admin1", "admin2")
 SUFFIXES = (".shp", ".zip", ".gpkg", ".geojson", ".json")
+# Grid cell (degrees) the join layer is cut into; measured fastest for 1M points among 4, 2, 1 and 0.5.
+TILE_DEGREES = 0.5
 
 # Field names recognised for each schema, lower-cased; the first one present wins.
 _OURS = {"country": ("country_iso2", "country_is", "iso2"), "admin1": ("admin1",), "admin2": ("admin2",)}
@@ -92,21 +94,21 @@ class Boundaries:
         if points.crs is not None and not points.crs.equals(CRS):
             points = points.to_crs(CRS)
         layer = self._join_layer
-        # The spatial index is built on the points and queried with the prepared polygons ("covers" includes
-        # their boundary): much faster than testing each point against unprepared polygons.
+        # The spatial index is built on the points and queried with the small prepared tiles of the layer
+        # ("covers" includes their boundary): far fewer candidate pairs than whole countries would give.
         targets = gpd.GeoDataFrame(geometry=np.asarray(points.values), crs=CRS)
-        hits = gpd.sjoin(layer[["geometry"]], targets, how="inner", predicate="covers")
-        rank = hits.index.to_numpy()
+        hits = gpd.sjoin(self._join_tiles, targets, how="inner", predicate="covers")
+        rank = hits["rank"].to_numpy()
         position = hits["index_right"].to_numpy()
         order = np.lexsort((rank, position))
         position, first = np.unique(position[order], return_index=True)
         rank = rank[order][first]
 
+        take = np.full(len(events), -1, dtype=np.intp)
+        take[position] = rank
         out = events.copy()
         for name in ADMIN_FIELDS:
-            values = np.full(len(out), None, dtype=object)
-            values[position] = layer[name].to_numpy(dtype=object, na_value=None)[rank]
-            out[name] = pd.array(values, dtype="string")
+            out[name] = layer[name].array.take(take, allow_fill=True)
         return out
 
     def border_point(self, iso_a: str, iso_b: str) -> tuple[float, float]:
@@ -136,6 +138,13 @@ class Boundaries:
             layer[name] = layer[name].astype("string")
         return gpd.GeoDataFrame(layer, geometry="geometry", crs=CRS)
 
+    @cached_property
+    def _join_tiles(self) -> gpd.GeoDataFrame:
+        """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries."""
+        tiles = _tiles(self._join_layer.geometry.values, TILE_DEGREES)
+        shapely.prepare(tiles.geometry.values)
+        return tiles
+
     def _country(self, code: str):
         rows = self.admin0[self.admin0["country_iso2"] == str(code).upper()]
         if rows.empty:
@@ -155,6 +164,24 @@ def admin1_disagreements(events: pd.DataFrame) -> pd.DataFrame:
     columns = ["event_id", "location", "country_iso2", "admin1", "source_admin1"]
     rows = events.loc[differ]
     return pd.DataFrame({c: rows[c] if c in rows else pd.Series(pd.NA, index=rows.index) for c in columns})
+
+
+def _tiles(geometries: np.ndarray, size: float) -> gpd.GeoDataFrame:
+    """Each polygon cut along a ``size``-degree grid: tight boxes for the index, few vertices per test."""
+    ranks: list[np.ndarray] = []
+    parts: list[np.ndarray] = []
+    for rank, geometry in enumerate(geometries):
+        if geometry is None or geometry.is_empty:
+            continue
+        minx, miny, maxx, maxy = geometry.bounds
+        x, y = (a.ravel() for a in np.meshgrid(np.arange(minx, maxx, size), np.arange(miny, maxy, size)))
+        pieces = shapely.intersection(geometry, shapely.box(x, y, x + size, y + size))
+        pieces = pieces[shapely.area(pieces) > 0]
+        parts.append(pieces)
+        ranks.append(np.full(len(pieces), rank))
+    rank = np.concatenate(ranks) if ranks else np.array([], dtype=int)
+    geometry = np.concatenate(parts) if parts else np.array([], dtype=object)
+    return gpd.GeoDataFrame({"rank": rank}, geometry=geometry, crs=CRS)
 
 
 @lru_cache(maxsize=8)
