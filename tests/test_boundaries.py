@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 
 import geopandas as gpd
@@ -103,6 +104,38 @@ def test_point_on_a_shared_border_gives_exactly_one_row(bounds):
     assert bounds.join(frame)["admin2"].iloc[0] == joined["admin2"].iloc[0]
 
 
+def test_point_on_a_corner_of_the_join_grid_gives_one_row(bounds):
+    segou = bounds.units.set_index("admin1").geometry["Ségou"]
+    minx, miny = segou.bounds[:2]
+    corners = [(minx + 0.5 * i, miny + 0.5 * j) for i in range(1, 12) for j in range(1, 12)]
+    x, y = next((x, y) for x, y in corners if segou.buffer(-0.01).contains(shapely.Point(x, y)))
+    joined = bounds.join(events({"grid corner": (y, x)}))
+    assert as_records(joined) == [("grid corner", "ML", "Ségou", None)]
+
+
+def test_join_matches_a_plain_point_in_polygon_test(bounds):
+    """The tiled, deduplicated join against an obvious reference: first layer polygon that covers the point."""
+    minx, miny, maxx, maxy = bounds.admin0.total_bounds
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(minx, maxx, 5000), rng.uniform(miny, maxy, 5000)
+    joined = bounds.join(gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326"))
+    points = shapely.points(lon, lat)
+    expected_units = np.full(len(points), None, dtype=object)
+    expected_country = np.full(len(points), None, dtype=object)
+    for country, admin1, polygon in zip(
+        bounds.units["country_iso2"], bounds.units["admin1"], bounds.units.geometry, strict=True
+    ):
+        inside = shapely.covers(polygon, points) & (expected_country == None)  # noqa: E711
+        expected_units[inside], expected_country[inside] = admin1, country
+    for country, polygon in zip(bounds.admin0["country_iso2"], bounds.admin0.geometry, strict=True):
+        expected_country[shapely.covers(polygon, points) & (expected_country == None)] = country  # noqa: E711
+    assert joined["country_iso2"].astype(object).where(joined["country_iso2"].notna(), None).tolist() == list(
+        expected_country
+    )
+    assert joined["admin1"].astype(object).where(joined["admin1"].notna(), None).tolist() == list(expected_units)
+    assert joined["admin1"].notna().sum() > 500 and joined["country_iso2"].isna().sum() > 500
+
+
 def test_layers_have_the_documented_fields_and_rows(bounds):
     assert list(bounds.admin0.columns) == ["country_iso2", "name", "geometry"]
     assert sorted(bounds.admin0["country_iso2"]) == sorted(
@@ -201,6 +234,33 @@ def test_ocha_geopackage_override_fills_menaka_and_admin2(tmp_path, bounds):
         ("Djibo", "BF", "Sahel", "Soum"),
         ("Fassala", "MR", None, None),
     ]
+
+
+def test_edited_override_file_is_reloaded(tmp_path, bounds):
+    path = tmp_path / "mali.geojson"
+    ocha = ocha_mali(bounds)
+    ocha.to_file(path, driver="GeoJSON", engine="pyogrio")
+    first = Boundaries.load(path)
+    ocha.assign(ADM1_FR=ocha["ADM1_FR"].replace({"Ménaka": "Menaka region"})).to_file(
+        path, driver="GeoJSON", engine="pyogrio"
+    )
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    second = Boundaries.load(path)
+    assert second is not first
+    assert second.join(events({"Ménaka": MENAKA}))["admin1"].tolist() == ["Menaka region"]
+
+
+def test_shapefile_without_crs_is_read_as_lon_lat_and_points_are_refused(tmp_path):
+    # `iso2`: the 10-character DBF name our own shapefiles use for country_iso2.
+    shapes = gpd.GeoDataFrame({"iso2": ["ML"], "admin1": ["Gao"]}, geometry=[shapely.box(0, 15, 1, 16)], crs=None)
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        shapes.to_file(tmp_path / "nocrs.shp", engine="pyogrio")
+    assert load_boundaries(tmp_path / "nocrs.shp").crs.equals("EPSG:4326")
+    points = gpd.GeoDataFrame({"country_iso2": ["ML"], "admin1": ["Gao"]}, geometry=[shapely.Point(0, 15)], crs=4326)
+    points.to_file(tmp_path / "points.gpkg", engine="pyogrio")
+    with pytest.raises(ValueError, match=r"points\.gpkg.*must be polygons, found Point"):
+        load_boundaries(tmp_path / "points.gpkg")
 
 
 def test_gadm_geojson_and_natural_earth_schemas(tmp_path, bounds):
