@@ -93,6 +93,8 @@ def test_numbers_stay_numbers(data):
     assert rows["acled:5"]["fatalities"] == ""  # unknown is empty, never 0
     assert rows["acled:5"]["date_end"] == "2020-03-05"
     assert ",-5.516," in text  # not quoted, not prefixed
+    assert '"Fassala",15.5571,-5.516,1,"MR",,,' in text  # text quoted, numbers bare, missing values empty
+    assert ',"2020-05-01","2020-05-31","month",' in "".join(iter_csv(data, View(q="gourma")))
     assert rows["upload:30"]["date_end"] == "" and rows["upload:30"]["source_url"] == ""
 
 
