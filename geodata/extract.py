@@ -15,8 +15,9 @@ Context rules (a sentence rarely says everything itself):
   With no year anywhere around it the sentence is rejected "no date".
 - Actors. Named actors in order (perpetrator after "by" first; civilians always second). When the sentence
   names fewer than two armed actors but points at a pair ("the two groups", "both sides", "each other",
-  "the clashes") the pair is the document's *dyad*: the two armed families named in the most sentences
-  (ties: first named first), written with their family names ("JNIM", "ISGS").
+  "the clashes") the pair is the one of the nearest of the three sentences before that names two armed
+  families, else the document's *dyad*: the two armed families named in the most sentences (ties: first
+  named first). Such context actors are written with their family names ("JNIM", "ISGS").
 - Place. The candidate phrases of ``textrules.place_groups`` in order; the first group with a name the
   geocoder resolves wins, and every resolved name of that group becomes its own event ("the Tchoma Bangou
   and Zaroumdareye massacres" -> two events, suffixes -a, -b; the fatality figures go on the first only, so
@@ -147,6 +148,7 @@ def extract_events(
     -a/-b suffixes when one sentence gives several) and the violent sentences it could not date or place."""
     sentences = split_sentences(text)
     actors = [find_actors(s.text) for s in sentences]
+    years = [years_in(s.text) for s in sentences]
     dyad = _dyad(actors)
     places = _PlaceLookup(geocoder)
     own_dates: dict[int, _When] = {}
@@ -157,8 +159,9 @@ def extract_events(
     for index, sentence in enumerate(sentences):
         keyword = event_keyword(sentence.text)
         window = _window(sentences, index)
-        context_year = next((years_in(s.text)[-1] for s in reversed(window) if years_in(s.text)), None)
-        mentions = [m for m in find_dates(sentence.text, context_year) if m.resolved]
+        context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
+        all_mentions = find_dates(sentence.text, context_year)
+        mentions = [m for m in all_mentions if m.resolved]
         own = _own_date(mentions, keyword.start() if keyword else 0)
         if own is None:
             own = _anaphoric_date(sentence.text, window, own_dates)
@@ -168,9 +171,10 @@ def extract_events(
             continue
 
         source = " ".join(part for part in (source_name, sentence.reference) if part) or None
-        when = own or _context_date(sentences, index, context_year)
+        when = own or _context_date(years, index, context_year)
         kind, sub_kind = event_type(sentence.text, [a.family for a in actors[index]])
-        groups = place_groups(sentence.text, [m.span for m in find_dates(sentence.text, context_year)])
+        date_spans = [m.span for m in all_mentions]
+        groups = place_groups(sentence.text, date_spans)
         found, tried, vague = places.first_group(groups)
         place_basis = "sentence"
         if not found and not groups and own is not None:
@@ -210,9 +214,8 @@ def extract_events(
             reject("place not found (other places of this sentence were placed)", found=[])
 
         ordered = order_actors(sentence.text, actors[index], kind)
-        actor1, actor2 = _pair(ordered, dyad, names_a_pair(sentence.text))
-        dates = [m.span for m in find_dates(sentence.text, context_year)]
-        deaths = find_fatalities(sentence.text, dates)
+        actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text))
+        deaths = find_fatalities(sentence.text, date_spans)
         for number, (name, result) in enumerate(found):
             suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
             figures = deaths if number == 0 else Fatalities(None, None, None)
@@ -260,8 +263,10 @@ def extract_events(
 
 def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
     """The sentences whose dates carry over: earlier ones of the same paragraph, or else the one just before."""
-    same = [s for s in sentences[:index] if s.paragraph == sentences[index].paragraph]
-    return same or sentences[max(index - 1, 0) : index]
+    first = index
+    while first > 0 and sentences[first - 1].paragraph == sentences[index].paragraph:
+        first -= 1
+    return sentences[first:index] or sentences[max(index - 1, 0) : index]
 
 
 def _own_date(mentions: list[DateMention], keyword_at: int) -> _When | None:
@@ -286,13 +291,14 @@ def _anaphoric_date(text: str, window: list[Sentence], own_dates: dict[int, _Whe
     return _When(earlier.start, earlier.end, earlier.precision, basis)
 
 
-def _context_date(sentences: list[Sentence], index: int, context_year: int | None) -> _When | None:
-    """Year context, else the narrative bracket between the years written before and after the sentence."""
+def _context_date(years: list[list[int]], index: int, context_year: int | None) -> _When | None:
+    """Year context, else the narrative bracket between the years written before and after sentence ``index``
+    (``years``: the years written in each sentence)."""
     if context_year is not None:
         start, end = year_span(context_year)
         return _When(start, end, "year", f"year context {context_year}")
-    before = next((years_in(s.text)[-1] for s in reversed(sentences[:index]) if years_in(s.text)), None)
-    after = next((years_in(s.text)[0] for s in sentences[index + 1 :] if years_in(s.text)), None)
+    before = next((written[-1] for written in reversed(years[:index]) if written), None)
+    after = next((written[0] for written in years[index + 1 :] if written), None)
     if before is None or after is None:
         return None
     first, last = sorted((before, after))
@@ -316,6 +322,15 @@ def _dyad(actors: list[list[Actor]]) -> tuple[Actor, Actor] | None:
         return None
     top.sort(key=lambda family: first_seen[family])
     return Actor(top[0], top[0], -1), Actor(top[1], top[1], -1)
+
+
+def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tuple[Actor, Actor] | None:
+    """The two armed families of the nearest of the ``lookback`` sentences before that names two."""
+    for named in reversed(actors[max(index - lookback, 0) : index]):
+        armed = [actor.family for actor in named if actor.family in ARMED_FAMILIES]
+        if len(armed) >= 2:
+            return Actor(armed[0], armed[0], -1), Actor(armed[1], armed[1], -1)
+    return None
 
 
 def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bool) -> tuple[Actor | None, ...]:
