@@ -207,13 +207,15 @@ _QUALIFIER = (
     r"(?P<q>at\s+least|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
     r"|some|an\s+estimated|nearly|almost|close\s+to|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|at\s+most)"
 )
+# Words that end the gap between a number and its people noun ("2022 left dozens of fighters" is not 2022 fighters).
+_TAIL_STOP = rf"(?:and|or|were|was|had|have|left|killed|dozens|scores|hundreds|thousands|\d+|{_NUMBER_WORD})\b"
 _FIGURE = re.compile(
     rf"\b(?:{_QUALIFIER}\s+)?(?:between\s+(?P<lo>{_NUMBER})\s+and\s+(?P<hi>{_NUMBER})"
     rf"|(?P<lo2>{_NUMBER})(?:\s*[–—]\s*|\s+(?:to|or)\s+|(?<=\d)-(?=\d))(?P<hi2>{_NUMBER})"
     rf"|(?P<dozen>an?\s+dozen|one\s+dozen)"
     rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens))(?:\s+of)?"
     rf"|(?P<n>{_NUMBER}))"
-    rf"(?P<tail>(?:\s+(?!(?:and|or|were|was|had|have)\b)[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
+    rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
     rf"|\s+(?:were\s+|was\s+|people\s+)?(?:killed|dead|died|slain|executed|massacred)\b)",
     re.IGNORECASE,
 )
@@ -318,6 +320,7 @@ def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatal
         return Fatalities(None, None, None)
     figures: list[tuple[tuple[int, int], Fatalities]] = []
     spans: list[tuple[int, int]] = []
+    sentence = _mask(sentence, list(exclude))
     for regex in (_FIGURE, _KILL_VERB_FIGURE):
         for match in regex.finditer(sentence):
             number_span = _number_span(match)
