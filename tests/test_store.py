@@ -46,7 +46,7 @@ def test_failed_write_keeps_previous_store(tmp_path):
     store.write_store(_events(["a"]), path)
     before = path.read_bytes()
     broken = _events(["x", "y"]).assign(extra=[{"a": 1}, object()])  # pyarrow cannot serialise this
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError):  # pyarrow.ArrowInvalid
         store.write_store(broken, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["events.parquet"]
