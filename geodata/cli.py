@@ -15,12 +15,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = Settings.from_env(
-        store=getattr(args, "store", None),
-        boundaries=getattr(args, "boundaries", None),
-        progress=False if getattr(args, "no_progress", False) else None,
-    )
     try:
+        settings = Settings.from_env(
+            store=getattr(args, "store", None),
+            boundaries=getattr(args, "boundaries", None),
+            progress=False if getattr(args, "no_progress", False) else None,
+        )
         return args.run(args, settings)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)

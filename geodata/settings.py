@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Self
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -14,8 +15,60 @@ REPO_DIR = PACKAGE_DIR.parent
 ENV_PREFIX = "SCA_"
 
 
+class EnvSettings:
+    """Mixin for frozen settings dataclasses: ``SCA_<FIELD>`` environment variables, then explicit overrides.
+
+    Values are parsed by the field's annotated type (Path, int, float, bool or str); a bad value is a
+    ValueError naming the variable.
+    """
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Self:
+        """Build settings from ``env`` (default ``os.environ``), then apply non-None ``overrides``."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            name = ENV_PREFIX + field.name.upper()
+            raw = env.get(name)
+            if raw not in (None, ""):
+                try:
+                    values[field.name] = _parse(str(field.type), raw)
+                except ValueError as error:
+                    raise ValueError(f"{name}={raw!r}: {error}") from None
+        return cls(**values).with_overrides(**overrides)
+
+    def with_overrides(self, **overrides: object) -> Self:
+        """A copy with every override that is not None applied (strings become ``Path`` where the field is one)."""
+        types = {field.name: str(field.type) for field in fields(self)}
+        clean = {
+            key: Path(value) if "Path" in types[key] and isinstance(value, str) else value
+            for key, value in overrides.items()
+            if value is not None
+        }
+        return replace(self, **clean)
+
+
+def _parse(annotation: str, raw: str) -> object:
+    if "Path" in annotation:
+        return Path(raw)
+    if annotation == "bool":
+        lowered = raw.strip().lower()
+        if lowered not in _TRUE | _FALSE:
+            raise ValueError("expected one of " + ", ".join(sorted(_TRUE | _FALSE)))
+        return lowered in _TRUE
+    if annotation == "int":
+        return int(raw)
+    if annotation == "float":
+        return float(raw)
+    return raw
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 @dataclass(frozen=True)
-class Settings:
+class Settings(EnvSettings):
     """Everything the pipeline can be told; nothing else reads the environment.
 
     Environment variables are the upper-cased field names prefixed by ``SCA_``
@@ -34,34 +87,3 @@ class Settings:
     def quarantine(self) -> Path:
         """The quarantine CSV that sits next to the store: ``<store name>.quarantine.csv``."""
         return self.store.parent / f"{self.store.stem}.quarantine.csv"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Build settings from ``env`` (default ``os.environ``), then apply non-None ``overrides``."""
-        env = os.environ if env is None else env
-        values: dict[str, object] = {}
-        for field in fields(cls):
-            raw = env.get(ENV_PREFIX + field.name.upper())
-            if raw is None or raw == "":
-                continue
-            values[field.name] = _parse(field.name, raw)
-        settings = cls(**values)
-        return settings.with_overrides(**overrides)
-
-    def with_overrides(self, **overrides: object) -> Settings:
-        """A copy with every override that is not None applied (paths converted to ``Path``)."""
-        clean = {k: (Path(v) if k in _PATH_FIELDS and v is not None else v) for k, v in overrides.items()}
-        return replace(self, **{k: v for k, v in clean.items() if v is not None})
-
-
-_PATH_FIELDS = {"store", "seeds_dir", "boundaries"}
-
-
-def _parse(name: str, raw: str) -> object:
-    if name in _PATH_FIELDS:
-        return Path(raw)
-    if name == "fuzzy_threshold":
-        return float(raw)
-    if name == "progress":
-        return raw.strip().lower() not in {"0", "false", "no", "off"}
-    return raw
