@@ -25,7 +25,9 @@ OFFLINE = "offline"
 OFFLINE_STYLE: dict[str, Any] = {
     "version": 8,
     "name": "sca-offline",
-    "sources": {},
+    # Plotly drops an empty "sources" object, and MapLibre then rejects the style ("Map error.") and stops
+    # applying figure updates; one empty GeoJSON source keeps the style valid without fetching anything.
+    "sources": {"empty": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#f4f1ea"}}],
 }
 FAMILY_COLOURS: dict[str, str] = {
