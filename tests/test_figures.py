@@ -122,7 +122,8 @@ def test_offline_style_fetches_nothing(data, layers):
     figure = map_figure(data.frame, View(), layers)
     style = figure.layout.map.style
     assert style == OFFLINE_STYLE
-    assert not {"glyphs", "sprite"} & set(style) and style["sources"] == {}
+    assert not {"glyphs", "sprite"} & set(style)
+    assert all(set(source) == {"type", "data"} for source in style["sources"].values())  # inline data, no URLs
     strings = list(walk_strings(figure.to_plotly_json()))
     assert not [s for s in strings if "http" in s.lower()]
     assert all(layer.type == "line" and layer.sourcetype == "geojson" for layer in figure.layout.map.layers)
