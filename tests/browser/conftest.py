@@ -1,0 +1,145 @@
+"""Real app servers on 127.0.0.1 and a real headless Chromium (Debian's /usr/bin/chromium) for the browser tests.
+
+Each test module starts its own ``python -m dashboard`` on a free port against its own store, so a module that
+uploads never changes what another module sees.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.fixtures.sample_events import write_sample_store
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+START_TIMEOUT_S = 90
+UI_TIMEOUT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    """One running ``python -m dashboard`` and where it keeps its store."""
+
+    url: str
+    store: Path
+    process: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_server(store: Path, log: Path, env: dict[str, str] | None = None) -> AppServer:
+    """Start the real app on a free 127.0.0.1 port and wait until it answers."""
+    port = free_port()
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+    )
+    handle.close()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + "/", timeout=2) as response:
+                if response.status == 200:
+                    return AppServer(url=url, store=store, process=process, log=log)
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the app did not answer within {START_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+        time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app serving a fresh copy of the 30 sample events (one server per test module)."""
+    directory = tmp_path_factory.mktemp("store")
+    store = write_sample_store(directory / "events.parquet")
+    server = start_server(store, directory / "server.log", env={"SCA_UPLOAD_LIMIT_MB": "1"})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watched:
+    """A page plus everything it did that a test may want to check."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def hosts(self) -> set[str]:
+        return {urlsplit(u).hostname or urlsplit(u).scheme for u in self.requests}
+
+
+@pytest.fixture
+def watched(browser) -> Iterator[Watched]:
+    """A fresh browser context and page recording requests, dialogs and uncaught errors."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    record = Watched(page=page)
+    page.on("request", lambda request: record.requests.append(request.url))
+
+    def on_dialog(dialog) -> None:
+        record.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: record.errors.append(str(error)))
+    yield record
+    context.close()
