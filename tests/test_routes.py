@@ -1,0 +1,133 @@
+"""The app's plain HTTP routes through Flask's test client on the real app: exports and uploads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from tests.fixtures.sample_events import write_sample_store
+
+REPO = Path(__file__).resolve().parents[1]
+ACLED = REPO / "tests" / "browser" / "acled_upload.csv"
+VIEWS = [
+    "",
+    "country=ML,BF&min_fatalities=10",
+    "start=2021-01-01&end=2022-12-31&group=JNIM&q=massacre",
+    "bbox=-6,13,1,16&precision=1,2",
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return write_sample_store(tmp_path / "events.parquet")
+
+
+@pytest.fixture
+def client(store: Path):
+    app = create_app(Settings(store=store, upload_limit_mb=1))
+    return app.server.test_client()
+
+
+def cli_export(store: Path, query: str, fmt: str) -> bytes:
+    """What `python -m dashboard export` writes for the same view."""
+    from dashboard.view import View
+
+    view, messages = View.from_query(query)
+    assert not messages
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "export", "--store", str(store), "--out", "-", "--format", fmt,
+         *view.to_args()],
+        cwd=REPO, capture_output=True, check=True,
+    )
+    return result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_export_route_sends_the_same_bytes_as_the_cli(client, store, fmt):
+    for query in VIEWS:
+        response = client.get(f"/export.{fmt}?{query}")
+        assert response.status_code == 200, response.data
+        assert response.data == cli_export(store, query, fmt), query
+        assert "attachment; filename=\"sahel-events_" in response.headers["Content-Disposition"]
+        assert response.headers["Content-Disposition"].endswith(f'.{fmt}"')
+
+
+def test_export_route_streams_a_view_that_has_rows(client):
+    text = client.get("/export.csv?country=BF").data.decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert text.startswith("event_id,dataset,")
+    assert len(rows) == 7 and {r["country_iso2"] for r in rows} == {"BF"}
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("min_fatalities=lots", "not a whole number"),
+        ("start=2022-13-45", "not a date"),
+        ("bbox=1,2,3", "4 numbers"),
+        ("start=2023-01-01&end=2020-01-01", "is after end"),
+    ],
+)
+def test_bad_export_parameters_get_a_message_not_a_500(client, query, words):
+    response = client.get(f"/export.csv?{query}")
+    assert response.status_code == 400
+    assert words in response.data.decode("utf-8")
+    assert response.mimetype == "text/plain"
+
+
+def post(client, path: Path | None, name: str, kind: str = "auto", body: bytes | None = None):
+    data = path.read_bytes() if body is None else body
+    return client.post(f"/upload?name={name}&kind={kind}", data=data, content_type="application/octet-stream")
+
+
+def test_upload_adds_an_acled_file_to_the_store(client, store):
+    response = post(client, ACLED, "acled_upload.csv")
+    result = json.loads(response.data)
+    assert response.status_code == 200, result
+    assert result["ok"] and result["kind"] == "acled" and result["new"] == 3
+    assert result["message"] == "acled_upload.csv (ACLED): read 3, kept 3, duplicates 0, quarantined 0"
+    assert b"acled:MLI9101" in client.get("/export.csv?q=onerror").data
+    again = json.loads(post(client, ACLED, "acled_upload.csv").data)
+    assert again["message"].endswith("read 3, kept 0, duplicates 3, quarantined 0")
+
+
+def test_upload_over_the_limit_is_refused_and_changes_nothing(client, store):
+    before = store.read_bytes()
+    response = post(client, None, "big.csv", body=b"event_id_cnty\n" + b"x" * (1 << 20))
+    assert response.status_code == 413
+    assert "upload limit of 1 MB" in json.loads(response.data)["message"]
+    assert store.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "name, body, words",
+    [
+        ("events.xlsx", b"PK\x03\x04 not a csv", "is not a CSV file"),
+        ("binary.csv", b"\x00\x01\x02event_id_cnty", "binary data"),
+        ("other.csv", b"name,value\na,1\n", "neither an ACLED export"),
+        ("empty.csv", b"", "empty"),
+        ("acled_missing.csv", b"event_id_cnty,event_date\nMLI1,2022-01-01\n", "acled_missing.csv"),
+    ],
+)
+def test_upload_of_a_wrong_file_says_why_and_changes_nothing(client, store, name, body, words):
+    before = store.read_bytes()
+    response = post(client, None, name, body=body)
+    result = json.loads(response.data)
+    assert response.status_code == 400 and not result["ok"]
+    assert words in result["message"]
+    assert store.read_bytes() == before
+
+
+def test_upload_kind_can_be_chosen(client, store):
+    # Forcing UCDP on an ACLED file fails on UCDP's missing columns, naming the uploaded file.
+    result = json.loads(post(client, ACLED, "acled_upload.csv", kind="ucdp").data)
+    assert not result["ok"] and "acled_upload.csv" in result["message"]
+    assert "upload-" not in result["message"]  # the temporary file's name never leaks
