@@ -286,8 +286,8 @@ def month_end(first: datetime.date) -> datetime.date:
 
 
 def year_marks(months: list[datetime.date]) -> dict[int, str]:
-    """A mark at every January (and the first month), labelled with the year."""
-    return {i: str(m.year) for i, m in enumerate(months) if m.month == 1 or i == 0}
+    """A mark at every January, labelled with the year (and at the first month unless a January follows soon)."""
+    return {i: str(m.year) for i, m in enumerate(months) if m.month == 1 or (i == 0 and m.month <= 6)}
 
 
 def play_start(value: list[int], window: int | None, n_months: int) -> list[int]:
