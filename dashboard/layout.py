@@ -55,6 +55,9 @@ QUERY = "f-q"
 COLOUR = "colour"
 MODE = "mode"
 
+# Plotly's "Share chart" button uploads to Plotly Cloud: an offline atlas never offers that.
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud"]}
+
 # Play speed (milliseconds per step) and window (months) choices.
 SPEEDS = {"Slow": 2000, "Normal": 1000, "Fast": 400}
 DEFAULT_SPEED = SPEEDS["Normal"]
@@ -194,7 +197,7 @@ def _map_panel() -> list:
                 dcc.Graph(
                     id=MAP,
                     className="map",
-                    config={"displaylogo": False, "scrollZoom": True},
+                    config={**GRAPH_CONFIG, "scrollZoom": True},
                     style={"height": "520px"},
                 ),
                 html.Div(id=EMPTY, className="empty-state", hidden=True, children="No events match this view."),
@@ -236,7 +239,7 @@ def _time_panel() -> list:
         ),
         dcc.RangeSlider(id=SLIDER, min=0, max=0, step=1, value=[0, 0], allowCross=False,
                         allow_direct_input=False, updatemode="mouseup"),
-        dcc.Graph(id=TIMELINE, className="timeline", config={"displaylogo": False}, style={"height": "220px"}),
+        dcc.Graph(id=TIMELINE, className="timeline", config=GRAPH_CONFIG, style={"height": "220px"}),
     ]
 
 
