@@ -153,3 +153,20 @@ def test_geocode_cli_prints_json_and_fails_on_unknown():
     assert burkina["country_iso2"] == "BF"
     missing = geodata("geocode", "Xyzzyville")
     assert missing.returncode == 1 and "closest" in missing.stderr
+
+
+def test_import_ucdp_maps_fatalities_and_is_idempotent(tmp_path):
+    path = tmp_path / "events.parquet"
+    ged = str(FIXTURES / "ucdp_ged.csv")
+    first = geodata("import", "ucdp", ged, "--store", str(path))
+    assert first.returncode == 0, first.stderr
+    assert counts(first) == (8, 7, 0, 1)
+    assert "ucdp_ged.csv row 8: date_start: '2020-02-30 00:00:00.000' is not a valid date" in first.stderr
+    events = store.read_store(path).set_index("event_id")
+    clash = events.loc["ucdp:302"]
+    assert (clash["group1"], clash["group2"]) == ("ISGS", "JNIM")
+    assert (clash["fatalities"], clash["fatalities_low"], clash["fatalities_high"]) == (20, 12, 40)
+    assert (clash["date_precision"], clash["geo_precision"]) == ("week", 2)
+    assert (clash["country_iso2"], clash["admin1"], clash["source_admin1"]) == ("ML", "Gao", "Menaka region")
+    assert counts(geodata("import", "ucdp", ged, "--store", str(path))) == (8, 0, 7, 1)
+    assert len(store.read_store(path)) == 7
