@@ -33,12 +33,11 @@ from geodata.importers.common import (
     Parsed,
     blank_to_na,
     canonical,
-    columns_by_key,
     iso2_from_numeric,
     join_problems,
     parse_dates,
     parse_numbers,
-    read_text_table,
+    read_columns,
 )
 
 REQUIRED = (
@@ -74,13 +73,7 @@ INTER_CODES = {
 def read_acled(path: Path, *, progress: bool = True) -> Parsed:
     """Read an ACLED export; bad values become NA plus an entry in ``problems`` (the row is kept)."""
     path = Path(path)
-    raw, notices = read_text_table(path, required=REQUIRED, kind="ACLED", progress=progress)
-    columns = columns_by_key(raw)
-    absent = [name for name in OPTIONAL if name not in columns]
-    if absent:
-        notices.append(f"{path.name} has no {', '.join(absent)} column(s): left empty")
-    blank = pd.Series("", index=raw.index, dtype="string")
-    text = {name: columns.get(name, blank) for name in REQUIRED + OPTIONAL}
+    raw, text, notices = read_columns(path, required=REQUIRED, optional=OPTIONAL, kind="ACLED", progress=progress)
 
     event_id = blank_to_na(text["event_id_cnty"])
     dates, date_problems = parse_dates(text["event_date"], DATE_FORMATS, "event_date")

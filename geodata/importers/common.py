@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from geodata.names import normalise, normalise_series
 from geodata.schema import COLUMN_NAMES, DTYPES
+from geodata.validate import combine
 
 CHUNK_ROWS = 200_000
 _BLOCK_BYTES = 1 << 20
@@ -184,6 +185,19 @@ def columns_by_key(raw: pd.DataFrame) -> dict[str, pd.Series]:
     return {column_key(name): raw[name] for name in raw.columns}
 
 
+def read_columns(
+    path: Path, *, required: Sequence[str], optional: Sequence[str], kind: str, progress: bool
+) -> tuple[pd.DataFrame, dict[str, pd.Series], list[str]]:
+    """The raw table, its required and optional columns by name (absent optional ones blank), and notices."""
+    raw, notices = read_text_table(path, required=required, kind=kind, progress=progress)
+    columns = columns_by_key(raw)
+    absent = [name for name in optional if name not in columns]
+    if absent:
+        notices.append(f"{Path(path).name} has no {', '.join(absent)} column(s): left empty")
+    blank = pd.Series("", index=raw.index, dtype="string")
+    return raw, {name: columns.get(name, blank) for name in (*required, *optional)}, notices
+
+
 # ---------------------------------------------------------------------------------------------- parsing
 
 
@@ -194,12 +208,7 @@ def empty_problems(index: pd.Index | None = None) -> pd.Series:
 
 def join_problems(parts: Iterable[pd.Series]) -> pd.Series:
     """Merge per-field problem Series: one entry per row, several reasons joined by ``"; "``."""
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return empty_problems()
-    stacked = pd.concat(parts).astype(str)
-    joined = stacked.groupby(level=0, sort=True).agg("; ".join)
-    return joined.astype(object)
+    return combine(*parts)
 
 
 def blank_to_na(text: pd.Series) -> pd.Series:

@@ -27,12 +27,11 @@ from geodata.importers.common import (
     Parsed,
     blank_to_na,
     canonical,
-    columns_by_key,
     iso2_from_name,
     join_problems,
     parse_dates,
     parse_numbers,
-    read_text_table,
+    read_columns,
 )
 
 REQUIRED = (
@@ -67,13 +66,7 @@ VIOLENCE = {
 def read_ucdp(path: Path, *, progress: bool = True) -> Parsed:
     """Read a UCDP GED CSV; bad values become NA plus an entry in ``problems`` (the row is kept)."""
     path = Path(path)
-    raw, notices = read_text_table(path, required=REQUIRED, kind="UCDP GED", progress=progress)
-    columns = columns_by_key(raw)
-    absent = [name for name in OPTIONAL if name not in columns]
-    if absent:
-        notices.append(f"{path.name} has no {', '.join(absent)} column(s): left empty")
-    blank = pd.Series("", index=raw.index, dtype="string")
-    text = {name: columns.get(name, blank) for name in REQUIRED + OPTIONAL}
+    raw, text, notices = read_columns(path, required=REQUIRED, optional=OPTIONAL, kind="UCDP GED", progress=progress)
 
     event_id = blank_to_na(text["id"])
     start, start_problems = parse_dates(text["date_start"], DATE_FORMATS, "date_start")
