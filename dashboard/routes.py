@@ -59,7 +59,7 @@ def register(server: flask.Flask, source: EventSource, settings: Settings) -> No
         try:
             check_name(filename)
             with tempfile.TemporaryDirectory(prefix="sca-upload-") as directory:
-                path = save_stream(request.stream, Path(directory), limit)
+                path = save_stream(request.stream, Path(directory) / filename, limit)
                 result = import_upload(path, filename, kind, settings.pipeline())
         except UploadError as error:
             status = 413 if isinstance(error, UploadTooLarge) else 400

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -48,28 +47,27 @@ class UploadResult:
                 "new": len(self.new_ids)}
 
 
-def save_stream(stream: BinaryIO, directory: Path, limit_bytes: int, suffix: str = ".csv") -> Path:
-    """Copy ``stream`` into a new file under ``directory`` chunk by chunk, refusing more than ``limit_bytes``.
+def save_stream(stream: BinaryIO, target: Path, limit_bytes: int) -> Path:
+    """Copy ``stream`` into ``target`` chunk by chunk, refusing more than ``limit_bytes``.
 
-    The partial file is removed when the limit is passed, so a refused upload leaves nothing behind.
+    The file keeps the user's name (in a private temporary folder) so quarantine reasons name it; the
+    partial file is removed when the limit is passed, so a refused upload leaves nothing behind.
     """
-    fd, name = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=directory)
-    path = Path(name)
     size = 0
     try:
-        with open(fd, "wb") as out:
+        with open(target, "wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit_bytes:
                     raise UploadTooLarge(too_large_message(limit_bytes))
                 out.write(chunk)
     except BaseException:
-        path.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
         raise
     if size == 0:
-        path.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
         raise UploadError("The uploaded file is empty.")
-    return path
+    return target
 
 
 def too_large_message(limit_bytes: int) -> str:
@@ -117,8 +115,7 @@ def import_upload(path: Path, filename: str, kind: str, settings: PipelineSettin
     except UploadError as error:
         return UploadResult(ok=False, message=str(error))
     except ValueError as error:  # the importers' MissingColumnsError / EncodingError name the (temporary) file
-        text = str(error).replace(str(path), filename).replace(path.name, filename)
-        return UploadResult(ok=False, message=f"{filename}: {text}; nothing was imported.")
+        return UploadResult(ok=False, message=f"{error}; nothing was imported.")
     return UploadResult(
         ok=True,
         message=f"{filename} ({chosen.upper()}): {summary.line()}",

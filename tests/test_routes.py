@@ -99,6 +99,14 @@ def test_upload_adds_an_acled_file_to_the_store(client, store):
     assert again["message"].endswith("read 3, kept 0, duplicates 3, quarantined 0")
 
 
+def test_upload_quarantine_reasons_name_the_uploaded_file(client, store):
+    result = json.loads(post(client, REPO / "tests" / "fixtures" / "pipeline_acled.csv", "my export.csv").data)
+    assert result["ok"] and result["message"].endswith("read 9, kept 4, duplicates 1, quarantined 4")
+    assert result["reasons"][0].startswith("my export.csv row 5: event_date")
+    quarantine = store.parent / "events.quarantine.csv"
+    assert "my export.csv" in quarantine.read_text(encoding="utf-8")
+
+
 def test_upload_over_the_limit_is_refused_and_changes_nothing(client, store):
     before = store.read_bytes()
     response = post(client, None, "big.csv", body=b"event_id_cnty\n" + b"x" * (1 << 20))
