@@ -68,6 +68,12 @@ def _report(summary: object) -> int:
         print(f"quarantined: {reason}", file=sys.stderr)
     if summary.quarantined > len(summary.reasons):
         print(f"... all {summary.quarantined} quarantined rows with reasons: {summary.quarantine}", file=sys.stderr)
+    if summary.disagreements:
+        print(
+            f"note: our admin-1 differs from the source's for {summary.disagreements} stored events: "
+            f"{summary.admin1_report}",
+            file=sys.stderr,
+        )
     print(summary.line())
     return 0
 

@@ -34,7 +34,10 @@ class Summary:
     notices: list[str] = field(default_factory=list)
     store: Path | None = None
     quarantine: Path | None = None
+    admin1_report: Path | None = None
     new_ids: list[str] = field(default_factory=list)
+    # Stored events whose admin-1 from our boundaries differs from the source's (see Settings.admin1_report).
+    disagreements: int = 0
 
     def line(self) -> str:
         """The one summary line every run prints."""
@@ -53,7 +56,7 @@ def ingest(
     replaces its own rows and keeps everything users imported).
     """
     boundaries = Boundaries.load(settings.boundaries)
-    summary = Summary(store=settings.store, quarantine=settings.quarantine)
+    summary = Summary(store=settings.store, quarantine=settings.quarantine, admin1_report=settings.admin1_report)
     accepted: list[gpd.GeoDataFrame] = []
     quarantine: list[pd.DataFrame] = []
     for parsed in sources:
@@ -83,7 +86,7 @@ def ingest(
 
     store.write_store(merged, settings.store)
     store.append_quarantine(bad, settings.quarantine)
-    _write_admin1_report(merged, settings)
+    summary.disagreements = _write_admin1_report(merged, settings)
     return summary
 
 
@@ -114,16 +117,11 @@ def _screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, p
     return good, bad.reset_index(drop=True)
 
 
-def _write_admin1_report(events: pd.DataFrame, settings: Settings) -> Path:
-    """Write where our admin-1 and the source's disagree, next to the store."""
-    path = settings.store.parent / f"{settings.store.stem}.admin1-disagreements.csv"
-    admin1_disagreements(events).to_csv(path, index=False, encoding="utf-8")
-    return path
-
-
-def admin1_report_path(settings: Settings) -> Path:
-    """Where :func:`ingest` writes the admin-1 disagreement report."""
-    return settings.store.parent / f"{settings.store.stem}.admin1-disagreements.csv"
+def _write_admin1_report(events: pd.DataFrame, settings: Settings) -> int:
+    """Write where our admin-1 and the source's disagree next to the store; return how many rows do."""
+    report = admin1_disagreements(events)
+    report.to_csv(settings.admin1_report, index=False, encoding="utf-8")
+    return len(report)
 
 
 # --- entry points used by the CLI and the dashboard -------------------------------------------------

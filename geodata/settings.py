@@ -87,3 +87,8 @@ class Settings(EnvSettings):
     def quarantine(self) -> Path:
         """The quarantine CSV that sits next to the store: ``<store name>.quarantine.csv``."""
         return self.store.parent / f"{self.store.stem}.quarantine.csv"
+
+    @property
+    def admin1_report(self) -> Path:
+        """Where events whose admin-1 (ours) differs from the source's are listed, next to the store."""
+        return self.store.parent / f"{self.store.stem}.admin1-disagreements.csv"
