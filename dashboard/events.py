@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from dashboard.view import View
-from geodata.schema import COLUMN_NAMES, DTYPES, GROUPS
+from geodata.schema import GROUPS, cast_columns
 
 # Low-cardinality text kept as categoricals: small in memory, fast to match with isin.
 CATEGORY_COLUMNS = ("dataset", "country_iso2", "admin1", "group1", "group2", "event_type", "date_precision")
@@ -176,10 +176,7 @@ def _present(values: pd.Series) -> list[str]:
 
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """Canonical columns in canonical dtypes (no geometry), categoricals, helpers, sorted by start date."""
-    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
-    for name in COLUMN_NAMES:
-        values = frame[name].reset_index(drop=True) if name in frame else pd.Series(pd.NA, index=out.index)
-        out[name] = _cast(values, DTYPES[name])
+    out = cast_columns(pd.DataFrame(frame).reset_index(drop=True))
     for name in CATEGORY_COLUMNS:
         out[name] = out[name].astype("category")
     out[DATE_END] = out["date_end"].fillna(out["date_start"])
@@ -188,12 +185,3 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["date_start", "event_id"], kind="stable", na_position="last")
     return out.reset_index(drop=True)
 
-
-def _cast(values: pd.Series, dtype: str) -> pd.Series:
-    if dtype.startswith("datetime"):
-        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
-    if dtype == "Int64":
-        return pd.to_numeric(values, errors="coerce").astype("Int64")
-    if dtype == "float64":
-        return pd.to_numeric(values, errors="coerce").astype("float64")
-    return values.astype("string")

@@ -87,15 +87,21 @@ def conform(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     Missing canonical columns are added as NA; extra columns are kept after them. The geometry is
     rebuilt from ``longitude``/``latitude`` so it can never disagree with them.
     """
-    out = pd.DataFrame(index=frame.index)
-    for column in COLUMNS:
-        values = frame[column.name] if column.name in frame else pd.Series(pd.NA, index=frame.index)
-        out[column.name] = _cast(values, column.dtype)
+    out = cast_columns(frame)
     extras = [c for c in frame.columns if c not in DTYPES and c != "geometry"]
     for name in extras:
         out[name] = frame[name]
     geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=CRS)
     return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+
+
+def cast_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the canonical columns of ``frame``, in canonical order and dtypes (missing ones as NA), same index."""
+    out = pd.DataFrame(index=frame.index)
+    for column in COLUMNS:
+        values = frame[column.name] if column.name in frame else pd.Series(pd.NA, index=frame.index)
+        out[column.name] = _cast(values, column.dtype)
+    return out
 
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
