@@ -10,11 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard.events import EventData
-from dashboard.export import EXPORT_COLUMNS, export_filename, export_rows, iter_csv, iter_geojson
+from dashboard.export import EXPORT_COLUMNS, export_filename, export_rows, iter_csv, iter_geojson, json_numbers
 from dashboard.view import View
 from geodata.schema import COLUMN_NAMES, empty_events
 from tests.fixtures.sample_events import sample_events, write_sample_store
@@ -130,6 +131,145 @@ def test_geojson_is_a_valid_feature_collection(data):
     assert props["acled:5"]["fatalities"] is None and props["acled:5"]["date_start"] == "2020-03-02"
     assert props["acled:6"]["notes"].startswith("=HYPERLINK")  # JSON is data, not a spreadsheet
     assert props["acled:24"]["fatalities"] == 7 and props["acled:25"]["longitude"] == -5.516
+
+
+TRICKY_TEXT = [
+    'say "hello"',
+    "back\\slash and a final backslash \\",
+    "line one\nline two\r\nline three\rend",
+    "tab\there",
+    "<script>alert('x')</script> and </SCRIPT>",
+    "Ségou — «guillemets», 北京, emoji 😀🇲🇱",
+    "controls \x00 \x01 \x08 \x0c \x1f \x7f and separators \u2028 \u2029",
+    '","geo_precision":"{"type":"Feature"}},{"geometry":null',  # looks like the JSON around it
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def tricky() -> EventData:
+    """Eleven events whose text, numbers and dates each exercise a JSON edge case."""
+    frame = sample_events().iloc[:11].copy()
+    texts = [*TRICKY_TEXT, None, "=1+1"]
+    frame["notes"] = texts
+    frame["actor2"] = texts[::-1]
+    frame["location"] = [t if t is None else t[:12] for t in texts]
+    frame["fatalities"] = pd.array([None, 0, 3, None, 2**40, 1, None, 5, 6, 7, 8], dtype="Int64")
+    frame["date_end"] = frame["date_start"].where(np.arange(11) % 3 != 0)  # NaT every third event
+    frame["latitude"] = [14.123456789012345, 17.0, -0.0, 1e-7, 15.5571, np.nan, 13.0, 14.5, 15.25, 16.0, 12.0]
+    frame["longitude"] = [-5.98679, -4.0, 0.1, 2.5, np.nan, np.nan, 1.0, -1.5, 0.25, 3.0, -2.0]
+    return EventData.from_frame(frame)
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+
+    def refuse(token: str):
+        raise ValueError(f"{token} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def expected_properties(rows: pd.DataFrame) -> list[dict]:
+    """What each feature's properties must hold, worked out from the frame without the export code."""
+    out = []
+    for record in rows.to_dict("records"):
+        props = {}
+        for name in EXPORT_COLUMNS:
+            value = record[name]
+            if pd.isna(value):
+                props[name] = None
+            elif isinstance(value, pd.Timestamp):
+                props[name] = value.date().isoformat()
+            elif isinstance(value, (int, np.integer)):
+                props[name] = int(value)
+            elif isinstance(value, (float, np.floating)):
+                props[name] = float(value)
+            else:
+                props[name] = str(value)
+        out.append(props)
+    return out
+
+
+def assert_geojson_matches(text: str, rows: pd.DataFrame) -> None:
+    collection = strict_json(text)
+    assert list(collection) == ["type", "features"] and collection["type"] == "FeatureCollection"
+    features = collection["features"]
+    assert len(features) == len(rows)
+    for feature, props, (lon, lat) in zip(features, expected_properties(rows),
+                                          zip(rows["longitude"], rows["latitude"], strict=True), strict=True):
+        assert list(feature) == ["type", "geometry", "properties"] and feature["type"] == "Feature"
+        assert feature["properties"] == props
+        assert list(feature["properties"]) == list(EXPORT_COLUMNS)
+        for name, value in props.items():  # == would let 7 pass for 7.0 and True for 1
+            assert type(feature["properties"][name]) is type(value), name
+        if pd.isna(lon) or pd.isna(lat):
+            assert feature["geometry"] is None
+        else:
+            assert feature["geometry"] == {"type": "Point", "coordinates": [lon, lat]}
+            assert all(type(v) is float for v in feature["geometry"]["coordinates"])
+
+
+def test_geojson_properties_and_coordinates_equal_the_filtered_frame(data, tricky):
+    for events, view in ((tricky, View()), (data, View()), (data, View(country=("ML",), min_fatalities=10)),
+                         (data, View(q="ménaka"))):
+        rows = export_rows(events, view)
+        assert len(rows) > 0
+        assert_geojson_matches("".join(iter_geojson(events, view)), rows)
+
+
+def test_geojson_text_survives_escaping_exactly(tricky):
+    text = "".join(iter_geojson(tricky, View()))
+    notes = [f["properties"]["notes"] for f in strict_json(text)["features"]]
+    assert sorted(notes, key=str) == sorted([*TRICKY_TEXT, None, "=1+1"], key=str)
+    assert "</" not in text  # safe to inline in an HTML <script>
+    body = text.removesuffix("\n")  # the one raw line break ends the file
+    assert not any(chr(c) in body for c in range(0x20))  # control characters are all escaped
+    assert all(e in body for e in ("\\n", "\\r", "\\t", "\\u0000", "\\u001f", '\\"', "\\\\"))
+    assert "😀" in text and "Ségou" in text  # non-ASCII kept as UTF-8 text, like the CSV
+
+
+def test_geojson_na_dates_numbers_and_missing_points(tricky):
+    features = strict_json("".join(iter_geojson(tricky, View())))["features"]
+    props = [f["properties"] for f in features]
+    rows = export_rows(tricky, View())
+    assert [p["fatalities"] for p in props] == [None if pd.isna(v) else int(v) for v in rows["fatalities"]]
+    assert 2**40 in [p["fatalities"] for p in props]
+    assert sum(p["date_end"] is None for p in props) == 4
+    assert all(p["date_start"] and len(p["date_start"]) == 10 for p in props)  # YYYY-MM-DD, no time
+    missing = [f for f in features if f["properties"]["longitude"] is None or f["properties"]["latitude"] is None]
+    assert len(missing) == 2 and all(f["geometry"] is None for f in missing)  # kept, with a null geometry
+    lats = {f["properties"]["latitude"] for f in features}
+    assert {14.123456789012345, 17.0, 1e-7} <= lats  # exact round trip, whole numbers stay floats
+
+
+def test_json_numbers_read_back_exactly():
+    values = pd.Series([17.0, -0.0, 1e-7, 1e10, 123456789.125, 1e300, 5e-324, np.nan, np.inf, -np.inf,
+                        *np.random.default_rng(7).uniform(-180, 180, 2_000)])
+    back = [json.loads(t) for t in json_numbers(values).to_pylist()]
+    for value, read in zip(values, back, strict=True):
+        if np.isfinite(value):
+            assert type(read) is float and read == value and np.signbit(read) == np.signbit(value)
+        else:
+            assert read is None
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 50_000])
+def test_geojson_chunk_boundaries_do_not_change_the_text(data, tricky, chunk_rows):
+    for events in (data, tricky):
+        reference = "".join(iter_geojson(events, View(), chunk_rows=3))
+        chunks = list(iter_geojson(events, View(), chunk_rows=chunk_rows))
+        assert "".join(chunks) == reference
+        assert len(chunks) == 2 + -(-len(events) // chunk_rows)  # head, one per chunk of rows, tail
+        assert_geojson_matches("".join(chunks), export_rows(events, View()))
+
+
+def test_empty_views_give_an_empty_feature_collection(data, tricky, tmp_path):
+    empty = EventData.load(write_sample_store(tmp_path / "empty.parquet", empty_events()))
+    for events, view in ((data, View(country=("TD",))), (tricky, View(min_fatalities=10**13)), (empty, View())):
+        for chunk_rows in (1, 50_000):
+            text = "".join(iter_geojson(events, view, chunk_rows=chunk_rows))
+            assert strict_json(text) == {"type": "FeatureCollection", "features": []}
 
 
 def test_export_filename_carries_the_date_range(data):
