@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -133,16 +133,24 @@ def json_values(values: pd.Series) -> pa.Array:
     """Each value as JSON text (Arrow large_string, never null): dates as "YYYY-MM-DD", integers bare, NA null."""
     if pd.api.types.is_datetime64_any_dtype(values):
         days = pa.array(values.to_numpy().astype("datetime64[D]"), from_pandas=True)
-        return _quoted(pc.cast(days, pa.large_string()))
+        return _per_distinct(pc.dictionary_encode(days), lambda d: _quoted(pc.cast(d, pa.large_string())))
     if pd.api.types.is_float_dtype(values):
         return json_numbers(values)
     if pd.api.types.is_integer_dtype(values):
         return pc.fill_null(pc.cast(_arrow(values), pa.large_string()), NULL)
     array = _arrow(values)
-    if isinstance(array, pa.DictionaryArray):  # a categorical: escape each category once
-        categories = json_strings(pc.cast(array.dictionary, pa.large_string()))
-        return pc.fill_null(pc.take(categories, array.indices), NULL)
-    return json_strings(pc.cast(array, pa.large_string()))
+    if not isinstance(array, pa.DictionaryArray):
+        text = pc.cast(array, pa.large_string())
+        array = pc.dictionary_encode(text)
+        if 2 * len(array.dictionary) > len(array):  # mostly distinct (ids, notes): encoding would not pay
+            return json_strings(text)
+    # Few distinct values (a categorical, actor names, places): each is escaped once.
+    return _per_distinct(array, lambda d: json_strings(pc.cast(d, pa.large_string())))
+
+
+def _per_distinct(encoded: pa.DictionaryArray, to_json: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """JSON text of each distinct value worked out once, then picked by index; NA as null."""
+    return pc.fill_null(pc.take(to_json(encoded.dictionary), encoded.indices), NULL)
 
 
 def json_numbers(values: pd.Series) -> pa.Array:
