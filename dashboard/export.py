@@ -49,8 +49,11 @@ EMPTY = pa.scalar("", pa.large_string())
 
 def export_rows(data: EventData, view: View) -> pd.DataFrame:
     """The view's events in canonical columns and dtypes (categoricals back to text), date-sorted."""
-    rows = data.filter(view)[list(EXPORT_COLUMNS)]
-    categories = [c for c in EXPORT_COLUMNS if isinstance(rows[c].dtype, pd.CategoricalDtype)]
+    return _categories_as_text(data.filter(view)[list(EXPORT_COLUMNS)])
+
+
+def _categories_as_text(rows: pd.DataFrame) -> pd.DataFrame:
+    categories = [c for c in rows.columns if isinstance(rows[c].dtype, pd.CategoricalDtype)]
     return rows.astype({c: "string" for c in categories}) if categories else rows
 
 
@@ -70,13 +73,13 @@ def iter_csv(data: EventData, view: View, chunk_rows: int = CHUNK_ROWS) -> Itera
     """CSV text of the view (RFC 4180, encode as UTF-8): the header, then one string per chunk of rows.
 
     Written by pyarrow (five times faster than ``DataFrame.to_csv``): text is always quoted, numbers never,
-    and a missing value is an empty field.
+    and a missing value is an empty field. Only one chunk at a time is ever turned into text.
     """
-    rows = export_rows(data, view)
+    rows = data.filter(view)[list(EXPORT_COLUMNS)]
     yield ",".join(EXPORT_COLUMNS) + CSV_EOL
     options = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol=CSV_EOL)
     for start in range(0, len(rows), chunk_rows):
-        chunk = neutralise_formulas(rows.iloc[start : start + chunk_rows])
+        chunk = neutralise_formulas(_categories_as_text(rows.iloc[start : start + chunk_rows]))
         for name in DATE_COLUMNS:
             chunk[name] = chunk[name].dt.strftime("%Y-%m-%d")
         buffer = io.BytesIO()
