@@ -15,7 +15,15 @@ import pandas as pd
 import pytest
 
 from dashboard.events import EventData
-from dashboard.export import EXPORT_COLUMNS, export_filename, export_rows, iter_csv, iter_geojson, json_numbers
+from dashboard.export import (
+    EXPORT_COLUMNS,
+    export_filename,
+    export_rows,
+    iter_csv,
+    iter_geojson,
+    json_numbers,
+    json_values,
+)
 from dashboard.view import View
 from geodata.schema import COLUMN_NAMES, empty_events
 from tests.fixtures.sample_events import sample_events, write_sample_store
@@ -252,6 +260,22 @@ def test_json_numbers_read_back_exactly():
             assert type(read) is float and read == value and np.signbit(read) == np.signbit(value)
         else:
             assert read is None
+
+
+def test_json_values_of_every_column_kind():
+    texts = pd.concat([pd.Series(TRICKY_TEXT[:4], dtype="string"), pd.Series([None, *TRICKY_TEXT[4:]], dtype="string")],
+                      ignore_index=True)  # two Arrow chunks, as a concatenated column can be
+    columns = {
+        "text": texts,
+        "distinct text": pd.Series([f"id {i}" for i in range(len(texts))], dtype="string"),
+        "categories": texts.astype("category"),
+        "dates": pd.Series(pd.to_datetime(["2020-02-29", None, "1999-12-31"] * 4)[: len(texts)]),
+        "ints": pd.Series([None, 0, -3, 2**53, *range(len(texts) - 4)], dtype="Int64"),
+    }
+    for kind, values in columns.items():
+        read = [json.loads(t) for t in json_values(values).to_pylist()]
+        expected = [None if pd.isna(v) else v.date().isoformat() if kind == "dates" else v for v in values]
+        assert read == expected, kind
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 7, 50_000])
