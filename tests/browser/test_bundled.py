@@ -1,0 +1,59 @@
+"""The dashboard on the bundled events (what `make run` serves), in headless Chromium with no network."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from dashboard import layout as ids
+from dashboard.events import EventData
+from tests.browser.conftest import ARTIFACTS, REPO, AppServer, start_server
+from tests.browser.pages import counter_events, map_state, open_view, wait_for_grid
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, EventData]]:
+    """`python -m geodata build` into a fresh store, then the real app serving it."""
+    directory = tmp_path_factory.mktemp("bundled")
+    store = directory / "events.parquet"
+    built = subprocess.run(
+        [sys.executable, "-m", "geodata", "build", "--store", str(store)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    server = start_server(store, directory / "server.log")
+    yield server, EventData.load(store)
+    server.stop()
+
+
+def test_bundled_events_load_offline_on_map_and_table(bundled, watched):
+    server, events = bundled
+    everything = sorted(events.frame["event_id"].astype(str))
+    assert {"seed", "curated"} <= set(events.frame["dataset"].astype(str))
+    page = watched.page
+    open_view(page, server.url)
+    assert counter_events(page) == len(everything)
+    assert sorted(map_state(page)["ids"]) == everything
+    assert sorted(wait_for_grid(page, len(everything))) == everything
+    page.wait_for_timeout(500)  # let the tile-free style finish drawing for the screenshot
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-bundled.png"))
+    outside = [u for u in watched.requests if urlsplit(u).scheme not in ("data", "blob")
+               and urlsplit(u).hostname != "127.0.0.1"]
+    assert outside == []
+    assert watched.errors == []
+
+
+def test_a_seed_place_is_found_by_search(bundled, watched):
+    server, events = bundled
+    page = watched.page
+    open_view(page, server.url, "q=Fassala")
+    fassala = events.frame[events.frame["location"].str.contains("Fassala", na=False)]
+    assert len(fassala) >= 1
+    assert counter_events(page) == len(fassala)
+    assert sorted(wait_for_grid(page, len(fassala))) == sorted(fassala["event_id"].astype(str))
+    assert page.input_value(f"#{ids.QUERY}") == "Fassala"
