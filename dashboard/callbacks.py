@@ -7,9 +7,6 @@ with no chain of callbacks that could loop. Everything drawn from the view hangs
 
 from __future__ import annotations
 
-import calendar
-import datetime
-from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
 import dash
@@ -17,18 +14,29 @@ from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 
 from dashboard import figures, tables
 from dashboard import layout as ids
+from dashboard.controls import (
+    CONTROLS,
+    apply_controls,
+    control_value,
+    dropdown_options,
+    play_start,
+    play_step,
+    range_text,
+    region_click_admin1,
+    region_rows,
+    selection_bbox,
+    slider_value,
+    store_view,
+    timeline_span,
+    with_months,
+    year_marks,
+)
 from dashboard.events import summary_text
 from dashboard.view import View
 
 if TYPE_CHECKING:
     from dashboard.app import EventSource
     from dashboard.settings import Settings
-
-# Control id -> View field, for the filters and display choices the page offers directly.
-CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
-            ids.COLOUR: "colour", ids.MODE: "mode"}
-# Degrees added around a one-point selection so its box is not empty.
-BBOX_PAD = 0.01
 
 
 def register(app: dash.Dash, source: EventSource, layers: object, settings: Settings) -> None:
@@ -224,166 +232,3 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         State(ids.UPLOAD_KIND, "value"),
         prevent_initial_call=True,
     )
-
-
-# -- small pure helpers the callbacks share (tested through the browser and tests/test_routes.py) ---------------
-
-
-def store_view(store: dict | None) -> View:
-    """The view kept in the ``view-store`` (the default view before the first update)."""
-    return View.from_query((store or {}).get("query", ""))[0]
-
-
-def apply_controls(view: View, values: dict[str, Any]) -> tuple[View, list[str]]:
-    """``view`` with the changed controls applied, checked by the same parser as a URL."""
-    params = view.params()
-    for cid, value in values.items():
-        field = CONTROLS[cid]
-        if isinstance(value, list | tuple):
-            text = ",".join(str(v) for v in value)
-        else:
-            text = "" if value is None else str(value)
-        params[field] = text
-    return View.from_query(params)
-
-
-def dropdown_options(present: list[str], chosen: tuple[str, ...]) -> list[str]:
-    """The data's values plus any the address asks for that the data lacks, so the control can show them."""
-    return list(present) + sorted(set(chosen) - set(present))
-
-
-def control_value(view: View, field: str) -> Any:
-    """What a control shows for ``field`` of ``view``."""
-    value = getattr(view, field)
-    if isinstance(value, tuple):
-        return list(value)
-    if field == "q":
-        return value or ""
-    return value
-
-
-def slider_value(view: View, months: list[datetime.date]) -> list[int]:
-    """Month indexes covering ``view.start``..``view.end`` (the whole range when unset)."""
-    last = max(len(months) - 1, 0)
-    lo = 0 if view.start is None else _month_index(months, view.start)
-    hi = last if view.end is None else _month_index(months, view.end)
-    return [min(lo, hi), max(lo, hi)]
-
-
-def with_months(view: View, months: list[datetime.date], value: list[int] | None) -> View:
-    """``view`` with the dates of slider ``value``; the full range means no date filter."""
-    if not months or not value:
-        return view.with_(start=None, end=None)
-    last = len(months) - 1
-    lo, hi = sorted(max(0, min(int(v), last)) for v in value[:2])
-    start = None if lo == 0 else months[lo]
-    end = None if hi == last else month_end(months[hi])
-    return view.with_(start=start, end=end)
-
-
-def month_end(first: datetime.date) -> datetime.date:
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def year_marks(months: list[datetime.date]) -> dict[int, str]:
-    """A mark at every January, labelled with the year (and at the first month unless a January follows soon)."""
-    return {i: str(m.year) for i, m in enumerate(months) if m.month == 1 or (i == 0 and m.month <= 6)}
-
-
-def play_start(value: list[int], window: int | None, n_months: int) -> list[int]:
-    """The first play window: ``window`` months from the current start (or the beginning at the end)."""
-    size = max(1, int(window or ids.DEFAULT_WINDOW))
-    lo = value[0] if value[0] + size <= n_months else 0
-    return [lo, min(lo + size - 1, max(n_months - 1, 0))]
-
-
-def play_step(value: list[int], window: int | None, n_months: int) -> list[int] | None:
-    """The window one month later, or None when it has reached the last month."""
-    size = max(1, int(window or ids.DEFAULT_WINDOW))
-    lo = value[0] + 1
-    if lo + size - 1 > n_months - 1:
-        return None
-    return [lo, lo + size - 1]
-
-
-def timeline_span(selected: dict | None, relayout: dict | None, months: list[datetime.date]) -> list[int] | None:
-    """Month indexes of the x range the user selected or zoomed to on the timeline, if any."""
-    x_range = None
-    if selected and isinstance(selected.get("range"), dict) and selected["range"].get("x"):
-        x_range = selected["range"]["x"]
-    elif relayout:
-        if "xaxis.range[0]" in relayout and "xaxis.range[1]" in relayout:
-            x_range = [relayout["xaxis.range[0]"], relayout["xaxis.range[1]"]]
-        elif isinstance(relayout.get("xaxis.range"), list):
-            x_range = relayout["xaxis.range"]
-    if not x_range or not months:
-        return None
-    try:
-        a, b = (datetime.date.fromisoformat(str(x)[:10]) for x in x_range[:2])
-    except ValueError:
-        return None
-    return sorted([_month_index(months, a), _month_index(months, b)])
-
-
-def selection_bbox(selected: dict | None) -> tuple[float, float, float, float] | None:
-    """minlon,minlat,maxlon,maxlat of a map box/lasso selection (its drawn range, else its points)."""
-    if not selected:
-        return None
-    lons: list[float] = []
-    lats: list[float] = []
-    ranges = selected.get("range") or {}
-    lasso = selected.get("lassoPoints") or {}
-    for key in ("map", "mapbox", "geo"):
-        if ranges.get(key):
-            (lon0, lat0), (lon1, lat1) = ranges[key][:2]
-            lons, lats = [lon0, lon1], [lat0, lat1]
-            break
-        if lasso.get(key):
-            lons = [p[0] for p in lasso[key]]
-            lats = [p[1] for p in lasso[key]]
-            break
-    if not lons:
-        points = [p for p in selected.get("points") or [] if "lon" in p and "lat" in p]
-        lons = [p["lon"] for p in points]
-        lats = [p["lat"] for p in points]
-    if not lons:
-        return None
-    minlon, maxlon = min(lons), max(lons)
-    minlat, maxlat = min(lats), max(lats)
-    if maxlon - minlon < BBOX_PAD:
-        minlon, maxlon = minlon - BBOX_PAD, maxlon + BBOX_PAD
-    if maxlat - minlat < BBOX_PAD:
-        minlat, maxlat = minlat - BBOX_PAD, maxlat + BBOX_PAD
-    return (round(max(minlon, -180.0), 4), round(max(minlat, -90.0), 4),
-            round(min(maxlon, 180.0), 4), round(min(maxlat, 90.0), 4))
-
-
-def region_rows(frame) -> list[dict]:
-    """The admin-1 summary as grid rows, each with a ``row_id`` ("ML|Gao") the click handler reads back."""
-    regions = tables.region_summary(frame)
-    rows = tables.json_records(regions, list(regions.columns))
-    for row in rows:
-        row["row_id"] = f"{row['country_iso2']}|{row['admin1']}"
-    return rows
-
-
-def region_click_admin1(click: dict | None) -> str | None:
-    """The admin-1 name of a clicked region row; None for the '(region unknown)'-style catch-all rows."""
-    row_id = str((click or {}).get("rowId") or "")
-    name = row_id.split("|", 1)[-1] if "|" in row_id else ""
-    return name if name and not name.startswith("(") else None
-
-
-def range_text(view: View, data_range: tuple[datetime.date, datetime.date] | None) -> str:
-    """'Mar 2019 – May 2019' for the view's dates, falling back to the data's own range."""
-    if data_range is None:
-        return "No dates: the store is empty"
-    start = view.start or data_range[0]
-    end = view.end or data_range[1]
-    return f"{start:%d %b %Y} – {end:%d %b %Y}"
-
-
-def _month_index(months: list[datetime.date], day: datetime.date) -> int:
-    if not months:
-        return 0
-    return max(0, min(bisect_right(months, day) - 1, len(months) - 1))

@@ -1,0 +1,83 @@
+"""The pure rules behind the page's controls: months on the slider, play windows, selections, region clicks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import layout as ids
+from dashboard.controls import (
+    apply_controls,
+    play_start,
+    play_step,
+    range_text,
+    region_click_admin1,
+    selection_bbox,
+    slider_value,
+    timeline_span,
+    with_months,
+    year_marks,
+)
+from dashboard.view import View
+
+MONTHS = [dt.date(2019 + (m // 12), m % 12 + 1, 1) for m in range(0, 30)]  # Jan 2019 .. Jun 2021
+
+
+def test_slider_round_trip_and_full_range_means_no_filter():
+    view = with_months(View(), MONTHS, [3, 5])
+    assert (view.start, view.end) == (dt.date(2019, 4, 1), dt.date(2019, 6, 30))
+    assert slider_value(view, MONTHS) == [3, 5]
+    assert with_months(view, MONTHS, [0, len(MONTHS) - 1]).start is None
+    assert slider_value(View(), MONTHS) == [0, 29]
+
+
+def test_play_window_starts_where_the_slider_is_and_stops_at_the_end():
+    assert play_start([4, 29], 3, 30) == [4, 6]
+    assert play_start([28, 29], 3, 30) == [0, 2]  # no room for a whole window: start over
+    assert play_step([4, 6], 3, 30) == [5, 7]
+    assert play_step([27, 29], 3, 30) is None
+    assert play_start([0, 29], None, 30) == [0, ids.DEFAULT_WINDOW - 1]
+
+
+def test_year_marks_label_each_january():
+    marks = year_marks(MONTHS)
+    assert marks == {0: "2019", 12: "2020", 24: "2021"}
+
+
+def test_timeline_selection_and_zoom_give_month_indexes():
+    assert timeline_span({"range": {"x": ["2019-02-14 10:00", "2019-07-20"]}}, None, MONTHS) == [1, 6]
+    assert timeline_span(None, {"xaxis.range[0]": "2020-07-31", "xaxis.range[1]": "2020-01-02"}, MONTHS) == [12, 18]
+    assert timeline_span(None, {"xaxis.autorange": True}, MONTHS) is None
+    assert timeline_span({"range": {"x": ["not a date", "2020"]}}, None, MONTHS) is None
+
+
+def test_map_selection_bbox_from_box_lasso_or_points():
+    box = {"range": {"map": [[-2.5, 15.9], [1.25, 13.1]]}}
+    assert selection_bbox(box) == (-2.5, 13.1, 1.25, 15.9)
+    lasso = {"lassoPoints": {"map": [[0, 14], [2, 16], [1, 13]]}}
+    assert selection_bbox(lasso) == (0, 13, 2, 16)
+    one_point = {"points": [{"lon": 2.39609, "lat": 15.91985}]}
+    assert selection_bbox(one_point) == pytest.approx((2.3861, 15.9099, 2.4061, 15.9299), abs=1e-4)
+    assert selection_bbox({"points": []}) is None and selection_bbox(None) is None
+
+
+def test_region_click_ignores_catch_all_rows():
+    assert region_click_admin1({"rowId": "ML|Gao"}) == "Gao"
+    assert region_click_admin1({"rowId": "MR|(outside ML/BF/NE)"}) is None
+    assert region_click_admin1(None) is None
+
+
+def test_controls_go_through_the_url_parser():
+    view, problems = apply_controls(View(), {ids.MIN_FATALITIES: -4, "f-country": ["ml", "BF"]})
+    assert view.country == ("BF", "ML") and view.min_fatalities is None
+    assert problems and "min_fatalities" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("view", "text"),
+    [(View(), "01 Jan 2019 – 30 Jun 2021"), (View(start=dt.date(2020, 3, 1)), "01 Mar 2020 – 30 Jun 2021")],
+)
+def test_range_text(view, text):
+    assert range_text(view, (dt.date(2019, 1, 1), dt.date(2021, 6, 30))) == text
+    assert "empty" in range_text(view, None)
