@@ -142,9 +142,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         """The map for the view: points (with the clicked event highlighted) or a regions choropleth."""
         view = store_view(store)
         frame = source.get().filter(view)
-        if view.mode == "regions":
-            return figures.regions_figure(frame, view, layers, style=settings.map_style)
-        return figures.map_figure(frame, view, layers, style=settings.map_style, selected_id=selected)
+        return figures.view_figure(frame, view, layers, style=settings.map_style, selected_id=selected)
 
     @app.callback(
         Output(ids.TIMELINE, "figure"),

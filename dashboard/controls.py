@@ -17,7 +17,7 @@ from dashboard.view import View
 
 # Control id -> View field, for the filters and display choices the page offers directly.
 CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
-            ids.COLOUR: "colour", ids.MODE: "mode"}
+            ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric"}
 # Degrees added around a one-point selection so its box is not empty.
 BBOX_PAD = 0.01
 

@@ -378,10 +378,9 @@ def region_counts(frame: pd.DataFrame, region_ids: tuple[str, ...] = ()) -> pd.D
     return grouped.reindex(index, fill_value=0).astype("int64").reset_index()
 
 
-def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, metric: str = "events",
-                   style: str = OFFLINE) -> go.Figure:
-    """Choropleth of events (or known fatalities) per admin-1 region; regions without events show 0."""
-    metric = metric if metric in ("events", "fatalities") else "events"
+def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE) -> go.Figure:
+    """Choropleth of events (or known fatalities, ``view.metric``) per admin-1 region; empty regions show 0."""
+    metric = view.metric
     counts = region_counts(frame, layers.region_ids)
     counts = counts[counts["region_id"].isin(layers.region_ids)]
     names = counts["region_id"].map(dict(zip(layers.labels["region_id"], layers.labels["name"], strict=True)))
@@ -408,10 +407,10 @@ def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, m
 
 
 def view_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE,
-                selected_id: str | None = None, metric: str = "events") -> go.Figure:
+                selected_id: str | None = None) -> go.Figure:
     """The map the view asks for: points (``mode=points``) or regions (``mode=regions``)."""
     if view.mode == "regions":
-        return regions_figure(frame, view, layers, metric=metric, style=style)
+        return regions_figure(frame, view, layers, style=style)
     return map_figure(frame, view, layers, style=style, selected_id=selected_id)
 
 

@@ -10,7 +10,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import tables
-from dashboard.view import COLOURS, MODES
+from dashboard.view import COLOURS, METRICS, MODES
 from geodata.schema import GEO_PRECISIONS
 
 URL = "url"
@@ -54,6 +54,7 @@ MIN_FATALITIES = "f-min-fatalities"
 QUERY = "f-q"
 COLOUR = "colour"
 MODE = "mode"
+METRIC = "metric"
 
 # Plotly's "Share chart" button uploads to Plotly Cloud: an offline atlas never offers that.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud"]}
@@ -66,6 +67,7 @@ DEFAULT_WINDOW = 3
 
 COLOUR_LABELS = {"actor": "Actor family", "type": "Event type"}
 MODE_LABELS = {"points": "Events", "regions": "Regions"}
+METRIC_LABELS = {"events": "events", "fatalities": "fatalities"}
 DROPDOWN_LABELS = {
     "f-country": "Country",
     "f-admin1": "Admin-1 region",
@@ -184,6 +186,15 @@ def _map_panel() -> list:
                         dcc.RadioItems(
                             id=MODE, options=[{"label": MODE_LABELS[m], "value": m} for m in MODES],
                             value="points", inline=True,
+                        ),
+                    ]
+                ),
+                html.Div(
+                    [
+                        html.Span("Regions by ", className="label"),
+                        dcc.RadioItems(
+                            id=METRIC, options=[{"label": METRIC_LABELS[m], "value": m} for m in METRICS],
+                            value="events", inline=True,
                         ),
                     ]
                 ),

@@ -32,12 +32,15 @@ VIEW_PARAMS: tuple[str, ...] = (
     "bbox",
     "colour",
     "mode",
+    "metric",
 )
-# Parameters that choose rows; `colour` and `mode` only change how the rows are drawn.
-FILTER_PARAMS: tuple[str, ...] = VIEW_PARAMS[:-2]
+# Parameters that only change how the rows are drawn; the others choose rows.
+DISPLAY_PARAMS = ("colour", "mode", "metric")
+FILTER_PARAMS: tuple[str, ...] = tuple(p for p in VIEW_PARAMS if p not in DISPLAY_PARAMS)
 LIST_PARAMS = ("country", "admin1", "group", "event_type", "dataset", "precision")
 COLOURS = ("actor", "type")
 MODES = ("points", "regions")
+METRICS = ("events", "fatalities")
 MAX_Q_LENGTH = 200
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -63,6 +66,7 @@ class View:
     bbox: tuple[float, float, float, float] | None = None
     colour: str = "actor"
     mode: str = "points"
+    metric: str = "events"  # what the regions map counts
 
     def __post_init__(self) -> None:
         for name in LIST_PARAMS:
@@ -137,7 +141,7 @@ class View:
 
     def filters_only(self) -> View:
         """The same rows without display choices: two views with equal filters give equal exports."""
-        return replace(self, colour="actor", mode="points")
+        return replace(self, colour="actor", mode="points", metric="events")
 
     @property
     def is_filtered(self) -> bool:
@@ -296,6 +300,7 @@ _PARSERS = {
     "bbox": _parse_bbox,
     "colour": _choice(COLOURS),
     "mode": _choice(MODES),
+    "metric": _choice(METRICS),
 }
 
 
@@ -322,6 +327,7 @@ _HELP = {
     "bbox": "minlon,minlat,maxlon,maxlat",
     "colour": "map colours: actor or type",
     "mode": "map mode: points or regions",
+    "metric": "what the regions map counts: events or fatalities",
 }
 
 

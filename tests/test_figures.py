@@ -207,7 +207,7 @@ def test_regions_count_events_and_fatalities_with_zeros(data, layers):
     assert set(trace.locations) <= feature_ids
     assert "2 events outside the mapped regions" in figure.layout.annotations[0].text
     deaths = dict(zip(*(lambda t: (t.locations, t.z))(
-        regions_figure(data.frame, View(), layers, metric="fatalities").data[0]), strict=True))
+        regions_figure(data.frame, View(mode="regions", metric="fatalities"), layers).data[0]), strict=True))
     tillaberi = data.frame[data.frame["admin1"] == "Tillabéri"]["fatalities"].sum()
     assert deaths["NE|Tillabéri"] == tillaberi
 

@@ -28,13 +28,14 @@ def test_every_parameter_parses():
     view, messages = parse(
         "?start=2020-01-01&end=2022-12-31&country=ml,BF&admin1=Gao,Mopti&group=jnim,ISGS&event_type=Battles"
         "&dataset=acled,UCDP&min_fatalities=5&precision=1,2&q=%20Ménaka%20%20attack%20&bbox=-6,13,4.5,18"
-        "&colour=type&mode=regions"
+        "&colour=type&mode=regions&metric=fatalities"
     )
     assert messages == []
     assert view == View(
         start=D(2020, 1, 1), end=D(2022, 12, 31), country=("BF", "ML"), admin1=("Gao", "Mopti"),
         group=("ISGS", "JNIM"), event_type=("Battles",), dataset=("acled", "ucdp"), min_fatalities=5,
         precision=(1, 2), q="Ménaka attack", bbox=(-6.0, 13.0, 4.5, 18.0), colour="type", mode="regions",
+        metric="fatalities",
     )
 
 
@@ -69,6 +70,7 @@ def test_unknown_parameters_are_ignored_silently():
         ("bbox=nan,1,2,3", "bbox", "finite numbers"),
         ("colour=rainbow", "colour", "'rainbow' is not one of actor, type; using actor"),
         ("mode=heatmap", "mode", "'heatmap' is not one of points, regions; using points"),
+        ("metric=deaths", "metric", "'deaths' is not one of events, fatalities; using events"),
     ],
 )
 def test_invalid_value_gives_a_message_and_the_default(query, param, fragment):
@@ -139,7 +141,7 @@ VIEWS = [
     View(end=D(2023, 12, 31), colour="type"),
     View(country=("NE", "ML"), admin1=("Tillabéri", "Gao"), group=("Ansarul Islam", "JNIM")),
     View(event_type=("Violence against civilians", "Explosions/Remote violence"), dataset=("acled",)),
-    View(min_fatalities=0, precision=(4, 1), mode="regions"),
+    View(min_fatalities=0, precision=(4, 1), mode="regions", metric="fatalities"),
     View(q="=HYPERLINK(\"x\") & <b>Ménaka</b> 50%", bbox=(-5.5, 10.25, 4.0, 16.0)),
     View(q="-5 dead", bbox=(-17.0, 9.0, -11.0, 12.0)),
 ]
@@ -175,7 +177,7 @@ def test_with_changes_and_normalises():
     assert view.country == ("BF", "NE")
     assert view.start == D(2021, 1, 1)
     assert view.filters_only() == view
-    assert view.with_(colour="type").filters_only() == view
+    assert view.with_(colour="type", mode="regions", metric="fatalities").filters_only() == view
     assert not View(colour="type").is_filtered
     assert View(q="x").is_filtered
 

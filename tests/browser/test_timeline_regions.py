@@ -167,6 +167,24 @@ def test_an_address_with_regions_and_type_colours_restores_both_radios(sample_se
     assert page.wait_for_function(f"({CHOROPLETH_JS})()").json_value()["types"] == ["choroplethmap"]
 
 
+def test_regions_by_fatalities_colours_regions_by_their_known_toll(sample_server, watched, sample):
+    page = watched.page
+    open_view(page, sample_server.url, "mode=regions")
+    page.click(f"#{ids.METRIC} input[value='fatalities']")
+    assert wait_for_query(page, "metric") == ["fatalities"]
+    # The trace is named after what it counts: wait until the fatalities choropleth is the one drawn.
+    page.wait_for_function(
+        f"() => {{ const gd = document.querySelector('#{ids.MAP} .js-plotly-plot');"
+        " return gd && gd._fullData.length > 0 && gd._fullData[0].name === 'fatalities'; }"
+    )
+    drawn = page.evaluate(f"({CHOROPLETH_JS})()")
+    on_map = dict(zip(drawn["locations"], drawn["z"], strict=True))
+    known = sample.dropna(subset=["admin1"])
+    toll = known.groupby(known["country_iso2"] + "|" + known["admin1"])["fatalities"].sum().to_dict()
+    assert {k: z for k, z in on_map.items() if z} == {k: v for k, v in toll.items() if k in on_map and v}
+    assert page.is_checked(f"#{ids.METRIC} input[value='fatalities']")
+
+
 def test_colour_by_event_type_names_the_map_traces_after_event_types(sample_server, watched, sample):
     page = watched.page
     open_view(page, sample_server.url)
