@@ -18,9 +18,8 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboard.view import View
-from geodata.schema import GEO_PRECISIONS, GROUPS
+from geodata.schema import FOCUS, GEO_PRECISIONS, GROUPS
 
-FOCUS = ("ML", "BF", "NE")
 OFFLINE = "offline"
 OFFLINE_STYLE: dict[str, Any] = {
     "version": 8,

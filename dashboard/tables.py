@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-FOCUS = ("ML", "BF", "NE")
+from geodata.schema import FOCUS
+
 OUTSIDE = "(outside ML/BF/NE)"
 NO_REGION = "(region unknown)"
 

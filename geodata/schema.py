@@ -12,6 +12,11 @@ import pandas as pd
 
 CRS = "EPSG:4326"
 
+# The three countries the atlas is about, and the neighbours whose border areas it also covers.
+FOCUS = ("ML", "BF", "NE")
+NEIGHBOURS = ("MR", "DZ", "SN", "GN", "CI", "GH", "TG", "BJ", "NG", "TD", "LY")
+COUNTRIES = FOCUS + NEIGHBOURS
+
 DATASETS = ("seed", "curated", "text", "acled", "ucdp", "synthetic", "upload")
 DATE_PRECISIONS = ("day", "week", "month", "quarter", "year")
 GROUPS = (
