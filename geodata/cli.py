@@ -28,7 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m geodata", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m geodata",
+        description="Sahel Conflict Atlas pipeline: turn seeds, exports and texts into one validated event store.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_store(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
