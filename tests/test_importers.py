@@ -192,13 +192,101 @@ def test_acled_bad_rows_are_kept_and_explained() -> None:
     assert pd.isna(parsed.events.loc[5, "latitude"]) and "latitude" not in problems[5]
 
 
-def test_malformed_csv_names_the_file(tmp_path: Path) -> None:
-    text = (FIXTURES / "acled_old.csv").read_text(encoding="utf-8").splitlines()
-    text[2] += ",one,field,too,many"
-    path = tmp_path / "ragged.csv"
-    path.write_text("\n".join(text) + "\n", encoding="utf-8")
-    with pytest.raises(MalformedCSVError, match="ragged.csv: malformed CSV"):
-        read_acled(path, progress=False)
+def test_rows_with_the_wrong_number_of_fields_are_kept_and_flagged() -> None:
+    # Row 2 has an unquoted "a, b, c" in its notes (33 fields), row 3 stops after its notes (28 fields),
+    # row 1 has a quoted note over two lines: 5 physical lines after the header, 4 records.
+    path = FIXTURES / "acled_ragged.csv"
+    parsed = read_acled(path, progress=False)
+    _check_shape(parsed)
+    assert parsed.n_read == 4
+    assert parsed.raw["event_id_cnty"].tolist() == ["MLI7001", "BFO7002", "NER7003", "MLI7004"]
+    assert set(parsed.problems.index) == {2, 3}
+    assert parsed.problems[2].startswith("row has 33 fields, the header has 31; ")  # then the shifted fatalities
+    assert parsed.problems[3] == "row has 28 fields, the header has 31"
+    assert parsed.raw.loc[1, "notes"] == "IS Sahel claims an attack on JNIM,\na note on two lines"
+    assert parsed.events.loc[[1, 4], "fatalities"].tolist() == [40, 12]
+    # The ragged rows keep their exact text: the overflow is folded into the last column.
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert ",".join(parsed.raw.loc[2]) == lines[3]
+    assert ",".join(parsed.raw.loc[3]).rstrip(",") == lines[4]
+    assert parsed.raw.loc[3, ["fatalities", "tags", "timestamp"]].tolist() == ["", "", ""]
+    assert parsed.notices == [
+        "acled_ragged.csv: 2 row(s) do not have the header's 31 fields: read record by record and flagged"
+    ]
+    assert parsed.raw.attrs == {} and parsed.events.attrs == {}
+
+
+def test_ragged_file_is_numbered_like_a_clean_one(tmp_path: Path) -> None:
+    """The record-by-record path gives the same rows and numbers as the fast path, blank lines included."""
+    text = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8-sig")
+    header, body = text.split("\n", 1)
+    clean = header + "\n\n" + body.replace("\nBFO", "\n   \n\nBFO")
+    (tmp_path / "clean.csv").write_text(clean, encoding="utf-8")
+    last = body.strip().splitlines()[-1]
+    (tmp_path / "ragged.csv").write_text(clean.rstrip("\n") + "\n" + last + ",extra\n", encoding="utf-8")
+    fast = read_acled(tmp_path / "clean.csv", progress=False)
+    slow = read_acled(tmp_path / "ragged.csv", progress=False)
+    n = fast.n_read
+    assert n == 6 and slow.n_read == n + 1
+    pd.testing.assert_frame_equal(slow.raw.loc[1:n], fast.raw)
+    pd.testing.assert_frame_equal(slow.events.loc[1:n], fast.events)
+    assert slow.problems.drop(n + 1).equals(fast.problems)
+    assert slow.problems[n + 1].startswith("row has 32 fields, the header has 31")
+
+
+def test_first_row_too_long_is_not_taken_as_an_index(tmp_path: Path) -> None:
+    """pandas would silently use the first fields as an index when the first record is the long one."""
+    lines = (FIXTURES / "acled_old.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] += ",one,more"
+    path = tmp_path / "first.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed = read_acled(path, progress=False)
+    clean = read_acled(FIXTURES / "acled_old.csv", progress=False)
+    assert parsed.problems[1].startswith("row has ")
+    assert parsed.raw["event_id_cnty"].tolist() == clean.raw["event_id_cnty"].tolist()
+    pd.testing.assert_frame_equal(parsed.raw.loc[2:], clean.raw.loc[2:])
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_a_quote_never_closed_refuses_the_file_naming_the_line(tmp_path: Path, ragged: bool) -> None:
+    """Without a ragged row pandas meets the quote first; with one (line 4), the csv reader does. Either way
+    the message gives the physical line (counting the one inside the quoted note)."""
+    lines = ["event_id_cnty,location,notes", 'MLI1,Gao,"two', 'lines"', "MLI2,Gao,ok" + (",extra" if ragged else "")]
+    lines += [f"MLI{i},Gao,ok" for i in range(3, 9)] + ['MLI9,Gao,"never closed', "MLI10,Gao,ok"]
+    path = tmp_path / "unclosed.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from geodata.importers.common import read_text_table
+
+    with pytest.raises(MalformedCSVError, match="unclosed.csv: malformed CSV: a quoted field starting on line 11 is"):
+        read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=2)
+
+
+def test_ragged_rows_in_a_cp1252_file(tmp_path: Path) -> None:
+    from geodata.importers.common import FIELD_COUNT_PROBLEMS, read_text_table
+
+    lines = ["event_id_cnty,location,notes"] + [f"MLI{i},Gao,ok" for i in range(1, 6)]
+    lines += ["MLI6,M\xe9naka,attack, two dead", "MLI7,Gao"]
+    path = tmp_path / "late.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    raw, notices = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=2)
+    assert notices[0] == "late.csv is not UTF-8: decoded as cp1252"
+    assert raw.loc[6].tolist() == ["MLI6", "Ménaka", "attack, two dead"] and len(raw) == 7
+    assert raw.attrs[FIELD_COUNT_PROBLEMS].problems.to_dict() == {
+        6: "row has 4 fields, the header has 3",
+        7: "row has 2 fields, the header has 3",
+    }
+
+
+def test_ucdp_ragged_row_is_flagged(tmp_path: Path) -> None:
+    lines = (FIXTURES / "ucdp_ged.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] += ",stray"
+    path = tmp_path / "ged.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed = read_ucdp(path, progress=False)
+    clean = read_ucdp(FIXTURES / "ucdp_ged.csv", progress=False)
+    assert parsed.n_read == clean.n_read
+    assert parsed.problems[3].startswith("row has ") and ", the header has " in parsed.problems[3]
+    assert parsed.problems.drop(3).equals(clean.problems.drop(3, errors="ignore"))
 
 
 def test_chunked_read_numbers_rows_across_chunks(tmp_path: Path) -> None:

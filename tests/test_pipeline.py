@@ -171,3 +171,24 @@ def test_import_ucdp_maps_fatalities_and_is_idempotent(tmp_path):
     assert (clash["country_iso2"], clash["admin1"], clash["source_admin1"]) == ("ML", "Gao", "Menaka region")
     assert counts(geodata("import", "ucdp", ged, "--store", str(path))) == (8, 0, 7, 1)
     assert len(store.read_store(path)) == 7
+
+
+def test_import_acled_quarantines_rows_with_the_wrong_number_of_fields(tmp_path):
+    """A row with extra fields (an unquoted comma) or missing ones goes to the quarantine; the rest imports."""
+    path = tmp_path / "events.parquet"
+    source = FIXTURES / "acled_ragged.csv"
+    result = geodata("import", "acled", str(source), "--store", str(path))
+    assert result.returncode == 0, result.stderr
+    assert counts(result) == (4, 2, 0, 2)
+    assert set(store.read_store(path)["event_id"]) == {"acled:MLI7001", "acled:MLI7004"}
+    assert "acled_ragged.csv row 2: row has 33 fields, the header has 31" in result.stderr
+
+    quarantine = pd.read_csv(tmp_path / "events.quarantine.csv", dtype=str, keep_default_na=False)
+    by_id = quarantine.set_index("event_id_cnty")
+    assert set(by_id.index) == {"BFO7002", "NER7003"}
+    assert by_id.loc["BFO7002", "reason"].startswith("row has 33 fields, the header has 31")
+    assert by_id.loc["NER7003", "reason"] == "row has 28 fields, the header has 31"
+    assert by_id["source_row"].tolist() == ["2", "3"]
+    original = source.read_text(encoding="utf-8").splitlines()[3]
+    columns = pd.read_csv(source, nrows=0).columns
+    assert ",".join(quarantine.loc[0, columns]) == original  # the row's text, exactly

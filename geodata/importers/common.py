@@ -9,6 +9,15 @@ byte-order mark are read as UTF-16. The separator is sniffed from the header lin
 Rows keep their number in the file as index: the n-th data record is ``n`` (1-based, the header not
 counted; a quoted field with a newline does not start a new record; blank lines are skipped).
 
+Ragged rows: a well-formed file is read by pandas' C engine in chunks. When a record has more fields than
+the header, that engine stops; the file is then re-read record by record with Python's :mod:`csv` module.
+That slower path keeps every record: one with too many fields keeps its overflow folded into the last
+column (joined by the separator, so its text survives in ``raw``), one with too few is padded with blanks,
+and both get a problem ``"row has 33 fields, the header has 31"`` so the pipeline quarantines them. The
+fast path does not flag rows with too FEW fields: pandas pads them with blanks, which the importers then
+judge like any other blank value. Only a file that cannot be split into records at all (a quote never
+closed) is refused, with :class:`MalformedCSVError` naming the line where the quote opens.
+
 Parsing helpers never raise on bad values: they return the typed column with NA there and a Series of
 problems (``"field: 'value' is not a valid date"``) that the pipeline prefixes with the file and row.
 """
@@ -16,8 +25,11 @@ problems (``"field: 'value' is not a valid date"``) that the pipeline prefixes w
 from __future__ import annotations
 
 import codecs
+import csv
+import io
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -33,6 +45,14 @@ from geodata.validate import combine
 CHUNK_ROWS = 200_000
 _BLOCK_BYTES = 1 << 20
 _UNDEFINED_CP1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+# The C engine's message for a record with more fields than the header (the one case read record by record).
+_TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+# ... and for a quote never closed: re-read with the csv module, which tells the physical line where it opens.
+_UNCLOSED_QUOTE = re.compile(r"EOF inside string")
+# Key in ``raw.attrs`` under which the reader hands field-count problems to :class:`Parsed`.
+FIELD_COUNT_PROBLEMS = "geodata.field_count_problems"
+# Fed to the csv reader after the file: it ends up inside a field only if a quote was never closed.
+_END = "\ue000end-of-file\ue000"
 
 
 class MissingColumnsError(ValueError):
@@ -54,16 +74,31 @@ class EncodingError(ValueError):
 
 
 class MalformedCSVError(ValueError):
-    """The CSV structure itself is broken (e.g. a row with more fields than the header)."""
+    """The CSV cannot be split into records at all (e.g. a quote that is never closed)."""
 
     def __init__(self, path: Path, detail: str) -> None:
         self.path = Path(path)
         super().__init__(f"{self.path.name}: malformed CSV: {detail}")
 
 
+class _SharedProblems:
+    """Field-count problems riding in ``raw.attrs``: pandas deep-copies attrs on every operation and
+    compares them with ``==`` on concat, so this holder is shared as is and compared by identity."""
+
+    def __init__(self, problems: pd.Series) -> None:
+        self.problems = problems
+
+    def __deepcopy__(self, memo: dict) -> _SharedProblems:
+        return self
+
+
 @dataclass
 class Parsed:
-    """One source file read into canonical events, plus everything needed to explain rejected rows."""
+    """One source file read into canonical events, plus everything needed to explain rejected rows.
+
+    Field-count problems found by the reader (left in ``raw.attrs``) are merged into ``problems`` here,
+    so every importer reports them without having to ask.
+    """
 
     path: Path
     events: pd.DataFrame
@@ -71,6 +106,11 @@ class Parsed:
     problems: pd.Series
     n_read: int
     notices: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        shared = self.raw.attrs.pop(FIELD_COUNT_PROBLEMS, None)
+        if shared is not None:
+            self.problems = join_problems([shared.problems, self.problems])
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -127,7 +167,9 @@ def read_text_table(
 
     The header is checked before any data is read: a missing ``required`` column (compared
     case-insensitively, surrounding spaces ignored) raises :class:`MissingColumnsError`.
-    Returns the frame, with its original column names, and notices about the decoding.
+    Returns the frame, with its original column names, and notices about the decoding. Records whose
+    field count differs from the header's (see the module notes) are listed, with their reason, in
+    ``frame.attrs[FIELD_COUNT_PROBLEMS].problems``; :class:`Parsed` takes them from there.
     """
     path = Path(path)
     encoding, sep, notices = _sniff(path)
@@ -138,6 +180,12 @@ def read_text_table(
             raise EncodingError(path, "is neither UTF-8 nor cp1252 (Windows-1252) text; re-save it as UTF-8") from None
         notices.append(f"{path.name} is not UTF-8: decoded as cp1252")
         raw = _read_chunks(path, "cp1252", sep, required, kind, progress, chunk_rows)
+    if FIELD_COUNT_PROBLEMS in raw.attrs:
+        count = len(raw.attrs[FIELD_COUNT_PROBLEMS].problems)
+        notices.append(
+            f"{path.name}: {count} row(s) do not have the header's {raw.shape[1]} fields: "
+            "read record by record and flagged"
+        )
     return raw, notices
 
 
@@ -165,19 +213,87 @@ def _read_chunks(
         bar = tqdm(
             total=size, unit="B", unit_scale=True, desc=path.name, disable=None if progress else True, leave=False
         )
+        ragged, message = False, ""
         try:
             for chunk in pd.read_csv(handle, chunksize=chunk_rows, **options):
+                if not isinstance(chunk.index, pd.RangeIndex):
+                    # The first record is longer than the header: pandas took its first fields as an index.
+                    ragged = True
+                    break
                 chunks.append(chunk)
                 bar.update(max(0, min(handle.tell(), size) - bar.n))
         except pd.errors.ParserError as error:
-            raise MalformedCSVError(path, str(error).strip()) from None
+            message = str(error).strip()
+            if not _TOO_MANY_FIELDS.search(message) and not _UNCLOSED_QUOTE.search(message):
+                raise MalformedCSVError(path, message) from None
+            ragged = True
         finally:
             bar.close()
+    if ragged:
+        raw = _read_records(path, encoding, sep, list(header.columns), progress, chunk_rows)
+        if _UNCLOSED_QUOTE.search(message):  # the csv reader names the line, or else pandas' word stands
+            raise MalformedCSVError(path, message)
+        return raw
     if not chunks:
         return header.astype(str)
     raw = pd.concat(chunks) if len(chunks) > 1 else chunks[0]
     raw.index = pd.RangeIndex(1, len(raw) + 1)
     return raw
+
+
+def _read_records(
+    path: Path, encoding: str, sep: str, columns: list[str], progress: bool, chunk_rows: int
+) -> pd.DataFrame:
+    """The slow path for a file with ragged rows: every record through :mod:`csv`, wrong lengths flagged."""
+    width = len(columns)
+    frames, problems = [], []
+    size = path.stat().st_size
+    bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, disable=None if progress else True, leave=False)
+    with open(path, "rb") as handle, bar:
+        text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+        reader = csv.reader(itertools.chain(text, ["\n", _END]), delimiter=sep, quotechar='"')
+        records = _data_records(reader, path)
+        next(records, None)  # the header, already read
+        start = 1
+        while batch := list(itertools.islice(records, chunk_rows)):
+            lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+            wrong = np.flatnonzero(lengths != width)
+            for position in wrong:  # only the ragged records
+                record = batch[position]
+                if len(record) > width:
+                    batch[position] = [*record[: width - 1], sep.join(record[width - 1 :])]
+                else:
+                    batch[position] = record + [""] * (width - len(record))
+            index = pd.RangeIndex(start, start + len(batch))
+            frames.append(pd.DataFrame(batch, columns=columns, index=index, dtype=str))
+            counts = pd.Series(lengths[wrong], index=index[wrong]).astype(str)
+            noun = np.where(lengths[wrong] == 1, " field", " fields")
+            problems.append(("row has " + counts + noun + f", the header has {width}").astype(object))
+            start += len(batch)
+            bar.update(max(0, min(handle.tell(), size) - bar.n))
+    raw = pd.concat(frames) if frames else pd.DataFrame(columns=columns, dtype=str)
+    raw.index = pd.RangeIndex(1, len(raw) + 1)
+    raw.attrs[FIELD_COUNT_PROBLEMS] = _SharedProblems(join_problems(problems))
+    return raw
+
+
+def _data_records(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
+    """The reader's records without blank lines (as pandas skips them) and without the end marker.
+
+    A quote never closed swallows the rest of the file, end marker included: that file is refused.
+    """
+    line = 0
+    try:
+        for record in reader:
+            if record == [_END]:
+                return
+            if record and record[-1].endswith(_END):
+                raise MalformedCSVError(path, f"a quoted field starting on line {line + 1} is never closed")
+            line = reader.line_num
+            if record and not (len(record) == 1 and record[0] and not record[0].strip()):
+                yield record
+    except csv.Error as error:
+        raise MalformedCSVError(path, f"line {reader.line_num}: {error}") from None
 
 
 def columns_by_key(raw: pd.DataFrame) -> dict[str, pd.Series]:
