@@ -213,7 +213,6 @@ def test_rows_with_the_wrong_number_of_fields_are_kept_and_flagged() -> None:
     assert parsed.notices == [
         "acled_ragged.csv: 2 row(s) do not have the header's 31 fields: read record by record and flagged"
     ]
-    assert parsed.raw.attrs == {} and parsed.events.attrs == {}
 
 
 def test_ragged_file_is_numbered_like_a_clean_one(tmp_path: Path) -> None:
@@ -262,16 +261,17 @@ def test_a_quote_never_closed_refuses_the_file_naming_the_line(tmp_path: Path, r
 
 
 def test_ragged_rows_in_a_cp1252_file(tmp_path: Path) -> None:
-    from geodata.importers.common import FIELD_COUNT_PROBLEMS, read_text_table
+    from geodata.importers.common import read_text_table
 
     lines = ["event_id_cnty,location,notes"] + [f"MLI{i},Gao,ok" for i in range(1, 6)]
     lines += ["MLI6,M\xe9naka,attack, two dead", "MLI7,Gao"]
     path = tmp_path / "late.csv"
     path.write_bytes("\r\n".join(lines).encode("cp1252"))
-    raw, notices = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=2)
-    assert notices[0] == "late.csv is not UTF-8: decoded as cp1252"
+    table = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=2)
+    raw = table.raw
+    assert table.notices[0] == "late.csv is not UTF-8: decoded as cp1252"
     assert raw.loc[6].tolist() == ["MLI6", "Ménaka", "attack, two dead"] and len(raw) == 7
-    assert raw.attrs[FIELD_COUNT_PROBLEMS].problems.to_dict() == {
+    assert table.problems.to_dict() == {
         6: "row has 4 fields, the header has 3",
         7: "row has 2 fields, the header has 3",
     }
@@ -295,7 +295,7 @@ def test_chunked_read_numbers_rows_across_chunks(tmp_path: Path) -> None:
     source = pd.read_csv(FIXTURES / "acled_old.csv", dtype=str, keep_default_na=False)
     path = tmp_path / "many.csv"
     pd.concat([source] * 5, ignore_index=True).to_csv(path, index=False)
-    raw, _ = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=3)
+    raw = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=3).raw
     assert list(raw.index) == list(range(1, 21))
     assert raw["event_id_cnty"].tolist() == source["event_id_cnty"].tolist() * 5
 
@@ -405,7 +405,8 @@ def test_cp1252_byte_after_the_first_chunk_restarts_as_cp1252(tmp_path: Path) ->
     lines = ["event_id_cnty,location"] + [f"MLI{i},Gao" for i in range(1, 8)] + ["MLI8,M\xe9naka"]
     path = tmp_path / "late.csv"
     path.write_bytes("\r\n".join(lines).encode("cp1252"))
-    raw, notices = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=2)
+    table = read_text_table(path, required=["event_id_cnty"], kind="ACLED", progress=False, chunk_rows=2)
+    raw, notices = table.raw, table.notices
     assert notices == ["late.csv is not UTF-8: decoded as cp1252"]
     assert raw.loc[8, "location"] == "Ménaka" and len(raw) == 8
 

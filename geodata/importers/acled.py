@@ -73,7 +73,8 @@ INTER_CODES = {
 def read_acled(path: Path, *, progress: bool = True) -> Parsed:
     """Read an ACLED export; bad values become NA plus an entry in ``problems`` (the row is kept)."""
     path = Path(path)
-    raw, text, notices = read_columns(path, required=REQUIRED, optional=OPTIONAL, kind="ACLED", progress=progress)
+    table, text = read_columns(path, required=REQUIRED, optional=OPTIONAL, kind="ACLED", progress=progress)
+    raw = table.raw
 
     event_id = blank_to_na(text["event_id_cnty"])
     dates, date_problems = parse_dates(text["event_date"], DATE_FORMATS, "event_date")
@@ -87,6 +88,7 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
 
     problems = join_problems(
         [
+            table.problems,
             pd.Series("event_id_cnty: is empty", index=raw.index[event_id.isna()], dtype=object),
             date_problems,
             precision_problems,
@@ -127,7 +129,7 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
         },
         raw.index,
     )
-    return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=notices)
+    return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=table.notices)
 
 
 def inter_text(values: pd.Series) -> pd.Series:

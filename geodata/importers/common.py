@@ -49,8 +49,6 @@ _UNDEFINED_CP1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 _TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
 # ... and for a quote never closed: re-read with the csv module, which tells the physical line where it opens.
 _UNCLOSED_QUOTE = re.compile(r"EOF inside string")
-# Key in ``raw.attrs`` under which the reader hands field-count problems to :class:`Parsed`.
-FIELD_COUNT_PROBLEMS = "geodata.field_count_problems"
 # Fed to the csv reader after the file: it ends up inside a field only if a quote was never closed.
 _END = "\ue000end-of-file\ue000"
 
@@ -81,24 +79,9 @@ class MalformedCSVError(ValueError):
         super().__init__(f"{self.path.name}: malformed CSV: {detail}")
 
 
-class _SharedProblems:
-    """Field-count problems riding in ``raw.attrs``: pandas deep-copies attrs on every operation and
-    compares them with ``==`` on concat, so this holder is shared as is and compared by identity."""
-
-    def __init__(self, problems: pd.Series) -> None:
-        self.problems = problems
-
-    def __deepcopy__(self, memo: dict) -> _SharedProblems:
-        return self
-
-
 @dataclass
 class Parsed:
-    """One source file read into canonical events, plus everything needed to explain rejected rows.
-
-    Field-count problems found by the reader (left in ``raw.attrs``) are merged into ``problems`` here,
-    so every importer reports them without having to ask.
-    """
+    """One source file read into canonical events, plus everything needed to explain rejected rows."""
 
     path: Path
     events: pd.DataFrame
@@ -107,10 +90,15 @@ class Parsed:
     n_read: int
     notices: list[str] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        shared = self.raw.attrs.pop(FIELD_COUNT_PROBLEMS, None)
-        if shared is not None:
-            self.problems = join_problems([shared.problems, self.problems])
+
+@dataclass
+class Table:
+    """A CSV read exactly as text: cells as ``str`` (blanks ``""``), index = 1-based record number."""
+
+    raw: pd.DataFrame
+    notices: list[str]
+    # Records whose field count differs from the header's, with that reason (found by the slow path only).
+    problems: pd.Series
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -162,31 +150,29 @@ def read_text_table(
     kind: str,
     progress: bool = True,
     chunk_rows: int = CHUNK_ROWS,
-) -> tuple[pd.DataFrame, list[str]]:
+) -> Table:
     """Read a CSV exactly as text (every cell a str, blanks as ``""``), index = 1-based record number.
 
     The header is checked before any data is read: a missing ``required`` column (compared
     case-insensitively, surrounding spaces ignored) raises :class:`MissingColumnsError`.
-    Returns the frame, with its original column names, and notices about the decoding. Records whose
-    field count differs from the header's (see the module notes) are listed, with their reason, in
-    ``frame.attrs[FIELD_COUNT_PROBLEMS].problems``; :class:`Parsed` takes them from there.
+    Returns the frame, with its original column names, notices about the decoding, and the records whose
+    field count differs from the header's (see the module notes) with their reason.
     """
     path = Path(path)
     encoding, sep, notices = _sniff(path)
     try:
-        raw = _read_chunks(path, encoding, sep, required, kind, progress, chunk_rows)
+        raw, problems = _read_chunks(path, encoding, sep, required, kind, progress, chunk_rows)
     except UnicodeDecodeError:
         if encoding != "utf-8-sig" or not _decodes_as(path, "cp1252"):
             raise EncodingError(path, "is neither UTF-8 nor cp1252 (Windows-1252) text; re-save it as UTF-8") from None
         notices.append(f"{path.name} is not UTF-8: decoded as cp1252")
-        raw = _read_chunks(path, "cp1252", sep, required, kind, progress, chunk_rows)
-    if FIELD_COUNT_PROBLEMS in raw.attrs:
-        count = len(raw.attrs[FIELD_COUNT_PROBLEMS].problems)
+        raw, problems = _read_chunks(path, "cp1252", sep, required, kind, progress, chunk_rows)
+    if len(problems):
         notices.append(
-            f"{path.name}: {count} row(s) do not have the header's {raw.shape[1]} fields: "
+            f"{path.name}: {len(problems)} row(s) do not have the header's {raw.shape[1]} fields: "
             "read record by record and flagged"
         )
-    return raw, notices
+    return Table(raw=raw, notices=notices, problems=problems)
 
 
 def column_key(name: str) -> str:
@@ -196,7 +182,7 @@ def column_key(name: str) -> str:
 
 def _read_chunks(
     path: Path, encoding: str, sep: str, required: Sequence[str], kind: str, progress: bool, chunk_rows: int
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.Series]:
     options = dict(sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False)
     with open(path, "rb") as handle:
         try:
@@ -230,20 +216,20 @@ def _read_chunks(
         finally:
             bar.close()
     if ragged:
-        raw = _read_records(path, encoding, sep, list(header.columns), progress, chunk_rows)
+        raw, problems = _read_records(path, encoding, sep, list(header.columns), progress, chunk_rows)
         if _UNCLOSED_QUOTE.search(message):  # the csv reader names the line, or else pandas' word stands
             raise MalformedCSVError(path, message)
-        return raw
+        return raw, problems
     if not chunks:
-        return header.astype(str)
+        return header.astype(str), empty_problems()
     raw = pd.concat(chunks) if len(chunks) > 1 else chunks[0]
     raw.index = pd.RangeIndex(1, len(raw) + 1)
-    return raw
+    return raw, empty_problems()
 
 
 def _read_records(
     path: Path, encoding: str, sep: str, columns: list[str], progress: bool, chunk_rows: int
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.Series]:
     """The slow path for a file with ragged rows: every record through :mod:`csv`, wrong lengths flagged."""
     width = len(columns)
     frames, problems = [], []
@@ -273,8 +259,7 @@ def _read_records(
             bar.update(max(0, min(handle.tell(), size) - bar.n))
     raw = pd.concat(frames) if frames else pd.DataFrame(columns=columns, dtype=str)
     raw.index = pd.RangeIndex(1, len(raw) + 1)
-    raw.attrs[FIELD_COUNT_PROBLEMS] = _SharedProblems(join_problems(problems))
-    return raw
+    return raw, join_problems(problems)
 
 
 def _data_records(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
@@ -303,15 +288,15 @@ def columns_by_key(raw: pd.DataFrame) -> dict[str, pd.Series]:
 
 def read_columns(
     path: Path, *, required: Sequence[str], optional: Sequence[str], kind: str, progress: bool
-) -> tuple[pd.DataFrame, dict[str, pd.Series], list[str]]:
-    """The raw table, its required and optional columns by name (absent optional ones blank), and notices."""
-    raw, notices = read_text_table(path, required=required, kind=kind, progress=progress)
-    columns = columns_by_key(raw)
+) -> tuple[Table, dict[str, pd.Series]]:
+    """The table and its required and optional columns by name (absent optional ones blank, with a notice)."""
+    table = read_text_table(path, required=required, kind=kind, progress=progress)
+    columns = columns_by_key(table.raw)
     absent = [name for name in optional if name not in columns]
     if absent:
-        notices.append(f"{Path(path).name} has no {', '.join(absent)} column(s): left empty")
-    blank = pd.Series("", index=raw.index, dtype="string")
-    return raw, {name: columns.get(name, blank) for name in (*required, *optional)}, notices
+        table.notices.append(f"{Path(path).name} has no {', '.join(absent)} column(s): left empty")
+    blank = pd.Series("", index=table.raw.index, dtype="string")
+    return table, {name: columns.get(name, blank) for name in (*required, *optional)}
 
 
 # ---------------------------------------------------------------------------------------------- parsing

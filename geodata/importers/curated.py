@@ -54,7 +54,8 @@ COLUMNS = (
 def read_curated(path: Path) -> Parsed:
     """Read the curated events CSV; bad values become NA plus an entry in ``problems``."""
     path = Path(path)
-    raw, notices = read_text_table(path, required=COLUMNS, kind="curated events", progress=False)
+    table = read_text_table(path, required=COLUMNS, kind="curated events", progress=False)
+    raw = table.raw
     text = columns_by_key(raw)
 
     event_id = blank_to_na(text["event_id"])
@@ -79,6 +80,7 @@ def read_curated(path: Path) -> Parsed:
 
     problems = join_problems(
         [
+            table.problems,
             pd.Series("event_id: is empty", index=raw.index[event_id.isna()], dtype=object),
             start_problems,
             end_problems,
@@ -114,7 +116,7 @@ def read_curated(path: Path) -> Parsed:
         },
         raw.index,
     )
-    return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=notices)
+    return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=table.notices)
 
 
 def site_name(urls: pd.Series) -> pd.Series:

@@ -66,7 +66,8 @@ VIOLENCE = {
 def read_ucdp(path: Path, *, progress: bool = True) -> Parsed:
     """Read a UCDP GED CSV; bad values become NA plus an entry in ``problems`` (the row is kept)."""
     path = Path(path)
-    raw, text, notices = read_columns(path, required=REQUIRED, optional=OPTIONAL, kind="UCDP GED", progress=progress)
+    table, text = read_columns(path, required=REQUIRED, optional=OPTIONAL, kind="UCDP GED", progress=progress)
+    raw = table.raw
 
     event_id = blank_to_na(text["id"])
     start, start_problems = parse_dates(text["date_start"], DATE_FORMATS, "date_start")
@@ -86,6 +87,7 @@ def read_ucdp(path: Path, *, progress: bool = True) -> Parsed:
 
     problems = join_problems(
         [
+            table.problems,
             pd.Series("id: is empty", index=raw.index[event_id.isna()], dtype=object),
             start_problems,
             end_problems,
@@ -130,7 +132,7 @@ def read_ucdp(path: Path, *, progress: bool = True) -> Parsed:
         },
         raw.index,
     )
-    return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=notices)
+    return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=table.notices)
 
 
 def _coded(values: pd.Series, mapping: dict[str, object], field_name: str) -> tuple[pd.Series, pd.Series]:
