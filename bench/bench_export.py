@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +23,7 @@ import pandas as pd
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import load_average
 from bench.make_synthetic import ACTORS, EVENT_TYPES, PLACES, SOURCES  # noqa: E402
 from dashboard.events import EventData  # noqa: E402
 from dashboard.export import EXPORT_COLUMNS, export_rows, iter_csv, iter_geojson  # noqa: E402
@@ -149,13 +149,6 @@ def timed(make: Callable[[], str]) -> tuple[float, float, int]:
     return time.perf_counter() - wall, time.process_time() - cpu, size
 
 
-def _load() -> str:
-    try:
-        return " ".join(f"{v:.1f}" for v in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -166,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     data = EventData.from_frame(synthetic_events(args.rows, args.seed))
     print(f"events: {len(data):,} synthetic (seed {args.seed}), built in {time.perf_counter() - start:.1f} s; "
-          f"load average {_load()}", flush=True)
+          f"load average {load_average()}", flush=True)
     view = View()
     sample_rows = export_rows(data, view).sample(min(args.sample, len(data)), random_state=args.seed)
     sample = EventData.from_frame(sample_rows)
@@ -195,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"speed-up CSV:          {naive['DataFrame.to_csv'] / results['iter_csv']:5.1f} x over DataFrame.to_csv")
     print(f"speed-up GeoJSON:      {naive['row dicts+json.dumps'] / results['iter_geojson']:5.1f} x over row dicts + "
           f"json.dumps, {naive['GeoDataFrame.to_json'] / results['iter_geojson']:5.1f} x over GeoDataFrame.to_json")
-    print(f"GeoJSON on the sample parses equal to the naive way's: {same}; load average {_load()}")
+    print(f"GeoJSON on the sample parses equal to the naive way's: {same}; load average {load_average()}")
     return 0 if same else 1
 
 

@@ -7,7 +7,6 @@ on a 2-core machine. The naive loop runs on a sample and is extrapolated.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ import pandas as pd
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import load_average
 from geodata.boundaries import Boundaries  # noqa: E402
 
 
@@ -39,13 +39,6 @@ def naive_join(bounds: Boundaries, points: gpd.GeoDataFrame) -> list[str | None]
     for point in points.geometry:
         found.append(next((name for name, poly in polygons if poly.contains(point)), None))
     return found
-
-
-def _load() -> str:
-    try:
-        return " ".join(f"{v:.1f}" for v in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"outside: {int(joined['country_iso2'].isna().sum()):,}"
     )
     print(f"Boundaries.join:      {vectorised:8.2f} s for {len(points):,} points, best of {len(runs)} (target < 3 s)")
-    print(f"                      all runs: {', '.join(f'{t:.2f}' for t in runs)} s; load average {_load()}")
+    print(f"                      all runs: {', '.join(f'{t:.2f}' for t in runs)} s; load average {load_average()}")
     print(f"naive shapely loop:   {naive_seconds:8.2f} s extrapolated from {len(sample):,} points")
     print(f"speed-up:             {naive_seconds / vectorised:8.0f} x; naive and vectorised admin1 agree: {agree}")
     return 0 if agree else 1
