@@ -19,7 +19,6 @@ CATEGORY_COLUMNS = ("dataset", "country_iso2", "admin1", "group1", "group2", "ev
 # Helper columns added next to the canonical ones; exports drop them.
 DATE_END = "_date_end"  # date_end, or date_start when date_end is unknown
 SEARCH = "_search"  # lower-cased, accent-free place + notes + actors for the free-text filter
-HELPER_COLUMNS = (DATE_END, SEARCH)
 SEARCH_SOURCES = ("location", "notes", "actor1", "actor2")
 BUILD_HINT = "run `python -m geodata build` (or `make store`) to build it"
 
@@ -52,12 +51,6 @@ class EventData:
         frame = _prepare(frame)
         span = (frame[DATE_END] - frame["date_start"]).max() if len(frame) else pd.NaT
         return cls(frame=frame, path=path, max_span=pd.Timedelta(0) if pd.isna(span) else span)
-
-    def reload(self) -> EventData:
-        """A fresh copy from the same file (after a rebuild or an upload)."""
-        if self.path is None:
-            raise ValueError("these events were not loaded from a file")
-        return EventData.load(self.path)
 
     def __len__(self) -> int:
         return len(self.frame)

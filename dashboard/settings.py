@@ -12,7 +12,7 @@ from geodata.settings import Settings as PipelineSettings
 @dataclass(frozen=True)
 class Settings(EnvSettings):
     """What the app can be told. Env names: SCA_STORE, SCA_HOST, SCA_PORT, SCA_DEBUG, SCA_MAP_STYLE,
-    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_PAGE_SIZE."""
+    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES."""
 
     store: Path = PipelineSettings().store
     host: str = "127.0.0.1"
@@ -23,7 +23,6 @@ class Settings(EnvSettings):
     map_style: str = "offline"
     upload_limit_mb: int = 200
     boundaries: Path | None = None
-    page_size: int = 100
 
     def pipeline(self) -> PipelineSettings:
         """The pipeline settings that go with this app (same store and boundaries)."""

@@ -36,7 +36,6 @@ VIEW_PARAMS: tuple[str, ...] = (
 )
 # Parameters that only change how the rows are drawn; the others choose rows.
 DISPLAY_PARAMS = ("colour", "mode", "metric")
-FILTER_PARAMS: tuple[str, ...] = tuple(p for p in VIEW_PARAMS if p not in DISPLAY_PARAMS)
 LIST_PARAMS = ("country", "admin1", "group", "event_type", "dataset", "precision")
 COLOURS = ("actor", "type")
 MODES = ("points", "regions")
@@ -141,7 +140,7 @@ class View:
 
     def filters_only(self) -> View:
         """The same rows without display choices: two views with equal filters give equal exports."""
-        return replace(self, colour="actor", mode="points", metric="events")
+        return replace(self, **{name: View.__dataclass_fields__[name].default for name in DISPLAY_PARAMS})
 
     @property
     def is_filtered(self) -> bool:

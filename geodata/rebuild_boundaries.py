@@ -29,7 +29,6 @@ DEFAULT_OUT = DATA_DIR / "boundaries"
 ISO_FIELD = "iso2"
 # GDAL stamps the DBF header with today's date unless told otherwise; a fixed date keeps rebuilds identical.
 DBF_DATE = "2024-01-01"
-LAYERS = ("admin0", "admin1", "units")
 
 
 def fetch_source(workdir: Path) -> Path:

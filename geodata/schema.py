@@ -76,7 +76,6 @@ COLUMNS: tuple[Column, ...] = (
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 DTYPES: dict[str, str] = {c.name: c.dtype for c in COLUMNS}
-INT_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "Int64")
 DATE_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype.startswith("datetime"))
 TEXT_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "string")
 

@@ -35,10 +35,6 @@ _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _DASH = r"\s*(?:-|–|—|to|and)\s*"
 
 
-def _p(template: str, **groups: str) -> str:
-    return template.format(**groups)
-
-
 # Most specific first: a span claimed by an earlier pattern is not matched again by a later one.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))

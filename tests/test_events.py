@@ -37,7 +37,7 @@ def test_load_keeps_every_event_sorted_with_categoricals_and_no_geometry(data):
     assert frame["fatalities"].dtype == "Int64"
     assert frame["fatalities"].isna().sum() == 5
     assert frame.loc[frame["event_id"] == "seed:3", "longitude"].item() == pytest.approx(1.31667)
-    assert data.path is not None and data.reload().frame.equals(frame)
+    assert data.path is not None and EventData.load(data.path).frame.equals(frame)
 
 
 def test_missing_store_says_how_to_build_it(tmp_path):
