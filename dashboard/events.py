@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,9 @@ CATEGORY_COLUMNS = ("dataset", "country_iso2", "admin1", "group1", "group2", "ev
 DATE_END = "_date_end"  # date_end, or date_start when date_end is unknown
 SEARCH = "_search"  # lower-cased, accent-free place + notes + actors for the free-text filter
 SEARCH_SOURCES = ("location", "notes", "actor1", "actor2")
+# One page interaction asks for the same view from several callbacks (map, counter, table blocks):
+# the last few results are kept so each view is filtered once.
+FILTER_CACHE_SIZE = 4
 BUILD_HINT = "run `python -m geodata build` (or `make store`) to build it"
 
 
@@ -31,6 +36,8 @@ class EventData:
     path: Path | None = None
     # The longest event span, so the window lower bound can be found with searchsorted on date_start too.
     max_span: pd.Timedelta = pd.Timedelta(0)
+    _recent: OrderedDict[View, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, path: Path | str) -> EventData:
@@ -58,7 +65,17 @@ class EventData:
     # -- filtering ---------------------------------------------------------------------------------------
 
     def filter(self, view: View) -> pd.DataFrame:
-        """The rows of ``view``, still date-sorted. Treat the result as read-only: it may be ``self.frame``."""
+        """The rows of ``view``, still date-sorted. Treat the result as read-only: it may be shared."""
+        rows = self._recent.get(view)
+        if rows is None:
+            rows = self._select(view)
+            with self._lock:  # the server answers callbacks from several threads
+                self._recent[view] = rows
+                while len(self._recent) > FILTER_CACHE_SIZE:
+                    self._recent.popitem(last=False)
+        return rows
+
+    def _select(self, view: View) -> pd.DataFrame:
         frame = self.frame
         lo, hi = 0, len(frame)
         starts = frame["date_start"]

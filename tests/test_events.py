@@ -171,3 +171,14 @@ def test_from_frame_accepts_a_conformed_geodataframe_and_an_empty_store(tmp_path
     assert len(empty.filter(View(start=D(2020, 1, 1), q="x", bbox=(0.0, 0.0, 1.0, 1.0)))) == 0
     assert empty.months() == [] and empty.date_range() is None
     assert empty.options()["country"] == []
+
+
+def test_each_view_is_filtered_once_and_the_memory_is_bounded():
+    data = EventData.from_frame(sample_events())
+    view = View(country=("ML",))
+    first = data.filter(view)
+    assert data.filter(view) is first
+    for n in range(10):
+        data.filter(View(min_fatalities=n))
+    assert data.filter(view) is not first
+    assert data.filter(view).equals(first)
