@@ -98,3 +98,9 @@ def wait_for_query(page, name: str) -> list[str]:
     """Wait until the page address carries ``name`` and return its values."""
     page.wait_for_function("name => new URLSearchParams(window.location.search).has(name)", arg=name)
     return query_of(page)[name]
+
+
+def note_cell_text(page, event_id: str) -> str:
+    """The events grid's notes cell of one event, scrolled into view, as the user reads it."""
+    page.evaluate("id => window.dash_ag_grid.getApi(id).ensureColumnVisible('notes')", ids.EVENTS_GRID)
+    return page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='{event_id}'] .ag-cell[col-id='notes']").inner_text()

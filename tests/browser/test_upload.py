@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard import layout as ids
-from tests.browser.pages import counter_events, open_view, wait_for_count, wait_for_grid
+from tests.browser.pages import counter_events, note_cell_text, open_view, wait_for_count, wait_for_grid
 
 HERE = Path(__file__).resolve().parent
 ACLED = HERE / "acled_upload.csv"  # three ACLED rows in ML, BF and NE; one note is an <img onerror> payload
@@ -56,9 +56,7 @@ def test_uploading_an_acled_file_adds_its_events_and_keeps_html_as_text(sample_s
     # The new event's note is an <img onerror> payload: it must show as text and run nothing.
     open_view(page, sample_server.url, "q=onerror")
     wait_for_grid(page, 1)
-    page.evaluate("id => window.dash_ag_grid.getApi(id).ensureColumnVisible('notes')", ids.EVENTS_GRID)
-    cell = page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='acled:MLI9101'] .ag-cell[col-id='notes']")
-    assert cell.inner_text() == "<img src=x onerror=alert('uploaded')> clash near Ansongo"
+    assert note_cell_text(page, "acled:MLI9101") == "<img src=x onerror=alert('uploaded')> clash near Ansongo"
     assert page.locator(f"#{ids.EVENTS_GRID} img").count() == 0
     page.wait_for_timeout(300)
     assert watched.dialogs == []
