@@ -74,6 +74,17 @@ MAX_POINTS = 25_000
 GRID_CELL = 0.2
 
 
+@dataclass(frozen=True)
+class Viewport:
+    """The part of the map the user is looking at (read from the map's ``relayoutData``)."""
+
+    zoom: float
+    west: float
+    south: float
+    east: float
+    north: float
+
+
 # -- boundaries -> GeoJSON, once per process ----------------------------------------------------------------
 
 
@@ -406,11 +417,12 @@ def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, s
 
 
 def view_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE,
-                selected_id: str | None = None) -> go.Figure:
+                selected_id: str | None = None, max_points: int = MAX_POINTS,
+                viewport: Viewport | None = None) -> go.Figure:
     """The map the view asks for: points (``mode=points``) or regions (``mode=regions``)."""
     if view.mode == "regions":
         return regions_figure(frame, view, layers, style=style)
-    return map_figure(frame, view, layers, style=style, selected_id=selected_id)
+    return map_figure(frame, view, layers, style=style, selected_id=selected_id, max_points=max_points)
 
 
 # -- timeline ---------------------------------------------------------------------------------------------
