@@ -1,0 +1,52 @@
+"""The naive Dash app the browser benchmark compares ours with: the whole store in pandas, a RangeSlider of months,
+and one map of every event of the chosen months through ``px.scatter_map``, drawn on a style that fetches nothing.
+
+``python -m bench.naive_app --store PATH [--port 8060]``. It uses our page's ids for the map and the slider.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+import dash
+import pandas as pd
+from dash import Input, Output, dcc, html
+
+from bench.naive import naive_frame, naive_map, naive_mask
+from dashboard.layout import MAP, SLIDER
+from dashboard.view import View
+
+
+def create_app(store: Path) -> dash.Dash:
+    """Read the store and draw the first map (every event), as a tutorial app does before serving."""
+    frame = naive_frame(store)
+    months = pd.period_range(frame["date_start"].min(), frame["date_start"].max(), freq="M")
+    app = dash.Dash(__name__, serve_locally=True)
+    app.layout = html.Div([
+        dcc.RangeSlider(id=SLIDER, min=0, max=len(months) - 1, step=1, value=[0, len(months) - 1],
+                        marks={i: str(m.year) for i, m in enumerate(months) if m.month == 1}),
+        dcc.Graph(id=MAP, figure=naive_map(frame), style={"height": "520px"}),
+    ])
+
+    @app.callback(Output(MAP, "figure"), Input(SLIDER, "value"), prevent_initial_call=True)
+    def redraw(value: list[int]) -> object:
+        view = View(start=months[value[0]].start_time.date(), end=months[value[1]].end_time.date())
+        return naive_map(frame[naive_mask(frame, view)])
+
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8060)
+    args = parser.parse_args(argv)
+    create_app(args.store).run(host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
