@@ -1,18 +1,21 @@
-"""Geocode 100k names with ``geocode_many`` versus calling ``geocode`` per name (measured on a sample).
+"""Benchmark: geocoding 100k names with ``geocode_many`` versus calling ``geocode`` per name (on a sample).
 
 Names are sampled with replacement from the gazetteer's own spellings, plus misspellings and unknown names,
-with a seeded generator; half carry their country as a hint. ``python -m bench.bench_geocode [N]``.
+with a seeded generator; half carry their country as a hint. ``python -m bench.bench_geocode [--names N] [--quick]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import string
-import sys
-import time
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from bench import timed
+from bench.cases import Case
+from bench.report import Measure, Result, markdown_table
 from geodata.boundaries import Boundaries
 from geodata.gazetteer import Gazetteer
 from geodata.geocode import Geocoder, PlaceNotFound
@@ -22,6 +25,12 @@ TOTAL = 100_000
 NAIVE_SAMPLE = 3_000
 MISSPELLED_SHARE = 0.07
 UNKNOWN_SHARE = 0.03
+FULL_RUNS = 3
+DEFINITION = {
+    "geocode": f"{TOTAL:,} names (gazetteer spellings, {MISSPELLED_SHARE:.0%} misspelt, {UNKNOWN_SHARE:.0%} unknown, "
+    "half with a country hint): ours = `Geocoder.geocode_many`; naive = one `Geocoder.geocode` call per name, "
+    f"timed on {NAIVE_SAMPLE:,} names and extrapolated (~).",
+}
 
 
 def misspell(name: str, rng: np.random.Generator) -> str:
@@ -55,28 +64,15 @@ def sample_names(gazetteer: Gazetteer, total: int, rng: np.random.Generator) -> 
     return pd.Series(names, dtype="string"), pd.Series(hints, dtype="string")
 
 
-def main(total: int = TOTAL) -> None:
-    started = time.perf_counter()
+def measure(total: int = TOTAL, runs: int = FULL_RUNS) -> Result:
+    """``geocode_many`` on ``total`` names, ``runs`` times, beside a ``geocode`` call per name on a sample."""
     geocoder = Geocoder(Gazetteer.load(), Boundaries.load())
-    load_s = time.perf_counter() - started
-    rng = np.random.default_rng(SEED)
-    names, hints = sample_names(geocoder.gazetteer, total, rng)
-    distinct = len(pd.MultiIndex.from_arrays([names.fillna(""), hints.fillna("")]).unique())
-
-    started = time.perf_counter()
-    batch = geocoder.geocode_many(names, hints)
-    batch_s = time.perf_counter() - started
+    names, hints = sample_names(geocoder.gazetteer, total, np.random.default_rng(SEED))
+    batches = [timed(lambda: geocoder.geocode_many(names, hints)) for _ in range(runs)]
+    batch = batches[-1][1]
 
     sample = min(NAIVE_SAMPLE, total)
-    started = time.perf_counter()
-    loop_rows = []
-    for name, hint in zip(names[:sample], hints[:sample], strict=True):
-        try:
-            loop_rows.append(geocoder.geocode(name, None if pd.isna(hint) else hint).to_dict())
-        except PlaceNotFound:
-            loop_rows.append(None)
-    naive_s = (time.perf_counter() - started) * total / sample
-
+    naive_seconds, loop_rows = timed(lambda: geocode_each(geocoder, names[:sample], hints[:sample]))
     same = all(
         (row is None and pd.notna(err)) or (row is not None and row["latitude"] == lat and row["longitude"] == lon)
         for row, lat, lon, err in zip(
@@ -85,16 +81,36 @@ def main(total: int = TOTAL) -> None:
     )
     placed = batch["error"].isna()
     exact = placed & (batch["score"] == 100)
-    print(f"gazetteer + boundaries + join, first load: {load_s:.1f} s")
-    print(f"{total:,} names, {distinct:,} distinct (name, country) pairs")
-    print(
-        f"placed {placed.sum():,} ({exact.sum():,} exact, {(placed & ~exact).sum():,} fuzzy), "
-        f"not found {(~placed).sum():,}"
-    )
-    print(f"geocode_many:            {batch_s:7.2f} s  ({total / batch_s:,.0f} names/s)")
-    print(f"geocode per name (loop): {naive_s:7.2f} s  (extrapolated from {sample:,} names)")
-    print(f"ratio loop / geocode_many: {naive_s / batch_s:.1f}x; same points on the sample: {same}")
+    note = (f"{exact.sum():,} exact, {(placed & ~exact).sum():,} fuzzy, {(~placed).sum():,} not found; naive on "
+            f"{sample:,} names; same points on them: {'yes' if same else 'NO'}")
+    return Result(f"geocode {total:,} names", f"{total:,} names",
+                  Measure.of([seconds for seconds, _ in batches], "s"),
+                  Measure.of([naive_seconds * total / sample], "s", extrapolated=True), note=note)
+
+
+def geocode_each(geocoder: Geocoder, names: pd.Series, hints: pd.Series) -> list[dict | None]:
+    """The naive way: one ``geocode`` call per name (None where it is not found)."""
+    rows: list[dict | None] = []
+    for name, hint in zip(names, hints, strict=True):
+        try:
+            rows.append(geocoder.geocode(name, None if pd.isna(hint) else hint).to_dict())
+        except PlaceNotFound:
+            rows.append(None)
+    return rows
+
+
+def results(case: Case) -> list[Result]:
+    return [measure(TOTAL, case.runs(FULL_RUNS))]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--names", type=int, default=TOTAL, help=f"names to geocode (default {TOTAL:,})")
+    parser.add_argument("--quick", action="store_true", help="one run")
+    args = parser.parse_args(argv)
+    print(markdown_table([measure(args.names, 1 if args.quick else FULL_RUNS)]))
+    return 0
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else TOTAL)
+    raise SystemExit(main())
