@@ -1,14 +1,117 @@
-"""``python -m bench``: run every benchmark; each prints its figures beside the naive way."""
+"""``python -m bench`` (``make bench``): every benchmark, ours beside the naive way, on synthetic stores of 10k, 100k
+and 1M events; prints one table and writes it, with the machine, to bench/RESULTS.md."""
 
-import runpy
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
-HERE = Path(__file__).parent
+from bench import (
+    bench_browser,
+    bench_coldstart,
+    bench_export,
+    bench_filter,
+    bench_geocode,
+    bench_join,
+    bench_load,
+    load_average,
+)
+from bench.cases import Case, add_case_arguments, cases_from_args
+from bench.machine import describe
+from bench.report import Result, markdown_table
 
-for script in sorted(HERE.glob("bench_*.py")):
-    print(f"== {script.name}", flush=True)
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+# Run on every store, smallest first; geocoding does not depend on the store and runs once; the load test runs on
+# the largest store.
+PER_STORE: tuple[ModuleType, ...] = (bench_filter, bench_browser, bench_coldstart, bench_join, bench_export)
+ONCE, ON_LARGEST = bench_geocode, bench_load
+ALL = (*PER_STORE, ONCE, ON_LARGEST)
+NOTES = """\
+"best / median" are the best and the median of the runs (one figure: one run; the notes say how many where it
+matters); "~" marks a figure extrapolated from a sample. Gain = naive median ÷ our median (for rows/s, ours ÷ naive).
+Targets are the issue's, for 1,000,000 events, checked on our median (load: on p95 and the error count). "load avg"
+is the machine's 1/5/15-minute load average when the row was measured: the machine is shared, so a high load means
+slower figures for both sides."""
+
+
+def name(module: ModuleType) -> str:
+    return module.__name__.rsplit(".", 1)[-1].removeprefix("bench_")
+
+
+def run(module: ModuleType, case: Case) -> list[Result]:
+    """One benchmark on one store; a failure becomes a row saying so, and the others still run."""
+    print(f"== {name(module)} on {case.size} ({case.store}); load average {load_average()}", file=sys.stderr,
+          flush=True)
     try:
-        runpy.run_path(str(script), run_name="__main__")
-    except SystemExit as stop:  # a benchmark's own sys.exit(main()) must not end the others
-        if stop.code not in (None, 0):
-            raise
+        rows = module.results(case)
+    except Exception as error:  # a broken benchmark must not hide the others' figures
+        traceback.print_exc()
+        rows = [Result(name(module), case.size, f"FAILED: {type(error).__name__}: {error}"[:200])]
+    print(markdown_table(rows), file=sys.stderr, flush=True)
+    return rows
+
+
+def definitions(modules: Sequence[ModuleType]) -> str:
+    return "\n".join(f"- **{title}**: {text}" for module in modules for title, text in module.DEFINITION.items())
+
+
+def results_markdown(rows: Sequence[Result], machine: dict[str, str], command: str,
+                     modules: Sequence[ModuleType]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `{command}`; rerun it (or `make bench`) to refresh this file. See the README's Benchmarks "
+        "section for the flags.",
+        "",
+        "## Machine",
+        "",
+        *(f"- {label}: {value}" for label, value in machine.items()),
+        "",
+        "## Results",
+        "",
+        markdown_table(rows),
+        "",
+        NOTES,
+        "",
+        "## What each row measures",
+        "",
+        definitions(modules),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    add_case_arguments(parser)
+    parser.add_argument("--only", type=lambda text: set(text.split(",")),
+                        help=f"comma-separated benchmarks to run, of: {', '.join(name(m) for m in ALL)}")
+    parser.add_argument("--skip-browser", action="store_true", help="no headless Chromium")
+    parser.add_argument("--skip-load", action="store_true", help="no load test")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"Markdown file to write (default {RESULTS})")
+    ns = parser.parse_args(argv)
+    wanted = [m for m in ALL if (ns.only is None or name(m) in ns.only)
+              and not (ns.skip_browser and m is bench_browser) and not (ns.skip_load and m is bench_load)]
+    if ns.only and ns.only - {name(m) for m in ALL}:
+        parser.error(f"unknown benchmarks: {', '.join(sorted(ns.only - {name(m) for m in ALL}))}")
+
+    machine = describe()
+    cases = cases_from_args(ns)
+    plan: list[tuple[ModuleType, Case]] = [(m, c) for c in cases for m in PER_STORE if m in wanted]
+    plan += [(m, case) for m, case in ((ONCE, cases[0]), (ON_LARGEST, cases[-1])) if m in wanted]
+    rows = [row for module, case in plan for row in run(module, case)]
+
+    table = markdown_table(rows)
+    print(table)
+    command = " ".join(["python -m bench", *(sys.argv[1:] if argv is None else argv)])
+    ns.out.write_text(results_markdown(rows, machine, command, wanted))
+    print(f"\nwritten to {ns.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

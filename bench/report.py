@@ -49,18 +49,18 @@ class Measure:
 
 @dataclass(frozen=True)
 class Target:
-    """What the issue asks of our median at 1M events: ``< limit`` or ``>= limit`` in the measure's unit."""
+    """What the issue asks of a figure at 1M events: ``< limit`` or ``>= limit`` in the measure's unit."""
 
     op: str  # "<" or ">="
     limit: float
     unit: str
+    label: str = ""  # how the table states it, when not "< limit unit"
 
-    def met(self, measure: Measure) -> bool:
-        value = measure.median
+    def met(self, value: float) -> bool:
         return value < self.limit if self.op == "<" else value >= self.limit
 
     def text(self) -> str:
-        return f"{'<' if self.op == '<' else '≥'} {number(self.limit)} {self.unit}"
+        return self.label or f"{'<' if self.op == '<' else '≥'} {number(self.limit)} {self.unit}"
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Result:
     naive: Measure | str | None = None
     target: Target | None = None
     note: str = ""
+    checked: float | None = None  # the value the target applies to; our median by default
     load: str = field(default_factory=load_average)
 
     def gain(self) -> str:
@@ -87,9 +88,12 @@ class Result:
         return f"{naive / ours:,.1f}×" if naive / ours < 10 else f"{naive / ours:,.0f}×"
 
     def verdict(self) -> str:
-        if self.target is None or not isinstance(self.ours, Measure):
+        value = self.checked
+        if value is None and isinstance(self.ours, Measure):
+            value = self.ours.median
+        if self.target is None or value is None:
             return ""
-        return f"{self.target.text()} {'met' if self.target.met(self.ours) else 'MISSED'}"
+        return f"{self.target.text()}: {'met' if self.target.met(value) else 'MISSED'}"
 
     def cells(self) -> list[str]:
         def text(value: Measure | str | None) -> str:

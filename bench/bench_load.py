@@ -1,0 +1,293 @@
+"""Load test: simulated users against ``gunicorn dashboard.app:server`` on 127.0.0.1 (pages, filter changes, exports).
+
+``python -m bench.bench_load [--sizes 1000000] [--store PATH] [--users 50] [--seconds 60] [--workers 2] [--threads 4]
+[--quick]``. Each user opens the page as the browser does (``/``, ``/_dash-layout``, ``/_dash-dependencies``, the
+callbacks), then, after a think time each, moves the date slider, picks a country or an actor family, reloads, or
+downloads the CSV of a narrow view. Callback bodies are built from the app's own layout and dependencies exactly as
+Dash's renderer builds them, so the server does the real work of each change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.cases import Case, add_case_arguments, cases_from_args
+from bench.dash_client import Callback, Page, Prop
+from bench.report import Result, Target, markdown_table, number
+from bench.servers import serving
+from dashboard import layout as ids
+
+USERS, SECONDS, MAX_ACTIONS = 50, 60, 40
+QUICK_SECONDS = 20
+WORKERS, THREADS = 2, 4
+THINK_S = (3.0, 10.0)  # a person looks at the map between two changes
+RAMP_S = 10.0  # users arrive over the first seconds, not all in the same millisecond
+REQUEST_TIMEOUT_S = 60
+EXPORT_MAX_EVENTS = 50_000  # a user only downloads views this small; wider ones are narrowed to 3 months first
+ACTIONS = {"window": 30, "year": 10, "country": 20, "family": 20, "reload": 8, "export": 12}
+VIEW = (ids.VIEW_STORE, "data")
+GRID_REQUEST = (ids.EVENTS_GRID, "getRowsRequest")
+FIRST_BLOCK = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+CALLBACK_KINDS = {ids.URL: "callback: controls → view", ids.MAP: "callback: map", ids.TIMELINE:
+                  "callback: timeline, counter, regions", ids.EVENTS_GRID: "callback: table block"}
+COUNTRY = next(cid for cid, name in ids.DROPDOWNS.items() if name == "country")
+FAMILY = next(cid for cid, name in ids.DROPDOWNS.items() if name == "group")
+TARGET_P95 = Target("<", 1000, "ms", label="p95 < 1 s")
+TARGET_ERRORS = Target("<", 1, "errors", label="0 errors")
+DEFINITION = {
+    "load": f"`gunicorn dashboard.app:server` ({WORKERS} workers × {THREADS} threads, gthread) on the largest store; "
+    f"{USERS} simulated users (threads with keep-alive sessions, arriving over {RAMP_S:.0f} s) for {SECONDS} s, at "
+    f"most {MAX_ACTIONS} actions each, {THINK_S[0]:.0f}–{THINK_S[1]:.0f} s think time between actions. A page load = "
+    "`/`, `/_dash-layout`, `/_dash-dependencies` and the callbacks; a change = the controls→view callback, then "
+    "map, timeline/counter/regions and the table's first block in parallel, as the browser sends them. Mix: "
+    + ", ".join(f"{name} {weight}%" for name, weight in ACTIONS.items())
+    + f" (window = 3-month slider range, year = 12 months, export = `/export.csv` of the view, narrowed first to 3 "
+    f"months when over {EXPORT_MAX_EVENTS:,} events). Latency is per request, from sending to the last byte; "
+    "'wait' rows time what a user waits for: every callback of a change, or of a page's address. Errors = HTTP "
+    "status ≥ 400, timeouts and broken connections.",
+}
+
+
+def gunicorn(workers: int, threads: int, port: int) -> list[str]:
+    """Production serving: ``gunicorn dashboard.app:server`` with gthread workers on 127.0.0.1."""
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+            "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--preload",
+            "dashboard.app:server"]
+
+
+@dataclass
+class Recorder:
+    """Latencies (and errors) by kind, from every user thread: one for requests, one for what users wait for."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, seconds: float, error: str | None = None) -> None:
+        with self.lock:
+            self.latencies[kind].append(seconds)
+            if error:
+                self.errors[kind].append(error)
+
+
+_sessions = threading.local()
+
+
+def session() -> requests.Session:
+    """One keep-alive session per thread (a user's own thread, or a pool thread sending its parallel callbacks)."""
+    if not hasattr(_sessions, "session"):
+        _sessions.session = requests.Session()
+    return _sessions.session
+
+
+class User:
+    """One simulated person with one browser tab on the app."""
+
+    def __init__(self, base: str, made: Recorder, waits: Recorder, pool: ThreadPoolExecutor,
+                 rng: random.Random) -> None:
+        self.base, self.made, self.waits, self.pool, self.rng = base, made, waits, pool, rng
+        self.page: Page | None = None
+
+    def run(self, deadline: float) -> None:
+        self.open_page("")
+        for _ in range(MAX_ACTIONS):
+            pause = min(self.rng.uniform(*THINK_S), deadline - time.monotonic())
+            if pause <= 0 or self.page is None:
+                return
+            time.sleep(pause)
+            action = self.rng.choices(list(ACTIONS), weights=list(ACTIONS.values()))[0]
+            getattr(self, action)()
+
+    # -- what the person does ---------------------------------------------------------------------------
+
+    def window(self, months: int = 3) -> None:
+        last = int(self.page.props.get((ids.SLIDER, "max")) or 0)
+        start = self.rng.randint(0, max(last - months + 1, 0))
+        self.change({(ids.SLIDER, "value"): [start, min(start + months - 1, last)]})
+
+    def year(self) -> None:
+        self.window(12)
+
+    def country(self) -> None:
+        self.change({(COUNTRY, "value"): self.pick(COUNTRY)})
+
+    def family(self) -> None:
+        self.change({(FAMILY, "value"): self.pick(FAMILY)})
+
+    def reload(self) -> None:
+        self.open_page(self.page.props.get((ids.URL, "search")) or "")
+
+    def export(self) -> None:
+        if shown_events(self.page.props.get((ids.COUNTER, "children"))) > EXPORT_MAX_EVENTS:
+            self.window()
+        href = self.page.props.get((ids.EXPORT_CSV, "href"))
+        if href:
+            self.get("export.csv", href)
+
+    # -- what the browser sends -------------------------------------------------------------------------
+
+    def open_page(self, search: str) -> None:
+        """``/``, the layout and dependencies, then the callbacks the page fires for its address."""
+        if self.get("page /", "/") is None:
+            return
+        layout, dependencies = self.get("bootstrap", "/_dash-layout"), self.get("bootstrap", "/_dash-dependencies")
+        if layout is None or dependencies is None:
+            return
+        self.page = Page(layout.json(), dependencies.json())
+        self.change({(ids.URL, "search"): search}, kind="wait: page's callbacks")
+
+    def change(self, values: dict[Prop, Any], kind: str = "wait: filter change, all callbacks") -> None:
+        """Set props as a control does, then send the callbacks they trigger, as the renderer does."""
+        start = time.perf_counter()
+        page = self.page
+        page.props.update(values)
+        writer = page.writer_of(VIEW)
+        answer = self.post(writer, values)
+        if answer is None or VIEW not in page.apply(answer):
+            return
+        page.props[GRID_REQUEST] = dict(FIRST_BLOCK)
+        followers = [c for c in page.callbacks if c is not writer and {VIEW, GRID_REQUEST} & set(c.inputs)]
+        answers = [self.pool.submit(self.post, c, [VIEW, GRID_REQUEST]) for c in followers]
+        for future in answers:
+            answer = future.result()
+            if answer is not None:
+                page.apply(answer)
+        self.waits.add(kind, time.perf_counter() - start)
+
+    def post(self, callback: Callback, changed: Iterable[Prop]) -> dict[str, Any] | None:
+        kind = CALLBACK_KINDS.get(callback.name, f"callback: {callback.name}")
+        response = self.send(kind, "POST", "/_dash-update-component", json=self.page.request(callback, changed))
+        if response is None or response.status_code == 204:  # 204: the callback changed nothing
+            return None if response is None else {}
+        return response.json()
+
+    def get(self, kind: str, path: str) -> requests.Response | None:
+        return self.send(kind, "GET", path)
+
+    def send(self, kind: str, method: str, path: str, **kwargs: Any) -> requests.Response | None:
+        """One request, timed to its last byte and recorded; None when it failed."""
+        start = time.perf_counter()
+        try:
+            response = session().request(method, self.base + path, timeout=REQUEST_TIMEOUT_S, **kwargs)
+            error = None if response.status_code < 400 else f"HTTP {response.status_code}: {response.text[:200]}"
+        except requests.RequestException as problem:
+            response, error = None, f"{type(problem).__name__}: {problem}"
+        self.made.add(kind, time.perf_counter() - start, error)
+        return None if error else response
+
+    def pick(self, control: str) -> list[str]:
+        """One of the control's options, or none (clearing it) one time in five."""
+        options = [o["value"] if isinstance(o, dict) else o for o in self.page.props.get((control, "options")) or []]
+        return [] if not options or self.rng.random() < 0.2 else [self.rng.choice(options)]
+
+
+def shown_events(counter: Any) -> int:
+    """The N of the counter's 'N events, …' (0 when it does not say)."""
+    match = re.match(r"\s*([\d,]+) event", str(counter or ""))
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def drive(base: str, users: int, seconds: float, seed: int = 0) -> tuple[Recorder, Recorder, float]:
+    """Run ``users`` users against ``base`` for ``seconds``: requests, user waits, and the wall time it took."""
+    made, waits = Recorder(), Recorder()
+    deadline = time.monotonic() + seconds
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=users * 3, thread_name_prefix="callbacks") as pool:
+        threads = [threading.Thread(target=User(base, made, waits, pool, random.Random(seed + i)).run,
+                                    args=(deadline,)) for i in range(users)]
+        for i, thread in enumerate(threads):
+            time.sleep(RAMP_S / users if i else 0)
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return made, waits, time.perf_counter() - start
+
+
+def worker_memory(master: int) -> list[tuple[float, float]]:
+    """(RSS, PSS) in MB of each gunicorn worker (the master's children); PSS shares copy-on-write pages fairly."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(status.read_text().rsplit(")", 1)[1].split()[1]) != master:
+                continue
+            rollup = (status.parent / "smaps_rollup").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        kb = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:] if line.endswith("kB")}
+        sizes.append((kb.get("Rss", 0) / 1024, kb.get("Pss", 0) / 1024))
+    return sorted(sizes)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1] if len(values) > 1 \
+        else values[0]
+
+
+def latency_text(seconds: Sequence[float]) -> str:
+    return f"p50 {number(percentile(seconds, 0.5) * 1000)} / p95 {number(percentile(seconds, 0.95) * 1000)} ms"
+
+
+def load_results(case: Case, users: int = USERS, seconds: float | None = None, workers: int = WORKERS,
+                 threads: int = THREADS) -> list[Result]:
+    """Serve ``case.store`` with gunicorn, drive ``users`` users for ``seconds`` and report the table's rows."""
+    seconds = seconds or (QUICK_SECONDS if case.quick else SECONDS)
+    with serving(partial(gunicorn, workers, threads), f"gunicorn-{case.events}",
+                 env={"SCA_STORE": str(case.store)}) as server:
+        made, waits, elapsed = drive(server.url, users, seconds)
+        memory = worker_memory(server.process.pid)
+    size = f"{case.size}, {users} users"
+    every = [s for values in made.latencies.values() for s in values]
+    errors = sum(len(v) for v in made.errors.values())
+    for kind, messages in made.errors.items():
+        print(f"load: {len(messages)} errors in {kind}, first: {messages[0]}", file=sys.stderr)
+    setup = (f"{workers} workers × {threads} threads; ready {server.ready_s:.1f} s after start; per worker "
+             + ", ".join(f"RSS {rss:,.0f} MB / PSS {pss:,.0f} MB" for rss, pss in memory))
+    rows = [Result("load: every request", size, latency_text(every), target=TARGET_P95 if case.at_scale else None,
+                   checked=percentile(every, 0.95) * 1000,
+                   note=f"{len(every):,} requests in {elapsed:.0f} s = {len(every) / elapsed:.1f} req/s; {setup}"),
+            Result("load: errors", size, f"{errors} errors", target=TARGET_ERRORS if case.at_scale else None,
+                   checked=errors, note=f"of {len(every):,} requests")]
+    for recorder in (waits, made):
+        for kind, values in sorted(recorder.latencies.items()):
+            failed = len(recorder.errors.get(kind, []))
+            rows.append(Result(f"load: {kind}", size, latency_text(values),
+                               note=f"{len(values):,} done{f', {failed} failed' if failed else ''}"))
+    return rows
+
+
+def results(case: Case) -> list[Result]:
+    return load_results(case)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_case_arguments(parser, (1_000_000,))
+    parser.add_argument("--users", type=int, default=USERS)
+    parser.add_argument("--seconds", type=float, help=f"how long users keep acting (default {SECONDS}; quick "
+                                                      f"{QUICK_SECONDS})")
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--threads", type=int, default=THREADS)
+    ns = parser.parse_args(argv)
+    rows = [row for case in cases_from_args(ns)
+            for row in load_results(case, ns.users, ns.seconds, ns.workers, ns.threads)]
+    print(markdown_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
