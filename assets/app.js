@@ -26,6 +26,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return Boolean(holder);
         },
 
+        /* The map was panned or zoomed: keep its zoom and corners, tagged with the figure revision they belong to,
+           so the server can send points or bins for what is in sight (dashboard/viewport.py reads this). */
+        viewport: function (relayout, figure) {
+            if (!relayout || relayout["map.zoom"] === undefined || !relayout["map._derived"]) {
+                return window.dash_clientside.no_update;
+            }
+            var rev = figure && figure.layout ? figure.layout.uirevision : null;
+            return {rev: rev, relayout: {"map.zoom": relayout["map.zoom"], "map._derived": relayout["map._derived"]}};
+        },
+
         /* Play speed: the dropdown gives milliseconds per step. */
         speed: function (ms) {
             return ms || 1000;
