@@ -197,6 +197,10 @@ class EventData:
                 mask &= found.to_numpy(zero_copy_only=False)
         return np.flatnonzero(mask) + lo
 
+    def prepare_search(self) -> None:
+        """Build the free-text index now (the app does it in the background after loading)."""
+        _ = self._search
+
     @cached_property
     def _search(self) -> pa.Array:
         """Place, notes and actors folded for the free-text filter: built on the first search, not at start."""

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboard.view import View
+from dashboard.viewport import Viewport
 from geodata.schema import FOCUS, GEO_PRECISIONS, GROUPS
 
 OFFLINE = "offline"
@@ -215,6 +216,20 @@ POINT_HOVER = (
 )
 
 
+SHORT_HOVER = "%{text}<extra>%{fullData.name}</extra>"
+# Up to this many points carry the full hover card; bigger views get a one-line hover (date, place, fatalities)
+# so 20,000 points stay near 1 MB of JSON instead of 5 MB.
+FULL_HOVER_POINTS = 2_000
+
+
+def short_hover(frame: pd.DataFrame) -> np.ndarray:
+    """'Ménaka, 2020-03-14: 12 dead' per event (escaped), the hover of large point views."""
+    start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string").fillna("date unknown")
+    place = frame["location"].astype("string").fillna("unnamed place")
+    toll = (frame["fatalities"].astype("string") + " dead").fillna("toll unknown")
+    return _escape(place + ", " + start + ": " + toll).to_numpy(dtype=object)
+
+
 def hover_data(frame: pd.DataFrame) -> np.ndarray:
     """customdata rows in ``HOVER_FIELDS`` order; event_id first so the app can link a click to the table."""
     start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string")
@@ -247,11 +262,12 @@ def _escape(text: pd.Series) -> pd.Series:
 
 
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
-               selected_id: str | None = None, note: str | None = None) -> go.Figure:
+               selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None) -> go.Figure:
     """Events as points coloured by dyad or event type, sized by fatalities, faded when imprecise.
 
     ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
-    the bottom (e.g. that only the events in sight are drawn).
+    the bottom (e.g. that only the events in sight are drawn); ``viewport``, where the user has moved the map,
+    keeps the map there.
     """
     figure = go.Figure()
     if layers is not None:
@@ -259,34 +275,40 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     labels = dyad_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
         "Unknown type")
     known = frame["fatalities"].notna().to_numpy()
-    sizes = marker_sizes(frame["fatalities"])
-    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
-    custom = hover_data(frame)
-    lon, lat = frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
+    sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
+    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY,
+                       FULL_OPACITY).astype("float32")
+    full = len(frame) <= FULL_HOVER_POINTS
+    hover = hover_data(frame) if full else short_hover(frame)
+    lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     label_values = labels.to_numpy(dtype=object)
-    # Biggest categories first so their legend entries lead; a handful of traces, not a loop over events.
-    for label in labels[known].value_counts().index:
-        rows = known & (label_values == label)
-        figure.add_trace(_points(str(label), category_colour(str(label), view.colour), lon[rows], lat[rows],
-                                 sizes[rows], opacity[rows], custom[rows]))
+    groups = [(str(label), category_colour(str(label), view.colour), known & (label_values == label))
+              for label in labels[known].value_counts().index]  # biggest first, so their legend entries lead
     if (~known).any():
-        rows = ~known
-        figure.add_trace(_points(UNKNOWN_LABEL, UNKNOWN_COLOUR, lon[rows], lat[rows], sizes[rows], opacity[rows],
-                                 custom[rows]))
-    center, zoom = map_position(view)
+        groups.append((UNKNOWN_LABEL, UNKNOWN_COLOUR, ~known))
+    for name, colour, rows in groups:  # a handful of traces, not a loop over events
+        figure.add_trace(go.Scattermap(
+            lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name,
+            marker={"size": sizes[rows], "color": colour, "opacity": opacity[rows], "sizemode": "diameter"},
+            **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
+               else {"text": hover[rows], "hovertemplate": SHORT_HOVER}),
+        ))
+    center, zoom = _position(view, viewport)
     if selected_id is not None:
-        chosen = (frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool)
-        if chosen.any():
-            i = int(np.flatnonzero(chosen)[0])
+        chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
+        if len(chosen):
+            i = int(chosen[0])
             size = float(sizes[i])
             for extra, colour in ((12, "#111111"), (5, "#ffd60a")):
                 figure.add_trace(go.Scattermap(
-                    lon=[lon[i]], lat=[lat[i]], mode="markers", name="selected event", legendgroup="selected",
-                    showlegend=extra == 12,
+                    lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name="selected event",
+                    legendgroup="selected", showlegend=extra == 12,
                     marker={"size": size + extra, "color": colour, "opacity": 1.0},
-                    customdata=custom[i : i + 1], hovertemplate=POINT_HOVER,
+                    customdata=hover_data(frame.iloc[i : i + 1]), hovertemplate=POINT_HOVER,
                 ))
-            center, zoom = {"lon": float(lon[i]), "lat": float(lat[i])}, SELECTED_ZOOM
+            if viewport is None:
+                center = {"lon": float(frame["longitude"].iloc[i]), "lat": float(frame["latitude"].iloc[i])}
+                zoom = SELECTED_ZOOM
     figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, selected_id)))
     if not len(frame):
         figure.add_annotation(_empty_annotation())
@@ -296,7 +318,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
 
 
 def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLayers | None, *, total: int,
-                max_points: int, zoom: float, style: str = OFFLINE, selected_id: str | None = None) -> go.Figure:
+                max_points: int, viewport: Viewport, style: str = OFFLINE, selected_id: str | None = None) -> go.Figure:
     """The aggregated layer: one square-ish marker per ``cell``-degree bin, coloured by ``view.metric`` on a log
     scale with a colour bar as its legend, and a note saying the map is aggregated and how to see events."""
     figure = go.Figure()
@@ -304,7 +326,7 @@ def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLay
         figure.add_trace(_region_trace(layers))
     metric = view.metric
     values = bins[metric].to_numpy()
-    pixels = max(cell * 512 * 2.0**zoom / 360.0, 3.0)
+    pixels = max(cell * 512 * 2.0**viewport.zoom / 360.0, 3.0)
     top = max(int(values.max()) if len(values) else 1, 1)
     ticks = [10**k for k in range(int(np.log10(top)) + 1)]
     figure.add_trace(go.Scattermap(
@@ -320,8 +342,7 @@ def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLay
         hovertemplate="%{customdata[0]:,} events<br>%{customdata[1]:,} fatalities"
                       " (%{customdata[2]:,} events with unknown fatalities)<extra>" + f"{cell:g}° bin</extra>",
     ))
-    center, initial_zoom = map_position(view)
-    figure.update_layout(_map_layout(layers, style, center, initial_zoom, map_revision(view, selected_id)))
+    figure.update_layout(_map_layout(layers, style, viewport.center, viewport.zoom, map_revision(view, selected_id)))
     shown = int(bins["events"].sum())
     where = "" if shown == total else f" ({shown:,} of {total:,} in and around the map's view)"
     figure.add_annotation(_note(
@@ -334,15 +355,6 @@ def _note(text: str) -> dict[str, Any]:
     return {**_empty_annotation(text), "y": 0.02, "font": {"size": 12, "color": "#444"}}
 
 
-def _points(name: str, colour: str, lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, opacity: np.ndarray,
-            custom: np.ndarray) -> go.Scattermap:
-    return go.Scattermap(
-        lon=lon, lat=lat, mode="markers", name=name, legendgroup=name,
-        marker={"size": sizes, "color": colour, "opacity": opacity, "sizemode": "diameter"},
-        customdata=custom, hovertemplate=POINT_HOVER,
-    )
-
-
 def map_position(view: View) -> tuple[dict[str, float], float]:
     """Centre and zoom the map opens at: the whole region, or the view's map selection."""
     if view.bbox is None:
@@ -351,6 +363,12 @@ def map_position(view: View) -> tuple[dict[str, float], float]:
     span = max(maxlon - minlon, (maxlat - minlat) * 1.4, 1e-3)
     zoom = float(np.clip(np.log2(360.0 / span) - 0.3, 1.0, 12.0))
     return {"lon": (minlon + maxlon) / 2, "lat": (minlat + maxlat) / 2}, zoom
+
+
+def _position(view: View, viewport: Viewport | None) -> tuple[dict[str, float], float]:
+    """Where the user left the map if known (Plotly's uirevision alone does not hold a map's zoom across
+    updates), else where the view opens it."""
+    return (viewport.center, viewport.zoom) if viewport is not None else map_position(view)
 
 
 def map_revision(view: View, selected_id: str | None) -> str:
@@ -370,7 +388,8 @@ def region_counts(totals: pd.DataFrame, region_ids: tuple[str, ...] = ()) -> pd.
     return grouped.reindex(index, fill_value=0).astype("int64").reset_index()
 
 
-def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE) -> go.Figure:
+def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE,
+                   viewport: Viewport | None = None) -> go.Figure:
     """Choropleth of events (or known fatalities, ``view.metric``) per admin-1 region; empty regions show 0."""
     metric = view.metric
     counts = region_counts(totals, layers.region_ids)
@@ -387,7 +406,7 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} events<br>%{customdata[2]} fatalities"
                       " (%{customdata[3]} events with unknown fatalities)<extra></extra>",
     ))
-    center, zoom = map_position(view)
+    center, zoom = _position(view, viewport)
     figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, None)))
     total = int(totals["events"].sum())
     outside = total - int(counts["events"].sum())

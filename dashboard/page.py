@@ -62,17 +62,20 @@ def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str =
     """
     rows = data.rows(view)
     if view.mode == "regions":
-        return figures.regions_figure(aggregate.region_totals(data, rows), view, layers, style=style)
+        return figures.regions_figure(aggregate.region_totals(data, rows), view, layers, style=style,
+                                      viewport=viewport)
     if len(rows) <= max_points:
-        return figures.map_figure(data.take(rows), view, layers, style=style, selected_id=selected_id)
+        return figures.map_figure(data.take(rows), view, layers, style=style, selected_id=selected_id,
+                                  viewport=viewport)
     port = viewport or _opening_viewport(data, view, selected_id)
     near = aggregate.within(data.columns, rows, port.padded())
     if len(near) <= max_points:
         note = f"Showing the {len(near):,} events in and around the map's view of {len(rows):,}."
-        return figures.map_figure(data.take(near), view, layers, style=style, selected_id=selected_id, note=note)
+        return figures.map_figure(data.take(near), view, layers, style=style, selected_id=selected_id, note=note,
+                                  viewport=viewport)
     cell = aggregate.bin_size(port.zoom)
     bins = aggregate.grid_bins(data.columns, near, cell)
-    return figures.bins_figure(bins, cell, view, layers, total=len(rows), max_points=max_points, zoom=port.zoom,
+    return figures.bins_figure(bins, cell, view, layers, total=len(rows), max_points=max_points, viewport=port,
                                style=style, selected_id=selected_id)
 
 
