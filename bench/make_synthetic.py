@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata.synthetic import ACTORS, EVENT_TYPES, SOURCES  # the tables shared with `python -m geodata synthetic`
+
 PLACES = Path(__file__).resolve().parents[1] / "geodata" / "data" / "places_reference.csv"
 ISO_NUMERIC = {"ML": 466, "BF": 854, "NE": 562, "MR": 478}
 COUNTRY = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger", "MR": "Mauritania"}
@@ -25,33 +27,7 @@ COLUMNS = (
     "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
     "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp"
 ).split(",")
-# (actor, inter type, weight)
-ACTORS = (
-    ("JNIM: Group for Support of Islam and Muslims", "Rebel group", 30),
-    ("Islamic State (Sahel)", "Rebel group", 20),
-    ("Islamic State (Greater Sahara)", "Rebel group", 5),
-    ("Ansaroul Islam", "Rebel group", 3),
-    ("Katiba Macina", "Rebel group", 3),
-    ("JNIM: Group for Support of Islam and Muslims and/or Islamic State (Sahel)", "Rebel group", 4),
-    ("Military Forces of Mali (2021-)", "State forces", 12),
-    ("Military Forces of Burkina Faso (2022-)", "State forces", 10),
-    ("Military Forces of Niger (2023-)", "State forces", 6),
-    ("Wagner Group", "External/Other forces", 4),
-    ("VDP: Volunteers for the Defense of the Homeland", "Political militia", 5),
-    ("Dozo Communal Militia (Mali)", "Identity militia", 3),
-    ("Dan Na Ambassagou", "Identity militia", 2),
-    ("MSA: Movement for the Salvation of Azawad", "Political militia", 2),
-    ("Unidentified Armed Group (Mali)", "Political militia", 6),
-)
 CIVILIANS = {code: f"Civilians ({name})" for code, name in COUNTRY.items()}
-EVENT_TYPES = (
-    ("Battles", "Armed clash", 45),
-    ("Violence against civilians", "Attack", 30),
-    ("Explosions/Remote violence", "Remote explosive/landmine/IED", 12),
-    ("Explosions/Remote violence", "Air/drone strike", 5),
-    ("Strategic developments", "Looting/property destruction", 8),
-)
-SOURCES = ("Le Monde", "RFI; AFP", "Studio Tamani", "Menastream", "Burkina24", "ActuNiger", "Kibaru")
 
 
 def _pick(rng: np.random.Generator, options: tuple, n: int) -> np.ndarray:

@@ -67,6 +67,8 @@ class EventSource:
             self.problem = str(error)
             return EventData.from_frame(empty_events())
         self.problem = None
+        # The free-text index takes a few seconds at a million events: build it now, off the request path.
+        threading.Thread(target=data.prepare_search, name="search-index", daemon=True).start()
         return data
 
 

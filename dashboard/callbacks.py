@@ -12,18 +12,19 @@ from typing import TYPE_CHECKING, Any
 import dash
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 
-from dashboard import figures, tables
 from dashboard import layout as ids
+from dashboard import page, tables
 from dashboard.controls import (
     CONTROLS,
     apply_controls,
     control_value,
     dropdown_options,
+    map_viewport,
+    needs_viewport,
     play_start,
     play_step,
     range_text,
     region_click_admin1,
-    region_rows,
     selection_bbox,
     slider_value,
     store_view,
@@ -31,7 +32,7 @@ from dashboard.controls import (
     with_months,
     year_marks,
 )
-from dashboard.events import summary_text
+from dashboard.events import summary, summary_text
 from dashboard.view import View
 
 if TYPE_CHECKING:
@@ -137,12 +138,17 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Output(ids.MAP, "figure"),
         Input(ids.VIEW_STORE, "data"),
         Input(ids.SELECTED_EVENT, "data"),
+        Input(ids.VIEWPORT, "data"),
     )
-    def draw_map(store: dict | None, selected: str | None) -> object:
-        """The map for the view: points (with the clicked event highlighted) or a regions choropleth."""
+    def draw_map(store: dict | None, selected: str | None, seen: dict | None) -> object:
+        """The map for the view: points, bins where too many are in sight, or a regions choropleth."""
         view = store_view(store)
-        frame = source.get().filter(view)
-        return figures.view_figure(frame, view, layers, style=settings.map_style, selected_id=selected)
+        data = source.get()
+        viewport = map_viewport(seen, view, selected)
+        if ctx.triggered_id == ids.VIEWPORT and not needs_viewport(view, len(data.rows(view)), settings.max_points):
+            return no_update  # every event is already drawn: panning and zooming change nothing
+        return page.map_for(data, view, layers, style=settings.map_style, max_points=settings.max_points,
+                            viewport=viewport, selected_id=selected)
 
     @app.callback(
         Output(ids.TIMELINE, "figure"),
@@ -158,16 +164,16 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         """Everything else the view decides: timeline, counter, range text, empty state, export links, regions."""
         view = store_view(store)
         data = source.get()
-        frame = data.filter(view)
+        counts = summary(data, data.rows(view))
         suffix = f"?{view.filters_only().to_query()}" if view.filters_only().to_query() else ""
         return (
-            figures.timeline_figure(data.filter(view.with_(start=None, end=None)), view),
-            summary_text(frame),
+            page.timeline_for(data, view),
+            summary_text(counts),
             range_text(view, data.date_range()),
-            len(frame) > 0,
+            counts["events"] > 0,
             f"/export.csv{suffix}",
             f"/export.geojson{suffix}",
-            region_rows(data.filter(view.with_(admin1=()))),
+            page.region_rows_for(data, view),
         )
 
     @app.callback(
@@ -179,9 +185,10 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         """One block of the events table: only the rows the grid asks for leave the server."""
         if not request:
             return no_update
-        frame = source.get().filter(store_view(store))
-        rows, count = tables.grid_rows(frame, request.get("startRow", 0), request.get("endRow", 100),
-                                       request.get("sortModel"), request.get("filterModel"))
+        data = source.get()
+        rows, count = tables.grid_rows(data, data.rows(store_view(store)), request.get("startRow", 0),
+                                       request.get("endRow", 100), request.get("sortModel"),
+                                       request.get("filterModel"))
         return {"rowData": rows, "rowCount": count}
 
     @app.callback(
@@ -212,6 +219,13 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         ClientsideFunction("sca", "purgeGrid"),
         Output(ids.GRID_PURGED, "data"),
         Input(ids.VIEW_STORE, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("sca", "viewport"),
+        Output(ids.VIEWPORT, "data"),
+        Input(ids.MAP, "relayoutData"),
+        State(ids.MAP, "figure"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("sca", "speed"),

@@ -93,6 +93,6 @@ def run_export(ns: argparse.Namespace, settings: Settings) -> int:
         partial.unlink(missing_ok=True)
         print(f"error: cannot write {out}: {error}", file=sys.stderr)
         return 1
-    rows = len(data.filter(view))
+    rows = len(data.rows(view))
     print(f"wrote {rows:,} events to {out} (suggested name {export_filename(view, fmt, data)})", file=sys.stderr)
     return 0

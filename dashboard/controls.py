@@ -9,11 +9,16 @@ from __future__ import annotations
 import calendar
 import datetime
 from bisect import bisect_right
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashboard import layout as ids
 from dashboard import tables
+from dashboard.figures import map_revision
 from dashboard.view import View
+from dashboard.viewport import Viewport
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Control id -> View field, for the filters and display choices the page offers directly.
 CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
@@ -151,13 +156,27 @@ def selection_bbox(selected: dict | None) -> tuple[float, float, float, float] |
             round(min(maxlon, 180.0), 4), round(min(maxlat, 90.0), 4))
 
 
-def region_rows(frame) -> list[dict]:
-    """The admin-1 summary as grid rows, each with a ``row_id`` ("ML|Gao") the click handler reads back."""
-    regions = tables.region_summary(frame)
+def region_rows(totals: pd.DataFrame) -> list[dict]:
+    """The admin-1 summary (from ``aggregate.region_totals``) as grid rows, each with a ``row_id`` ("ML|Gao")
+    the click handler reads back."""
+    regions = tables.region_summary(totals)
     rows = tables.json_records(regions, list(regions.columns))
     for row in rows:
         row["row_id"] = f"{row['country_iso2']}|{row['admin1']}"
     return rows
+
+
+def map_viewport(seen: dict | None, view: View, selected_id: str | None) -> Viewport | None:
+    """The viewport the browser reported, if it belongs to the map now drawn (same revision); a new map
+    selection or picked event re-centres the map, so an older viewport no longer applies."""
+    if not seen or seen.get("rev") != map_revision(view, selected_id):
+        return None
+    return Viewport.from_relayout(seen.get("relayout"))
+
+
+def needs_viewport(view: View, count: int, max_points: int) -> bool:
+    """Whether what the map draws depends on where the user looks: only points views too big to draw whole."""
+    return view.mode == "points" and count > max_points
 
 
 def region_click_admin1(click: dict | None) -> str | None:

@@ -1,4 +1,9 @@
-"""The event store held in memory once per process, and the vectorised filter that turns a view into rows."""
+"""The event store held in memory once per process in a filter-ready form, and the filter that turns a view into rows.
+
+A view selects *positions*: indices into the date-sorted frame. Dates are found by binary search, categories by
+lookup tables on their codes, so no filter copies the frame; only the rows a figure or a table block actually
+shows are ever taken out of it.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +11,112 @@ import datetime
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.view import View
-from geodata.schema import GROUPS, cast_columns
+from geodata.schema import COLUMN_NAMES, GROUPS, cast_columns
 
-# Low-cardinality text kept as categoricals: small in memory, fast to match with isin.
+# Low-cardinality text kept as categoricals: small in memory, filtered and grouped by their codes.
 CATEGORY_COLUMNS = ("dataset", "country_iso2", "admin1", "group1", "group2", "event_type", "date_precision")
-# Helper columns added next to the canonical ones; exports drop them.
-DATE_END = "_date_end"  # date_end, or date_start when date_end is unknown
-SEARCH = "_search"  # lower-cased, accent-free place + notes + actors for the free-text filter
+DATE_END = "_date_end"  # date_end, or date_start when date_end is unknown; exports drop it
 SEARCH_SOURCES = ("location", "notes", "actor1", "actor2")
-# One page interaction asks for the same view from several callbacks (map, counter, table blocks):
-# the last few results are kept so each view is filtered once.
-FILTER_CACHE_SIZE = 4
+# One page interaction asks for the same view from several callbacks (map, counter, table blocks) and for its
+# variants without dates (timeline) or regions (region table): the last few selections are kept.
+ROWS_CACHE_SIZE = 12
 BUILD_HINT = "run `python -m geodata build` (or `make store`) to build it"
+MS_PER_DAY = 86_400_000
+
+
+@dataclass(frozen=True)
+class Columns:
+    """One numpy array per filtered or grouped field, all in the frame's (date) order.
+
+    Dates are int64 milliseconds; categories are int codes (-1 = missing) with their labels in ``labels``;
+    ``region`` codes index ``regions`` (country_iso2, admin1; admin1 may be missing) so per-region sums are
+    one ``bincount``.
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    month: np.ndarray  # months since January 1970 of date_start
+    lon: np.ndarray
+    lat: np.ndarray
+    fatalities: np.ndarray  # float64, NaN when unknown
+    precision: np.ndarray  # int8, 0 when unknown
+    codes: dict[str, np.ndarray]
+    labels: dict[str, pd.Index]
+    region: np.ndarray
+    regions: pd.DataFrame
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Columns:
+        """Arrays of a prepared frame (categoricals already in place)."""
+        start = frame["date_start"].to_numpy(dtype="datetime64[ms]").view("int64")
+        end = frame[DATE_END].to_numpy(dtype="datetime64[ms]").view("int64")
+        month = frame["date_start"].to_numpy(dtype="datetime64[M]").astype("int64").astype("int32")
+        codes = {name: frame[name].cat.codes.to_numpy() for name in CATEGORY_COLUMNS}
+        labels = {name: frame[name].cat.categories for name in CATEGORY_COLUMNS}
+        n_admin1 = len(labels["admin1"]) + 1
+        pair = codes["country_iso2"].astype("int64") * n_admin1 + codes["admin1"] + 1
+        region, uniques = pd.factorize(pair, sort=True)
+        country_code, admin1_code = np.divmod(uniques.astype("int64"), n_admin1)
+        regions = pd.DataFrame({
+            "country_iso2": _decode(labels["country_iso2"], country_code),
+            "admin1": _decode(labels["admin1"], admin1_code - 1),
+        })
+        return cls(
+            start=start,
+            end=end,
+            month=month,
+            lon=frame["longitude"].to_numpy(dtype="float64"),
+            lat=frame["latitude"].to_numpy(dtype="float64"),
+            fatalities=frame["fatalities"].to_numpy(dtype="float64", na_value=np.nan),
+            precision=frame["geo_precision"].fillna(0).to_numpy(dtype="int8"),
+            codes=codes,
+            labels=labels,
+            region=region.astype("int32"),
+            regions=regions,
+        )
+
+    def lookup(self, name: str, values: tuple[str, ...]) -> np.ndarray:
+        """A boolean table indexed by code (with a last False slot for -1): True for the chosen labels."""
+        table = np.zeros(len(self.labels[name]) + 1, dtype=bool)
+        found = self.labels[name].get_indexer(list(values))
+        table[found[found >= 0]] = True
+        return table
 
 
 @dataclass(frozen=True, eq=False)
 class EventData:
-    """The store as one date-sorted DataFrame (no geometry; latitude/longitude kept) plus what the filters need."""
+    """The store as one date-sorted DataFrame (no geometry; latitude/longitude kept) plus its filter arrays."""
 
     frame: pd.DataFrame
+    columns: Columns
     path: Path | None = None
-    # The longest event span, so the window lower bound can be found with searchsorted on date_start too.
-    max_span: pd.Timedelta = pd.Timedelta(0)
-    _recent: OrderedDict[View, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
+    # The longest event span, so the window's lower bound can be found by binary search on date_start too.
+    max_span_ms: int = 0
+    _recent: OrderedDict[View, np.ndarray] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, path: Path | str) -> EventData:
-        """Read the GeoParquet store at ``path`` (geometry column skipped)."""
+        """Read the GeoParquet store at ``path`` (geometry column skipped, categories read as dictionaries)."""
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"No event store at {path}: {BUILD_HINT}.")
         try:
             names = pq.read_schema(path).names
-            frame = pd.read_parquet(path, columns=[n for n in names if n != "geometry"])
+            table = pq.read_table(path, columns=[n for n in names if n != "geometry"],
+                                  read_dictionary=[n for n in CATEGORY_COLUMNS if n in names])
+            frame = table.to_pandas()
         except Exception as error:  # pyarrow raises several types for a file that is not Parquet
             raise ValueError(f"{path} is not a readable event store ({error}); {BUILD_HINT} again.") from error
         return cls.from_frame(frame, path=path)
@@ -56,75 +125,127 @@ class EventData:
     def from_frame(cls, frame: pd.DataFrame, path: Path | None = None) -> EventData:
         """Prepare any canonical-looking frame (a GeoDataFrame from ``conform`` is fine)."""
         frame = _prepare(frame)
-        span = (frame[DATE_END] - frame["date_start"]).max() if len(frame) else pd.NaT
-        return cls(frame=frame, path=path, max_span=pd.Timedelta(0) if pd.isna(span) else span)
+        columns = Columns.from_frame(frame)
+        span = int((columns.end - columns.start).max()) if len(frame) else 0
+        return cls(frame=frame, columns=columns, path=path, max_span_ms=max(span, 0))
 
     def __len__(self) -> int:
         return len(self.frame)
 
     # -- filtering ---------------------------------------------------------------------------------------
 
-    def filter(self, view: View) -> pd.DataFrame:
-        """The rows of ``view``, still date-sorted. Treat the result as read-only: it may be shared."""
-        rows = self._recent.get(view)
+    def rows(self, view: View) -> np.ndarray:
+        """Positions (ascending, so still in date order) of the events in ``view``. Read-only: may be shared."""
+        key = view.filters_only()
+        rows = self._recent.get(key)
         if rows is None:
-            rows = self._select(view)
+            rows = self._select(key)
+            rows.flags.writeable = False
             with self._lock:  # the server answers callbacks from several threads
-                self._recent[view] = rows
-                while len(self._recent) > FILTER_CACHE_SIZE:
+                self._recent[key] = rows
+                while len(self._recent) > ROWS_CACHE_SIZE:
                     self._recent.popitem(last=False)
         return rows
 
-    def _select(self, view: View) -> pd.DataFrame:
-        frame = self.frame
-        lo, hi = 0, len(frame)
-        starts = frame["date_start"]
+    def filter(self, view: View) -> pd.DataFrame:
+        """The rows of ``view`` as a DataFrame (a copy of just those rows), still date-sorted."""
+        return self.take(self.rows(view))
+
+    def take(self, rows: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+        """The events at ``rows`` (positions from :meth:`rows`), optionally only some columns."""
+        frame = self.frame if columns is None else self.frame[columns]
+        if len(rows) == len(frame) and (len(rows) < 2 or bool(np.all(rows[1:] > rows[:-1]))):
+            return frame  # every row, in order: no copy
+        return frame.take(rows)
+
+    def _select(self, view: View) -> np.ndarray:
+        c = self.columns
+        lo, hi = 0, len(self.frame)
         # date_start is sorted: events starting after `end` are cut off, and so are events that start so long
         # before `start` that even the longest span cannot reach it.
         if view.end is not None:
-            hi = int(starts.searchsorted(pd.Timestamp(view.end), side="right"))
+            hi = int(np.searchsorted(c.start, _ms(view.end), side="right"))
         if view.start is not None:
-            lo = int(starts.searchsorted(pd.Timestamp(view.start) - self.max_span, side="left"))
-        frame = frame.iloc[lo:hi] if (lo, hi) != (0, len(self.frame)) else frame
-        mask = np.ones(len(frame), dtype=bool)
+            lo = min(int(np.searchsorted(c.start, _ms(view.start) - self.max_span_ms, side="left")), hi)
+        window = slice(lo, hi)
+        mask = np.ones(hi - lo, dtype=bool)
         if view.start is not None:
-            mask &= (frame[DATE_END] >= pd.Timestamp(view.start)).to_numpy()
+            mask &= c.end[window] >= _ms(view.start)
         for name, column in (("country", "country_iso2"), ("admin1", "admin1"), ("event_type", "event_type"),
                              ("dataset", "dataset")):
             values = getattr(view, name)
             if values:
-                mask &= frame[column].isin(values).to_numpy()
+                mask &= c.lookup(column, values)[c.codes[column][window]]
         if view.group:
-            mask &= (frame["group1"].isin(view.group) | frame["group2"].isin(view.group)).to_numpy()
+            g1, g2 = c.lookup("group1", view.group), c.lookup("group2", view.group)
+            mask &= g1[c.codes["group1"][window]] | g2[c.codes["group2"][window]]
         if view.precision:
-            mask &= frame["geo_precision"].isin(view.precision).fillna(False).to_numpy(dtype=bool)
+            wanted = np.zeros(256, dtype=bool)
+            wanted[[p for p in view.precision if 0 < p < 256]] = True
+            mask &= wanted[c.precision[window].astype("uint8")]
         if view.min_fatalities is not None:
-            mask &= (frame["fatalities"] >= view.min_fatalities).fillna(False).to_numpy(dtype=bool)
+            with np.errstate(invalid="ignore"):
+                mask &= c.fatalities[window] >= view.min_fatalities
         if view.bbox is not None:
             minlon, minlat, maxlon, maxlat = view.bbox
-            lon, lat = frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
+            lon, lat = c.lon[window], c.lat[window]
             mask &= (lon >= minlon) & (lon <= maxlon) & (lat >= minlat) & (lat <= maxlat)
         if view.q:
             needle = search_key(view.q)
             if needle:
-                mask &= frame[SEARCH].str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
-        return frame if mask.all() else frame[mask]
+                found = pc.match_substring(self._search.slice(lo, hi - lo), needle)
+                mask &= found.to_numpy(zero_copy_only=False)
+        return np.flatnonzero(mask) + lo
+
+    def prepare_search(self) -> None:
+        """Build the free-text index now (the app does it in the background after loading)."""
+        _ = self._search
+
+    @cached_property
+    def _search(self) -> pa.Array:
+        """Place, notes and actors folded for the free-text filter: built on the first search, not at start."""
+        text = [pa.array(self.frame[name], type=pa.large_string()).fill_null("") for name in SEARCH_SOURCES]
+        return _fold(pc.binary_join_element_wise(*text, pa.scalar("\n", pa.large_string())))
 
     # -- what the controls offer -------------------------------------------------------------------------
 
-    def months(self) -> list[datetime.date]:
-        """First day of every month from the earliest event start to the latest event end."""
+    @cached_property
+    def _months(self) -> list[datetime.date]:
         if not len(self.frame):
             return []
-        first = self.frame["date_start"].min().to_period("M")
-        last = self.frame[DATE_END].max().to_period("M")
+        first = self.frame["date_start"].iloc[0].to_period("M")
+        last = pd.Timestamp(int(self.columns.end.max()), unit="ms").to_period("M")
         return [p.to_timestamp().date() for p in pd.period_range(first, last, freq="M")]
+
+    def months(self) -> list[datetime.date]:
+        """First day of every month from the earliest event start to the latest event end."""
+        return list(self._months)
 
     def date_range(self) -> tuple[datetime.date, datetime.date] | None:
         """Earliest start and latest end of the data, or None when it is empty."""
         if not len(self.frame):
             return None
-        return self.frame["date_start"].min().date(), self.frame[DATE_END].max().date()
+        return (pd.Timestamp(int(self.columns.start[0]), unit="ms").date(),
+                pd.Timestamp(int(self.columns.end.max()), unit="ms").date())
+
+    @cached_property
+    def _options(self) -> dict[str, Any]:
+        c = self.columns
+        present = {name: _used_labels(c, name) for name in CATEGORY_COLUMNS}
+        regions = c.regions.dropna()
+        by_country = {str(country): sorted(str(a) for a in group["admin1"])
+                      for country, group in regions.groupby("country_iso2")}
+        groups = set(present["group1"]) | set(present["group2"])
+        precisions = np.flatnonzero(np.bincount(c.precision.astype("uint8"), minlength=1))
+        return {
+            "country": sorted(present["country_iso2"]),
+            "admin1": sorted(present["admin1"]),
+            "admin1_by_country": dict(sorted(by_country.items())),
+            "group": [g for g in GROUPS if g in groups] + sorted(groups - set(GROUPS)),
+            "event_type": sorted(present["event_type"]),
+            "dataset": sorted(present["dataset"]),
+            "precision": [int(p) for p in precisions if p > 0],
+        }
 
     def options(self) -> dict[str, Any]:
         """Distinct values for each filter control.
@@ -132,37 +253,22 @@ class EventData:
         Keys: country, admin1, admin1_by_country ({iso2: [names]}), group (in the canonical family order),
         event_type, dataset, precision (ints).
         """
-        frame = self.frame
-        pairs = frame[["country_iso2", "admin1"]].dropna().drop_duplicates()
-        by_country = {
-            str(country): sorted(str(a) for a in names)
-            for country, names in pairs.groupby("country_iso2", observed=True)["admin1"]
-        }
-        groups = set(_present(frame["group1"])) | set(_present(frame["group2"]))
-        return {
-            "country": sorted(_present(frame["country_iso2"])),
-            "admin1": sorted(_present(frame["admin1"])),
-            "admin1_by_country": dict(sorted(by_country.items())),
-            "group": [g for g in GROUPS if g in groups] + sorted(groups - set(GROUPS)),
-            "event_type": sorted(_present(frame["event_type"])),
-            "dataset": sorted(_present(frame["dataset"])),
-            "precision": sorted(int(p) for p in frame["geo_precision"].dropna().unique()),
-        }
+        return {key: (dict(value) if isinstance(value, dict) else list(value)) for key, value in self._options.items()}
 
 
-def summary(frame: pd.DataFrame) -> dict[str, int]:
+def summary(data: EventData, rows: np.ndarray) -> dict[str, int]:
     """Event count, sum of known fatalities and how many events have unknown fatalities."""
-    fatalities = frame["fatalities"]
+    fatalities = data.columns.fatalities[rows]
+    unknown = np.isnan(fatalities)
     return {
-        "events": len(frame),
-        "fatalities": int(fatalities.sum(skipna=True)) if len(frame) else 0,
-        "unknown_fatalities": int(fatalities.isna().sum()),
+        "events": len(rows),
+        "fatalities": int(fatalities[~unknown].sum()),
+        "unknown_fatalities": int(unknown.sum()),
     }
 
 
-def summary_text(frame_or_summary: pd.DataFrame | dict[str, int]) -> str:
+def summary_text(counts: dict[str, int]) -> str:
     """'N events, M fatalities (U with unknown fatalities)' with thousands separators."""
-    counts = frame_or_summary if isinstance(frame_or_summary, dict) else summary(frame_or_summary)
     events = counts["events"]
     return (
         f"{events:,} event{'' if events == 1 else 's'}, {counts['fatalities']:,} fatalities "
@@ -172,26 +278,51 @@ def summary_text(frame_or_summary: pd.DataFrame | dict[str, int]) -> str:
 
 def search_key(text: str) -> str:
     """How search text is compared: lower case, accents removed ('Ménaka' finds 'menaka')."""
-    return _fold(pd.Series([text], dtype="string")).iloc[0]
+    return _fold(pa.array([text], type=pa.large_string()))[0].as_py()
 
 
-def _fold(values: pd.Series) -> pd.Series:
-    ascii_only = values.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    return ascii_only.str.lower().astype("string")
+def _fold(text: pa.Array) -> pa.Array:
+    """Lower case without accents. Arrow lowers everything; only non-ASCII strings go through Python's NFKD."""
+    lower = pc.utf8_lower(text)
+    non_ascii = np.flatnonzero(~pc.string_is_ascii(lower).to_numpy(zero_copy_only=False))
+    if not len(non_ascii):
+        return lower
+    folded = pd.Series(lower.take(pa.array(non_ascii)).to_pylist(), dtype="string")
+    folded = folded.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    values = lower.to_numpy(zero_copy_only=False).astype(object)
+    values[non_ascii] = folded.to_numpy(dtype=object)
+    return pa.array(values, type=pa.large_string())
 
 
-def _present(values: pd.Series) -> list[str]:
-    return [str(v) for v in values.dropna().unique()]
+def _ms(day: datetime.date) -> int:
+    return (day - datetime.date(1970, 1, 1)).days * MS_PER_DAY
+
+
+def _decode(labels: pd.Index, codes: np.ndarray) -> pd.Series:
+    """Category labels for codes, NA for -1."""
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels)).astype("string")
+
+
+def _used_labels(columns: Columns, name: str) -> list[str]:
+    counts = np.bincount(columns.codes[name] + 1, minlength=len(columns.labels[name]) + 1)[1:]
+    return [str(label) for label in columns.labels[name][counts > 0]]
 
 
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Canonical columns in canonical dtypes (no geometry), categoricals, helpers, sorted by start date."""
-    out = cast_columns(pd.DataFrame(frame).reset_index(drop=True))
+    """Canonical columns in canonical dtypes (no geometry), categoricals, the end-date helper, sorted by start."""
+    frame = pd.DataFrame(frame).reset_index(drop=True)
+    # Categories read as dictionaries stay categorical; casting them to text and back would cost seconds at 1M.
+    ready = [n for n in CATEGORY_COLUMNS if n in frame and isinstance(frame[n].dtype, pd.CategoricalDtype)]
+    out = cast_columns(frame.drop(columns=ready))
+    for name in ready:
+        out[name] = frame[name]
+    out = out[list(COLUMN_NAMES)]
     for name in CATEGORY_COLUMNS:
-        out[name] = out[name].astype("category")
+        if not isinstance(out[name].dtype, pd.CategoricalDtype):
+            out[name] = out[name].astype("category")
+        out[name] = out[name].cat.remove_unused_categories()
     out[DATE_END] = out["date_end"].fillna(out["date_start"])
-    text = out[list(SEARCH_SOURCES)].fillna("")
-    out[SEARCH] = _fold(text["location"] + "\n" + text["notes"] + "\n" + text["actor1"] + "\n" + text["actor2"])
-    out = out.sort_values(["date_start", "event_id"], kind="stable", na_position="last")
-    return out.reset_index(drop=True)
-
+    if not out["date_start"].is_monotonic_increasing or out["date_start"].hasnans:
+        # Stores written by the pipeline are already in this order; anything else is sorted once here.
+        out = out.sort_values(["date_start", "event_id"], kind="stable", na_position="last").reset_index(drop=True)
+    return out

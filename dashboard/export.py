@@ -50,7 +50,15 @@ EMPTY = pa.scalar("", pa.large_string())
 
 def export_rows(data: EventData, view: View) -> pd.DataFrame:
     """The view's events in canonical columns and dtypes (categoricals back to text), date-sorted."""
-    return _categories_as_text(data.filter(view)[list(EXPORT_COLUMNS)])
+    return _categories_as_text(data.take(data.rows(view), list(EXPORT_COLUMNS)))
+
+
+def _chunks(data: EventData, view: View, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The view's rows in export columns, ``chunk_rows`` at a time: only one chunk is ever copied out of the
+    store, so memory does not grow with the number of rows exported."""
+    rows = data.rows(view)
+    for start in range(0, len(rows), chunk_rows):
+        yield _categories_as_text(data.frame[list(EXPORT_COLUMNS)].take(rows[start : start + chunk_rows]))
 
 
 def _categories_as_text(rows: pd.DataFrame) -> pd.DataFrame:
@@ -76,11 +84,10 @@ def iter_csv(data: EventData, view: View, chunk_rows: int = CHUNK_ROWS) -> Itera
     Written by pyarrow (five times faster than ``DataFrame.to_csv``): text is always quoted, numbers never,
     and a missing value is an empty field. Only one chunk at a time is ever turned into text.
     """
-    rows = data.filter(view)[list(EXPORT_COLUMNS)]
     yield ",".join(EXPORT_COLUMNS) + CSV_EOL
     options = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol=CSV_EOL)
-    for start in range(0, len(rows), chunk_rows):
-        chunk = neutralise_formulas(_categories_as_text(rows.iloc[start : start + chunk_rows]))
+    for rows in _chunks(data, view, chunk_rows):
+        chunk = neutralise_formulas(rows)
         for name in DATE_COLUMNS:
             chunk[name] = chunk[name].dt.strftime("%Y-%m-%d")
         buffer = io.BytesIO()
@@ -95,12 +102,12 @@ def iter_geojson(data: EventData, view: View, chunk_rows: int = GEOJSON_CHUNK_RO
     Python): 7-8 times faster than ``json.dumps`` on row dicts (``python -m bench.bench_export``). Events
     without both coordinates get a null geometry (valid GeoJSON) and keep their properties.
     """
-    rows = data.filter(view)[list(EXPORT_COLUMNS)]
     yield '{"type":"FeatureCollection","features":['
-    for start in range(0, len(rows), chunk_rows):
-        features = _features_utf8(rows.iloc[start : start + chunk_rows])
-        last = start + chunk_rows >= len(rows)
-        yield str(features[:-1] if last else features, "utf-8")  # every feature ends with a comma
+    separator = ""
+    for rows in _chunks(data, view, chunk_rows):
+        features = _features_utf8(rows)
+        yield separator + str(features[:-1], "utf-8")  # every feature ends with a comma; the last one's is cut
+        separator = ","
     yield "]}\n"
 
 

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboard.view import View
+from dashboard.viewport import Viewport
 from geodata.schema import FOCUS, GEO_PRECISIONS, GROUPS
 
 OFFLINE = "offline"
@@ -68,24 +69,10 @@ FADED_OPACITY, FULL_OPACITY = 0.35, 0.85
 NO_EVENTS = "No events match this view"
 DEFAULT_CENTER = {"lon": -0.5, "lat": 15.5}
 DEFAULT_ZOOM = 4.2
+SELECTED_ZOOM = 7.0  # the map centres on an event picked in the table at this zoom
 REGION_ID_SEPARATOR = "|"
-# Above this many events the points map becomes a grid of GRID_CELL-degree cells.
-MAX_POINTS = 25_000
-GRID_CELL = 0.2
-
-
-@dataclass(frozen=True)
-class Viewport:
-    """The part of the map the user is looking at (read from the map's ``relayoutData``)."""
-
-    zoom: float
-    west: float
-    south: float
-    east: float
-    north: float
-
-
-# -- boundaries -> GeoJSON, once per process ----------------------------------------------------------------
+# Above this many events in sight the map shows aggregated bins instead of points (SCA_MAX_POINTS).
+MAX_POINTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -229,6 +216,20 @@ POINT_HOVER = (
 )
 
 
+SHORT_HOVER = "%{text}<extra>%{fullData.name}</extra>"
+# Up to this many points carry the full hover card; bigger views get a one-line hover (date, place, fatalities)
+# so 20,000 points stay near 1 MB of JSON instead of 5 MB.
+FULL_HOVER_POINTS = 2_000
+
+
+def short_hover(frame: pd.DataFrame) -> np.ndarray:
+    """'Ménaka, 2020-03-14: 12 dead' per event (escaped), the hover of large point views."""
+    start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string").fillna("date unknown")
+    place = frame["location"].astype("string").fillna("unnamed place")
+    toll = (frame["fatalities"].astype("string") + " dead").fillna("toll unknown")
+    return _escape(place + ", " + start + ": " + toll).to_numpy(dtype=object)
+
+
 def hover_data(frame: pd.DataFrame) -> np.ndarray:
     """customdata rows in ``HOVER_FIELDS`` order; event_id first so the app can link a click to the table."""
     start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string")
@@ -261,103 +262,101 @@ def _escape(text: pd.Series) -> pd.Series:
 
 
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
-               selected_id: str | None = None, max_points: int = MAX_POINTS) -> go.Figure:
+               selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None) -> go.Figure:
     """Events as points coloured by dyad or event type, sized by fatalities, faded when imprecise.
 
-    Views of more than ``max_points`` events are drawn as grid cells instead (see :func:`grid_cells`), so
-    the browser never receives hundreds of thousands of markers.
+    ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
+    the bottom (e.g. that only the events in sight are drawn); ``viewport``, where the user has moved the map,
+    keeps the map there.
     """
     figure = go.Figure()
     if layers is not None:
         figure.add_trace(_region_trace(layers))
-    if len(frame) > max_points:
-        return _grid_map(figure, frame, view, layers, style, max_points)
     labels = dyad_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
         "Unknown type")
     known = frame["fatalities"].notna().to_numpy()
-    sizes = marker_sizes(frame["fatalities"])
-    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
-    custom = hover_data(frame)
-    lon, lat = frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
+    sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
+    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY,
+                       FULL_OPACITY).astype("float32")
+    full = len(frame) <= FULL_HOVER_POINTS
+    hover = hover_data(frame) if full else short_hover(frame)
+    lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     label_values = labels.to_numpy(dtype=object)
-    # Biggest categories first so their legend entries lead; a handful of traces, not a loop over events.
-    for label in labels[known].value_counts().index:
-        rows = known & (label_values == label)
-        figure.add_trace(_points(str(label), category_colour(str(label), view.colour), lon[rows], lat[rows],
-                                 sizes[rows], opacity[rows], custom[rows]))
+    groups = [(str(label), category_colour(str(label), view.colour), known & (label_values == label))
+              for label in labels[known].value_counts().index]  # biggest first, so their legend entries lead
     if (~known).any():
-        rows = ~known
-        figure.add_trace(_points(UNKNOWN_LABEL, UNKNOWN_COLOUR, lon[rows], lat[rows], sizes[rows], opacity[rows],
-                                 custom[rows]))
-    center, zoom = _centre(view)
+        groups.append((UNKNOWN_LABEL, UNKNOWN_COLOUR, ~known))
+    for name, colour, rows in groups:  # a handful of traces, not a loop over events
+        figure.add_trace(go.Scattermap(
+            lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name,
+            marker={"size": sizes[rows], "color": colour, "opacity": opacity[rows], "sizemode": "diameter"},
+            **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
+               else {"text": hover[rows], "hovertemplate": SHORT_HOVER}),
+        ))
+    center, zoom = _position(view, viewport)
     if selected_id is not None:
-        chosen = (frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool)
-        if chosen.any():
-            i = int(np.flatnonzero(chosen)[0])
+        chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
+        if len(chosen):
+            i = int(chosen[0])
             size = float(sizes[i])
             for extra, colour in ((12, "#111111"), (5, "#ffd60a")):
                 figure.add_trace(go.Scattermap(
-                    lon=[lon[i]], lat=[lat[i]], mode="markers", name="selected event", legendgroup="selected",
-                    showlegend=extra == 12,
+                    lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name="selected event",
+                    legendgroup="selected", showlegend=extra == 12,
                     marker={"size": size + extra, "color": colour, "opacity": 1.0},
-                    customdata=custom[i : i + 1], hovertemplate=POINT_HOVER,
+                    customdata=hover_data(frame.iloc[i : i + 1]), hovertemplate=POINT_HOVER,
                 ))
-            center, zoom = {"lon": float(lon[i]), "lat": float(lat[i])}, 7.0
-    figure.update_layout(_map_layout(layers, style, center, zoom, _uirevision(view, selected_id)))
+            if viewport is None:
+                center = {"lon": float(frame["longitude"].iloc[i]), "lat": float(frame["latitude"].iloc[i])}
+                zoom = SELECTED_ZOOM
+    figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, selected_id)))
     if not len(frame):
         figure.add_annotation(_empty_annotation())
+    elif note:
+        figure.add_annotation(_note(note))
     return figure
 
 
-def grid_cells(frame: pd.DataFrame, cell: float = GRID_CELL) -> pd.DataFrame:
-    """Events per ``cell``-degree square: lon/lat (mean of its events), events, known fatalities, unknown count."""
-    cells = pd.DataFrame({
-        "x": np.floor(frame["longitude"].to_numpy(dtype=float) / cell),
-        "y": np.floor(frame["latitude"].to_numpy(dtype=float) / cell),
-        "lon": frame["longitude"].to_numpy(dtype=float),
-        "lat": frame["latitude"].to_numpy(dtype=float),
-        "events": 1,
-        "fatalities": frame["fatalities"].fillna(0).to_numpy(dtype="int64"),
-        "unknown": frame["fatalities"].isna().to_numpy(dtype="int64"),
-    }).dropna(subset=["x", "y"])
-    grouped = cells.groupby(["x", "y"], sort=True).agg(
-        lon=("lon", "mean"), lat=("lat", "mean"), events=("events", "sum"), fatalities=("fatalities", "sum"),
-        unknown=("unknown", "sum"))
-    return grouped.reset_index(drop=True)
-
-
-def _grid_map(figure: go.Figure, frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, style: str,
-              max_points: int) -> go.Figure:
-    cells = grid_cells(frame)
-    events = cells["events"].to_numpy()
-    text = (cells["events"].map("{:,} events".format) + "<br>" + cells["fatalities"].map("{:,} fatalities".format)
-            + " (" + cells["unknown"].map("{:,}".format) + " events with unknown fatalities)")
+def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLayers | None, *, total: int,
+                max_points: int, viewport: Viewport, style: str = OFFLINE, selected_id: str | None = None) -> go.Figure:
+    """The aggregated layer: one square-ish marker per ``cell``-degree bin, coloured by ``view.metric`` on a log
+    scale with a colour bar as its legend, and a note saying the map is aggregated and how to see events."""
+    figure = go.Figure()
+    if layers is not None:
+        figure.add_trace(_region_trace(layers))
+    metric = view.metric
+    values = bins[metric].to_numpy()
+    pixels = max(cell * 512 * 2.0**viewport.zoom / 360.0, 3.0)
+    top = max(int(values.max()) if len(values) else 1, 1)
+    ticks = [10**k for k in range(int(np.log10(top)) + 1)]
     figure.add_trace(go.Scattermap(
-        lon=cells["lon"], lat=cells["lat"], mode="markers", name=f"events per {GRID_CELL}° cell",
-        marker={"size": np.clip(4 + 1.5 * np.sqrt(events), 4, 40), "color": np.log10(events), "opacity": 0.8,
-                "colorscale": "YlOrRd", "cmin": 0, "showscale": False},
-        text=text, hovertemplate="%{text}<extra>grid cell</extra>",
+        lon=bins["lon"].to_numpy(dtype="float32"), lat=bins["lat"].to_numpy(dtype="float32"), mode="markers",
+        name=f"{metric} per {cell:g}° bin", showlegend=True,
+        marker={
+            "size": pixels, "opacity": 0.8, "color": np.log10(1 + values).astype("float32"),
+            "colorscale": "YlOrRd", "cmin": 0, "cmax": float(np.log10(1 + top)),
+            "colorbar": {"title": {"text": f"{metric} per bin"}, "thickness": 12, "tickvals": np.log10(1 + np.array(
+                ticks, dtype=float)).tolist(), "ticktext": [f"{t:,}" for t in ticks], "x": 0.99, "xanchor": "right"},
+        },
+        customdata=bins[["events", "fatalities", "unknown_fatalities"]].to_numpy(dtype="int32"),
+        hovertemplate="%{customdata[0]:,} events<br>%{customdata[1]:,} fatalities"
+                      " (%{customdata[2]:,} events with unknown fatalities)<extra>" + f"{cell:g}° bin</extra>",
     ))
-    center, zoom = _centre(view)
-    figure.update_layout(_map_layout(layers, style, center, zoom, _uirevision(view, None)))
-    figure.add_annotation({
-        **_empty_annotation(f"{len(frame):,} events, shown as {len(cells):,} grid cells: narrow the view "
-                            f"(dates, filters or a map selection) below {max_points:,} events to see single events"),
-        "y": 0.02, "font": {"size": 12, "color": "#444"},
-    })
+    figure.update_layout(_map_layout(layers, style, viewport.center, viewport.zoom, map_revision(view, selected_id)))
+    shown = int(bins["events"].sum())
+    where = "" if shown == total else f" ({shown:,} of {total:,} in and around the map's view)"
+    figure.add_annotation(_note(
+        f"Aggregated: {shown:,} events{where} in {len(bins):,} bins of {cell:g}°. Zoom in or filter to fewer than "
+        f"{max_points:,} events in sight to see single events."))
     return figure
 
 
-def _points(name: str, colour: str, lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray, opacity: np.ndarray,
-            custom: np.ndarray) -> go.Scattermap:
-    return go.Scattermap(
-        lon=lon, lat=lat, mode="markers", name=name, legendgroup=name,
-        marker={"size": sizes, "color": colour, "opacity": opacity, "sizemode": "diameter"},
-        customdata=custom, hovertemplate=POINT_HOVER,
-    )
+def _note(text: str) -> dict[str, Any]:
+    return {**_empty_annotation(text), "y": 0.02, "font": {"size": 12, "color": "#444"}}
 
 
-def _centre(view: View) -> tuple[dict[str, float], float]:
+def map_position(view: View) -> tuple[dict[str, float], float]:
+    """Centre and zoom the map opens at: the whole region, or the view's map selection."""
     if view.bbox is None:
         return dict(DEFAULT_CENTER), DEFAULT_ZOOM
     minlon, minlat, maxlon, maxlat = view.bbox
@@ -366,7 +365,13 @@ def _centre(view: View) -> tuple[dict[str, float], float]:
     return {"lon": (minlon + maxlon) / 2, "lat": (minlat + maxlat) / 2}, zoom
 
 
-def _uirevision(view: View, selected_id: str | None) -> str:
+def _position(view: View, viewport: Viewport | None) -> tuple[dict[str, float], float]:
+    """Where the user left the map if known (Plotly's uirevision alone does not hold a map's zoom across
+    updates), else where the view opens it."""
+    return (viewport.center, viewport.zoom) if viewport is not None else map_position(view)
+
+
+def map_revision(view: View, selected_id: str | None) -> str:
     """Unchanged while only filters change, so the user's pan and zoom survive; new bbox/selection re-centres."""
     return f"map|{view.bbox}|{selected_id}"
 
@@ -374,24 +379,20 @@ def _uirevision(view: View, selected_id: str | None) -> str:
 # -- regions map ------------------------------------------------------------------------------------------
 
 
-def region_counts(frame: pd.DataFrame, region_ids: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Events, known fatalities and unknown-fatality events per 'ML|Gao' region; listed regions default to 0."""
-    keys = region_id(frame["country_iso2"], frame["admin1"])
-    per_event = pd.DataFrame({
-        "region_id": keys,
-        "events": 1,
-        "fatalities": frame["fatalities"].fillna(0).astype("int64"),
-        "unknown_fatalities": frame["fatalities"].isna().astype("int64"),
-    }).dropna(subset=["region_id"])
-    grouped = per_event.groupby("region_id", sort=True)[["events", "fatalities", "unknown_fatalities"]].sum()
+def region_counts(totals: pd.DataFrame, region_ids: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Events, known fatalities and unknown-fatality events per 'ML|Gao' region (from
+    ``aggregate.region_totals``); listed regions with no event are 0, events outside every region are left out."""
+    keyed = totals.assign(region_id=region_id(totals["country_iso2"], totals["admin1"])).dropna(subset=["region_id"])
+    grouped = keyed.set_index("region_id")[["events", "fatalities", "unknown_fatalities"]]
     index = pd.Index(sorted(set(region_ids) | set(grouped.index.astype(str))), name="region_id")
     return grouped.reindex(index, fill_value=0).astype("int64").reset_index()
 
 
-def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE) -> go.Figure:
+def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE,
+                   viewport: Viewport | None = None) -> go.Figure:
     """Choropleth of events (or known fatalities, ``view.metric``) per admin-1 region; empty regions show 0."""
     metric = view.metric
-    counts = region_counts(frame, layers.region_ids)
+    counts = region_counts(totals, layers.region_ids)
     counts = counts[counts["region_id"].isin(layers.region_ids)]
     names = counts["region_id"].map(dict(zip(layers.labels["region_id"], layers.labels["name"], strict=True)))
     custom = np.column_stack([
@@ -405,10 +406,11 @@ def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, s
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} events<br>%{customdata[2]} fatalities"
                       " (%{customdata[3]} events with unknown fatalities)<extra></extra>",
     ))
-    center, zoom = _centre(view)
-    figure.update_layout(_map_layout(layers, style, center, zoom, _uirevision(view, None)))
-    outside = int(len(frame) - counts["events"].sum())
-    if not len(frame):
+    center, zoom = _position(view, viewport)
+    figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, None)))
+    total = int(totals["events"].sum())
+    outside = total - int(counts["events"].sum())
+    if not total:
         figure.add_annotation(_empty_annotation())
     elif outside:
         figure.add_annotation({**_empty_annotation(f"{outside:,} events outside the mapped regions not shown"),
@@ -416,29 +418,16 @@ def regions_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, s
     return figure
 
 
-def view_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE,
-                selected_id: str | None = None, max_points: int = MAX_POINTS,
-                viewport: Viewport | None = None) -> go.Figure:
-    """The map the view asks for: points (``mode=points``) or regions (``mode=regions``)."""
-    if view.mode == "regions":
-        return regions_figure(frame, view, layers, style=style)
-    return map_figure(frame, view, layers, style=style, selected_id=selected_id, max_points=max_points)
-
-
 # -- timeline ---------------------------------------------------------------------------------------------
 
 
-def timeline_figure(frame: pd.DataFrame, view: View) -> go.Figure:
-    """Events per month, stacked by actor1's family; drag horizontally to pick a time span."""
+def timeline_figure(monthly: pd.DataFrame, view: View) -> go.Figure:
+    """Events per month (``aggregate.monthly_by_family``), stacked by actor1's family; drag to pick a span."""
     figure = go.Figure()
-    if len(frame):
-        month = frame["date_start"].dt.to_period("M").dt.to_timestamp()
-        family = frame["group1"].astype("string").fillna("Unknown actor")
-        table = pd.crosstab(month, family)
-        families = [g for g in GROUPS if g in table.columns] + sorted(set(table.columns) - set(GROUPS))
-        for name in families:
+    if len(monthly):
+        for name in monthly.columns:
             figure.add_trace(go.Bar(
-                x=table.index, y=table[name].to_numpy(), name=name,
+                x=monthly.index, y=monthly[name].to_numpy(), name=name,
                 marker={"color": FAMILY_COLOURS.get(name, category_colour(name, "actor"))},
                 hovertemplate="%{x|%b %Y}: %{y} events<extra>" + name + "</extra>",
             ))

@@ -16,6 +16,7 @@ from geodata.schema import GEO_PRECISIONS
 URL = "url"
 VIEW_STORE = "view-store"
 SELECTED_EVENT = "selected-event"
+VIEWPORT = "map-viewport"  # {"rev": the map's uirevision, "relayout": its relayoutData} from the browser
 MESSAGES = "messages"
 COUNTER = "counter"
 EMPTY = "empty-state"
@@ -103,6 +104,7 @@ def build_layout(options: dict, upload_limit_mb: int) -> html.Div:
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=VIEW_STORE),
             dcc.Store(id=SELECTED_EVENT),
+            dcc.Store(id=VIEWPORT),
             dcc.Store(id=UPLOAD_RESULT),
             dcc.Store(id=GRID_PURGED),
             dcc.Store(id=UPLOAD_PICKER_READY),

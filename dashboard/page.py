@@ -1,17 +1,23 @@
-"""Everything the page shows for one view, as one pure function the callbacks and the benchmarks both call."""
+"""Everything the page shows for one view, as pure functions the callbacks and the benchmarks both call.
+
+The map is chosen here: points when at most ``max_points`` events are in and around the map's view,
+aggregated bins otherwise, so the browser never receives more than about ``max_points`` markers.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
-from dashboard import figures, tables
+from dashboard import aggregate, figures, tables
 from dashboard.controls import range_text, region_rows
-from dashboard.events import EventData, summary_text
-from dashboard.figures import BoundaryLayers, Viewport
+from dashboard.events import EventData, summary, summary_text
+from dashboard.figures import BoundaryLayers
 from dashboard.view import View
+from dashboard.viewport import Viewport
 
 FIRST_BLOCK = 100  # rows in the events table's first block (AG Grid's cacheBlockSize)
 
@@ -33,15 +39,62 @@ def render_view(data: EventData, view: View, layers: BoundaryLayers, *, style: s
                 max_points: int = figures.MAX_POINTS, viewport: Viewport | None = None,
                 selected_id: str | None = None) -> ViewParts:
     """Filter ``data`` by ``view`` and build every figure and table the page shows for it."""
-    frame = data.filter(view)
-    block, count = tables.grid_rows(frame, 0, FIRST_BLOCK)
+    rows = data.rows(view)
+    block, count = tables.grid_rows(data, rows, 0, FIRST_BLOCK)
     return ViewParts(
-        map=figures.view_figure(frame, view, layers, style=style, selected_id=selected_id, max_points=max_points,
-                                viewport=viewport),
-        timeline=figures.timeline_figure(data.filter(view.with_(start=None, end=None)), view),
-        counter=summary_text(frame),
+        map=map_for(data, view, layers, style=style, max_points=max_points, viewport=viewport,
+                    selected_id=selected_id),
+        timeline=timeline_for(data, view),
+        counter=summary_text(summary(data, rows)),
         range_text=range_text(view, data.date_range()),
-        region_rows=region_rows(data.filter(view.with_(admin1=()))),
+        region_rows=region_rows_for(data, view),
         first_block=block,
         count=count,
     )
+
+
+def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str = figures.OFFLINE,
+            max_points: int = figures.MAX_POINTS, viewport: Viewport | None = None,
+            selected_id: str | None = None) -> go.Figure:
+    """The map the view asks for: regions (``mode=regions``), points, or bins when too many are in sight.
+
+    ``viewport`` is where the user has panned and zoomed to; without it, where the view opens the map.
+    """
+    rows = data.rows(view)
+    if view.mode == "regions":
+        return figures.regions_figure(aggregate.region_totals(data, rows), view, layers, style=style,
+                                      viewport=viewport)
+    if len(rows) <= max_points:
+        return figures.map_figure(data.take(rows), view, layers, style=style, selected_id=selected_id,
+                                  viewport=viewport)
+    port = viewport or _opening_viewport(data, view, selected_id)
+    near = aggregate.within(data.columns, rows, port.padded())
+    if len(near) <= max_points:
+        note = f"Showing the {len(near):,} events in and around the map's view of {len(rows):,}."
+        return figures.map_figure(data.take(near), view, layers, style=style, selected_id=selected_id, note=note,
+                                  viewport=viewport)
+    cell = aggregate.bin_size(port.zoom)
+    bins = aggregate.grid_bins(data.columns, near, cell)
+    return figures.bins_figure(bins, cell, view, layers, total=len(rows), max_points=max_points, viewport=port,
+                               style=style, selected_id=selected_id)
+
+
+def timeline_for(data: EventData, view: View) -> go.Figure:
+    """The monthly timeline of the view without its dates, so the slider's window sits in its context."""
+    return figures.timeline_figure(aggregate.monthly_by_family(data, data.rows(view.with_(start=None, end=None))),
+                                   view)
+
+
+def region_rows_for(data: EventData, view: View) -> list[dict[str, Any]]:
+    """The region table of the view without its region filter, so other regions stay visible to click."""
+    return region_rows(aggregate.region_totals(data, data.rows(view.with_(admin1=()))))
+
+
+def _opening_viewport(data: EventData, view: View, selected_id: str | None) -> Viewport:
+    """Where the map opens: on the selected event if there is one, else the view's selection or the region."""
+    if selected_id is not None:
+        found = np.flatnonzero((data.frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
+        if len(found) and not np.isnan(data.columns.lon[found[0]]):
+            center = {"lon": float(data.columns.lon[found[0]]), "lat": float(data.columns.lat[found[0]])}
+            return Viewport.around(center, figures.SELECTED_ZOOM)
+    return Viewport.around(*figures.map_position(view))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.figures import MAX_POINTS
 from geodata.settings import EnvSettings
 from geodata.settings import Settings as PipelineSettings
 
@@ -12,7 +13,7 @@ from geodata.settings import Settings as PipelineSettings
 @dataclass(frozen=True)
 class Settings(EnvSettings):
     """What the app can be told. Env names: SCA_STORE, SCA_HOST, SCA_PORT, SCA_DEBUG, SCA_MAP_STYLE,
-    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES."""
+    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_MAX_POINTS."""
 
     store: Path = PipelineSettings().store
     host: str = "127.0.0.1"
@@ -23,6 +24,8 @@ class Settings(EnvSettings):
     map_style: str = "offline"
     upload_limit_mb: int = 200
     boundaries: Path | None = None
+    # The most single events the map sends to the browser; above it, the events in sight are binned.
+    max_points: int = MAX_POINTS
 
     def pipeline(self) -> PipelineSettings:
         """The pipeline settings that go with this app (same store and boundaries)."""

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.events import EventData
 from geodata.schema import FOCUS
 
 OUTSIDE = "(outside ML/BF/NE)"
@@ -54,51 +55,42 @@ def _column_def(field: str) -> dict[str, Any]:
 GRID_COLUMNS: list[dict[str, Any]] = [_column_def(f) for f in GRID_FIELDS]
 
 
-def region_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per (country_iso2, admin1): events, known fatalities, unknown_fatalities, first_date, last_date.
+def region_summary(totals: pd.DataFrame) -> pd.DataFrame:
+    """Per (country_iso2, admin1) from ``aggregate.region_totals``: events, known fatalities, unknown_fatalities,
+    first_date, last_date, sorted by events, most first.
 
-    Events with no admin-1 are grouped as ``(region unknown)`` inside ML/BF/NE and ``(outside ML/BF/NE)`` elsewhere.
-    Sorted by events, most first.
+    Events with no admin-1 are labelled ``(region unknown)`` inside ML/BF/NE and ``(outside ML/BF/NE)`` elsewhere.
     """
-    country = frame["country_iso2"].astype("string").fillna("??")
-    admin1 = frame["admin1"].astype("string")
-    label = np.where(country.isin(FOCUS).to_numpy(), NO_REGION, OUTSIDE)
-    admin1 = admin1.fillna(pd.Series(label, index=frame.index, dtype="string"))
-    end = frame["date_end"].fillna(frame["date_start"])
-    per_event = pd.DataFrame({
-        "country_iso2": country, "admin1": admin1, "events": 1,
-        "fatalities": frame["fatalities"].fillna(0).astype("int64"),
-        "unknown_fatalities": frame["fatalities"].isna().astype("int64"),
-        "first_date": frame["date_start"], "last_date": end,
-    })
-    table = per_event.groupby(["country_iso2", "admin1"], sort=True).agg(
-        events=("events", "sum"), fatalities=("fatalities", "sum"), unknown_fatalities=("unknown_fatalities", "sum"),
-        first_date=("first_date", "min"), last_date=("last_date", "max"),
-    ).reset_index()
+    country = totals["country_iso2"].astype("string").fillna("??")
+    label = pd.Series(np.where(country.isin(FOCUS).to_numpy(), NO_REGION, OUTSIDE), index=totals.index,
+                      dtype="string")
+    table = totals.assign(country_iso2=country, admin1=totals["admin1"].astype("string").fillna(label))
+    table = table[["country_iso2", "admin1", "events", "fatalities", "unknown_fatalities", "first_date", "last_date"]]
     table = table.sort_values(["events", "country_iso2", "admin1"], ascending=[False, True, True], kind="stable")
     return table.reset_index(drop=True)
 
 
-def grid_rows(frame: pd.DataFrame, start_row: int, end_row: int, sort_model: Sequence[Mapping[str, Any]] | None = None,
+def grid_rows(data: EventData, rows: np.ndarray, start_row: int, end_row: int,
+              sort_model: Sequence[Mapping[str, Any]] | None = None,
               filter_model: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[list[dict[str, Any]], int]:
-    """One block of rows for AG Grid's infinite model, after its column filters and sort, and the total count."""
+    """One block of the view's ``rows`` for AG Grid's infinite model, after its column filters and sort, and the
+    total count. Only the columns a filter or sort needs are read for the whole view; the block's own rows
+    are the only ones turned into JSON."""
     if filter_model:
-        mask = np.ones(len(frame), dtype=bool)
+        mask = np.ones(len(rows), dtype=bool)
         for field, model in filter_model.items():
             if field in GRID_FIELDS and isinstance(model, Mapping):
-                mask &= _filter_mask(frame[field], model)
-        frame = frame[mask]
-    total = len(frame)
+                mask &= _filter_mask(data.frame[field].take(rows), model)
+        rows = rows[mask]
     by = [s.get("colId") for s in (sort_model or []) if s.get("colId") in GRID_FIELDS]
     if by:
         ascending = [s.get("sort") != "desc" for s in (sort_model or []) if s.get("colId") in GRID_FIELDS]
-        keys = {f: _sort_key(frame[f]) for f in by}
-        order = pd.DataFrame(keys).reset_index(drop=True).sort_values(by, ascending=ascending, kind="stable",
-                                                                       na_position="last").index
-        frame = frame.iloc[order.to_numpy()]
+        keys = pd.DataFrame({f: _sort_key(data.frame[f].take(rows)).to_numpy() for f in by})
+        order = keys.sort_values(by, ascending=ascending, kind="stable", na_position="last").index
+        rows = rows[order.to_numpy()]
     start_row = max(int(start_row), 0)
     end_row = max(int(end_row), start_row)
-    return json_records(frame.iloc[start_row:end_row], GRID_FIELDS), total
+    return json_records(data.take(rows[start_row:end_row], list(GRID_FIELDS)), GRID_FIELDS), len(rows)
 
 
 def json_records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:

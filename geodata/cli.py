@@ -1,4 +1,4 @@
-"""Command line: ``python -m geodata build|import|extract|geocode`` (an interface other tools rely on)."""
+"""Command line: ``python -m geodata build|import|extract|synthetic|geocode`` (an interface other tools rely on)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("file", type=Path)
     ext.set_defaults(run=_extract)
 
+    syn = commands.add_parser(
+        "synthetic",
+        help="replace a store with N seeded, realistic synthetic events",
+        description="Write N synthetic events (dataset 'synthetic') around real places of Mali, Burkina Faso and "
+        "Niger, 2017-2025, validated and joined like any import. The store at --store is REPLACED atomically: "
+        "nothing it held before is kept (no merge). The same seed writes the same store.",
+    )
+    syn.add_argument("--events", type=int, required=True, metavar="N", help="how many events to write (at least 1)")
+    syn.add_argument("--seed", type=int, default=0, help="random seed, a whole number >= 0 (default 0)")
+    syn.add_argument("--store", type=Path, required=True, help="store to replace (GeoParquet); its events are lost")
+    syn.add_argument("--boundaries", type=Path, help="finer admin boundaries (.shp, .zip, .gpkg, .geojson)")
+    syn.add_argument("--no-progress", action="store_true", help="no progress bar")
+    syn.set_defaults(run=_synthetic)
+
     geo = commands.add_parser("geocode", help="look place names up in the gazetteer (one JSON line each)")
     geo.add_argument("names", nargs="+", metavar="NAME")
     geo.add_argument("--country", help="ISO2 country hint, e.g. BF")
@@ -97,6 +111,12 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from geodata.pipeline import extract_file
 
     return _report(extract_file(args.file, settings))
+
+
+def _synthetic(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.synthetic import write_synthetic
+
+    return _report(write_synthetic(args.events, args.seed, settings))
 
 
 def _geocode(args: argparse.Namespace, settings: Settings) -> int:

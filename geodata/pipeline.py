@@ -60,7 +60,7 @@ def ingest(
     accepted: list[gpd.GeoDataFrame] = []
     quarantine: list[pd.DataFrame] = []
     for parsed in sources:
-        good, bad = _screen(parsed, boundaries)
+        good, bad = screen(parsed, boundaries)
         summary.read += parsed.n_read
         summary.notices.extend(parsed.notices)
         accepted.append(good)
@@ -90,8 +90,11 @@ def ingest(
     return summary
 
 
-def _screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Split one parsed source into rows for the store (joined) and quarantine rows with reasons."""
+def screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Split one parsed source into rows for the store (joined) and quarantine rows with reasons.
+
+    Every importer and the synthetic generator go through this one step, so all stored events meet the same checks.
+    """
     events = schema.conform(parsed.events)
     problems = parsed.problems.dropna().astype("string")
     unparsed = events.index.isin(problems.index)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -154,13 +155,13 @@ def test_options_list_distinct_values(data):
 
 
 def test_summary_counts_known_and_unknown_fatalities(data):
-    counts = summary(data.frame)
+    counts = summary(data, data.rows(View()))
     assert counts == {"events": 30, "fatalities": int(sample_events()["fatalities"].sum()), "unknown_fatalities": 5}
     assert summary_text(counts) == f"30 events, {counts['fatalities']:,} fatalities (5 with unknown fatalities)"
-    empty = data.filter(View(country=("TD",)))
-    assert summary(empty) == {"events": 0, "fatalities": 0, "unknown_fatalities": 0}
+    empty = summary(data, data.rows(View(country=("TD",))))
+    assert empty == {"events": 0, "fatalities": 0, "unknown_fatalities": 0}
     assert summary_text(empty) == "0 events, 0 fatalities (0 with unknown fatalities)"
-    assert summary_text(data.filter(View(q="menaka"))).startswith("1 event, 0 fatalities (1 with")
+    assert summary_text(summary(data, data.rows(View(q="menaka")))).startswith("1 event, 0 fatalities (1 with")
 
 
 def test_from_frame_accepts_a_conformed_geodataframe_and_an_empty_store(tmp_path):
@@ -176,9 +177,21 @@ def test_from_frame_accepts_a_conformed_geodataframe_and_an_empty_store(tmp_path
 def test_each_view_is_filtered_once_and_the_memory_is_bounded():
     data = EventData.from_frame(sample_events())
     view = View(country=("ML",))
-    first = data.filter(view)
-    assert data.filter(view) is first
-    for n in range(10):
-        data.filter(View(min_fatalities=n))
-    assert data.filter(view) is not first
-    assert data.filter(view).equals(first)
+    first = data.rows(view)
+    assert data.rows(view) is first
+    assert data.rows(view.with_(colour="type", mode="regions")) is first  # display choices select the same rows
+    assert not first.flags.writeable
+    for n in range(20):
+        data.rows(View(min_fatalities=n))
+    assert data.rows(view) is not first
+    assert np.array_equal(data.rows(view), first)
+
+
+def test_rows_are_positions_in_date_order_and_take_copies_only_those(data):
+    rows = data.rows(View(country=("BF",)))
+    assert np.all(np.diff(rows) > 0)
+    taken = data.take(rows, ["event_id", "country_iso2"])
+    assert list(taken.columns) == ["event_id", "country_iso2"] and (taken["country_iso2"] == "BF").all()
+    assert data.take(np.arange(len(data))) is data.frame
+    reversed_rows = data.take(np.arange(len(data))[::-1])
+    assert reversed_rows["event_id"].tolist() == data.frame["event_id"].tolist()[::-1]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.aggregate import monthly_by_family, region_totals
 from dashboard.events import EventData
 from dashboard.figures import (
     DYAD_COLOURS,
@@ -19,13 +20,11 @@ from dashboard.figures import (
     UNKNOWN_LABEL,
     boundary_layers,
     dyad_labels,
-    grid_cells,
     map_figure,
     marker_sizes,
     region_counts,
     regions_figure,
     timeline_figure,
-    view_figure,
 )
 from dashboard.view import View
 from geodata.boundaries import Boundaries
@@ -151,8 +150,8 @@ def test_empty_view_gives_a_figure_with_a_message(data, layers):
     for figure in (
         map_figure(empty, View(), layers),
         map_figure(empty, View(colour="type"), layers, selected_id="acled:6"),
-        regions_figure(empty, View(mode="regions"), layers),
-        timeline_figure(empty, View()),
+        regions_figure(region_totals(data, data.rows(View(country=("TD",)))), View(mode="regions"), layers),
+        timeline_figure(monthly_by_family(data, data.rows(View(country=("TD",)))), View()),
     ):
         assert [a.text for a in figure.layout.annotations] == [NO_EVENTS]
         json.dumps(figure.to_plotly_json(), default=str)
@@ -193,11 +192,12 @@ def test_hover_text_is_shown_literally(layers):
 
 
 def test_regions_count_events_and_fatalities_with_zeros(data, layers):
-    counts = region_counts(data.frame, layers.region_ids).set_index("region_id")
+    totals = region_totals(data, data.rows(View()))
+    counts = region_counts(totals, layers.region_ids).set_index("region_id")
     assert counts.loc["NE|Niamey", "events"] == 0
     assert counts.loc["NE|Tillabéri", "events"] == 7
     assert counts.loc["ML|Gao", "unknown_fatalities"] == 1
-    figure = regions_figure(data.frame, View(mode="regions"), layers)
+    figure = regions_figure(totals, View(mode="regions"), layers)
     trace = figure.data[0]
     assert trace.type == "choroplethmap" and trace.featureidkey == "properties.region_id"
     z = dict(zip(trace.locations, trace.z, strict=True))
@@ -207,18 +207,13 @@ def test_regions_count_events_and_fatalities_with_zeros(data, layers):
     assert set(trace.locations) <= feature_ids
     assert "2 events outside the mapped regions" in figure.layout.annotations[0].text
     deaths = dict(zip(*(lambda t: (t.locations, t.z))(
-        regions_figure(data.frame, View(mode="regions", metric="fatalities"), layers).data[0]), strict=True))
+        regions_figure(totals, View(mode="regions", metric="fatalities"), layers).data[0]), strict=True))
     tillaberi = data.frame[data.frame["admin1"] == "Tillabéri"]["fatalities"].sum()
     assert deaths["NE|Tillabéri"] == tillaberi
 
 
-def test_view_figure_follows_the_mode(data, layers):
-    assert view_figure(data.frame, View(mode="regions"), layers).data[0].type == "choroplethmap"
-    assert view_figure(data.frame, View(), layers).data[-1].type == "scattermap"
-
-
 def test_timeline_stacks_events_per_month_by_family(data):
-    figure = timeline_figure(data.frame, View())
+    figure = timeline_figure(monthly_by_family(data, data.rows(View())), View())
     assert figure.layout.barmode == "stack"
     assert figure.layout.dragmode == "select" and figure.layout.selectdirection == "h"
     assert sum(int(np.sum(t.y)) for t in figure.data) == 30
@@ -239,16 +234,3 @@ def test_real_bundled_boundaries_become_small_geojson_layers():
     assert len(json.dumps(layers.admin1)) < 1_000_000
     points = layers.labels
     assert points["lon"].between(-13, 16).all() and points["lat"].between(4, 26).all()
-
-
-def test_views_above_the_point_limit_become_grid_cells(data, layers):
-    figure = map_figure(data.frame, View(), layers, max_points=10)
-    cells = [t for t in figure.data if t.name != "regions"]
-    assert len(cells) == 1 and cells[0].type == "scattermap"
-    counts = grid_cells(data.frame)
-    assert counts["events"].sum() == 30 and counts["fatalities"].sum() == data.frame["fatalities"].sum()
-    assert counts["unknown"].sum() == 5
-    assert len(cells[0].lat) == len(counts) < 30
-    assert min(cells[0].marker.size) > 0
-    assert figure.layout.annotations[0].text.startswith(f"30 events, shown as {len(counts)} grid cells")
-    assert len(point_traces(map_figure(data.frame, View(), layers, max_points=30))) > 1

@@ -20,17 +20,18 @@ GRID_IDS_JS = """
 }
 """.replace("GRID_ID", ids.EVENTS_GRID)
 
-# Points drawn on the map (event traces only) and the map's centre.
+# Points drawn on the map (event traces only, not bins) and the map's centre.
 MAP_JS = """
 () => {
   const gd = document.querySelector("#MAP_ID .js-plotly-plot");
-  if (!gd || !gd.data || !gd._fullLayout || !gd._fullLayout.map) return null;
+  if (!gd || !gd._fullData || !gd._fullLayout || !gd._fullLayout.map) return null;
   const skip = new Set(["regions", "selected event"]);
   const ids = [];
-  gd.data.filter(t => !skip.has(t.name)).forEach(t => (t.customdata || []).forEach(c => ids.push(c[0])));
+  gd._fullData.filter(t => !skip.has(t.name) && !/ bin$/.test(t.name || ""))
+    .forEach(t => Array.from(t.customdata || []).forEach(c => ids.push(c[0])));
   return {
     ids: ids,
-    traces: gd.data.map(t => t.name),
+    traces: gd._fullData.map(t => t.name),
     center: gd._fullLayout.map.center,
     canvas: Boolean(document.querySelector("#MAP_ID canvas.maplibregl-canvas")),
   };
