@@ -15,7 +15,7 @@ import pandas as pd
 from bench import timed
 from bench.cases import Case, run_alone
 from bench.naive import naive_frame, naive_map, naive_mask
-from bench.report import Measure, Result, Target
+from bench.report import Measure, Result, Target, number
 from dashboard.events import EventData
 from dashboard.figures import boundary_layers
 from dashboard.page import render_view
@@ -26,7 +26,8 @@ DEFINITION = {
     "filter change → figures": "one filter change, server-side: ours = `render_view` (map, timeline, counter, "
     "region rows, table's first block) + JSON of map and timeline; naive = pandas mask on the whole frame + "
     "`px.scatter_map` of every filtered row + JSON. Changes: a country, then a 3-month window, then an actor "
-    "family, then a year for that family; each run uses other countries, months and years, so no view repeats.",
+    "family, then a year for that family; each run uses other countries, months and years, so no view repeats. "
+    "Every change is one sample; the target is checked on the worst.",
     "map payload": "bytes of the map figure's JSON (what the callback sends): for the whole store (the first "
     "page) and for the heaviest view of the filter changes.",
 }
@@ -34,7 +35,7 @@ COUNTRIES = ("ML", "BF", "NE")
 FAMILIES = ("JNIM", "ISGS")
 FIRST_YEAR, YEARS = 2018, 7  # the synthetic events span 2017-2025
 FULL_RUNS, FULL_NAIVE_RUNS, NAIVE_RUNS_AT_SCALE = 5, 3, 2
-TARGET_MS = Target("<", 150, "ms")
+TARGET_MS = Target("<", 150, "ms", label="every change < 150 ms")
 TARGET_FIRST_MB = Target("<", 1.0, "MB")
 TARGET_ANY_MB = Target("<", 1.5, "MB")
 
@@ -91,14 +92,15 @@ def results(case: Case) -> list[Result]:
     at_scale = case.at_scale
     return [
         Result("filter change → figures", case.size, Measure.of(our_ms, "ms"), Measure.of(naive_ms, "ms"),
-               TARGET_MS if at_scale else None,
-               note=f"worst {max(our_ms):,.0f} ms; {len(our_ms)} changes ours, {len(naive_ms)} naive"),
+               TARGET_MS if at_scale else None, checked=max(our_ms),
+               note=f"worst change {number(max(our_ms))} ms ours, {number(max(naive_ms))} ms naive; "
+                    f"{len(our_ms)} changes ours, {len(naive_ms)} naive"),
         Result("map payload, whole store", case.size, Measure.of([first_ours / 1e6], "MB"),
                Measure.of([first_naive / 1e6], "MB"), TARGET_FIRST_MB if at_scale else None,
                note=f"{len(data):,} events"),
         Result("map payload, heaviest change", case.size, Measure.of([our_bytes[heaviest] / 1e6], "MB"),
                Measure.of([naive_bytes[heaviest] / 1e6], "MB"), TARGET_ANY_MB if at_scale else None,
-               note=f"{len(data.filter(heaviest)):,} events: {heaviest.to_query()}"),
+               note=f"{len(data.rows(heaviest)):,} events: {heaviest.to_query()}"),
     ]
 
 

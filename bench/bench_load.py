@@ -10,6 +10,7 @@ Dash's renderer builds them, so the server does the real work of each change.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -43,6 +44,9 @@ ACTIONS = {"window": 30, "year": 10, "country": 20, "family": 20, "reload": 8, "
 VIEW = (ids.VIEW_STORE, "data")
 GRID_REQUEST = (ids.EVENTS_GRID, "getRowsRequest")
 FIRST_BLOCK = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+# Props the simulated user reads to choose and make its next actions; answers setting none of them are not parsed.
+READ = {VIEW, (ids.URL, "search"), (ids.SLIDER, "max"), (ids.COUNTER, "children"), (ids.EXPORT_CSV, "href"),
+        *((cid, "options") for cid in ids.DROPDOWNS)}
 CALLBACK_KINDS = {ids.URL: "callback: controls → view", ids.MAP: "callback: map", ids.TIMELINE:
                   "callback: timeline, counter, regions", ids.EVENTS_GRID: "callback: table block"}
 COUNTRY = next(cid for cid, name in ids.DROPDOWNS.items() if name == "country")
@@ -67,7 +71,7 @@ def gunicorn(workers: int, threads: int, port: int) -> list[str]:
     """Production serving: ``gunicorn dashboard.app:server`` with gthread workers on 127.0.0.1."""
     return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--preload",
-            "dashboard.app:server"]
+            "--no-control-socket", "dashboard.app:server"]
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Recorder:
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    retries: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, seconds: float, error: str | None = None) -> None:
@@ -83,6 +88,10 @@ class Recorder:
             self.latencies[kind].append(seconds)
             if error:
                 self.errors[kind].append(error)
+
+    def retried(self) -> None:
+        with self.lock:
+            self.retries += 1
 
 
 _sessions = threading.local()
@@ -170,23 +179,39 @@ class User:
         self.waits.add(kind, time.perf_counter() - start)
 
     def post(self, callback: Callback, changed: Iterable[Prop]) -> dict[str, Any] | None:
+        """Send one callback; its answer, parsed only when it sets a prop the user's next actions read."""
         kind = CALLBACK_KINDS.get(callback.name, f"callback: {callback.name}")
         response = self.send(kind, "POST", "/_dash-update-component", json=self.page.request(callback, changed))
-        if response is None or response.status_code == 204:  # 204: the callback changed nothing
-            return None if response is None else {}
-        return response.json()
+        if response is None:
+            return None
+        # 204: the callback changed nothing; figures and table rows are read in full but not parsed, so the load
+        # generator leaves the shared CPU to the server.
+        return response.json() if response.status_code != 204 and READ & set(callback.outputs) else {}
 
     def get(self, kind: str, path: str) -> requests.Response | None:
         return self.send(kind, "GET", path)
 
     def send(self, kind: str, method: str, path: str, **kwargs: Any) -> requests.Response | None:
-        """One request, timed to its last byte and recorded; None when it failed."""
+        """One request, timed to its last byte and recorded; None when it failed.
+
+        Like a browser, a request whose kept-alive connection the server had just closed is sent again once
+        on a new connection (counted in ``made.retries``).
+        """
         start = time.perf_counter()
-        try:
-            response = session().request(method, self.base + path, timeout=REQUEST_TIMEOUT_S, **kwargs)
-            error = None if response.status_code < 400 else f"HTTP {response.status_code}: {response.text[:200]}"
-        except requests.RequestException as problem:
-            response, error = None, f"{type(problem).__name__}: {problem}"
+        for attempt in (1, 2):
+            try:
+                response = session().request(method, self.base + path, timeout=REQUEST_TIMEOUT_S, **kwargs)
+                error = None if response.status_code < 400 else f"HTTP {response.status_code}: {response.text[:200]}"
+                break
+            except requests.ConnectionError as problem:
+                response, error = None, f"{type(problem).__name__}: {problem}"
+                if attempt == 1 and "Connection aborted" in str(problem):
+                    self.made.retried()
+                    continue
+                break
+            except requests.RequestException as problem:
+                response, error = None, f"{type(problem).__name__}: {problem}"
+                break
         self.made.add(kind, time.perf_counter() - start, error)
         return None if error else response
 
@@ -202,11 +227,21 @@ def shown_events(counter: Any) -> int:
     return int(match.group(1).replace(",", "")) if match else 0
 
 
-def drive(base: str, users: int, seconds: float, seed: int = 0) -> tuple[Recorder, Recorder, float]:
-    """Run ``users`` users against ``base`` for ``seconds``: requests, user waits, and the wall time it took."""
+@dataclass
+class Run:
+    """What one load test saw: every request, what users waited for, wall time and the generator's own CPU time."""
+
+    made: Recorder
+    waits: Recorder
+    seconds: float
+    client_cpu: float
+
+
+def drive(base: str, users: int, seconds: float, seed: int = 0) -> Run:
+    """Run ``users`` users against ``base`` for ``seconds``."""
     made, waits = Recorder(), Recorder()
     deadline = time.monotonic() + seconds
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=users * 3, thread_name_prefix="callbacks") as pool:
         threads = [threading.Thread(target=User(base, made, waits, pool, random.Random(seed + i)).run,
                                     args=(deadline,)) for i in range(users)]
@@ -215,22 +250,34 @@ def drive(base: str, users: int, seconds: float, seed: int = 0) -> tuple[Recorde
             thread.start()
         for thread in threads:
             thread.join()
-    return made, waits, time.perf_counter() - start
+    return Run(made, waits, time.perf_counter() - start, time.process_time() - cpu)
 
 
-def worker_memory(master: int) -> list[tuple[float, float]]:
-    """(RSS, PSS) in MB of each gunicorn worker (the master's children); PSS shares copy-on-write pages fairly."""
-    sizes = []
-    for status in Path("/proc").glob("[0-9]*/stat"):
+@dataclass(frozen=True)
+class Worker:
+    """One gunicorn worker process: memory in MB (PSS shares copy-on-write pages fairly) and CPU seconds so far."""
+
+    pid: int
+    rss: float
+    pss: float
+    cpu: float
+
+
+def workers_of(master: int) -> list[Worker]:
+    """The gunicorn master's child processes, read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if int(status.read_text().rsplit(")", 1)[1].split()[1]) != master:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master:
                 continue
-            rollup = (status.parent / "smaps_rollup").read_text()
+            rollup = (stat.parent / "smaps_rollup").read_text()
         except (OSError, IndexError, ValueError):
             continue
         kb = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:] if line.endswith("kB")}
-        sizes.append((kb.get("Rss", 0) / 1024, kb.get("Pss", 0) / 1024))
-    return sorted(sizes)
+        found.append(Worker(int(stat.parent.name), kb.get("Rss", 0) / 1024, kb.get("Pss", 0) / 1024,
+                            (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")))
+    return sorted(found, key=lambda w: w.pid)
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -248,21 +295,26 @@ def load_results(case: Case, users: int = USERS, seconds: float | None = None, w
     seconds = seconds or (QUICK_SECONDS if case.quick else SECONDS)
     with serving(partial(gunicorn, workers, threads), f"gunicorn-{case.events}",
                  env={"SCA_STORE": str(case.store)}) as server:
-        made, waits, elapsed = drive(server.url, users, seconds)
-        memory = worker_memory(server.process.pid)
+        before = sum(w.cpu for w in workers_of(server.process.pid))
+        run = drive(server.url, users, seconds)
+        workers_after = workers_of(server.process.pid)
+    server_cores = (sum(w.cpu for w in workers_after) - before) / run.seconds
     size = f"{case.size}, {users} users"
-    every = [s for values in made.latencies.values() for s in values]
-    errors = sum(len(v) for v in made.errors.values())
-    for kind, messages in made.errors.items():
+    every = [s for values in run.made.latencies.values() for s in values]
+    errors = sum(len(v) for v in run.made.errors.values())
+    for kind, messages in run.made.errors.items():
         print(f"load: {len(messages)} errors in {kind}, first: {messages[0]}", file=sys.stderr)
-    setup = (f"{workers} workers × {threads} threads; ready {server.ready_s:.1f} s after start; per worker "
-             + ", ".join(f"RSS {rss:,.0f} MB / PSS {pss:,.0f} MB" for rss, pss in memory))
+    setup = (f"{workers} workers × {threads} threads, ready {server.ready_s:.1f} s after start; per worker "
+             + ", ".join(f"RSS {w.rss:,.0f} MB / PSS {w.pss:,.0f} MB" for w in workers_after)
+             + f"; workers used {server_cores:.2f} cores, the load generator {run.client_cpu / run.seconds:.2f}")
     rows = [Result("load: every request", size, latency_text(every), target=TARGET_P95 if case.at_scale else None,
                    checked=percentile(every, 0.95) * 1000,
-                   note=f"{len(every):,} requests in {elapsed:.0f} s = {len(every) / elapsed:.1f} req/s; {setup}"),
+                   note=f"{len(every):,} requests in {run.seconds:.0f} s = {len(every) / run.seconds:.1f} req/s; "
+                        f"{setup}"),
             Result("load: errors", size, f"{errors} errors", target=TARGET_ERRORS if case.at_scale else None,
-                   checked=errors, note=f"of {len(every):,} requests")]
-    for recorder in (waits, made):
+                   checked=errors, note=f"of {len(every):,} requests; {run.made.retries} sent again after the server "
+                                        "had closed their kept-alive connection")]
+    for recorder in (run.waits, run.made):
         for kind, values in sorted(recorder.latencies.items()):
             failed = len(recorder.errors.get(kind, []))
             rows.append(Result(f"load: {kind}", size, latency_text(values),
