@@ -76,7 +76,7 @@ def create_app(settings: Settings) -> dash.Dash:
     """The whole dashboard for ``settings``: Dash serves its own scripts (no CDN) and ours from ``assets/``."""
     source = EventSource(settings.store)
     source.get()
-    layers = figures.boundary_layers(Boundaries.load(settings.boundaries))
+    layers = figures.boundary_layers(Boundaries.load(settings.boundaries)).served_at(routes.BOUNDARIES_PREFIX)
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -88,7 +88,7 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     app.layout = functools.partial(_page, source, settings)
     callbacks.register(app, source, layers, settings)
-    routes.register(app.server, source, settings)
+    routes.register(app.server, source, settings, layers)
     return app
 
 

@@ -7,6 +7,7 @@ from the bundled shapefiles as GeoJSON line layers, and names live in hovers, ne
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
 from dataclasses import dataclass
@@ -84,6 +85,19 @@ class BoundaryLayers:
     admin1: dict[str, Any]  # admin-1 polygons; feature id and properties.region_id = "ML|Gao"
     labels: pd.DataFrame  # region_id, name, lon, lat: where region hovers sit
     region_ids: tuple[str, ...]
+    # When set, figures refer to each layer by this address ({"admin1": "/boundaries/admin1.geojson", ...})
+    # instead of carrying it: the browser fetches each once and caches it, and every update is 150 KB smaller.
+    urls: dict[str, str] | None = None
+
+    LAYERS = ("focus", "neighbours", "admin1")
+
+    def source(self, name: str) -> dict[str, Any] | str:
+        """Layer ``name`` as figures should refer to it: its address if served, else the GeoJSON itself."""
+        return self.urls[name] if self.urls else getattr(self, name)
+
+    def served_at(self, prefix: str) -> BoundaryLayers:
+        """These layers, referred to as ``<prefix><name>.geojson`` (see ``dashboard.routes``)."""
+        return dataclasses.replace(self, urls={name: f"{prefix}{name}.geojson" for name in self.LAYERS})
 
 
 def region_id(country: pd.Series, admin1: pd.Series) -> pd.Series:
@@ -135,11 +149,11 @@ def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, flo
     map_layers = []
     if layers is not None:
         map_layers = [
-            {"sourcetype": "geojson", "source": layers.admin1, "type": "line", "below": "traces",
+            {"sourcetype": "geojson", "source": layers.source("admin1"), "type": "line", "below": "traces",
              "color": "#b9b2a3", "line": {"width": 0.6}},
-            {"sourcetype": "geojson", "source": layers.neighbours, "type": "line", "below": "traces",
+            {"sourcetype": "geojson", "source": layers.source("neighbours"), "type": "line", "below": "traces",
              "color": "#c9c3b6", "line": {"width": 0.8}},
-            {"sourcetype": "geojson", "source": layers.focus, "type": "line", "below": "traces",
+            {"sourcetype": "geojson", "source": layers.source("focus"), "type": "line", "below": "traces",
              "color": "#5b544a", "line": {"width": 1.4}},
         ]
     return {
@@ -400,7 +414,7 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
         counts["events"].to_numpy(), counts["fatalities"].to_numpy(), counts["unknown_fatalities"].to_numpy(),
     ]) if len(counts) else np.empty((0, 4), object)
     figure = go.Figure(go.Choroplethmap(
-        geojson=layers.admin1, featureidkey="properties.region_id", locations=counts["region_id"],
+        geojson=layers.source("admin1"), featureidkey="properties.region_id", locations=counts["region_id"],
         z=counts[metric], zmin=0, colorscale="YlOrRd", marker={"opacity": 0.75, "line": {"width": 0.5}},
         colorbar={"title": {"text": metric}, "thickness": 12}, customdata=custom, name=metric,
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} events<br>%{customdata[2]} fatalities"

@@ -26,13 +26,27 @@ from dashboard.view import View
 
 if TYPE_CHECKING:
     from dashboard.app import EventSource
+    from dashboard.figures import BoundaryLayers
     from dashboard.settings import Settings
 
+BOUNDARIES_PREFIX = "/boundaries/"
+BOUNDARY_MAX_AGE_S = 3600  # the layers change only when the app restarts with other boundaries
 MIMETYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
 
 
-def register(server: flask.Flask, source: EventSource, settings: Settings) -> None:
-    """Add ``/export.csv``, ``/export.geojson`` and ``POST /upload`` to ``server``."""
+def register(server: flask.Flask, source: EventSource, settings: Settings, layers: BoundaryLayers) -> None:
+    """Add ``/export.csv``, ``/export.geojson``, ``POST /upload`` and the map's boundary layers to ``server``."""
+    encoded = {name: json.dumps(getattr(layers, name), separators=(",", ":")).encode() for name in layers.LAYERS}
+
+    def boundary_layer(name: str) -> flask.Response:
+        if name not in encoded:
+            return _text(f"No boundary layer {name!r}; there are {', '.join(encoded)}", 404)
+        response = flask.Response(encoded[name], mimetype="application/geo+json")
+        response.cache_control.public = True
+        response.cache_control.max_age = BOUNDARY_MAX_AGE_S
+        return response
+
+    server.add_url_rule(f"{BOUNDARIES_PREFIX}<name>.geojson", "boundary_layer", boundary_layer)
 
     def export_view(fmt: str) -> flask.Response:
         view, messages = View.from_query(flask.request.args)

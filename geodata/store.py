@@ -73,6 +73,9 @@ def append_quarantine(rows: pd.DataFrame, path: Path) -> int:
     return len(combined) - before
 
 
+STORE_MODE = 0o644
+
+
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -80,6 +83,8 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(name)
     try:
         write(tmp)
+        # mkstemp makes the file private (0600); a store is read by app workers that may run as another user.
+        os.chmod(tmp, STORE_MODE)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

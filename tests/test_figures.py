@@ -139,6 +139,15 @@ def test_boundaries_are_drawn_below_the_points(data, layers):
     assert layers.admin1 in sources and layers.focus in sources
 
 
+def test_served_layers_are_referred_to_by_address(data, layers):
+    served = layers.served_at("/boundaries/")
+    map_layers = map_figure(data.frame, View(), served).layout.map.layers
+    assert sorted(layer.source for layer in map_layers) == [
+        "/boundaries/admin1.geojson", "/boundaries/focus.geojson", "/boundaries/neighbours.geojson"]
+    totals = region_totals(data, data.rows(View()))
+    assert regions_figure(totals, View(mode="regions"), served).data[0].geojson == "/boundaries/admin1.geojson"
+
+
 def test_region_names_are_in_hovers(data, layers):
     regions = next(t for t in map_figure(data.frame, View(), layers).data if t.name == "regions")
     assert "Tillabéri, Niger" in regions.text

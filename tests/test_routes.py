@@ -139,3 +139,15 @@ def test_upload_kind_can_be_chosen(client, store):
     result = json.loads(post(client, ACLED, "acled_upload.csv", kind="ucdp").data)
     assert not result["ok"] and "acled_upload.csv" in result["message"]
     assert "upload-" not in result["message"]  # the temporary file's name never leaks
+
+
+def test_boundary_layers_are_served_once_for_the_maps_to_refer_to(client):
+    response = client.get("/boundaries/admin1.geojson")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    assert response.cache_control.max_age and response.cache_control.public
+    layer = json.loads(response.data)
+    assert layer["type"] == "FeatureCollection" and {f["id"].split("|")[0] for f in layer["features"]} == {
+        "ML", "BF", "NE"}
+    assert client.get("/boundaries/focus.geojson").status_code == 200
+    missing = client.get("/boundaries/rivers.geojson")
+    assert missing.status_code == 404 and b"focus, neighbours, admin1" in missing.data

@@ -103,3 +103,9 @@ def test_combine_joins_reasons_per_row():
     b = pd.Series(["y", "z"], index=[3, 5])
     combined = validate.combine(a, b)
     assert combined.to_dict() == {3: "x; y", 5: "z"}
+
+
+def test_written_files_are_readable_by_other_users(tmp_path):
+    path = tmp_path / "events.parquet"
+    store.write_store(_events(["a"]), path)
+    assert path.stat().st_mode & 0o777 == store.STORE_MODE == 0o644
