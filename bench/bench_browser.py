@@ -7,7 +7,9 @@ naive way is ``bench/naive_app.py``. Both serve the same store from 127.0.0.1.
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import partial
 
 from bench.cases import Case, run_alone
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1100}
 TIMEOUT_MS = 600_000  # the naive page at 1M events takes most of a minute per load
 FULL_RUNS, NAIVE_RUNS_AT_SCALE = 3, 1
+STEPS = ("cold", "warm", "slider")
 TARGET_WARM_MS = Target("<", 2000, "ms")
 DEFINITION = {
     "page load → map drawn": "headless Chromium (software WebGL), from navigation start (`performance.now()` "
@@ -96,27 +99,47 @@ def slider_ms(page: object) -> float:
     return page.wait_for_function(FIRST_DRAW_AFTER, arg=pressed).json_value()["t"] - pressed
 
 
-def app_timings(browser: object, url: str, runs: int) -> dict[str, list[float]]:
+@dataclass
+class Timings:
+    """Milliseconds of each step over the runs, and how a step failed when it did (a crashed tab, a timeout)."""
+
+    ms: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in STEPS})
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, step: str) -> Measure | str:
+        return Measure.of(self.ms[step], "ms") if self.ms[step] else self.failures.get(step, "not measured")
+
+
+def app_timings(browser: object, url: str, runs: int) -> Timings:
     """Cold load, warm load and a slider move, ``runs`` times each, after one unmeasured warm-up load."""
-    times: dict[str, list[float]] = {"cold": [], "warm": [], "slider": []}
+    from playwright.sync_api import Error as PlaywrightError
+
+    timings = Timings()
     for run in range(runs + 1):
         context = browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(TIMEOUT_MS)
         context.add_init_script(DRAW_JS)
         page = context.new_page()
-        cold = load_ms(page, url)
-        if run:
-            times["cold"].append(cold)
-            times["warm"].append(load_ms(page, url))
-            times["slider"].append(slider_ms(page))
+        load = partial(load_ms, page, url)
+        steps = {"cold": load, "warm": load, "slider": partial(slider_ms, page)} if run else {"warm-up": load}
+        for step, measure in steps.items():
+            started = time.perf_counter()
+            try:
+                value = measure()
+            except PlaywrightError as error:  # the naive page can run the tab out of memory
+                reason = "tab crashed" if "crashed" in str(error) else str(error).splitlines()[0][:100]
+                timings.failures[step] = f"{reason} after {time.perf_counter() - started:.0f} s"
+                break
+            if run:
+                timings.ms[step].append(value)
         context.close()
-    return times
+    return timings
 
 
 def results(case: Case) -> list[Result]:
     from playwright.sync_api import sync_playwright
 
-    measured = {}
+    measured: dict[str, Timings] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -129,9 +152,11 @@ def results(case: Case) -> list[Result]:
         finally:
             browser.close()
 
-    def row(benchmark: str, key: str, target: Target | None = None) -> Result:
-        return Result(benchmark, case.size, Measure.of(measured["ours"][key], "ms"),
-                      Measure.of(measured["naive"][key], "ms"), target if case.at_scale else None)
+    def row(benchmark: str, step: str, target: Target | None = None) -> Result:
+        failed = "; ".join(f"{name} {t.failures[step]} once" for name, t in measured.items()
+                           if step in t.failures and t.ms[step])
+        return Result(benchmark, case.size, measured["ours"].cell(step), measured["naive"].cell(step),
+                      target if case.at_scale else None, note=failed)
 
     return [
         row("page load → map drawn, cold cache", "cold"),
