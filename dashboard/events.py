@@ -197,19 +197,31 @@ class EventData:
         if view.q:
             needle = search_key(view.q)
             if needle:
-                found = pc.match_substring(self._search.slice(lo, hi - lo), needle)
-                mask &= found.to_numpy(zero_copy_only=False)
+                mask &= self._text_matches(needle, lo, hi)
         return np.flatnonzero(mask) + lo
 
     def prepare_search(self) -> None:
         """Build the free-text index now (the app does it in the background after loading)."""
         _ = self._search
 
+    def _text_matches(self, needle: str, lo: int, hi: int) -> np.ndarray:
+        """Rows lo..hi whose place, notes or actors contain ``needle`` (already folded)."""
+        found = np.zeros(hi - lo, dtype=bool)
+        for codes, texts in self._search.values():
+            hits = np.append(pc.match_substring(texts, needle).to_numpy(zero_copy_only=False), False)
+            found |= hits[codes[lo:hi]]  # code -1 (no text) reads the appended False
+        return found
+
     @cached_property
-    def _search(self) -> pa.Array:
-        """Place, notes and actors folded for the free-text filter: built on the first search, not at start."""
-        text = [pa.array(self.frame[name], type=pa.large_string()).fill_null("") for name in SEARCH_SOURCES]
-        return _fold(pc.binary_join_element_wise(*text, pa.scalar("\n", pa.large_string())))
+    def _search(self) -> dict[str, tuple[np.ndarray, pa.Array]]:
+        """Per searched column: each row's code and the folded distinct texts. Places and actors repeat a lot,
+        so matching their few distinct values is nearly free; only distinct notes are scanned."""
+        index = {}
+        for name in SEARCH_SOURCES:
+            encoded = pc.dictionary_encode(pa.array(self.frame[name], type=pa.large_string()))
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int32")
+            index[name] = (codes, _fold(encoded.dictionary))
+        return index
 
     # -- what the controls offer -------------------------------------------------------------------------
 
