@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.view import View
-from geodata.schema import COLUMN_NAMES, GROUPS, cast_columns
+from geodata.schema import GROUPS, cast_columns
 
 # Low-cardinality text kept as categoricals: small in memory, filtered and grouped by their codes.
 CATEGORY_COLUMNS = ("dataset", "country_iso2", "admin1", "group1", "group2", "event_type", "date_precision")
@@ -33,6 +33,7 @@ SEARCH_SOURCES = ("location", "notes", "actor1", "actor2")
 ROWS_CACHE_SIZE = 12
 BUILD_HINT = "run `python -m geodata build` (or `make store`) to build it"
 MS_PER_DAY = 86_400_000
+TEXT_TYPES = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ class EventData:
             # ParquetFile.read keeps one chunk per row group (read_table splits into 128k-row batches), and taking
             # a table block or a hover's rows from one chunk is ten times faster.
             parquet = pq.ParquetFile(path, read_dictionary=[n for n in CATEGORY_COLUMNS if n in names])
-            frame = parquet.read(columns=[n for n in names if n != "geometry"]).to_pandas()
+            table = parquet.read(columns=[n for n in names if n != "geometry"])
+            # Text straight into the schema's "string" dtype, so casting to the schema copies nothing.
+            frame = table.to_pandas(types_mapper=TEXT_TYPES.get)
         except Exception as error:  # pyarrow raises several types for a file that is not Parquet
             raise ValueError(f"{path} is not a readable event store ({error}); {BUILD_HINT} again.") from error
         return cls.from_frame(frame, path=path)
@@ -194,19 +197,31 @@ class EventData:
         if view.q:
             needle = search_key(view.q)
             if needle:
-                found = pc.match_substring(self._search.slice(lo, hi - lo), needle)
-                mask &= found.to_numpy(zero_copy_only=False)
+                mask &= self._text_matches(needle, lo, hi)
         return np.flatnonzero(mask) + lo
 
     def prepare_search(self) -> None:
         """Build the free-text index now (the app does it in the background after loading)."""
         _ = self._search
 
+    def _text_matches(self, needle: str, lo: int, hi: int) -> np.ndarray:
+        """Rows lo..hi whose place, notes or actors contain ``needle`` (already folded)."""
+        found = np.zeros(hi - lo, dtype=bool)
+        for codes, texts in self._search.values():
+            hits = np.append(pc.match_substring(texts, needle).to_numpy(zero_copy_only=False), False)
+            found |= hits[codes[lo:hi]]  # code -1 (no text) reads the appended False
+        return found
+
     @cached_property
-    def _search(self) -> pa.Array:
-        """Place, notes and actors folded for the free-text filter: built on the first search, not at start."""
-        text = [pa.array(self.frame[name], type=pa.large_string()).fill_null("") for name in SEARCH_SOURCES]
-        return _fold(pc.binary_join_element_wise(*text, pa.scalar("\n", pa.large_string())))
+    def _search(self) -> dict[str, tuple[np.ndarray, pa.Array]]:
+        """Per searched column: each row's code and the folded distinct texts. Places and actors repeat a lot,
+        so matching their few distinct values is nearly free; only distinct notes are scanned."""
+        index = {}
+        for name in SEARCH_SOURCES:
+            encoded = pc.dictionary_encode(pa.array(self.frame[name], type=pa.large_string()))
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int32")
+            index[name] = (codes, _fold(encoded.dictionary))
+        return index
 
     # -- what the controls offer -------------------------------------------------------------------------
 
@@ -314,14 +329,13 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(frame).reset_index(drop=True)
     # Categories read as dictionaries stay categorical; casting them to text and back would cost seconds at 1M.
     ready = [n for n in CATEGORY_COLUMNS if n in frame and isinstance(frame[n].dtype, pd.CategoricalDtype)]
-    out = cast_columns(frame.drop(columns=ready))
-    for name in ready:
-        out[name] = frame[name]
-    out = out[list(COLUMN_NAMES)]
+    out = cast_columns(frame, keep=ready)
     for name in CATEGORY_COLUMNS:
         if not isinstance(out[name].dtype, pd.CategoricalDtype):
             out[name] = out[name].astype("category")
-        out[name] = out[name].cat.remove_unused_categories()
+        used = np.bincount(out[name].cat.codes.to_numpy() + 1, minlength=len(out[name].cat.categories) + 1)[1:]
+        if not used.all():  # the filter options list only values some event has
+            out[name] = out[name].cat.remove_unused_categories()
     out[DATE_END] = out["date_end"].fillna(out["date_start"])
     if not out["date_start"].is_monotonic_increasing or out["date_start"].hasnans:
         # Stores written by the pipeline are already in this order; anything else is sorted once here.

@@ -5,6 +5,7 @@ The store, the dashboard and the exports all rely on the names, dtypes and meani
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -99,12 +100,15 @@ def conform(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
 
 
-def cast_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Only the canonical columns of ``frame``, in canonical order and dtypes (missing ones as NA), same index."""
+def cast_columns(frame: pd.DataFrame, keep: Collection[str] = ()) -> pd.DataFrame:
+    """Only the canonical columns of ``frame``, in canonical order and dtypes (missing ones as NA), same index.
+
+    Columns named in ``keep`` are passed through as they are (e.g. text already read as categoricals).
+    """
     out = pd.DataFrame(index=frame.index)
     for column in COLUMNS:
         values = frame[column.name] if column.name in frame else pd.Series(pd.NA, index=frame.index)
-        out[column.name] = _cast(values, column.dtype)
+        out[column.name] = values if column.name in keep else _cast(values, column.dtype)
     return out
 
 

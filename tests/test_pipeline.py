@@ -8,28 +8,19 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from geodata import store
+from tests.fixtures.commands import geodata
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(r"^read (\d+), kept (\d+), duplicates (\d+), quarantined (\d+)$", re.M)
 
 
-def geodata(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geodata", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
-    )
 
 
 def counts(result: subprocess.CompletedProcess[str]) -> tuple[int, int, int, int]:

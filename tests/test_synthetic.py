@@ -7,8 +7,6 @@ generator's own boundary code. Sizes are small (a few thousand events): these ar
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,6 +16,7 @@ import pytest
 from geodata import schema, store, validate
 from geodata.actors import family
 from geodata.synthetic import synthetic_events
+from tests.fixtures.commands import geodata
 from tests.fixtures.sample_events import write_sample_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,15 +30,6 @@ def events() -> gpd.GeoDataFrame:
     return synthetic_events(N, SEED)
 
 
-def geodata(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geodata", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
-    )
 
 
 def test_same_seed_same_events_other_seed_different(events):
