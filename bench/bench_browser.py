@@ -16,17 +16,8 @@ from bench.cases import Case, run_alone
 from bench.report import Measure, Result, Target
 from bench.servers import naive_app, our_app, serving
 from dashboard.layout import MAP, SLIDER
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # Debian's Chromium, launched as the browser tests do
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
 VIEWPORT = {"width": 1400, "height": 1100}
 TIMEOUT_MS = 600_000  # the naive page at 1M events takes most of a minute per load
 FULL_RUNS, NAIVE_RUNS_AT_SCALE = 3, 1
