@@ -56,6 +56,17 @@ def run(module: ModuleType, case: Case) -> list[Result]:
     return rows
 
 
+def grouped(measured: dict[tuple[ModuleType, Case], list[Result]], modules: Sequence[ModuleType],
+            cases: Sequence[Case]) -> list[Result]:
+    """The table's order: benchmark by benchmark, each of its rows for every size in turn (smallest first)."""
+    rows = []
+    for module in modules:
+        per_case = [measured.get((module, case), []) for case in cases]
+        for position in range(max(map(len, per_case), default=0)):
+            rows += [found[position] for found in per_case if position < len(found)]
+    return rows
+
+
 def definitions(modules: Sequence[ModuleType]) -> str:
     return "\n".join(f"- **{title}**: {text}" for module in modules for title, text in module.DEFINITION.items())
 
@@ -104,7 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = cases_from_args(ns)
     plan: list[tuple[ModuleType, Case]] = [(m, c) for c in cases for m in PER_STORE if m in wanted]
     plan += [(m, case) for m, case in ((ONCE, cases[0]), (ON_LARGEST, cases[-1])) if m in wanted]
-    rows = [row for module, case in plan for row in run(module, case)]
+    measured = {(module, case): run(module, case) for module, case in plan}
+    rows = grouped(measured, wanted, cases)
 
     table = markdown_table(rows)
     print(table)

@@ -52,7 +52,7 @@ def synthetic_store(events: int, seed: int = 0) -> Path:
             out = Path(directory) / "events.parquet"
             command = [sys.executable, "-m", "geodata", "synthetic", "--events", str(events), "--seed", str(seed),
                        "--store", str(out)]
-            subprocess.run(command, cwd=REPO, check=True)
+            subprocess.run(command, cwd=REPO, check=True, stdout=sys.stderr)  # stdout is for the table
             os.replace(out, path)
     return path
 
