@@ -45,8 +45,8 @@ def name(module: ModuleType) -> str:
 
 def run(module: ModuleType, case: Case) -> list[Result]:
     """One benchmark on one store; a failure becomes a row saying so, and the others still run."""
-    print(f"== {name(module)} on {case.size} ({case.store}); load average {load_average()}", file=sys.stderr,
-          flush=True)
+    where = "" if module is ONCE else f" on {case.size} ({case.store})"
+    print(f"== {name(module)}{where}; load average {load_average()}", file=sys.stderr, flush=True)
     try:
         rows = module.results(case)
     except Exception as error:  # a broken benchmark must not hide the others' figures

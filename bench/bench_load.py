@@ -115,9 +115,9 @@ class User:
     def run(self, deadline: float) -> None:
         self.open_page("")
         for _ in range(MAX_ACTIONS):
-            pause = min(self.rng.uniform(*THINK_S), deadline - time.monotonic())
-            if pause <= 0 or self.page is None:
-                return
+            pause = self.rng.uniform(*THINK_S)
+            if time.monotonic() + pause >= deadline or self.page is None:
+                return  # a user whose next action would fall after the end stops (no burst at the deadline)
             time.sleep(pause)
             action = self.rng.choices(list(ACTIONS), weights=list(ACTIONS.values()))[0]
             getattr(self, action)()
