@@ -8,7 +8,8 @@ mask on the whole frame plus ``px.scatter_map`` of every filtered row plus its J
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import pandas as pd
 
@@ -66,25 +67,29 @@ def naive(frame: pd.DataFrame, view: View) -> int:
     return len(naive_map(frame[naive_mask(frame, view)]).to_json().encode())
 
 
+def run_changes(runs: int, work: Callable[[View], int]) -> tuple[list[tuple[float, View]], dict[View, int]]:
+    """Time ``work`` on every change of ``runs`` runs: (milliseconds, view) per change, and bytes per view."""
+    timings, sizes = [], {}
+    for run in range(runs):
+        for view in changes(run):
+            seconds, size = timed(partial(work, view))
+            timings.append((seconds * 1000, view))
+            sizes.setdefault(view, size)
+    return timings, sizes
+
+
 def results(case: Case) -> list[Result]:
     data = EventData.load(case.store)
     layers = boundary_layers(Boundaries.load(None))
     frame = naive_frame(case.store)
     ours(data, layers, changes(YEARS)[0])  # warm-up: imports, caches of plotly's validators
 
-    our_ms, our_bytes = [], {}
-    for run in range(case.runs(FULL_RUNS)):
-        for view in changes(run):
-            seconds, size = timed(lambda view=view: ours(data, layers, view))
-            our_ms.append(seconds * 1000)
-            our_bytes.setdefault(view, size)
+    ours_timed, our_bytes = run_changes(case.runs(FULL_RUNS), partial(ours, data, layers))
     naive_runs = case.runs(NAIVE_RUNS_AT_SCALE if case.at_scale else FULL_NAIVE_RUNS)
-    naive_ms, naive_bytes = [], {}
-    for run in range(naive_runs):
-        for view in changes(run):
-            seconds, size = timed(lambda view=view: naive(frame, view))
-            naive_ms.append(seconds * 1000)
-            naive_bytes.setdefault(view, size)
+    naive_timed, naive_bytes = run_changes(naive_runs, partial(naive, frame))
+    our_ms, naive_ms = [ms for ms, _ in ours_timed], [ms for ms, _ in naive_timed]
+    (our_worst, worst_view), (naive_worst, naive_worst_view) = (max(t, key=lambda pair: pair[0])
+                                                                for t in (ours_timed, naive_timed))
 
     everything = View()
     first_ours, first_naive = ours(data, layers, everything), naive(frame, everything)
@@ -93,8 +98,8 @@ def results(case: Case) -> list[Result]:
     return [
         Result("filter change → figures", case.size, Measure.of(our_ms, "ms"), Measure.of(naive_ms, "ms"),
                TARGET_MS if at_scale else None, checked=max(our_ms),
-               note=f"worst change {number(max(our_ms))} ms ours, {number(max(naive_ms))} ms naive; "
-                    f"{len(our_ms)} changes ours, {len(naive_ms)} naive"),
+               note=f"worst change {number(our_worst)} ms ours ({worst_view.to_query()}), {number(naive_worst)} ms "
+                    f"naive ({naive_worst_view.to_query()}); {len(our_ms)} changes ours, {len(naive_ms)} naive"),
         Result("map payload, whole store", case.size, Measure.of([first_ours / 1e6], "MB"),
                Measure.of([first_naive / 1e6], "MB"), TARGET_FIRST_MB if at_scale else None,
                note=f"{len(data):,} events"),
