@@ -76,7 +76,7 @@ def create_app(settings: Settings) -> dash.Dash:
     """The whole dashboard for ``settings``: Dash serves its own scripts (no CDN) and ours from ``assets/``."""
     source = EventSource(settings.store)
     source.get()
-    layers = figures.boundary_layers(Boundaries.load(settings.boundaries)).served_at(routes.BOUNDARIES_PREFIX)
+    layers = map_layers(settings)
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -90,6 +90,11 @@ def create_app(settings: Settings) -> dash.Dash:
     callbacks.register(app, source, layers, settings)
     routes.register(app.server, source, settings, layers)
     return app
+
+
+def map_layers(settings: Settings) -> figures.BoundaryLayers:
+    """The boundary layers as the app uses them: simplified once, and referred to by their address."""
+    return figures.boundary_layers(Boundaries.load(settings.boundaries)).served_at(routes.BOUNDARIES_PREFIX)
 
 
 def _page(source: EventSource, settings: Settings):
