@@ -1,8 +1,9 @@
 """Benchmark: a filter change turned into everything the page shows, server-side, and the map's payload.
 
 ``python -m bench.bench_filter [--sizes 100000] [--store PATH] [--quick]``. Ours is ``render_view`` (map, timeline,
-counter, region rows, the table's first block) plus the JSON of its map and timeline; the naive way is a pandas
-mask on the whole frame plus ``px.scatter_map`` of every filtered row plus its JSON.
+counter, region rows, the table's first block) with the app's boundary layers and settings, plus the JSON of its
+map and timeline; the naive way is a pandas mask on the whole frame plus ``px.scatter_map`` of every filtered row
+plus its JSON.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from bench import timed
 from bench.cases import Case, run_alone
 from bench.naive import naive_frame, naive_map, naive_mask
 from bench.report import Measure, Result, Target, number
+from dashboard.app import map_layers
 from dashboard.events import EventData
-from dashboard.figures import boundary_layers
+from dashboard.figures import BoundaryLayers
 from dashboard.page import render_view
+from dashboard.settings import Settings
 from dashboard.view import View
-from geodata.boundaries import Boundaries
 
 DEFINITION = {
     "filter change → figures": "one filter change, server-side: ours = `render_view` (map, timeline, counter, "
@@ -55,9 +57,9 @@ def changes(run: int) -> list[View]:
     ]
 
 
-def ours(data: EventData, layers: object, view: View) -> int:
-    """Render ``view`` and encode its map and timeline; the map's JSON size in bytes."""
-    parts = render_view(data, view, layers)
+def ours(data: EventData, layers: BoundaryLayers, settings: Settings, view: View) -> int:
+    """Render ``view`` as the app does and encode its map and timeline; the map's JSON size in bytes."""
+    parts = render_view(data, view, layers, style=settings.map_style, max_points=settings.max_points)
     parts.timeline.to_json().encode()
     return len(parts.map.to_json().encode())
 
@@ -79,12 +81,12 @@ def run_changes(runs: int, work: Callable[[View], int]) -> tuple[list[tuple[floa
 
 
 def results(case: Case) -> list[Result]:
-    data = EventData.load(case.store)
-    layers = boundary_layers(Boundaries.load(None))
+    settings = Settings(store=case.store)
+    data, layers = EventData.load(case.store), map_layers(settings)
     frame = naive_frame(case.store)
-    ours(data, layers, changes(YEARS)[0])  # warm-up: imports, caches of plotly's validators
+    ours(data, layers, settings, changes(YEARS)[0])  # warm-up: imports, caches of plotly's validators
 
-    ours_timed, our_bytes = run_changes(case.runs(FULL_RUNS), partial(ours, data, layers))
+    ours_timed, our_bytes = run_changes(case.runs(FULL_RUNS), partial(ours, data, layers, settings))
     naive_runs = case.runs(NAIVE_RUNS_AT_SCALE if case.at_scale else FULL_NAIVE_RUNS)
     naive_timed, naive_bytes = run_changes(naive_runs, partial(naive, frame))
     our_ms, naive_ms = [ms for ms, _ in ours_timed], [ms for ms, _ in naive_timed]
@@ -92,7 +94,7 @@ def results(case: Case) -> list[Result]:
                                                                 for t in (ours_timed, naive_timed))
 
     everything = View()
-    first_ours, first_naive = ours(data, layers, everything), naive(frame, everything)
+    first_ours, first_naive = ours(data, layers, settings, everything), naive(frame, everything)
     heaviest = max(changes(0), key=lambda v: our_bytes[v])
     at_scale = case.at_scale
     return [
