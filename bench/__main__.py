@@ -34,9 +34,8 @@ NOTES = """\
 "best / median" are the best and the median of the runs (one figure: one run; the notes say how many where it
 matters); "~" marks a figure extrapolated from a sample. Gain = naive median ÷ our median (for rows/s, ours ÷ naive).
 Targets are the issue's, for 1,000,000 events, checked on our median unless they say otherwise (filter change: the
-worst change; load: p95 and the error count). "load avg"
-is the machine's 1/5/15-minute load average when the row was measured: the machine is shared, so a high load means
-slower figures for both sides."""
+worst change; load: p95 and the error count). "load avg" is the machine's 1/5/15-minute load average when the row
+was measured: the machine is shared, so a high load means slower figures for both sides."""
 
 
 def name(module: ModuleType) -> str:

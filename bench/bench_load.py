@@ -54,7 +54,8 @@ FAMILY = next(cid for cid, name in ids.DROPDOWNS.items() if name == "group")
 TARGET_P95 = Target("<", 1000, "ms", label="p95 < 1 s")
 TARGET_ERRORS = Target("<", 1, "errors", label="0 errors")
 DEFINITION = {
-    "load": f"`gunicorn dashboard.app:server` ({WORKERS} workers × {THREADS} threads, gthread) on the largest store; "
+    "load": f"`gunicorn --workers {WORKERS} --threads {THREADS} --worker-class gthread --preload "
+    "dashboard.app:server` on the largest store; "
     f"{USERS} simulated users (threads with keep-alive sessions, arriving over {RAMP_S:.0f} s) for {SECONDS} s, at "
     f"most {MAX_ACTIONS} actions each, {THINK_S[0]:.0f}–{THINK_S[1]:.0f} s think time between actions. A page load = "
     "`/`, `/_dash-layout`, `/_dash-dependencies` and the callbacks; a change = the controls→view callback, then "
