@@ -37,8 +37,11 @@ test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+# Flags for the benchmarks, e.g. make bench BENCH_ARGS="--quick --sizes 10k,100k"
+BENCH_ARGS ?=
+
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -66,8 +66,14 @@ def ingest(
         accepted.append(good)
         quarantine.append(bad)
 
+    with store.locked(settings.store):
+        return _merge_and_write(accepted, quarantine, summary, settings, set(replace_datasets))
+
+
+def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame], summary: Summary,
+                     settings: Settings, replace: set[str]) -> Summary:
+    """Read, merge and replace the store (the caller holds its lock, so no concurrent import is lost)."""
     existing = store.read_store(settings.store)
-    replace = set(replace_datasets)
     if replace:
         existing = existing.loc[~existing["dataset"].isin(replace)]
     new = schema.conform(pd.concat(accepted, ignore_index=True)) if accepted else schema.empty_events()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geodata import store
+from geodata import schema, store
 from tests.fixtures.commands import geodata
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -183,3 +183,29 @@ def test_import_acled_quarantines_rows_with_the_wrong_number_of_fields(tmp_path)
     original = source.read_text(encoding="utf-8").splitlines()[3]
     columns = pd.read_csv(source, nrows=0).columns
     assert ",".join(quarantine.loc[0, columns]) == original  # the row's text, exactly
+
+
+def test_an_import_waits_for_the_store_lock_and_loses_nothing(tmp_path):
+    """Another worker holds the lock and writes the store; an import started meanwhile must wait and merge into
+    that store, not into what it would have read before (without the lock, one write would lose the other)."""
+    import threading
+    import time
+
+    from geodata.pipeline import import_file
+    from geodata.settings import Settings
+
+    settings = Settings(store=tmp_path / "events.parquet", progress=False)
+    result = {}
+    with store.locked(settings.store):
+        worker = threading.Thread(target=lambda: result.update(
+            summary=import_file("ucdp", FIXTURES / "ucdp_ged.csv", settings)))
+        worker.start()
+        time.sleep(3)  # long enough for an unlocked import to have read the empty store and written
+        other = store.read_store(settings.store)
+        store.write_store(schema.conform(pd.DataFrame({
+            "event_id": ["other:1"], "dataset": ["acled"], "date_start": ["2021-01-02"], "latitude": [14.83],
+            "longitude": [1.8125], "geo_precision": [1]})) if other.empty else other, settings.store)
+    worker.join(timeout=120)
+    stored = store.read_store(settings.store)
+    assert "other:1" in set(stored["event_id"])
+    assert len(stored) == 1 + result["summary"].kept and result["summary"].kept > 0
