@@ -28,17 +28,7 @@ from dashboard.figures import (
 )
 from dashboard.view import View
 from geodata.boundaries import Boundaries
-from tests.fixtures.sample_events import sample_boundaries, sample_events
-
-
-@pytest.fixture(scope="module")
-def data() -> EventData:
-    return EventData.from_frame(sample_events())
-
-
-@pytest.fixture(scope="module")
-def layers():
-    return boundary_layers(sample_boundaries())
+from tests.fixtures.sample_events import sample_events
 
 
 def point_traces(figure):

@@ -12,22 +12,12 @@ from dash._utils import to_json
 from dashboard import aggregate, page
 from dashboard.controls import map_viewport, needs_viewport
 from dashboard.events import EventData
-from dashboard.figures import boundary_layers, map_revision
+from dashboard.figures import map_revision
 from dashboard.view import View
 from dashboard.viewport import Viewport
-from tests.fixtures.sample_events import sample_boundaries, sample_events
+from tests.fixtures.sample_events import sample_events
 
 D = datetime.date
-
-
-@pytest.fixture(scope="module")
-def data() -> EventData:
-    return EventData.from_frame(sample_events())
-
-
-@pytest.fixture(scope="module")
-def layers():
-    return boundary_layers(sample_boundaries())
 
 
 @pytest.fixture(scope="module")

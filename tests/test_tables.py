@@ -5,19 +5,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 
 from dashboard.aggregate import region_totals
-from dashboard.events import EventData
 from dashboard.tables import GRID_COLUMNS, GRID_FIELDS, NO_REGION, OUTSIDE, grid_rows, region_summary
 from dashboard.view import View
-from tests.fixtures.sample_events import sample_events
-
-
-@pytest.fixture(scope="module")
-def data() -> EventData:
-    return EventData.from_frame(sample_events())
-
 
 ALL = np.arange(30)
 

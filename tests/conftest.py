@@ -1,0 +1,22 @@
+"""Fixtures the unit tests share: the 30 sample events in memory and map layers from the sample boundaries.
+
+A module that needs the events read back from a real store file defines its own ``data``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.events import EventData
+from dashboard.figures import BoundaryLayers, boundary_layers
+from tests.fixtures.sample_events import sample_boundaries, sample_events
+
+
+@pytest.fixture(scope="session")
+def data() -> EventData:
+    return EventData.from_frame(sample_events())
+
+
+@pytest.fixture(scope="session")
+def layers() -> BoundaryLayers:
+    return boundary_layers(sample_boundaries())
