@@ -104,6 +104,9 @@ def test_cli_replaces_the_store_with_readable_events(tmp_path):
     written = store.read_store(path)
     assert len(written) == 1200 and (written["dataset"] == "synthetic").all()
     pd.testing.assert_frame_equal(written, synthetic_events(1200, 3))
+    again = tmp_path / "again.parquet"
+    store.write_store(synthetic_events(1200, 3), again)
+    assert again.read_bytes() == path.read_bytes()  # same seed, same store file, byte for byte
 
 
 @pytest.mark.parametrize("count", ["0", "-5"])
