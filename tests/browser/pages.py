@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from dashboard import layout as ids
+from tests.browser.conftest import UI_TIMEOUT_MS as UI_WAIT_MS
 
 # Every loaded row of the events grid, once the grid has the rows for its current row count.
 GRID_IDS_JS = """
@@ -39,12 +42,53 @@ MAP_JS = """
 """.replace("MAP_ID", ids.MAP)
 
 
+# The timeline chart, once Plotly has laid out its axes.
+TIMELINE_JS = """
+() => {
+  const gd = document.querySelector("#TIMELINE_ID .js-plotly-plot");
+  return Boolean(gd && gd._fullLayout && gd._fullLayout.xaxis && gd._fullLayout.xaxis._length > 0);
+}
+""".replace("TIMELINE_ID", ids.TIMELINE)
+
+
+def wait_until(page, predicate: str, *, what: str, arg=None, timeout_ms: int = UI_WAIT_MS):
+    """Poll the JS function ``predicate`` (given ``arg``) until it returns something truthy, and return its handle.
+
+    A predicate that throws (a grid or figure still mounting) counts as "not yet", never as a failure; on time-out
+    the error says what was awaited and what the page showed then.
+    """
+    guarded = f"arg => {{ try {{ return ({predicate})(arg); }} catch (error) {{ return null; }} }}"
+    try:
+        return page.wait_for_function(guarded, arg=arg, timeout=timeout_ms, polling=100)
+    except PlaywrightTimeout as error:
+        raise AssertionError(
+            f"waited {timeout_ms / 1000:.0f} s for {what}; the page at {page.url} never got there"
+        ) from error
+
+
+def wait_for_url_param(page, name: str, value: str | None, *, timeout_ms: int = UI_WAIT_MS) -> None:
+    """Wait until the page address has ``name=value`` (``value`` None: until it has no ``name``)."""
+    wait_until(
+        page,
+        "([n, v]) => { const q = new URLSearchParams(location.search);"
+        " return v === null ? !q.has(n) : q.get(n) === v; }",
+        arg=[name, value],
+        what=f"the address to have {name}={value}" if value is not None else f"the address to lose {name}",
+        timeout_ms=timeout_ms,
+    )
+
+
 def open_view(page, base_url: str, query: str = "") -> None:
-    """Open the page (``query`` without '?') and wait until the counter, map and events grid show the view."""
+    """Open the page (``query`` without '?') and wait until the counter, map, timeline and events grid show it."""
     page.goto(f"{base_url}/{'?' + query if query else ''}")
-    page.wait_for_selector(f"#{ids.COUNTER}:has-text('event')")
+    wait_until(
+        page,
+        "() => /event/.test(document.querySelector('#COUNTER').innerText)".replace("COUNTER", ids.COUNTER),
+        what="the counter to show the view",
+    )
     wait_for_grid(page)
-    page.wait_for_function(f"() => {{ const s = ({MAP_JS})(); return s && s.canvas; }}")
+    wait_until(page, f"() => {{ const s = ({MAP_JS})(); return s && s.canvas; }}", what="the map's canvas")
+    wait_until(page, TIMELINE_JS, what="the timeline's axes")
 
 
 def counter_events(page) -> int:
@@ -56,33 +100,40 @@ def counter_events(page) -> int:
 
 
 def wait_for_counter_change(page, before: str) -> str:
-    page.wait_for_function(
+    wait_until(
+        page,
         "prev => { const t = document.querySelector('#COUNTER').innerText; return t && t !== prev; }".replace(
             "COUNTER", ids.COUNTER
         ),
         arg=before,
+        what=f"the counter to change from {before!r}",
     )
     return page.inner_text(f"#{ids.COUNTER}")
 
 
 def wait_for_count(page, n: int) -> None:
     """Wait until the counter reads ``n`` events (the URL is written before the counter is redrawn)."""
-    page.wait_for_function(
+    wait_until(
+        page,
         (
             "n => { const m = document.querySelector('#COUNTER').innerText.match(/^\\s*([0-9,]+) event/);"
             " return m && Number(m[1].replace(/,/g, '')) === n; }"
         ).replace("COUNTER", ids.COUNTER),
         arg=n,
+        what=f"the counter to read {n} events",
     )
 
 
 def wait_for_grid(page, expected: int | None = None) -> list[str]:
     """The event ids in the events grid, after its rows have arrived (and, if given, there are ``expected``)."""
     if expected is None:
-        handle = page.wait_for_function(f"({GRID_IDS_JS})()")
+        handle = wait_until(page, GRID_IDS_JS, what="the events grid's rows")
     else:
-        handle = page.wait_for_function(
-            f"n => {{ const ids = ({GRID_IDS_JS})(); return ids && ids.length === n ? ids : null; }}", arg=expected
+        handle = wait_until(
+            page,
+            "n => { const ids = (GRID)(); return ids && ids.length === n ? ids : null; }".replace("GRID", GRID_IDS_JS),
+            arg=expected,
+            what=f"the events grid to hold {expected} rows",
         )
     return list(handle.json_value())
 
@@ -97,11 +148,17 @@ def query_of(page) -> dict[str, list[str]]:
 
 def wait_for_query(page, name: str) -> list[str]:
     """Wait until the page address carries ``name`` and return its values."""
-    page.wait_for_function("name => new URLSearchParams(window.location.search).has(name)", arg=name)
+    wait_until(page, "name => new URLSearchParams(window.location.search).has(name)", arg=name,
+               what=f"the address to carry {name}")
     return query_of(page)[name]
 
 
 def note_cell_text(page, event_id: str) -> str:
     """The events grid's notes cell of one event, scrolled into view, as the user reads it."""
-    page.evaluate("id => window.dash_ag_grid.getApi(id).ensureColumnVisible('notes')", ids.EVENTS_GRID)
+    wait_until(
+        page,
+        "id => { window.dash_ag_grid.getApi(id).ensureColumnVisible('notes'); return true; }",
+        arg=ids.EVENTS_GRID,
+        what="the events grid to scroll to its notes column",
+    )
     return page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='{event_id}'] .ag-cell[col-id='notes']").inner_text()

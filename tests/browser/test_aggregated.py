@@ -12,7 +12,7 @@ import pytest
 
 from dashboard import layout as ids
 from tests.browser.conftest import AppServer, start_server
-from tests.browser.pages import map_state, open_view, wait_for_count
+from tests.browser.pages import map_state, open_view, wait_for_count, wait_until
 from tests.fixtures.sample_events import write_sample_store
 
 MAX_POINTS = 8
@@ -55,12 +55,13 @@ def small_limit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App
 
 
 def drawn(page) -> dict:
-    return page.evaluate(f"({DRAWN_JS})()")
+    return wait_until(page, DRAWN_JS, what="the map's drawn state").json_value()
 
 
 def wait_drawn(page, condition: str) -> dict:
     """Wait until ``condition`` (JS over the DRAWN_JS state ``s``) holds, and return that state."""
-    handle = page.wait_for_function(f"() => {{ const s = ({DRAWN_JS})(); return s && ({condition}) ? s : null; }}")
+    handle = wait_until(page, f"() => {{ const s = ({DRAWN_JS})(); return s && ({condition}) ? s : null; }}",
+                        what=f"the map to be drawn with {condition}")
     return handle.json_value()
 
 

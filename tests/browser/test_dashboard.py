@@ -23,6 +23,8 @@ from tests.browser.pages import (
     wait_for_counter_change,
     wait_for_grid,
     wait_for_query,
+    wait_for_url_param,
+    wait_until,
 )
 from tests.fixtures.sample_events import sample_events
 
@@ -84,11 +86,9 @@ def test_play_moves_a_three_month_window_through_time(sample_server, watched):
     open_view(page, sample_server.url, "start=2021-01-01&end=2021-12-31")
     page.click(f"#{ids.PLAY}")
     page.wait_for_selector(f"#{ids.PLAY}:has-text('Pause')")
-    page.wait_for_function(
-        "() => new URLSearchParams(location.search).get('start') === '2021-02-01'"
-    )
+    wait_for_url_param(page, "start", "2021-02-01")
     assert query_of(page)["end"] == ["2021-04-30"]
-    page.wait_for_function("() => new URLSearchParams(location.search).get('start') === '2021-03-01'")
+    wait_for_url_param(page, "start", "2021-03-01")
     page.wait_for_selector(f"#{ids.RANGE_TEXT}:has-text('01 Mar 2021')")
     page.click(f"#{ids.PLAY}")
     page.wait_for_selector(f"#{ids.PLAY}:has-text('Play')")
@@ -99,8 +99,8 @@ def test_clicking_a_table_row_highlights_and_centres_the_event(sample_server, wa
     open_view(page, sample_server.url, "country=BF")
     assert "selected event" not in map_state(page)["traces"]
     page.click(f"#{ids.EVENTS_GRID} .ag-row[row-id='acled:12'] .ag-cell[col-id='location']")
-    page.wait_for_function("() => { const gd = document.querySelector('#map .js-plotly-plot');"
-                           " return gd && gd.data.some(t => t.name === 'selected event'); }")
+    wait_until(page, "() => document.querySelector('#map .js-plotly-plot').data.some(t => t.name === 'selected event')",
+               what="the selected event's marker on the map")
     state = map_state(page)
     assert math.isclose(state["center"]["lon"], 0.45722, abs_tol=1e-4)
     assert math.isclose(state["center"]["lat"], 13.37611, abs_tol=1e-4)

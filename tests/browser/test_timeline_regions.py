@@ -22,6 +22,8 @@ from tests.browser.pages import (
     wait_for_count,
     wait_for_grid,
     wait_for_query,
+    wait_for_url_param,
+    wait_until,
 )
 from tests.fixtures.sample_events import sample_events
 
@@ -112,7 +114,7 @@ def test_dragging_a_span_on_the_timeline_sets_the_dates_slider_counter_and_table
     page.mouse.down()
     page.mouse.move(spot["x1"], spot["y1"], steps=12)
     page.mouse.up()
-    page.wait_for_function("() => new URLSearchParams(location.search).get('end') === '2021-07-31'")
+    wait_for_url_param(page, "end", "2021-07-31")
     assert query_of(page)["start"] == ["2020-02-01"]  # whole months, from the first day to the last
     wanted = ids_between(sample, "2020-02-01", "2021-07-31")
     assert 0 < len(wanted) < 30
@@ -130,10 +132,10 @@ def test_regions_mode_draws_a_choropleth_matching_the_regions_table(sample_serve
     assert page.evaluate(f"({CHOROPLETH_JS})()") is None
     page.click(f"#{ids.MODE} input[value='regions']")
     assert wait_for_query(page, "mode") == ["regions"]
-    drawn = page.wait_for_function(f"({CHOROPLETH_JS})()").json_value()
+    drawn = wait_until(page, CHOROPLETH_JS, what="the regions choropleth").json_value()
     assert drawn["types"] == ["choroplethmap"]  # no event points while regions are shown
     on_map = dict(zip(drawn["locations"], drawn["z"], strict=True))
-    table = page.wait_for_function(f"({REGION_ROWS_JS})()").json_value()
+    table = wait_until(page, REGION_ROWS_JS, what="the regions table's rows").json_value()
     # The regions table counts every event of the view by region, computed here without the app.
     known = sample.dropna(subset=["admin1"])
     expected = (known["country_iso2"] + "|" + known["admin1"]).value_counts().to_dict()
@@ -147,11 +149,13 @@ def test_regions_mode_draws_a_choropleth_matching_the_regions_table(sample_serve
     assert drawn["notes"] == [f"{left_out} events outside the mapped regions not shown"]
     assert counter_events(page) == 30
     page.click(f"#{ids.MODE} input[value='points']")
-    page.wait_for_function("() => !new URLSearchParams(location.search).has('mode')")
+    wait_for_url_param(page, "mode", None)
     # Plotly replaces the figure's data before it has drawn the new traces: wait for both.
-    page.wait_for_function(
+    wait_until(
+        page,
         f"""() => {{ const s = ({MAP_JS})(), gd = document.querySelector("#{ids.MAP} .js-plotly-plot");
-              return s && s.ids.length === 30 && gd._fullData.every(t => t.type === "scattermap"); }}"""
+              return s && s.ids.length === 30 && gd._fullData.every(t => t.type === "scattermap"); }}""",
+        what="the 30 event points to be drawn again",
     )
     assert page.evaluate(f"({CHOROPLETH_JS})()") is None
     assert sorted(map_state(page)["ids"]) == sorted(sample["event_id"])
@@ -164,7 +168,7 @@ def test_an_address_with_regions_and_type_colours_restores_both_radios(sample_se
     assert page.is_checked(f"#{ids.COLOUR} input[value='type']")
     assert not page.is_checked(f"#{ids.MODE} input[value='points']")
     assert not page.is_checked(f"#{ids.COLOUR} input[value='actor']")
-    assert page.wait_for_function(f"({CHOROPLETH_JS})()").json_value()["types"] == ["choroplethmap"]
+    assert wait_until(page, CHOROPLETH_JS, what="the regions choropleth").json_value()["types"] == ["choroplethmap"]
 
 
 def test_regions_by_fatalities_colours_regions_by_their_known_toll(sample_server, watched, sample):
@@ -173,9 +177,11 @@ def test_regions_by_fatalities_colours_regions_by_their_known_toll(sample_server
     page.click(f"#{ids.METRIC} input[value='fatalities']")
     assert wait_for_query(page, "metric") == ["fatalities"]
     # The trace is named after what it counts: wait until the fatalities choropleth is the one drawn.
-    page.wait_for_function(
+    wait_until(
+        page,
         f"() => {{ const gd = document.querySelector('#{ids.MAP} .js-plotly-plot');"
-        " return gd && gd._fullData.length > 0 && gd._fullData[0].name === 'fatalities'; }"
+        " return gd && gd._fullData.length > 0 && gd._fullData[0].name === 'fatalities'; }",
+        what="the fatalities choropleth",
     )
     drawn = page.evaluate(f"({CHOROPLETH_JS})()")
     on_map = dict(zip(drawn["locations"], drawn["z"], strict=True))
@@ -195,11 +201,13 @@ def test_colour_by_event_type_names_the_map_traces_after_event_types(sample_serv
     assert by_actor.isdisjoint(set(sample["event_type"]))
     page.click(f"#{ids.COLOUR} input[value='type']")
     assert wait_for_query(page, "colour") == ["type"]
-    page.wait_for_function(
+    wait_until(
+        page,
         f"""names => {{ const s = ({MAP_JS})(); if (!s) return false;
               const got = s.traces.filter(t => t !== "regions").sort();
               return JSON.stringify(got) === JSON.stringify(names); }}""",
         arg=sorted(wanted),
+        what=f"the map's traces to be {sorted(wanted)}",
     )
     legend = set(page.eval_on_selector_all(f"#{ids.MAP} .legendtext", "els => els.map(e => e.textContent)"))
     assert legend == wanted
@@ -215,11 +223,14 @@ def test_play_stops_by_itself_when_the_window_reaches_the_last_month(sample_serv
     assert dash_prop(page, ids.PLAY_INTERVAL, "disabled") is True
     page.click(f"#{ids.PLAY}")
     page.wait_for_selector(f"#{ids.PLAY}:has-text('Pause')")
-    second = page.wait_for_function(
-        "() => new URLSearchParams(location.search).get('end') === '2023-11-30' && location.search").json_value()
+    second = wait_until(
+        page,
+        "() => new URLSearchParams(location.search).get('end') === '2023-11-30' && location.search",
+        what="Play's second window (end 2023-11-30)",
+    ).json_value()
     assert parse_qs(second.lstrip("?"))["start"] == ["2023-09-01"]
     # The window's end reaches the data's last month (no end in the address: it is the whole range's end) ...
-    page.wait_for_function("() => new URLSearchParams(location.search).get('start') === '2023-10-01'")
+    wait_for_url_param(page, "start", "2023-10-01")
     # ... and the next tick finds no later window: the button says Play again and the timer is off.
     page.wait_for_selector(f"#{ids.PLAY}:has-text('Play')")
     assert "end" not in query_of(page)
