@@ -78,8 +78,44 @@ def wait_for_url_param(page, name: str, value: str | None, *, timeout_ms: int = 
     )
 
 
+# True once the Dash renderer has had no callback queued or running, and nothing marked loading, for half a second
+# (a page that has shown its view may still be running a follow-up callback that would redraw the map).
+SETTLED_JS = """
+() => {
+  const now = performance.now();
+  const state = window.dash_stores && window.dash_stores[0].getState();
+  const c = state && state.callbacks;
+  const busy = !c || ["requested", "prioritized", "blocked", "executing", "watched", "executed", "stored"]
+    .some(k => (c[k] || []).length > 0) || document.querySelector("[data-dash-is-loading='true']") !== null;
+  if (busy || window.__scaQuietSince === undefined) { window.__scaQuietSince = busy ? undefined : now; return false; }
+  return now - window.__scaQuietSince > 500;
+}
+"""
+
+
+def wait_settled(page, what: str = "the page to settle") -> None:
+    """Wait until no Dash callback has been pending for half a second, so a user action is not lost in a redraw."""
+    wait_until(page, SETTLED_JS, what=what)
+
+
+def wait_for_map_ids(page, expected: list[str]) -> None:
+    """Wait until the map's event points are exactly ``expected`` (the map is drawn by its own callback)."""
+    try:
+        wait_until(
+            page,
+            "want => { const s = (MAP)(); return s && JSON.stringify(s.ids.slice().sort()) === JSON.stringify(want); }"
+            .replace("MAP", MAP_JS),
+            arg=sorted(expected),
+            what=f"the map to draw {len(expected)} events",
+        )
+    except AssertionError as error:
+        shown = (map_state(page) or {}).get("ids")
+        raise AssertionError(f"{error}; it draws {sorted(shown) if shown is not None else 'nothing'}") from None
+
+
 def open_view(page, base_url: str, query: str = "") -> None:
-    """Open the page (``query`` without '?') and wait until the counter, map, timeline and events grid show it."""
+    """Open the page (``query`` without '?'), wait until the counter, map, timeline and events grid show it and
+    no callback is pending any more."""
     page.goto(f"{base_url}/{'?' + query if query else ''}")
     wait_until(
         page,
@@ -89,6 +125,7 @@ def open_view(page, base_url: str, query: str = "") -> None:
     wait_for_grid(page)
     wait_until(page, f"() => {{ const s = ({MAP_JS})(); return s && s.canvas; }}", what="the map's canvas")
     wait_until(page, TIMELINE_JS, what="the timeline's axes")
+    wait_settled(page)
 
 
 def counter_events(page) -> int:

@@ -12,7 +12,7 @@ import pytest
 from dashboard import layout as ids
 from dashboard.events import EventData
 from tests.browser.conftest import ARTIFACTS, REPO, AppServer, start_server
-from tests.browser.pages import counter_events, map_state, open_view, wait_for_grid
+from tests.browser.pages import counter_events, open_view, wait_for_grid, wait_for_map_ids
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_bundled_events_load_offline_on_map_and_table(bundled, watched):
     page = watched.page
     open_view(page, server.url)
     assert counter_events(page) == len(everything)
-    assert sorted(map_state(page)["ids"]) == everything
+    wait_for_map_ids(page, everything)
     assert sorted(wait_for_grid(page, len(everything))) == everything
     page.wait_for_timeout(500)  # let the tile-free style finish drawing for the screenshot
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from tests.browser.pages import (
     query_of,
     wait_for_count,
     wait_for_grid,
+    wait_for_map_ids,
     wait_for_query,
     wait_for_url_param,
     wait_until,
@@ -122,7 +123,7 @@ def test_dragging_a_span_on_the_timeline_sets_the_dates_slider_counter_and_table
     page.wait_for_selector(f"#{ids.RANGE_TEXT}:has-text('01 Feb 2020 – 31 Jul 2021')")
     assert slider_values(page) == [month_index(sample, "2020-02-01"), month_index(sample, "2021-07-01")]
     assert sorted(wait_for_grid(page, len(wanted))) == wanted
-    assert sorted(map_state(page)["ids"]) == wanted
+    wait_for_map_ids(page, wanted)
     assert watched.errors == []
 
 
@@ -158,7 +159,7 @@ def test_regions_mode_draws_a_choropleth_matching_the_regions_table(sample_serve
         what="the 30 event points to be drawn again",
     )
     assert page.evaluate(f"({CHOROPLETH_JS})()") is None
-    assert sorted(map_state(page)["ids"]) == sorted(sample["event_id"])
+    wait_for_map_ids(page, sorted(sample["event_id"]))
 
 
 def test_an_address_with_regions_and_type_colours_restores_both_radios(sample_server, watched):
@@ -211,7 +212,7 @@ def test_colour_by_event_type_names_the_map_traces_after_event_types(sample_serv
     )
     legend = set(page.eval_on_selector_all(f"#{ids.MAP} .legendtext", "els => els.map(e => e.textContent)"))
     assert legend == wanted
-    assert sorted(map_state(page)["ids"]) == sorted(sample["event_id"])  # same events, new colours
+    wait_for_map_ids(page, sorted(sample["event_id"]))  # same events, new colours
     assert counter_events(page) == 30
 
 
@@ -260,7 +261,7 @@ def test_bad_address_values_are_reported_and_the_good_ones_applied(sample_server
     wanted = sorted(sample.loc[sample["country_iso2"] == "ML", "event_id"])
     assert counter_events(page) == len(wanted) == 14
     assert sorted(wait_for_grid(page, len(wanted))) == wanted
-    assert sorted(map_state(page)["ids"]) == wanted
+    wait_for_map_ids(page, wanted)
     assert query_of(page)["country"] == ["ML"]
     assert "ML" in page.inner_text("#f-country")
     assert page.input_value(f"#{ids.MIN_FATALITIES}") == ""
