@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", type=Path, help="event store (GeoParquet); default SCA_STORE or data/events.parquet")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8050)")
-    parser.add_argument("--debug", action="store_true", default=None, help="Dash debug mode (reloads on edits; exposes the Werkzeug console: loopback hosts only)")
+    parser.add_argument("--debug", action="store_true", default=None,
+                        help="Dash debug mode (reloads on edits; exposes the Werkzeug console: loopback hosts only)")
     commands = parser.add_subparsers(dest="command", metavar="{export}")
     export = commands.add_parser(
         "export",
