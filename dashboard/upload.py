@@ -145,10 +145,12 @@ def header_fields(path: Path, filename: str) -> list[str]:
     else:
         text = head.decode("utf-8-sig", errors="replace")
     end = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=-1)
-    if end < 0 and len(head) > MAX_HEADER_BYTES:
-        raise UploadError(f"{filename!r}: the header row is longer than {MAX_HEADER_BYTES // 1024} KB; "
-                          "nothing was imported.")
     first_line = text if end < 0 else text[:end]
+    if end < 0 and len(head) > MAX_HEADER_BYTES:
+        seen = max(first_line.count(sep) for sep in (",", ";", "\t")) + 1
+        more = f" and more than {seen:,} columns (at most {MAX_COLUMNS})" if seen > MAX_COLUMNS else ""
+        raise UploadError(f"{filename!r}: the header row is longer than {MAX_HEADER_BYTES // 1024} KB{more}; "
+                          "nothing was imported.")
     if "\x00" in first_line:
         raise UploadError(f"{filename!r} is not a text CSV file (it contains binary data); nothing was imported.")
     counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
