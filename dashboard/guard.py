@@ -31,8 +31,9 @@ def guarded(function: F) -> F:
             return function(*args, **kwargs)
         except PreventUpdate:
             raise
-        except Exception:  # noqa: BLE001 - any input the parsers did not foresee must not become a 500
-            log.warning("callback %s refused its input", function.__name__, exc_info=True)
+        except Exception as error:  # noqa: BLE001 - input the parsers did not foresee must not become a 500
+            log.warning("callback %s refused its input: %s: %s", function.__name__, type(error).__name__, error)
+            log.debug("callback %s traceback", function.__name__, exc_info=True)
             raise PreventUpdate from None
 
     return wrapper  # type: ignore[return-value]
