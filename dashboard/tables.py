@@ -72,7 +72,7 @@ def region_summary(totals: pd.DataFrame) -> pd.DataFrame:
 
 # Bounds on one grid request: rows per block (AG Grid asks for 100), filter conditions per column (the grid
 # offers 2) and sort keys (each column once).
-MAX_BLOCK_ROWS = 1000
+MAX_BLOCK_ROWS = 500
 MAX_CONDITIONS = 8
 MAX_SORT_KEYS = len(GRID_FIELDS)
 MAX_FILTER_TEXT = 200
@@ -91,7 +91,7 @@ def grid_request(request: Any) -> tuple[int, int, list[dict[str, str]], dict[str
     end = min(max(end, start), start + MAX_BLOCK_ROWS)
     sort_model: list[dict[str, str]] = []
     raw_sort = request.get("sortModel")
-    for item in raw_sort if isinstance(raw_sort, list) else []:
+    for item in raw_sort if isinstance(raw_sort, list | tuple) else []:
         if isinstance(item, Mapping) and item.get("colId") in GRID_FIELDS \
                 and item["colId"] not in {s["colId"] for s in sort_model}:
             sort_model.append({"colId": item["colId"], "sort": "desc" if item.get("sort") == "desc" else "asc"})
@@ -136,8 +136,8 @@ def grid_rows(data: EventData, rows: np.ndarray, start_row: int, end_row: int,
     """One block of the view's ``rows`` for AG Grid's infinite model, after its column filters and sort, and the
     total count. Only the columns a filter or sort needs are read for the whole view; the block's own rows
     are the only ones turned into JSON. The request is bounded first (:func:`grid_request`)."""
-    checked = grid_request({"startRow": start_row, "endRow": end_row, "sortModel": list(sort_model or []),
-                            "filterModel": dict(filter_model or {})})
+    checked = grid_request({"startRow": start_row, "endRow": end_row, "sortModel": sort_model,
+                            "filterModel": filter_model})
     if checked is None:
         return [], len(rows)
     start_row, end_row, sort_model, filter_model = checked

@@ -104,7 +104,7 @@ def safe_name(given: str | None) -> str:
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         stem, dot, suffix = name.rpartition(".")
         suffix = suffix[:10] if dot else ""
-        room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - 2
+        room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - len("….".encode())
         stem = (stem if dot else name).encode("utf-8")[:room].decode("utf-8", errors="ignore")
         name = f"{stem}…{dot}{suffix}" if suffix else f"{stem}…"
     return name
