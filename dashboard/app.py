@@ -64,6 +64,7 @@ class EventSource:
 
     def _read(self) -> EventData:
         try:
+            check_store(self.path)  # a store replaced by one with other columns is refused here too, with a message
             data = EventData.load(self.path)
         except (FileNotFoundError, ValueError) as error:
             self.problem = str(error)
@@ -93,6 +94,9 @@ def create_app(settings: Settings) -> dash.Dash:
         external_scripts=[],
         external_stylesheets=[],
         update_title=None,
+        # The upload form is left out of pages whose listener may not upload (dashboard/security.py), so its
+        # callbacks may name components a page does not have.
+        suppress_callback_exceptions=True,
     )
     keeper = security.Guard(settings)
     app.layout = functools.partial(_page, source, settings, keeper)

@@ -127,3 +127,22 @@ def test_a_page_on_another_origin_cannot_write_to_the_store(hostile_server, watc
     assert kind in ("opaque", "blocked")
     page.wait_for_timeout(500)
     assert hostile_server.store.read_bytes() == before
+
+
+def test_with_uploads_off_the_page_has_no_form_and_still_works(tmp_path, strict):
+    store = write_sample_store(tmp_path / "events.parquet")
+    server = start_server(store, tmp_path / "server.log", env={"SCA_UPLOADS": "off"})
+    try:
+        page = strict.page
+        console: list[str] = []
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        page.goto(server.url + "/")
+        page.wait_for_function(COUNTER_READY)
+        page.wait_for_function(GRID_READY)
+        assert page.locator(f"#{ids.UPLOAD_BUTTON}").count() == 0
+        assert page.locator(f"#{ids.UPLOAD_STATUS}").count() == 0
+        page.wait_for_timeout(500)
+        assert strict.errors == []
+        assert not [line for line in console if line.startswith("error") and "GL Driver" not in line], console
+    finally:
+        server.stop()
