@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import secrets
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -76,12 +79,37 @@ def uploads_enabled(settings: Settings, environ: Mapping[str, object] | None = N
     return is_loopback(listening)
 
 
+def host_secret(folder: Path | None = None) -> str:
+    """A random secret shared by every worker process of this user on this host (gunicorn with or without
+    ``--preload``), kept in a private file in the temporary folder; a fresh one per process when that file cannot
+    be trusted (not ours, or readable by others)."""
+    path = Path(folder or tempfile.gettempdir()) / f"sca-secret-{os.getuid()}"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass
+    except OSError:
+        return secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd) as handle:
+            info = os.fstat(handle.fileno())
+            value = handle.read().strip()
+    except OSError:
+        return secrets.token_hex(32)
+    if info.st_uid != os.getuid() or info.st_mode & 0o077 or len(value) < 32:
+        return secrets.token_hex(32)
+    return value
+
+
 class Guard:
     """Issues the page's CSRF tokens and decides whether an upload request may write."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        secret = settings.secret_key or secrets.token_hex(32)
+        secret = settings.secret_key or host_secret()
         self._serializer = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
 
     def new_token(self) -> str:

@@ -30,7 +30,8 @@ class Settings(EnvSettings):
     uploads: str = "auto"
     # Scripts upload with `Authorization: Bearer <token>`; setting it also turns uploads on for non-loopback hosts.
     upload_token: str = ""
-    # Signs the page's CSRF tokens; set the same value on every host behind one address (default: random per start).
+    # Signs the page's CSRF tokens; set the same value on every host behind one address (default: a random secret
+    # shared by this host's workers, in <tmp>/sca-secret-<uid>).
     secret_key: str = ""
 
     def __post_init__(self) -> None:

@@ -293,3 +293,12 @@ def test_stale_upload_folders_are_removed_at_start(store, tmp_path):
     finally:
         shutil.rmtree(mine, ignore_errors=True)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def test_a_page_token_is_good_on_every_worker_of_the_host(store):
+    """Two app processes (gunicorn workers without --preload) share the host's secret: a page served by one
+    may upload through the other."""
+    first, second = make_client(store), make_client(store)
+    headers = {"Origin": "http://localhost", "X-CSRF-Token": page_token(first)}
+    response = post(second, ACLED, "acled_upload.csv", headers=headers)
+    assert response.status_code == 200, response.data

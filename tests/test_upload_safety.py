@@ -128,3 +128,13 @@ def test_upload_names_are_sanitised(given, expected):
 def test_long_upload_names_keep_their_suffix_within_the_bound():
     name = safe_name("é" * 300 + ".csv")
     assert name.endswith(".csv") and len(name.encode("utf-8")) <= MAX_NAME_BYTES
+
+
+def test_the_host_secret_is_shared_by_processes_and_refused_when_others_can_read_it(tmp_path):
+    from dashboard.security import host_secret
+
+    first = host_secret(tmp_path)
+    assert first == host_secret(tmp_path) and len(first) >= 32
+    (secret_file,) = tmp_path.glob("sca-secret-*")
+    secret_file.chmod(0o644)
+    assert host_secret(tmp_path) != first
