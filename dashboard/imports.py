@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from geodata import store as event_store
+
 REPO_DIR = Path(__file__).resolve().parent.parent  # where `python -m dashboard.imports` finds its packages
 FOLDER_PREFIX = "sca-upload-"
 JOB_ID = re.compile(r"^[0-9]{1,10}-[A-Za-z0-9_]{4,32}$")
@@ -146,12 +148,17 @@ def run_child(folder: Path) -> None:
     _, err = process.communicate()
     status = read_status(folder) or {}
     if status.get("state") != "done":
+        # Killed mid-commit: finish or discard it now, so the store and its side files are whole again.
+        job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
+        recovered = event_store.recover_if_idle(Path(job["store"]))
+        finished = any(step.startswith("finished") for step in recovered)
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
         write_status(folder, {"state": "done", "finished": time.time(), "result": {
-            "ok": False, "status": 500 if process.returncode else 503, "reasons": [], "kind": None, "new": 0,
+            "ok": False, "status": 503, "reasons": [], "kind": None, "new": 0,
             "message": "The import stopped before it finished (" + (tail[0] if tail else
                                                                   f"exit code {process.returncode}")
-                       + "); the store keeps its previous events."}})
+                       + ("); its events were committed whole: reload the page." if finished else
+                          "); the store keeps its previous events. Try again.")}})
 
 
 @contextlib.contextmanager

@@ -101,3 +101,23 @@ def test_quarantined_cells_are_as_safe_to_open_as_the_export(tmp_path):
     notes = quarantine.loc[quarantine["event_id_cnty"].str.startswith("MLI77"), "notes"].tolist()
     assert len(notes) == 7 and all(n.startswith("'") for n in notes), notes
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.mark.parametrize("point, committed", [("staged", False), ("replaced-1", True)])
+def test_an_upload_killed_mid_import_answers_503_and_leaves_the_store_whole(tmp_path, monkeypatch, states, point,
+                                                                           committed):
+    import json
+    import re
+
+    before, after = states
+    store = write_sample_store(tmp_path / "events.parquet")
+    client = create_app(Settings(store=store, upload_limit_mb=1)).server.test_client()
+    token = re.search(r'"data-csrf":\s*"([^"]+)"', client.get("/_dash-layout").get_data(as_text=True)).group(1)
+    monkeypatch.setenv(event_store.CRASH_ENV, point)  # the import's child process inherits it and is killed there
+    response = client.post("/upload?name=pipeline_acled.csv&kind=acled&wait=1", data=SOURCE.read_bytes(),
+                           content_type="application/octet-stream",
+                           headers={"Origin": "http://localhost", "X-CSRF-Token": token})
+    result = json.loads(response.data)
+    assert response.status_code == 503 and "stopped before it finished" in result["message"]
+    assert not event_store.journal_path(store).exists() and not list(tmp_path.glob(".*.tmp"))
+    assert state(store) == (after if committed else before)
