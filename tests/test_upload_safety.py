@@ -138,3 +138,24 @@ def test_the_host_secret_is_shared_by_processes_and_refused_when_others_can_read
     (secret_file,) = tmp_path.glob("sca-secret-*")
     secret_file.chmod(0o644)
     assert host_secret(tmp_path) != first
+
+
+def test_a_store_held_by_another_import_gives_up_with_a_timeout(tmp_path):
+    import subprocess
+    import sys
+
+    from dashboard.imports import import_lock
+
+    store = tmp_path / "events.parquet"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time; h = open(sys.argv[1], 'a'); fcntl.flock(h, fcntl.LOCK_EX); print('held', flush=True);"
+        " time.sleep(30)"), str(store.with_name(store.name + ".import.lock"))], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(TimeoutError), import_lock(store, wait_s=0.5):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with import_lock(store, wait_s=5):  # released with its holder's death: never left held
+        pass
