@@ -1,5 +1,6 @@
 /* Clientside callbacks: things that belong in the browser (grid cache, timer speed, file upload). */
 var VIEWPORT_SETTLE_MS = 400;
+var UPLOAD_POLL_MS = 700;
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     sca: {
@@ -54,8 +55,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return ms || 1000;
         },
 
-        /* Send the chosen file as the raw request body to POST /upload (no base64, no callback payload);
-           the JSON answer lands in the upload-result store, which the server-side callbacks show. */
+        /* Send the chosen file as the raw request body to POST /upload (no base64, no callback payload), with
+           this page's upload permission (X-CSRF-Token, from the status element). The server queues the import
+           and answers 202 with a job to poll; the finished JSON answer lands in the upload-result store, which
+           the server-side callbacks show. */
         upload: async function (nClicks, kind) {
             var input = document.getElementById("upload-file");
             var status = document.getElementById("upload-status");
@@ -77,20 +80,33 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     stamp: stamp,
                 };
             }
-            window.dash_clientside.set_props("upload-status", {children: "Importing " + file.name + " …"});
+            var say = function (text) {
+                window.dash_clientside.set_props("upload-status", {children: text});
+            };
+            var answer = async function (response) {
+                var text = await response.text();
+                try {
+                    return JSON.parse(text);
+                } catch (e) {
+                    return {ok: false, message: "The server answered " + response.status + " (" +
+                        (response.statusText || "no JSON") + "); nothing was imported.", reasons: []};
+                }
+            };
+            say("Sending " + file.name + " …");
             var url = "/upload?name=" + encodeURIComponent(file.name) + "&kind=" + encodeURIComponent(kind || "auto");
             try {
                 var response = await fetch(url, {
                     method: "POST",
                     body: file,
-                    headers: {"Content-Type": "application/octet-stream"},
+                    credentials: "same-origin",
+                    headers: {"Content-Type": "application/octet-stream",
+                              "X-CSRF-Token": (status && status.dataset.csrf) || ""},
                 });
-                var text = await response.text();
-                var result;
-                try {
-                    result = JSON.parse(text);
-                } catch (e) {
-                    result = {ok: false, message: "The server answered " + response.status + ": " + text, reasons: []};
+                var result = await answer(response);
+                while (result && result.state && result.state !== "done" && result.poll) {
+                    say(result.message || ("Importing " + file.name + " …"));
+                    await new Promise(function (resolve) { setTimeout(resolve, UPLOAD_POLL_MS); });
+                    result = await answer(await fetch(result.poll, {credentials: "same-origin"}));
                 }
                 result.stamp = stamp;
                 return result;

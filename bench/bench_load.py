@@ -1,10 +1,15 @@
 """Load test: simulated users against ``gunicorn dashboard.app:server`` on 127.0.0.1 (pages, filter changes, exports).
 
 ``python -m bench.bench_load [--sizes 1000000] [--store PATH] [--users 50] [--seconds 60] [--workers 2] [--threads 4]
-[--quick]``. Each user opens the page as the browser does (``/``, ``/_dash-layout``, ``/_dash-dependencies``, the
+[--uploads 8] [--quick]``.
+Each user opens the page as the browser does (``/``, ``/_dash-layout``, ``/_dash-dependencies``, the
 callbacks), then, after a think time each, moves the date slider, picks a country or an actor family, reloads, or
 downloads the CSV of a narrow view. Callback bodies are built from the app's own layout and dependencies exactly as
 Dash's renderer builds them, so the server does the real work of each change.
+
+With ``--uploads N`` (default 8), N scripts each upload an ACLED export of UPLOAD_ROWS new events at once, a few
+seconds in, with the bearer token (on a copy of the store): the imports queue and run one at a time off the request
+threads, and the page and callback rows measure what users wait for meanwhile ("during imports" rows).
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ import argparse
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -34,6 +41,8 @@ from bench.servers import serving
 from dashboard import layout as ids
 
 USERS, SECONDS, MAX_ACTIONS = 50, 60, 40
+UPLOADS, UPLOAD_ROWS, UPLOAD_AT_S = 8, 5_000, 5.0
+UPLOAD_TOKEN = "bench-load-upload-token"
 QUICK_SECONDS = 20
 WORKERS, THREADS = 2, 4
 THINK_S = (3.0, 10.0)  # a person looks at the map between two changes
@@ -83,10 +92,13 @@ class Recorder:
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     retries: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # (kind, monotonic end, seconds) of every request, to pick those made while imports were running
+    stamps: list[tuple[str, float, float]] = field(default_factory=list)
 
     def add(self, kind: str, seconds: float, error: str | None = None) -> None:
         with self.lock:
             self.latencies[kind].append(seconds)
+            self.stamps.append((kind, time.monotonic(), seconds))
             if error:
                 self.errors[kind].append(error)
 
@@ -238,19 +250,72 @@ class Run:
     client_cpu: float
 
 
-def drive(base: str, users: int, seconds: float, seed: int = 0) -> Run:
-    """Run ``users`` users against ``base`` for ``seconds``."""
+@dataclass
+class Imports:
+    """The uploads sent during a run: when the first was sent and the last finished, and each one's outcome."""
+
+    files: list[Path] = field(default_factory=list)
+    first_sent: float | None = None
+    last_done: float | None = None
+    answers: list[float] = field(default_factory=list)  # seconds until the route answered (queued)
+    done: list[float] = field(default_factory=list)  # seconds until the import had finished
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def upload(self, base: str, path: Path) -> None:
+        """POST one export as a script does (bearer token), then poll its job until it is done."""
+        started = time.monotonic()
+        with self.lock:
+            self.first_sent = started if self.first_sent is None else min(self.first_sent, started)
+        try:
+            with path.open("rb") as body:
+                response = requests.post(f"{base}/upload?name={path.name}&kind=acled", data=body, timeout=120,
+                                         headers={"Authorization": f"Bearer {UPLOAD_TOKEN}",
+                                                  "Content-Type": "application/octet-stream"})
+            answered = time.monotonic() - started
+            result = response.json()
+            while response.status_code == 202:
+                time.sleep(1.0)
+                response = requests.get(base + result["poll"], timeout=60)
+                result = response.json()
+            if response.status_code != 200:
+                raise RuntimeError(f"HTTP {response.status_code}: {result.get('message')}")
+        except (requests.RequestException, RuntimeError, ValueError, KeyError) as problem:
+            with self.lock:
+                self.errors.append(f"{path.name}: {problem}")
+            return
+        with self.lock:
+            self.answers.append(answered)
+            self.done.append(time.monotonic() - started)
+            self.last_done = max(self.last_done or 0.0, time.monotonic())
+
+
+def upload_files(folder: Path, count: int, rows: int = UPLOAD_ROWS) -> list[Path]:
+    """``count`` ACLED exports of ``rows`` new events each (distinct ids: a seed per file)."""
+    from bench.make_synthetic import write_synthetic_acled
+
+    return [write_synthetic_acled(folder / f"upload-{i}.csv", rows, seed=9_000 + i) for i in range(count)]
+
+
+def drive(base: str, users: int, seconds: float, seed: int = 0, uploads: Imports | None = None) -> Run:
+    """Run ``users`` users against ``base`` for ``seconds`` (and send ``uploads`` a few seconds in)."""
     made, waits = Recorder(), Recorder()
     deadline = time.monotonic() + seconds
     start, cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=users * 3, thread_name_prefix="callbacks") as pool:
         threads = [threading.Thread(target=User(base, made, waits, pool, random.Random(seed + i)).run,
                                     args=(deadline,)) for i in range(users)]
+        uploaders = [threading.Timer(UPLOAD_AT_S, uploads.upload, args=(base, path))
+                     for path in (uploads.files if uploads else [])]
+        for uploader in uploaders:
+            uploader.start()
         for i, thread in enumerate(threads):
             time.sleep(RAMP_S / users if i else 0)
             thread.start()
         for thread in threads:
             thread.join()
+        for uploader in uploaders:
+            uploader.join()
     return Run(made, waits, time.perf_counter() - start, time.process_time() - cpu)
 
 
@@ -291,14 +356,32 @@ def latency_text(seconds: Sequence[float]) -> str:
 
 
 def load_results(case: Case, users: int = USERS, seconds: float | None = None, workers: int = WORKERS,
-                 threads: int = THREADS) -> list[Result]:
-    """Serve ``case.store`` with gunicorn, drive ``users`` users for ``seconds`` and report the table's rows."""
+                 threads: int = THREADS, uploads: int = UPLOADS) -> list[Result]:
+    """Serve ``case.store`` with gunicorn, drive ``users`` users for ``seconds`` and report the table's rows.
+
+    With ``uploads``, the server gets a copy of the store (the imports change it) and the uploads are sent."""
     seconds = seconds or (QUICK_SECONDS if case.quick else SECONDS)
-    with serving(partial(gunicorn, workers, threads), f"gunicorn-{case.events}",
-                 env={"SCA_STORE": str(case.store)}) as server:
-        before = sum(w.cpu for w in workers_of(server.process.pid))
-        run = drive(server.url, users, seconds)
-        workers_after = workers_of(server.process.pid)
+    scratch = Path(tempfile.mkdtemp(prefix="sca-bench-load-"))
+    try:
+        store = case.store
+        imports = Imports()
+        if uploads:
+            store = scratch / case.store.name
+            shutil.copyfile(case.store, store)
+            imports.files = upload_files(scratch, uploads)
+        with serving(partial(gunicorn, workers, threads), f"gunicorn-{case.events}",
+                     env={"SCA_STORE": str(store), "SCA_UPLOAD_TOKEN": UPLOAD_TOKEN}) as server:
+            before = sum(w.cpu for w in workers_of(server.process.pid))
+            run = drive(server.url, users, seconds, uploads=imports if uploads else None)
+            workers_after = workers_of(server.process.pid)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return _rows(case, users, run, server, workers_after, before, imports if uploads else None, (workers, threads))
+
+
+def _rows(case: Case, users: int, run: Run, server: Any, workers_after: list[Worker], before: float,
+          imports: Imports | None, shape: tuple[int, int]) -> list[Result]:
+    workers, threads = shape
     server_cores = (sum(w.cpu for w in workers_after) - before) / run.seconds
     size = f"{case.size}, {users} users"
     every = [s for values in run.made.latencies.values() for s in values]
@@ -320,6 +403,36 @@ def load_results(case: Case, users: int = USERS, seconds: float | None = None, w
             failed = len(recorder.errors.get(kind, []))
             rows.append(Result(f"load: {kind}", size, latency_text(values),
                                note=f"{len(values):,} done{f', {failed} failed' if failed else ''}"))
+    if imports is not None:
+        rows.extend(import_rows(run, imports, size))
+    return rows
+
+
+def import_rows(run: Run, imports: Imports, size: str) -> list[Result]:
+    """What users waited for while the imports ran (beside the same kinds outside that window), and the imports."""
+    rows = []
+    for message in imports.errors:
+        print(f"load: upload failed: {message}", file=sys.stderr)
+    label = f"{len(imports.files)} uploads × {UPLOAD_ROWS:,} rows"
+    if imports.done:
+        rows.append(Result("load: upload answered (queued)", size, latency_text(imports.answers),
+                           note=f"{label}; the route answers 202 and the page polls"))
+        rows.append(Result("load: upload imported", size, latency_text(imports.done),
+                           note=f"{label}, one at a time; {len(imports.errors)} failed"))
+    if imports.first_sent is None or imports.last_done is None:
+        return rows
+    window = (imports.first_sent, imports.last_done)
+    for recorder in (run.waits, run.made):
+        during: dict[str, list[float]] = defaultdict(list)
+        outside: dict[str, list[float]] = defaultdict(list)
+        for kind, end, seconds in recorder.stamps:
+            (during if window[0] <= end - seconds and end <= window[1] else outside)[kind].append(seconds)
+        for kind in sorted(during):
+            if kind.startswith(("wait:", "page", "callback")):
+                base = outside.get(kind)
+                rows.append(Result(f"load: {kind} — during imports", size, latency_text(during[kind]),
+                                   note=f"{len(during[kind]):,} done, max {max(during[kind]) * 1000:,.0f} ms; outside "
+                                        f"imports {latency_text(base) if base else 'none'}"))
     return rows
 
 
@@ -335,9 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                       f"{QUICK_SECONDS})")
     parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--threads", type=int, default=THREADS)
+    parser.add_argument("--uploads", type=int, default=UPLOADS,
+                        help=f"ACLED exports uploaded at once {UPLOAD_AT_S:.0f} s in (default {UPLOADS}; 0 for none)")
     ns = parser.parse_args(argv)
     rows = [row for case in cases_from_args(ns)
-            for row in load_results(case, ns.users, ns.seconds, ns.workers, ns.threads)]
+            for row in load_results(case, ns.users, ns.seconds, ns.workers, ns.threads, ns.uploads)]
     print(markdown_table(rows))
     return 0
 

@@ -59,8 +59,21 @@ def region_totals(data: EventData, rows: np.ndarray) -> pd.DataFrame:
 
 
 def bin_size(zoom: float) -> float:
-    """Square bins of about 8 screen pixels at ``zoom``, snapped to a power of two degrees (0.25° at zoom 4.2)."""
+    """Square bins of about 8 screen pixels at ``zoom``, snapped to a power of two degrees (0.25° at zoom 4.2).
+    ``zoom`` is clamped to the map's 0..22, so a made-up zoom never overflows."""
+    zoom = float(np.clip(zoom if np.isfinite(zoom) else 0.0, 0.0, 22.0))
     return float(2.0 ** np.round(np.log2(5.6 * 2.0 ** -zoom)))
+
+
+def bounded_bins(columns: Columns, rows: np.ndarray, cell: float, max_bins: int) -> tuple[pd.DataFrame, float]:
+    """:func:`grid_bins`, with the cell doubled until at most ``max_bins`` bins are occupied, so the map payload
+    stays under its bound for any viewport (a made-up zoom with wide corners would otherwise send one bin per
+    event). Returns the bins and the cell size used."""
+    bins = grid_bins(columns, rows, cell)
+    while len(bins) > max(max_bins, 1) and cell < 180:
+        cell *= 2
+        bins = grid_bins(columns, rows, cell)
+    return bins, cell
 
 
 def grid_bins(columns: Columns, rows: np.ndarray, cell: float) -> pd.DataFrame:

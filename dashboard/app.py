@@ -11,11 +11,13 @@ import threading
 from pathlib import Path
 
 import dash
+import flask
 
-from dashboard import callbacks, figures, routes
+from dashboard import callbacks, figures, guard, imports, routes, security
 from dashboard.events import EventData
 from dashboard.layout import build_layout
 from dashboard.settings import Settings
+from dashboard.startup import check_store
 from geodata.boundaries import Boundaries
 from geodata.schema import empty_events
 
@@ -62,6 +64,7 @@ class EventSource:
 
     def _read(self) -> EventData:
         try:
+            check_store(self.path)  # a store replaced by one with other columns is refused here too, with a message
             data = EventData.load(self.path)
         except (FileNotFoundError, ValueError) as error:
             self.problem = str(error)
@@ -73,7 +76,13 @@ class EventSource:
 
 
 def create_app(settings: Settings) -> dash.Dash:
-    """The whole dashboard for ``settings``: Dash serves its own scripts (no CDN) and ours from ``assets/``."""
+    """The whole dashboard for ``settings``: Dash serves its own scripts (no CDN) and ours from ``assets/``.
+
+    Refuses to start (StoreSchemaError) on a store without the canonical columns; finishes or rolls back an
+    interrupted import and removes stale temporary files and upload folders first.
+    """
+    check_store(settings.store)
+    imports.clean_stale()
     source = EventSource(settings.store)
     source.get()
     layers = map_layers(settings)
@@ -85,10 +94,16 @@ def create_app(settings: Settings) -> dash.Dash:
         external_scripts=[],
         external_stylesheets=[],
         update_title=None,
+        # The upload form is left out of pages whose listener may not upload (dashboard/security.py), so its
+        # callbacks may name components a page does not have.
+        suppress_callback_exceptions=True,
     )
-    app.layout = functools.partial(_page, source, settings)
+    keeper = security.Guard(settings)
+    app.layout = functools.partial(_page, source, settings, keeper)
     callbacks.register(app, source, layers, settings)
-    routes.register(app.server, source, settings, layers)
+    routes.register(app.server, source, settings, layers, keeper)
+    guard.protect_dash_routes(app)
+    security.protect(app.server, app.csp_hashes())
     return app
 
 
@@ -97,9 +112,12 @@ def map_layers(settings: Settings) -> figures.BoundaryLayers:
     return figures.boundary_layers(Boundaries.load(settings.boundaries)).served_at(routes.BOUNDARIES_PREFIX)
 
 
-def _page(source: EventSource, settings: Settings):
-    """Built per page load so a reload after an upload offers the new values in the filters."""
-    return build_layout(source.get().options(), settings.upload_limit_mb)
+def _page(source: EventSource, settings: Settings, keeper: security.Guard):
+    """Built per page load so a reload after an upload offers the new values in the filters; the page gets
+    its own upload permission, or no upload form when uploads are off for this listener."""
+    environ = flask.request.environ if flask.has_request_context() else None
+    csrf = keeper.new_token() if security.uploads_enabled(settings, environ) else None
+    return build_layout(source.get().options(), settings.upload_limit_mb, csrf)
 
 
 @functools.cache

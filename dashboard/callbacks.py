@@ -33,6 +33,7 @@ from dashboard.controls import (
     year_marks,
 )
 from dashboard.events import summary, summary_text
+from dashboard.guard import guarded
 from dashboard.view import View
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         State(ids.PLAY_WINDOW, "value"),
         State(ids.PLAY_INTERVAL, "disabled"),
     )
+    @guarded
     def update_view(search: str | None, *args: Any) -> tuple:
         """URL, controls and play state -> the one view, written back to the URL and the controls."""
         control_values = dict(zip(CONTROLS, args[: len(CONTROLS)], strict=True))
@@ -140,6 +142,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.SELECTED_EVENT, "data"),
         Input(ids.VIEWPORT, "data"),
     )
+    @guarded
     def draw_map(store: dict | None, selected: str | None, seen: dict | None) -> object:
         """The map for the view: points, bins where too many are in sight, or a regions choropleth."""
         view = store_view(store)
@@ -160,6 +163,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Output(ids.REGIONS_GRID, "rowData"),
         Input(ids.VIEW_STORE, "data"),
     )
+    @guarded
     def draw_view(store: dict | None) -> tuple:
         """Everything else the view decides: timeline, counter, range text, empty state, export links, regions."""
         view = store_view(store)
@@ -181,6 +185,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.EVENTS_GRID, "getRowsRequest"),
         State(ids.VIEW_STORE, "data"),
     )
+    @guarded
     def grid_rows(request: dict | None, store: dict | None) -> dict:
         """One block of the events table: only the rows the grid asks for leave the server."""
         if not request:
@@ -196,6 +201,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.EVENTS_GRID, "cellClicked"),
         prevent_initial_call=True,
     )
+    @guarded
     def select_event(click: dict | None) -> str | None:
         """The event whose row was clicked, for the map to highlight and centre on."""
         return click.get("rowId") if click else None
@@ -205,6 +211,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.UPLOAD_RESULT, "data"),
         prevent_initial_call=True,
     )
+    @guarded
     def show_upload(result: dict | None) -> list:
         """The import's summary line and first reasons, or why nothing was imported (always as text)."""
         if not result:

@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", type=Path, help="event store (GeoParquet); default SCA_STORE or data/events.parquet")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8050)")
-    parser.add_argument("--debug", action="store_true", default=None, help="Dash debug mode (reloads on edits)")
+    parser.add_argument("--debug", action="store_true", default=None,
+                        help="Dash debug mode (reloads on edits; exposes the Werkzeug console: loopback hosts only)")
     commands = parser.add_subparsers(dest="command", metavar="{export}")
     export = commands.add_parser(
         "export",
@@ -46,10 +47,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command == "export":
         return run_export(ns, settings)
     from dashboard.app import create_app  # imported here so `export` never loads Dash
+    from dashboard.security import is_loopback
+    from dashboard.startup import StoreSchemaError
 
-    app = create_app(settings)
+    if settings.debug:
+        if not is_loopback(settings.host):
+            print(f"error: --debug is refused with --host {settings.host}: debug mode exposes the Werkzeug "
+                  "console, which runs any Python it is sent. Use debug only on 127.0.0.1.", file=sys.stderr)
+            return 2
+        print(DEBUG_WARNING.format(host=settings.host, port=settings.port), file=sys.stderr)
+    try:
+        app = create_app(settings)
+    except StoreSchemaError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
     return 0
+
+
+DEBUG_WARNING = """
+!!! DEBUG MODE: the Werkzeug debugger console is reachable at http://{host}:{port}/console
+!!! and anyone who can open this address can run any Python on this machine, as this user.
+!!! Never use --debug on a shared machine or with a non-loopback --host.
+"""
 
 
 def export_format(out: str, given: str | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,8 @@ BBOX_PAD = 0.01
 
 def store_view(store: dict | None) -> View:
     """The view kept in the ``view-store`` (the default view before the first update)."""
-    return View.from_query((store or {}).get("query", ""))[0]
+    query = store.get("query") if isinstance(store, dict) else None
+    return View.from_query(query if isinstance(query, str) else "")[0]
 
 
 def apply_controls(view: View, values: dict[str, Any]) -> tuple[View, list[str]]:
@@ -70,13 +72,26 @@ def slider_value(view: View, months: list[datetime.date]) -> list[int]:
 
 def with_months(view: View, months: list[datetime.date], value: list[int] | None) -> View:
     """``view`` with the dates of slider ``value``; the full range means no date filter."""
-    if not months or not value:
+    indexes = _two_indexes(value)
+    if not months or indexes is None:
         return view.with_(start=None, end=None)
     last = len(months) - 1
-    lo, hi = sorted(max(0, min(int(v), last)) for v in value[:2])
+    lo, hi = sorted(max(0, min(v, last)) for v in indexes)
     start = None if lo == 0 else months[lo]
     end = None if hi == last else month_end(months[hi])
     return view.with_(start=start, end=end)
+
+
+def _two_indexes(value: Any) -> list[int] | None:
+    """A slider value as two whole month indexes, or None when it is not one (a callback body may send anything)."""
+    if not isinstance(value, list | tuple) or len(value) < 2:
+        return None
+    out = []
+    for v in value[:2]:
+        if isinstance(v, bool) or not isinstance(v, int | float) or v != v or abs(v) > 1e7:
+            return None
+        out.append(int(v))
+    return out
 
 
 def month_end(first: datetime.date) -> datetime.date:
@@ -88,16 +103,23 @@ def year_marks(months: list[datetime.date]) -> dict[int, str]:
     return {i: str(m.year) for i, m in enumerate(months) if m.month == 1 or (i == 0 and m.month <= 6)}
 
 
+def _window(window: Any) -> int:
+    """A play window in months (the default for anything that is not a whole number up to 1200)."""
+    if isinstance(window, int | float) and not isinstance(window, bool) and 1 <= window <= 1200:
+        return int(window)
+    return ids.DEFAULT_WINDOW
+
+
 def play_start(value: list[int], window: int | None, n_months: int) -> list[int]:
     """The first play window: ``window`` months from the current start (or the beginning at the end)."""
-    size = max(1, int(window or ids.DEFAULT_WINDOW))
+    size = _window(window)
     lo = value[0] if value[0] + size <= n_months else 0
     return [lo, min(lo + size - 1, max(n_months - 1, 0))]
 
 
 def play_step(value: list[int], window: int | None, n_months: int) -> list[int] | None:
     """The window one month later, or None when it has reached the last month."""
-    size = max(1, int(window or ids.DEFAULT_WINDOW))
+    size = _window(window)
     lo = value[0] + 1
     if lo + size - 1 > n_months - 1:
         return None
@@ -107,6 +129,8 @@ def play_step(value: list[int], window: int | None, n_months: int) -> list[int] 
 def timeline_span(selected: dict | None, relayout: dict | None, months: list[datetime.date]) -> list[int] | None:
     """Month indexes of the x range the user selected or zoomed to on the timeline, if any."""
     x_range = None
+    selected = selected if isinstance(selected, dict) else None
+    relayout = relayout if isinstance(relayout, dict) else None
     if selected and isinstance(selected.get("range"), dict) and selected["range"].get("x"):
         x_range = selected["range"]["x"]
     elif relayout:
@@ -114,7 +138,7 @@ def timeline_span(selected: dict | None, relayout: dict | None, months: list[dat
             x_range = [relayout["xaxis.range[0]"], relayout["xaxis.range[1]"]]
         elif isinstance(relayout.get("xaxis.range"), list):
             x_range = relayout["xaxis.range"]
-    if not x_range or not months:
+    if not isinstance(x_range, list | tuple) or len(x_range) < 2 or not months:
         return None
     try:
         a, b = (datetime.date.fromisoformat(str(x)[:10]) for x in x_range[:2])
@@ -125,8 +149,15 @@ def timeline_span(selected: dict | None, relayout: dict | None, months: list[dat
 
 def selection_bbox(selected: dict | None) -> tuple[float, float, float, float] | None:
     """minlon,minlat,maxlon,maxlat of a map box/lasso selection (its drawn range, else its points)."""
-    if not selected:
+    if not isinstance(selected, dict):
         return None
+    try:
+        return _selection_bbox(selected)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None  # not the shape Plotly sends: no selection
+
+
+def _selection_bbox(selected: dict) -> tuple[float, float, float, float] | None:
     lons: list[float] = []
     lats: list[float] = []
     ranges = selected.get("range") or {}
@@ -144,7 +175,9 @@ def selection_bbox(selected: dict | None) -> tuple[float, float, float, float] |
         points = [p for p in selected.get("points") or [] if "lon" in p and "lat" in p]
         lons = [p["lon"] for p in points]
         lats = [p["lat"] for p in points]
-    if not lons:
+    lons = [float(v) for v in lons]
+    lats = [float(v) for v in lats]
+    if not lons or not all(math.isfinite(v) for v in lons + lats):
         return None
     minlon, maxlon = min(lons), max(lons)
     minlat, maxlat = min(lats), max(lats)
@@ -169,7 +202,7 @@ def region_rows(totals: pd.DataFrame) -> list[dict]:
 def map_viewport(seen: dict | None, view: View, selected_id: str | None) -> Viewport | None:
     """The viewport the browser reported, if it belongs to the map now drawn (same revision); a new map
     selection or picked event re-centres the map, so an older viewport no longer applies."""
-    if not seen or seen.get("rev") != map_revision(view, selected_id):
+    if not isinstance(seen, dict) or seen.get("rev") != map_revision(view, selected_id):
         return None
     return Viewport.from_relayout(seen.get("relayout"))
 
@@ -181,7 +214,7 @@ def needs_viewport(view: View, count: int, max_points: int) -> bool:
 
 def region_click_admin1(click: dict | None) -> str | None:
     """The admin-1 name of a clicked region row; None for the '(region unknown)'-style catch-all rows."""
-    row_id = str((click or {}).get("rowId") or "")
+    row_id = str((click if isinstance(click, dict) else {}).get("rowId") or "")[:500]
     name = row_id.split("|", 1)[-1] if "|" in row_id else ""
     return name if name and not name.startswith("(") else None
 

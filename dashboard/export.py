@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 
 from dashboard.events import EventData
 from dashboard.view import View
+from geodata import safecsv
 from geodata.schema import COLUMN_NAMES, DATE_COLUMNS, TEXT_COLUMNS
 
 EXPORT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMN_NAMES if c != "geometry")
@@ -28,7 +29,7 @@ CHUNK_ROWS = 50_000
 # A GeoJSON row is ~3x a CSV row; 20,000 features are ~15 MB of text per chunk.
 GEOJSON_CHUNK_ROWS = 20_000
 FILE_STEM = "sahel-events"
-FORMULA_START = r"^[=+\-@\t\r]"
+FORMULA_START = safecsv.FORMULA_START  # also catches BOM/zero-width/quote-led and full-width variants
 # RFC 4180 line ends.
 CSV_EOL = "\r\n"
 # JSON strings: what must be escaped (RFC 8259), plus "</" so the text is safe inside an HTML <script>.

@@ -8,6 +8,7 @@ from the bundled shapefiles as GeoJSON line layers, and names live in hovers, ne
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import zlib
 from dataclasses import dataclass
@@ -275,6 +276,12 @@ def _escape(text: pd.Series) -> pd.Series:
     )
 
 
+def plain_label(text: object) -> str:
+    """A label drawn from data (legend entry, trace name, title) as literal text: Plotly renders a subset of HTML
+    in trace names, so ``<a href=...>`` in an event type would become a live link in the legend."""
+    return html.escape(str(text), quote=False)
+
+
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
                selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None) -> go.Figure:
     """Events as points coloured by dyad or event type, sized by fatalities, faded when imprecise.
@@ -302,7 +309,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
         groups.append((UNKNOWN_LABEL, UNKNOWN_COLOUR, ~known))
     for name, colour, rows in groups:  # a handful of traces, not a loop over events
         figure.add_trace(go.Scattermap(
-            lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name,
+            lon=lon[rows], lat=lat[rows], mode="markers", name=plain_label(name), legendgroup=plain_label(name),
             marker={"size": sizes[rows], "color": colour, "opacity": opacity[rows], "sizemode": "diameter"},
             **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
                else {"text": hover[rows], "hovertemplate": SHORT_HOVER}),
@@ -441,9 +448,9 @@ def timeline_figure(monthly: pd.DataFrame, view: View) -> go.Figure:
     if len(monthly):
         for name in monthly.columns:
             figure.add_trace(go.Bar(
-                x=monthly.index, y=monthly[name].to_numpy(), name=name,
+                x=monthly.index, y=monthly[name].to_numpy(), name=plain_label(name),
                 marker={"color": FAMILY_COLOURS.get(name, category_colour(name, "actor"))},
-                hovertemplate="%{x|%b %Y}: %{y} events<extra>" + name + "</extra>",
+                hovertemplate="%{x|%b %Y}: %{y} events<extra>" + plain_label(name) + "</extra>",
             ))
     else:
         figure.add_annotation(_empty_annotation())

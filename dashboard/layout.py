@@ -96,8 +96,9 @@ CREDITS = [
 ]
 
 
-def build_layout(options: dict, upload_limit_mb: int) -> html.Div:
-    """The whole page. ``options`` is ``EventData.options()``; the callbacks refresh it after an upload."""
+def build_layout(options: dict, upload_limit_mb: int, upload_csrf: str | None = "") -> html.Div:
+    """The whole page. ``options`` is ``EventData.options()``; the callbacks refresh it after an upload.
+    ``upload_csrf`` is this page's upload permission (dashboard/security.py); None leaves the upload form out."""
     return html.Div(
         className="page",
         children=[
@@ -125,7 +126,7 @@ def build_layout(options: dict, upload_limit_mb: int) -> html.Div:
                     html.Main(className="content", children=[*_map_panel(), *_time_panel(), *_tables_panel()]),
                 ],
             ),
-            _upload_panel(upload_limit_mb),
+            _upload_panel(upload_limit_mb, upload_csrf) if upload_csrf is not None else html.Div(hidden=True),
             html.Footer(className="footer", children=_credits()),
         ],
     )
@@ -295,7 +296,7 @@ def _tables_panel() -> list:
     ]
 
 
-def _upload_panel(upload_limit_mb: int) -> html.Section:
+def _upload_panel(upload_limit_mb: int, csrf: str = "") -> html.Section:
     return html.Section(
         className="upload",
         children=[
@@ -317,7 +318,7 @@ def _upload_panel(upload_limit_mb: int) -> html.Section:
                 ],
             ),
             html.Div(id=UPLOAD_STATUS, className="upload-status", role="status",
-                     **{"data-limit-bytes": str(upload_limit_mb * (1 << 20))}),
+                     **{"data-limit-bytes": str(upload_limit_mb * (1 << 20)), "data-csrf": csrf}),
         ],
     )
 

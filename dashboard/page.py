@@ -73,8 +73,7 @@ def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str =
         note = f"Showing the {len(near):,} events in and around the map's view of {len(rows):,}."
         return figures.map_figure(data.take(near), view, layers, style=style, selected_id=selected_id, note=note,
                                   viewport=viewport)
-    cell = aggregate.bin_size(port.zoom)
-    bins = aggregate.grid_bins(data.columns, near, cell)
+    bins, cell = aggregate.bounded_bins(data.columns, near, aggregate.bin_size(port.zoom), max_points)
     return figures.bins_figure(bins, cell, view, layers, total=len(rows), max_points=max_points, viewport=port,
                                style=style, selected_id=selected_id)
 

@@ -6,20 +6,27 @@ Exports never go through a callback: the page's download links point here with t
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import flask
 
-from dashboard import export
+from dashboard import export, imports
+from dashboard.security import Guard, uploads_enabled, uploads_mode
 from dashboard.upload import (
+    KINDS,
     UploadError,
     UploadResult,
     UploadTooLarge,
     check_name,
-    import_upload,
+    detect_kind,
+    safe_name,
     save_stream,
+    store_unavailable_message,
     too_large_message,
 )
 from dashboard.view import View
@@ -31,11 +38,16 @@ if TYPE_CHECKING:
 
 BOUNDARIES_PREFIX = "/boundaries/"
 BOUNDARY_MAX_AGE_S = 3600  # the layers change only when the app restarts with other boundaries
-MIMETYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
+# Full Content-Type values, passed as content_type= so Flask adds no second charset.
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
+# The longest a `?wait=1` upload (for scripts) holds its request before answering with the job to poll.
+WAIT_S = 600
 
 
-def register(server: flask.Flask, source: EventSource, settings: Settings, layers: BoundaryLayers) -> None:
-    """Add ``/export.csv``, ``/export.geojson``, ``POST /upload`` and the map's boundary layers to ``server``."""
+def register(server: flask.Flask, source: EventSource, settings: Settings, layers: BoundaryLayers,
+             guard: Guard | None = None) -> None:
+    """Add ``/export.csv``, ``/export.geojson``, the map's boundary layers and, unless SCA_UPLOADS=off,
+    ``POST /upload`` and ``GET /upload/<job>`` to ``server``."""
     encoded = {name: json.dumps(getattr(layers, name), separators=(",", ":")).encode() for name in layers.LAYERS}
 
     def boundary_layer(name: str) -> flask.Response:
@@ -54,7 +66,7 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
             return _text("Cannot export this view: " + "; ".join(messages), 400)
         data = source.get()
         chunks = export.iter_export(data, view, fmt)
-        response = flask.Response(flask.stream_with_context(chunks), mimetype=MIMETYPES[fmt])
+        response = flask.Response(flask.stream_with_context(chunks), content_type=CONTENT_TYPES[fmt])
         filename = export.export_filename(view, fmt, data)
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
@@ -62,32 +74,97 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
     server.add_url_rule("/export.csv", "export_csv", lambda: export_view("csv"))
     server.add_url_rule("/export.geojson", "export_geojson", lambda: export_view("geojson"))
 
+    if uploads_mode(settings) == "off":
+        return
+    guard = guard or Guard(settings)
+    jobs = imports.ImportQueue(settings.store, settings.boundaries)
     limit = settings.upload_limit_mb * (1 << 20)
 
     def upload() -> flask.Response:
         request = flask.request
-        filename = Path(request.args.get("name", "") or "upload.csv").name
+        if not uploads_enabled(settings, request.environ):
+            return _result(UploadResult(ok=False, status=403, message=(
+                "Uploads are off on this server: it listens on a non-loopback address and no SCA_UPLOAD_TOKEN "
+                "is set; nothing was imported.")))
+        refusal = guard.refusal(request)
+        if refusal:
+            return _result(UploadResult(ok=False, status=403, message=refusal))
+        filename = safe_name(request.args.get("name"))
         kind = request.args.get("kind", "auto")
+        if kind not in ("auto", "", *KINDS):
+            return _result(UploadResult(ok=False, message=f"Unknown export type {kind[:40]!r}: choose ACLED or UCDP."))
         if request.content_length is not None and request.content_length > limit:
-            return _result(UploadResult(ok=False, message=too_large_message(limit)), 413)
+            return _result(UploadResult(ok=False, status=413, message=too_large_message(limit)))
+        if not _store_writable(settings.store):
+            return _result(UploadResult(ok=False, status=503, message=store_unavailable_message(settings.store)))
+        imports.clean_stale()
+        folder = imports.new_folder()
         try:
             check_name(filename)
-            with tempfile.TemporaryDirectory(prefix="sca-upload-") as directory:
-                path = save_stream(request.stream, Path(directory) / filename, limit)
-                result = import_upload(path, filename, kind, settings.pipeline())
+            path = save_stream(request.stream, folder / filename, limit)
+            detect_kind(path, filename)  # cheap header checks answer now; the import itself is queued
         except UploadError as error:
+            shutil.rmtree(folder, ignore_errors=True)
             status = 413 if isinstance(error, UploadTooLarge) else 400
-            return _result(UploadResult(ok=False, message=str(error)), status)
-        if result.ok:
+            return _result(UploadResult(ok=False, status=status, message=str(error)))
+        except OSError as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            return _result(UploadResult(ok=False, status=503, message=store_unavailable_message(settings.store,
+                                                                                                error)))
+        job = jobs.submit(folder, path, filename, kind or "auto")
+        if request.args.get("wait") in ("1", "true", "yes"):
+            deadline = time.monotonic() + WAIT_S
+            while time.monotonic() < deadline:
+                status = imports.read_status(folder) or {}
+                if status.get("state") == "done":
+                    return _finished(status)
+                time.sleep(0.2)
+        return _pending(job, imports.read_status(folder) or {})
+
+    def upload_status(job: str) -> flask.Response:
+        folder = imports.folder_of(job)
+        status = imports.read_status(folder) if folder else None
+        if status is None:
+            return _result(UploadResult(ok=False, status=404, message="No such upload on this server (it may "
+                                        "have finished over an hour ago, or run on another host)."))
+        if status.get("state") == "done":
+            return _finished(status)
+        return _pending(job, status)
+
+    def _finished(status: dict) -> flask.Response:
+        result = status.get("result") or {}
+        if result.get("ok"):
             source.get()  # reload now so the page's next callbacks see the new events
-        return _result(result, 200 if result.ok else 400)
+        return flask.Response(json.dumps({**result, "state": "done"}), status=int(result.get("status") or 500),
+                              mimetype="application/json")
 
     server.add_url_rule("/upload", "upload", upload, methods=["POST"])
+    server.add_url_rule("/upload/<job>", "upload_status", upload_status, methods=["GET"])
+
+
+def _store_writable(store: Path) -> bool:
+    """Whether an import could replace the store: a probe file can be made beside it (catches read-only mounts
+    and permissions alike), and the store file itself is writable when it exists."""
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".sca-probe-", suffix=".tmp", dir=store.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError:
+        return False
+    return not store.exists() or os.access(store, os.W_OK)
+
+
+def _pending(job: str, status: dict) -> flask.Response:
+    body = {"ok": None, "state": status.get("state", "queued"), "job": job, "poll": f"/upload/{job}",
+            "message": status.get("message", "Queued for import"), "reasons": []}
+    return flask.Response(json.dumps(body), status=202, mimetype="application/json")
 
 
 def _text(message: str, status: int) -> flask.Response:
     return flask.Response(message + "\n", status=status, mimetype="text/plain; charset=utf-8")
 
 
-def _result(result: UploadResult, status: int) -> flask.Response:
-    return flask.Response(json.dumps(result.as_dict()), status=status, mimetype="application/json")
+def _result(result: UploadResult) -> flask.Response:
+    return flask.Response(json.dumps({**result.as_dict(), "state": "done"}), status=result.status,
+                          mimetype="application/json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from dashboard.figures import MAX_POINTS
@@ -13,7 +13,7 @@ from geodata.settings import Settings as PipelineSettings
 @dataclass(frozen=True)
 class Settings(EnvSettings):
     """What the app can be told. Env names: SCA_STORE, SCA_HOST, SCA_PORT, SCA_DEBUG, SCA_MAP_STYLE,
-    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_MAX_POINTS."""
+    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_MAX_POINTS, SCA_UPLOADS, SCA_UPLOAD_TOKEN, SCA_SECRET_KEY."""
 
     store: Path = PipelineSettings().store
     host: str = "127.0.0.1"
@@ -26,6 +26,22 @@ class Settings(EnvSettings):
     boundaries: Path | None = None
     # The most single events the map sends to the browser; above it, the events in sight are binned.
     max_points: int = MAX_POINTS
+    # "auto": uploads on when the app listens on loopback or SCA_UPLOAD_TOKEN is set; "on"; "off" (no route, no form).
+    uploads: str = "auto"
+    # Scripts upload with `Authorization: Bearer <token>`; setting it also turns uploads on for non-loopback hosts.
+    upload_token: str = ""
+    # Signs the page's CSRF tokens; set the same value on every host behind one address (default: a random secret
+    # shared by this host's workers, in <tmp>/sca-secret-<uid>).
+    secret_key: str = ""
+
+    def __post_init__(self) -> None:
+        if self.uploads not in ("auto", "on", "off"):
+            raise ValueError(f"SCA_UPLOADS={self.uploads!r}: expected auto, on or off")
+
+    def __repr__(self) -> str:  # never print the token or the secret in logs
+        hidden = {"upload_token": "***" if self.upload_token else "", "secret_key": "***" if self.secret_key else ""}
+        shown = ", ".join(f"{f.name}={hidden.get(f.name, getattr(self, f.name))!r}" for f in fields(self))
+        return f"Settings({shown})"
 
     def pipeline(self) -> PipelineSettings:
         """The pipeline settings that go with this app (same store and boundaries)."""

@@ -70,26 +70,88 @@ def region_summary(totals: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+# Bounds on one grid request: rows per block (AG Grid asks for 100), filter conditions per column (the grid
+# offers 2) and sort keys (each column once).
+MAX_BLOCK_ROWS = 500
+MAX_CONDITIONS = 8
+MAX_SORT_KEYS = len(GRID_FIELDS)
+MAX_FILTER_TEXT = 200
+
+
+def grid_request(request: Any) -> tuple[int, int, list[dict[str, str]], dict[str, dict[str, Any]]] | None:
+    """AG Grid's ``getRowsRequest`` checked and bounded: (start, end, sort model, filter model), or None when it
+    is not a request the grid would send. At most :data:`MAX_BLOCK_ROWS` rows, :data:`MAX_SORT_KEYS` distinct
+    sort columns and :data:`MAX_CONDITIONS` conditions per column filter are kept."""
+    if not isinstance(request, Mapping):
+        return None
+    start, end = _whole(request.get("startRow", 0)), _whole(request.get("endRow", 100))
+    if start is None or end is None:
+        return None
+    start = max(start, 0)
+    end = min(max(end, start), start + MAX_BLOCK_ROWS)
+    sort_model: list[dict[str, str]] = []
+    raw_sort = request.get("sortModel")
+    for item in raw_sort if isinstance(raw_sort, list | tuple) else []:
+        if isinstance(item, Mapping) and item.get("colId") in GRID_FIELDS \
+                and item["colId"] not in {s["colId"] for s in sort_model}:
+            sort_model.append({"colId": item["colId"], "sort": "desc" if item.get("sort") == "desc" else "asc"})
+        if len(sort_model) >= MAX_SORT_KEYS:
+            break
+    filter_model: dict[str, dict[str, Any]] = {}
+    raw_filter = request.get("filterModel")
+    for field, model in (raw_filter.items() if isinstance(raw_filter, Mapping) else []):
+        clean = _clean_filter(model)
+        if field in GRID_FIELDS and clean is not None:
+            filter_model[field] = clean
+    return start, end, sort_model, filter_model
+
+
+def _whole(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or abs(value) > 1e15:
+        return None
+    return int(value)
+
+
+def _clean_filter(model: Any) -> dict[str, Any] | None:
+    """One column filter with only the keys we read, text cut to :data:`MAX_FILTER_TEXT`, conditions bounded."""
+    if not isinstance(model, Mapping):
+        return None
+    if "conditions" in model:
+        conditions = model["conditions"] if isinstance(model["conditions"], list) else []
+        kept = [c for c in (_clean_filter(c) for c in conditions[:MAX_CONDITIONS]) if c and "conditions" not in c]
+        return {"operator": "OR" if model.get("operator") == "OR" else "AND", "conditions": kept}
+    clean = {}
+    for key in ("filterType", "type", "filter", "filterTo", "dateFrom", "dateTo"):
+        value = model.get(key)
+        if isinstance(value, str):
+            clean[key] = value[:MAX_FILTER_TEXT]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            clean[key] = value
+    return clean
+
+
 def grid_rows(data: EventData, rows: np.ndarray, start_row: int, end_row: int,
               sort_model: Sequence[Mapping[str, Any]] | None = None,
               filter_model: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[list[dict[str, Any]], int]:
     """One block of the view's ``rows`` for AG Grid's infinite model, after its column filters and sort, and the
     total count. Only the columns a filter or sort needs are read for the whole view; the block's own rows
-    are the only ones turned into JSON."""
+    are the only ones turned into JSON. The request is bounded first (:func:`grid_request`)."""
+    checked = grid_request({"startRow": start_row, "endRow": end_row, "sortModel": sort_model,
+                            "filterModel": filter_model})
+    if checked is None:
+        return [], len(rows)
+    start_row, end_row, sort_model, filter_model = checked
     if filter_model:
         mask = np.ones(len(rows), dtype=bool)
         for field, model in filter_model.items():
-            if field in GRID_FIELDS and isinstance(model, Mapping):
-                mask &= _filter_mask(data.frame[field].take(rows), model)
+            mask &= _filter_mask(data.frame[field].take(rows), model)
         rows = rows[mask]
-    by = [s.get("colId") for s in (sort_model or []) if s.get("colId") in GRID_FIELDS]
+    by = [s["colId"] for s in sort_model]
     if by:
-        ascending = [s.get("sort") != "desc" for s in (sort_model or []) if s.get("colId") in GRID_FIELDS]
+        ascending = [s["sort"] != "desc" for s in sort_model]
         keys = pd.DataFrame({f: _sort_key(data.frame[f].take(rows)).to_numpy() for f in by})
         order = keys.sort_values(by, ascending=ascending, kind="stable", na_position="last").index
         rows = rows[order.to_numpy()]
-    start_row = max(int(start_row), 0)
-    end_row = max(int(end_row), start_row)
     return json_records(data.take(rows[start_row:end_row], list(GRID_FIELDS)), GRID_FIELDS), len(rows)
 
 

@@ -151,13 +151,17 @@ class View:
 # -- raw values ---------------------------------------------------------------------------------------------
 
 
+# Bound on one address's work: a longer query string is cut (an address the page writes is far shorter).
+MAX_QUERY_CHARS = 16_384
+
+
 def _raw_values(query: str | Mapping[str, Any] | None) -> dict[str, list[str]]:
     """Every parameter's raw strings, whatever the container."""
     raw: dict[str, list[str]] = {}
-    if query is None:
+    if query is None or not isinstance(query, str | Mapping):  # a callback body may send anything: no filters
         return raw
     if isinstance(query, str):
-        for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        for key, value in parse_qsl(query.lstrip("?")[:MAX_QUERY_CHARS], keep_blank_values=True):
             raw.setdefault(key, []).append(value)
         return raw
     getlist = getattr(query, "getlist", None)

@@ -90,9 +90,10 @@ def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataF
     if summary.read != summary.kept + summary.duplicates + summary.quarantined:
         raise AssertionError(f"row accounting broken: {summary.line()}")
 
-    store.write_store(merged, settings.store)
-    store.append_quarantine(bad, settings.quarantine)
-    summary.disagreements = _write_admin1_report(merged, settings)
+    with store.commit(settings.store) as tx:  # store, quarantine and report land together or not at all
+        store.write_store(merged, settings.store, tx)
+        store.append_quarantine(bad, settings.quarantine, tx)
+        summary.disagreements = _write_admin1_report(merged, settings, tx)
     return summary
 
 
@@ -126,10 +127,11 @@ def screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, pd
     return good, bad.reset_index(drop=True)
 
 
-def _write_admin1_report(events: pd.DataFrame, settings: Settings) -> int:
+def _write_admin1_report(events: pd.DataFrame, settings: Settings, tx: store.Commit | None = None) -> int:
     """Write where our admin-1 and the source's disagree next to the store; return how many rows do."""
     report = admin1_disagreements(events)
-    report.to_csv(settings.admin1_report, index=False, encoding="utf-8")
+    store.stage_or_write(settings.admin1_report, lambda tmp: report.to_csv(tmp, index=False, encoding="utf-8"),
+                         tx)
     return len(report)
 
 

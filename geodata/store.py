@@ -1,10 +1,18 @@
-"""The event store (one GeoParquet file) and its quarantine CSV, both written atomically."""
+"""The event store (one GeoParquet file) and its side files (quarantine CSV, reports), committed together.
+
+An import stages every file it writes as a temporary beside its target, then writes a journal naming them and
+renames them into place, the store last (:func:`commit`). A process killed at any point leaves the old state
+(journal not yet written: the temporaries are removed by :func:`recover`) or the new one (journal written:
+:func:`recover` finishes the renames). Every import recovers under the store lock before it reads.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import schema
+from geodata import safecsv, schema
 
 
 def read_store(path: Path) -> gpd.GeoDataFrame:
@@ -22,13 +30,13 @@ def read_store(path: Path) -> gpd.GeoDataFrame:
     return schema.conform(gpd.read_parquet(path))
 
 
-def write_store(events: gpd.GeoDataFrame, path: Path) -> None:
+def write_store(events: gpd.GeoDataFrame, path: Path, tx: Commit | None = None) -> None:
     """Write the store sorted by ``date_start`` through a temporary file and an atomic rename.
 
     A crash before the rename leaves the previous store untouched.
     """
     ordered = schema.conform(events).sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
-    _atomic_write(Path(path), lambda tmp: ordered.to_parquet(tmp, index=False))
+    _atomic_write(Path(path), lambda tmp: ordered.to_parquet(tmp, index=False), tx)
 
 
 def merge(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.Series]:
@@ -49,15 +57,16 @@ def merge(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[gpd.GeoDat
     return schema.conform(merged), duplicate
 
 
-def append_quarantine(rows: pd.DataFrame, path: Path) -> int:
+def append_quarantine(rows: pd.DataFrame, path: Path, tx: Commit | None = None) -> int:
     """Add quarantined rows to the CSV at ``path`` (columns are the union); return how many were new.
 
-    Rows identical to ones already there are not repeated, so re-importing a file adds nothing.
+    Rows identical to ones already there are not repeated, so re-importing a file adds nothing. Cells that
+    would run as a spreadsheet formula get a leading ``'``, as in the export (geodata/safecsv.py).
     """
     path = Path(path)
     if rows.empty:
         return 0
-    rows = rows.astype("string")
+    rows = safecsv.neutralise(rows.astype("string"))
     if path.exists():
         old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         old = old.astype("string")
@@ -71,7 +80,7 @@ def append_quarantine(rows: pd.DataFrame, path: Path) -> int:
     # Keep the reason and where-from columns at the end, after the original row's own columns.
     tail = [c for c in ("reason", "source_file", "source_row") if c in combined]
     combined = combined[[c for c in combined.columns if c not in tail] + tail]
-    _atomic_write(path, lambda tmp: combined.to_csv(tmp, index=False, encoding="utf-8"))
+    _atomic_write(path, lambda tmp: combined.to_csv(tmp, index=False, encoding="utf-8"), tx)
     return len(combined) - before
 
 
@@ -87,12 +96,25 @@ def locked(path: Path) -> Iterator[None]:
     with open(path.with_name(path.name + ".lock"), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            recover(path)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def _atomic_write(path: Path, write: Callable[[Path], None], tx: Commit | None = None) -> None:
+    """Write ``path`` through a temporary and a rename; inside a :class:`Commit`, only stage it."""
+    if tx is not None:
+        tx.stage(path, write)
+        return
+    tmp = _staged(Path(path), write)
+    try:
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _staged(path: Path, write: Callable[[Path], None]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -101,6 +123,144 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
         # mkstemp makes the file private (0600); a store is read by app workers that may run as another user.
         os.chmod(tmp, STORE_MODE)
-        os.replace(tmp, path)
-    finally:
+        _fsync(tmp)
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+# --- committing several files together --------------------------------------------------------------
+
+# Set to a point name to have the process SIGKILL itself there (tests/test_upload_crash.py kills imports at each).
+CRASH_ENV = "SCA_CRASH_AT"
+CRASH_POINTS = ("staged", "journal", "replaced-1", "replaced-2", "replaced-3", "replaced-4", "committed")
+
+
+def crash_point(name: str) -> None:
+    """A real kill at ``name`` when SCA_CRASH_AT asks for it (the crash tests' hook; a no-op otherwise)."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def journal_path(store: Path) -> Path:
+    return Path(store).with_name(Path(store).name + ".journal")
+
+
+class Commit:
+    """Files staged for one commit: (temporary, target) pairs, applied with the store last."""
+
+    def __init__(self, store: Path) -> None:
+        self.store = Path(store)
+        self.staged: list[tuple[Path, Path]] = []
+
+    def stage(self, path: Path, write: Callable[[Path], None]) -> None:
+        self.staged = [(t, p) for t, p in self.staged if p != Path(path)] + [(_staged(Path(path), write), Path(path))]
+
+    def discard(self) -> None:
+        for tmp, _ in self.staged:
+            tmp.unlink(missing_ok=True)
+        self.staged = []
+
+    def apply(self) -> None:
+        """Journal, then rename every staged file into place (side files first, the store last)."""
+        if not self.staged:
+            return
+        crash_point("staged")
+        ordered = sorted(self.staged, key=lambda pair: pair[1] == self.store)
+        journal = journal_path(self.store)
+        _write_json_atomic(journal, [[str(tmp), str(target)] for tmp, target in ordered])
+        crash_point("journal")
+        for i, (tmp, target) in enumerate(ordered, 1):
+            os.replace(tmp, target)
+            crash_point(f"replaced-{i}")
+        _fsync_dir(self.store.parent)
+        journal.unlink()
+        _fsync_dir(self.store.parent)
+        self.staged = []
+        crash_point("committed")
+
+
+@contextlib.contextmanager
+def commit(store: Path) -> Iterator[Commit]:
+    """Stage files inside the block; on leaving it they replace their targets together (all or none survive
+    a crash). The caller holds :func:`locked`."""
+    tx = Commit(store)
+    try:
+        yield tx
+    except BaseException:
+        tx.discard()
+        raise
+    tx.apply()
+
+
+def recover(store: Path) -> list[str]:
+    """Finish an interrupted commit (its journal lists what is left to rename) and remove stale temporaries;
+    returns what it did. Call with the store lock held (:func:`locked` does)."""
+    store = Path(store)
+    done: list[str] = []
+    journal = journal_path(store)
+    journal.with_name(journal.name + ".writing").unlink(missing_ok=True)
+    if journal.exists():
+        try:
+            pairs = json.loads(journal.read_text(encoding="utf-8"))
+        except ValueError:
+            pairs = []  # never written whole (it is written atomically), so nothing was renamed yet
+        for tmp, target in pairs:
+            if Path(tmp).exists():
+                os.replace(tmp, target)
+                done.append(f"finished {Path(target).name}")
+        journal.unlink()
+        _fsync_dir(store.parent)
+    if store.parent.is_dir():
+        for stale in store.parent.glob(f".{store.stem}*.tmp"):
+            stale.unlink(missing_ok=True)
+            done.append(f"removed {stale.name}")
+        for stale in store.parent.glob(".sca-probe-*.tmp"):
+            stale.unlink(missing_ok=True)
+    return done
+
+
+def recover_if_idle(store: Path) -> list[str]:
+    """:func:`recover` unless an import holds the lock (it recovers itself) or the folder is read-only."""
+    store = Path(store)
+    try:
+        with open(store.with_name(store.name + ".lock"), "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []
+            try:
+                return recover(store)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:
+        return []
+
+
+def _write_json_atomic(path: Path, value: object) -> None:
+    tmp = path.with_name(path.name + ".writing")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(value, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def stage_or_write(path: Path, write: Callable[[Path], None], tx: Commit | None = None) -> None:
+    """Write a side file of the store atomically, or stage it in ``tx`` (e.g. ``<store>.revisions.csv``)."""
+    _atomic_write(Path(path), write, tx)

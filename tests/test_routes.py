@@ -1,4 +1,5 @@
-"""The app's plain HTTP routes through Flask's test client on the real app: exports and uploads."""
+"""The app's plain HTTP routes through Flask's test client on the real app: exports and boundary layers
+(uploads: tests/test_upload_routes.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from dashboard.settings import Settings
 from tests.fixtures.sample_events import write_sample_store
 
 REPO = Path(__file__).resolve().parents[1]
-ACLED = REPO / "tests" / "browser" / "acled_upload.csv"
 VIEWS = [
     "",
     "country=ML,BF&min_fatalities=10",
@@ -81,64 +81,6 @@ def test_bad_export_parameters_get_a_message_not_a_500(client, query, words):
     assert response.status_code == 400
     assert words in response.data.decode("utf-8")
     assert response.mimetype == "text/plain"
-
-
-def post(client, path: Path | None, name: str, kind: str = "auto", body: bytes | None = None):
-    data = path.read_bytes() if body is None else body
-    return client.post(f"/upload?name={name}&kind={kind}", data=data, content_type="application/octet-stream")
-
-
-def test_upload_adds_an_acled_file_to_the_store(client, store):
-    response = post(client, ACLED, "acled_upload.csv")
-    result = json.loads(response.data)
-    assert response.status_code == 200, result
-    assert result["ok"] and result["kind"] == "acled" and result["new"] == 3
-    assert result["message"] == "acled_upload.csv (ACLED): read 3, kept 3, duplicates 0, quarantined 0"
-    assert b"acled:MLI9101" in client.get("/export.csv?q=onerror").data
-    again = json.loads(post(client, ACLED, "acled_upload.csv").data)
-    assert again["message"].endswith("read 3, kept 0, duplicates 3, quarantined 0")
-
-
-def test_upload_quarantine_reasons_name_the_uploaded_file(client, store):
-    result = json.loads(post(client, REPO / "tests" / "fixtures" / "pipeline_acled.csv", "my export.csv").data)
-    assert result["ok"] and result["message"].endswith("read 9, kept 4, duplicates 1, quarantined 4")
-    assert result["reasons"][0].startswith("my export.csv row 5: event_date")
-    quarantine = store.parent / "events.quarantine.csv"
-    assert "my export.csv" in quarantine.read_text(encoding="utf-8")
-
-
-def test_upload_over_the_limit_is_refused_and_changes_nothing(client, store):
-    before = store.read_bytes()
-    response = post(client, None, "big.csv", body=b"event_id_cnty\n" + b"x" * (1 << 20))
-    assert response.status_code == 413
-    assert "upload limit of 1 MB" in json.loads(response.data)["message"]
-    assert store.read_bytes() == before
-
-
-@pytest.mark.parametrize(
-    "name, body, words",
-    [
-        ("events.xlsx", b"PK\x03\x04 not a csv", "is not a CSV file"),
-        ("binary.csv", b"\x00\x01\x02event_id_cnty", "binary data"),
-        ("other.csv", b"name,value\na,1\n", "neither an ACLED export"),
-        ("empty.csv", b"", "empty"),
-        ("acled_missing.csv", b"event_id_cnty,event_date\nMLI1,2022-01-01\n", "acled_missing.csv"),
-    ],
-)
-def test_upload_of_a_wrong_file_says_why_and_changes_nothing(client, store, name, body, words):
-    before = store.read_bytes()
-    response = post(client, None, name, body=body)
-    result = json.loads(response.data)
-    assert response.status_code == 400 and not result["ok"]
-    assert words in result["message"]
-    assert store.read_bytes() == before
-
-
-def test_upload_kind_can_be_chosen(client, store):
-    # Forcing UCDP on an ACLED file fails on UCDP's missing columns, naming the uploaded file.
-    result = json.loads(post(client, ACLED, "acled_upload.csv", kind="ucdp").data)
-    assert not result["ok"] and "acled_upload.csv" in result["message"]
-    assert "upload-" not in result["message"]  # the temporary file's name never leaks
 
 
 def test_boundary_layers_are_served_once_for_the_maps_to_refer_to(client):

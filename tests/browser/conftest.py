@@ -130,7 +130,9 @@ class Watched:
 @pytest.fixture
 def watched(browser) -> Iterator[Watched]:
     """A fresh browser context and page recording requests, dialogs and uncaught errors."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    # The helpers' expression predicates are evaluated by Playwright like eval(), which the app's CSP forbids;
+    # the CSP itself is tested without this bypass in test_upload_security.py.
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True, bypass_csp=True)
     context.set_default_timeout(UI_TIMEOUT_MS)
     page = context.new_page()
     record = Watched(page=page)

@@ -1,0 +1,173 @@
+"""Who may write, and the headers every answer carries.
+
+Writes (``POST /upload``) need either the page's CSRF token in ``X-CSRF-Token`` plus a same-origin request, or
+``Authorization: Bearer <SCA_UPLOAD_TOKEN>``. Security headers (CSP, nosniff, frame protection) come from
+Flask-Talisman with a policy the Dash page works under (tests/browser/test_upload_security.py).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import flask
+from flask_talisman import Talisman
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+if TYPE_CHECKING:
+    from dashboard.settings import Settings
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_SALT = "sca-upload"
+# A page's token is good for this long; an older page asks the user to reload.
+CSRF_MAX_AGE_S = 24 * 3600
+
+# Dash's renderer and our clientside functions are same-origin scripts; Dash inlines one small bootstrap script
+# (allowed by its hash, see csp_for). Plotly sets inline styles, MapLibre runs its workers from blob: URLs and
+# draws images from data:/blob: URLs. Nothing is ever loaded from another origin: the atlas works offline.
+BASE_CSP: dict[str, str | list[str]] = {
+    "default-src": "'self'",
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "child-src": ["'self'", "blob:"],
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` (an address or name a server listens on) is only reachable from this machine."""
+    host = (host or "").strip().strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def uploads_mode(settings: Settings) -> str:
+    """"off" when uploads can never be on (SCA_UPLOADS=off or a limit of 0 MB), else "on" or "auto"."""
+    if settings.uploads == "off" or settings.upload_limit_mb <= 0:
+        return "off"
+    return settings.uploads
+
+
+def uploads_enabled(settings: Settings, environ: Mapping[str, object] | None = None) -> bool:
+    """Whether this request may see the form and use the route: "auto" allows it on a loopback listener, or
+    anywhere once a token is set. The listener is read from the request (``SERVER_NAME`` is the address the
+    server is bound to under both Werkzeug and gunicorn), so gunicorn's ``--bind`` counts, not just SCA_HOST."""
+    mode = uploads_mode(settings)
+    if mode != "auto":
+        return mode == "on"
+    if settings.upload_token:
+        return True
+    listening = settings.host if environ is None else str(environ.get("SERVER_NAME") or settings.host)
+    return is_loopback(listening)
+
+
+def host_secret(folder: Path | None = None) -> str:
+    """A random secret shared by every worker process of this user on this host (gunicorn with or without
+    ``--preload``), kept in a private file in the temporary folder; a fresh one per process when that file cannot
+    be trusted (not ours, or readable by others)."""
+    path = Path(folder or tempfile.gettempdir()) / f"sca-secret-{os.getuid()}"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass
+    except OSError:
+        return secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd) as handle:
+            info = os.fstat(handle.fileno())
+            value = handle.read().strip()
+    except OSError:
+        return secrets.token_hex(32)
+    if info.st_uid != os.getuid() or info.st_mode & 0o077 or len(value) < 32:
+        return secrets.token_hex(32)
+    return value
+
+
+class Guard:
+    """Issues the page's CSRF tokens and decides whether an upload request may write."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        secret = settings.secret_key or host_secret()
+        self._serializer = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
+
+    def new_token(self) -> str:
+        """A fresh signed token for one page load."""
+        return self._serializer.dumps(secrets.token_hex(8))
+
+    def valid_token(self, token: str | None) -> bool:
+        if not token or len(token) > 512:
+            return False
+        try:
+            self._serializer.loads(token, max_age=CSRF_MAX_AGE_S)
+        except BadData:
+            return False
+        return True
+
+    def bearer_ok(self, request: flask.Request) -> bool:
+        expected = self.settings.upload_token
+        given = request.headers.get("Authorization", "")
+        if not expected or not given.startswith("Bearer "):
+            return False
+        return hmac.compare_digest(given[len("Bearer "):].strip().encode(), expected.encode())
+
+    def refusal(self, request: flask.Request) -> str | None:
+        """Why ``request`` may not write (None when it may): a script's bearer token, or the page's CSRF token
+        from the same origin."""
+        if self.bearer_ok(request):
+            return None
+        if request.headers.get("Authorization"):
+            return "The upload token is wrong; nothing was imported."
+        if not same_origin(request):
+            return "Uploads are accepted only from this atlas's own page; nothing was imported."
+        if not self.valid_token(request.headers.get(CSRF_HEADER)):
+            return "The page's upload permission is missing or has expired: reload the page and try again."
+        return None
+
+
+def same_origin(request: flask.Request) -> bool:
+    """The browser says the request comes from our own page: ``Origin`` (when sent) names this host, and
+    ``Sec-Fetch-Site`` (when sent) is same-origin. A reverse proxy must pass the original ``Host`` header."""
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        if origin == "null" or urlsplit(origin).netloc.lower() != request.host.lower():
+            return False
+    site = request.headers.get("Sec-Fetch-Site")
+    return site is None or site in ("same-origin", "none")
+
+
+def protect(server: flask.Flask, inline_script_hashes: list[str]) -> Talisman:
+    """Security headers on every answer: the CSP, nosniff, no framing, no referrer leaks; no HTTPS redirect
+    (a reverse proxy terminates TLS, and the dev server has none)."""
+    policy = {**BASE_CSP, "script-src": ["'self'", *inline_script_hashes]}
+    return Talisman(
+        server,
+        force_https=False,
+        strict_transport_security=False,
+        session_cookie_secure=False,
+        content_security_policy=policy,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+    )
