@@ -85,7 +85,7 @@ def test_moving_the_slider_changes_the_table_and_the_counter(sample_server, watc
     wait_for_map_ids(page, wanted)
 
 
-def test_play_moves_a_three_month_window_through_time(sample_server, watched):
+def test_play_moves_a_three_month_window_through_time(sample_server, watched, events):
     page = watched.page
     open_view(page, sample_server.url, "start=2021-01-01&end=2021-12-31")
     page.click(f"#{ids.PLAY}")
@@ -101,7 +101,11 @@ def test_play_moves_a_three_month_window_through_time(sample_server, watched):
     start = datetime.date.fromisoformat(query_of(page)["start"][0])
     assert start >= datetime.date(2021, 3, 1)
     end = (pd.Timestamp(start) + pd.DateOffset(months=3) - pd.Timedelta(days=1)).date()
-    assert query_of(page)["end"] == [end.isoformat()]
+    query = query_of(page)
+    if "end" in query:
+        assert query["end"] == [end.isoformat()]
+    else:  # the window reached the data's last month (a very slow machine may get there): no end in the address
+        assert end >= events.frame["date_start"].max().date().replace(day=1)
     page.wait_for_selector(f"#{ids.RANGE_TEXT}:has-text('{start:%d %b %Y}')")
 
 
