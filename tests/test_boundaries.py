@@ -51,9 +51,9 @@ def test_known_towns_join_to_their_country_region_and_province(bounds):
     assert list(joined.index) == [70, 3, 5, 11, 2, 40, 9, 1]
     assert as_records(joined) == [
         ("Djibo", "BF", "Sahel", "Soum"),
-        ("Niono", "ML", "Ségou", None),
-        ("Ouallam", "NE", "Tillabéri", None),
-        ("Ménaka", "ML", "Gao", None),
+        ("Niono", "ML", "Ségou", "Niono"),
+        ("Ouallam", "NE", "Tillabéri", "Ouallam"),
+        ("Ménaka", "ML", "Ménaka", "Menaka"),
         ("Fassala", "MR", None, None),
         ("Atlantic", None, None, None),
         ("Paris", None, None, None),
@@ -68,10 +68,13 @@ def test_every_reference_place_lands_in_its_reference_region(bounds):
     pts = gpd.GeoDataFrame(ref, geometry=gpd.points_from_xy(ref.longitude, ref.latitude), crs="EPSG:4326")
     joined = bounds.join(pts)
     assert (joined["country_iso2"] == ref["country_iso2"]).all()
-    # The reference admin1 is Natural Earth's polygon name: the province for Burkina Faso, the region elsewhere.
+    # The reference admin1 is Natural Earth's polygon name: the province for Burkina Faso, the region elsewhere
+    # (Mali's old frame: Ménaka region is the former Ménaka cercle of Gao).
     ours = joined["admin2"].where(joined["country_iso2"] == "BF", joined["admin1"])
+    ours = ours.where(ours != "Ménaka", "Gao")
     focus = ref["country_iso2"].isin(["ML", "BF", "NE"])
     assert (ours[focus] == ref.loc[focus, "admin1"]).all()
+    assert joined.loc[focus, "admin2"].notna().all()
 
 
 def test_join_keeps_duplicate_index_order_and_other_columns(bounds):
@@ -105,12 +108,13 @@ def test_point_on_a_shared_border_gives_exactly_one_row(bounds):
 
 
 def test_point_on_a_corner_of_the_join_grid_gives_one_row(bounds):
-    segou = bounds.units.set_index("admin1").geometry["Ségou"]
+    segou = bounds.admin1.set_index("admin1").geometry["Ségou"]
     minx, miny = segou.bounds[:2]
     corners = [(minx + 0.5 * i, miny + 0.5 * j) for i in range(1, 12) for j in range(1, 12)]
     x, y = next((x, y) for x, y in corners if segou.buffer(-0.01).contains(shapely.Point(x, y)))
     joined = bounds.join(events({"grid corner": (y, x)}))
-    assert as_records(joined) == [("grid corner", "ML", "Ségou", None)]
+    assert as_records(joined)[0][:3] == ("grid corner", "ML", "Ségou")
+    assert len(joined) == 1 and joined["admin2"].notna().all()
 
 
 def test_join_matches_a_plain_point_in_polygon_test(bounds):
@@ -142,14 +146,19 @@ def test_layers_have_the_documented_fields_and_rows(bounds):
         ["ML", "BF", "NE", "MR", "DZ", "SN", "GN", "CI", "GH", "TG", "BJ", "NG", "TD", "LY"]
     )
     assert list(bounds.admin1.columns) == ["country_iso2", "admin1", "geometry"]
-    assert bounds.admin1.groupby("country_iso2").size().to_dict() == {"BF": 13, "ML": 9, "NE": 8}
+    assert bounds.admin1.groupby("country_iso2").size().to_dict() == {"BF": 13, "ML": 10, "NE": 8}
+    assert "Ménaka" in set(bounds.admin1["admin1"])
     assert list(bounds.units.columns) == ["country_iso2", "admin1", "admin2", "geometry"]
-    bf = bounds.units[bounds.units["country_iso2"] == "BF"]
-    assert len(bf) == 45 and bf["admin2"].notna().all()
-    assert bounds.units.loc[bounds.units["country_iso2"] != "BF", "admin2"].isna().all()
+    assert bounds.units.groupby("country_iso2").size().to_dict() == {"BF": 45, "ML": 50, "NE": 67}
+    assert bounds.units["admin2"].notna().all()
     assert bounds.admin0.crs.equals("EPSG:4326")
-    assert shapely.coverage_is_valid(bounds.units.geometry.values)
     assert shapely.coverage_is_valid(bounds.admin0.geometry.values)
+    # The units tile each country exactly (fitted to admin0) and do not overlap.
+    for iso in ("ML", "BF", "NE"):
+        units = bounds.units.loc[bounds.units["country_iso2"] == iso].geometry.values
+        country = bounds.admin0.loc[bounds.admin0["country_iso2"] == iso].geometry.iloc[0]
+        assert shapely.area(shapely.symmetric_difference(shapely.union_all(units), country)) < 1e-9
+        assert abs(shapely.area(units).sum() - country.area) < 1e-6
 
 
 def test_load_is_cached(bounds):
@@ -165,12 +174,9 @@ def test_bundled_files_are_small():
 
 
 def ocha_mali(bounds: Boundaries) -> gpd.GeoDataFrame:
-    """An OCHA COD-AB-like admin-2 file for Mali with a (fake) Ménaka region cut out of Gao, in EPSG:3857."""
+    """An OCHA COD-AB-like admin-2 file for Mali (each region cut into a west and an east half), in EPSG:3857."""
     ml = bounds.admin1[bounds.admin1["country_iso2"] == "ML"].set_index("admin1").geometry
-    cut = shapely.box(1.8, 14.5, 4.5, 17.0)
-    shapes = {name: geom for name, geom in ml.items() if name != "Gao"}
-    shapes["Gao"] = ml["Gao"].difference(cut)
-    shapes["Ménaka"] = ml["Gao"].intersection(cut)
+    shapes = dict(ml.items())
     rows = []
     for i, (region, geom) in enumerate(sorted(shapes.items()), start=1):
         west, east = (geom.intersection(half) for half in _halves(geom))
@@ -198,7 +204,7 @@ def _halves(geom):
 def test_load_committed_shapefile():
     units = load_boundaries(BOUNDARIES_DIR / "units.shp")
     assert list(units.columns) == ["country_iso2", "admin1", "admin2", "geometry"]
-    assert len(units) == 62 and units.crs.equals("EPSG:4326")
+    assert len(units) == 162 and units.crs.equals("EPSG:4326")
     assert units.loc[units["admin2"] == "Soum", "admin1"].tolist() == ["Sahel"]
 
 
@@ -208,7 +214,7 @@ def test_load_zipped_shapefile(tmp_path):
         for part in sorted(BOUNDARIES_DIR.glob("admin1.*")):
             z.write(part, part.name)
     frame = load_boundaries(archive)
-    assert len(frame) == 30 and frame["admin2"].isna().all()
+    assert len(frame) == 31 and frame["admin2"].isna().all()
     assert "Tillabéri" in set(frame["admin1"])
 
 
@@ -417,3 +423,23 @@ def test_rebuild_refuses_overlapping_source():
     )
     with pytest.raises(ValueError, match="not a clean polygon coverage"):
         build_layers(source)
+
+
+def test_fit_units_clips_to_the_outline_fills_gaps_and_names_regions():
+    from geodata.rebuild_boundaries import fit_units
+
+    outline = shapely.box(0, 0, 4, 2)
+    # West overshoots the outline to the west; a 0.1-wide gap between the two units; East overshoots north.
+    finer = gpd.GeoDataFrame(
+        {"name": ["West", "East", "Menaka"]},
+        geometry=[shapely.box(-1, 0, 1.9, 2), shapely.box(2, 0, 3, 2.5), shapely.box(3, 0, 4, 2)],
+        crs="EPSG:4326",
+    )
+    regions = gpd.GeoDataFrame(
+        {"admin1": ["A", "B"]}, geometry=[shapely.box(0, 0, 2.2, 2), shapely.box(2.2, 0, 4, 2)], crs="EPSG:4326"
+    )
+    fitted = fit_units(finer, outline, regions, {"Menaka": "Ménaka"})
+    assert fitted[["admin1", "admin2"]].values.tolist() == [["A", "West"], ["B", "East"], ["Ménaka", "Menaka"]]
+    assert shapely.union_all(fitted.geometry.values).equals(outline)
+    assert abs(shapely.area(fitted.geometry.values).sum() - outline.area) < 1e-9
+    assert fitted.geometry.iloc[0].bounds[0] == 0
