@@ -64,11 +64,14 @@ def test_old_acled_types_are_mapped_and_the_original_kept():
         "acled:MLI2701": ("Protests", "Peaceful protest", "Riots/Protests"),
         "acled:MLI2702": ("Riots", None, "Riots/Protests"),
         "acled:MLI2703": ("Strategic developments", None, "Strategic development"),
-        "acled:MLI2704": ("Strategic developments", "Headquarters or base established", "Headquarters or base established"),
+        "acled:MLI2704": ("Strategic developments", "Headquarters or base established", "Headquarters or base "
+                          "established"),
         "acled:MLI2705": ("Battles", "Government regains territory", "Battle-Government regains territory"),
         "acled:MLI2706": ("Violence against civilians", None, "Violence against civilians"),
-        "acled:MLI2707": ("Battles", "Non-state actor overtakes territory", "Battle-Non-state actor overtakes territory"),
-        "acled:MLI2708": ("Strategic developments", "Non-violent transfer of territory", "Non-violent transfer of territory"),
+        "acled:MLI2707": ("Battles", "Non-state actor overtakes territory", "Battle-Non-state actor overtakes "
+                          "territory"),
+        "acled:MLI2708": ("Strategic developments", "Non-violent transfer of territory", "Non-violent transfer "
+                          "of territory"),
     }
     for event_id, (kind, sub, original) in expected.items():
         row = events.loc[event_id]
