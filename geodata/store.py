@@ -91,10 +91,17 @@ def merge_revisions(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame, *, update
     incoming = new.loc[in_store]
     old_ts, new_ts = old["source_timestamp"].astype("Int64"), incoming["source_timestamp"].astype("Int64")
     newer = _mask(new_ts.notna() & (old_ts.isna() | (new_ts > old_ts)))
-    compared = [c for c in schema.COLUMN_NAMES if c not in DERIVED and c != "event_id"]
-    changed = {c: pd.Series(_differs(old[c], incoming[c]), index=incoming.index) for c in compared}
-    any_change = np.logical_or.reduce([m.to_numpy() for m in changed.values()]) if len(incoming) else newer
     undated = _mask(new_ts.isna() & old_ts.isna())
+    # Values are compared only where they can matter (newer revisions, rows without timestamps): re-importing a
+    # dated export compares nothing.
+    compared = [c for c in schema.COLUMN_NAMES if c not in DERIVED and c != "event_id"]
+    look = newer | undated
+    changed = {}
+    for column in compared:
+        differs = np.zeros(len(incoming), dtype=bool)
+        differs[look] = _differs(old[column][look], incoming[column][look])
+        changed[column] = pd.Series(differs, index=incoming.index)
+    any_change = np.logical_or.reduce([m.to_numpy() for m in changed.values()]) if len(incoming) else newer
     replace = newer | (undated & any_change & update)
     differing = pd.Series(False, index=new.index)
     differing[incoming.index[undated & any_change & (not update)]] = True

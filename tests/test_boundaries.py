@@ -11,7 +11,15 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.boundaries import BOUNDARIES_DIR, Boundaries, admin1_disagreements, load_boundaries
+from geodata.boundaries import (
+    BOUNDARIES_DIR,
+    Boundaries,
+    admin1_disagreements,
+    admin_key,
+    difference_lines,
+    load_boundaries,
+    source_differences,
+)
 from geodata.rebuild_boundaries import build_layers, write_layers
 from geodata.settings import DATA_DIR
 
@@ -360,10 +368,61 @@ def test_admin1_disagreements_ignores_accents_and_missing_values():
         index=[10, 20, 30, 40, 50],
     ).astype({"admin1": "string", "source_admin1": "string"})
     out = admin1_disagreements(frame)
-    assert list(out.columns) == ["event_id", "location", "country_iso2", "admin1", "source_admin1"]
-    assert out.index.tolist() == [20]
-    assert out.iloc[0].tolist() == ["a:2", "Ménaka", "ML", "Gao", "Menaka"]
+    assert out[["event_id", "location", "country_iso2", "admin1", "source_admin1"]].values.tolist() == [
+        ["a:2", "Ménaka", "ML", "Gao", "Menaka"]
+    ]
+    assert out["reason"].tolist() == ["admin-1: ours Gao, source Menaka"]
     assert admin1_disagreements(frame.iloc[:0]).empty
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Région de Ségou", "segou"),
+        ("Segou region", "segou"),
+        ("Province du Soum", "soum"),
+        ("Soum province", "soum"),
+        ("Ansongo cercle", "ansongo"),
+        ("Tillabéri department", "tillaberi"),
+        ("Centre-Nord region", "centrenord"),
+        ("Plateau Central", "plateaucentral"),
+        ("Est", "est"),
+    ],
+)
+def test_admin_key_drops_accents_case_and_unit_words(name, key):
+    assert admin_key(name) == key
+
+
+def test_source_differences_use_aliases_and_cover_country_admin1_admin2():
+    rows = [
+        # event_id, ours (country, admin1, admin2), the source's (country, admin1, admin2), geo_note
+        ("same:1", "ML", "Timbuktu", "Tombouctou", "ML", "Tombouctou", "Tombouctou cercle", None),
+        ("same:2", "NE", "Tillabéri", "Ouallam", "NE", "Tillabery", "Ouallam department", None),
+        ("same:3", "BF", "Sahel", "Soum", "BF", "Sahel region", "Soum province", None),
+        ("same:4", "ML", "Ménaka", "Menaka", "ML", "Menaka", "Inekar", None),  # a 2016 cercle of the old one
+        ("same:5", "BF", "Boucle du Mouhoun", "Mou Houn", "BF", "Boucle du Mouhoun", "Mouhoun", None),
+        ("same:6", "ML", "Timbuktu", "Goundam", "ML", "Taoudenit", None, None),  # old frame, documented
+        ("diff:1", "ML", "Gao", "Gao", "ML", "Kidal", "Kidal", None),
+        ("diff:2", "BF", "Sahel", "Soum", "BF", "Sahel", "Oudalan", None),
+        ("diff:3", "DZ", None, None, "ML", "Kidal", "Tessalit", "source says Mali; the point lies in Algeria"),
+    ]
+    columns = ["event_id", "country_iso2", "admin1", "admin2", "source_country_iso2", "source_admin1",
+               "source_admin2", "geo_note"]
+    frame = pd.DataFrame(rows, columns=columns).astype("string")
+    report = source_differences(frame)
+    assert report["event_id"].tolist() == ["diff:1", "diff:2", "diff:3"]
+    assert report["kinds"].tolist() == ["admin-1", "admin-2", "country"]
+    assert report["reason"].tolist() == [
+        "admin-1: ours Gao, source Kidal",
+        "admin-2: ours Soum, source Oudalan",
+        "country: source says Mali; the point lies in Algeria",
+    ]
+    lines = difference_lines(frame, report)
+    assert lines == [
+        "country differs for 1 of 9 events (11.1%): DZ for ML 1",
+        "admin-1 differs for 1 of 8 events (12.5%): Gao for Kidal 1",
+        "admin-2 differs for 1 of 7 events (14.3%): Soum for Oudalan 1",
+    ]
 
 
 # --- rebuild ------------------------------------------------------------------------------------------------
@@ -443,3 +502,31 @@ def test_fit_units_clips_to_the_outline_fills_gaps_and_names_regions():
     assert shapely.union_all(fitted.geometry.values).equals(outline)
     assert abs(shapely.area(fitted.geometry.values).sum() - outline.area) < 1e-9
     assert fitted.geometry.iloc[0].bounds[0] == 0
+
+
+def test_border_rule_keeps_the_source_country_within_10_km(bounds):
+    points = {
+        "Tin Zaouaten": ((19.9625, 2.8575), "ML"),  # 0.3 km inside Algeria
+        "near Diffa": ((13.27, 12.65), "NE"),  # 2 km inside Nigeria
+        "south of Diffa": ((13.10, 12.70), "NE"),  # 18 km inside Nigeria
+        "Djibo": ((14.09864, -1.62665), "BF"),
+        "Kerawa": ((11.18, 13.91), "CM"),  # not a covered country: nothing to keep
+        "unnamed": ((19.9625, 2.8575), None),
+    }
+    frame = events({name: p for name, (p, _) in points.items()})
+    frame["source_country_iso2"] = pd.array([c for _, c in points.values()], dtype="string")
+    out = bounds.keep_source_country(bounds.join(frame))
+    assert as_records(out) == [
+        ("Tin Zaouaten", "ML", "Kidal", "Abeibara"),
+        ("near Diffa", "NE", "Diffa", "Diffa"),
+        ("south of Diffa", "NG", None, None),
+        ("Djibo", "BF", "Sahel", "Soum"),
+        ("Kerawa", None, None, None),
+        ("unnamed", "DZ", None, None),
+    ]
+    notes = out["geo_note"].tolist()
+    assert notes[0] == "source's country kept (Mali): the point lies in Algeria, 0.3 km from it"
+    assert notes[1].startswith("source's country kept (Niger): the point lies in Nigeria, 2.")
+    assert notes[2] == "source says Niger; the point lies in Nigeria, more than 10 km away: join kept"
+    assert pd.isna(notes[3]) and pd.isna(notes[4]) and pd.isna(notes[5])
+    assert out["country_iso2"].dtype == "string" and out["geo_note"].dtype == "string"
