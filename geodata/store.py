@@ -79,53 +79,65 @@ def merge_revisions(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame, *, update
     """
     ids = new["event_id"]
     stamp = new["source_timestamp"].astype("Int64")
-    order = pd.DataFrame({"id": ids, "ts": stamp.fillna(-1).astype("int64"), "pos": range(len(new))})
-    newest = order.sort_values(["id", "ts", "pos"], ascending=[True, False, True], kind="stable")
-    candidate = pd.Series(False, index=new.index)
-    candidate.iloc[newest.drop_duplicates("id", keep="first")["pos"].to_numpy()] = True
+    candidate = np.ones(len(new), dtype=bool)
+    repeated = ids.duplicated(keep=False).to_numpy()
+    if repeated.any():  # only ids repeated within the file need ordering by timestamp
+        order = pd.DataFrame({"id": ids[repeated].to_numpy(), "ts": stamp[repeated].fillna(-1).to_numpy(dtype="int64"),
+                              "pos": np.flatnonzero(repeated)})
+        order = order.sort_values(["id", "ts", "pos"], ascending=[True, False, True], kind="stable")
+        candidate[repeated] = False
+        candidate[order.drop_duplicates("id", keep="first")["pos"].to_numpy()] = True
 
-    stored = existing.drop_duplicates("event_id", keep="first").set_index("event_id")
-    in_store = ids.isin(stored.index) & candidate
-    old = stored.reindex(ids[in_store])
-    old.index = ids.index[in_store]
-    incoming = new.loc[in_store]
-    old_ts, new_ts = old["source_timestamp"].astype("Int64"), incoming["source_timestamp"].astype("Int64")
-    newer = _mask(new_ts.notna() & (old_ts.isna() | (new_ts > old_ts)))
-    undated = _mask(new_ts.isna() & old_ts.isna())
+    stored_ids = existing["event_id"]
+    first = ~stored_ids.duplicated(keep="first").to_numpy()
+    stored_first = existing.iloc[np.flatnonzero(first)]
+    where = pd.Index(stored_ids.to_numpy()[first]).get_indexer(ids.to_numpy())
+    in_store = (where >= 0) & candidate
+    at = where[in_store]
+    old_ts = pd.array(stored_first["source_timestamp"].to_numpy()[at], dtype="Int64")
+    new_ts = pd.array(stamp.to_numpy()[in_store], dtype="Int64")
+    newer = _mask(pd.Series(new_ts).notna() & (pd.Series(old_ts).isna() | (pd.Series(new_ts) > pd.Series(old_ts))))
+    undated = _mask(pd.Series(new_ts).isna() & pd.Series(old_ts).isna())
     # Values are compared only where they can matter (newer revisions, rows without timestamps): re-importing a
     # dated export compares nothing.
-    compared = [c for c in schema.COLUMN_NAMES if c not in DERIVED and c != "event_id"]
     look = newer | undated
-    changed = {}
-    for column in compared:
-        differs = np.zeros(len(incoming), dtype=bool)
-        differs[look] = _differs(old[column][look], incoming[column][look])
-        changed[column] = pd.Series(differs, index=incoming.index)
-    any_change = np.logical_or.reduce([m.to_numpy() for m in changed.values()]) if len(incoming) else newer
-    replace = newer | (undated & any_change & update)
-    differing = pd.Series(False, index=new.index)
-    differing[incoming.index[undated & any_change & (not update)]] = True
-
-    updated = pd.Series(False, index=new.index)
-    updated[incoming.index[replace]] = True
-    fresh = candidate & ~ids.isin(stored.index)
+    positions = np.flatnonzero(in_store)
+    old = stored_first.iloc[at[look]]
+    incoming = new.iloc[positions[look]]
+    compared = [c for c in schema.COLUMN_NAMES if c not in DERIVED and c != "event_id"]
+    changed = {column: _differs(old[column], incoming[column]) for column in compared}
+    any_change = np.logical_or.reduce(list(changed.values())) if len(incoming) else np.zeros(0, dtype=bool)
+    replace_sub = newer[look] | (undated[look] & any_change & update)
+    differing = np.zeros(len(new), dtype=bool)
+    differing[positions[look][undated[look] & any_change & (not update)]] = True
+    updated = np.zeros(len(new), dtype=bool)
+    updated[positions[look][replace_sub]] = True
+    fresh = candidate & (where < 0)
     duplicate = ~(fresh | updated)
-    revisions = _revision_rows(old[replace], incoming[replace], {c: m[replace] for c, m in changed.items()})
+    revisions = _revision_rows(
+        old.iloc[np.flatnonzero(replace_sub)].reset_index(drop=True),
+        incoming.iloc[np.flatnonzero(replace_sub)].reset_index(drop=True),
+        {c: pd.Series(m[replace_sub]) for c, m in changed.items()},
+    )
 
-    keep = existing.loc[~existing["event_id"].isin(ids[updated])]
-    parts = [frame for frame in (keep, new.loc[updated], new.loc[fresh]) if len(frame)]
-    merged = pd.concat(parts, ignore_index=True) if parts else existing.iloc[:0]
-    return Merge(schema.conform(merged), duplicate, updated, revisions, differing)
+    replaced_ids = ids.to_numpy()[updated]
+    keep = existing.loc[~existing["event_id"].isin(replaced_ids).to_numpy()] if updated.any() else existing
+    added = (new.iloc[np.flatnonzero(updated)], new.iloc[np.flatnonzero(fresh)])
+    parts = [frame for frame in (keep, *added) if len(frame)]
+    merged = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else existing.iloc[:0])
+    mask = {name: pd.Series(values, index=new.index) for name, values in
+            (("duplicate", duplicate), ("updated", updated), ("differing", differing))}
+    return Merge(schema.conform(merged), mask["duplicate"], mask["updated"], revisions, mask["differing"])
 
 
 def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
-    """Per row, whether two values differ (NA equals NA; compared as text so dtypes never matter)."""
-    a, b = old.astype("string").to_numpy(dtype=object), new.astype("string").to_numpy(dtype=object)
-    a_na, b_na = pd.isna(a), pd.isna(b)
-    same = np.zeros(len(a), dtype=bool)
-    both = ~a_na & ~b_na
-    same[both] = a[both] == b[both]
-    return ~(same | (a_na & b_na))
+    """Per row, whether two aligned columns differ (NA equals NA; text compared when the dtypes differ)."""
+    a, b = old.reset_index(drop=True), new.reset_index(drop=True)
+    if a.dtype != b.dtype:
+        a, b = a.astype("string"), b.astype("string")
+    a_na, b_na = a.isna().to_numpy(), b.isna().to_numpy()
+    unequal = (a != b).fillna(False).to_numpy(dtype=bool)
+    return (unequal & ~(a_na | b_na)) | (a_na ^ b_na)
 
 
 def _mask(values: pd.Series) -> np.ndarray:
