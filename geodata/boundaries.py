@@ -279,6 +279,7 @@ _ADMIN_PREFIX = re.compile(
 )
 _ADMIN_SUFFIX = re.compile(r"\s+(?:region|province|cercle|departement|department|prefecture|district|commune)$")
 KINDS = ("country", "admin-1", "admin-2")
+ANY_UNIT = "*"
 
 
 def admin_key(name: str) -> str:
@@ -291,12 +292,11 @@ def admin_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def admin_aliases() -> dict[tuple[str, int, str], str]:
-    """(country, level, key of a spelling) -> key of our unit's name, from ``data/admin_aliases.csv``."""
+    """(country, level, key of a spelling) -> key of our unit's name (``*``: any), from ``data/admin_aliases.csv``."""
     table = pd.read_csv(ALIASES_FILE, dtype=str, keep_default_na=False)
-    return {
-        (row.country_iso2, int(row.level), admin_key(row.alias)): admin_key(row.name)
-        for row in table.itertuples(index=False)
-    }
+    names = [name if name == ANY_UNIT else admin_key(name) for name in table["name"]]
+    keys = zip(table["country_iso2"], table["level"].astype(int), table["alias"].map(admin_key), strict=True)
+    return dict(zip(keys, names, strict=True))
 
 
 def _keys(names: pd.Series, country: pd.Series, level: int) -> pd.Series:
@@ -326,7 +326,9 @@ def source_differences(events: pd.DataFrame) -> pd.DataFrame:
     key1, src1 = _keys(col["admin1"], ours_c, 1), _keys(col["source_admin1"], ours_c, 1)
     admin1 = (same_country & key1.notna() & src1.notna() & (key1 != src1)).fillna(False).astype(bool)
     key2, src2 = _keys(col["admin2"], ours_c, 2), _keys(col["source_admin2"], ours_c, 2)
-    admin2 = (same_country & ~admin1 & key2.notna() & src2.notna() & (key2 != src2)).fillna(False).astype(bool)
+    # An alias to "*" is a unit our frame lacks (a newer cercle cut from several old ones): it matches any unit.
+    admin2 = same_country & ~admin1 & key2.notna() & src2.notna() & (key2 != src2) & (src2 != ANY_UNIT)
+    admin2 = admin2.fillna(False).astype(bool)
 
     reason = pd.Series("", index=events.index, dtype="string")
     note = col["geo_note"].astype("string")

@@ -402,6 +402,7 @@ def test_source_differences_use_aliases_and_cover_country_admin1_admin2():
         ("same:4", "ML", "Ménaka", "Menaka", "ML", "Menaka", "Inekar", None),  # a 2016 cercle of the old one
         ("same:5", "BF", "Boucle du Mouhoun", "Mou Houn", "BF", "Boucle du Mouhoun", "Mouhoun", None),
         ("same:6", "ML", "Timbuktu", "Goundam", "ML", "Taoudenit", None, None),  # old frame, documented
+        ("same:7", "ML", "Timbuktu", "Tombouctou", "ML", "Taoudeni", "Araouane", None),  # a cercle we lack
         ("diff:1", "ML", "Gao", "Gao", "ML", "Kidal", "Kidal", None),
         ("diff:2", "BF", "Sahel", "Soum", "BF", "Sahel", "Oudalan", None),
         ("diff:3", "DZ", None, None, "ML", "Kidal", "Tessalit", "source says Mali; the point lies in Algeria"),
@@ -419,9 +420,9 @@ def test_source_differences_use_aliases_and_cover_country_admin1_admin2():
     ]
     lines = difference_lines(frame, report)
     assert lines == [
-        "country differs for 1 of 9 events (11.1%): DZ for ML 1",
-        "admin-1 differs for 1 of 8 events (12.5%): Gao for Kidal 1",
-        "admin-2 differs for 1 of 7 events (14.3%): Soum for Oudalan 1",
+        "country differs for 1 of 10 events (10.0%): DZ for ML 1",
+        "admin-1 differs for 1 of 9 events (11.1%): Gao for Kidal 1",
+        "admin-2 differs for 1 of 8 events (12.5%): Soum for Oudalan 1",
     ]
 
 
