@@ -379,8 +379,9 @@ def difference_lines(events: pd.DataFrame, report: pd.DataFrame, top: int = 5) -
     if "geo_note" in events:
         kept = events["geo_note"].astype("string").str.startswith(SOURCE_COUNTRY_KEPT).fillna(False)
         if kept.any():
-            lines.append(f"source's country kept for {int(kept.sum()):,} events within {BORDER_KM:g} km of it "
-                         f"(point just across the border; see geo_note)")
+            n = int(kept.sum())
+            lines.append(f"source's country kept for {n:,} event{'s' if n != 1 else ''} within {BORDER_KM:g} km of "
+                         "it (point just across the border; see geo_note)")
     return lines
 
 
