@@ -211,12 +211,12 @@ class Boundaries:
 
     @cached_property
     def _metric_countries(self) -> gpd.GeoSeries:
-        """Each country's outline in the metric CRS, indexed by ISO2, prepared for distances."""
-        outlines = self.admin0.dissolve("country_iso2").geometry.to_crs(METRIC_CRS)
-        return outlines
+        """Each country's outline in the metric CRS, indexed by ISO2 (for distances to it)."""
+        return self.admin0.dissolve("country_iso2").geometry.to_crs(METRIC_CRS)
 
     @cached_property
     def _metric_units(self) -> gpd.GeoDataFrame:
+        """The join units in the metric CRS, for the nearest unit of the source's country."""
         return self.units[[*ADMIN_FIELDS, "geometry"]].to_crs(METRIC_CRS)
 
     @cached_property
