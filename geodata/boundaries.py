@@ -158,7 +158,7 @@ class Boundaries:
         near = candidate & (distance <= max_km * 1000)
         names = self._country_names
         where = pd.Series(ours.to_numpy(dtype=object)[rows], dtype="string")
-        where_text = ("in " + where.map(names).fillna(where)).fillna("outside every country")
+        where_text = ("in " + where.map(names).fillna(where)).fillna("outside the covered area")
         km = pd.Series(distance / 1000).round(1).astype(str).where(candidate, f"more than {max_km:g}")
         named = pd.Series(codes, dtype="string").map(names).fillna(pd.Series(codes, dtype="string"))
         lies = "): the point lies " + where_text + ", " + km + " km from it"

@@ -513,6 +513,7 @@ def test_border_rule_keeps_the_source_country_within_10_km(bounds):
         "Djibo": ((14.09864, -1.62665), "BF"),
         "Kerawa": ((11.18, 13.91), "CM"),  # not a covered country: nothing to keep
         "unnamed": ((19.9625, 2.8575), None),
+        "Cameroon side": ((11.0, 13.78), "NG"),  # 3 km outside the covered area, from Nigeria
     }
     frame = events({name: p for name, (p, _) in points.items()})
     frame["source_country_iso2"] = pd.array([c for _, c in points.values()], dtype="string")
@@ -524,10 +525,12 @@ def test_border_rule_keeps_the_source_country_within_10_km(bounds):
         ("Djibo", "BF", "Sahel", "Soum"),
         ("Kerawa", None, None, None),
         ("unnamed", "DZ", None, None),
+        ("Cameroon side", "NG", None, None),
     ]
     notes = out["geo_note"].tolist()
     assert notes[0] == "source's country kept (Mali): the point lies in Algeria, 0.3 km from it"
     assert notes[1].startswith("source's country kept (Niger): the point lies in Nigeria, 2.")
     assert notes[2] == "source says Niger; the point lies in Nigeria, more than 10 km away: join kept"
     assert pd.isna(notes[3]) and pd.isna(notes[4]) and pd.isna(notes[5])
+    assert notes[6] == "source's country kept (Nigeria): the point lies outside the covered area, 3.1 km from it"
     assert out["country_iso2"].dtype == "string" and out["geo_note"].dtype == "string"
