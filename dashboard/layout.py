@@ -88,7 +88,9 @@ REGION_COLUMNS = [
 ]
 
 CREDITS = [
-    ("Boundaries: ", "Natural Earth", "https://www.naturalearthdata.com/", " (public domain). "),
+    ("Boundaries: ", "Natural Earth", "https://www.naturalearthdata.com/", " (public domain), "),
+    ("", "geoBoundaries", "https://www.geoboundaries.org/",
+     " (Runfola et al. 2020; Mali cercles OCHA/DNCT, CC BY 4.0; Niger departments City Population, CC BY 3.0). "),
     ("Places: ", "GeoNames", "https://www.geonames.org/", " (CC BY 4.0). "),
     ("Events: ", "ACLED", "https://acleddata.com/", " and "),
     ("", "UCDP GED", "https://ucdp.uu.se/", " (each event links its dataset's source); curated events cite "),

@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     imp = with_store(commands.add_parser("import", help="merge an ACLED or UCDP CSV export into the store"))
     imp.add_argument("kind", choices=["acled", "ucdp"])
     imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--update",
+        action="store_true",
+        help="rows without a revision timestamp (UCDP) replace stored events of the same id whose values differ "
+        "(the replaced values go to <store>.revisions.csv); ACLED rows replace older revisions always",
+    )
     imp.set_defaults(run=_import)
 
     ext = with_store(commands.add_parser("extract", help="cited events from an English text file"))
@@ -87,11 +93,15 @@ def _report(summary: object) -> int:
         print(f"... all {summary.quarantined} quarantined rows with reasons: {summary.quarantine}", file=sys.stderr)
     if summary.disagreements:
         print(
-            f"note: our admin-1 differs from the source's for {summary.disagreements} stored events: "
+            f"note: our country/admin units differ from the source's for {summary.disagreements} stored events: "
             f"{summary.admin1_report}",
             file=sys.stderr,
         )
+    if summary.revised_values:
+        print(f"note: {summary.revised_values} replaced values logged in {summary.revisions}", file=sys.stderr)
     print(summary.line())
+    for line in summary.differences:
+        print(line)
     return 0
 
 
@@ -104,7 +114,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from geodata.pipeline import import_file
 
-    return _report(import_file(args.kind, args.file, settings))
+    return _report(import_file(args.kind, args.file, settings, update=args.update))
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:

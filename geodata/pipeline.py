@@ -1,7 +1,8 @@
 """From parsed sources to the store: validate, join with boundaries, deduplicate, quarantine, write.
 
-Every input row ends in exactly one place: the store (kept), already there (duplicate) or the
-quarantine CSV with its reason, so ``read == kept + duplicates + quarantined`` always holds.
+Every input row ends in exactly one place: the store (kept, or updated: a newer revision of a stored event, whose
+replaced values go to the revisions CSV), already there (duplicate) or the quarantine CSV with its reason, so
+``read == kept + updated + duplicates + quarantined`` always holds.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata import schema, store, validate
-from geodata.boundaries import Boundaries, admin1_disagreements
+from geodata.boundaries import Boundaries, difference_lines, source_differences
 from geodata.importers.common import Parsed
 from geodata.settings import Settings
 
@@ -28,6 +29,7 @@ class Summary:
 
     read: int = 0
     kept: int = 0
+    updated: int = 0
     duplicates: int = 0
     quarantined: int = 0
     reasons: list[str] = field(default_factory=list)
@@ -36,12 +38,19 @@ class Summary:
     quarantine: Path | None = None
     admin1_report: Path | None = None
     new_ids: list[str] = field(default_factory=list)
-    # Stored events whose admin-1 from our boundaries differs from the source's (see Settings.admin1_report).
+    # Stored events whose country/admin units from our boundaries differ from the source's (Settings.admin1_report).
     disagreements: int = 0
+    # One line per kind of difference (country, admin-1, admin-2, border rule) with counts; printed after the line.
+    differences: list[str] = field(default_factory=list)
+    revisions: Path | None = None
+    revised_values: int = 0
 
     def line(self) -> str:
         """The one summary line every run prints."""
-        return f"read {self.read}, kept {self.kept}, duplicates {self.duplicates}, quarantined {self.quarantined}"
+        return (
+            f"read {self.read}, kept {self.kept}, updated {self.updated}, duplicates {self.duplicates}, "
+            f"quarantined {self.quarantined}"
+        )
 
 
 def ingest(
@@ -49,14 +58,17 @@ def ingest(
     settings: Settings,
     *,
     replace_datasets: Iterable[str] = (),
+    update: bool = False,
 ) -> Summary:
     """Validate, join and merge ``sources`` into the store in one atomic write.
 
     ``replace_datasets`` drops those datasets from the store first (a rebuild of the bundled seeds
-    replaces its own rows and keeps everything users imported).
+    replaces its own rows and keeps everything users imported). ``update`` lets rows without a revision
+    timestamp (UCDP) replace stored events of the same id whose values differ.
     """
     boundaries = Boundaries.load(settings.boundaries)
-    summary = Summary(store=settings.store, quarantine=settings.quarantine, admin1_report=settings.admin1_report)
+    summary = Summary(store=settings.store, quarantine=settings.quarantine, admin1_report=settings.admin1_report,
+                      revisions=settings.revisions)
     accepted: list[gpd.GeoDataFrame] = []
     quarantine: list[pd.DataFrame] = []
     for parsed in sources:
@@ -67,33 +79,41 @@ def ingest(
         quarantine.append(bad)
 
     with store.locked(settings.store):
-        return _merge_and_write(accepted, quarantine, summary, settings, set(replace_datasets))
+        return _merge_and_write(accepted, quarantine, summary, settings, set(replace_datasets), update)
 
 
 def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame], summary: Summary,
-                     settings: Settings, replace: set[str]) -> Summary:
+                     settings: Settings, replace: set[str], update: bool = False) -> Summary:
     """Read, merge and replace the store (the caller holds its lock, so no concurrent import is lost)."""
     existing = store.read_store(settings.store)
     if replace:
         existing = existing.loc[~existing["dataset"].isin(replace)]
     new = schema.conform(pd.concat(accepted, ignore_index=True)) if accepted else schema.empty_events()
-    merged, duplicate = store.merge(existing, new)
+    result = store.merge_revisions(existing, new, update=update)
+    merged, duplicate, updated = result.merged, result.duplicate, result.updated
     summary.duplicates = int(duplicate.sum())
-    summary.kept = len(new) - summary.duplicates
-    summary.new_ids = new.loc[~duplicate.to_numpy(), "event_id"].astype(str).tolist()
+    summary.updated = int(updated.sum())
+    summary.kept = len(new) - summary.duplicates - summary.updated
+    summary.new_ids = new.loc[~(duplicate | updated).to_numpy(), "event_id"].astype(str).tolist()
+    if result.differing.any():
+        summary.notices.append(
+            f"{int(result.differing.sum())} rows differ from the stored events of the same id but carry no revision "
+            "timestamp: kept the stored copies (import with --update to replace them)"
+        )
 
     bad = pd.concat(quarantine, ignore_index=True) if quarantine else pd.DataFrame()
     summary.quarantined = len(bad)
     summary.reasons = [
         f"{row.source_file} row {row.source_row}: {row.reason}" for row in bad.head(FIRST_REASONS).itertuples()
     ]
-    if summary.read != summary.kept + summary.duplicates + summary.quarantined:
+    if summary.read != summary.kept + summary.updated + summary.duplicates + summary.quarantined:
         raise AssertionError(f"row accounting broken: {summary.line()}")
 
-    with store.commit(settings.store) as tx:  # store, quarantine and report land together or not at all
+    with store.commit(settings.store) as tx:  # store, quarantine, revisions and report land together or not at all
         store.write_store(merged, settings.store, tx)
         store.append_quarantine(bad, settings.quarantine, tx)
-        summary.disagreements = _write_admin1_report(merged, settings, tx)
+        summary.revised_values = store.append_revisions(result.revisions, settings.revisions, tx)
+        summary.disagreements, summary.differences = _write_admin1_report(merged, settings, tx)
     return summary
 
 
@@ -108,14 +128,8 @@ def screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, pd
     field_reasons = validate.check_fields(events.loc[~unparsed])
     candidates = events.loc[~unparsed & ~events.index.isin(field_reasons.index)]
 
-    joined = boundaries.join(candidates)
-    outside = joined["country_iso2"].isna()
-    swapped_inside = pd.Series(False, index=joined.index)
-    if outside.any():
-        flipped = schema.conform(
-            joined.loc[outside].assign(latitude=joined["longitude"], longitude=joined["latitude"])
-        )
-        swapped_inside.loc[outside] = boundaries.join(flipped)["country_iso2"].notna()
+    joined = boundaries.keep_source_country(boundaries.join(candidates))
+    swapped_inside = _swapped_is_where_the_row_says(joined, boundaries)
     coverage_reasons = validate.check_coverage(joined, swapped_inside)
 
     reasons = validate.combine(problems, field_reasons, coverage_reasons)
@@ -127,26 +141,49 @@ def screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, pd
     return good, bad.reset_index(drop=True)
 
 
-def _write_admin1_report(events: pd.DataFrame, settings: Settings, tx: store.Commit | None = None) -> int:
-    """Write where our admin-1 and the source's disagree next to the store; return how many rows do."""
-    report = admin1_disagreements(events)
-    store.stage_or_write(settings.admin1_report, lambda tmp: report.to_csv(tmp, index=False, encoding="utf-8"),
-                         tx)
-    return len(report)
+def _swapped_is_where_the_row_says(joined: gpd.GeoDataFrame, boundaries: Boundaries) -> pd.Series:
+    """Per row left without a country: whether the point with latitude and longitude exchanged is where the row
+    says (in the source's country; in the covered area when the row names none). A row whose point may lie in the
+    (uncovered) country it names, like a Cameroon row, is then simply outside the covered area."""
+    outside = joined["country_iso2"].isna()
+    swapped = pd.Series(False, index=joined.index)
+    if not outside.any():
+        return swapped
+    rows = joined.loc[outside]
+    flipped = boundaries.join(schema.conform(rows.assign(latitude=rows["longitude"], longitude=rows["latitude"])))
+    named = rows["source_country_iso2"].astype("string") if "source_country_iso2" in rows else None
+    landed = flipped["country_iso2"].astype("string")
+    if named is None:
+        swapped.loc[outside] = landed.notna().to_numpy()
+    else:
+        says = (named.isna() & landed.notna()) | (named.notna() & (landed == named))
+        swapped.loc[outside] = says.fillna(False).astype(bool).to_numpy()
+    return swapped
+
+
+def _write_admin1_report(events: pd.DataFrame, settings: Settings,
+                         tx: store.Commit | None = None) -> tuple[int, list[str]]:
+    """Write the events whose country/admin units really differ from the source's next to the store.
+
+    Returns how many events differ and one summary line per kind of difference.
+    """
+    report = source_differences(events)
+    store.stage_or_write(settings.admin1_report, lambda tmp: report.to_csv(tmp, index=False, encoding="utf-8"), tx)
+    return len(report), difference_lines(events, report)
 
 
 # --- entry points used by the CLI and the dashboard -------------------------------------------------
 
 
-def import_file(kind: str, path: Path, settings: Settings) -> Summary:
-    """Merge an ACLED or UCDP export into the store."""
+def import_file(kind: str, path: Path, settings: Settings, *, update: bool = False) -> Summary:
+    """Merge an ACLED or UCDP export into the store (``update``: UCDP rows replace differing stored ones)."""
     from geodata.importers import acled, ucdp
 
     readers = {"acled": acled.read_acled, "ucdp": ucdp.read_ucdp}
     if kind not in readers:
         raise ValueError(f"unknown export kind {kind!r}: expected one of {', '.join(readers)}")
     parsed = readers[kind](Path(path), progress=settings.progress)
-    return ingest([parsed], settings)
+    return ingest([parsed], settings, update=update)
 
 
 def extract_file(path: Path, settings: Settings) -> Summary:

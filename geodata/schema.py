@@ -73,6 +73,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("source", "string", "who reported it (the text's reference number, ACLED's sources, UCDP's article)"),
     Column("source_url", "string", "public address of the source, when known"),
     Column("notes", "string", "the source's description; for text events, the sentence itself"),
+    Column("source_country_iso2", "string", "country the source names for the event (ACLED iso/country, UCDP country)"),
+    Column("source_admin2", "string", "admin-2 as the source gave it, kept for comparison"),
+    Column("source_event_type", "string", "event type exactly as the source gave it (old ACLED types are mapped)"),
+    Column("source_timestamp", "Int64", "the source's revision time (ACLED timestamp, Unix seconds); newer replaces"),
+    Column("geo_note", "string", "why country/admin units are not simply the point's (border rule), else NA"),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)

@@ -89,6 +89,11 @@ class Settings(EnvSettings):
         return self.store.parent / f"{self.store.stem}.quarantine.csv"
 
     @property
+    def revisions(self) -> Path:
+        """Where values replaced by newer revisions of stored events are logged: ``<store name>.revisions.csv``."""
+        return self.store.parent / f"{self.store.stem}.revisions.csv"
+
+    @property
     def admin1_report(self) -> Path:
         """Where events whose admin-1 (ours) differs from the source's are listed, next to the store."""
         return self.store.parent / f"{self.store.stem}.admin1-disagreements.csv"

@@ -15,9 +15,11 @@ import os
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geodata import safecsv, schema
@@ -55,6 +57,145 @@ def merge(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[gpd.GeoDat
     else:
         merged = pd.concat([existing, fresh], ignore_index=True)
     return schema.conform(merged), duplicate
+
+
+# Columns a revision may change; the boundary-join results follow from the point and are not compared.
+DERIVED = ("country_iso2", "admin1", "admin2", "geo_note")
+REVISION_COLUMNS = ("event_id", "field", "old", "new", "old_timestamp", "new_timestamp")
+
+
+@dataclass
+class Merge:
+    """The merged store and what happened to each incoming row (masks indexed like the incoming frame)."""
+
+    merged: gpd.GeoDataFrame
+    duplicate: pd.Series
+    updated: pd.Series
+    revisions: pd.DataFrame
+    # Incoming rows whose values differ from the stored copy but were not applied (UCDP without ``update``).
+    differing: pd.Series
+
+
+def merge_revisions(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame, *, update: bool = False) -> Merge:
+    """Merge ``new`` into ``existing``, replacing stored events by newer revisions.
+
+    Per event_id: a row with a newer ``source_timestamp`` replaces the stored one (a row with a timestamp beats one
+    without; equal or older: the stored copy stays, so re-importing changes nothing). Rows without any timestamp
+    (UCDP) whose values differ replace the stored ones only with ``update``. Within ``new`` the newest copy of an id
+    is the candidate (the first one at equal timestamps); the others are duplicates. ``revisions`` lists each
+    replaced value (see :data:`REVISION_COLUMNS`). Vectorised over rows; loops only over columns.
+    """
+    ids = new["event_id"]
+    stamp = new["source_timestamp"].astype("Int64")
+    candidate = np.ones(len(new), dtype=bool)
+    repeated = ids.duplicated(keep=False).to_numpy()
+    if repeated.any():  # only ids repeated within the file need ordering by timestamp
+        order = pd.DataFrame({"id": ids[repeated].to_numpy(), "ts": stamp[repeated].fillna(-1).to_numpy(dtype="int64"),
+                              "pos": np.flatnonzero(repeated)})
+        order = order.sort_values(["id", "ts", "pos"], ascending=[True, False, True], kind="stable")
+        candidate[repeated] = False
+        candidate[order.drop_duplicates("id", keep="first")["pos"].to_numpy()] = True
+
+    stored_ids = existing["event_id"]
+    first = ~stored_ids.duplicated(keep="first").to_numpy()
+    stored_first = existing.iloc[np.flatnonzero(first)]
+    where = pd.Index(stored_ids.to_numpy()[first]).get_indexer(ids.to_numpy())
+    in_store = (where >= 0) & candidate
+    at = where[in_store]
+    old_ts = pd.array(stored_first["source_timestamp"].to_numpy()[at], dtype="Int64")
+    new_ts = pd.array(stamp.to_numpy()[in_store], dtype="Int64")
+    newer = _mask(pd.Series(new_ts).notna() & (pd.Series(old_ts).isna() | (pd.Series(new_ts) > pd.Series(old_ts))))
+    undated = _mask(pd.Series(new_ts).isna() & pd.Series(old_ts).isna())
+    # Values are compared only where they can matter (newer revisions, rows without timestamps): re-importing a
+    # dated export compares nothing.
+    look = newer | undated
+    positions = np.flatnonzero(in_store)
+    old = stored_first.iloc[at[look]]
+    incoming = new.iloc[positions[look]]
+    compared = [c for c in schema.COLUMN_NAMES if c not in DERIVED and c != "event_id"]
+    changed = {column: _differs(old[column], incoming[column]) for column in compared}
+    any_change = np.logical_or.reduce(list(changed.values())) if len(incoming) else np.zeros(0, dtype=bool)
+    replace_sub = newer[look] | (undated[look] & any_change & update)
+    differing = np.zeros(len(new), dtype=bool)
+    differing[positions[look][undated[look] & any_change & (not update)]] = True
+    updated = np.zeros(len(new), dtype=bool)
+    updated[positions[look][replace_sub]] = True
+    fresh = candidate & (where < 0)
+    duplicate = ~(fresh | updated)
+    revisions = _revision_rows(
+        old.iloc[np.flatnonzero(replace_sub)].reset_index(drop=True),
+        incoming.iloc[np.flatnonzero(replace_sub)].reset_index(drop=True),
+        {c: pd.Series(m[replace_sub]) for c, m in changed.items()},
+    )
+
+    replaced_ids = ids.to_numpy()[updated]
+    keep = existing.loc[~existing["event_id"].isin(replaced_ids).to_numpy()] if updated.any() else existing
+    added = (new.iloc[np.flatnonzero(updated)], new.iloc[np.flatnonzero(fresh)])
+    parts = [frame for frame in (keep, *added) if len(frame)]
+    merged = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else existing.iloc[:0])
+    mask = {name: pd.Series(values, index=new.index) for name, values in
+            (("duplicate", duplicate), ("updated", updated), ("differing", differing))}
+    return Merge(schema.conform(merged), mask["duplicate"], mask["updated"], revisions, mask["differing"])
+
+
+def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
+    """Per row, whether two aligned columns differ (NA equals NA; text compared when the dtypes differ)."""
+    a, b = old.reset_index(drop=True), new.reset_index(drop=True)
+    if a.dtype != b.dtype:
+        a, b = a.astype("string"), b.astype("string")
+    a_na, b_na = a.isna().to_numpy(), b.isna().to_numpy()
+    unequal = (a != b).fillna(False).to_numpy(dtype=bool)
+    return (unequal & ~(a_na | b_na)) | (a_na ^ b_na)
+
+
+def _mask(values: pd.Series) -> np.ndarray:
+    """A nullable boolean Series as a plain numpy mask (NA is False)."""
+    return values.fillna(False).to_numpy(dtype=bool)
+
+
+def _revision_rows(old: pd.DataFrame, new: pd.DataFrame, changed: dict[str, pd.Series]) -> pd.DataFrame:
+    """Long table of (event_id, field, old, new, old_timestamp, new_timestamp), one row per replaced value."""
+    rows = []
+    for column, mask in changed.items():
+        if not mask.any():
+            continue
+        where = mask.index[mask.to_numpy()]
+        rows.append(pd.DataFrame({
+            "event_id": new.loc[where, "event_id"].astype("string"),
+            "field": column,
+            "old": _as_text(old.loc[where, column]),
+            "new": _as_text(new.loc[where, column]),
+            "old_timestamp": old.loc[where, "source_timestamp"].astype("string"),
+            "new_timestamp": new.loc[where, "source_timestamp"].astype("string"),
+        }))
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in REVISION_COLUMNS})
+    out = pd.concat(rows, ignore_index=True)
+    return out.sort_values(["event_id", "field"], kind="stable").reset_index(drop=True)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").astype("string")
+    return values.astype("string")
+
+
+def append_revisions(rows: pd.DataFrame, path: Path, tx: Commit | None = None) -> int:
+    """Add replaced values to the revisions CSV at ``path`` (``<store>.revisions.csv``); return how many.
+
+    Written like the quarantine, and like it part of the store's commit when ``tx`` is given. Old and new
+    values come from the source, so formula-like cells get the same prefix as in the export.
+    """
+    path = Path(path)
+    if rows.empty:
+        return 0
+    rows = safecsv.neutralise(rows[list(REVISION_COLUMNS)].astype("string")).fillna("")
+    added = len(rows)
+    if path.exists():
+        old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        rows = pd.concat([old, rows], ignore_index=True)
+    _atomic_write(path, lambda tmp: rows.to_csv(tmp, index=False, encoding="utf-8"), tx)
+    return added
 
 
 def append_quarantine(rows: pd.DataFrame, path: Path, tx: Commit | None = None) -> int:

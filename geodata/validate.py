@@ -65,13 +65,17 @@ def _size_checks(events: pd.DataFrame) -> list[tuple[pd.Series, str]]:
 def check_coverage(events: pd.DataFrame, swapped_inside: pd.Series) -> pd.Series:
     """Reasons for points the boundary join left without a country.
 
-    ``swapped_inside`` says, per row, whether the point with latitude and longitude exchanged falls in
-    the covered area: then the row is flagged as swapped rather than merely outside.
+    ``swapped_inside`` says, per row, whether the point with latitude and longitude exchanged is where the row
+    says (in the country it names, or in the covered area when it names none): then the row is flagged as
+    swapped rather than merely outside. The country the row names is quoted when there is one.
     """
     outside = events["country_iso2"].isna() & events["latitude"].notna() & events["longitude"].notna()
     where = "(" + _text(events["latitude"]) + ", " + _text(events["longitude"]) + ")"
-    swapped = "latitude/longitude: " + where + " look swapped (the swapped point is in the covered area)"
-    beyond = "latitude/longitude: " + where + " is outside Mali, Burkina Faso, Niger and their neighbours"
+    named = events["source_country_iso2"] if "source_country_iso2" in events else pd.Series(pd.NA, index=events.index)
+    says = (" (the row says " + named.astype("string") + ")").fillna("").astype(str)
+    target = ("in " + named.astype("string")).fillna("in the covered area").astype(str)
+    swapped = "latitude/longitude: " + where + " look swapped (the swapped point is " + target + ")"
+    beyond = "latitude/longitude: " + where + " is outside Mali, Burkina Faso, Niger and their neighbours" + says
     checks = [(outside & swapped_inside, swapped), (outside & ~swapped_inside, beyond)]
     return _collect(events.index, checks)
 

@@ -11,7 +11,15 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.boundaries import BOUNDARIES_DIR, Boundaries, admin1_disagreements, load_boundaries
+from geodata.boundaries import (
+    BOUNDARIES_DIR,
+    Boundaries,
+    admin1_disagreements,
+    admin_key,
+    difference_lines,
+    load_boundaries,
+    source_differences,
+)
 from geodata.rebuild_boundaries import build_layers, write_layers
 from geodata.settings import DATA_DIR
 
@@ -51,9 +59,9 @@ def test_known_towns_join_to_their_country_region_and_province(bounds):
     assert list(joined.index) == [70, 3, 5, 11, 2, 40, 9, 1]
     assert as_records(joined) == [
         ("Djibo", "BF", "Sahel", "Soum"),
-        ("Niono", "ML", "Ségou", None),
-        ("Ouallam", "NE", "Tillabéri", None),
-        ("Ménaka", "ML", "Gao", None),
+        ("Niono", "ML", "Ségou", "Niono"),
+        ("Ouallam", "NE", "Tillabéri", "Ouallam"),
+        ("Ménaka", "ML", "Ménaka", "Menaka"),
         ("Fassala", "MR", None, None),
         ("Atlantic", None, None, None),
         ("Paris", None, None, None),
@@ -68,10 +76,13 @@ def test_every_reference_place_lands_in_its_reference_region(bounds):
     pts = gpd.GeoDataFrame(ref, geometry=gpd.points_from_xy(ref.longitude, ref.latitude), crs="EPSG:4326")
     joined = bounds.join(pts)
     assert (joined["country_iso2"] == ref["country_iso2"]).all()
-    # The reference admin1 is Natural Earth's polygon name: the province for Burkina Faso, the region elsewhere.
+    # The reference admin1 is Natural Earth's polygon name: the province for Burkina Faso, the region elsewhere
+    # (Mali's old frame: Ménaka region is the former Ménaka cercle of Gao).
     ours = joined["admin2"].where(joined["country_iso2"] == "BF", joined["admin1"])
+    ours = ours.where(ours != "Ménaka", "Gao")
     focus = ref["country_iso2"].isin(["ML", "BF", "NE"])
     assert (ours[focus] == ref.loc[focus, "admin1"]).all()
+    assert joined.loc[focus, "admin2"].notna().all()
 
 
 def test_join_keeps_duplicate_index_order_and_other_columns(bounds):
@@ -105,12 +116,13 @@ def test_point_on_a_shared_border_gives_exactly_one_row(bounds):
 
 
 def test_point_on_a_corner_of_the_join_grid_gives_one_row(bounds):
-    segou = bounds.units.set_index("admin1").geometry["Ségou"]
+    segou = bounds.admin1.set_index("admin1").geometry["Ségou"]
     minx, miny = segou.bounds[:2]
     corners = [(minx + 0.5 * i, miny + 0.5 * j) for i in range(1, 12) for j in range(1, 12)]
     x, y = next((x, y) for x, y in corners if segou.buffer(-0.01).contains(shapely.Point(x, y)))
     joined = bounds.join(events({"grid corner": (y, x)}))
-    assert as_records(joined) == [("grid corner", "ML", "Ségou", None)]
+    assert as_records(joined)[0][:3] == ("grid corner", "ML", "Ségou")
+    assert len(joined) == 1 and joined["admin2"].notna().all()
 
 
 def test_join_matches_a_plain_point_in_polygon_test(bounds):
@@ -142,14 +154,19 @@ def test_layers_have_the_documented_fields_and_rows(bounds):
         ["ML", "BF", "NE", "MR", "DZ", "SN", "GN", "CI", "GH", "TG", "BJ", "NG", "TD", "LY"]
     )
     assert list(bounds.admin1.columns) == ["country_iso2", "admin1", "geometry"]
-    assert bounds.admin1.groupby("country_iso2").size().to_dict() == {"BF": 13, "ML": 9, "NE": 8}
+    assert bounds.admin1.groupby("country_iso2").size().to_dict() == {"BF": 13, "ML": 10, "NE": 8}
+    assert "Ménaka" in set(bounds.admin1["admin1"])
     assert list(bounds.units.columns) == ["country_iso2", "admin1", "admin2", "geometry"]
-    bf = bounds.units[bounds.units["country_iso2"] == "BF"]
-    assert len(bf) == 45 and bf["admin2"].notna().all()
-    assert bounds.units.loc[bounds.units["country_iso2"] != "BF", "admin2"].isna().all()
+    assert bounds.units.groupby("country_iso2").size().to_dict() == {"BF": 45, "ML": 50, "NE": 67}
+    assert bounds.units["admin2"].notna().all()
     assert bounds.admin0.crs.equals("EPSG:4326")
-    assert shapely.coverage_is_valid(bounds.units.geometry.values)
     assert shapely.coverage_is_valid(bounds.admin0.geometry.values)
+    # The units tile each country exactly (fitted to admin0) and do not overlap.
+    for iso in ("ML", "BF", "NE"):
+        units = bounds.units.loc[bounds.units["country_iso2"] == iso].geometry.values
+        country = bounds.admin0.loc[bounds.admin0["country_iso2"] == iso].geometry.iloc[0]
+        assert shapely.area(shapely.symmetric_difference(shapely.union_all(units), country)) < 1e-9
+        assert abs(shapely.area(units).sum() - country.area) < 1e-6
 
 
 def test_load_is_cached(bounds):
@@ -165,12 +182,9 @@ def test_bundled_files_are_small():
 
 
 def ocha_mali(bounds: Boundaries) -> gpd.GeoDataFrame:
-    """An OCHA COD-AB-like admin-2 file for Mali with a (fake) Ménaka region cut out of Gao, in EPSG:3857."""
+    """An OCHA COD-AB-like admin-2 file for Mali (each region cut into a west and an east half), in EPSG:3857."""
     ml = bounds.admin1[bounds.admin1["country_iso2"] == "ML"].set_index("admin1").geometry
-    cut = shapely.box(1.8, 14.5, 4.5, 17.0)
-    shapes = {name: geom for name, geom in ml.items() if name != "Gao"}
-    shapes["Gao"] = ml["Gao"].difference(cut)
-    shapes["Ménaka"] = ml["Gao"].intersection(cut)
+    shapes = dict(ml.items())
     rows = []
     for i, (region, geom) in enumerate(sorted(shapes.items()), start=1):
         west, east = (geom.intersection(half) for half in _halves(geom))
@@ -198,7 +212,7 @@ def _halves(geom):
 def test_load_committed_shapefile():
     units = load_boundaries(BOUNDARIES_DIR / "units.shp")
     assert list(units.columns) == ["country_iso2", "admin1", "admin2", "geometry"]
-    assert len(units) == 62 and units.crs.equals("EPSG:4326")
+    assert len(units) == 162 and units.crs.equals("EPSG:4326")
     assert units.loc[units["admin2"] == "Soum", "admin1"].tolist() == ["Sahel"]
 
 
@@ -208,7 +222,7 @@ def test_load_zipped_shapefile(tmp_path):
         for part in sorted(BOUNDARIES_DIR.glob("admin1.*")):
             z.write(part, part.name)
     frame = load_boundaries(archive)
-    assert len(frame) == 30 and frame["admin2"].isna().all()
+    assert len(frame) == 31 and frame["admin2"].isna().all()
     assert "Tillabéri" in set(frame["admin1"])
 
 
@@ -354,10 +368,62 @@ def test_admin1_disagreements_ignores_accents_and_missing_values():
         index=[10, 20, 30, 40, 50],
     ).astype({"admin1": "string", "source_admin1": "string"})
     out = admin1_disagreements(frame)
-    assert list(out.columns) == ["event_id", "location", "country_iso2", "admin1", "source_admin1"]
-    assert out.index.tolist() == [20]
-    assert out.iloc[0].tolist() == ["a:2", "Ménaka", "ML", "Gao", "Menaka"]
+    assert out[["event_id", "location", "country_iso2", "admin1", "source_admin1"]].values.tolist() == [
+        ["a:2", "Ménaka", "ML", "Gao", "Menaka"]
+    ]
+    assert out["reason"].tolist() == ["admin-1: ours Gao, source Menaka"]
     assert admin1_disagreements(frame.iloc[:0]).empty
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Région de Ségou", "segou"),
+        ("Segou region", "segou"),
+        ("Province du Soum", "soum"),
+        ("Soum province", "soum"),
+        ("Ansongo cercle", "ansongo"),
+        ("Tillabéri department", "tillaberi"),
+        ("Centre-Nord region", "centrenord"),
+        ("Plateau Central", "plateaucentral"),
+        ("Est", "est"),
+    ],
+)
+def test_admin_key_drops_accents_case_and_unit_words(name, key):
+    assert admin_key(name) == key
+
+
+def test_source_differences_use_aliases_and_cover_country_admin1_admin2():
+    rows = [
+        # event_id, ours (country, admin1, admin2), the source's (country, admin1, admin2), geo_note
+        ("same:1", "ML", "Timbuktu", "Tombouctou", "ML", "Tombouctou", "Tombouctou cercle", None),
+        ("same:2", "NE", "Tillabéri", "Ouallam", "NE", "Tillabery", "Ouallam department", None),
+        ("same:3", "BF", "Sahel", "Soum", "BF", "Sahel region", "Soum province", None),
+        ("same:4", "ML", "Ménaka", "Menaka", "ML", "Menaka", "Inekar", None),  # a 2016 cercle of the old one
+        ("same:5", "BF", "Boucle du Mouhoun", "Mou Houn", "BF", "Boucle du Mouhoun", "Mouhoun", None),
+        ("same:6", "ML", "Timbuktu", "Goundam", "ML", "Taoudenit", None, None),  # old frame, documented
+        ("same:7", "ML", "Timbuktu", "Tombouctou", "ML", "Taoudeni", "Araouane", None),  # a cercle we lack
+        ("diff:1", "ML", "Gao", "Gao", "ML", "Kidal", "Kidal", None),
+        ("diff:2", "BF", "Sahel", "Soum", "BF", "Sahel", "Oudalan", None),
+        ("diff:3", "DZ", None, None, "ML", "Kidal", "Tessalit", "source says Mali; the point lies in Algeria"),
+    ]
+    columns = ["event_id", "country_iso2", "admin1", "admin2", "source_country_iso2", "source_admin1",
+               "source_admin2", "geo_note"]
+    frame = pd.DataFrame(rows, columns=columns).astype("string")
+    report = source_differences(frame)
+    assert report["event_id"].tolist() == ["diff:1", "diff:2", "diff:3"]
+    assert report["kinds"].tolist() == ["admin-1", "admin-2", "country"]
+    assert report["reason"].tolist() == [
+        "admin-1: ours Gao, source Kidal",
+        "admin-2: ours Soum, source Oudalan",
+        "country: source says Mali; the point lies in Algeria",
+    ]
+    lines = difference_lines(frame, report)
+    assert lines == [
+        "country differs for 1 of 10 events (10.0%): DZ for ML 1",
+        "admin-1 differs for 1 of 9 events (11.1%): Gao for Kidal 1",
+        "admin-2 differs for 1 of 8 events (12.5%): Soum for Oudalan 1",
+    ]
 
 
 # --- rebuild ------------------------------------------------------------------------------------------------
@@ -417,3 +483,54 @@ def test_rebuild_refuses_overlapping_source():
     )
     with pytest.raises(ValueError, match="not a clean polygon coverage"):
         build_layers(source)
+
+
+def test_fit_units_clips_to_the_outline_fills_gaps_and_names_regions():
+    from geodata.rebuild_boundaries import fit_units
+
+    outline = shapely.box(0, 0, 4, 2)
+    # West overshoots the outline to the west; a 0.1-wide gap between the two units; East overshoots north.
+    finer = gpd.GeoDataFrame(
+        {"name": ["West", "East", "Menaka"]},
+        geometry=[shapely.box(-1, 0, 1.9, 2), shapely.box(2, 0, 3, 2.5), shapely.box(3, 0, 4, 2)],
+        crs="EPSG:4326",
+    )
+    regions = gpd.GeoDataFrame(
+        {"admin1": ["A", "B"]}, geometry=[shapely.box(0, 0, 2.2, 2), shapely.box(2.2, 0, 4, 2)], crs="EPSG:4326"
+    )
+    fitted = fit_units(finer, outline, regions, {"Menaka": "Ménaka"})
+    assert fitted[["admin1", "admin2"]].values.tolist() == [["A", "West"], ["B", "East"], ["Ménaka", "Menaka"]]
+    assert shapely.union_all(fitted.geometry.values).equals(outline)
+    assert abs(shapely.area(fitted.geometry.values).sum() - outline.area) < 1e-9
+    assert fitted.geometry.iloc[0].bounds[0] == 0
+
+
+def test_border_rule_keeps_the_source_country_within_10_km(bounds):
+    points = {
+        "Tin Zaouaten": ((19.9625, 2.8575), "ML"),  # 0.3 km inside Algeria
+        "near Diffa": ((13.27, 12.65), "NE"),  # 2 km inside Nigeria
+        "south of Diffa": ((13.10, 12.70), "NE"),  # 18 km inside Nigeria
+        "Djibo": ((14.09864, -1.62665), "BF"),
+        "Kerawa": ((11.18, 13.91), "CM"),  # not a covered country: nothing to keep
+        "unnamed": ((19.9625, 2.8575), None),
+        "Cameroon side": ((11.0, 13.78), "NG"),  # 3 km outside the covered area, from Nigeria
+    }
+    frame = events({name: p for name, (p, _) in points.items()})
+    frame["source_country_iso2"] = pd.array([c for _, c in points.values()], dtype="string")
+    out = bounds.keep_source_country(bounds.join(frame))
+    assert as_records(out) == [
+        ("Tin Zaouaten", "ML", "Kidal", "Abeibara"),
+        ("near Diffa", "NE", "Diffa", "Diffa"),
+        ("south of Diffa", "NG", None, None),
+        ("Djibo", "BF", "Sahel", "Soum"),
+        ("Kerawa", None, None, None),
+        ("unnamed", "DZ", None, None),
+        ("Cameroon side", "NG", None, None),
+    ]
+    notes = out["geo_note"].tolist()
+    assert notes[0] == "source's country kept (Mali): the point lies in Algeria, 0.3 km from it"
+    assert notes[1].startswith("source's country kept (Niger): the point lies in Nigeria, 2.")
+    assert notes[2] == "source says Niger; the point lies in Nigeria, more than 10 km away: join kept"
+    assert pd.isna(notes[3]) and pd.isna(notes[4]) and pd.isna(notes[5])
+    assert notes[6] == "source's country kept (Nigeria): the point lies outside the covered area, 3.1 km from it"
+    assert out["country_iso2"].dtype == "string" and out["geo_note"].dtype == "string"

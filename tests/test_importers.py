@@ -110,7 +110,8 @@ def test_acled_old_format_with_numeric_inter_codes() -> None:
     parsed = read_acled(FIXTURES / "acled_old.csv", progress=False)
     _check_shape(parsed)
     assert parsed.problems.empty
-    assert parsed.notices == []  # the optional columns we use are all there
+    # The optional columns we use are all there but the revision timestamp, which this export lacks.
+    assert parsed.notices == ["acled_old.csv has no timestamp column(s): left empty"]
     events = parsed.events
     assert events["inter1"].tolist() == ["Rebel group", "Political militia", "Protesters", "Identity militia"]
     assert events["inter2"].tolist()[:2] == ["State forces", "Civilians"]
@@ -127,7 +128,7 @@ def test_acled_without_optional_columns_gives_a_notice(tmp_path: Path) -> None:
     path = tmp_path / "slim.csv"
     source.drop(columns=["notes", "inter1", "inter2", "admin2"]).to_csv(path, index=False)
     parsed = read_acled(path, progress=False)
-    assert parsed.notices == ["slim.csv has no inter1, inter2, admin2, notes column(s): left empty"]
+    assert parsed.notices == ["slim.csv has no inter1, inter2, admin2, notes, timestamp column(s): left empty"]
     assert parsed.events["notes"].isna().all() and parsed.events["inter1"].isna().all()
     assert parsed.n_read == 4
 
@@ -161,7 +162,10 @@ def test_semicolon_separated_export(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     source.to_csv(path, index=False, sep=";")
     parsed = read_acled(path, progress=False)
-    assert parsed.notices == ["excel.csv is separated by ';', not commas"]
+    assert parsed.notices == [
+        "excel.csv is separated by ';', not commas",
+        "excel.csv has no timestamp column(s): left empty",
+    ]
     assert parsed.events["event_id"].tolist() == ["acled:MLI3001", "acled:BFO4002", "acled:NIG5003", "acled:MLI3004"]
 
 

@@ -18,16 +18,18 @@ from tests.fixtures.commands import geodata
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
-SUMMARY = re.compile(r"^read (\d+), kept (\d+), duplicates (\d+), quarantined (\d+)$", re.M)
+SUMMARY = re.compile(r"^read (\d+), kept (\d+), updated (\d+), duplicates (\d+), quarantined (\d+)$", re.M)
 
 
 
 
-def counts(result: subprocess.CompletedProcess[str]) -> tuple[int, int, int, int]:
+def counts(result: subprocess.CompletedProcess[str], updated: int = 0) -> tuple[int, int, int, int]:
+    """(read, kept, duplicates, quarantined) from the summary line, which must report ``updated`` updates."""
     match = SUMMARY.search(result.stdout)
     assert match, f"no summary line in {result.stdout!r} / {result.stderr!r}"
-    read, kept, dup, quarantined = map(int, match.groups())
-    assert read == kept + dup + quarantined
+    read, kept, revised, dup, quarantined = map(int, match.groups())
+    assert read == kept + revised + dup + quarantined
+    assert revised == updated
     return read, kept, dup, quarantined
 
 
@@ -77,7 +79,7 @@ def test_import_acled_accounts_for_every_row_and_is_idempotent(built, tmp_path):
     events = store.read_store(path)
     assert len(events) == before + 4
     menaka = events.set_index("event_id").loc["acled:MLI1001"]
-    assert (menaka["country_iso2"], menaka["admin1"], menaka["source_admin1"]) == ("ML", "Gao", "Menaka")
+    assert (menaka["country_iso2"], menaka["admin1"], menaka["source_admin1"]) == ("ML", "Ménaka", "Menaka")
     assert events.set_index("event_id").loc["acled:MRT3001", "country_iso2"] == "MR"
     assert pd.isna(events.set_index("event_id").loc["acled:MRT3001", "fatalities"])
 
@@ -93,8 +95,9 @@ def test_import_acled_accounts_for_every_row_and_is_idempotent(built, tmp_path):
     assert "pipeline_acled.csv row 5" in first.stderr
 
     report = pd.read_csv(tmp_path / "events.admin1-disagreements.csv", dtype=str)
-    assert set(report["event_id"]) == {"acled:MLI1001", "acled:MLI1005"}  # Menaka in NE's Gao; Niono in Ségou
-    assert "admin-1 differs from the source's for 2 stored events" in first.stderr
+    assert set(report["event_id"]) == {"acled:MLI1005"}  # Niono lies in Ségou, not Mopti; Menaka = Ménaka
+    assert "differ from the source's for 1 stored events" in first.stderr
+    assert "admin-1 differs for 1 of 3 events (33.3%): Ségou for Mopti 1" in first.stdout
 
     stored = store.read_store(path).drop(columns="geometry")
     quarantined = (tmp_path / "events.quarantine.csv").read_bytes()
@@ -161,7 +164,7 @@ def test_import_ucdp_maps_fatalities_and_is_idempotent(tmp_path):
     assert (clash["group1"], clash["group2"]) == ("ISGS", "JNIM")
     assert (clash["fatalities"], clash["fatalities_low"], clash["fatalities_high"]) == (20, 12, 40)
     assert (clash["date_precision"], clash["geo_precision"]) == ("week", 2)
-    assert (clash["country_iso2"], clash["admin1"], clash["source_admin1"]) == ("ML", "Gao", "Menaka region")
+    assert (clash["country_iso2"], clash["admin1"], clash["source_admin1"]) == ("ML", "Ménaka", "Menaka region")
     assert counts(geodata("import", "ucdp", ged, "--store", str(path))) == (8, 0, 7, 1)
     assert len(store.read_store(path)) == 7
 

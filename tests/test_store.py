@@ -60,6 +60,47 @@ def test_merge_counts_duplicates_in_store_and_in_file():
     assert duplicate.tolist() == [True, False, True]
 
 
+def test_merge_revisions_newer_timestamp_wins_and_is_logged(tmp_path):
+    existing = _events(["acled:1", "acled:2", "acled:3", "acled:4"], fatalities=[2, 5, 7, 1],
+                       source_timestamp=[100, 100, None, 100])
+    new = _events(
+        ["acled:1", "acled:2", "acled:3", "acled:4", "acled:5", "acled:5", "acled:5"],
+        fatalities=[3, 6, 7, 9, 1, 2, 3],
+        source_timestamp=[200, 100, 50, 90, 10, 30, 20],
+    )
+    result = store.merge_revisions(existing, new)
+    # 1: newer; 2: equal timestamp, stays; 3: a timestamp beats none; 4: older, stays; 5: newest copy in the file.
+    assert result.updated.tolist() == [True, False, True, False, False, False, False]
+    assert result.duplicate.tolist() == [False, True, False, True, True, False, True]
+    merged = result.merged.set_index("event_id")
+    assert merged["fatalities"].to_dict() == {"acled:1": 3, "acled:2": 5, "acled:3": 7, "acled:4": 1, "acled:5": 2}
+    log = result.revisions
+    assert log.fillna("").values.tolist() == [
+        ["acled:1", "fatalities", "2", "3", "100", "200"],
+        ["acled:1", "source_timestamp", "100", "200", "100", "200"],
+        ["acled:3", "source_timestamp", "", "50", "", "50"],
+    ]
+    path = tmp_path / "events.revisions.csv"
+    assert store.append_revisions(log, path) == 3
+    assert store.append_revisions(log.iloc[:0], path) == 0
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(back.columns) == list(store.REVISION_COLUMNS) and len(back) == 3
+    assert back.loc[2].tolist() == ["acled:3", "source_timestamp", "", "50", "", "50"]
+
+
+def test_merge_revisions_undated_rows_replace_only_with_update():
+    existing = _events(["ucdp:1", "ucdp:2"], fatalities=[4, 4])
+    new = _events(["ucdp:1", "ucdp:2"], fatalities=[4, 8])
+    kept = store.merge_revisions(existing, new)
+    assert kept.updated.tolist() == [False, False] and kept.differing.tolist() == [False, True]
+    assert kept.merged.set_index("event_id").loc["ucdp:2", "fatalities"] == 4 and kept.revisions.empty
+    replaced = store.merge_revisions(existing, new, update=True)
+    assert replaced.updated.tolist() == [False, True] and replaced.duplicate.tolist() == [True, False]
+    assert replaced.merged.set_index("event_id").loc["ucdp:2", "fatalities"] == 8
+    log = replaced.revisions[["event_id", "field", "old", "new"]]
+    assert log.values.tolist() == [["ucdp:2", "fatalities", "4", "8"]]
+
+
 def test_quarantine_union_of_columns_and_no_repeats(tmp_path):
     path = tmp_path / "q.csv"
     first = pd.DataFrame({"event_date": ["bad"], "reason": ["event_date: 'bad' is not a date"]})

@@ -100,7 +100,7 @@ def test_cli_replaces_the_store_with_readable_events(tmp_path):
     path = write_sample_store(tmp_path / "events.parquet")
     result = geodata("synthetic", "--events", "1200", "--seed", "3", "--store", str(path), "--no-progress")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"^read 1200, kept 1200, duplicates 0, quarantined 0$", result.stdout, re.M)
+    assert re.search(r"^read 1200, kept 1200, updated 0, duplicates 0, quarantined 0$", result.stdout, re.M)
     written = store.read_store(path)
     assert len(written) == 1200 and (written["dataset"] == "synthetic").all()
     pd.testing.assert_frame_equal(written, synthetic_events(1200, 3))

@@ -68,10 +68,10 @@ def test_upload_adds_an_acled_file_to_the_store(client, store):
     result = json.loads(response.data)
     assert response.status_code == 200, result
     assert result["ok"] and result["kind"] == "acled" and result["new"] == 3
-    assert result["message"] == "acled_upload.csv (ACLED): read 3, kept 3, duplicates 0, quarantined 0"
+    assert result["message"] == "acled_upload.csv (ACLED): read 3, kept 3, updated 0, duplicates 0, quarantined 0"
     assert b"acled:MLI9101" in client.get("/export.csv?q=onerror").data
     again = json.loads(post(client, ACLED, "acled_upload.csv").data)
-    assert again["message"].endswith("read 3, kept 0, duplicates 3, quarantined 0")
+    assert again["message"].endswith("read 3, kept 0, updated 0, duplicates 3, quarantined 0")
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def test_the_queue_answers_at_once_and_the_page_polls_for_the_result(client, sto
 
 def test_upload_quarantine_reasons_name_the_uploaded_file(client, store):
     result = json.loads(post(client, REPO / "tests" / "fixtures" / "pipeline_acled.csv", "my export.csv").data)
-    assert result["ok"] and result["message"].endswith("read 9, kept 4, duplicates 1, quarantined 4")
+    assert result["ok"] and result["message"].endswith("read 9, kept 4, updated 0, duplicates 1, quarantined 4")
     assert result["reasons"][0].startswith("my export.csv row 5: event_date")
     quarantine = store.parent / "events.quarantine.csv"
     assert "my export.csv" in quarantine.read_text(encoding="utf-8")

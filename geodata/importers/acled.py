@@ -18,7 +18,12 @@ Choices:
 - actor families come from :mod:`geodata.actors`; for ``X and/or Y`` the group is X's and the extra
   columns group1_alt/group2_alt hold Y's.
 - country_iso2 and admin1 are left for the pipeline's boundary join; the file's values are kept in
-  source_country, source_country_iso2 (from the numeric ``iso``), source_admin1 and source_admin2.
+  source_country, source_country_iso2 (from the numeric ``iso``, else the ``country`` name), source_admin1 and
+  source_admin2.
+- event types of the pre-2019 taxonomy ("Battle-No change of territory", "Remote violence", "Riots/Protests",
+  "Strategic development", ...) are mapped to the current ones (:func:`current_event_types`); the file's own
+  value is kept in source_event_type.
+- timestamp (ACLED's revision time, Unix seconds) -> source_timestamp: the store keeps the newest revision.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from geodata.importers.common import (
     Parsed,
     blank_to_na,
     canonical,
+    iso2_from_name,
     iso2_from_numeric,
     join_problems,
     parse_dates,
@@ -54,10 +60,23 @@ REQUIRED = (
     "geo_precision",
     "fatalities",
 )
-OPTIONAL = ("sub_event_type", "actor2", "inter1", "inter2", "iso", "admin2", "source", "notes")
+OPTIONAL = ("sub_event_type", "actor2", "inter1", "inter2", "iso", "admin2", "source", "notes", "timestamp")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
 TIME_PRECISIONS = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISIONS = ("1", "2", "3")
+# ACLED's crosswalk from the event types used until March 2019 to the current (event type, sub-event type);
+# keys are lower-case. "Riots/Protests" is split by the actors' inter codes (see :func:`current_event_types`).
+OLD_EVENT_TYPES = {
+    "battle-no change of territory": ("Battles", "Armed clash"),
+    "battle-government regains territory": ("Battles", "Government regains territory"),
+    "battle-non-state actor overtakes territory": ("Battles", "Non-state actor overtakes territory"),
+    "remote violence": ("Explosions/Remote violence", None),
+    "violence against civilians": ("Violence against civilians", None),
+    "strategic development": ("Strategic developments", None),
+    "non-violent transfer of territory": ("Strategic developments", "Non-violent transfer of territory"),
+    "headquarters or base established": ("Strategic developments", "Headquarters or base established"),
+}
+RIOTS_PROTESTS = "riots/protests"
 INTER_CODES = {
     "1": "State forces",
     "2": "Rebel group",
@@ -85,6 +104,13 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
     geo_code = text["geo_precision"].astype("string").str.strip()
     geo_bad = ~geo_code.isin(GEO_PRECISIONS)
     actor1, actor2 = blank_to_na(text["actor1"]), blank_to_na(text["actor2"])
+    inter1, inter2 = inter_text(text["inter1"]), inter_text(text["inter2"])
+    source_event_type = blank_to_na(text["event_type"])
+    event_type, sub_event_type = current_event_types(
+        source_event_type, blank_to_na(text["sub_event_type"]), inter1, inter2, actor2
+    )
+    timestamp, timestamp_problems = parse_numbers(text["timestamp"], "timestamp", whole=True)
+    country_iso2 = iso2_from_numeric(text["iso"]).fillna(iso2_from_name(text["country"]))
 
     problems = join_problems(
         [
@@ -96,6 +122,7 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
             latitude_problems,
             longitude_problems,
             fatality_problems,
+            timestamp_problems,
         ]
     )
     events = canonical(
@@ -105,8 +132,8 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
             "date_start": start,
             "date_end": end,
             "date_precision": precision,
-            "event_type": blank_to_na(text["event_type"]),
-            "sub_event_type": blank_to_na(text["sub_event_type"]),
+            "event_type": event_type,
+            "sub_event_type": sub_event_type,
             "actor1": actor1,
             "actor2": actor2,
             "group1": family(actor1),
@@ -119,17 +146,45 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
             "source_admin1": blank_to_na(text["admin1"]),
             "source": blank_to_na(text["source"]),
             "notes": blank_to_na(text["notes"]),
-            "inter1": inter_text(text["inter1"]),
-            "inter2": inter_text(text["inter2"]),
+            "inter1": inter1,
+            "inter2": inter2,
             "group1_alt": alternative_families(actor1),
             "group2_alt": alternative_families(actor2),
             "source_country": blank_to_na(text["country"]),
-            "source_country_iso2": iso2_from_numeric(text["iso"]),
+            "source_country_iso2": country_iso2,
             "source_admin2": blank_to_na(text["admin2"]),
+            "source_event_type": source_event_type,
+            "source_timestamp": timestamp,
         },
         raw.index,
     )
     return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=table.notices)
+
+
+def current_event_types(
+    event_type: pd.Series, sub_event_type: pd.Series, inter1: pd.Series, inter2: pd.Series, actor2: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """(event_type, sub_event_type) in ACLED's current taxonomy; current types pass through unchanged.
+
+    Old types follow ACLED's 2019 crosswalk (OLD_EVENT_TYPES). "Riots/Protests" becomes Riots when either actor
+    is Rioters, else Protests (sub-event "Peaceful protest" without a second actor, "Protest with intervention"
+    with one). A sub-event type the file gives is kept; where the crosswalk has none it stays NA.
+    """
+    key = event_type.str.strip().str.lower()
+    old = key.map({k: v[0] for k, v in OLD_EVENT_TYPES.items()}).astype("string")
+    old_sub = key.map({k: v[1] for k, v in OLD_EVENT_TYPES.items()}).astype("string")
+    riots_protests = key.eq(RIOTS_PROTESTS).fillna(False)
+    rioters = (inter1.eq("Rioters") | inter2.eq("Rioters")).fillna(False)
+    split = pd.Series(pd.NA, index=event_type.index, dtype="string")
+    split[riots_protests & rioters] = "Riots"
+    split[riots_protests & ~rioters] = "Protests"
+    protest_sub = pd.Series("Peaceful protest", index=event_type.index, dtype="string").where(
+        actor2.isna(), "Protest with intervention"
+    )
+    split_sub = protest_sub.where(split.eq("Protests").fillna(False))
+    types = split.fillna(old).fillna(event_type)
+    subs = sub_event_type.fillna(split_sub).fillna(old_sub)
+    return types.astype("string"), subs.astype("string")
 
 
 def inter_text(values: pd.Series) -> pd.Series:

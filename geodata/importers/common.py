@@ -172,7 +172,28 @@ def read_text_table(
             f"{path.name}: {len(problems)} row(s) do not have the header's {raw.shape[1]} fields: "
             "read record by record and flagged"
         )
+    if is_hxl_row(raw):
+        tags = ",".join(str(v) for v in raw.iloc[0].tolist()[:3])
+        notices.append(f"{path.name}: line 2 is an HXL hashtag row ({tags},...): metadata, not an event; skipped")
+        problems = problems.drop(index=raw.index[:1], errors="ignore")
+        raw = raw.iloc[1:]
     return Table(raw=raw, notices=notices, problems=problems)
+
+
+_HXL_TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z0-9_]+)*$", re.IGNORECASE)
+
+
+def is_hxl_row(raw: pd.DataFrame) -> bool:
+    """Whether the first data record is an HXL hashtag row (``#event+code,#date,...``, HDX's line 2).
+
+    Every non-blank cell must be a hashtag, and at least half the columns tagged, so a record whose text merely
+    starts with ``#`` is still read as an event.
+    """
+    if raw.empty:
+        return False
+    first = raw.iloc[0].astype(str).str.strip()
+    filled = first[first != ""]
+    return len(filled) >= max(1, raw.shape[1] // 2) and bool(filled.str.match(_HXL_TAG).all())
 
 
 def column_key(name: str) -> str:

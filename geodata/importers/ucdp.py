@@ -14,6 +14,7 @@ Mappings (UCDP codebook -> ours):
 - actor1 = side_a, actor2 = side_b (families via :mod:`geodata.actors`; UCDP's "IS" here is ISGS).
 - best/low/high -> fatalities/_low/_high; source = source_article, kept whole; notes = dyad_name.
 - source_admin1 = adm_1 as written ("Mopti region"): the pipeline's comparison normalises it.
+- source_country_iso2 from ``country`` (English name), else ``country_id`` (Gleditsch-Ward number, 432 = Mali).
 """
 
 from __future__ import annotations
@@ -52,7 +53,12 @@ REQUIRED = (
     "low",
     "high",
 )
-OPTIONAL = ("dyad_name", "adm_2", "source_article")
+OPTIONAL = ("dyad_name", "adm_2", "source_article", "country_id")
+# UCDP's country_id is the Gleditsch-Ward number, not ISO: those of the covered countries.
+GW_CODES = {
+    "432": "ML", "439": "BF", "436": "NE", "435": "MR", "615": "DZ", "433": "SN", "438": "GN",
+    "437": "CI", "452": "GH", "461": "TG", "434": "BJ", "475": "NG", "483": "TD", "620": "LY",
+}
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 DATE_PRECISIONS = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 WHERE_PRECISIONS = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 4, "6": 4, "7": 4}
@@ -127,12 +133,18 @@ def read_ucdp(path: Path, *, progress: bool = True) -> Parsed:
             "group1_alt": alternative_families(actor1),
             "group2_alt": alternative_families(actor2),
             "source_country": country,
-            "source_country_iso2": iso2_from_name(country),
+            "source_country_iso2": iso2_from_name(country).fillna(_gw_country(text["country_id"])),
             "source_admin2": blank_to_na(text["adm_2"]),
         },
         raw.index,
     )
     return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=table.notices)
+
+
+def _gw_country(codes: pd.Series) -> pd.Series:
+    """ISO alpha-2 of a Gleditsch-Ward country number (``432`` -> ML), NA when unknown."""
+    number = pd.to_numeric(codes.astype("string").str.strip(), errors="coerce").astype("Int64")
+    return number.astype("string").map(GW_CODES).astype("string")
 
 
 def _coded(values: pd.Series, mapping: dict[str, object], field_name: str) -> tuple[pd.Series, pd.Series]:

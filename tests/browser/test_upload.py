@@ -48,7 +48,7 @@ def test_uploading_an_acled_file_adds_its_events_and_keeps_html_as_text(sample_s
     open_view(page, sample_server.url)
     assert counter_events(page) == 30
     message = upload(page, ACLED)
-    assert "acled_upload.csv (ACLED): read 3, kept 3, duplicates 0, quarantined 0" in message
+    assert "acled_upload.csv (ACLED): read 3, kept 3, updated 0, duplicates 0, quarantined 0" in message
     wait_for_count(page, 33)
     ids_shown = wait_for_grid(page, 33)
     assert {"acled:MLI9101", "acled:BFO9102", "acled:NIG9103"} <= set(ids_shown)
