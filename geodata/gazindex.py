@@ -94,7 +94,7 @@ def build_index(gazetteer: Gazetteer, boundaries: Boundaries, seats: Path = SEAT
                         ("geo_precision", np.int64), ("needs_country", bool)):  # fmt: skip
         columns[name] = columns[name].astype(dtype)
 
-    bare = units.loc[units["level"].eq(2) | units["bare"], ["key", "position"]]
+    bare = units[["key", "position"]]  # generic admin-1 names are flagged needs_country: they need a country hint
     pairs = pd.concat([names[["key", "pos"]], bare.rename(columns={"position": "pos"})], ignore_index=True)
     pairs = pairs.drop_duplicates()
     by_key = _group_positions(pairs["key"].to_numpy(dtype=object), pairs["pos"].to_numpy(dtype=np.int64))
@@ -106,7 +106,7 @@ def build_index(gazetteer: Gazetteer, boundaries: Boundaries, seats: Path = SEAT
         by_key=by_key,
         fuzzy_keys=fuzzy["key"].drop_duplicates().to_numpy(dtype=object),
         fuzzy_keys_by_country={iso: g["key"].to_numpy(dtype=object) for iso, g in fuzzy.groupby("country")},
-        units=units.drop(columns=["unit_id", "bare"]).reset_index(drop=True),
+        units=units.drop(columns=["unit_id"]).reset_index(drop=True),
     )
 
 
@@ -228,8 +228,6 @@ def _units(
     units["geo_precision"] = 3
     units["population"] = 0
     units["tier"] = TIER_UNIT
-    # Admin-1 names count as bare place names only where they are not generic ("Sahel", "Nord" need a country).
-    units["bare"] = units["level"].eq(1) & ~units["needs_country"]
     return units
 
 
