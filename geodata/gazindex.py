@@ -316,7 +316,7 @@ def learn_places(events: pd.DataFrame) -> pd.DataFrame:
     first = rows.drop_duplicates(["key", "latitude", "longitude"])
     learned = best.merge(first, on=["key", "latitude", "longitude"], how="left")
     ids = rows.groupby("key", sort=False)["event_id"].agg(lambda s: tuple(dict.fromkeys(s.astype(str))))
-    learned["event_ids"] = learned["key"].map(ids)
+    learned["event_ids"] = learned["key"].map(ids).map(tuple)
     learned["n_events"] = learned["event_ids"].map(len)
     more = learned["n_events"] - 1
     suffix = np.where(more == 0, "", " +" + more.astype(str) + np.where(more == 1, " event", " events"))
