@@ -408,6 +408,7 @@ def cached(cache_dir: Path | None, kind: str, key: str, build: Callable[[], T]) 
         handle, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         _prune(cache_dir, kind)
     except OSError as error:
