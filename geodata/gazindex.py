@@ -45,6 +45,7 @@ TIER_SUPPLEMENT, TIER_GEONAMES, TIER_LEARNED, TIER_UNIT = 0, 1, 2, 3
 # Datasets whose points came from our own geocoder, from seeds we rebuild, or are invented: never learned from.
 NOT_LEARNED = ("seed", "curated", "text", "synthetic")
 AMBIGUOUS_KM = 10.0  # a name seen at points farther apart than this is not learned
+MAX_POINTS = 200  # a name given at more distinct points than this is not learned (and not compared pairwise)
 SEAT_NEAR_DEG = 0.05  # a same-named place this close to a unit (about 5 km) is taken as its seat
 LISTED_SEAT_NEAR_DEG = 0.25  # a seat listed in admin_seats.csv may lie this far outside the simplified polygon
 
@@ -193,8 +194,8 @@ def _units(
         unit = _unit_name(boundaries, level, iso, unit_key)
         admin1 = unit if level == 1 else admin1_of[(iso, unit_key)]
         word = "region" if level == 1 else ADMIN2_WORD.get(iso, "admin-2 unit")
-        seat_name = listed.get((level, iso, unit_key))
-        keys = {unit_key, *(k[2] for k, v in listed.items() if seat_name and v == seat_name and k[:2] == (level, iso))}
+        seat_name, line = listed.get((level, iso, unit_key), (None, None))
+        keys = {unit_key, *(k[2] for k, (_, other) in listed.items() if line is not None and other == line)}
         position = None
         if seat_name is not None:
             position = seat_position(normalise(seat_name), iso, shape, LISTED_SEAT_NEAR_DEG)
@@ -251,8 +252,9 @@ def _unit_name(boundaries: Boundaries, level: int, iso: str, unit_key: str) -> s
     return str(names[normalise_series(names.astype("string")) == unit_key].iloc[0])
 
 
-def _read_seats(path: Path) -> dict[tuple[int, str, str], str]:
-    """(level, country, unit key) -> seat name, from admin_seats.csv (``unit`` may list spellings with ``|``)."""
+def _read_seats(path: Path) -> dict[tuple[int, str, str], tuple[str, int]]:
+    """(level, country, unit key) -> (seat name, CSV line), from admin_seats.csv (``unit`` may list spellings
+    with ``|``: each is also a name of the unit)."""
     from geodata.gazetteer import GazetteerError
 
     try:
@@ -266,10 +268,10 @@ def _read_seats(path: Path) -> dict[tuple[int, str, str], str]:
     if bad.any():
         raise GazetteerError(f"{path}: line(s) {', '.join(str(i + 2) for i in frame.index[bad][:10])}: "
                              "field 'level' is not 1 or 2")  # fmt: skip
-    out: dict[tuple[int, str, str], str] = {}
-    for row in frame.itertuples():
+    out: dict[tuple[int, str, str], tuple[str, int]] = {}
+    for line, row in enumerate(frame.itertuples(), start=2):
         for spelling in str(row.unit).split("|"):
-            out[(int(row.level), str(row.country_iso2), normalise(spelling))] = str(row.seat)
+            out[(int(row.level), str(row.country_iso2), normalise(spelling))] = (str(row.seat), line)
     return out
 
 
@@ -303,6 +305,9 @@ def learn_places(events: pd.DataFrame) -> pd.DataFrame:
     rows = rows[rows["key"].str.len() >= 2]
 
     points = rows.drop_duplicates(["key", "latitude", "longitude"])[["key", "latitude", "longitude"]]
+    # Every pair of a name's distinct points is compared; a name at more than MAX_POINTS points is not a village.
+    spots = points.groupby("key")["key"].transform("size")
+    points = points[(spots <= MAX_POINTS).to_numpy()]
     pairs = points.merge(points, on="key")
     spread = pairs.assign(km=_km(pairs["latitude_x"], pairs["longitude_x"], pairs["latitude_y"],
                                  pairs["longitude_y"])).groupby("key")["km"].max()  # fmt: skip
@@ -342,7 +347,9 @@ def read_learned(store: Path) -> pd.DataFrame:
     wanted = ["event_id", "dataset", "location", "latitude", "longitude", "geo_precision", "country_iso2",
               "admin1", "admin2"]  # fmt: skip
     present = set(pq.read_schema(store).names)
-    table = pq.read_table(store, columns=[c for c in wanted if c in present]).to_pandas()
+    filters = [("geo_precision", "=", 1)] if "geo_precision" in present else []
+    filters += [("dataset", "not in", list(NOT_LEARNED))] if "dataset" in present else []
+    table = pq.read_table(store, columns=[c for c in wanted if c in present], filters=filters or None).to_pandas()
     for column in wanted:
         if column not in table:
             table[column] = pd.NA
