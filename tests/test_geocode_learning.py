@@ -217,3 +217,33 @@ def test_the_cli_writes_its_index_into_the_cache_directory(tmp_path: Path) -> No
     assert geodata("geocode", "Ménaka", "--store", str(tmp_path / "none.parquet"), cache=cache).returncode == 0
     assert len(list(cache.glob("gazetteer-*.pkl"))) == 1 and len(list(cache.glob("learned-*.pkl"))) == 1
     assert gazindex.KEEP_FILES >= 2
+
+
+def test_the_fingerprint_changes_with_the_code_and_the_data_files(tmp_path: Path) -> None:
+    code, data = tmp_path / "code", tmp_path / "data"
+    shutil.copytree(gazindex.PACKAGE_DIR, code, ignore=shutil.ignore_patterns("data", "__pycache__"))
+    shutil.copytree(gazindex.DATA_DIR, data)
+    before = gazindex.fingerprint("x", package_dir=code, data_dir=data)
+    assert gazindex.fingerprint("x", package_dir=code, data_dir=data) == before
+    assert gazindex.fingerprint("y", package_dir=code, data_dir=data) != before
+    with (code / "geocode.py").open("a", encoding="utf-8") as out:
+        out.write("\n# a change to the geocoder's code\n")
+    after_code = gazindex.fingerprint("x", package_dir=code, data_dir=data)
+    assert after_code != before
+    with (data / "regions.csv").open("a", encoding="utf-8") as out:
+        out.write("NE,Testregion,Testregion,Niamey,2440485,false\n")
+    assert gazindex.fingerprint("x", package_dir=code, data_dir=data) != after_code
+
+
+def test_the_country_flag_restricts_the_cli(cache: Path, tmp_path: Path) -> None:
+    none = str(tmp_path / "none.parquet")
+    soum = geodata("geocode", "Soum", "Dori province", "--country", "BF", "--store", none, cache=cache)
+    assert soum.returncode == 0, soum.stderr
+    first, second = map(json.loads, soum.stdout.splitlines())
+    assert (first["country_iso2"], first["geo_precision"]) == ("BF", 3)
+    assert first["matched_name"] == "Soum province (seat Djibo)"
+    assert second["matched_name"] == "Séno province (seat Dori)"
+    missing = geodata("geocode", "Fassala", "--country", "ML", "--store", none, cache=cache)
+    assert missing.returncode == 1 and missing.stdout == ""
+    closest = missing.stderr.split("closest: ")[1].strip().split(", ")
+    assert missing.stderr.startswith("not found in ML: 'Fassala'") and all(c.endswith("(ML)") for c in closest)
