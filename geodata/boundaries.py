@@ -140,8 +140,14 @@ class Boundaries:
 
     @cached_property
     def _join_tiles(self) -> gpd.GeoDataFrame:
-        """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries."""
-        tiles = _tiles(self._join_layer.geometry.values, TILE_DEGREES)
+        """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries.
+
+        Cutting takes over a second; the tiles are kept on disk per layer content (``geodata.gazindex.cached_for``).
+        """
+        from geodata.gazindex import cached_for
+
+        parts = self._join_layer.geometry.values
+        tiles = cached_for("tiles", (shapely.to_wkb(parts), TILE_DEGREES), lambda: _tiles(parts, TILE_DEGREES))
         shapely.prepare(tiles.geometry.values)
         return tiles
 

@@ -262,3 +262,25 @@ def test_a_warm_lookup_loads_neither_pandas_nor_geopandas(imported: Path, cache:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "loaded: none 0"
     assert "acled:BFO1234 +3 events" in result.stdout and "Soum province (seat Djibo)" in result.stdout
+
+
+def test_join_tiles_are_cut_once_and_give_the_same_join(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import geopandas as gpd
+    import numpy as np
+
+    from geodata.boundaries import Boundaries
+
+    monkeypatch.setenv("SCA_CACHE_DIR", str(tmp_path / "cache"))
+    bundled = Boundaries.load()
+    rng = np.random.default_rng(8)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(rng.uniform(-12, 16, 3000), rng.uniform(4, 25, 3000)),
+                              crs="EPSG:4326")  # fmt: skip
+    fresh = Boundaries(admin0=bundled.admin0, admin1=bundled.admin1, units=bundled.units)
+    first = fresh.join(points)
+    (tiles,) = (tmp_path / "cache").glob("tiles-*.pkl")
+    written = tiles.stat().st_mtime_ns
+    again = Boundaries(admin0=bundled.admin0, admin1=bundled.admin1, units=bundled.units).join(points)
+    assert tiles.stat().st_mtime_ns == written  # read, not cut again
+    pd.testing.assert_frame_equal(pd.DataFrame(first.drop(columns="geometry")),
+                                  pd.DataFrame(again.drop(columns="geometry")))  # fmt: skip
+    assert first["country_iso2"].notna().sum() > 1000
