@@ -1,5 +1,7 @@
 """Benchmark: geocoding 100k names with ``geocode_many`` versus calling ``geocode`` per name (on a sample).
 
+Within ``python -m bench`` it also runs :mod:`bench.bench_cli_speed` (the CLI's start-up with the cached index).
+
 Names are sampled with replacement from the gazetteer's own spellings, plus misspellings and unknown names,
 with a seeded generator; half carry their country as a hint. ``python -m bench.bench_geocode [--names N] [--quick]``.
 """
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from bench import timed
+from bench import bench_cli_speed, timed
 from bench.cases import Case
 from bench.report import Measure, Result, markdown_table
 from geodata.boundaries import Boundaries
@@ -30,6 +32,7 @@ DEFINITION = {
     "geocode": f"{TOTAL:,} names (gazetteer spellings, {MISSPELLED_SHARE:.0%} misspelt, {UNKNOWN_SHARE:.0%} unknown, "
     "half with a country hint): ours = `Geocoder.geocode_many`; naive = one `Geocoder.geocode` call per name, "
     f"timed on {NAIVE_SAMPLE:,} names and extrapolated (~).",
+    **bench_cli_speed.DEFINITION,
 }
 
 
@@ -100,7 +103,7 @@ def geocode_each(geocoder: Geocoder, names: pd.Series, hints: pd.Series) -> list
 
 
 def results(case: Case) -> list[Result]:
-    return [measure(TOTAL, case.runs(FULL_RUNS))]
+    return [measure(TOTAL, case.runs(FULL_RUNS)), *bench_cli_speed.results(case)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -252,15 +252,26 @@ class Boundaries:
 
     @cached_property
     def _join_tiles(self) -> gpd.GeoDataFrame:
-        """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries."""
+        """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries.
+
+        Cutting takes over a second; the tiles are kept on disk per layer content and this module's code
+        (``geodata.gazindex.cached_for``).
+        """
+        from geodata.gazindex import cached_for
+
         layer = self._join_layer
         # Finer cells over the focus countries' units, where the events are; coarser over the neighbours.
         focus = (layer["admin1"].notna() | layer["country_iso2"].isin(FOCUS)).to_numpy()
-        fine = _tiles(layer.geometry.values[focus], TILE_DEGREES)
-        fine["rank"] = np.flatnonzero(focus)[fine["rank"].to_numpy()]
-        coarse = _tiles(layer.geometry.values[~focus], NEIGHBOUR_TILE_DEGREES)
-        coarse["rank"] = np.flatnonzero(~focus)[coarse["rank"].to_numpy()]
-        tiles = gpd.GeoDataFrame(pd.concat([fine, coarse], ignore_index=True), geometry="geometry", crs=CRS)
+
+        def cut() -> gpd.GeoDataFrame:
+            fine = _tiles(layer.geometry.values[focus], TILE_DEGREES)
+            fine["rank"] = np.flatnonzero(focus)[fine["rank"].to_numpy()]
+            coarse = _tiles(layer.geometry.values[~focus], NEIGHBOUR_TILE_DEGREES)
+            coarse["rank"] = np.flatnonzero(~focus)[coarse["rank"].to_numpy()]
+            return gpd.GeoDataFrame(pd.concat([fine, coarse], ignore_index=True), geometry="geometry", crs=CRS)
+
+        content = (Path(__file__).read_bytes(), shapely.to_wkb(layer.geometry.values), focus.tobytes())
+        tiles = cached_for("tiles", content, cut)
         shapely.prepare(tiles.geometry.values)
         return tiles
 

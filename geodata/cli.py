@@ -74,9 +74,10 @@ def _parser() -> argparse.ArgumentParser:
 
     geo = commands.add_parser("geocode", help="look place names up in the gazetteer (one JSON line each)")
     geo.add_argument("names", nargs="+", metavar="NAME")
-    geo.add_argument("--country", help="ISO2 country hint, e.g. BF")
+    geo.add_argument("--country", help="only answers in this country (ISO2 code or name, e.g. BF)")
     geo.add_argument("--admin1", help="admin-1 region hint")
     geo.add_argument("--boundaries", type=Path, help="finer admin boundaries")
+    geo.add_argument("--store", type=Path, help="store whose events teach place names; default data/events.parquet")
     geo.set_defaults(run=_geocode)
     return parser
 
@@ -136,9 +137,12 @@ def _geocode(args: argparse.Namespace, settings: Settings) -> int:
     status = 0
     for name in args.names:
         try:
-            result = geocoder.geocode(name, country=args.country, admin1=args.admin1)
+            result = geocoder.geocode(name, country=args.country, admin1=args.admin1, restrict=True)
         except PlaceNotFound as missing:
-            print(f"not found: {name!r}; closest: {', '.join(missing.candidates) or 'none'}", file=sys.stderr)
+            where = f" in {args.country}" if args.country else ""
+            reason = f" ({missing.reason})" if missing.reason else ""
+            closest = ", ".join(missing.candidates) or "none"
+            print(f"not found{where}: {name!r}{reason}; closest: {closest}", file=sys.stderr)
             status = 1
             continue
         print(json.dumps(result.to_dict(), ensure_ascii=False))

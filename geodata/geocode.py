@@ -8,21 +8,34 @@ raises :class:`PlaceNotFound` with the closest candidates: nothing is placed sil
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
-from geodata.gazetteer import Gazetteer
-from geodata.names import normalise, normalise_words
-from geodata.schema import CRS
+from geodata.gazindex import (
+    COLUMNS,
+    TIER_LEARNED,
+    GazetteerIndex,
+    Learned,
+    build_index,
+    learned_arrays,
+    load_index,
+    load_learned,
+)
+from geodata.names import is_missing, normalise, normalise_words
 from geodata.settings import Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas and geopandas are imported where needed: a warm single lookup loads neither
+    import pandas as pd
+
     from geodata.boundaries import Boundaries
+    from geodata.gazetteer import Gazetteer
+
+# As geodata.schema.FOCUS (not imported: that module loads geopandas, which a warm lookup must not pay for).
+FOCUS = ("ML", "BF", "NE")
 
 # Names and adjectives (as normalise_words spells them) that name a country in border and region phrases.
 COUNTRY_WORDS: dict[str, tuple[str, ...]] = {
@@ -52,15 +65,19 @@ _WORD_TO_ISO = {word: iso for iso, words in COUNTRY_WORDS.items() for word in wo
 _COUNTRY_ALT = "|".join(sorted(map(re.escape, _WORD_TO_ISO), key=len, reverse=True))
 _COUNTRY_RE = re.compile(rf"\b({_COUNTRY_ALT})s?\b")
 _BORDER_RE = re.compile(r"\b(borders?|frontiers?|frontieres?|border ?lands?)\b")
-_REGION_WORD = r"(?:region|state|province)"
+# Words naming an admin unit; region/state mean admin-1, the others admin-2 (tried first, then the other level).
+_ADMIN1_WORDS = ("region", "regions", "state")
+_UNIT_WORD = r"(?P<word>regions?|state|province|cercle|circle|department|departement|prefecture)"
 _REGION_SUFFIX_RE = re.compile(
-    rf"^(?:(?:the|la|le) )?(?:(?P<country>{_COUNTRY_ALT})s? )?(?:the )?(?P<region>.+?) {_REGION_WORD}"
+    rf"^(?:(?:the|la|le|l) )?(?:(?P<country>{_COUNTRY_ALT})s? )?(?:the )?(?P<region>.+?) {_UNIT_WORD}"
     rf"(?: (?:of |in )?(?P<country2>{_COUNTRY_ALT}))?$"
 )
 _REGION_PREFIX_RE = re.compile(
-    rf"^(?:(?:the|la|le) )?{_REGION_WORD} (?:of|de|du|d) (?:the )?(?P<region>.+?)"
+    rf"^(?:(?:the|la|le|l) )?{_UNIT_WORD} (?:of|de la|de l|de|du|des|d) (?:the )?(?P<region>.+?)"
     rf"(?: (?:in )?(?P<country2>{_COUNTRY_ALT}))?$"
 )
+# French elision ("cercle d'Ansongo", "province de l'Oudalan"): split it off before the words are normalised.
+_ELISION_RE = re.compile(r"\b([dlDL])['’](?=\w)")
 _NEAR_RE = re.compile(r"^(?:near|outside|around|close to|nearby|vicinity of|the vicinity of) (?P<rest>.+)$")
 _PLACE_PREFIX_RE = re.compile(r"^(?:the )?(?:town|village|city|commune|locality|hamlet) of (?P<rest>.+)$")
 
@@ -88,18 +105,15 @@ RESULT_FIELDS = tuple(f.name for f in fields(GeocodeResult))
 
 
 _CDIST_CHUNK = 500  # names scored against the whole pool at once: 500 x 13k float32 scores is about 26 MB
-# (key, country hint) -> (matched key or None, its score, closest names as "Name (ISO2)")
-_FuzzyMemo = dict[tuple[str, "str | None"], tuple["str | None", float, list[str]]]
-
-
-_ROW_COLUMNS = ("name", "gazetteer_country", "latitude", "longitude", "geo_precision", "country_iso2", "admin1",
-                "admin2", "source", "source_url")  # fmt: skip
+# (key, country hint, restricted to it) -> (matched key or None, its score, closest names as "Name (ISO2)")
+_Pair = tuple[str, "str | None", bool]
+_FuzzyMemo = dict[_Pair, tuple["str | None", float, list[str]]]
 
 
 class _NeedsFuzzy(Exception):
     """Raised inside a batch when a name needs a fuzzy search, so all such names are searched together."""
 
-    def __init__(self, pair: tuple[str, str | None]) -> None:
+    def __init__(self, pair: _Pair) -> None:
         super().__init__(pair)
         self.pair = pair
 
@@ -123,7 +137,7 @@ class PlaceNotFound(LookupError):
 
 def country_code(hint: str | None) -> str | None:
     """ISO2 code for a country hint given as a code ("ML"), a name ("Mali") or an adjective; None if empty."""
-    if hint is None or pd.isna(hint) or not str(hint).strip():
+    if is_missing(hint) or not str(hint).strip():
         return None
     text = str(hint).strip()
     if text.upper() in COUNTRY_NAMES:
@@ -135,85 +149,119 @@ def country_code(hint: str | None) -> str | None:
 
 
 class Geocoder:
-    """Resolves place names, region phrases and border phrases against one gazetteer and one boundary set."""
+    """Resolves place names, admin-unit, region and border phrases against one gazetteer index.
 
-    def __init__(self, gazetteer: Gazetteer, boundaries: Boundaries, fuzzy_threshold: float = 88.0) -> None:
-        self.gazetteer = gazetteer
-        self.boundaries = boundaries
-        self.fuzzy_threshold = float(fuzzy_threshold)
-        self._places = self._joined_places(gazetteer.places, boundaries)
-        # Plain arrays per column: a single-name lookup must not pay for pandas indexing.
-        self._column = {name: self._places[name].to_numpy(dtype=object) for name in self._places.columns}
-        self._position = {place_id: i for i, place_id in enumerate(self._column["place_id"])}
-        self._by_key = self._positions_by_key(gazetteer.names, self._places)
-        self._keys_all = np.array(list(self._by_key), dtype=object)
-        self._keys_by_country = {
-            iso: np.array(keys, dtype=object)
-            for iso, keys in self._keys_of_countries(gazetteer.names, self._places).items()
-        }
-        self._regions = gazetteer.regions
-        self._region_keys = gazetteer.regions["key"].drop_duplicates().to_numpy(dtype=object)
-        self._border_cache: dict[tuple[str, str], GeocodeResult] = {}
+    Candidates of a name, best first: the curated supplement, GeoNames, places learned from the store's events,
+    admin units (seat or a point inside, precision 3); a country hint ranks its own candidates first, and with
+    ``restrict`` only they count. A name with no candidate is matched fuzzily (place names only).
+    """
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        boundaries: Boundaries,
+        fuzzy_threshold: float = 88.0,
+        learned: Learned | pd.DataFrame | None = None,
+    ) -> None:
+        """Build the index in memory (no disk cache) from ``gazetteer`` and ``boundaries``."""
+        self._setup(build_index(gazetteer, boundaries), fuzzy_threshold, learned, lambda: boundaries)
+        self._gazetteer = gazetteer
+
+    @classmethod
+    def from_index(
+        cls,
+        index: GazetteerIndex,
+        fuzzy_threshold: float = 88.0,
+        learned: Learned | pd.DataFrame | None = None,
+        boundaries: Callable[[], Boundaries] | None = None,
+    ) -> Geocoder:
+        """A geocoder over a prebuilt ``index`` plus a ``learned`` layer (:func:`geodata.gazindex.learn_places`).
+
+        ``boundaries`` is called only when a border or country phrase needs the polygons (default: bundled).
+        """
+        geocoder = cls.__new__(cls)
+        geocoder._setup(index, fuzzy_threshold, learned, boundaries or _bundled_boundaries)
+        geocoder._gazetteer = None
+        return geocoder
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Geocoder:
-        """The geocoder for these settings: our gazetteer, the configured boundaries and fuzzy threshold."""
-        from geodata.boundaries import Boundaries
+        """The geocoder for these settings: the cached index for the configured boundaries, the layer learned
+        from ``settings.store`` (unless ``settings.learn`` is off) and the fuzzy threshold."""
+        index, _ = load_index(settings.boundaries, settings.cache_dir)
+        learned = load_learned(settings.store, settings.cache_dir)[0] if settings.learn else None
+        override = settings.boundaries
 
-        return cls(Gazetteer.load(), Boundaries.load(settings.boundaries), settings.fuzzy_threshold)
+        def boundaries() -> Boundaries:
+            from geodata.boundaries import Boundaries
 
-    # ---- building -------------------------------------------------------------------------------------------
+            return Boundaries.load(override)
 
-    @staticmethod
-    def _joined_places(places: pd.DataFrame, boundaries: Boundaries) -> pd.DataFrame:
-        """The gazetteer's places with the country/admin1/admin2 of our boundaries, joined once for all."""
-        points = gpd.GeoDataFrame(
-            {"place_id": places.index.to_numpy()},
-            geometry=gpd.points_from_xy(places["longitude"], places["latitude"]),
-            crs=CRS,
-        )
-        joined = boundaries.join(points)
-        joined = joined.drop_duplicates("place_id").set_index("place_id").reindex(places.index)
-        out = places.reset_index()
-        out["gazetteer_country"] = out["country_iso2"]
-        out["country_iso2"] = joined["country_iso2"].astype("string").to_numpy()
-        out["country_iso2"] = out["country_iso2"].fillna(out["gazetteer_country"])
-        for column in ("admin1", "admin2"):
-            values = joined[column] if column in joined.columns else pd.Series(pd.NA, index=joined.index)
-            out[column] = values.astype("string").to_numpy()
-            out[f"{column}_key"] = out[column].map(normalise, na_action="ignore").fillna("").astype(object)
-        return out
+        return cls.from_index(index, settings.fuzzy_threshold, learned, boundaries)
 
-    @staticmethod
-    def _positions_by_key(names: pd.DataFrame, places: pd.DataFrame) -> dict[str, np.ndarray]:
-        """key -> positions of its places in ``places``, best first (supplement rows, then population)."""
-        position = pd.Series(np.arange(len(places)), index=places["place_id"])
-        table = names.assign(pos=names["place_id"].map(position).to_numpy())
-        table = table.assign(
-            supplement=places["supplement"].to_numpy()[table["pos"]],
-            population=places["population"].to_numpy()[table["pos"]],
-        ).sort_values(["key", "supplement", "population"], ascending=[True, False, False], kind="stable")
-        return {key: group["pos"].to_numpy() for key, group in table.groupby("key", sort=False)}
+    def _setup(
+        self,
+        index: GazetteerIndex,
+        fuzzy_threshold: float,
+        learned: Learned | pd.DataFrame | None,
+        boundaries: Callable[[], Boundaries],
+    ) -> None:
+        self.fuzzy_threshold = float(fuzzy_threshold)
+        self._load_boundaries = boundaries
+        self._boundaries: Boundaries | None = None
+        self._units = index.units
+        self._border_cache: dict[tuple[str, str], GeocodeResult] = {}
+        column, by_key, positions = index.columns, index.by_key, index.positions
+        fuzzy_all, fuzzy_country = index.fuzzy_keys, index.fuzzy_keys_by_country
+        self.learned: Learned = learned_arrays(learned)
+        if len(self.learned["key"]):
+            column, by_key, positions, fuzzy_all, fuzzy_country = _with_learned(index, self.learned)
+        self._column = column
+        self._by_key = by_key
+        self._positions = positions
+        self._keys_all = fuzzy_all
+        self._keys_by_country = fuzzy_country
+        self._unit_keys = {int(level): np.unique(self._units["key"][self._units["level"] == level])
+                           for level in np.unique(self._units["level"])}  # fmt: skip
 
-    @staticmethod
-    def _keys_of_countries(names: pd.DataFrame, places: pd.DataFrame) -> dict[str, list[str]]:
-        country = names["place_id"].map(places.set_index("place_id")["gazetteer_country"])
-        table = pd.DataFrame({"key": names["key"].to_numpy(), "country": country.to_numpy()}).drop_duplicates()
-        return {iso: group["key"].tolist() for iso, group in table.groupby("country")}
+    @property
+    def boundaries(self) -> Boundaries:
+        """The boundary layers, loaded on first use (border and country phrases only)."""
+        if self._boundaries is None:
+            self._boundaries = self._load_boundaries()
+        return self._boundaries
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer frames (places, names, regions); parsed on first use when built from a cached index."""
+        if self._gazetteer is None:
+            from geodata.gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer.load()
+        return self._gazetteer
 
     # ---- public API ---------------------------------------------------------------------------------------
 
-    def geocode(self, name: str, country: str | None = None, admin1: str | None = None) -> GeocodeResult:
-        """Resolve one name (place, "X region" or "A-B border" phrase); raises :class:`PlaceNotFound`."""
-        return self._geocode(name, country, admin1, None)
+    def geocode(
+        self, name: str, country: str | None = None, admin1: str | None = None, *, restrict: bool = False
+    ) -> GeocodeResult:
+        """Resolve one name (place, admin unit, "X region" / "X province" or "A-B border" phrase).
 
-    def _geocode(self, name: str, country: str | None, admin1: str | None, fuzzy: _FuzzyMemo | None) -> GeocodeResult:
+        ``country`` is a hint (its candidates first); with ``restrict`` answers must lie in that country.
+        Raises :class:`PlaceNotFound` with the closest names (of that country when restricted).
+        """
+        return self._geocode(name, country, admin1, None, restrict)
+
+    def _geocode(
+        self, name: str, country: str | None, admin1: str | None, fuzzy: _FuzzyMemo | None, restrict: bool = False
+    ) -> GeocodeResult:
         """:meth:`geocode`; with a ``fuzzy`` memo, a name needing a fuzzy search raises :class:`_NeedsFuzzy`."""
-        if name is None or pd.isna(name) or not str(name).strip():
-            raise PlaceNotFound("" if name is None or pd.isna(name) else str(name), [], "empty name")
+        if is_missing(name) or not str(name).strip():
+            raise PlaceNotFound("" if is_missing(name) else str(name), [], "empty name")
         name = str(name)
         hint = country_code(country)
-        words = normalise_words(name)
+        restrict = restrict and hint is not None
+        words = normalise_words(_ELISION_RE.sub(r"\1 ", name))
         precision_floor = 1
         near = _NEAR_RE.match(words)
         if near:
@@ -223,38 +271,46 @@ class Geocoder:
             words = prefixed.group("rest")
 
         if _BORDER_RE.search(words):
-            return self._border(name, words, hint)
+            return self._border(name, words, hint, restrict)
         region = _REGION_SUFFIX_RE.match(words) or _REGION_PREFIX_RE.match(words)
         if region:
-            result = self._region(name, region, hint)
+            result = self._unit(name, region, hint, restrict)
             if result is not None:
                 return result
         if words in _WORD_TO_ISO and hint in (None, _WORD_TO_ISO[words]):
             return self._country(name, _WORD_TO_ISO[words])
-        result = self._place(name, normalise(words), hint, admin1, fuzzy)
+        result = self._place(name, normalise(words), hint, admin1, fuzzy, restrict)
         if result.geo_precision < precision_floor:
             result = _replace(result, geo_precision=precision_floor, matched_name=f"near {result.matched_name}")
         return result
 
-    def candidates(self, name: str, country: str | None = None, limit: int = 5) -> list[str]:
-        """The closest gazetteer names as "Name (ISO2)", hinted country first; for 'not found' messages."""
-        key = normalise(name) if name is not None and not pd.isna(name) else ""
+    def candidates(self, name: str, country: str | None = None, limit: int = 5, *, restrict: bool = False) -> list[str]:
+        """The closest gazetteer names as "Name (ISO2)", hinted country first (only it, with ``restrict``)."""
+        key = normalise(name) if not is_missing(name) else ""
         if not key:
             return []
         try:
             hint = country_code(country)
         except ValueError:
             hint = None
-        return self._fuzzy_search([(key, hint)], limit, labels_always=True)[(key, hint)][2]
+        pair = (key, hint, restrict and hint is not None)
+        return self._fuzzy_search([pair], limit, labels_always=True)[pair][2]
 
     def geocode_many(
-        self, names: pd.Series, country: pd.Series | None = None, admin1: pd.Series | None = None
+        self,
+        names: pd.Series,
+        country: pd.Series | None = None,
+        admin1: pd.Series | None = None,
+        *,
+        restrict: bool = False,
     ) -> pd.DataFrame:
         """Geocode a column of names: each distinct (name, country, admin1) is resolved once, then mapped back.
 
         Returns a frame with the index of ``names``, one column per :class:`GeocodeResult` field and ``error``
         (the not-found message, NA when the name was placed).
         """
+        import pandas as pd
+
         frame = pd.DataFrame(
             {
                 "name": names.astype("string"),
@@ -265,13 +321,13 @@ class Geocoder:
         codes, distinct = pd.MultiIndex.from_frame(frame).factorize()
         memo: _FuzzyMemo = {}
         rows: list[tuple | None] = [None] * len(distinct)
-        deferred: dict[int, tuple[str, str | None]] = {}
+        deferred: dict[int, _Pair] = {}
         for _ in range(2):  # first pass: exact names and phrases; second: the names that needed a fuzzy search
             for i, (name, hint, region) in enumerate(distinct):
                 if rows[i] is not None:
                     continue
                 try:
-                    result = self._geocode(name, hint or None, region or None, memo)
+                    result = self._geocode(name, hint or None, region or None, memo, restrict)
                     rows[i] = (*(getattr(result, field) for field in RESULT_FIELDS), pd.NA)
                 except _NeedsFuzzy as needs:
                     deferred[i] = needs.pair
@@ -299,78 +355,91 @@ class Geocoder:
 
     # ---- resolution ---------------------------------------------------------------------------------------
 
-    def _ranked(self, key: str, hint: str | None, admin1: str | None) -> np.ndarray:
-        """Positions of the places of ``key``: country hint first, then admin-1 hint, then the key's own order."""
-        positions = self._by_key[key]
-        if len(positions) == 1 or (hint is None and not admin1):
-            return positions
+    def _ranked(self, key: str, hint: str | None, admin1: str | None, restrict: bool = False) -> np.ndarray:
+        """Positions of the candidates of ``key``, best first: in the hinted country, in the admin-1 hint, in
+        one of our three countries, then by tier (supplement, GeoNames, learned, admin unit) and population.
+
+        Generic admin-1 names ("Sahel", "Nord") count only in the hinted country; ``restrict`` keeps only it."""
+        span = self._by_key.get(key)
+        if span is None:
+            return np.empty(0, dtype=np.int64)
+        positions = self._positions[span[0] : span[1]]
         column = self._column
-        weight = np.zeros(len(positions), dtype=int)
-        if hint is not None:
-            in_country = (column["gazetteer_country"][positions] == hint) | (column["country_iso2"][positions] == hint)
-            weight += 2 * in_country
+        needs = column["needs_country"][positions]
+        gazetteer_country = column["gazetteer_country"][positions]
+        in_country = (gazetteer_country == hint) | (column["country_iso2"][positions] == hint)
+        keep = ~needs | (gazetteer_country == hint)
+        if restrict:
+            keep &= in_country
+        if not keep.all():
+            positions, in_country = positions[keep], in_country[keep]
+        if len(positions) <= 1:
+            return positions
+        weight = 4 * in_country + np.isin(column["country_iso2"][positions], FOCUS)
         if admin1:
             admin_key = normalise(admin1)
-            weight += (column["admin1_key"][positions] == admin_key) | (column["admin2_key"][positions] == admin_key)
-        return positions[np.argsort(-weight, kind="stable")]
+            in_admin = (column["admin1_key"][positions] == admin_key) | (column["admin2_key"][positions] == admin_key)
+            weight += 2 * in_admin
+        order = np.lexsort((-column["population"][positions], column["tier"][positions], -weight))
+        return positions[order]
 
     def _place(
-        self, name: str, key: str, hint: str | None, admin1: str | None, fuzzy: _FuzzyMemo | None
+        self, name: str, key: str, hint: str | None, admin1: str | None, fuzzy: _FuzzyMemo | None, restrict: bool
     ) -> GeocodeResult:
         score = 100.0
-        if key not in self._by_key:
-            pair = (key, hint)
+        positions = self._ranked(key, hint, admin1, restrict)
+        if not len(positions):
+            pair = (key, hint, restrict)
             if fuzzy is None:
                 fuzzy = self._fuzzy_search([pair])
             elif pair not in fuzzy:
                 raise _NeedsFuzzy(pair)
             match, score, closest = fuzzy[pair]
             if match is None:
-                raise PlaceNotFound(name, closest, f"no name scores {self.fuzzy_threshold:g}+")
-            key = match
-        place = self._row(self._ranked(key, hint, admin1)[0])
-        return self._result(place, place["name"], int(place["geo_precision"]), score, _place_source(place))
+                where = f" in {hint}" if restrict else ""
+                raise PlaceNotFound(name, closest, f"no name{where} scores {self.fuzzy_threshold:g}+")
+            positions = self._ranked(match, hint, admin1, restrict)
+        return self._result(int(positions[0]), score)
 
-    def _fuzzy_search(
-        self, pairs: list[tuple[str, str | None]], limit: int = 5, labels_always: bool = False
-    ) -> _FuzzyMemo:
-        """For each (key, country hint): the best key at or above the threshold (hinted country first) and its
-        score, or None, plus the ``limit`` closest names as labels. One rapidfuzz ``cdist`` per pool."""
+    def _fuzzy_search(self, pairs: list[_Pair], limit: int = 5, labels_always: bool = False) -> _FuzzyMemo:
+        """For each (key, country hint, restricted): the best key at or above the threshold (hinted country first)
+        and its score, or None, plus the ``limit`` closest names as labels. One rapidfuzz ``cdist`` per pool."""
         if not pairs:
             return {}
         width = limit * 2
         enough = np.inf if labels_always else self.fuzzy_threshold
-        everywhere = self._closest(list(dict.fromkeys(key for key, _ in pairs)), self._keys_all, width, enough)
+        open_keys = list(dict.fromkeys(key for key, _, restrict in pairs if not restrict))
+        everywhere = self._closest(open_keys, self._keys_all, width, enough) if open_keys else {}
         in_country: dict[tuple[str, str | None], list[tuple[str, float]]] = {}
-        for hint in {hint for _, hint in pairs if hint in self._keys_by_country}:
-            keys = list(dict.fromkeys(key for key, h in pairs if h == hint))
+        for hint in {hint for _, hint, _ in pairs if hint in self._keys_by_country}:
+            keys = list(dict.fromkeys(key for key, h, _ in pairs if h == hint))
             found = self._closest(keys, self._keys_by_country[hint], width, enough)
             in_country.update({(key, hint): found[key] for key in keys})
         memo: _FuzzyMemo = {}
-        for key, hint in pairs:
-            ranked = [*in_country.get((key, hint), []), *everywhere[key]]
+        for key, hint, restrict in pairs:
+            ranked = [*in_country.get((key, hint), []), *([] if restrict else everywhere[key])]
             match = next(((k, sc) for k, sc in ranked if sc >= self.fuzzy_threshold), None)
             if match is None or labels_always:
-                labels = self._labels([k for k, _ in ranked], hint, limit)
-                memo[(key, hint)] = (None, 0.0, labels) if match is None else (match[0], match[1], labels)
+                labels = self._labels([k for k, _ in ranked], hint, limit, restrict)
+                memo[(key, hint, restrict)] = (None, 0.0, labels) if match is None else (match[0], match[1], labels)
             else:
-                memo[(key, hint)] = (match[0], fuzz.ratio(key, match[0]), [])
+                memo[(key, hint, restrict)] = (match[0], fuzz.ratio(key, match[0]), [])
         return memo
 
-    def _labels(self, keys: list[str], hint: str | None, limit: int) -> list[str]:
+    def _labels(self, keys: list[str], hint: str | None, limit: int, restrict: bool = False) -> list[str]:
         """Distinct "Name (ISO2)" labels of the best place of each key, in order."""
         labels: list[str] = []
         for candidate in keys:
-            best = self._position_of_best(candidate, hint)
+            ranked = self._ranked(candidate, hint, None, restrict)
+            if not len(ranked):
+                continue
+            best = int(ranked[0])
             label = f"{self._column['name'][best]} ({self._column['gazetteer_country'][best]})"
             if label not in labels:
                 labels.append(label)
                 if len(labels) == limit:
                     break
         return labels
-
-    def _position_of_best(self, key: str, hint: str | None) -> int:
-        return int(self._ranked(key, hint, None)[0])
 
     @staticmethod
     def _closest(keys: list[str], pool: np.ndarray, width: int, enough: float) -> dict[str, list[tuple[str, float]]]:
@@ -392,42 +461,57 @@ class Geocoder:
                 out[chunk[row]] = [(pool[i], float(scores[row, i])) for i in picks[order]]
         return out
 
-    def _region(self, name: str, match: re.Match, hint: str | None) -> GeocodeResult | None:
-        """An admin-1 phrase -> the region's capital at precision 3; None when the words name no region."""
+    def _unit(self, name: str, match: re.Match, hint: str | None, restrict: bool) -> GeocodeResult | None:
+        """An admin-unit phrase -> the unit's seat (or a point inside it) at precision 3; None if no unit is named.
+
+        "X province" / "cercle de X" / "X region": the unit named X at the level the word says, else at the other
+        level, else the unit whose seat is X ("Dori province" is Séno), else a fuzzy match of the unit name.
+        """
         named = match.group("country") if "country" in match.re.groupindex else None
         named = named or match.group("country2")
         country = _WORD_TO_ISO[named] if named else hint
+        if restrict and country != hint:
+            raise PlaceNotFound(name, [], f"the phrase names {COUNTRY_NAMES[country]}, not {hint}")
+        level = 1 if match.group("word") in _ADMIN1_WORDS else 2
         key = normalise(match.group("region"))
-        score = 100.0
-        rows = self._regions[self._regions["key"] == key]
-        if rows.empty:
-            fuzzy = process.extractOne(
-                key, self._region_keys, scorer=fuzz.ratio, processor=None, score_cutoff=self.fuzzy_threshold
-            )
-            if fuzzy is None:
+        units = self._units
+        in_country = units["gazetteer_country"] == country if country is not None else ~units["needs_country"]
+        score, seen, rows = 100.0, None, np.empty(0, dtype=np.int64)
+        strategies = [(units["key"] == key) & (units["level"] == lvl) for lvl in (level, 3 - level)]
+        strategies += [(units["seat_key"] == key) & (units["level"] == lvl) for lvl in (level, 3 - level)]
+        for found in strategies:
+            if found.any():
+                seen = np.flatnonzero(found) if seen is None else seen
+                rows = np.flatnonzero(found & in_country)
+                if len(rows):
+                    break
+        if seen is None:
+            for lvl in (level, 3 - level):
+                fuzzy = process.extractOne(key, self._unit_keys.get(lvl, []), scorer=fuzz.ratio, processor=None,
+                                           score_cutoff=self.fuzzy_threshold)  # fmt: skip
+                if fuzzy is not None:
+                    score = float(fuzzy[1])
+                    found = (units["key"] == fuzzy[0]) & (units["level"] == lvl)
+                    seen, rows = np.flatnonzero(found), np.flatnonzero(found & in_country)
+                    break
+            if seen is None:
                 return None
-            key, score = fuzzy[0], float(fuzzy[1])
-            rows = self._regions[self._regions["key"] == key]
-        if country is not None:
-            rows = rows[rows["country_iso2"] == country]
-        else:
-            rows = rows[~rows["needs_country"]]
+        rows = rows[np.unique(units["position"][rows], return_index=True)[1]]
+        if len(rows) > 1 and country is None:
+            focus = rows[np.isin(units["gazetteer_country"][rows], FOCUS)]
+            rows = focus if len(focus) == 1 else rows
         if len(rows) != 1:
-            same = self._regions[self._regions["key"] == key]
-            known = same["region"] + " (" + same["country_iso2"] + ")"
-            reason = "region name needs its country" if country is None else f"no such region in {country}"
-            raise PlaceNotFound(name, known.drop_duplicates().tolist(), reason)
-        row = rows.iloc[0]
-        capital = self._row(self._position[row["place_id"]])
-        return self._result(
-            capital,
-            f"{row['region']} region (capital {row['capital']})",
-            3,
-            score,
-            f"region table geodata/data/regions.csv; capital: {_place_source(capital)}",
-        )
+            known = list(dict.fromkeys(f"{units['unit'][i]} ({units['gazetteer_country'][i]})" for i in seen))
+            if not len(rows) and country is None:
+                reason = "region name needs its country"
+            elif not len(rows):
+                reason = f"no such region in {country}"
+            else:
+                reason = "the name fits several units; give the country"
+            raise PlaceNotFound(name, known, reason)
+        return self._result(int(units["position"][rows[0]]), score)
 
-    def _border(self, name: str, words: str, hint: str | None) -> GeocodeResult:
+    def _border(self, name: str, words: str, hint: str | None, restrict: bool = False) -> GeocodeResult:
         """A border phrase naming two countries (or one plus the country hint) -> a point on their border."""
         named = list(dict.fromkeys(_WORD_TO_ISO[m.group(1)] for m in _COUNTRY_RE.finditer(words)))
         if len(named) == 1 and hint is not None and hint != named[0]:
@@ -435,13 +519,17 @@ class Geocoder:
         if len(named) != 2:
             reason = f"a border phrase needs exactly two countries, found {len(named)}"
             raise PlaceNotFound(name, [COUNTRY_NAMES[iso] for iso in named], reason)
+        if restrict and hint not in named:
+            raise PlaceNotFound(name, [], f"the {named[0]}-{named[1]} border is not in {hint}")
         pair = (named[0], named[1])
         if pair not in self._border_cache:
+            import geopandas as gpd
+
             try:
                 lat, lon = self.boundaries.border_point(*pair)
             except (LookupError, ValueError) as problem:
                 raise PlaceNotFound(name, [], f"no border between {pair[0]} and {pair[1]}: {problem}") from problem
-            point = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=CRS)
+            point = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326")
             where = self.boundaries.join(point).iloc[0]
             self._border_cache[pair] = GeocodeResult(
                 latitude=float(lat),
@@ -474,31 +562,76 @@ class Geocoder:
             source=f"boundaries: representative point of {iso}",
         )
 
-    def _row(self, position: int) -> dict[str, object]:
-        return {name: self._column[name][position] for name in _ROW_COLUMNS}
-
-    @staticmethod
-    def _result(place: dict[str, object], matched: str, precision: int, score: float, source: str) -> GeocodeResult:
+    def _result(self, position: int, score: float) -> GeocodeResult:
+        column = self._column
         return GeocodeResult(
-            latitude=float(place["latitude"]),
-            longitude=float(place["longitude"]),
-            geo_precision=precision,
-            country_iso2=_text(place["country_iso2"]),
-            admin1=_text(place["admin1"]),
-            admin2=_text(place["admin2"]),
-            matched_name=str(matched),
+            latitude=float(column["latitude"][position]),
+            longitude=float(column["longitude"][position]),
+            geo_precision=int(column["geo_precision"][position]),
+            country_iso2=_text(column["country_iso2"][position]),
+            admin1=_text(column["admin1"][position]),
+            admin2=_text(column["admin2"][position]),
+            matched_name=str(column["matched"][position]),
             score=score,
-            source=source,
+            source=str(column["source"][position]),
         )
 
 
-def _place_source(place: dict[str, object]) -> str:
-    url = place["source_url"]
-    return str(place["source"]) if pd.isna(url) else f"{place['source']}; {url}"
+def _bundled_boundaries() -> Boundaries:
+    from geodata.boundaries import Boundaries
+
+    return Boundaries.load()
+
+
+def _with_learned(
+    index: GazetteerIndex, learned: Learned
+) -> tuple[dict[str, np.ndarray], dict[str, tuple[int, int]], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The index's columns, keys and fuzzy pools with the learned places appended (the index is not changed)."""
+    start, count = len(index.columns["name"]), len(learned["key"])
+    keys, country = learned["key"], learned["country_iso2"]
+    added = {
+        "place_id": np.array(["learned:" + key for key in keys.tolist()], dtype=object),
+        "name": learned["name"],
+        "matched": learned["name"],
+        "gazetteer_country": country,
+        "country_iso2": country,
+        "admin1": learned["admin1"],
+        "admin2": learned["admin2"],
+        "admin1_key": np.array([normalise(v) if v else "" for v in learned["admin1"].tolist()], dtype=object),
+        "admin2_key": np.array([normalise(v) if v else "" for v in learned["admin2"].tolist()], dtype=object),
+        "latitude": learned["latitude"],
+        "longitude": learned["longitude"],
+        "geo_precision": np.ones(count, dtype=np.int64),
+        "population": np.zeros(count, dtype=np.int64),
+        "tier": np.full(count, TIER_LEARNED, dtype=np.int64),
+        "needs_country": np.zeros(count, dtype=bool),
+        "source": learned["source"],
+    }
+    columns = {name: np.concatenate([index.columns[name], added[name]]) for name in COLUMNS}
+    # Each learned key gets a new span at the end of the positions: its old candidates, then the learned place.
+    by_key = dict(index.by_key)
+    extra: list[int] = []
+    end = len(index.positions)
+    for offset, key in enumerate(keys.tolist()):
+        old = index.positions[slice(*by_key[key])].tolist() if key in by_key else []
+        extra.extend([*old, start + offset])
+        by_key[key] = (end, end + len(old) + 1)
+        end += len(old) + 1
+    positions = np.concatenate([index.positions, np.array(extra, dtype=np.int64)])
+    known = set(index.fuzzy_keys.tolist())
+    fuzzy_all = np.concatenate([index.fuzzy_keys, np.array(sorted(set(keys.tolist()) - known), dtype=object)])
+    by_country = dict(index.fuzzy_keys_by_country)
+    for iso in sorted({c for c in country.tolist() if c}):
+        pool = by_country.get(iso, np.empty(0, dtype=object))
+        have = set(pool.tolist())
+        extra = [k for k, c in zip(keys.tolist(), country.tolist(), strict=True) if c == iso and k not in have]
+        if extra:
+            by_country[iso] = np.concatenate([pool, np.array(extra, dtype=object)])
+    return columns, by_key, positions, fuzzy_all, by_country
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)
+    return None if is_missing(value) else str(value)
 
 
 def _replace(result: GeocodeResult, **changes: object) -> GeocodeResult:
@@ -506,6 +639,8 @@ def _replace(result: GeocodeResult, **changes: object) -> GeocodeResult:
 
 
 def _aligned(values: pd.Series | None, names: pd.Series) -> pd.Series:
+    import pandas as pd
+
     if values is None:
         return pd.Series(pd.NA, index=names.index, dtype="string")
     if len(values) != len(names):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by callers of normalise_series only: a warm geocode never loads it
+    import pandas as pd
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -33,3 +35,12 @@ def normalise_series(names: pd.Series) -> pd.Series:
     uniques = names.dropna().unique()
     keys = {value: normalise(value) for value in uniques}
     return names.map(keys).astype("string")
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, pandas' NA or NaT, without importing pandas (for the geocoder's warm path)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")

@@ -82,6 +82,10 @@ class Settings(EnvSettings):
     # rapidfuzz WRatio score (0-100) below which a fuzzy match is refused.
     fuzzy_threshold: float = 88.0
     progress: bool = True
+    # Where the geocoder keeps its built index and the layers learned from stores (never committed).
+    cache_dir: Path = REPO_DIR / "data" / "cache"
+    # Whether the geocoder learns place names from the store's events (SCA_LEARN=0 turns it off).
+    learn: bool = True
 
     @property
     def quarantine(self) -> Path:

@@ -303,3 +303,108 @@ def test_country_hints_accept_names_and_refuse_unknown_countries(geocoder: Geoco
     out = geocoder.geocode_many(pd.Series(["Gao", "Gao"]), pd.Series(["Narnia", "burkina faso"]))
     assert "unknown country 'Narnia'" in out.loc[0, "error"]
     assert out.loc[1, "country_iso2"] == "BF"
+
+
+# ---- --country restricts; admin units by name -------------------------------------------------------------
+
+
+def test_a_restricted_country_answers_only_there(geocoder: Geocoder) -> None:
+    soum = geocoder.geocode("Soum", country="BF", restrict=True)
+    djibo = geocoder.geocode("Djibo")
+    assert (soum.country_iso2, soum.admin2, soum.geo_precision) == ("BF", "Soum", 3)
+    assert (soum.latitude, soum.longitude) == (djibo.latitude, djibo.longitude)
+    assert soum.matched_name == "Soum province (seat Djibo)"
+    with pytest.raises(PlaceNotFound, match="in ML") as raised:
+        geocoder.geocode("Fassala", country="ML", restrict=True)
+    assert raised.value.candidates and all(label.endswith("(ML)") for label in raised.value.candidates)
+    assert geocoder.geocode("Fassala", country="ML").country_iso2 == "MR"  # a hint alone still allows the neighbour
+    assert geocoder.candidates("Fasala", country="NE", restrict=True)[0].endswith("(NE)")
+    with pytest.raises(PlaceNotFound, match="not in BF"):
+        geocoder.geocode("the Mali-Niger border", country="BF", restrict=True)
+
+
+def test_restrict_applies_to_every_row_of_a_batch(geocoder: Geocoder) -> None:
+    out = geocoder.geocode_many(pd.Series(["Gao", "Fassala", "Menakka"]), pd.Series(["BF", "ML", "ML"]), restrict=True)
+    assert out.loc[0, "country_iso2"] == "BF"
+    assert pd.isna(out.loc[1, "latitude"]) and "in ML" in out.loc[1, "error"]
+    assert out.loc[2, "matched_name"] == "Ménaka" and out.loc[2, "score"] < 100
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "unit", "seat"),
+    [
+        ("Soum province", None, "Soum", "Djibo"),
+        ("la province du Soum", None, "Soum", "Djibo"),
+        ("Burkina Faso's Soum Province", None, "Soum", "Djibo"),
+        ("SOUM", None, "Soum", "Djibo"),
+        ("Dori province", None, "Séno", "Dori"),  # "X province": the province whose seat is X
+        ("Séno", "BF", "Séno", "Dori"),
+        ("province de l'Oudalan", None, "Oudalan", "Gorom-Gorom"),
+        ("Yagha department", None, "Yagha", "Sebba"),
+        ("Mouhoun province", None, "Mou Houn", "Dédougou"),
+    ],
+)
+def test_admin2_units_resolve_to_their_seat_at_precision_3(
+    geocoder: Geocoder, phrase: str, country: str | None, unit: str, seat: str
+) -> None:
+    result = geocoder.geocode(phrase, country=country)
+    town = geocoder.geocode(seat, country="BF")
+    assert (result.latitude, result.longitude) == (town.latitude, town.longitude)
+    assert result.geo_precision == 3 and result.score == 100.0
+    assert result.matched_name == f"{unit} province (seat {town.matched_name})"
+    assert result.admin2 == unit and "admin_seats.csv" in result.source
+
+
+def test_every_burkina_province_has_a_seat_inside_or_beside_it(geocoder: Geocoder, boundaries: Boundaries) -> None:
+    provinces = boundaries.units[(boundaries.units["country_iso2"] == "BF") & boundaries.units["admin2"].notna()]
+    assert len(provinces) == 45
+    for row in provinces.itertuples():
+        result = geocoder.geocode(f"{row.admin2} province", country="BF", restrict=True)
+        assert "(seat " in result.matched_name, row.admin2
+        assert row.geometry.distance(shapely.Point(result.longitude, result.latitude)) < 0.25, row.admin2
+
+
+def test_a_town_named_like_its_unit_stays_the_town(geocoder: Geocoder) -> None:
+    assert geocoder.geocode("Gao").geo_precision == 1
+    assert geocoder.geocode("Kaya").matched_name == "Kaya"
+    assert geocoder.geocode("Kaya province").matched_name == "Sanmatenga province (seat Kaya)"
+
+
+def test_generic_region_names_count_alone_only_in_the_restricted_country(geocoder: Geocoder) -> None:
+    assert geocoder.geocode("Sahel", country="BF", restrict=True).matched_name == "Sahel region (capital Dori)"
+    with pytest.raises(PlaceNotFound, match="in ML"):
+        geocoder.geocode("Sahel", country="ML", restrict=True)
+
+
+TESKER = shapely.box(10.0, 14.8, 11.5, 16.0)
+
+
+def write_departments(path: Path) -> Path:
+    """A user boundary file with three Niger departments (rough boxes): admin-2 the bundled layers lack."""
+    boxes = gpd.GeoDataFrame(
+        {
+            "country_iso2": ["NE", "NE", "NE"],
+            "admin1": ["Tillabéri", "Dosso", "Zinder"],
+            "admin2": ["Ouallam", "Boboye", "Tesker"],
+        },
+        geometry=[shapely.box(1.5, 14.0, 2.7, 15.0), shapely.box(2.6, 12.8, 3.4, 13.5), TESKER],
+        crs="EPSG:4326",
+    )
+    boxes.to_file(path, driver="GeoJSON")
+    return path
+
+
+def test_admin2_units_of_a_new_boundary_layer_are_picked_up(tmp_path: Path) -> None:
+    layers = Boundaries.load(write_departments(tmp_path / "departments.geojson"))
+    geocoder = Geocoder(Gazetteer.load(), layers)
+    ouallam = geocoder.geocode("Ouallam department")
+    assert ouallam.matched_name == "Ouallam department (seat Ouallam)" and ouallam.geo_precision == 3
+    boboye = geocoder.geocode("département de Boboye")
+    town = geocoder.geocode("Birni N'Gaouré")
+    assert boboye.matched_name == f"Boboye department (seat {town.matched_name})"
+    assert (boboye.latitude, boboye.longitude) == (town.latitude, town.longitude)
+    tesker = geocoder.geocode("Tesker")  # no place of that name: a point inside the unit
+    assert tesker.matched_name == "Tesker department (no seat known: a point inside the unit)"
+    assert TESKER.contains(shapely.Point(tesker.longitude, tesker.latitude))
+    assert (tesker.geo_precision, tesker.country_iso2, tesker.admin2) == (3, "NE", "Tesker")
+
