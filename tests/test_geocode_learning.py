@@ -94,30 +94,32 @@ def test_a_name_10_km_apart_is_learned_and_11_km_apart_is_not() -> None:
 
 
 def test_villages_of_imported_exports_become_known_with_their_event_ids(imported: Path, cache: Path) -> None:
-    result = geodata("geocode", "Nassoumbou", "Intazayane", "Bonbofa", "Bakorat", "--store", str(imported), cache=cache)
+    result = geodata("geocode", "Nassoumbou", "Wistane", "Bonbofa", "Bakorat", "--store", str(imported), cache=cache)
     assert result.returncode == 0, result.stderr
     found = {r["matched_name"]: r for r in map(json.loads, result.stdout.splitlines())}
     nassoumbou = found["Nassoumbou"]
     assert (nassoumbou["latitude"], nassoumbou["longitude"], nassoumbou["geo_precision"]) == (14.39, -1.63, 1)
     assert nassoumbou["source"] == "acled:BFO1234 +3 events"
     assert (nassoumbou["country_iso2"], nassoumbou["admin2"]) == ("BF", "Soum")
-    assert found["Intazayane"]["source"] == "acled:NIG2101" and found["Intazayane"]["country_iso2"] == "NE"
+    assert found["Wistane"]["source"] == "acled:NIG2101" and found["Wistane"]["country_iso2"] == "NE"
     assert found["Bonbofa"]["source"] == "acled:BFO3001"
     assert found["Bakorat"]["source"] == "ucdp:9001"
 
 
 def test_ambiguous_and_imprecise_names_are_not_learned(imported: Path, cache: Path) -> None:
-    for name in ("Tabankort", "Ndaki"):
-        result = geodata("geocode", name, "--store", str(imported), cache=cache)
-        assert result.returncode == 1 and "closest" in result.stderr, (name, result.stdout)
+    result = geodata("geocode", "Ndaki", "--store", str(imported), cache=cache)
+    assert result.returncode == 1 and "closest" in result.stderr, result.stdout
+    # Tabankort, seen at two points far apart in the export, is answered by the curated supplement, never learned.
+    result = geodata("geocode", "Tabankort", "--store", str(imported), cache=cache)
+    assert result.returncode == 0 and not json.loads(result.stdout)["source"].startswith(("acled:", "ucdp:"))
 
 
 def test_learned_places_obey_the_country_restriction(imported: Path, cache: Path) -> None:
-    inside = geodata("geocode", "Intazayane", "--country", "NE", "--store", str(imported), cache=cache)
+    inside = geodata("geocode", "Wistane", "--country", "NE", "--store", str(imported), cache=cache)
     assert inside.returncode == 0 and json.loads(inside.stdout)["source"] == "acled:NIG2101"
-    outside = geodata("geocode", "Intazayane", "--country", "BF", "--store", str(imported), cache=cache)
+    outside = geodata("geocode", "Wistane", "--country", "BF", "--store", str(imported), cache=cache)
     assert outside.returncode == 1
-    assert outside.stderr.startswith("not found in BF: 'Intazayane'") and "(BF)" in outside.stderr
+    assert outside.stderr.startswith("not found in BF: 'Wistane'") and "(BF)" in outside.stderr
 
 
 def test_without_the_store_the_villages_are_unknown(tmp_path: Path, cache: Path) -> None:
