@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import schema, store, validate
+from geodata import incidents, schema, store, validate
 from geodata.boundaries import Boundaries, admin1_disagreements
 from geodata.importers.common import Parsed
 from geodata.settings import Settings
@@ -90,6 +90,7 @@ def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataF
     if summary.read != summary.kept + summary.duplicates + summary.quarantined:
         raise AssertionError(f"row accounting broken: {summary.line()}")
 
+    merged = incidents.relink(merged, incidents.report_path(settings.store))
     store.write_store(merged, settings.store)
     store.append_quarantine(bad, settings.quarantine)
     summary.disagreements = _write_admin1_report(merged, settings)

@@ -73,6 +73,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("source", "string", "who reported it (the text's reference number, ACLED's sources, UCDP's article)"),
     Column("source_url", "string", "public address of the source, when known"),
     Column("notes", "string", "the source's description; for text events, the sentence itself"),
+    # Incidents (geodata/incidents.py): reports of one incident in different datasets share an incident_id.
+    Column("incident_id", "string", "the incident of this report: its representative's event_id (its own when alone)"),
+    Column("incident_size", "Int64", "how many reports (events of different datasets) the incident has"),
+    Column("incident_score", "float64", "score (0-1) of the event's best link to another report; NaN when alone"),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)

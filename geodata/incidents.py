@@ -1,0 +1,610 @@
+"""One incident, many reports: link events of different datasets that describe the same incident.
+
+The rule (deterministic; nothing is deleted, every event only gains ``incident_id``, ``incident_size`` and
+``incident_score``):
+
+1. **Candidates** are pairs of events from *different* datasets (two events of one dataset are never linked:
+   ACLED records separate events at one place on one day) that pass every hard test:
+
+   - **dates**: their ranges ``date_start..date_end`` overlap or are at most ``DATE_SLACK_DAYS`` (1) day apart,
+     so a massacre dated the night before by one source still matches; an event whose range is longer than
+     ``MAX_SPAN_DAYS`` (31) is too vague to link;
+   - **place**: both points within the radius of the *less* precise one (``RADIUS_KM``: 7 km for geo precision
+     1, 25 km for 2). When either is a region-level event (precision 3) the test is the same admin-1 region
+     instead, and for a country or border event (precision 4, or unknown) the same country;
+   - **actors**: the actor families are the same pair in either order, where a side also matches when it is
+     unknown (NA, or ``Other`` for unidentified groups), ``Civilians``, an ``X and/or Y`` alternative, or an
+     allied family (``State forces`` with ``Wagner Group`` or ``Militia``);
+   - **fatalities** do not contradict: each report's range (low..high around best) is compared and the larger
+     lower figure may be at most twice the smaller upper figure plus 5. Unknown figures never contradict.
+
+2. **Score** (0..1) of a candidate: 0.40 date + 0.40 place + 0.15 fatalities + 0.05 place names.
+   Date: 1 on the same day, 0.6 a day apart, divided by ``1 + log2(widest span in days) / 2``.
+   Place: ``1 - distance / radius`` (half of that for region- or country-level pairs).
+   Fatalities: ``1 - |a - b| / (max(a, b) + 5)``, 0.5 when either is unknown.
+   Names: rapidfuzz ``token_set_ratio`` of the place names (words like "village" or "commune" removed) / 100,
+   so the names only decide between candidates whose other evidence is nearly equal.
+   Candidates below ``MIN_SCORE`` (0.45) are dropped.
+
+3. **Links**: an event links to its best candidate in each other dataset, and only when that candidate also
+   picks it (mutual best). When an event's best two candidates in one dataset score within ``AMBIGUITY`` (0.02)
+   of each other, it links to neither (a region-level report next to several village reports is not guessed).
+
+4. **Incidents** are the connected groups of links, never holding two events of one dataset (should a chain
+   bring two together, links are taken best first and one that would join two events of one dataset is
+   skipped). ``incident_id`` is the representative's ``event_id`` (an event alone is its own incident),
+   ``incident_size`` counts the reports and ``incident_score`` is the best score among an event's links
+   (NaN when alone).
+
+5. **Representative** of an incident (what the dashboard counts when it counts incidents once): the most precise
+   place (lowest ``geo_precision``), then the most precise date (shortest range), then the dataset order
+   ``DATASET_ORDER``, then ``event_id``.
+
+Candidate pairs come from vectorised blocking: events are put in 0.25° grid cells (at least 25 km wide) and
+4-day buckets of their date range, and region-level events in (region, bucket) blocks; pairs are the equal keys
+of sorted integer arrays, so a million events take seconds, never an all-pairs loop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from geodata.names import normalise_words
+from geodata.schema import DATASETS, GROUPS
+
+DATASET_ORDER = ("acled", "ucdp", "curated", "text", "seed", "upload", "synthetic")
+RADIUS_KM = {1: 7.0, 2: 25.0}
+DATE_SLACK_DAYS = 1
+MAX_SPAN_DAYS = 31
+MIN_SCORE = 0.45
+AMBIGUITY = 0.02
+WEIGHTS = {"date": 0.40, "place": 0.40, "fatalities": 0.15, "names": 0.05}
+# Allied families whose reports may name either (a joint patrol, pro-government militias).
+ALLIED = (("State forces", "Wagner Group"), ("State forces", "Militia"))
+UNKNOWN_FAMILIES = ("Other",)
+WILDCARD_FAMILIES = ("Civilians",)
+FATALITY_FACTOR = 2.0
+FATALITY_MARGIN = 5.0
+CELL_DEG = 0.25
+BUCKET_DAYS = 4
+EARTH_KM = 6371.0088
+MS_PER_DAY = 86_400_000
+# Words that say what kind of place a name is, dropped before names are compared.
+PLACE_WORDS = re.compile(
+    r"\b(village|town|city|commune|cercle|department|departement|province|region|district|area|camp|near|of|"
+    r"the|de|du|la|le|les|et|and)\b"
+)
+COLUMNS = ("incident_id", "incident_size", "incident_score")
+REPORT_SUFFIX = ".incidents.csv"
+
+
+def report_path(store: Path) -> Path:
+    """Where the multi-source incidents are listed, next to the store: ``<store>.incidents.csv``."""
+    store = Path(store)
+    return store.parent / f"{store.stem}{REPORT_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Links:
+    """The result of linking: one value per event (in the frame's order) and the kept links."""
+
+    incident_id: pd.Series
+    incident_size: pd.Series
+    incident_score: pd.Series
+    links: pd.DataFrame  # one row per kept link: a, b (event ids), score, and the evidence behind it
+
+
+# -- preparing the arrays ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Events:
+    """The fields the rule needs, as numpy arrays in ``event_id`` order (so results never depend on row order)."""
+
+    ids: np.ndarray
+    dataset: np.ndarray  # int codes
+    start: np.ndarray  # days since 1970
+    end: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    precision: np.ndarray  # 1..4, 4 for unknown
+    admin1: np.ndarray  # int codes of (country, admin1), -1 unknown
+    country: np.ndarray  # int codes, -1 unknown
+    families: np.ndarray  # (n, 4): group1, group2, group1_alt, group2_alt as codes, -1 unknown
+    low: np.ndarray  # float, NaN unknown
+    high: np.ndarray
+    best: np.ndarray
+    names: np.ndarray  # object array of cleaned place names
+    linkable: np.ndarray  # bool
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> _Events:
+        def text(name: str) -> pd.Series:
+            return frame[name].astype("string") if name in frame else pd.Series(pd.NA, index=frame.index,
+                                                                                 dtype="string")
+
+        dataset_labels = list(DATASET_ORDER) + [d for d in DATASETS if d not in DATASET_ORDER]
+        dataset = pd.Categorical(text("dataset"), categories=dataset_labels)
+        dataset_codes = np.asarray(dataset.codes, dtype=np.int64)
+        unknown_dataset = dataset_codes < 0
+        if unknown_dataset.any():  # a dataset outside the schema's list still links, after the known ones
+            extra, _ = pd.factorize(text("dataset")[unknown_dataset].fillna("?"), sort=True)
+            dataset_codes[unknown_dataset] = len(dataset_labels) + extra
+        start = _days(frame["date_start"])
+        end = _days(frame["date_end"])
+        end = np.where(np.isnan(end), start, end)
+        precision = pd.to_numeric(frame["geo_precision"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        precision = np.where(np.isnan(precision), 4, np.clip(precision, 1, 4)).astype(np.int8)
+        country = text("country_iso2")
+        admin1_key = (country.fillna("") + "|" + text("admin1")).where(text("admin1").notna())
+        best = _numbers(frame, "fatalities")
+        low = np.fmin(_numbers(frame, "fatalities_low"), best)
+        high = np.fmax(_numbers(frame, "fatalities_high"), best)
+        low = np.where(np.isnan(low), high, low)
+        high = np.where(np.isnan(high), low, high)
+        lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        linkable = ~(np.isnan(start) | np.isnan(lon) | np.isnan(lat)) & (end - start <= MAX_SPAN_DAYS - 1)
+        return cls(
+            ids=text("event_id").fillna("").to_numpy(dtype=object),
+            dataset=dataset_codes,
+            start=np.nan_to_num(start).astype(np.int64),
+            end=np.nan_to_num(end).astype(np.int64),
+            lon=lon,
+            lat=lat,
+            precision=precision,
+            admin1=pd.factorize(admin1_key)[0].astype(np.int64),
+            country=pd.factorize(country)[0].astype(np.int64),
+            families=np.column_stack([_family_codes(text(name)) for name in
+                                      ("group1", "group2", "group1_alt", "group2_alt")]),
+            low=low,
+            high=high,
+            best=best,
+            names=clean_names(text("location")).to_numpy(dtype=object),
+            linkable=linkable,
+        )
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    dates = pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[D]")
+    days = dates.astype("int64").astype("float64")
+    days[np.isnat(dates)] = np.nan
+    return days
+
+
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _family_codes(values: pd.Series) -> np.ndarray:
+    codes = pd.Categorical(values, categories=list(GROUPS)).codes.astype(np.int64)
+    return codes  # -1 for NA or a family outside the schema
+
+
+def clean_names(names: pd.Series) -> pd.Series:
+    """Place names as compared: normalised words without 'village', 'commune', 'region'... (per distinct name)."""
+    uniques = names.dropna().unique()
+    mapping = {name: " ".join(PLACE_WORDS.sub(" ", normalise_words(name)).split()) for name in uniques}
+    return names.map(mapping).fillna("").astype(object)
+
+
+def _side_table() -> np.ndarray:
+    """``table[a + 1, b + 1]``: whether family codes a and b (-1 unknown) may name the same side."""
+    n = len(GROUPS)
+    table = np.eye(n + 1, dtype=bool)
+    table[0, :] = table[:, 0] = True  # unknown
+    for name in (*UNKNOWN_FAMILIES, *WILDCARD_FAMILIES):
+        k = GROUPS.index(name) + 1
+        table[k, :] = table[:, k] = True
+    for a, b in ALLIED:
+        i, j = GROUPS.index(a) + 1, GROUPS.index(b) + 1
+        table[i, j] = table[j, i] = True
+    return table
+
+
+_SIDES = _side_table()
+
+
+# -- candidate pairs ---------------------------------------------------------------------------------------
+
+
+def _equi_join(left_key: np.ndarray, left: np.ndarray, right_key: np.ndarray,
+               right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (left, right) with equal keys, and that key: sorted keys and searchsorted, no Python loop."""
+    order = np.argsort(right_key, kind="stable")
+    sorted_keys = right_key[order]
+    lo = np.searchsorted(sorted_keys, left_key, side="left")
+    hi = np.searchsorted(sorted_keys, left_key, side="right")
+    counts = hi - lo
+    total = int(counts.sum())
+    if not total:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    which = np.repeat(np.arange(len(left_key)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return left[which], right[order[lo[which] + offsets]], left_key[which]
+
+
+def _buckets(ev: _Events, members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(event, bucket, first bucket) for each 4-day bucket an event's range (one day longer at the end) touches."""
+    first = ev.start[members] // BUCKET_DAYS
+    last = (ev.end[members] + DATE_SLACK_DAYS) // BUCKET_DAYS
+    counts = (last - first + 1).astype(np.int64)
+    event = np.repeat(members, counts)
+    bucket = np.repeat(first, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    return event, bucket, np.repeat(first, counts)
+
+
+def candidate_pairs(ev: _Events) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of events of different datasets that share a date bucket and a grid cell or a region.
+
+    Each dataset is joined only against the datasets after it, so no same-dataset pair is ever formed.
+    """
+    n = len(ev.ids)
+    everyone = np.flatnonzero(ev.linkable)
+    first_bucket = np.zeros(n, dtype=np.int64)
+    first_bucket[everyone] = ev.start[everyone] // BUCKET_DAYS
+    fine = everyone[ev.precision[everyone] <= 2]
+    coarse = everyone[ev.precision[everyone] >= 3]
+    shifts = np.array([(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
+    pairs_i, pairs_j = [], []
+
+    def keep(i: np.ndarray, j: np.ndarray, shared_bucket: np.ndarray) -> None:
+        first = shared_bucket == np.maximum(first_bucket[i], first_bucket[j])  # each pair once: its first bucket
+        pairs_i.append(np.minimum(i, j)[first])
+        pairs_j.append(np.maximum(i, j)[first])
+
+    # Fine events: own cell on the left, the 3x3 neighbourhood on the right (cells are wider than any radius).
+    event, bucket, _ = _buckets(ev, fine)
+    cx = np.floor(ev.lon[event] / CELL_DEG).astype(np.int64) + 2048
+    cy = np.floor(ev.lat[event] / CELL_DEG).astype(np.int64) + 2048
+    cell_key = (bucket * 4096 + cx) * 4096 + cy
+    codes = ev.dataset[event]
+    datasets = np.unique(codes)
+    for d in datasets[:-1]:
+        left = codes == d
+        right = np.flatnonzero(codes > d)
+        right_keys = [(bucket[right] * 4096 + cx[right] + dx) * 4096 + cy[right] + dy for dx, dy in shifts]
+        i, j, key = _equi_join(cell_key[left], event[left], np.concatenate(right_keys), np.tile(event[right], 9))
+        keep(i, j, key // (4096 * 4096))
+
+    # Region- and country-level events against everyone of another dataset in their admin-1 region or country.
+    if len(coarse):
+        by_region = coarse[(ev.precision[coarse] == 3) & (ev.admin1[coarse] >= 0)]
+        by_country = np.setdiff1d(coarse, by_region)
+        for members, area in ((by_region, ev.admin1), (by_country, ev.country)):
+            if not len(members):
+                continue
+            width = int(max(area.max(), 0)) + 2
+            left_event, left_bucket, _ = _buckets(ev, members)
+            right_event, right_bucket, _ = _buckets(ev, everyone[area[everyone] >= 0])
+            for d in np.unique(ev.dataset[members]):
+                left = ev.dataset[left_event] == d
+                right = ev.dataset[right_event] != d
+                i, j, key = _equi_join(left_bucket[left] * width + area[left_event[left]], left_event[left],
+                                       right_bucket[right] * width + area[right_event[right]], right_event[right])
+                keep(i, j, key // width)
+    if not pairs_i:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    i = np.concatenate(pairs_i)
+    j = np.concatenate(pairs_j)
+    unique = np.unique(i * n + j)  # a pair of two region-level events comes from both sides
+    return unique // n, unique % n
+
+
+# -- the tests and the score -------------------------------------------------------------------------------
+
+
+def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in km."""
+    lon1, lat1, lon2, lat2 = (np.radians(a) for a in (lon1, lat1, lon2, lat2))
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def actors_compatible(fam_a: np.ndarray, fam_b: np.ndarray) -> np.ndarray:
+    """Rows (group1, group2, group1_alt, group2_alt codes) that may name the same two sides, in either order."""
+
+    def side(a_main: int, b_main: int) -> np.ndarray:
+        match = np.zeros(len(fam_a), dtype=bool)
+        for a in (a_main, a_main + 2):
+            for b in (b_main, b_main + 2):
+                both = (fam_a[:, a] >= 0) & (fam_b[:, b] >= 0) if (a > 1 or b > 1) else True
+                match |= both & _SIDES[fam_a[:, a] + 1, fam_b[:, b] + 1]
+        return match
+
+    return (side(0, 0) & side(1, 1)) | (side(0, 1) & side(1, 0))
+
+
+def fatalities_compatible(low_a: np.ndarray, high_a: np.ndarray, low_b: np.ndarray,
+                          high_b: np.ndarray) -> np.ndarray:
+    """False only when both figures are known and the larger lower figure exceeds twice the smaller upper + 5."""
+    with np.errstate(invalid="ignore"):
+        lower = np.fmax(low_a, low_b)
+        upper = np.fmin(high_a, high_b)
+        contradict = lower > FATALITY_FACTOR * upper + FATALITY_MARGIN
+    return ~(contradict & ~np.isnan(lower) & ~np.isnan(upper))
+
+
+def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
+    """The pairs that pass every hard test, with their evidence and score."""
+    gap = np.maximum(0, np.maximum(ev.start[i], ev.start[j]) - np.minimum(ev.end[i], ev.end[j]))
+    ok = gap <= DATE_SLACK_DAYS
+    i, j, gap = i[ok], j[ok], gap[ok]
+    distance = haversine_km(ev.lon[i], ev.lat[i], ev.lon[j], ev.lat[j])
+    precision = np.maximum(ev.precision[i], ev.precision[j])
+    radius = np.where(precision >= 2, RADIUS_KM[2], RADIUS_KM[1])
+    coarse = precision >= 3
+    same_region = (ev.admin1[i] >= 0) & (ev.admin1[i] == ev.admin1[j])
+    same_country = (ev.country[i] >= 0) & (ev.country[i] == ev.country[j])
+    region_ok = np.where(precision == 3, same_region | ((ev.admin1[i] < 0) | (ev.admin1[j] < 0)) & same_country,
+                         same_country)
+    ok = np.where(coarse, region_ok, distance <= radius)
+    ok &= actors_compatible(ev.families[i], ev.families[j])
+    ok &= fatalities_compatible(ev.low[i], ev.high[i], ev.low[j], ev.high[j])
+    i, j, gap, distance, radius, coarse = i[ok], j[ok], gap[ok], distance[ok], radius[ok], coarse[ok]
+
+    span = np.maximum(ev.end[i] - ev.start[i], ev.end[j] - ev.start[j]) + 1
+    date = np.where(gap == 0, 1.0, 0.6) / (1 + np.log2(span) / 2)
+    coarse_radius = 300.0
+    place = np.where(coarse, 0.5 * np.clip(1 - distance / coarse_radius, 0, 1), np.clip(1 - distance / radius, 0, 1))
+    a, b = ev.best[i], ev.best[j]
+    with np.errstate(invalid="ignore"):
+        fatal = 1 - np.abs(a - b) / (np.fmax(a, b) + FATALITY_MARGIN)
+    fatal = np.where(np.isnan(fatal), 0.5, fatal)
+    names = process.cpdist(ev.names[i], ev.names[j], scorer=fuzz.token_set_ratio, workers=-1) / 100.0 \
+        if len(i) else np.empty(0)
+    score = (WEIGHTS["date"] * date + WEIGHTS["place"] * place + WEIGHTS["fatalities"] * fatal
+             + WEIGHTS["names"] * names)
+    pairs = pd.DataFrame({"i": i, "j": j, "score": np.round(score, 4), "gap_days": gap,
+                          "distance_km": np.round(distance, 1), "coarse": coarse, "names": np.round(names * 100)})
+    return pairs.loc[pairs["score"] >= MIN_SCORE].reset_index(drop=True)
+
+
+def mutual_best(ev: _Events, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs where each event is the other's clear best candidate in the other's dataset."""
+    if pairs.empty:
+        return pairs
+    n = len(pairs)
+    src = np.concatenate([pairs["i"].to_numpy(), pairs["j"].to_numpy()])
+    dst = np.concatenate([pairs["j"].to_numpy(), pairs["i"].to_numpy()])
+    score = np.tile(pairs["score"].to_numpy(), 2)
+    pair = np.tile(np.arange(n), 2)
+    order = np.lexsort((ev.ids[dst].astype(str), -score, ev.dataset[dst], src))
+    s_src, s_set, s_score = src[order], ev.dataset[dst][order], score[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (s_src[1:] != s_src[:-1]) | (s_set[1:] != s_set[:-1])
+    has_next = np.zeros(len(order), dtype=bool)
+    has_next[:-1] = ~first[1:]
+    next_score = np.append(s_score[1:], -np.inf)
+    clear = first & (~has_next | (s_score - next_score >= AMBIGUITY))
+    votes = np.bincount(pair[order], weights=clear.astype(float), minlength=n)
+    return pairs.loc[votes == 2].reset_index(drop=True)
+
+
+def _components(n: int, ev: _Events, links: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Connected groups of links (label = smallest member position); links that would put two events of one
+    dataset together are dropped, best first."""
+    label = np.arange(n)
+    if links.empty:
+        return label, links
+    i, j = links["i"].to_numpy(), links["j"].to_numpy()
+    label = _propagate(label, i, j)
+    key = pd.DataFrame({"label": label, "dataset": ev.dataset})
+    member = np.zeros(n, dtype=bool)
+    member[i] = member[j] = True
+    clash_labels = key.loc[member & key.duplicated(["label", "dataset"], keep=False).to_numpy(), "label"].unique()
+    if not len(clash_labels):
+        return label, links
+    clashing = np.isin(label[i], clash_labels)
+    # The rare groups a chain would join across one dataset: links taken best first (ties by ids).
+    sub = links.loc[clashing].assign(a=lambda t: ev.ids[t["i"]], b=lambda t: ev.ids[t["j"]])
+    sub = sub.sort_values(["score", "a", "b"], ascending=[False, True, True], kind="stable")
+    parent: dict[int, int] = {}
+    sets: dict[int, set[int]] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    kept = []
+    for index, a, b in zip(sub.index, sub["i"], sub["j"], strict=True):
+        ra, rb = root(int(a)), root(int(b))
+        da, db = sets.get(ra, {int(ev.dataset[a])}), sets.get(rb, {int(ev.dataset[b])})
+        if ra == rb or da & db:
+            continue
+        parent[rb] = ra
+        sets[ra] = da | db
+        kept.append(index)
+    links = pd.concat([links.loc[~clashing], links.loc[kept]]).sort_index()
+    return _propagate(np.arange(n), links["i"].to_numpy(), links["j"].to_numpy()), links
+
+
+def _propagate(label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Smallest position in each connected group, by repeated minimum along the links (groups are small)."""
+    label = label.copy()
+    while True:
+        low = np.minimum(label[i], label[j])
+        before = label.copy()
+        np.minimum.at(label, i, low)
+        np.minimum.at(label, j, low)
+        label = label[label]
+        if np.array_equal(label, before):
+            return label
+
+
+# -- public entry points -----------------------------------------------------------------------------------
+
+
+def representative_order(frame: pd.DataFrame) -> list[np.ndarray]:
+    """Sort keys (least significant first, for ``np.lexsort``) of the representative rule: geo precision, then
+    date span, then dataset order, then event_id."""
+    precision = pd.to_numeric(frame["geo_precision"], errors="coerce").fillna(9).to_numpy(dtype="float64")
+    start, end = _days(frame["date_start"]), _days(frame["date_end"])
+    span = np.where(np.isnan(end), 0, end - np.nan_to_num(start))
+    span = np.where(np.isnan(start), 1e9, span)
+    rank = {name: k for k, name in enumerate(DATASET_ORDER)}
+    dataset = frame["dataset"].astype("string").map(rank).fillna(len(rank)).to_numpy(dtype="float64")
+    ids = frame["event_id"].astype("string").fillna("").to_numpy(dtype=object).astype(str)
+    return [ids, dataset, span, precision]
+
+
+def link(frame: pd.DataFrame) -> Links:
+    """Link the events of ``frame`` (canonical columns) into incidents; results are indexed like ``frame``."""
+    n = len(frame)
+    ordered = frame.assign(_pos=np.arange(n)).sort_values("event_id", kind="stable")
+    ev = _Events.from_frame(ordered)
+    i, j = candidate_pairs(ev)
+    pairs = score_pairs(ev, i, j)
+    links = mutual_best(ev, pairs)
+    label, links = _components(n, ev, links)
+
+    # Representative of each group: first by the stated rule.
+    keys = representative_order(ordered)
+    order = np.lexsort([*keys, label])
+    first = np.ones(n, dtype=bool)
+    first[1:] = label[order][1:] != label[order][:-1]
+    rep_of_label = np.empty(n, dtype=np.int64)
+    rep_of_label[label[order][first]] = order[first]
+    incident = ev.ids[rep_of_label[label]]
+    size = np.bincount(label, minlength=n)[label]
+    best = np.full(n, np.nan)
+    if not links.empty:
+        for side in ("i", "j"):
+            np.fmax.at(best, links[side].to_numpy(), links["score"].to_numpy())
+
+    back = ordered["_pos"].to_numpy()
+    out_id = np.empty(n, dtype=object)
+    out_size = np.empty(n, dtype=np.int64)
+    out_score = np.empty(n, dtype="float64")
+    out_id[back], out_size[back], out_score[back] = incident, size, best
+    index = frame.index
+    described = _describe(ev, links, incident)
+    return Links(
+        incident_id=pd.Series(out_id, index=index, dtype="string"),
+        incident_size=pd.Series(out_size, index=index, dtype="Int64"),
+        incident_score=pd.Series(out_score, index=index, dtype="float64"),
+        links=described,
+    )
+
+
+def _describe(ev: _Events, links: pd.DataFrame, incident: np.ndarray) -> pd.DataFrame:
+    """Each kept link with its evidence in words."""
+    if links.empty:
+        return pd.DataFrame(columns=["incident_id", "a", "b", "score", "why"])
+    i, j = links["i"].to_numpy(), links["j"].to_numpy()
+    labels = np.array(list(DATASET_ORDER) + [d for d in DATASETS if d not in DATASET_ORDER] + ["?"] * 64,
+                      dtype=object)
+    place = np.where(links["coarse"], "same admin-1 region or country (region-level report)",
+                     links["distance_km"].map("{:.1f} km apart".format).to_numpy(dtype=object))
+    day = np.where(links["gap_days"] == 0, "dates overlap", "dates 1 day apart")
+    why = (pd.Series(day, dtype="string") + "; " + pd.Series(place, dtype="string")
+           + "; actors compatible; fatalities " + _figure(ev, i) + " vs " + _figure(ev, j)
+           + "; names " + pd.Series(ev.names[i], dtype="string").fillna("") + " ~ "
+           + pd.Series(ev.names[j], dtype="string").fillna("") + " ("
+           + links["names"].astype(int).astype(str).to_numpy() + "/100)")
+    return pd.DataFrame({
+        "incident_id": incident[i],
+        "a": ev.ids[i],
+        "b": ev.ids[j],
+        "datasets": labels[ev.dataset[i]] + "+" + labels[ev.dataset[j]],
+        "score": links["score"].to_numpy(),
+        "why": why.to_numpy(dtype=object),
+    })
+
+
+def _figure(ev: _Events, rows: np.ndarray) -> pd.Series:
+    best = pd.Series(ev.best[rows]).map(lambda v: "unknown" if np.isnan(v) else f"{v:.0f}")
+    return best.astype("string")
+
+
+def apply(frame: pd.DataFrame) -> tuple[pd.DataFrame, Links]:
+    """``frame`` with the incident columns (re)computed, and the links behind them."""
+    result = link(frame)
+    out = frame.copy()
+    out["incident_id"] = result.incident_id
+    out["incident_size"] = result.incident_size
+    out["incident_score"] = result.incident_score
+    return out, result
+
+
+def incident_table(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """One row per multi-source incident: id, size, datasets, members, best and weakest link score, and why."""
+    columns = ["incident_id", "incident_size", "datasets", "members", "score", "why"]
+    if links.empty:
+        return pd.DataFrame(columns=columns)
+    multi = frame.loc[frame["incident_size"].fillna(1) > 1, ["incident_id", "event_id", "dataset", "incident_size"]]
+    multi = multi.astype({"incident_id": str, "event_id": str, "dataset": str})
+    multi = multi.sort_values(["incident_id", "event_id"], kind="stable")
+    members = multi.groupby("incident_id", sort=True).agg(
+        incident_size=("incident_size", "first"),
+        datasets=("dataset", lambda s: "+".join(sorted(set(s), key=_dataset_rank))),
+        members=("event_id", "; ".join),
+    )
+    ordered_links = links.sort_values(["incident_id", "a", "b"], kind="stable")
+    reasons = ordered_links.assign(text=ordered_links["a"] + " ~ " + ordered_links["b"] + ": "
+                                   + ordered_links["why"].astype(str))
+    why = reasons.groupby("incident_id", sort=True).agg(score=("score", "min"), why=("text", " | ".join))
+    table = members.join(why, how="left").reset_index()
+    return table[columns]
+
+
+def _dataset_rank(name: str) -> int:
+    return DATASET_ORDER.index(name) if name in DATASET_ORDER else len(DATASET_ORDER)
+
+
+def relink(frame: pd.DataFrame, report: Path | None = None) -> pd.DataFrame:
+    """The pipeline's hook: ``frame`` with fresh incident columns; ``report`` gets the multi-source incidents."""
+    out, result = apply(frame)
+    if report is not None:
+        write_report(incident_table(out, result.links), report)
+    return out
+
+
+def write_report(table: pd.DataFrame, path: Path) -> None:
+    """Write the incidents CSV atomically next to the store."""
+    from geodata.store import _atomic_write
+
+    _atomic_write(Path(path), lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
+
+
+def pair_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Multi-source incidents by pair of datasets (an incident of three datasets counts for each of its pairs)."""
+    multi = frame.loc[frame["incident_size"].fillna(1) > 1, ["incident_id", "dataset"]].astype(str)
+    counts: dict[str, int] = {}
+    groups = multi.drop_duplicates().sort_values("dataset").groupby("incident_id")["dataset"]
+    combos = groups.agg(lambda s: tuple(sorted(set(s), key=_dataset_rank)))
+    for combo, number in combos.value_counts().items():
+        for x in range(len(combo)):
+            for y in range(x + 1, len(combo)):
+                key = f"{combo[x]}+{combo[y]}"
+                counts[key] = counts.get(key, 0) + int(number)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def summary_lines(frame: pd.DataFrame) -> list[str]:
+    """What ``python -m geodata incidents`` prints: incidents, multi-source incidents, counts by dataset pair."""
+    if frame.empty:
+        return ["events 0, incidents 0, multi-source incidents 0"]
+    ids = frame["incident_id"].astype("string").fillna(frame["event_id"].astype("string"))
+    incidents = int(ids.nunique())
+    multi = int(ids[frame["incident_size"].fillna(1).to_numpy() > 1].nunique())
+    lines = [f"events {len(frame)}, incidents {incidents}, multi-source incidents {multi}"]
+    lines += [f"{pair}: {count}" for pair, count in pair_counts(frame).items()]
+    return lines
+
+
+def members_of(frame: pd.DataFrame, incident_ids: Sequence[str]) -> pd.DataFrame:
+    """The reports of the given incidents (test and CLI helper)."""
+    return frame.loc[frame["incident_id"].isin(list(incident_ids))]
