@@ -13,8 +13,10 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
      1, 25 km for 2). When either is a region-level event (precision 3) the test is the same admin-1 region
      instead, and for a country or border event (precision 4, or unknown) the same country;
    - **actors**: the actor families are the same pair in either order, where a side also matches when it is
-     unknown (NA, or ``Other`` for unidentified groups), ``Civilians``, an ``X and/or Y`` alternative, or an
-     allied family (``State forces`` with ``Wagner Group`` or ``Militia``);
+     unknown (NA, or ``Other`` for unidentified groups), an ``X and/or Y`` alternative, or an allied family
+     (``State forces`` with ``Wagner Group`` or ``Militia``); ``Civilians`` on one side also matches ``Militia``
+     or ``State forces`` (village militias and VDP counted as civilians by one source), never an armed group
+     such as JNIM or ISGS;
    - **fatalities** do not contradict: each report's range (low..high around best) is compared and the larger
      lower figure may be at most twice the smaller upper figure plus 5. Unknown figures never contradict.
 
@@ -67,9 +69,9 @@ MIN_SCORE = 0.45
 AMBIGUITY = 0.02
 WEIGHTS = {"date": 0.40, "place": 0.40, "fatalities": 0.15, "names": 0.05}
 # Allied families whose reports may name either (a joint patrol, pro-government militias).
-ALLIED = (("State forces", "Wagner Group"), ("State forces", "Militia"))
+ALLIED = (("State forces", "Wagner Group"), ("State forces", "Militia"), ("Civilians", "Militia"),
+          ("Civilians", "State forces"))
 UNKNOWN_FAMILIES = ("Other",)
-WILDCARD_FAMILIES = ("Civilians",)
 FATALITY_FACTOR = 2.0
 FATALITY_MARGIN = 5.0
 CELL_DEG = 0.25
@@ -202,7 +204,7 @@ def _side_table() -> np.ndarray:
     n = len(GROUPS)
     table = np.eye(n + 1, dtype=bool)
     table[0, :] = table[:, 0] = True  # unknown
-    for name in (*UNKNOWN_FAMILIES, *WILDCARD_FAMILIES):
+    for name in UNKNOWN_FAMILIES:
         k = GROUPS.index(name) + 1
         table[k, :] = table[:, k] = True
     for a, b in ALLIED:
