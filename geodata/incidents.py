@@ -42,8 +42,9 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
    place (lowest ``geo_precision``), then the most precise date (shortest range), then the dataset order
    ``DATASET_ORDER``, then ``event_id``.
 
-Candidate pairs come from vectorised blocking: events are put in 0.25° grid cells (at least 25 km wide) and
-4-day buckets of their date range, and region-level events in (region, bucket) blocks; pairs are the equal keys
+Candidate pairs come from vectorised blocking: events are put in grid cells wider than their radius (0.07° for
+two precision-1 events, 0.25° when one is precision 2) and 4-day buckets of their date range, and region-level
+events in (region, day) blocks; pairs are the equal keys
 of sorted integer arrays, so a million events take seconds, never an all-pairs loop.
 """
 
@@ -74,7 +75,8 @@ ALLIED = (("State forces", "Wagner Group"), ("State forces", "Militia"), ("Civil
 UNKNOWN_FAMILIES = ("Other",)
 FATALITY_FACTOR = 2.0
 FATALITY_MARGIN = 5.0
-CELL_DEG = 0.25
+CELL_DEG = 0.25  # grid cell for pairs with a precision-2 event (wider than its 25 km radius)
+FINE_CELL_DEG = 0.07  # grid cell for two precision-1 events (wider than their 7 km radius)
 BUCKET_DAYS = 4
 EARTH_KM = 6371.0088
 MS_PER_DAY = 86_400_000
@@ -222,8 +224,10 @@ _SIDES = _side_table()
 def _equi_join(left_key: np.ndarray, left: np.ndarray, right_key: np.ndarray,
                right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every (left, right) with equal keys, and that key: sorted keys and searchsorted, no Python loop."""
-    order = np.argsort(right_key, kind="stable")
+    order = np.argsort(right_key)
     sorted_keys = right_key[order]
+    left_order = np.argsort(left_key)  # searching sorted keys walks memory in order: several times faster
+    left_key, left = left_key[left_order], left[left_order]
     lo = np.searchsorted(sorted_keys, left_key, side="left")
     hi = np.searchsorted(sorted_keys, left_key, side="right")
     counts = hi - lo
@@ -236,10 +240,12 @@ def _equi_join(left_key: np.ndarray, left: np.ndarray, right_key: np.ndarray,
     return left[which], right[order[lo[which] + offsets]], left_key[which]
 
 
-def _buckets(ev: _Events, members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(event, bucket, first bucket) for each 4-day bucket an event's range (one day longer at the end) touches."""
-    first = ev.start[members] // BUCKET_DAYS
-    last = (ev.end[members] + DATE_SLACK_DAYS) // BUCKET_DAYS
+def _buckets(ev: _Events, members: np.ndarray, width: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(event, bucket, first bucket) for each bucket of ``width`` days (default ``BUCKET_DAYS``) that an event's
+    range, one day longer at the end, touches: two events whose ranges are at most a day apart share one."""
+    width = width or BUCKET_DAYS
+    first = ev.start[members] // width
+    last = (ev.end[members] + DATE_SLACK_DAYS) // width
     counts = (last - first + 1).astype(np.int64)
     event = np.repeat(members, counts)
     bucket = np.repeat(first, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
@@ -255,31 +261,40 @@ def candidate_pairs(ev: _Events) -> tuple[np.ndarray, np.ndarray]:
     everyone = np.flatnonzero(ev.linkable)
     first_bucket = np.zeros(n, dtype=np.int64)
     first_bucket[everyone] = ev.start[everyone] // BUCKET_DAYS
+    first_day = np.zeros(n, dtype=np.int64)
+    first_day[everyone] = ev.start[everyone]
     fine = everyone[ev.precision[everyone] <= 2]
     coarse = everyone[ev.precision[everyone] >= 3]
     shifts = np.array([(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
     pairs_i, pairs_j = [], []
 
-    def keep(i: np.ndarray, j: np.ndarray, shared_bucket: np.ndarray) -> None:
-        first = shared_bucket == np.maximum(first_bucket[i], first_bucket[j])  # each pair once: its first bucket
+    def keep(i: np.ndarray, j: np.ndarray, shared_bucket: np.ndarray, firsts: np.ndarray = first_bucket) -> None:
+        first = shared_bucket == np.maximum(firsts[i], firsts[j])  # each pair once: in its first shared bucket
         pairs_i.append(np.minimum(i, j)[first])
         pairs_j.append(np.maximum(i, j)[first])
 
-    # Fine events: own cell on the left, the 3x3 neighbourhood on the right (cells are wider than any radius).
+    # Point events: own cell on the left, the 3x3 neighbourhood on the right (cells are wider than the radius).
+    # Two precision-1 events meet in small cells; a precision-2 event meets every point event in large ones.
     event, bucket, _ = _buckets(ev, fine)
-    cx = np.floor(ev.lon[event] / CELL_DEG).astype(np.int64) + 2048
-    cy = np.floor(ev.lat[event] / CELL_DEG).astype(np.int64) + 2048
-    cell_key = (bucket * 4096 + cx) * 4096 + cy
     codes = ev.dataset[event]
-    datasets = np.unique(codes)
-    for d in datasets[:-1]:
-        left = codes == d
-        right = np.flatnonzero(codes > d)
-        right_keys = [(bucket[right] * 4096 + cx[right] + dx) * 4096 + cy[right] + dy for dx, dy in shifts]
-        i, j, key = _equi_join(cell_key[left], event[left], np.concatenate(right_keys), np.tile(event[right], 9))
-        keep(i, j, key // (4096 * 4096))
+    exact = ev.precision[event] == 1
+    for cell, left_kind, right_kind in ((FINE_CELL_DEG, exact, exact), (CELL_DEG, ~exact, np.ones_like(exact)),
+                                        (CELL_DEG, exact, ~exact)):
+        cx = np.floor(ev.lon[event] / cell).astype(np.int64) + 4096
+        cy = np.floor(ev.lat[event] / cell).astype(np.int64) + 4096
+        cell_key = (bucket * 8192 + cx) * 8192 + cy
+        for d in np.flatnonzero(np.bincount(codes[left_kind], minlength=1)):
+            left = left_kind & (codes == d)
+            right = np.flatnonzero(right_kind & (codes > d))
+            if not left.any() or not len(right):
+                continue
+            right_keys = [(bucket[right] * 8192 + cx[right] + dx) * 8192 + cy[right] + dy for dx, dy in shifts]
+            i, j, key = _equi_join(cell_key[left], event[left], np.concatenate(right_keys),
+                                   np.tile(event[right], 9))
+            keep(i, j, key // (8192 * 8192))
 
-    # Region- and country-level events against everyone of another dataset in their admin-1 region or country.
+    # Region- and country-level events against everyone of another dataset in their admin-1 region or country,
+    # in one-day buckets (a region holds many events a day).
     if len(coarse):
         by_region = coarse[(ev.precision[coarse] == 3) & (ev.admin1[coarse] >= 0)]
         by_country = np.setdiff1d(coarse, by_region)
@@ -287,21 +302,20 @@ def candidate_pairs(ev: _Events) -> tuple[np.ndarray, np.ndarray]:
             if not len(members):
                 continue
             width = int(max(area.max(), 0)) + 2
-            left_event, left_bucket, _ = _buckets(ev, members)
-            right_event, right_bucket, _ = _buckets(ev, everyone[area[everyone] >= 0])
-            for d in np.unique(ev.dataset[members]):
+            left_event, left_bucket, _ = _buckets(ev, members, 1)
+            right_event, right_bucket, _ = _buckets(ev, everyone[area[everyone] >= 0], 1)
+            for d in np.flatnonzero(np.bincount(ev.dataset[members])):
                 left = ev.dataset[left_event] == d
                 right = ev.dataset[right_event] != d
                 i, j, key = _equi_join(left_bucket[left] * width + area[left_event[left]], left_event[left],
                                        right_bucket[right] * width + area[right_event[right]], right_event[right])
-                keep(i, j, key // width)
+                keep(i, j, key // width, first_day)
     if not pairs_i:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    i = np.concatenate(pairs_i)
-    j = np.concatenate(pairs_j)
-    unique = np.unique(i * n + j)  # a pair of two region-level events comes from both sides
-    return unique // n, unique % n
+    key = np.sort(np.concatenate(pairs_i) * n + np.concatenate(pairs_j))
+    key = key[np.r_[True, key[1:] != key[:-1]][: len(key)]]  # two region-level events meet from both sides
+    return key // n, key % n
 
 
 # -- the tests and the score -------------------------------------------------------------------------------
@@ -382,7 +396,7 @@ def mutual_best(ev: _Events, pairs: pd.DataFrame) -> pd.DataFrame:
     dst = np.concatenate([pairs["j"].to_numpy(), pairs["i"].to_numpy()])
     score = np.tile(pairs["score"].to_numpy(), 2)
     pair = np.tile(np.arange(n), 2)
-    order = np.lexsort((ev.ids[dst].astype(str), -score, ev.dataset[dst], src))
+    order = np.lexsort((dst, -score, ev.dataset[dst], src))  # positions follow event_id: ties go by id
     s_src, s_set, s_score = src[order], ev.dataset[dst][order], score[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = (s_src[1:] != s_src[:-1]) | (s_set[1:] != s_set[:-1])
@@ -449,16 +463,17 @@ def _propagate(label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 # -- public entry points -----------------------------------------------------------------------------------
 
 
-def representative_order(frame: pd.DataFrame) -> list[np.ndarray]:
+def representative_order(frame: pd.DataFrame, ids: np.ndarray | None = None) -> list[np.ndarray]:
     """Sort keys (least significant first, for ``np.lexsort``) of the representative rule: geo precision, then
-    date span, then dataset order, then event_id."""
+    date span, then dataset order, then event_id (or ``ids``, any array in the same order as the event ids)."""
     precision = pd.to_numeric(frame["geo_precision"], errors="coerce").fillna(9).to_numpy(dtype="float64")
     start, end = _days(frame["date_start"]), _days(frame["date_end"])
     span = np.where(np.isnan(end), 0, end - np.nan_to_num(start))
     span = np.where(np.isnan(start), 1e9, span)
     rank = {name: k for k, name in enumerate(DATASET_ORDER)}
     dataset = frame["dataset"].astype("string").map(rank).fillna(len(rank)).to_numpy(dtype="float64")
-    ids = frame["event_id"].astype("string").fillna("").to_numpy(dtype=object).astype(str)
+    if ids is None:
+        ids = frame["event_id"].astype("string").fillna("").to_numpy(dtype=object).astype(str)
     return [ids, dataset, span, precision]
 
 
@@ -473,7 +488,7 @@ def link(frame: pd.DataFrame) -> Links:
     label, links = _components(n, ev, links)
 
     # Representative of each group: first by the stated rule.
-    keys = representative_order(ordered)
+    keys = representative_order(ordered, ids=np.arange(n))  # rows are in event_id order already
     order = np.lexsort([*keys, label])
     first = np.ones(n, dtype=bool)
     first[1:] = label[order][1:] != label[order][:-1]
