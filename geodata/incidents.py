@@ -53,10 +53,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from geodata.names import normalise_words
@@ -86,6 +89,9 @@ PLACE_WORDS = re.compile(
     r"the|de|du|la|le|les|et|and)\b"
 )
 COLUMNS = ("incident_id", "incident_size", "incident_score")
+USED_COLUMNS = ("event_id", "dataset", "date_start", "date_end", "geo_precision", "latitude", "longitude",
+                "country_iso2", "admin1", "group1", "group2", "group1_alt", "group2_alt", "fatalities",
+                "fatalities_low", "fatalities_high", "location")
 REPORT_SUFFIX = ".incidents.csv"
 
 
@@ -102,7 +108,14 @@ class Links:
     incident_id: pd.Series
     incident_size: pd.Series
     incident_score: pd.Series
-    links: pd.DataFrame  # one row per kept link: a, b (event ids), score, and the evidence behind it
+    _events: _Events
+    _links: pd.DataFrame
+    _incident: np.ndarray
+
+    @cached_property
+    def links(self) -> pd.DataFrame:
+        """One row per kept link: incident_id, a, b (event ids), datasets, score and why (written on first use)."""
+        return _describe(self._events, self._links, self._incident)
 
 
 # -- preparing the arrays ----------------------------------------------------------------------------------
@@ -125,7 +138,8 @@ class _Events:
     low: np.ndarray  # float, NaN unknown
     high: np.ndarray
     best: np.ndarray
-    names: np.ndarray  # object array of cleaned place names
+    names: np.ndarray  # int codes into name_labels, -1 unknown
+    name_labels: np.ndarray  # object array of cleaned place names
     linkable: np.ndarray  # bool
 
     @classmethod
@@ -135,19 +149,18 @@ class _Events:
                                                                                  dtype="string")
 
         dataset_labels = list(DATASET_ORDER) + [d for d in DATASETS if d not in DATASET_ORDER]
-        dataset = pd.Categorical(text("dataset"), categories=dataset_labels)
-        dataset_codes = np.asarray(dataset.codes, dtype=np.int64)
-        unknown_dataset = dataset_codes < 0
-        if unknown_dataset.any():  # a dataset outside the schema's list still links, after the known ones
-            extra, _ = pd.factorize(text("dataset")[unknown_dataset].fillna("?"), sort=True)
-            dataset_codes[unknown_dataset] = len(dataset_labels) + extra
+        dataset_codes = _codes(text("dataset"), dataset_labels)
         start = _days(frame["date_start"])
         end = _days(frame["date_end"])
         end = np.where(np.isnan(end), start, end)
         precision = pd.to_numeric(frame["geo_precision"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         precision = np.where(np.isnan(precision), 4, np.clip(precision, 1, 4)).astype(np.int8)
         country = text("country_iso2")
-        admin1_key = (country.fillna("") + "|" + text("admin1")).where(text("admin1").notna())
+        admin1 = text("admin1")
+        country_codes = pd.factorize(country)[0].astype(np.int64)
+        admin1_codes, _ = pd.factorize(admin1)
+        admin1_key = np.where(admin1_codes >= 0, (country_codes + 1) * (int(admin1_codes.max(initial=0)) + 1)
+                              + admin1_codes, -1)
         best = _numbers(frame, "fatalities")
         low = np.fmin(_numbers(frame, "fatalities_low"), best)
         high = np.fmax(_numbers(frame, "fatalities_high"), best)
@@ -156,6 +169,8 @@ class _Events:
         lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         linkable = ~(np.isnan(start) | np.isnan(lon) | np.isnan(lat)) & (end - start <= MAX_SPAN_DAYS - 1)
+        name_codes, distinct = pd.factorize(text("location"))
+        name_labels = clean_names(pd.Series(distinct, dtype="string")).to_numpy(dtype=object)
         return cls(
             ids=text("event_id").fillna("").to_numpy(dtype=object),
             dataset=dataset_codes,
@@ -164,14 +179,15 @@ class _Events:
             lon=lon,
             lat=lat,
             precision=precision,
-            admin1=pd.factorize(admin1_key)[0].astype(np.int64),
-            country=pd.factorize(country)[0].astype(np.int64),
+            admin1=admin1_key.astype(np.int64),
+            country=country_codes,
             families=np.column_stack([_family_codes(text(name)) for name in
                                       ("group1", "group2", "group1_alt", "group2_alt")]),
             low=low,
             high=high,
             best=best,
-            names=clean_names(text("location")).to_numpy(dtype=object),
+            names=name_codes,
+            name_labels=name_labels,
             linkable=linkable,
         )
 
@@ -190,8 +206,20 @@ def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _family_codes(values: pd.Series) -> np.ndarray:
-    codes = pd.Categorical(values, categories=list(GROUPS)).codes.astype(np.int64)
-    return codes  # -1 for NA or a family outside the schema
+    """Actor family codes (positions in ``GROUPS``, -1 unknown; a family outside the schema counts as Other)."""
+    codes = _codes(values, list(GROUPS))
+    return np.where(codes >= len(GROUPS), GROUPS.index("Other"), codes)
+
+
+def _codes(values: pd.Series, labels: Sequence[str]) -> np.ndarray:
+    """Position of each value in ``labels`` (-1 for NA); values outside ``labels`` get codes after them, in sorted
+    order, so a dataset or family the schema does not list still compares equal to itself."""
+    codes, distinct = pd.factorize(values)
+    known = {label: k for k, label in enumerate(labels)}
+    extra = sorted(str(v) for v in distinct if v not in known)
+    known.update({label: len(labels) + k for k, label in enumerate(extra)})
+    mapping = np.array([known[str(v)] for v in distinct] + [-1], dtype=np.int64)
+    return mapping[codes]
 
 
 def clean_names(names: pd.Series) -> pd.Series:
@@ -216,6 +244,19 @@ def _side_table() -> np.ndarray:
 
 
 _SIDES = _side_table()
+
+
+def _pair_table() -> np.ndarray:
+    """``table[a, b]``: whether main family pairs a and b (codes ``(group1 + 1) * W + group2 + 1``) may name the same
+    two sides in either order, looked up once per candidate instead of recomputed."""
+    width = len(GROUPS) + 1
+    a1, a2 = np.divmod(np.arange(width * width), width)
+    first = _SIDES[a1[:, None], a1[None, :]] & _SIDES[a2[:, None], a2[None, :]]
+    swapped = _SIDES[a1[:, None], a2[None, :]] & _SIDES[a2[:, None], a1[None, :]]
+    return first | swapped
+
+
+_PAIRS = _pair_table()
 
 
 # -- candidate pairs ---------------------------------------------------------------------------------------
@@ -330,6 +371,15 @@ def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.
 
 def actors_compatible(fam_a: np.ndarray, fam_b: np.ndarray) -> np.ndarray:
     """Rows (group1, group2, group1_alt, group2_alt codes) that may name the same two sides, in either order."""
+    width = len(GROUPS) + 1
+    result = _PAIRS[(fam_a[:, 0] + 1) * width + fam_a[:, 1] + 1, (fam_b[:, 0] + 1) * width + fam_b[:, 1] + 1]
+    alternative = ((fam_a[:, 2:] >= 0) | (fam_b[:, 2:] >= 0)).any(axis=1) & ~result
+    if alternative.any():  # only "X and/or Y" rows need the four combinations
+        result[alternative] = _with_alternatives(fam_a[alternative], fam_b[alternative])
+    return result
+
+
+def _with_alternatives(fam_a: np.ndarray, fam_b: np.ndarray) -> np.ndarray:
 
     def side(a_main: int, b_main: int) -> np.ndarray:
         match = np.zeros(len(fam_a), dtype=bool)
@@ -356,6 +406,8 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """The pairs that pass every hard test, with their evidence and score."""
     gap = np.maximum(0, np.maximum(ev.start[i], ev.start[j]) - np.minimum(ev.end[i], ev.end[j]))
     ok = gap <= DATE_SLACK_DAYS
+    ok &= actors_compatible(ev.families[i], ev.families[j])
+    ok &= fatalities_compatible(ev.low[i], ev.high[i], ev.low[j], ev.high[j])
     i, j, gap = i[ok], j[ok], gap[ok]
     distance = haversine_km(ev.lon[i], ev.lat[i], ev.lon[j], ev.lat[j])
     precision = np.maximum(ev.precision[i], ev.precision[j])
@@ -366,8 +418,6 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     region_ok = np.where(precision == 3, same_region | ((ev.admin1[i] < 0) | (ev.admin1[j] < 0)) & same_country,
                          same_country)
     ok = np.where(coarse, region_ok, distance <= radius)
-    ok &= actors_compatible(ev.families[i], ev.families[j])
-    ok &= fatalities_compatible(ev.low[i], ev.high[i], ev.low[j], ev.high[j])
     i, j, gap, distance, radius, coarse = i[ok], j[ok], gap[ok], distance[ok], radius[ok], coarse[ok]
 
     span = np.maximum(ev.end[i] - ev.start[i], ev.end[j] - ev.start[j]) + 1
@@ -378,13 +428,24 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         fatal = 1 - np.abs(a - b) / (np.fmax(a, b) + FATALITY_MARGIN)
     fatal = np.where(np.isnan(fatal), 0.5, fatal)
-    names = process.cpdist(ev.names[i], ev.names[j], scorer=fuzz.token_set_ratio, workers=-1) / 100.0 \
-        if len(i) else np.empty(0)
+    names = _name_similarity(ev, i, j)
     score = (WEIGHTS["date"] * date + WEIGHTS["place"] * place + WEIGHTS["fatalities"] * fatal
              + WEIGHTS["names"] * names)
     pairs = pd.DataFrame({"i": i, "j": j, "score": np.round(score, 4), "gap_days": gap,
                           "distance_km": np.round(distance, 1), "coarse": coarse, "names": np.round(names * 100)})
     return pairs.loc[pairs["score"] >= MIN_SCORE].reset_index(drop=True)
+
+
+def _name_similarity(ev: _Events, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """rapidfuzz token_set_ratio / 100 of the cleaned place names, computed once per distinct pair of names."""
+    if not len(i):
+        return np.empty(0)
+    width = len(ev.name_labels) + 1
+    pair_codes, distinct = pd.factorize((ev.names[i] + 1) * width + ev.names[j] + 1)
+    a, b = np.divmod(np.asarray(distinct, dtype=np.int64), width)
+    labels = np.append(ev.name_labels, "")  # code -1 (no name) reads the last, empty, label
+    scores = process.cpdist(labels[a - 1], labels[b - 1], scorer=fuzz.token_set_ratio, workers=-1) / 100.0
+    return scores[pair_codes]
 
 
 def mutual_best(ev: _Events, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -480,8 +541,11 @@ def representative_order(frame: pd.DataFrame, ids: np.ndarray | None = None) -> 
 def link(frame: pd.DataFrame) -> Links:
     """Link the events of ``frame`` (canonical columns) into incidents; results are indexed like ``frame``."""
     n = len(frame)
-    ordered = frame.assign(_pos=np.arange(n)).sort_values("event_id", kind="stable")
-    ev = _Events.from_frame(ordered)
+    ids = frame["event_id"].astype("string").fillna("")
+    back = pc.sort_indices(pa.array(ids.to_numpy(dtype=object), type=pa.string())).to_numpy() if n else \
+        np.empty(0, dtype=np.int64)
+    ordered = frame[[c for c in USED_COLUMNS if c in frame]].take(back)  # event_id order: results never depend on
+    ev = _Events.from_frame(ordered)  # the order of the rows
     i, j = candidate_pairs(ev)
     pairs = score_pairs(ev, i, j)
     links = mutual_best(ev, pairs)
@@ -501,18 +565,18 @@ def link(frame: pd.DataFrame) -> Links:
         for side in ("i", "j"):
             np.fmax.at(best, links[side].to_numpy(), links["score"].to_numpy())
 
-    back = ordered["_pos"].to_numpy()
     out_id = np.empty(n, dtype=object)
     out_size = np.empty(n, dtype=np.int64)
     out_score = np.empty(n, dtype="float64")
     out_id[back], out_size[back], out_score[back] = incident, size, best
     index = frame.index
-    described = _describe(ev, links, incident)
     return Links(
         incident_id=pd.Series(out_id, index=index, dtype="string"),
         incident_size=pd.Series(out_size, index=index, dtype="Int64"),
         incident_score=pd.Series(out_score, index=index, dtype="float64"),
-        links=described,
+        _events=ev,
+        _links=links,
+        _incident=incident,
     )
 
 
@@ -521,15 +585,16 @@ def _describe(ev: _Events, links: pd.DataFrame, incident: np.ndarray) -> pd.Data
     if links.empty:
         return pd.DataFrame(columns=["incident_id", "a", "b", "score", "why"])
     i, j = links["i"].to_numpy(), links["j"].to_numpy()
+    names = np.append(ev.name_labels, "")  # code -1 reads ""
     labels = np.array(list(DATASET_ORDER) + [d for d in DATASETS if d not in DATASET_ORDER] + ["?"] * 64,
                       dtype=object)
     place = np.where(links["coarse"], "same admin-1 region or country (region-level report)",
-                     links["distance_km"].map("{:.1f} km apart".format).to_numpy(dtype=object))
+                     (links["distance_km"].round(1).astype(str) + " km apart").to_numpy(dtype=object))
     day = np.where(links["gap_days"] == 0, "dates overlap", "dates 1 day apart")
     why = (pd.Series(day, dtype="string") + "; " + pd.Series(place, dtype="string")
            + "; actors compatible; fatalities " + _figure(ev, i) + " vs " + _figure(ev, j)
-           + "; names " + pd.Series(ev.names[i], dtype="string").fillna("") + " ~ "
-           + pd.Series(ev.names[j], dtype="string").fillna("") + " ("
+           + "; names " + pd.Series(names[ev.names[i]], dtype="string") + " ~ "
+           + pd.Series(names[ev.names[j]], dtype="string") + " ("
            + links["names"].astype(int).astype(str).to_numpy() + "/100)")
     return pd.DataFrame({
         "incident_id": incident[i],
@@ -542,8 +607,8 @@ def _describe(ev: _Events, links: pd.DataFrame, incident: np.ndarray) -> pd.Data
 
 
 def _figure(ev: _Events, rows: np.ndarray) -> pd.Series:
-    best = pd.Series(ev.best[rows]).map(lambda v: "unknown" if np.isnan(v) else f"{v:.0f}")
-    return best.astype("string")
+    best = pd.Series(ev.best[rows], dtype="Float64").round().astype("Int64").astype("string")
+    return best.fillna("unknown")
 
 
 def apply(frame: pd.DataFrame) -> tuple[pd.DataFrame, Links]:
