@@ -139,17 +139,26 @@ class IncidentIndex:
         return cls(code=code, rank=rank, low=low, high=high)
 
     def representatives(self, rows: np.ndarray) -> np.ndarray:
-        """``rows`` (ascending positions) keeping one report per incident: the best-ranked report among those in
-        ``rows``, so a filter that hides an incident's representative still counts the incident once."""
+        """``rows`` (ascending positions) keeping one report per incident: its representative when it is among
+        ``rows``, else the best-ranked of its reports that are, so a filter that hides an incident's representative
+        still counts the incident once. Order is kept; only incidents missing their representative are sorted."""
         codes = self.code[rows]
         linked = codes >= 0
         if not linked.any():
             return rows
-        sub = rows[linked]
-        order = np.lexsort((self.rank[sub], codes[linked]))
-        sorted_codes = codes[linked][order]
-        first = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]
-        return np.sort(np.concatenate([rows[~linked], sub[order][first]]))
+        keep = ~linked
+        sub_codes = codes[linked]
+        is_rep = self.rank[rows[linked]] == 0
+        present = np.zeros(int(self.code.max()) + 1, dtype=bool)
+        present[sub_codes[is_rep]] = True
+        chosen = is_rep.copy()
+        orphans = np.flatnonzero(~present[sub_codes])
+        if len(orphans):
+            order = orphans[np.lexsort((self.rank[rows[linked][orphans]], sub_codes[orphans]))]
+            ordered_codes = sub_codes[order]
+            chosen[order[np.r_[True, ordered_codes[1:] != ordered_codes[:-1]]]] = True
+        keep[linked] = chosen
+        return rows[keep]
 
 
 @dataclass(frozen=True, eq=False)
