@@ -8,7 +8,7 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
 
    - **dates**: their ranges ``date_start..date_end`` overlap or are at most ``DATE_SLACK_DAYS`` (1) day apart,
      so a massacre dated the night before by one source still matches; an event whose range is longer than
-     ``MAX_SPAN_DAYS`` (31) is too vague to link;
+     ``MAX_SPAN_DAYS`` (62, about two months) is too vague to link;
    - **place**: both points within the radius of the *less* precise one (``RADIUS_KM``: 7 km for geo precision
      1, 25 km for 2). When either is a region-level event (precision 3) the test is the same admin-1 region
      instead, and for a country or border event (precision 4, or unknown) the same country;
@@ -21,7 +21,8 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
      lower figure may be at most twice the smaller upper figure plus 5. Unknown figures never contradict.
 
 2. **Score** (0..1) of a candidate: 0.40 date + 0.40 place + 0.15 fatalities + 0.05 place names.
-   Date: 1 on the same day, 0.6 a day apart, divided by ``1 + log2(widest span in days) / 2``.
+   Date: 1 on the same day, 0.6 a day apart, divided by ``1 + log2(widest span in days) / 4`` (a month-wide
+   report scores 0.45).
    Place: ``1 - distance / radius`` (half of that for region- or country-level pairs).
    Fatalities: ``1 - |a - b| / (max(a, b) + 5)``, 0.5 when either is unknown.
    Names: rapidfuzz ``token_set_ratio`` of the place names (words like "village" or "commune" removed) / 100,
@@ -68,7 +69,7 @@ from geodata.schema import DATASETS, GROUPS
 DATASET_ORDER = ("acled", "ucdp", "curated", "text", "seed", "upload", "synthetic")
 RADIUS_KM = {1: 7.0, 2: 25.0}
 DATE_SLACK_DAYS = 1
-MAX_SPAN_DAYS = 31
+MAX_SPAN_DAYS = 62
 MIN_SCORE = 0.45
 AMBIGUITY = 0.02
 WEIGHTS = {"date": 0.40, "place": 0.40, "fatalities": 0.15, "names": 0.05}
@@ -421,7 +422,7 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     i, j, gap, distance, radius, coarse = i[ok], j[ok], gap[ok], distance[ok], radius[ok], coarse[ok]
 
     span = np.maximum(ev.end[i] - ev.start[i], ev.end[j] - ev.start[j]) + 1
-    date = np.where(gap == 0, 1.0, 0.6) / (1 + np.log2(span) / 2)
+    date = np.where(gap == 0, 1.0, 0.6) / (1 + np.log2(span) / 4)
     coarse_radius = 300.0
     place = np.where(coarse, 0.5 * np.clip(1 - distance / coarse_radius, 0, 1), np.clip(1 - distance / radius, 0, 1))
     a, b = ev.best[i], ev.best[j]

@@ -66,7 +66,8 @@ def test_dates_must_overlap_allowing_one_day():
     assert not linked(events({"date_start": "2019-01-08", "date_end": "2019-01-08"}))
     # A week-long range that contains the day overlaps it.
     assert linked(events({"date_start": "2019-01-07", "date_end": "2019-01-13", "date_precision": "week"}))
-    # A whole year is too vague to link.
+    # A month-wide report (a siege "in October") links to the day inside it; a whole year is too vague to link.
+    assert linked(events({"date_start": "2019-01-01", "date_end": "2019-01-31", "date_precision": "month"}))
     assert not linked(events({"date_start": "2019-01-01", "date_end": "2019-12-31", "date_precision": "year"}))
 
 
