@@ -170,6 +170,7 @@ class _Events:
         lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         linkable = ~(np.isnan(start) | np.isnan(lon) | np.isnan(lat)) & (end - start <= MAX_SPAN_DAYS - 1)
+        linkable &= dataset_codes >= 0
         name_codes, distinct = pd.factorize(text("location"))
         name_labels = clean_names(pd.Series(distinct, dtype="string")).to_numpy(dtype=object)
         return cls(
