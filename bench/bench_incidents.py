@@ -162,15 +162,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_incidents", description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000, help="synthetic events to link (default 1,000,000)")
     parser.add_argument("--quick", action="store_true", help="one run of each, 100,000 events, small naive sample")
+    parser.add_argument("--out", type=Path, help="also write the lines, with the machine, to this Markdown file")
     args = parser.parse_args(argv)
     events = 100_000 if args.quick and args.events == 1_000_000 else args.events
 
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
     labelled = labelled_accuracy()
-    print(f"hand-labelled pairs: {labelled['pairs']} ({labelled['positives']} same incident); "
+    say(f"hand-labelled pairs: {labelled['pairs']} ({labelled['positives']} same incident); "
           f"precision {labelled['precision']:.3f}, recall {labelled['recall']:.3f} (target >= {TARGET_ACCURACY})")
     for name in ("false_links", "missed"):
         if labelled[name]:
-            print(f"  {name.replace('_', ' ')}: {', '.join(labelled[name])}")
+            say(f"  {name.replace('_', ' ')}: {', '.join(labelled[name])}")
 
     frame, truth = synthetic_pairs(events)
     runs, cpu = [], []
@@ -183,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     multi = int((result.incident_size > 1).sum())
     verdict = "meets" if (events < 1_000_000 or min(runs) < TARGET_S) else "MISSES"
     load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
-    print(f"link {events:,} events: best {min(runs):.1f} s, median {float(np.median(runs)):.1f} s over {len(runs)} "
+    say(f"link {events:,} events: best {min(runs):.1f} s, median {float(np.median(runs)):.1f} s over {len(runs)} "
           f"run(s) (CPU {min(cpu):.1f} s; load average {load} on {os.cpu_count()} cores); {multi:,} events in "
           f"multi-source incidents; synthetic truth precision {precision:.3f}, "
           f"recall {recall:.3f}; {verdict} the target of {TARGET_S:.0f} s for 1,000,000")
@@ -197,8 +204,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     incidents.link(sample)
     ours = time.perf_counter() - started
     scale = (events / sample_size) ** 2
-    print(f"naive all-pairs on {sample_size:,} events: {naive:.1f} s (ours {ours:.2f} s); "
+    say(f"naive all-pairs on {sample_size:,} events: {naive:.1f} s (ours {ours:.2f} s); "
           f"extrapolated to {events:,}: ~{naive * scale:,.0f} s ({naive * scale / 3600:,.1f} h)")
+    if args.out:
+        from bench.machine import describe
+
+        machine = "\n".join(f"- {key}: {value}" for key, value in describe().items())
+        command = "python -m bench.bench_incidents" + (" --quick" if args.quick else "")
+        args.out.write_text(f"# Incident linking benchmark\n\nWritten by `{command}`; rerun it to refresh this "
+                            f"file.\n\n{machine}\n\n```\n" + "\n".join(lines) + "\n```\n", encoding="utf-8")
     return 0
 
 
