@@ -688,7 +688,3 @@ def summary_lines(frame: pd.DataFrame) -> list[str]:
     lines += [f"{pair}: {count}" for pair, count in pair_counts(frame).items()]
     return lines
 
-
-def members_of(frame: pd.DataFrame, incident_ids: Sequence[str]) -> pd.DataFrame:
-    """The reports of the given incidents (test and CLI helper)."""
-    return frame.loc[frame["incident_id"].isin(list(incident_ids))]
