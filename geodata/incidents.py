@@ -10,7 +10,9 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
      so a massacre dated the night before by one source still matches; an event whose range is longer than
      ``MAX_SPAN_DAYS`` (62, about two months) is too vague to link;
    - **place**: both points within the radius of the *less* precise one (``RADIUS_KM``: 7 km for geo precision
-     1, 25 km for 2). When either is a region-level event (precision 3) the test is the same admin-1 region
+     1, 25 km for 2; up to ``ADMIN2_KM`` (80 km) for precision 2 when both name the same admin-2 unit: ours from the
+     boundary join, else the source's, e.g. ACLED "Bankass" and UCDP "Bankass cercle"). When either is a
+     region-level event (precision 3) the test is the same admin-1 region
      instead, and for a country or border event (precision 4, or unknown) the same country;
    - **actors**: the actor families are the same pair in either order, where a side also matches when it is
      unknown (NA, or ``Other`` for unidentified groups), an ``X and/or Y`` alternative, or an allied family
@@ -23,7 +25,8 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
 2. **Score** (0..1) of a candidate: 0.40 date + 0.40 place + 0.15 fatalities + 0.05 place names.
    Date: 1 on the same day, 0.6 a day apart, divided by ``1 + log2(widest span in days) / 4`` (a month-wide
    report scores 0.45).
-   Place: ``1 - distance / radius`` (half of that for region- or country-level pairs).
+   Place: ``1 - distance / radius`` (half of that for region- or country-level pairs, and half of
+   ``1 - distance / ADMIN2_KM`` for two precision-2 reports matched through their admin-2 unit).
    Fatalities: ``1 - |a - b| / (max(a, b) + 5)``, 0.5 when either is unknown.
    Names: rapidfuzz ``token_set_ratio`` of the place names (words like "village" or "commune" removed) / 100,
    so the names only decide between candidates whose other evidence is nearly equal.
@@ -68,6 +71,9 @@ from geodata.schema import DATASETS, GROUPS
 
 DATASET_ORDER = ("acled", "ucdp", "curated", "text", "seed", "upload", "synthetic")
 RADIUS_KM = {1: 7.0, 2: 25.0}
+# A precision-2 report placed at its district's point (UCDP's "admin-2 unit") may lie this far from the place
+# itself: allowed when both reports name the same admin-2 unit.
+ADMIN2_KM = 80.0
 DATE_SLACK_DAYS = 1
 MAX_SPAN_DAYS = 62
 MIN_SCORE = 0.45
@@ -92,7 +98,7 @@ PLACE_WORDS = re.compile(
 COLUMNS = ("incident_id", "incident_size", "incident_score")
 USED_COLUMNS = ("event_id", "dataset", "date_start", "date_end", "geo_precision", "latitude", "longitude",
                 "country_iso2", "admin1", "group1", "group2", "group1_alt", "group2_alt", "fatalities",
-                "fatalities_low", "fatalities_high", "location")
+                "fatalities_low", "fatalities_high", "location", "admin2", "source_admin2")
 REPORT_SUFFIX = ".incidents.csv"
 
 
@@ -134,6 +140,7 @@ class _Events:
     lat: np.ndarray
     precision: np.ndarray  # 1..4, 4 for unknown
     admin1: np.ndarray  # int codes of (country, admin1), -1 unknown
+    admin2: np.ndarray  # int codes of (country, admin-2 name, ours else the source's, cleaned), -1 unknown
     country: np.ndarray  # int codes, -1 unknown
     families: np.ndarray  # (n, 4): group1, group2, group1_alt, group2_alt as codes, -1 unknown
     low: np.ndarray  # float, NaN unknown
@@ -162,6 +169,11 @@ class _Events:
         admin1_codes, _ = pd.factorize(admin1)
         admin1_key = np.where(admin1_codes >= 0, (country_codes + 1) * (int(admin1_codes.max(initial=0)) + 1)
                               + admin1_codes, -1)
+        district_codes, districts = pd.factorize(text("admin2").fillna(text("source_admin2")))
+        cleaned = clean_names(pd.Series(districts, dtype=object))  # "Bankass cercle" and "Bankass" are one unit
+        admin2_codes = np.append(pd.factorize(cleaned.where(cleaned != ""))[0], -1)[district_codes]
+        admin2_key = np.where(admin2_codes >= 0, (country_codes + 1) * (int(admin2_codes.max(initial=0)) + 1)
+                              + admin2_codes, -1)
         best = _numbers(frame, "fatalities")
         low = np.fmin(_numbers(frame, "fatalities_low"), best)
         high = np.fmax(_numbers(frame, "fatalities_high"), best)
@@ -182,6 +194,7 @@ class _Events:
             lat=lat,
             precision=precision,
             admin1=admin1_key.astype(np.int64),
+            admin2=admin2_key.astype(np.int64),
             country=country_codes,
             families=np.column_stack([_family_codes(text(name)) for name in
                                       ("group1", "group2", "group1_alt", "group2_alt")]),
@@ -226,9 +239,11 @@ def _codes(values: pd.Series, labels: Sequence[str]) -> np.ndarray:
 
 def clean_names(names: pd.Series) -> pd.Series:
     """Place names as compared: normalised words without 'village', 'commune', 'region'... (per distinct name)."""
+    names = names.astype(object)
     uniques = names.dropna().unique()
     mapping = {name: " ".join(PLACE_WORDS.sub(" ", normalise_words(name)).split()) for name in uniques}
-    return names.map(mapping).fillna("").astype(object)
+    cleaned = names.map(mapping)
+    return cleaned.where(cleaned.notna(), "").astype(object)
 
 
 def _side_table() -> np.ndarray:
@@ -336,6 +351,19 @@ def candidate_pairs(ev: _Events) -> tuple[np.ndarray, np.ndarray]:
                                    np.tile(event[right], 9))
             keep(i, j, key // (8192 * 8192))
 
+    # Precision-2 events against the point events of another dataset in the same admin-2 unit, by day.
+    district = fine[(ev.precision[fine] == 2) & (ev.admin2[fine] >= 0)]
+    if len(district):
+        width = int(ev.admin2.max()) + 2
+        left_event, left_bucket, _ = _buckets(ev, district, 1)
+        right_event, right_bucket, _ = _buckets(ev, fine[ev.admin2[fine] >= 0], 1)
+        for d in np.flatnonzero(np.bincount(ev.dataset[district])):
+            left = ev.dataset[left_event] == d
+            right = ev.dataset[right_event] != d
+            i, j, key = _equi_join(left_bucket[left] * width + ev.admin2[left_event[left]], left_event[left],
+                                   right_bucket[right] * width + ev.admin2[right_event[right]], right_event[right])
+            keep(i, j, key // width, first_day)
+
     # Region- and country-level events against everyone of another dataset in their admin-1 region or country,
     # in one-day buckets (a region holds many events a day).
     if len(coarse):
@@ -419,13 +447,16 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     same_country = (ev.country[i] >= 0) & (ev.country[i] == ev.country[j])
     region_ok = np.where(precision == 3, same_region | ((ev.admin1[i] < 0) | (ev.admin1[j] < 0)) & same_country,
                          same_country)
-    ok = np.where(coarse, region_ok, distance <= radius)
+    district = (precision == 2) & (distance > radius) & (ev.admin2[i] >= 0) & (ev.admin2[i] == ev.admin2[j])
+    ok = np.where(coarse, region_ok, (distance <= radius) | (district & (distance <= ADMIN2_KM)))
+    district = district[ok]
     i, j, gap, distance, radius, coarse = i[ok], j[ok], gap[ok], distance[ok], radius[ok], coarse[ok]
 
     span = np.maximum(ev.end[i] - ev.start[i], ev.end[j] - ev.start[j]) + 1
     date = np.where(gap == 0, 1.0, 0.6) / (1 + np.log2(span) / 4)
     coarse_radius = 300.0
     place = np.where(coarse, 0.5 * np.clip(1 - distance / coarse_radius, 0, 1), np.clip(1 - distance / radius, 0, 1))
+    place = np.where(district, 0.5 * np.clip(1 - distance / ADMIN2_KM, 0, 1), place)  # same district, far apart
     a, b = ev.best[i], ev.best[j]
     with np.errstate(invalid="ignore"):
         fatal = 1 - np.abs(a - b) / (np.fmax(a, b) + FATALITY_MARGIN)

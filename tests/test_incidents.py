@@ -81,6 +81,18 @@ def test_distance_grows_with_geo_precision():
     assert not linked(events({**far, "geo_precision": 3, "admin1": "Oudalan"}))
 
 
+def test_a_district_level_report_links_within_its_admin2_unit():
+    # UCDP places an "admin-2 unit" event at the district's point, here 40 km from the village ACLED names.
+    district = {"geo_precision": 2, "latitude": 13.96 + 0.36, "location": "Soum province"}
+    assert not linked(events(district))
+    frame = events(district).assign(source_admin2=["Djibo", "Djibo department"])
+    assert linked(frame)
+    frame = events(district).assign(source_admin2=["Djibo", "Arbinda department"])
+    assert not linked(frame)
+    too_far = events({**district, "latitude": 13.96 + 0.9}).assign(source_admin2=["Djibo", "Djibo"])
+    assert not linked(too_far)
+
+
 def test_actor_families_must_be_compatible():
     assert linked(events({"group1": "Civilians", "group2": "JNIM"}))  # either order
     assert linked(events({"group1": pd.NA}))  # one side unknown
