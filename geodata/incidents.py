@@ -47,9 +47,9 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
    ``DATASET_ORDER``, then ``event_id``.
 
 Candidate pairs come from vectorised blocking: events are put in grid cells wider than their radius (0.07° for
-two precision-1 events, 0.25° when one is precision 2) and 4-day buckets of their date range, and region-level
-events in (region, day) blocks; pairs are the equal keys
-of sorted integer arrays, so a million events take seconds, never an all-pairs loop.
+two precision-1 events, 0.25° when one is precision 2) and 4-day buckets of their date range, district-level
+events in (admin-2, day) blocks and region-level ones in (region, day) blocks; pairs are the equal keys of sorted
+integer arrays, so a million events take seconds (``python -m bench.bench_incidents``), never an all-pairs loop.
 """
 
 from __future__ import annotations
