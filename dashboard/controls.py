@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Control id -> View field, for the filters and display choices the page offers directly.
 CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
-            ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric"}
+            ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe"}
 # Degrees added around a one-point selection so its box is not empty.
 BBOX_PAD = 0.01
 
@@ -59,6 +59,8 @@ def control_value(view: View, field: str) -> Any:
         return list(value)
     if field == "q":
         return value or ""
+    if field == "dedupe":  # a one-option checklist
+        return [value] if value else []
     return value
 
 

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard.view import View
+from geodata.incidents import representative_order
 from geodata.schema import GROUPS, cast_columns
 
 # Low-cardinality text kept as categoricals: small in memory, filtered and grouped by their codes.
@@ -95,6 +96,71 @@ class Columns:
         return table
 
 
+@dataclass(frozen=True)
+class IncidentIndex:
+    """Which rows report one incident, worked out once per store so that counting incidents once is a selection on
+    row positions, never a group-by per request.
+
+    ``code`` numbers the incidents with several reports (-1 for an event alone), ``rank`` orders each incident's
+    reports by the representative rule of :mod:`geodata.incidents` (0 = the representative), ``low``/``high``
+    are the smallest and largest best fatality figure among the incident's reports (NaN for events alone).
+    """
+
+    code: np.ndarray
+    rank: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> IncidentIndex:
+        n = len(frame)
+        code = np.full(n, -1, dtype=np.int32)
+        rank = np.zeros(n, dtype=np.int32)
+        low = np.full(n, np.nan)
+        high = np.full(n, np.nan)
+        size = frame["incident_size"].fillna(1).to_numpy(dtype="int64") if n else np.zeros(0, dtype="int64")
+        multi = np.flatnonzero(size > 1)
+        if len(multi):
+            sub = frame.iloc[multi]
+            codes = pd.factorize(sub["incident_id"].astype("string").fillna(sub["event_id"].astype("string")))[0]
+            order = np.lexsort([*representative_order(sub), codes])
+            sorted_codes = codes[order]
+            starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+            lengths = np.diff(np.r_[starts, len(order)])
+            rank[multi[order]] = np.arange(len(order)) - np.repeat(starts, lengths)
+            code[multi] = codes
+            best = sub["fatalities"].to_numpy(dtype="float64", na_value=np.nan)
+            smallest = np.full(int(codes.max()) + 1, np.inf)
+            largest = np.full(int(codes.max()) + 1, -np.inf)
+            np.fmin.at(smallest, codes, best)
+            np.fmax.at(largest, codes, best)
+            low[multi] = np.where(np.isinf(smallest), np.nan, smallest)[codes]
+            high[multi] = np.where(np.isinf(largest), np.nan, largest)[codes]
+        return cls(code=code, rank=rank, low=low, high=high)
+
+    def representatives(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` (ascending positions) keeping one report per incident: its representative when it is among
+        ``rows``, else the best-ranked of its reports that are, so a filter that hides an incident's representative
+        still counts the incident once. Order is kept; only incidents missing their representative are sorted."""
+        codes = self.code[rows]
+        linked = codes >= 0
+        if not linked.any():
+            return rows
+        keep = ~linked
+        sub_codes = codes[linked]
+        is_rep = self.rank[rows[linked]] == 0
+        present = np.zeros(int(self.code.max()) + 1, dtype=bool)
+        present[sub_codes[is_rep]] = True
+        chosen = is_rep.copy()
+        orphans = np.flatnonzero(~present[sub_codes])
+        if len(orphans):
+            order = orphans[np.lexsort((self.rank[rows[linked][orphans]], sub_codes[orphans]))]
+            ordered_codes = sub_codes[order]
+            chosen[order[np.r_[True, ordered_codes[1:] != ordered_codes[:-1]]]] = True
+        keep[linked] = chosen
+        return rows[keep]
+
+
 @dataclass(frozen=True, eq=False)
 class EventData:
     """The store as one date-sorted DataFrame (no geometry; latitude/longitude kept) plus its filter arrays."""
@@ -104,6 +170,7 @@ class EventData:
     path: Path | None = None
     # The longest event span, so the window's lower bound can be found by binary search on date_start too.
     max_span_ms: int = 0
+    incidents: IncidentIndex | None = None
     _recent: OrderedDict[View, np.ndarray] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -131,7 +198,8 @@ class EventData:
         frame = _prepare(frame)
         columns = Columns.from_frame(frame)
         span = int((columns.end - columns.start).max()) if len(frame) else 0
-        return cls(frame=frame, columns=columns, path=path, max_span_ms=max(span, 0))
+        return cls(frame=frame, columns=columns, path=path, max_span_ms=max(span, 0),
+                   incidents=IncidentIndex.from_frame(frame))
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -198,7 +266,10 @@ class EventData:
             needle = search_key(view.q)
             if needle:
                 mask &= self._text_matches(needle, lo, hi)
-        return np.flatnonzero(mask) + lo
+        rows = np.flatnonzero(mask) + lo
+        if view.dedupe == "incident" and self.incidents is not None:
+            rows = self.incidents.representatives(rows)
+        return rows
 
     def prepare_search(self) -> None:
         """Build the free-text index now (the app does it in the background after loading)."""
@@ -341,3 +412,41 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
         # Stores written by the pipeline are already in this order; anything else is sorted once here.
         out = out.sort_values(["date_start", "event_id"], kind="stable", na_position="last").reset_index(drop=True)
     return out
+
+
+REPORT_FIELDS = ("event_id", "dataset", "source", "source_url", "date_start", "date_end", "location", "fatalities",
+                 "fatalities_low", "fatalities_high", "geo_precision", "incident_score")
+
+
+def incident_reports(data: EventData, event_id: str) -> list[dict[str, Any]]:
+    """Every report of the incident that ``event_id`` belongs to, representative first, for the event card: its
+    dataset, source and figures (``representative`` marks the one counted when incidents are counted once).
+
+    An event alone gives a list of itself; an unknown id gives an empty list.
+    """
+    ids = data.frame["event_id"]
+    found = np.flatnonzero((ids == event_id).fillna(False).to_numpy(dtype=bool))
+    if not len(found):
+        return []
+    row = int(found[0])
+    index = data.incidents
+    if index is None or index.code[row] < 0:
+        rows = np.array([row])
+    else:
+        rows = np.flatnonzero(index.code == index.code[row])
+        rows = rows[np.argsort(index.rank[rows], kind="stable")]
+    table = data.frame.iloc[rows][list(REPORT_FIELDS)]
+    reports = []
+    for position, record in enumerate(table.astype(object).where(table.notna(), None).to_dict("records")):
+        for name in ("date_start", "date_end"):
+            if record[name] is not None:
+                record[name] = pd.Timestamp(record[name]).date().isoformat()
+        for name in ("fatalities", "fatalities_low", "fatalities_high", "geo_precision"):
+            if record[name] is not None:
+                record[name] = int(record[name])
+        if record["incident_score"] is not None:
+            record["incident_score"] = float(record["incident_score"])
+        record = {key: (str(value) if isinstance(value, str) else value) for key, value in record.items()}
+        record["representative"] = position == 0
+        reports.append(record)
+    return reports

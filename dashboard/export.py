@@ -51,7 +51,24 @@ EMPTY = pa.scalar("", pa.large_string())
 
 def export_rows(data: EventData, view: View) -> pd.DataFrame:
     """The view's events in canonical columns and dtypes (categoricals back to text), date-sorted."""
-    return _categories_as_text(data.take(data.rows(view), list(EXPORT_COLUMNS)))
+    rows = data.rows(view)
+    return _incident_figures(data, view, rows, _categories_as_text(data.take(rows, list(EXPORT_COLUMNS))))
+
+
+def _incident_figures(data: EventData, view: View, rows: np.ndarray, frame: pd.DataFrame) -> pd.DataFrame:
+    """With ``dedupe=incident`` each linked row stands for its incident: fatalities_low and fatalities_high become
+    the smallest and largest best figure among the incident's reports (best stays the representative's)."""
+    index = data.incidents
+    if view.dedupe != "incident" or index is None or not len(rows):
+        return frame
+    linked = index.code[rows] >= 0
+    if not linked.any():
+        return frame
+    out = frame.copy()
+    for name, figures in (("fatalities_low", index.low), ("fatalities_high", index.high)):
+        own = out[name].to_numpy(dtype="float64", na_value=np.nan)
+        out[name] = pd.array(np.where(linked, figures[rows], own), dtype="Float64").astype("Int64")
+    return out
 
 
 def _chunks(data: EventData, view: View, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -59,7 +76,8 @@ def _chunks(data: EventData, view: View, chunk_rows: int) -> Iterator[pd.DataFra
     store, so memory does not grow with the number of rows exported."""
     rows = data.rows(view)
     for start in range(0, len(rows), chunk_rows):
-        yield _categories_as_text(data.frame[list(EXPORT_COLUMNS)].take(rows[start : start + chunk_rows]))
+        chunk = rows[start : start + chunk_rows]
+        yield _incident_figures(data, view, chunk, _categories_as_text(data.frame[list(EXPORT_COLUMNS)].take(chunk)))
 
 
 def _categories_as_text(rows: pd.DataFrame) -> pd.DataFrame:

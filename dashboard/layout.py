@@ -56,6 +56,7 @@ QUERY = "f-q"
 COLOUR = "colour"
 MODE = "mode"
 METRIC = "metric"
+DEDUPE = "dedupe"  # checklist: "Count each incident once" (the view's dedupe=incident)
 
 # Plotly's "Share chart" button uploads to Plotly Cloud: an offline atlas never offers that.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud"]}
@@ -165,6 +166,14 @@ def _filters(options: dict) -> list:
         ),
         html.Label(
             ["Search text", dcc.Input(id=QUERY, type="text", debounce=0.6, placeholder="place, actor, notes")],
+            className="control",
+        ),
+        html.Fieldset(
+            [
+                html.Legend("Reports of one incident"),
+                dcc.Checklist(id=DEDUPE, options=[{"label": "Count each incident once", "value": "incident"}],
+                              value=[]),
+            ],
             className="control",
         ),
         html.A("Reset all filters", href="/", className="reset"),

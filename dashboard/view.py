@@ -33,6 +33,7 @@ VIEW_PARAMS: tuple[str, ...] = (
     "colour",
     "mode",
     "metric",
+    "dedupe",
 )
 # Parameters that only change how the rows are drawn; the others choose rows.
 DISPLAY_PARAMS = ("colour", "mode", "metric")
@@ -40,6 +41,8 @@ LIST_PARAMS = ("country", "admin1", "group", "event_type", "dataset", "precision
 COLOURS = ("actor", "type")
 MODES = ("points", "regions")
 METRICS = ("events", "fatalities")
+# ``dedupe=incident``: count each incident once (one representative per incident, see geodata/incidents.py).
+DEDUPE = ("incident",)
 MAX_Q_LENGTH = 200
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -66,6 +69,7 @@ class View:
     colour: str = "actor"
     mode: str = "points"
     metric: str = "events"  # what the regions map counts
+    dedupe: str = ""  # "incident": one representative per incident instead of every report
 
     def __post_init__(self) -> None:
         for name in LIST_PARAMS:
@@ -277,6 +281,15 @@ def _parse_bbox(values: list[str]) -> tuple[tuple[float, float, float, float] | 
     return (minlon, minlat, maxlon, maxlat), []
 
 
+def _parse_dedupe(values: list[str]) -> tuple[str | None, list[str]]:
+    text = _last(values).lower()
+    if not text:
+        return None, []
+    if text in DEDUPE:
+        return text, []
+    return None, [f"{_last(values)!r} is not {' or '.join(DEDUPE)}; counting every report"]
+
+
 def _choice(choices: tuple[str, ...]):
     def parse(values: list[str]) -> tuple[str | None, list[str]]:
         text = _last(values).lower()
@@ -304,6 +317,7 @@ _PARSERS = {
     "colour": _choice(COLOURS),
     "mode": _choice(MODES),
     "metric": _choice(METRICS),
+    "dedupe": _parse_dedupe,
 }
 
 
@@ -331,6 +345,7 @@ _HELP = {
     "colour": "map colours: actor or type",
     "mode": "map mode: points or regions",
     "metric": "what the regions map counts: events or fatalities",
+    "dedupe": "'incident' counts each incident once: one representative of its linked reports",
 }
 
 

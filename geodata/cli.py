@@ -1,4 +1,4 @@
-"""Command line: ``python -m geodata build|import|extract|synthetic|geocode`` (an interface other tools rely on)."""
+"""Command line: ``python -m geodata build|import|extract|synthetic|incidents|geocode`` (an interface others use)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--no-progress", action="store_true", help="no progress bar")
     syn.set_defaults(run=_synthetic)
 
+    inc = with_store(commands.add_parser(
+        "incidents",
+        help="link reports of one incident across datasets and print a summary",
+        description="Re-link the store's events into incidents (see geodata/incidents.py for the rule), write "
+        "<store>.incidents.csv and print: events, incidents, multi-source incidents, then counts by pair of "
+        "datasets. Nothing is deleted; re-running gives the same incidents.",
+    ))
+    inc.set_defaults(run=_incidents)
+
     geo = commands.add_parser("geocode", help="look place names up in the gazetteer (one JSON line each)")
     geo.add_argument("names", nargs="+", metavar="NAME")
     geo.add_argument("--country", help="only answers in this country (ISO2 code or name, e.g. BF)")
@@ -128,6 +137,20 @@ def _synthetic(args: argparse.Namespace, settings: Settings) -> int:
     from geodata.synthetic import write_synthetic
 
     return _report(write_synthetic(args.events, args.seed, settings))
+
+
+def _incidents(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata import incidents, store
+
+    if not settings.store.exists():
+        raise FileNotFoundError(f"no event store at {settings.store}: run `python -m geodata build` first")
+    with store.locked(settings.store):
+        events = incidents.relink(store.read_store(settings.store), incidents.report_path(settings.store))
+        store.write_store(events, settings.store)
+    for line in incidents.summary_lines(events):
+        print(line)
+    print(f"multi-source incidents listed in {incidents.report_path(settings.store)}", file=sys.stderr)
+    return 0
 
 
 def _geocode(args: argparse.Namespace, settings: Settings) -> int:

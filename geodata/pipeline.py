@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import schema, store, validate
+from geodata import incidents, schema, store, validate
 from geodata.boundaries import Boundaries, difference_lines, source_differences
 from geodata.importers.common import Parsed
 from geodata.settings import Settings
@@ -109,7 +109,9 @@ def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataF
     if summary.read != summary.kept + summary.updated + summary.duplicates + summary.quarantined:
         raise AssertionError(f"row accounting broken: {summary.line()}")
 
-    with store.commit(settings.store) as tx:  # store, quarantine, revisions and report land together or not at all
+    # Store, quarantine, revisions and the two reports land together or not at all.
+    with store.commit(settings.store) as tx:
+        merged = incidents.relink(merged, incidents.report_path(settings.store), tx)
         store.write_store(merged, settings.store, tx)
         store.append_quarantine(bad, settings.quarantine, tx)
         summary.revised_values = store.append_revisions(result.revisions, settings.revisions, tx)

@@ -78,6 +78,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_event_type", "string", "event type exactly as the source gave it (old ACLED types are mapped)"),
     Column("source_timestamp", "Int64", "the source's revision time (ACLED timestamp, Unix seconds); newer replaces"),
     Column("geo_note", "string", "why country/admin units are not simply the point's (border rule), else NA"),
+    # Incidents (geodata/incidents.py): reports of one incident in different datasets share an incident_id.
+    Column("incident_id", "string", "the incident of this report: its representative's event_id (its own when alone)"),
+    Column("incident_size", "Int64", "how many reports (events of different datasets) the incident has"),
+    Column("incident_score", "float64", "score (0-1) of the event's best link to another report; NaN when alone"),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)

@@ -275,7 +275,7 @@ def _staged(path: Path, write: Callable[[Path], None]) -> Path:
 
 # Set to a point name to have the process SIGKILL itself there (tests/test_upload_crash.py kills imports at each).
 CRASH_ENV = "SCA_CRASH_AT"
-CRASH_POINTS = ("staged", "journal", "replaced-1", "replaced-2", "replaced-3", "replaced-4", "committed")
+CRASH_POINTS = ("staged", "journal", *(f"replaced-{i}" for i in range(1, 6)), "committed")
 
 
 def crash_point(name: str) -> None:

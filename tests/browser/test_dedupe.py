@@ -1,0 +1,90 @@
+"""The "Count each incident once" switch in a real Chromium: the counter, the address and the export links follow it.
+
+The store is the hand-labelled ACLED and UCDP exports imported through the real pipeline; the expected counts are
+worked out here from the store with pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard import layout as ids
+from geodata import store as geostore
+from tests.browser.conftest import AppServer, start_server
+from tests.fixtures.commands import geodata
+
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "incidents"
+
+# "Ready yet?" predicates: never throw while the page mounts.
+COUNT_JS = """
+n => {
+  try {
+    const el = document.querySelector('#COUNTER');
+    const m = el && el.innerText.match(/^\\s*([0-9,]+) event/);
+    return Boolean(m) && Number(m[1].replace(/,/g, '')) === n;
+  } catch (e) { return false; }
+}
+""".replace("COUNTER", ids.COUNTER)
+CHECKED_JS = """
+want => {
+  try {
+    const box = document.querySelector('#DEDUPE input[type=checkbox]');
+    return Boolean(box) && box.checked === want;
+  } catch (e) { return false; }
+}
+""".replace("DEDUPE", ids.DEDUPE)
+QUERY_JS = """
+want => {
+  try { return new URLSearchParams(window.location.search).get('dedupe') === want; } catch (e) { return false; }
+}
+"""
+EXPORT_JS = """
+want => {
+  try {
+    const link = document.querySelector('#EXPORT');
+    return Boolean(link) && link.getAttribute('href').includes('dedupe=incident') === want;
+  } catch (e) { return false; }
+}
+""".replace("EXPORT", ids.EXPORT_CSV)
+
+
+@pytest.fixture(scope="module")
+def linked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    directory = tmp_path_factory.mktemp("dedupe-store")
+    store = directory / "events.parquet"
+    for kind in ("acled", "ucdp"):
+        result = geodata("import", kind, str(LABELLED / f"{kind}.csv"), "--store", str(store), "--no-progress")
+        assert result.returncode == 0, result.stderr
+    server = start_server(store, directory / "server.log")
+    yield server
+    server.stop()
+
+
+def test_the_switch_counts_each_incident_once(linked_server, watched):
+    events = geostore.read_store(linked_server.store)
+    reports, incidents = len(events), events["incident_id"].nunique()
+    assert incidents < reports
+    page = watched.page
+
+    page.goto(linked_server.url + "/")
+    page.wait_for_function(COUNT_JS, arg=reports)
+    page.wait_for_function(CHECKED_JS, arg=False)
+
+    page.get_by_text("Count each incident once").click()
+    page.wait_for_function(COUNT_JS, arg=incidents)
+    page.wait_for_function(QUERY_JS, arg="incident")
+    page.wait_for_function(EXPORT_JS, arg=True)
+
+    # The address restores the switch.
+    page.goto(linked_server.url + "/?dedupe=incident")
+    page.wait_for_function(CHECKED_JS, arg=True)
+    page.wait_for_function(COUNT_JS, arg=incidents)
+
+    page.get_by_text("Count each incident once").click()
+    page.wait_for_function(COUNT_JS, arg=reports)
+    page.wait_for_function(QUERY_JS, arg=None)
+    page.wait_for_function(EXPORT_JS, arg=False)
+    assert not watched.errors
