@@ -59,8 +59,9 @@ def merge(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[gpd.GeoDat
     return schema.conform(merged), duplicate
 
 
-# Columns a revision may change; the boundary-join results follow from the point and are not compared.
-DERIVED = ("country_iso2", "admin1", "admin2", "geo_note")
+# Columns a revision does not compare: the boundary-join results follow from the point, and the incident
+# columns are recomputed over the whole store after every merge (geodata/incidents.py).
+DERIVED = ("country_iso2", "admin1", "admin2", "geo_note", "incident_id", "incident_size", "incident_score")
 REVISION_COLUMNS = ("event_id", "field", "old", "new", "old_timestamp", "new_timestamp")
 
 
