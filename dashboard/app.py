@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dash
 
-from dashboard import callbacks, figures, routes
+from dashboard import basemap, callbacks, card_callbacks, figures, routes
 from dashboard.events import EventData
 from dashboard.layout import build_layout
 from dashboard.settings import Settings
@@ -88,7 +88,9 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     app.layout = functools.partial(_page, source, settings)
     callbacks.register(app, source, layers, settings)
+    card_callbacks.register(app, source)
     routes.register(app.server, source, settings, layers)
+    basemap.register(app.server)
     return app
 
 
