@@ -114,7 +114,8 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
     """The card's body for one event ``row`` (schema columns; missing ones are fine), and ``reports``, the other
     reports of the same incident when known, each listed with its id, date, source and link."""
     event_id = text(row.get("event_id")) or "event without id"
-    kind = " · ".join(t for t in (text(row.get("event_type")), text(row.get("sub_event_type"))) if t)
+    kinds = [t for t in (text(row.get("event_type")), text(row.get("sub_event_type"))) if t]
+    kind = " · ".join(dict.fromkeys(kinds))  # ACLED often repeats the type as its sub-type
     actors = [a for a in (_actor(row, 1), _actor(row, 2)) if a]
     actor_items = [html.Li(a) for a in actors] or [html.Li("not given")]
     url = text(row.get("source_url"))

@@ -183,7 +183,7 @@ def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, flo
         "uirevision": uirevision,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.88)", "itemsizing": "constant",
-                   "bordercolor": "#d8d2c4", "borderwidth": 1, "font": {"size": 12}},
+                   "bordercolor": "#d8d2c4", "borderwidth": 1, "font": {"size": 11}, "tracegroupgap": 2},
         "hoverlabel": {"align": "left"},
     }
 
