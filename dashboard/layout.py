@@ -100,13 +100,13 @@ REGION_COLUMNS = [
 ]
 
 CREDITS = [
-    ("Boundaries, rivers and lakes: ", "Natural Earth", "https://www.naturalearthdata.com/", " (public domain). "),
-    ("Places and town names: ", "GeoNames", "https://www.geonames.org/", " (CC BY 4.0). "),
-    ("Map labels: ", "Noto Sans", "https://notofonts.github.io/", " (SIL Open Font License) glyphs from "),
+    ("Boundaries, rivers, lakes: ", "Natural Earth", "https://www.naturalearthdata.com/", " (public domain). "),
+    ("Places: ", "GeoNames", "https://www.geonames.org/", " (CC BY 4.0). "),
+    ("Labels: ", "Noto Sans", "https://notofonts.github.io/", " (SIL OFL) via "),
     ("", "tileserver-gl-styles", "https://github.com/maptiler/tileserver-gl-styles", ". "),
-    ("Events: ", "ACLED", "https://acleddata.com/", " and "),
-    ("", "UCDP GED", "https://ucdp.uu.se/", " (each event links its dataset's source); curated events cite "),
-    ("", "Wikipedia", "https://www.wikipedia.org/", " and the pages linked in their source column (CC BY-SA)."),
+    ("Events: ", "ACLED", "https://acleddata.com/", ", "),
+    ("", "UCDP GED", "https://ucdp.uu.se/", " (each event links its source); curated events cite "),
+    ("", "Wikipedia", "https://www.wikipedia.org/", " (CC BY-SA) and their linked pages."),
 ]
 
 

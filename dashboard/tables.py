@@ -28,8 +28,9 @@ _HEADERS = {
 }
 _DATE_FIELDS = ("date_start", "date_end")
 _NUMBER_FIELDS = ("fatalities", "geo_precision")
-_WIDTHS = {"event_id": 130, "date_start": 98, "date_end": 98, "country_iso2": 78, "fatalities": 86,
-           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 112, "group1": 132,
+# The first four columns fit the tables panel of a 1280-pixel screen (about 370 pixels).
+_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 62, "fatalities": 84,
+           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 100, "group1": 118,
            "source": 160}
 
 
