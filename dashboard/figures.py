@@ -42,7 +42,7 @@ OTHER_FAMILY = "Other"
 # JNIM against ISGS, the war this atlas is about: a yellow ring with a dark edge under the point, a fixed number
 # of pixels wider than it, so these clashes stand out at any zoom whatever the point's family colour.
 CLASH_LABEL = "JNIM–ISGS clash"
-CLASH_RING = (("#222222", 9), ("#F0E442", 6))
+CLASH_RING = (("#222222", 7), ("#F0E442", 4))
 EVENT_TYPE_COLOURS: dict[str, str] = {
     "Battles": "#d62728",
     "Violence against civilians": "#7b4fa0",
@@ -389,12 +389,16 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
             if viewport is None:
                 center = {"lon": float(frame["longitude"].iloc[i]), "lat": float(frame["latitude"].iloc[i])}
                 zoom = SELECTED_ZOOM
+    box = None
     if center is None:
         box = frame_to or frame_box(lon.astype("float64"), lat.astype("float64"))
         if box is None:
             center, zoom = map_position(view)
-        else:
-            figure.add_trace(frame_trace(box))
+    if box is not None:
+        figure.add_trace(frame_trace(box))
+    elif not figure.data:  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
+        figure.add_trace(go.Scattermap(lon=[], lat=[], mode="markers", name=FRAME, showlegend=False,
+                                       hoverinfo="skip"))
     figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, selected_id)))
     if not len(frame):
         figure.add_annotation(_empty_annotation())

@@ -105,8 +105,8 @@ CREDITS = [
     ("Labels: ", "Noto Sans", "https://notofonts.github.io/", " (SIL OFL) via "),
     ("", "tileserver-gl-styles", "https://github.com/maptiler/tileserver-gl-styles", ". "),
     ("Events: ", "ACLED", "https://acleddata.com/", ", "),
-    ("", "UCDP GED", "https://ucdp.uu.se/", " (each event links its source); curated events cite "),
-    ("", "Wikipedia", "https://www.wikipedia.org/", " (CC BY-SA) and their linked pages."),
+    ("", "UCDP GED", "https://ucdp.uu.se/", "; curated events cite "),
+    ("", "Wikipedia", "https://www.wikipedia.org/", " (CC BY-SA) and their sources."),
 ]
 
 
