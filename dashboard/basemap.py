@@ -8,6 +8,7 @@ every layer by its address, so a figure carries a few kilobytes of style, never 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ GLYPHS_URL = "/glyphs/{fontstack}/{range}.pbf"
 BOUNDARIES_PREFIX = "/boundaries/"  # where dashboard.routes serves the boundary layers
 FONT = "Noto Sans Regular"
 BASEMAP_LAYERS = ("towns", "rivers", "lakes")
+# Figures name the style by this address (a few bytes) instead of carrying its 5 KB in every map update.
+STYLE_URL = f"{BASEMAP_PREFIX}style.json"
 MAX_AGE_S = 86_400  # glyphs and basemap files change only with a new release
 _RANGE = re.compile(r"^(\d{1,5})-(\d{1,5})$")
 # The id of the first label layer: event traces are drawn just below it, so names stay readable above points.
@@ -114,6 +117,7 @@ def offline_style() -> dict[str, Any]:
 def register(server: flask.Flask, basemap_dir: Path = BASEMAP_DIR, glyphs_dir: Path = GLYPHS_DIR) -> None:
     """Serve ``/glyphs/<fontstack>/<range>.pbf`` and ``/basemap/<name>.geojson`` from the bundled files."""
     files = {name: (basemap_dir / f"{name}.geojson").read_bytes() for name in BASEMAP_LAYERS}
+    style = json.dumps(offline_style(), ensure_ascii=False, separators=(",", ":")).encode()
     glyphs = {path.stem: path.read_bytes() for path in sorted(glyphs_dir.glob("*.pbf"))}
 
     def cached(response: flask.Response) -> flask.Response:
@@ -135,5 +139,9 @@ def register(server: flask.Flask, basemap_dir: Path = BASEMAP_DIR, glyphs_dir: P
             return flask.Response("A glyph range is like 0-255\n", status=404, mimetype="text/plain; charset=utf-8")
         return cached(flask.Response(glyphs.get(glyph_range, b""), mimetype="application/x-protobuf"))
 
+    def style_json() -> flask.Response:
+        return cached(flask.Response(style, mimetype="application/json"))
+
+    server.add_url_rule(STYLE_URL, "basemap_style", style_json)
     server.add_url_rule(f"{BASEMAP_PREFIX}<name>.geojson", "basemap_layer", basemap_layer)
     server.add_url_rule("/glyphs/<fontstack>/<glyph_range>.pbf", "glyph_range", glyph_range)

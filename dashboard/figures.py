@@ -24,8 +24,18 @@ from dashboard.viewport import Viewport
 from geodata.schema import FOCUS, GEO_PRECISIONS
 
 OFFLINE = "offline"
-# Our own style with names (dashboard.basemap): every layer and glyph is served by this app at its address.
-OFFLINE_STYLE: dict[str, Any] = basemap.offline_style()
+# Our own style with names (dashboard.basemap), by the address this app serves it at: MapLibre fetches it once,
+# and every layer and glyph it names is served by this app too.
+BASEMAP_STYLE: str = basemap.STYLE_URL
+# A style that fetches nothing at all (no names): what the naive benchmark app draws on.
+OFFLINE_STYLE: dict[str, Any] = {
+    "version": 8,
+    "name": "sca-blank",
+    # Plotly drops an empty "sources" object, and MapLibre then rejects the style; one empty GeoJSON source keeps
+    # the style valid without fetching anything.
+    "sources": {"empty": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": basemap.PAPER}}],
+}
 # One colour per actor family, everywhere (map, timeline, table chips, legends): the Okabe-Ito palette, safe for
 # the common colour-vision deficiencies, with grey for the catch-all family.
 FAMILY_COLOURS: dict[str, str] = {
@@ -175,7 +185,7 @@ def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, flo
         position = {"center": center, "zoom": zoom, "fitbounds": False}
     return {
         "map": {
-            "style": OFFLINE_STYLE if style == OFFLINE else style,
+            "style": BASEMAP_STYLE if style == OFFLINE else style,
             **position,
             "layers": map_layers,
             "uirevision": uirevision,
@@ -352,8 +362,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     labels = family_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
         "Unknown type")
     sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
-    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY,
-                       FULL_OPACITY).astype("float32")
+    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
     full = len(frame) <= FULL_HOVER_POINTS
     hover = hover_data(frame) if full else short_hover(frame)
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
@@ -363,15 +372,23 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
             figure.add_trace(go.Scattermap(
                 lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
                 showlegend=not first, hoverinfo="skip", **below,
-                marker={"size": sizes[clash].astype("int16") + extra, "color": colour, "opacity": 1.0},
+                marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
             ))
     for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
-        figure.add_trace(go.Scattermap(
-            lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name, **below,
-            marker={"size": sizes[rows], "color": colour, "opacity": opacity[rows], "sizemode": "diameter"},
-            **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
-               else {"text": hover[rows], "hovertemplate": SHORT_HOVER}),
-        ))
+        # precise and imprecise points of a group are two traces with one opacity each (one legend entry): an
+        # opacity per point would cost 5 bytes a point in every update
+        shown = False
+        for level in (FULL_OPACITY, FADED_OPACITY):
+            part = rows & (opacity == level)
+            if not part.any():
+                continue
+            figure.add_trace(go.Scattermap(
+                lon=lon[part], lat=lat[part], mode="markers", name=name, legendgroup=name, showlegend=not shown,
+                marker={"size": sizes[part], "color": colour, "opacity": level, "sizemode": "diameter"}, **below,
+                **({"customdata": hover[part], "hovertemplate": POINT_HOVER} if full
+                   else {"text": hover[part], "hovertemplate": SHORT_HOVER}),
+            ))
+            shown = True
     center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
     if selected_id is not None:
         chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))

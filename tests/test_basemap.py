@@ -58,7 +58,8 @@ def test_region_and_country_labels_are_served_with_the_boundaries(client):
 
 
 def test_every_source_of_the_offline_style_is_served(client):
-    style = basemap.offline_style()
+    style = json.loads(client.get(basemap.STYLE_URL).data)
+    assert style == basemap.offline_style()
     for source in style["sources"].values():
         assert client.get(source["data"]).status_code == 200, source["data"]
     glyphs = style["glyphs"].replace("{fontstack}", basemap.FONT).replace("{range}", "0-255")

@@ -12,6 +12,7 @@ from dashboard import basemap
 from dashboard.aggregate import monthly_by_family, region_totals
 from dashboard.events import EventData
 from dashboard.figures import (
+    BASEMAP_STYLE,
     CLASH_LABEL,
     EVENT_TYPE_COLOURS,
     FADED_OPACITY,
@@ -19,7 +20,6 @@ from dashboard.figures import (
     FRAME,
     FULL_OPACITY,
     NO_EVENTS,
-    OFFLINE_STYLE,
     SELECTED_LABEL,
     UNKNOWN_SIZE,
     boundary_layers,
@@ -92,9 +92,9 @@ def test_imprecise_locations_are_faded_and_say_so(data, layers):
     precision = dict(zip(data.frame["event_id"].astype(str), data.frame["geo_precision"].astype(int), strict=True))
     seen = set()
     for trace in point_traces(map_figure(data.frame, View(), layers)):
-        for row, opacity in zip(trace.customdata, trace.marker.opacity, strict=True):
+        for row in trace.customdata:
             level = precision[row[0]]
-            assert opacity == (FADED_OPACITY if level >= 3 else FULL_OPACITY)
+            assert trace.marker.opacity == (FADED_OPACITY if level >= 3 else FULL_OPACITY)
             assert row[5].startswith(f"{level} (")
             seen.add(level)
     assert seen == {1, 2, 3, 4}
@@ -148,8 +148,8 @@ def test_jnim_isgs_clashes_are_ringed_whoever_is_actor1(data, layers):
 
 def test_offline_style_draws_names_from_our_own_served_files(data, layers):
     figure = map_figure(data.frame, View(), layers)
-    style = figure.layout.map.style
-    assert style == OFFLINE_STYLE
+    assert figure.layout.map.style == BASEMAP_STYLE == "/basemap/style.json"  # by address: 30 bytes an update
+    style = basemap.offline_style()
     assert style["glyphs"] == "/glyphs/{fontstack}/{range}.pbf"
     assert "sprite" not in style
     # every source is an address on this server, never inline data and never another host
