@@ -21,7 +21,7 @@ GRID_FIELDS: tuple[str, ...] = (
     "date_end", "admin1", "group2", "geo_precision", "dataset", "source_url", "notes", "event_id",
 )
 _HEADERS = {
-    "event_id": "Event", "date_start": "Date", "date_end": "End", "location": "Place", "country_iso2": "Country",
+    "event_id": "Event", "date_start": "Date", "date_end": "End", "location": "Place", "country_iso2": "Ctry",
     "admin1": "Region", "group1": "Actor families", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
     "event_type": "Type", "fatalities": "Fatalities", "geo_precision": "Geo precision", "dataset": "Dataset",
     "source": "Source", "source_url": "Link", "notes": "Notes",
@@ -67,6 +67,8 @@ def _column_def(field: str) -> dict[str, Any]:
         definition["cellRendererParams"] = {"colours": FAMILY_COLOURS, "ink": FAMILY_INK}
     if field in ("source", "location", "actor1", "actor2"):
         definition["tooltipField"] = field
+    if field == "country_iso2":
+        definition["headerTooltip"] = "Country (ISO 3166 code)"
     return definition
 
 
