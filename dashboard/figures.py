@@ -1,8 +1,9 @@
 """Pure figure builders: (filtered events, view, boundary layers) -> Plotly figure. No Dash, no I/O.
 
 Maps use Plotly's MapLibre traces (``go.Scattermap``, ``go.Choroplethmap``). The offline style is our own
-style object with no sources, glyphs or sprite, so nothing is fetched from the network; boundaries come
-from the bundled shapefiles as GeoJSON line layers, and names live in hovers, never as map text.
+(:mod:`dashboard.basemap`), named by its address on this app: towns, regions, countries, rivers and lakes with
+their names, glyphs served locally, so nothing is fetched beyond 127.0.0.1. Boundaries come from the bundled
+shapefiles as GeoJSON line layers. One colour per actor family (``FAMILY_COLOURS``) everywhere.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ REGION_ID_SEPARATOR = "|"
 SELECTED_LABEL = "selected event"
 FRAME = "frame"  # the invisible trace the map is fitted to
 MIN_FRAME_SPAN = 1.0  # degrees: a frame around one town still shows its surroundings
-MAP_PIXELS = (900, 560)  # a typical map's size, for the fits made on the server
+MAP_PIXELS = (600, 500)  # a small desktop map, for the fits made on the server (better too wide than cut)
 # Above this many events in sight the map shows aggregated bins instead of points (SCA_MAX_POINTS).
 MAX_POINTS = 20_000
 
