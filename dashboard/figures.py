@@ -280,7 +280,8 @@ def legend_groups(labels: pd.Series, colour: str) -> list[tuple[str, str, np.nda
         return [(f, FAMILY_COLOURS[f], values == f) for f in FAMILY_COLOURS if (values == f).any()]
     counts = labels.value_counts()
     top = list(counts.index[:MAX_TYPE_ENTRIES]) if len(counts) > MAX_TYPE_ENTRIES + 1 else list(counts.index)
-    groups = [(str(t), category_colour(str(t), "type"), values == t) for t in top]
+    # type names come from the data and Plotly renders legend text as pseudo-HTML: escape them
+    groups = [(_escape(pd.Series([str(t)])).iloc[0], category_colour(str(t), "type"), values == t) for t in top]
     rest = ~np.isin(values, top)
     if rest.any():
         groups.append((OTHER_TYPES, "#8C8C8C", rest))

@@ -311,3 +311,10 @@ def test_real_bundled_boundaries_become_small_geojson_layers():
     assert len(json.dumps(layers.admin1)) < 1_000_000
     points = layers.labels
     assert points["lon"].between(-13, 16).all() and points["lat"].between(4, 26).all()
+
+
+def test_event_type_names_from_the_data_are_shown_literally_in_the_legend(layers):
+    frame = sample_events().iloc[:2].copy()
+    frame["event_type"] = ["<b>Raid</b> & co", "Battles"]
+    names = {t.name for t in point_traces(map_figure(EventData.from_frame(frame).frame, View(colour="type"), layers))}
+    assert names == {"&lt;b&gt;Raid&lt;/b&gt; &amp; co", "Battles"}
