@@ -116,3 +116,42 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
     },
 });
+
+/* Page chrome that needs no server: the filters panel (a collapsible column, or a drawer on a phone) and the
+   tables' tabs. Listeners on the document, so they work whenever Dash (re)renders the buttons. */
+var PHONE_MAX_WIDTH = 760;
+
+document.addEventListener("click", function (event) {
+    var target = event.target && event.target.closest ? event.target : null;
+    if (!target) {
+        return;
+    }
+    var page = document.getElementById("page");
+    if (!page) {
+        return;
+    }
+    var phone = window.innerWidth <= PHONE_MAX_WIDTH;
+    if (target.closest("#filters-toggle")) {
+        page.classList.toggle(phone ? "filters-open" : "filters-collapsed");
+        window.dispatchEvent(new Event("resize"));
+        return;
+    }
+    if (target.closest("#filters-close")) {
+        page.classList.remove("filters-open");
+        if (!phone) {
+            page.classList.add("filters-collapsed");
+            window.dispatchEvent(new Event("resize"));
+        }
+        return;
+    }
+    var tab = target.closest(".tab[data-tab]");
+    if (tab) {
+        var panel = document.getElementById("tables-panel");
+        if (panel) {
+            panel.setAttribute("data-tab", tab.getAttribute("data-tab"));
+            document.querySelectorAll(".tab[data-tab]").forEach(function (t) {
+                t.setAttribute("aria-selected", t === tab ? "true" : "false");
+            });
+        }
+    }
+});

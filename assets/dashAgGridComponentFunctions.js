@@ -20,3 +20,31 @@ dagcomponentfuncs.SourceLink = function (props) {
         host || "source"
     );
 };
+
+/* Actor families as coloured chips (actor1's family, then actor2's), in the map's colours: columnDefs pass
+   {colours: {family: "#hex"}, ink: {family: "#hex"}} as cellRendererParams. Text only, never HTML. */
+dagcomponentfuncs.FamilyChips = function (props) {
+    var data = props.data || {};
+    var colours = props.colours || {};
+    var ink = props.ink || {};
+    var families = [data.group1, data.group2].filter(function (f, i, all) {
+        return f !== null && f !== undefined && f !== "" && all.indexOf(f) === i;
+    });
+    return React.createElement(
+        "span",
+        {className: "family-chips"},
+        families.map(function (family, i) {
+            var name = String(family);
+            return React.createElement(
+                "span",
+                {
+                    key: i,
+                    className: "family-chip",
+                    "data-family": name,
+                    style: {background: colours[name] || "#8C8C8C", color: ink[name] || "#000000"},
+                },
+                name
+            );
+        })
+    );
+};

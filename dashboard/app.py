@@ -13,7 +13,7 @@ from pathlib import Path
 import dash
 import flask
 
-from dashboard import callbacks, figures, guard, imports, routes, security
+from dashboard import basemap, callbacks, card_callbacks, figures, guard, imports, routes, security
 from dashboard.events import EventData
 from dashboard.layout import build_layout
 from dashboard.settings import Settings
@@ -101,7 +101,9 @@ def create_app(settings: Settings) -> dash.Dash:
     keeper = security.Guard(settings)
     app.layout = functools.partial(_page, source, settings, keeper)
     callbacks.register(app, source, layers, settings)
+    card_callbacks.register(app, source)
     routes.register(app.server, source, settings, layers, keeper)
+    basemap.register(app.server)
     guard.protect_dash_routes(app)
     security.protect(app.server, app.csp_hashes())
     return app

@@ -141,17 +141,19 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.VIEW_STORE, "data"),
         Input(ids.SELECTED_EVENT, "data"),
         Input(ids.VIEWPORT, "data"),
+        State(ids.PLAY_INTERVAL, "disabled"),
     )
     @guarded
-    def draw_map(store: dict | None, selected: str | None, seen: dict | None) -> object:
-        """The map for the view: points, bins where too many are in sight, or a regions choropleth."""
+    def draw_map(store: dict | None, selected: str | None, seen: dict | None, paused: bool | None) -> object:
+        """The map for the view: points, bins where too many are in sight, or a regions choropleth. While Play
+        runs the map keeps one frame (steady)."""
         view = store_view(store)
         data = source.get()
         viewport = map_viewport(seen, view, selected)
         if ctx.triggered_id == ids.VIEWPORT and not needs_viewport(view, len(data.rows(view)), settings.max_points):
             return no_update  # every event is already drawn: panning and zooming change nothing
         return page.map_for(data, view, layers, style=settings.map_style, max_points=settings.max_points,
-                            viewport=viewport, selected_id=selected)
+                            viewport=viewport, selected_id=selected, steady=paused is False)
 
     @app.callback(
         Output(ids.TIMELINE, "figure"),

@@ -1,8 +1,9 @@
 """Pure figure builders: (filtered events, view, boundary layers) -> Plotly figure. No Dash, no I/O.
 
 Maps use Plotly's MapLibre traces (``go.Scattermap``, ``go.Choroplethmap``). The offline style is our own
-style object with no sources, glyphs or sprite, so nothing is fetched from the network; boundaries come
-from the bundled shapefiles as GeoJSON line layers, and names live in hovers, never as map text.
+(:mod:`dashboard.basemap`), named by its address on this app: towns, regions, countries, rivers and lakes with
+their names, glyphs served locally, so nothing is fetched beyond 127.0.0.1. Boundaries come from the bundled
+shapefiles as GeoJSON line layers. One colour per actor family (``FAMILY_COLOURS``) everywhere.
 """
 
 from __future__ import annotations
@@ -19,41 +20,41 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from dashboard import basemap
 from dashboard.view import View
 from dashboard.viewport import Viewport
-from geodata.schema import FOCUS, GEO_PRECISIONS, GROUPS
+from geodata.schema import FOCUS, GEO_PRECISIONS
 
 OFFLINE = "offline"
+# Our own style with names (dashboard.basemap), by the address this app serves it at: MapLibre fetches it once,
+# and every layer and glyph it names is served by this app too.
+BASEMAP_STYLE: str = basemap.STYLE_URL
+# A style that fetches nothing at all (no names): what the naive benchmark app draws on.
 OFFLINE_STYLE: dict[str, Any] = {
     "version": 8,
-    "name": "sca-offline",
-    # Plotly drops an empty "sources" object, and MapLibre then rejects the style ("Map error.") and stops
-    # applying figure updates; one empty GeoJSON source keeps the style valid without fetching anything.
+    "name": "sca-blank",
+    # Plotly drops an empty "sources" object, and MapLibre then rejects the style; one empty GeoJSON source keeps
+    # the style valid without fetching anything.
     "sources": {"empty": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
-    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#f4f1ea"}}],
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": basemap.PAPER}}],
 }
+# One colour per actor family, everywhere (map, timeline, table chips, legends): the Okabe-Ito palette, safe for
+# the common colour-vision deficiencies, with grey for the catch-all family.
 FAMILY_COLOURS: dict[str, str] = {
-    "JNIM": "#1f6f8b",
-    "ISGS": "#111111",
-    "Ansarul Islam": "#8c564b",
-    "State forces": "#2e8b57",
-    "Wagner Group": "#c1121f",
-    "Militia": "#e07a1f",
-    "Civilians": "#7b4fa0",
-    "Other": "#8a8a8a",
+    "JNIM": "#0072B2",
+    "ISGS": "#000000",
+    "Ansarul Islam": "#56B4E9",
+    "State forces": "#009E73",
+    "Wagner Group": "#D55E00",
+    "Militia": "#E69F00",
+    "Civilians": "#CC79A7",
+    "Other": "#8C8C8C",
 }
-# The dyads of this war get hand-picked colours; any other pair falls back to its first family's colour.
-DYAD_ORDER = tuple(g for g in GROUPS if g != "Civilians") + ("Civilians",)
-DYAD_COLOURS: dict[str, str] = {
-    "JNIM vs ISGS": "#d62728",
-    "JNIM vs State forces": "#1f6f8b",
-    "ISGS vs State forces": "#111111",
-    "JNIM vs Civilians": "#5fa8d3",
-    "ISGS vs Civilians": "#6d597a",
-    "State forces vs Civilians": "#2e8b57",
-    "Wagner Group vs Civilians": "#c1121f",
-    "JNIM vs Wagner Group": "#f4a261",
-}
+OTHER_FAMILY = "Other"
+# JNIM against ISGS, the war this atlas is about: a yellow ring with a dark edge under the point, a fixed number
+# of pixels wider than it, so these clashes stand out at any zoom whatever the point's family colour.
+CLASH_LABEL = "JNIM–ISGS clash"
+CLASH_RING = (("#222222", 7), ("#F0E442", 4))
 EVENT_TYPE_COLOURS: dict[str, str] = {
     "Battles": "#d62728",
     "Violence against civilians": "#7b4fa0",
@@ -63,9 +64,9 @@ EVENT_TYPE_COLOURS: dict[str, str] = {
     "Protests": "#2e8b57",
 }
 FALLBACK_COLOURS = ("#17becf", "#bcbd22", "#e377c2", "#9467bd", "#393b79", "#637939", "#8c6d31", "#843c39")
-UNKNOWN_LABEL = "fatalities unknown"
-UNKNOWN_COLOUR = "#555555"
-UNKNOWN_SIZE = 6
+MAX_TYPE_ENTRIES = 7  # event types beyond the seven biggest share one legend entry
+OTHER_TYPES = "Other types"
+UNKNOWN_SIZE = 6  # fatalities unknown: a small fixed-size point in its family's colour
 MIN_SIZE, MAX_SIZE = 5.0, 34.0
 FADED_OPACITY, FULL_OPACITY = 0.35, 0.85
 NO_EVENTS = "No events match this view"
@@ -73,6 +74,10 @@ DEFAULT_CENTER = {"lon": -0.5, "lat": 15.5}
 DEFAULT_ZOOM = 4.2
 SELECTED_ZOOM = 7.0  # the map centres on an event picked in the table at this zoom
 REGION_ID_SEPARATOR = "|"
+SELECTED_LABEL = "selected event"
+FRAME = "frame"  # the invisible trace the map is fitted to
+MIN_FRAME_SPAN = 1.0  # degrees: a frame around one town still shows its surroundings
+MAP_PIXELS = (600, 500)  # a small desktop map, for the fits made on the server (better too wide than cut)
 # Above this many events in sight the map shows aggregated bins instead of points (SCA_MAX_POINTS).
 MAX_POINTS = 20_000
 
@@ -86,11 +91,13 @@ class BoundaryLayers:
     admin1: dict[str, Any]  # admin-1 polygons; feature id and properties.region_id = "ML|Gao"
     labels: pd.DataFrame  # region_id, name, lon, lat: where region hovers sit
     region_ids: tuple[str, ...]
+    admin1_labels: dict[str, Any]  # points inside each admin-1 region, properties.name = its name ("Tillabéri")
+    country_labels: dict[str, Any]  # points inside each country, properties.name and .focus (ML, BF, NE)
     # When set, figures refer to each layer by this address ({"admin1": "/boundaries/admin1.geojson", ...})
     # instead of carrying it: the browser fetches each once and caches it, and every update is 150 KB smaller.
     urls: dict[str, str] | None = None
 
-    LAYERS = ("focus", "neighbours", "admin1")
+    LAYERS = ("focus", "neighbours", "admin1", "admin1_labels", "country_labels")
 
     def source(self, name: str) -> dict[str, Any] | str:
         """Layer ``name`` as figures should refer to it: its address if served, else the GeoJSON itself."""
@@ -126,13 +133,26 @@ def boundary_layers(boundaries: Any, tolerance: float = 0.01) -> BoundaryLayers:
         }
     )
     is_focus = admin0["country_iso2"].isin(FOCUS)
+    countries = admin0.geometry.representative_point()
     return BoundaryLayers(
         focus=_geojson(admin0[is_focus].geometry, admin0[is_focus]["country_iso2"], tolerance),
         neighbours=_geojson(admin0[~is_focus].geometry, admin0[~is_focus]["country_iso2"], tolerance),
         admin1=_geojson(admin1.geometry, ids, tolerance),
         labels=labels,
         region_ids=tuple(ids),
+        admin1_labels=_points(points, admin1["admin1"].astype(str), admin1["country_iso2"].isin(FOCUS)),
+        country_labels=_points(countries, admin0["country_iso2"].astype(str).map(names0), is_focus),
     )
+
+
+def _points(points: Any, names: pd.Series, focus: pd.Series) -> dict[str, Any]:
+    """Label points as GeoJSON: properties.name (as in our boundaries) and properties.focus."""
+    features = [
+        {"type": "Feature", "properties": {"name": name, "focus": bool(f)},
+         "geometry": {"type": "Point", "coordinates": [round(float(p.x), 4), round(float(p.y), 4)]}}
+        for name, f, p in zip(names, focus, points, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _geojson(geometry: Any, ids: pd.Series, tolerance: float) -> dict[str, Any]:
@@ -145,31 +165,83 @@ def _geojson(geometry: Any, ids: pd.Series, tolerance: float) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, float], zoom: float,
+def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, float] | None, zoom: float | None,
                 uirevision: str) -> dict[str, Any]:
+    """The map subplot: our offline style (or an online one), boundary lines below the events, and the view.
+
+    Without ``center`` and ``zoom`` Plotly fits the map to the figure's points (``fitbounds``); the figures
+    add a transparent frame trace so that fit is the frame they chose (see :func:`frame_trace`).
+    """
     map_layers = []
     if layers is not None:
         map_layers = [
             {"sourcetype": "geojson", "source": layers.source("admin1"), "type": "line", "below": "traces",
-             "color": "#b9b2a3", "line": {"width": 0.6}},
+             "color": "#b3aa98", "line": {"width": 0.7}},
             {"sourcetype": "geojson", "source": layers.source("neighbours"), "type": "line", "below": "traces",
-             "color": "#c9c3b6", "line": {"width": 0.8}},
+             "color": "#a39b8c", "line": {"width": 1.0}},
             {"sourcetype": "geojson", "source": layers.source("focus"), "type": "line", "below": "traces",
-             "color": "#5b544a", "line": {"width": 1.4}},
+             "color": "#4d473e", "line": {"width": 1.6}},
         ]
+    position: dict[str, Any] = {"fitbounds": "locations"}
+    if center is not None and zoom is not None:
+        position = {"center": center, "zoom": zoom, "fitbounds": False}
     return {
         "map": {
-            "style": OFFLINE_STYLE if style == OFFLINE else style,
-            "center": center,
-            "zoom": zoom,
+            "style": BASEMAP_STYLE if style == OFFLINE else style,
+            **position,
             "layers": map_layers,
             "uirevision": uirevision,
         },
         "uirevision": uirevision,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
+        "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.88)", "itemsizing": "constant",
+                   "bordercolor": "#d8d2c4", "borderwidth": 1, "font": {"size": 11}, "tracegroupgap": 2},
         "hoverlabel": {"align": "left"},
     }
+
+
+def _below(style: str) -> dict[str, str]:
+    """On our style, event traces go just under the label layers, so names stay readable above the points."""
+    return {"below": basemap.LABELS_START} if style == OFFLINE else {}
+
+
+def frame_box(lon: np.ndarray, lat: np.ndarray, min_span: float = MIN_FRAME_SPAN
+              ) -> tuple[float, float, float, float] | None:
+    """minlon, minlat, maxlon, maxlat around the located points, at least ``min_span`` degrees each way."""
+    located = ~(np.isnan(lon) | np.isnan(lat))
+    if not located.any():
+        return None
+    x, y = lon[located], lat[located]
+    west, east, south, north = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+    if east - west < min_span:
+        mid = (east + west) / 2
+        west, east = mid - min_span / 2, mid + min_span / 2
+    if north - south < min_span:
+        mid = (north + south) / 2
+        south, north = mid - min_span / 2, mid + min_span / 2
+    return west, south, east, north
+
+
+def frame_trace(box: tuple[float, float, float, float]) -> go.Scattermap:
+    """Two invisible corner points: with no centre and zoom given, Plotly fits the map to them in the browser,
+    at whatever size the map has (phone or desktop)."""
+    west, south, east, north = box
+    return go.Scattermap(lon=[west, east], lat=[south, north], mode="markers", name=FRAME, showlegend=False,
+                         hoverinfo="skip", marker={"size": 1, "opacity": 0})
+
+
+def fit_position(box: tuple[float, float, float, float], pixels: tuple[int, int] = MAP_PIXELS
+                 ) -> tuple[dict[str, float], float]:
+    """Centre and zoom showing ``box`` in a map of about ``pixels`` (Web Mercator), for the maps Plotly cannot
+    fit itself (choropleths, bins that depend on the viewport)."""
+    west, south, east, north = box
+    def merc(lat: float) -> float:
+        return float(np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2)))
+    width = max(east - west, 1e-3) / 360.0
+    height = max(merc(north) - merc(south), 1e-5) / (2 * np.pi)
+    zoom = float(np.log2(min(pixels[0] / (512 * width), pixels[1] / (512 * height))) - 0.25)
+    centre_lat = float(np.degrees(2 * np.arctan(np.exp((merc(north) + merc(south)) / 2)) - np.pi / 2))
+    return {"lon": (west + east) / 2, "lat": centre_lat}, float(np.clip(zoom, 1.0, 11.0))
 
 
 def _empty_annotation(text: str = NO_EVENTS) -> dict[str, Any]:
@@ -177,43 +249,44 @@ def _empty_annotation(text: str = NO_EVENTS) -> dict[str, Any]:
             "font": {"size": 16, "color": "#444"}, "bgcolor": "rgba(255,255,255,0.8)"}
 
 
-def _region_trace(layers: BoundaryLayers) -> go.Scattermap:
-    """Faint points at each region's centre whose hover names the region (no text drawn on the map)."""
-    labels = layers.labels
-    return go.Scattermap(
-        lon=labels["lon"], lat=labels["lat"], mode="markers", name="regions", showlegend=False,
-        marker={"size": 6, "color": "#8f8778", "opacity": 0.3},
-        text=_escape(labels["name"].astype("string")), hovertemplate="%{text}<extra></extra>",
-    )
-
-
 # -- points map -------------------------------------------------------------------------------------------
 
 
-def dyad_labels(frame: pd.DataFrame) -> pd.Series:
-    """'JNIM vs ISGS' per event, the two families in a fixed order (civilians last), whichever was actor1."""
-    order = {g: i for i, g in enumerate(DYAD_ORDER)}
+def family_labels(frame: pd.DataFrame) -> pd.Series:
+    """The family of each event's actor1 (``group1``); missing or unknown families are 'Other'."""
+    families = frame["group1"].astype("string")
+    return families.where(families.isin(list(FAMILY_COLOURS)), OTHER_FAMILY).fillna(OTHER_FAMILY)
+
+
+def is_clash(frame: pd.DataFrame) -> np.ndarray:
+    """JNIM against ISGS, whichever of them is actor1."""
     g1, g2 = frame["group1"].astype("string"), frame["group2"].astype("string")
-    r1 = g1.map(order).astype("Float64").fillna(len(order))
-    r2 = g2.map(order).astype("Float64").fillna(len(order))
-    swap = (r2 < r1).fillna(False) & g2.notna()
-    first = g1.where(~swap, g2).fillna("Unknown actor")
-    second = g2.where(~swap, g1)
-    return (first + " vs " + second).fillna(first).astype("string")
+    clash = ((g1 == "JNIM") & (g2 == "ISGS")) | ((g1 == "ISGS") & (g2 == "JNIM"))
+    return clash.fillna(False).to_numpy(dtype=bool)
 
 
 def category_colour(label: str, colour: str) -> str:
-    """The fixed colour of a dyad (colour='actor') or an event type (colour='type')."""
-    if colour == "type":
-        if label in EVENT_TYPE_COLOURS:
-            return EVENT_TYPE_COLOURS[label]
-    else:
-        if label in DYAD_COLOURS:
-            return DYAD_COLOURS[label]
-        first = label.split(" vs ")[0]
-        if first in FAMILY_COLOURS and " vs " not in label:
-            return FAMILY_COLOURS[first]
+    """The fixed colour of an actor family (colour='actor') or an event type (colour='type')."""
+    table = EVENT_TYPE_COLOURS if colour == "type" else FAMILY_COLOURS
+    if label in table:
+        return table[label]
     return FALLBACK_COLOURS[zlib.crc32(label.encode()) % len(FALLBACK_COLOURS)]
+
+
+def legend_groups(labels: pd.Series, colour: str) -> list[tuple[str, str, np.ndarray]]:
+    """(name, colour, rows) per legend entry: the families in their fixed order, or the biggest event types
+    (the rest as one 'Other types' entry), so the legend never has more than ten entries."""
+    values = labels.to_numpy(dtype=object)
+    if colour == "actor":
+        return [(f, FAMILY_COLOURS[f], values == f) for f in FAMILY_COLOURS if (values == f).any()]
+    counts = labels.value_counts()
+    top = list(counts.index[:MAX_TYPE_ENTRIES]) if len(counts) > MAX_TYPE_ENTRIES + 1 else list(counts.index)
+    # type names come from the data and Plotly renders legend text as pseudo-HTML: escape them
+    groups = [(plain_label(t), category_colour(str(t), "type"), values == t) for t in top]
+    rest = ~np.isin(values, top)
+    if rest.any():
+        groups.append((OTHER_TYPES, "#8C8C8C", rest))
+    return groups
 
 
 def marker_sizes(fatalities: pd.Series) -> np.ndarray:
@@ -283,53 +356,75 @@ def plain_label(text: object) -> str:
 
 
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
-               selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None) -> go.Figure:
-    """Events as points coloured by dyad or event type, sized by fatalities, faded when imprecise.
+               selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None,
+               frame_to: tuple[float, float, float, float] | None = None) -> go.Figure:
+    """Events as points coloured by the family of actor1 (or by event type), sized by fatalities, faded when
+    imprecise; JNIM–ISGS clashes ringed.
 
     ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
-    the bottom (e.g. that only the events in sight are drawn); ``viewport``, where the user has moved the map,
-    keeps the map there.
+    the bottom (e.g. that only the events in sight are drawn). Where the map looks: ``viewport`` (the user has
+    moved the map: it stays there), else the selected event, else the browser fits it to ``frame_to`` (by default
+    the events drawn).
     """
     figure = go.Figure()
-    if layers is not None:
-        figure.add_trace(_region_trace(layers))
-    labels = dyad_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
+    below = _below(style)
+    labels = family_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
         "Unknown type")
-    known = frame["fatalities"].notna().to_numpy()
     sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
-    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY,
-                       FULL_OPACITY).astype("float32")
+    opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
     full = len(frame) <= FULL_HOVER_POINTS
     hover = hover_data(frame) if full else short_hover(frame)
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
-    label_values = labels.to_numpy(dtype=object)
-    groups = [(str(label), category_colour(str(label), view.colour), known & (label_values == label))
-              for label in labels[known].value_counts().index]  # biggest first, so their legend entries lead
-    if (~known).any():
-        groups.append((UNKNOWN_LABEL, UNKNOWN_COLOUR, ~known))
-    for name, colour, rows in groups:  # a handful of traces, not a loop over events
-        figure.add_trace(go.Scattermap(
-            lon=lon[rows], lat=lat[rows], mode="markers", name=plain_label(name), legendgroup=plain_label(name),
-            marker={"size": sizes[rows], "color": colour, "opacity": opacity[rows], "sizemode": "diameter"},
-            **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
-               else {"text": hover[rows], "hovertemplate": SHORT_HOVER}),
-        ))
-    center, zoom = _position(view, viewport)
+    clash = is_clash(frame)
+    if clash.any():  # the rings go first, under every point
+        for (colour, extra), first in zip(CLASH_RING, (True, False), strict=True):
+            figure.add_trace(go.Scattermap(
+                lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
+                showlegend=not first, hoverinfo="skip", **below,
+                marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
+            ))
+    for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
+        # precise and imprecise points of a group are two traces with one opacity each (one legend entry): an
+        # opacity per point would cost 5 bytes a point in every update
+        shown = False
+        for level in (FULL_OPACITY, FADED_OPACITY):
+            part = rows & (opacity == level)
+            if not part.any():
+                continue
+            figure.add_trace(go.Scattermap(
+                lon=lon[part], lat=lat[part], mode="markers", name=name, legendgroup=name, showlegend=not shown,
+                marker={"size": sizes[part], "color": colour, "opacity": level, "sizemode": "diameter"}, **below,
+                **({"customdata": hover[part], "hovertemplate": POINT_HOVER} if full
+                   else {"text": hover[part], "hovertemplate": SHORT_HOVER}),
+            ))
+            shown = True
+    center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
     if selected_id is not None:
         chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
         if len(chosen):
             i = int(chosen[0])
             size = float(sizes[i])
-            for extra, colour in ((12, "#111111"), (5, "#ffd60a")):
+            own = category_colour(str(labels.iloc[i]), view.colour)
+            for extra, colour in ((12, "#111111"), (7, "#ffffff"), (0, own)):
                 figure.add_trace(go.Scattermap(
-                    lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name="selected event",
-                    legendgroup="selected", showlegend=extra == 12,
-                    marker={"size": size + extra, "color": colour, "opacity": 1.0},
+                    lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name=SELECTED_LABEL,
+                    legendgroup="selected", showlegend=extra == 12, **below,
+                    marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
                     customdata=hover_data(frame.iloc[i : i + 1]), hovertemplate=POINT_HOVER,
                 ))
             if viewport is None:
                 center = {"lon": float(frame["longitude"].iloc[i]), "lat": float(frame["latitude"].iloc[i])}
                 zoom = SELECTED_ZOOM
+    box = None
+    if center is None:
+        box = frame_to or frame_box(lon.astype("float64"), lat.astype("float64"))
+        if box is None:
+            center, zoom = map_position(view)
+    if box is not None:
+        figure.add_trace(frame_trace(box))
+    elif not figure.data:  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
+        figure.add_trace(go.Scattermap(lon=[], lat=[], mode="markers", name=FRAME, showlegend=False,
+                                       hoverinfo="skip"))
     figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, selected_id)))
     if not len(frame):
         figure.add_annotation(_empty_annotation())
@@ -343,8 +438,6 @@ def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLay
     """The aggregated layer: one square-ish marker per ``cell``-degree bin, coloured by ``view.metric`` on a log
     scale with a colour bar as its legend, and a note saying the map is aggregated and how to see events."""
     figure = go.Figure()
-    if layers is not None:
-        figure.add_trace(_region_trace(layers))
     metric = view.metric
     values = bins[metric].to_numpy()
     pixels = max(cell * 512 * 2.0**viewport.zoom / 360.0, 3.0)
@@ -352,7 +445,7 @@ def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLay
     ticks = [10**k for k in range(int(np.log10(top)) + 1)]
     figure.add_trace(go.Scattermap(
         lon=bins["lon"].to_numpy(dtype="float32"), lat=bins["lat"].to_numpy(dtype="float32"), mode="markers",
-        name=f"{metric} per {cell:g}° bin", showlegend=True,
+        name=f"{metric} per {cell:g}° bin", showlegend=True, **_below(style),
         marker={
             "size": pixels, "opacity": 0.8, "color": np.log10(1 + values).astype("float32"),
             "colorscale": "YlOrRd", "cmin": 0, "cmax": float(np.log10(1 + top)),
@@ -386,10 +479,13 @@ def map_position(view: View) -> tuple[dict[str, float], float]:
     return {"lon": (minlon + maxlon) / 2, "lat": (minlat + maxlat) / 2}, zoom
 
 
-def _position(view: View, viewport: Viewport | None) -> tuple[dict[str, float], float]:
+def _position(view: View, viewport: Viewport | None, frame_to: tuple[float, float, float, float] | None = None
+              ) -> tuple[dict[str, float], float]:
     """Where the user left the map if known (Plotly's uirevision alone does not hold a map's zoom across
-    updates), else where the view opens it."""
-    return (viewport.center, viewport.zoom) if viewport is not None else map_position(view)
+    updates), else around ``frame_to``, else where the view opens it."""
+    if viewport is not None:
+        return viewport.center, viewport.zoom
+    return fit_position(frame_to) if frame_to is not None else map_position(view)
 
 
 def map_revision(view: View, selected_id: str | None) -> str:
@@ -410,8 +506,10 @@ def region_counts(totals: pd.DataFrame, region_ids: tuple[str, ...] = ()) -> pd.
 
 
 def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, style: str = OFFLINE,
-                   viewport: Viewport | None = None) -> go.Figure:
-    """Choropleth of events (or known fatalities, ``view.metric``) per admin-1 region; empty regions show 0."""
+                   viewport: Viewport | None = None, frame_to: tuple[float, float, float, float] | None = None
+                   ) -> go.Figure:
+    """Choropleth of events (or known fatalities, ``view.metric``) per admin-1 region; empty regions show 0.
+    The map opens around ``frame_to`` (the view's events) unless the user has moved it (``viewport``)."""
     metric = view.metric
     counts = region_counts(totals, layers.region_ids)
     counts = counts[counts["region_id"].isin(layers.region_ids)]
@@ -423,11 +521,11 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
     figure = go.Figure(go.Choroplethmap(
         geojson=layers.source("admin1"), featureidkey="properties.region_id", locations=counts["region_id"],
         z=counts[metric], zmin=0, colorscale="YlOrRd", marker={"opacity": 0.75, "line": {"width": 0.5}},
-        colorbar={"title": {"text": metric}, "thickness": 12}, customdata=custom, name=metric,
+        colorbar={"title": {"text": metric}, "thickness": 12}, customdata=custom, name=metric, **_below(style),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} events<br>%{customdata[2]} fatalities"
                       " (%{customdata[3]} events with unknown fatalities)<extra></extra>",
     ))
-    center, zoom = _position(view, viewport)
+    center, zoom = _position(view, viewport, frame_to)
     figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, None)))
     total = int(totals["events"].sum())
     outside = total - int(counts["events"].sum())
@@ -443,20 +541,25 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
 
 
 def timeline_figure(monthly: pd.DataFrame, view: View) -> go.Figure:
-    """Events per month (``aggregate.monthly_by_family``), stacked by actor1's family; drag to pick a span."""
+    """Events per month (``aggregate.monthly_by_family``), stacked by actor1's family in the map's colours (an
+    unknown family counts as 'Other', as on the map); drag to pick a span."""
     figure = go.Figure()
     if len(monthly):
-        for name in monthly.columns:
+        families = pd.Index([c if c in FAMILY_COLOURS else OTHER_FAMILY for c in monthly.columns])
+        monthly = monthly.T.groupby(families, sort=False).sum().T
+        for name in [f for f in FAMILY_COLOURS if f in monthly.columns]:
             figure.add_trace(go.Bar(
-                x=monthly.index, y=monthly[name].to_numpy(), name=plain_label(name),
-                marker={"color": FAMILY_COLOURS.get(name, category_colour(name, "actor"))},
-                hovertemplate="%{x|%b %Y}: %{y} events<extra>" + plain_label(name) + "</extra>",
+                x=monthly.index, y=monthly[name].to_numpy(), name=name, legendgroup=name,
+                marker={"color": FAMILY_COLOURS[name], "line": {"width": 0}},
+                hovertemplate="%{x|%b %Y}: %{y} events<extra>" + name + "</extra>",
             ))
     else:
         figure.add_annotation(_empty_annotation())
     figure.update_layout(
         barmode="stack", dragmode="select", selectdirection="h", bargap=0.1,
-        margin={"l": 40, "r": 10, "t": 10, "b": 30}, legend={"orientation": "h", "y": -0.25},
+        margin={"l": 40, "r": 8, "t": 22, "b": 20},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11},
+                "itemclick": False, "itemdoubleclick": False},
         xaxis={"type": "date", "title": None}, yaxis={"title": "events", "fixedrange": True},
         uirevision="timeline", plot_bgcolor="#ffffff",
     )

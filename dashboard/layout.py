@@ -10,6 +10,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import tables
+from dashboard.figures import CLASH_LABEL, CLASH_RING, FAMILY_COLOURS
 from dashboard.view import COLOURS, METRICS, MODES
 from geodata.schema import GEO_PRECISIONS
 
@@ -41,6 +42,17 @@ UPLOAD_BUTTON = "upload-button"
 UPLOAD_STATUS = "upload-status"
 UPLOAD_RESULT = "upload-result"
 GRID_PURGED = "grid-purged"
+# The analyst's map (issue 10): the event card, the filters panel toggle and the tables' tabs.
+EVENT_CARD = "event-card"
+EVENT_CARD_BODY = "event-card-body"
+EVENT_CARD_CLOSE = "event-card-close"
+FILTERS = "filters"
+FILTERS_TOGGLE = "filters-toggle"
+FILTERS_CLOSE = "filters-close"
+TABLES = "tables-panel"
+TAB_EVENTS = "tab-events"
+TAB_REGIONS = "tab-regions"
+TIME_BAR = "time-bar"
 
 # Filter controls and the View field each one sets.
 DROPDOWNS = {
@@ -89,21 +101,29 @@ REGION_COLUMNS = [
 ]
 
 CREDITS = [
-    ("Boundaries: ", "Natural Earth", "https://www.naturalearthdata.com/", " (public domain), "),
+    ("Boundaries, rivers, lakes, towns: ", "Natural Earth", "https://www.naturalearthdata.com/", " (public domain), "),
     ("", "geoBoundaries", "https://www.geoboundaries.org/",
      " (Runfola et al. 2020; Mali cercles OCHA/DNCT, CC BY 4.0; Niger departments City Population, CC BY 3.0). "),
     ("Places: ", "GeoNames", "https://www.geonames.org/", " (CC BY 4.0). "),
-    ("Events: ", "ACLED", "https://acleddata.com/", " and "),
-    ("", "UCDP GED", "https://ucdp.uu.se/", " (each event links its dataset's source); curated events cite "),
-    ("", "Wikipedia", "https://www.wikipedia.org/", " and the pages linked in their source column (CC BY-SA)."),
+    ("Labels: ", "Noto Sans", "https://notofonts.github.io/", " (SIL OFL) via "),
+    ("", "tileserver-gl-styles", "https://github.com/maptiler/tileserver-gl-styles", ". "),
+    ("Events: ", "ACLED", "https://acleddata.com/", ", "),
+    ("", "UCDP GED", "https://ucdp.uu.se/", "; curated events cite "),
+    ("", "Wikipedia", "https://www.wikipedia.org/", " (CC BY-SA) and their sources."),
 ]
 
 
 def build_layout(options: dict, upload_limit_mb: int, upload_csrf: str | None = "") -> html.Div:
     """The whole page. ``options`` is ``EventData.options()``; the callbacks refresh it after an upload.
-    ``upload_csrf`` is this page's upload permission (dashboard/security.py); None leaves the upload form out."""
+    ``upload_csrf`` is this page's upload permission (dashboard/security.py); None leaves the upload form out.
+
+    One screen at 1280×800 and up: filters in a collapsible side panel, the map as the main area, the tables
+    (tabs) beside it and the time bar docked under both; on a phone everything stacks and the filters become a
+    drawer. The layout itself is in assets/style.css; assets/app.js toggles the panel and the tabs.
+    """
     return html.Div(
         className="page",
+        id="page",
         children=[
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=VIEW_STORE),
@@ -113,23 +133,22 @@ def build_layout(options: dict, upload_limit_mb: int, upload_csrf: str | None = 
             dcc.Store(id=GRID_PURGED),
             dcc.Store(id=UPLOAD_PICKER_READY),
             dcc.Interval(id=PLAY_INTERVAL, interval=DEFAULT_SPEED, disabled=True),
-            html.Header(
-                className="header",
-                children=[
+            html.Aside(id=FILTERS, className="filters", children=[
+                html.Div(className="filters-head", children=[
                     html.H1("Sahel Conflict Atlas"),
-                    html.P("Armed-conflict events in Mali, Burkina Faso and Niger: JNIM, ISGS and the states.",
-                           className="subtitle"),
-                ],
-            ),
-            html.Div(id=MESSAGES, className="messages", role="alert"),
-            html.Div(
-                className="body",
-                children=[
-                    html.Aside(className="filters", children=_filters(options)),
-                    html.Main(className="content", children=[*_map_panel(), *_time_panel(), *_tables_panel()]),
-                ],
-            ),
-            _upload_panel(upload_limit_mb, upload_csrf) if upload_csrf is not None else html.Div(hidden=True),
+                    html.Button("×", id=FILTERS_CLOSE, className="icon-button", title="Hide the filters",
+                                **{"aria-label": "Hide the filters"}),
+                ]),
+                html.P("Armed-conflict events in Mali, Burkina Faso and Niger: JNIM, ISGS and the states.",
+                       className="subtitle"),
+                html.Div(id=MESSAGES, className="messages", role="alert"),
+                *_filters(options),
+                *_display_controls(),
+                _upload_panel(upload_limit_mb, upload_csrf) if upload_csrf is not None else html.Div(hidden=True),
+            ]),
+            html.Main(className="map-area", children=_map_panel()),
+            html.Section(id=TABLES, className="tables-panel", children=_tables_panel(), **{"data-tab": "events"}),
+            html.Section(id=TIME_BAR, className="time-bar", children=_time_panel()),
             html.Footer(className="footer", children=_credits()),
         ],
     )
@@ -177,45 +196,45 @@ def _filters(options: dict) -> list:
             className="control",
         ),
         html.A("Reset all filters", href="/", className="reset"),
+        html.Div(className="family-legend", children=_family_legend()),
+    ]
+
+
+def _family_legend() -> list:
+    """The actor families and the clash ring, in the map's colours (the map and the timeline have the same)."""
+    items = [html.Li([html.Span(className="swatch", style={"background": colour}), family])
+             for family, colour in FAMILY_COLOURS.items()]
+    ring_dark, ring = (c for c, _ in CLASH_RING)
+    items.append(html.Li([html.Span(className="swatch ring", style={"borderColor": ring, "outlineColor": ring_dark}),
+                          CLASH_LABEL]))
+    return [html.H2("Actor families"), html.P("Points take the colour of the first actor's family.",
+                                              className="hint"), html.Ul(items, className="legend-list")]
+
+
+def _display_controls() -> list:
+    return [
+        html.H2("Display"),
+        html.Div(className="control", children=[
+            html.Span("Colour by", className="label"),
+            dcc.RadioItems(id=COLOUR, options=[{"label": COLOUR_LABELS[c], "value": c} for c in COLOURS],
+                           value="actor", inline=True),
+        ]),
+        html.Div(className="control", children=[
+            html.Span("Show", className="label"),
+            dcc.RadioItems(id=MODE, options=[{"label": MODE_LABELS[m], "value": m} for m in MODES],
+                           value="points", inline=True),
+        ]),
+        html.Div(className="control", children=[
+            html.Span("Regions by", className="label"),
+            dcc.RadioItems(id=METRIC, options=[{"label": METRIC_LABELS[m], "value": m} for m in METRICS],
+                           value="events", inline=True),
+        ]),
+        html.Button("Clear map selection", id=CLEAR_BBOX, n_clicks=0, className="secondary"),
     ]
 
 
 def _map_panel() -> list:
     return [
-        html.Div(
-            className="toolbar",
-            children=[
-                html.Div(
-                    [
-                        html.Span("Colour by ", className="label"),
-                        dcc.RadioItems(
-                            id=COLOUR, options=[{"label": COLOUR_LABELS[c], "value": c} for c in COLOURS],
-                            value="actor", inline=True,
-                        ),
-                    ]
-                ),
-                html.Div(
-                    [
-                        html.Span("Show ", className="label"),
-                        dcc.RadioItems(
-                            id=MODE, options=[{"label": MODE_LABELS[m], "value": m} for m in MODES],
-                            value="points", inline=True,
-                        ),
-                    ]
-                ),
-                html.Div(
-                    [
-                        html.Span("Regions by ", className="label"),
-                        dcc.RadioItems(
-                            id=METRIC, options=[{"label": METRIC_LABELS[m], "value": m} for m in METRICS],
-                            value="events", inline=True,
-                        ),
-                    ]
-                ),
-                html.Button("Clear map selection", id=CLEAR_BBOX, n_clicks=0, className="secondary"),
-            ],
-        ),
-        html.Div(id=COUNTER, className="counter", role="status"),
         html.Div(
             className="map-wrap",
             children=[
@@ -223,9 +242,16 @@ def _map_panel() -> list:
                     id=MAP,
                     className="map",
                     config={**GRAPH_CONFIG, "scrollZoom": True},
-                    style={"height": "520px"},
+                    responsive=True,
+                    style={"height": "100%", "width": "100%"},
                 ),
                 html.Div(id=EMPTY, className="empty-state", hidden=True, children="No events match this view."),
+                html.Div(id=EVENT_CARD, className="event-card", hidden=True, role="dialog",
+                         **{"aria-label": "Event details"}, children=[
+                             html.Button("×", id=EVENT_CARD_CLOSE, n_clicks=0, className="icon-button card-close",
+                                         title="Close", **{"aria-label": "Close the event card"}),
+                             html.Div(id=EVENT_CARD_BODY),
+                         ]),
             ],
         ),
     ]
@@ -236,6 +262,8 @@ def _time_panel() -> list:
         html.Div(
             className="time-controls",
             children=[
+                html.Button("☰ Filters", id=FILTERS_TOGGLE, className="secondary filters-toggle",
+                            title="Show or hide the filters", **{"aria-controls": FILTERS}),
                 html.Button("Play", id=PLAY, n_clicks=0, className="play"),
                 html.Label(
                     [
@@ -259,51 +287,68 @@ def _time_panel() -> list:
                     ],
                     className="inline-control",
                 ),
+                html.Div(className="slider", children=dcc.RangeSlider(
+                    id=SLIDER, min=0, max=0, step=1, value=[0, 0], allowCross=False, allow_direct_input=False,
+                    updatemode="mouseup")),
                 html.Span(id=RANGE_TEXT, className="range-text", role="status"),
             ],
         ),
-        dcc.RangeSlider(id=SLIDER, min=0, max=0, step=1, value=[0, 0], allowCross=False,
-                        allow_direct_input=False, updatemode="mouseup"),
-        dcc.Graph(id=TIMELINE, className="timeline", config=GRAPH_CONFIG, style={"height": "220px"}),
+        html.Div(className="timeline", children=dcc.Graph(id=TIMELINE, config=GRAPH_CONFIG, responsive=True,
+                                                           style={"height": "100%", "width": "100%"})),
     ]
 
 
 def _tables_panel() -> list:
     return [
+        html.Div(id=COUNTER, className="counter", role="status"),
         html.Div(
-            className="exports",
+            className="tables-head",
             children=[
-                html.A("Download CSV", id=EXPORT_CSV, href="/export.csv", className="button", download=""),
-                html.A("Download GeoJSON", id=EXPORT_GEOJSON, href="/export.geojson", className="button",
-                       download=""),
+                html.Div(className="tabs", role="tablist", children=[
+                    html.Button("Events", id=TAB_EVENTS, className="tab", role="tab", **{"data-tab": "events"}),
+                    html.Button("Admin-1 regions", id=TAB_REGIONS, className="tab", role="tab",
+                                **{"data-tab": "regions"}),
+                ]),
+                html.Div(className="exports", children=[
+                    html.A("CSV", id=EXPORT_CSV, href="/export.csv", className="button", download="",
+                           title="Download the filtered events as CSV"),
+                    html.A("GeoJSON", id=EXPORT_GEOJSON, href="/export.geojson", className="button", download="",
+                           title="Download the filtered events as GeoJSON"),
+                ]),
             ],
         ),
-        html.H2("Events"),
-        dag.AgGrid(
-            id=EVENTS_GRID,
-            columnDefs=tables.GRID_COLUMNS,
-            rowModelType="infinite",
-            getRowId="params.data.event_id",
-            defaultColDef={"resizable": True, "sortable": True},
-            dashGridOptions={
-                "cacheBlockSize": 100,
-                "maxBlocksInCache": 20,
-                "infiniteInitialRowCount": 1,
-                "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-            },
-            style={"height": "420px"},
-        ),
-        html.H2("Admin-1 regions"),
-        html.P("Events in the current view by region, whatever the region filter; click a region to show only it.",
-               className="hint"),
-        dag.AgGrid(
-            id=REGIONS_GRID,
-            columnDefs=REGION_COLUMNS,
-            rowData=[],
-            getRowId="params.data.row_id",
-            defaultColDef={"resizable": True, "sortable": True},
-            style={"height": "300px"},
-        ),
+        html.Div(className="tab-page events-page", children=[
+            dag.AgGrid(
+                id=EVENTS_GRID,
+                columnDefs=tables.GRID_COLUMNS,
+                rowModelType="infinite",
+                getRowId="params.data.event_id",
+                defaultColDef={"resizable": True, "sortable": True},
+                dashGridOptions={
+                    "cacheBlockSize": 100,
+                    "maxBlocksInCache": 20,
+                    "infiniteInitialRowCount": 1,
+                    "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                    "tooltipShowDelay": 300,
+                    "rowHeight": 32,
+                    "headerHeight": 34,
+                    "suppressMenuHide": False,  # filter buttons appear on hover: narrow columns keep their titles
+                },
+                style={"height": "100%"},
+            ),
+        ]),
+        html.Div(className="tab-page regions-page", children=[
+            html.P("Events in the current view by region, whatever the region filter; click a region to show "
+                   "only it.", className="hint"),
+            dag.AgGrid(
+                id=REGIONS_GRID,
+                columnDefs=REGION_COLUMNS,
+                rowData=[],
+                getRowId="params.data.row_id",
+                defaultColDef={"resizable": True, "sortable": True},
+                style={"height": "100%"},
+            ),
+        ]),
     ]
 
 

@@ -20,6 +20,7 @@ from dashboard.view import View
 from dashboard.viewport import Viewport
 
 FIRST_BLOCK = 100  # rows in the events table's first block (AG Grid's cacheBlockSize)
+FRAME_SAMPLE = 50_000  # most events read to frame the map
 
 
 @dataclass(frozen=True)
@@ -55,24 +56,26 @@ def render_view(data: EventData, view: View, layers: BoundaryLayers, *, style: s
 
 def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str = figures.OFFLINE,
             max_points: int = figures.MAX_POINTS, viewport: Viewport | None = None,
-            selected_id: str | None = None) -> go.Figure:
+            selected_id: str | None = None, steady: bool = False) -> go.Figure:
     """The map the view asks for: regions (``mode=regions``), points, or bins when too many are in sight.
 
-    ``viewport`` is where the user has panned and zoomed to; without it, where the view opens the map.
+    ``viewport`` is where the user has panned and zoomed to; without it the map frames the view's events, or,
+    when ``steady`` (Play), the events of the whole play (the view without its dates), so it does not jump.
     """
     rows = data.rows(view)
+    frame_to = frame_for(data, view.with_(start=None, end=None) if steady else view)
     if view.mode == "regions":
         return figures.regions_figure(aggregate.region_totals(data, rows), view, layers, style=style,
-                                      viewport=viewport)
+                                      viewport=viewport, frame_to=frame_to)
     if len(rows) <= max_points:
         return figures.map_figure(data.take(rows), view, layers, style=style, selected_id=selected_id,
-                                  viewport=viewport)
-    port = viewport or _opening_viewport(data, view, selected_id)
+                                  viewport=viewport, frame_to=frame_to)
+    port = viewport or _opening_viewport(data, view, selected_id, frame_to)
     near = aggregate.within(data.columns, rows, port.padded())
     if len(near) <= max_points:
         note = f"Showing the {len(near):,} events in and around the map's view of {len(rows):,}."
         return figures.map_figure(data.take(near), view, layers, style=style, selected_id=selected_id, note=note,
-                                  viewport=viewport)
+                                  viewport=viewport or port)
     bins, cell = aggregate.bounded_bins(data.columns, near, aggregate.bin_size(port.zoom), max_points)
     return figures.bins_figure(bins, cell, view, layers, total=len(rows), max_points=max_points, viewport=port,
                                style=style, selected_id=selected_id)
@@ -89,11 +92,29 @@ def region_rows_for(data: EventData, view: View) -> list[dict[str, Any]]:
     return region_rows(aggregate.region_totals(data, data.rows(view.with_(admin1=()))))
 
 
-def _opening_viewport(data: EventData, view: View, selected_id: str | None) -> Viewport:
-    """Where the map opens: on the selected event if there is one, else the view's selection or the region."""
+def frame_for(data: EventData, view: View) -> tuple[float, float, float, float] | None:
+    """The box around the view's events (None when it has none): where the map is fitted. Above
+    ``FRAME_SAMPLE`` events an even sample of them decides (a million events would cost milliseconds per change
+    for a box the sample already gives)."""
+    rows = data.rows(view)
+    if not len(rows):
+        return None
+    if view.bbox is not None:
+        return view.bbox
+    if len(rows) > FRAME_SAMPLE:
+        rows = rows[:: -(-len(rows) // FRAME_SAMPLE)]
+    return figures.frame_box(data.columns.lon[rows], data.columns.lat[rows])
+
+
+def _opening_viewport(data: EventData, view: View, selected_id: str | None,
+                      frame_to: tuple[float, float, float, float] | None = None) -> Viewport:
+    """Where the map opens: on the selected event if there is one, else around the view's events, else the
+    view's selection or the region."""
     if selected_id is not None:
         found = np.flatnonzero((data.frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
         if len(found) and not np.isnan(data.columns.lon[found[0]]):
             center = {"lon": float(data.columns.lon[found[0]]), "lat": float(data.columns.lat[found[0]])}
             return Viewport.around(center, figures.SELECTED_ZOOM)
+    if frame_to is not None:
+        return Viewport.around(*figures.fit_position(frame_to))
     return Viewport.around(*figures.map_position(view))

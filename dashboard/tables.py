@@ -9,25 +9,40 @@ import numpy as np
 import pandas as pd
 
 from dashboard.events import EventData
+from dashboard.figures import FAMILY_COLOURS
 from geodata.schema import FOCUS
 
 OUTSIDE = "(outside ML/BF/NE)"
 NO_REGION = "(region unknown)"
 
+# What an analyst reads first comes first: date, place, country, actor families, fatalities, source.
 GRID_FIELDS: tuple[str, ...] = (
-    "event_id", "date_start", "date_end", "location", "country_iso2", "admin1", "group1", "group2", "actor1",
-    "actor2", "event_type", "fatalities", "geo_precision", "dataset", "source", "source_url", "notes",
+    "date_start", "location", "country_iso2", "group1", "fatalities", "source", "event_type", "actor1", "actor2",
+    "date_end", "admin1", "group2", "geo_precision", "dataset", "source_url", "notes", "event_id",
 )
 _HEADERS = {
-    "event_id": "Event", "date_start": "Start", "date_end": "End", "location": "Place", "country_iso2": "Country",
-    "admin1": "Region", "group1": "Family 1", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
+    "event_id": "Event", "date_start": "Date", "date_end": "End", "location": "Place", "country_iso2": "Ctry",
+    "admin1": "Region", "group1": "Actor families", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
     "event_type": "Type", "fatalities": "Fatalities", "geo_precision": "Geo precision", "dataset": "Dataset",
     "source": "Source", "source_url": "Link", "notes": "Notes",
 }
 _DATE_FIELDS = ("date_start", "date_end")
 _NUMBER_FIELDS = ("fatalities", "geo_precision")
-_WIDTHS = {"event_id": 130, "date_start": 110, "date_end": 110, "country_iso2": 90, "fatalities": 105,
-           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 160}
+# The first four columns fit the tables panel of a 1280-pixel screen (about 370 pixels).
+_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 62, "fatalities": 84,
+           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 100, "group1": 118,
+           "source": 160}
+
+
+def _ink(colour: str) -> str:
+    """Black or white text, whichever reads better on ``colour`` (WCAG relative luminance)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+FAMILY_INK = {family: _ink(colour) for family, colour in FAMILY_COLOURS.items()}
 
 
 def _column_def(field: str) -> dict[str, Any]:
@@ -46,8 +61,14 @@ def _column_def(field: str) -> dict[str, Any]:
         definition["sortable"] = False
     if field == "notes":
         definition["tooltipField"] = "notes"
-    if field == "event_id":
-        definition["pinned"] = "left"
+    if field == "group1":
+        # Rendered by FamilyChips in assets/: one chip per family (actor1's, then actor2's) in the map's colours.
+        definition["cellRenderer"] = "FamilyChips"
+        definition["cellRendererParams"] = {"colours": FAMILY_COLOURS, "ink": FAMILY_INK}
+    if field in ("source", "location", "actor1", "actor2"):
+        definition["tooltipField"] = field
+    if field == "country_iso2":
+        definition["headerTooltip"] = "Country (ISO 3166 code)"
     return definition
 
 

@@ -8,31 +8,41 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard import basemap
 from dashboard.aggregate import monthly_by_family, region_totals
 from dashboard.events import EventData
 from dashboard.figures import (
-    DYAD_COLOURS,
+    BASEMAP_STYLE,
+    CLASH_LABEL,
+    EVENT_TYPE_COLOURS,
     FADED_OPACITY,
     FAMILY_COLOURS,
+    FRAME,
     FULL_OPACITY,
     NO_EVENTS,
-    OFFLINE_STYLE,
-    UNKNOWN_LABEL,
+    SELECTED_LABEL,
+    UNKNOWN_SIZE,
     boundary_layers,
-    dyad_labels,
+    family_labels,
+    fit_position,
+    frame_box,
     map_figure,
     marker_sizes,
     region_counts,
     regions_figure,
     timeline_figure,
 )
+from dashboard.page import frame_for
 from dashboard.view import View
 from geodata.boundaries import Boundaries
+from geodata.schema import GROUPS
 from tests.fixtures.sample_events import sample_events
 
 
 def point_traces(figure):
-    return [t for t in figure.data if t.type == "scattermap" and t.name not in ("regions", "selected event")]
+    """The traces carrying events (not the clash rings, the selection marker or the invisible frame)."""
+    return [t for t in figure.data
+            if t.type == "scattermap" and t.name not in (CLASH_LABEL, SELECTED_LABEL, FRAME)]
 
 
 def walk_strings(node):
@@ -56,16 +66,19 @@ def test_every_event_is_one_point_carrying_its_id(data, layers):
     assert "%{customdata[0]}" in traces[0].hovertemplate
 
 
-def test_unknown_fatalities_get_their_own_visible_marker(data, layers):
-    traces = {t.name: t for t in point_traces(map_figure(data.frame, View(), layers))}
-    unknown = traces[UNKNOWN_LABEL]
-    assert len(unknown.lat) == 5
-    assert min(unknown.marker.size) > 0
-    assert {row[4] for row in unknown.customdata} == {"unknown"}
-    for name, trace in traces.items():
-        if name != UNKNOWN_LABEL:
-            assert "unknown" not in {row[4] for row in trace.customdata}
-            assert min(trace.marker.size) > 0
+def test_unknown_fatalities_keep_their_family_colour_at_a_fixed_visible_size(data, layers):
+    unknown_ids = set(data.frame.loc[data.frame["fatalities"].isna(), "event_id"].astype(str))
+    assert len(unknown_ids) == 5
+    seen = set()
+    for trace in point_traces(map_figure(data.frame, View(), layers)):
+        assert trace.name in FAMILY_COLOURS and trace.marker.color == FAMILY_COLOURS[trace.name]
+        for row, size in zip(trace.customdata, trace.marker.size, strict=True):
+            if row[0] in unknown_ids:
+                assert row[4] == "unknown" and size == UNKNOWN_SIZE
+                seen.add(row[0])
+            else:
+                assert row[4] != "unknown" and size > 0
+    assert seen == unknown_ids
 
 
 def test_size_grows_with_the_square_root_and_is_clamped():
@@ -79,46 +92,80 @@ def test_imprecise_locations_are_faded_and_say_so(data, layers):
     precision = dict(zip(data.frame["event_id"].astype(str), data.frame["geo_precision"].astype(int), strict=True))
     seen = set()
     for trace in point_traces(map_figure(data.frame, View(), layers)):
-        for row, opacity in zip(trace.customdata, trace.marker.opacity, strict=True):
+        for row in trace.customdata:
             level = precision[row[0]]
-            assert opacity == (FADED_OPACITY if level >= 3 else FULL_OPACITY)
+            assert trace.marker.opacity == (FADED_OPACITY if level >= 3 else FULL_OPACITY)
             assert row[5].startswith(f"{level} (")
             seen.add(level)
     assert seen == {1, 2, 3, 4}
 
 
-def test_colour_by_actor_dyad_or_by_event_type(data, layers):
+def test_points_take_the_colour_of_actor1s_family_and_the_legend_stays_short(data, layers):
     by_actor = {t.name: t for t in point_traces(map_figure(data.frame, View(colour="actor"), layers))}
-    assert "JNIM vs ISGS" in by_actor
-    assert by_actor["JNIM vs ISGS"].marker.color == DYAD_COLOURS["JNIM vs ISGS"]
-    # ISGS attacking JNIM and JNIM attacking ISGS are one dyad
-    assert len(by_actor["JNIM vs ISGS"].lat) == 2 and "ISGS vs JNIM" not in by_actor
-    by_type = {t.name for t in point_traces(map_figure(data.frame, View(colour="type"), layers))}
-    assert by_type == {"Battles", "Violence against civilians", "Explosions/Remote violence", UNKNOWN_LABEL}
+    families = dict(zip(data.frame["event_id"].astype(str), data.frame["group1"].astype(str), strict=True))
+    for name, trace in by_actor.items():
+        assert trace.marker.color == FAMILY_COLOURS[name]
+        assert {families[row[0]] for row in trace.customdata} == {name}
+    assert list(by_actor) == [f for f in GROUPS if f in by_actor]  # always the same order
+    legend = [t.name for t in map_figure(data.frame, View(), layers, selected_id="seed:3").data
+              if t.showlegend is not False and t.name != FRAME]
+    assert len(legend) <= 10 and len(set(legend)) == len(legend)
     # a colour does not depend on which other events are in view
     few = {t.name: t for t in point_traces(map_figure(data.filter(View(q="talataye")), View(), layers))}
-    assert few["JNIM vs ISGS"].marker.color == DYAD_COLOURS["JNIM vs ISGS"]
+    assert all(t.marker.color == FAMILY_COLOURS[n] for n, t in few.items())
 
 
-def test_dyad_labels_order_families_and_keep_lone_actors(data):
-    labels = dict(zip(data.frame["event_id"].astype(str), dyad_labels(data.frame), strict=True))
-    assert labels["acled:7"] == labels["acled:6"] == "JNIM vs ISGS"
-    assert labels["ucdp:8"] == "Other vs Civilians"
-    assert labels["acled:20"] == "JNIM"
+def test_the_palette_is_one_fixed_colour_per_family():
+    assert tuple(FAMILY_COLOURS) == GROUPS
+    assert len(set(FAMILY_COLOURS.values())) == len(GROUPS)
+    frame = pd.DataFrame({"group1": ["JNIM", None, "Somebody", "Militia"]})
+    assert list(family_labels(frame)) == ["JNIM", "Other", "Other", "Militia"]
 
 
-def test_offline_style_fetches_nothing(data, layers):
+def test_jnim_isgs_clashes_are_ringed_whoever_is_actor1(data, layers):
     figure = map_figure(data.frame, View(), layers)
-    style = figure.layout.map.style
-    assert style == OFFLINE_STYLE
-    assert not {"glyphs", "sprite"} & set(style)
-    assert all(set(source) == {"type", "data"} for source in style["sources"].values())  # inline data, no URLs
+    rings = [t for t in figure.data if t.name == CLASH_LABEL]
+    assert len(rings) == 2 and [t.showlegend for t in rings] == [False, True]
+    clash = data.frame[((data.frame["group1"] == "JNIM") & (data.frame["group2"] == "ISGS"))
+                       | ((data.frame["group1"] == "ISGS") & (data.frame["group2"] == "JNIM"))]
+    assert len(clash) >= 2 and set(clash["group1"]) == {"JNIM", "ISGS"}
+    assert sorted(zip(rings[0].lon, rings[0].lat, strict=True)) == sorted(
+        zip(clash["longitude"].astype("float32"), clash["latitude"].astype("float32"), strict=True))
+    # wider than the point they ring, in screen pixels, so they show at any zoom
+    points = {(round(lo, 4), round(la, 4)): s for t in point_traces(figure)
+              for lo, la, s in zip(t.lon, t.lat, t.marker.size, strict=True)}
+    for lo, la, outer, inner in zip(rings[0].lon, rings[0].lat, rings[0].marker.size, rings[1].marker.size,
+                                    strict=True):
+        assert outer > inner > points[(round(lo, 4), round(la, 4))]
+    assert figure.data.index(rings[0]) < min(figure.data.index(t) for t in point_traces(figure))
+    # event-type colouring keeps its own palette, and the rings
+    by_type = map_figure(data.frame, View(colour="type"), layers)
+    types = {t.name: t.marker.color for t in point_traces(by_type)}
+    assert types == {name: EVENT_TYPE_COLOURS[name] for name in types}
+    assert set(types) == set(data.frame["event_type"].dropna())
+    assert CLASH_LABEL in {t.name for t in by_type.data}
+
+
+def test_offline_style_draws_names_from_our_own_served_files(data, layers):
+    figure = map_figure(data.frame, View(), layers)
+    assert figure.layout.map.style == BASEMAP_STYLE == "/basemap/style.json"  # by address: 30 bytes an update
+    style = basemap.offline_style()
+    assert style["glyphs"] == "/glyphs/{fontstack}/{range}.pbf"
+    assert "sprite" not in style
+    # every source is an address on this server, never inline data and never another host
+    assert all(src["type"] == "geojson" and src["data"].startswith("/") for src in style["sources"].values())
     strings = list(walk_strings(figure.to_plotly_json()))
     assert not [s for s in strings if "http" in s.lower()]
-    assert all(layer.type == "line" and layer.sourcetype == "geojson" for layer in figure.layout.map.layers)
-    assert all(t.mode == "markers" for t in figure.data)  # no text drawn: MapLibre would fetch glyphs
+    symbols = [layer for layer in style["layers"] if layer["type"] == "symbol"]
+    assert {layer["source"] for layer in symbols} >= {"towns", "rivers", "admin1-labels", "country-labels"}
+    assert all(layer["layout"]["text-font"] == [basemap.FONT] for layer in symbols)
+    assert not [layer for layer in style["layers"] if "icon-image" in layer.get("layout", {})]  # icons are fetched
+    # events are drawn under the labels so names stay readable
+    assert all(t.below == basemap.LABELS_START for t in point_traces(figure))
+    assert all(t.mode == "markers" for t in figure.data)
     online = map_figure(data.frame, View(), layers, style="open-street-map")
     assert online.layout.map.style == "open-street-map"
+    assert not [t for t in online.data if t.below]  # an online style has no layer of ours to sit under
 
 
 def test_boundaries_are_drawn_below_the_points(data, layers):
@@ -138,10 +185,35 @@ def test_served_layers_are_referred_to_by_address(data, layers):
     assert regions_figure(totals, View(mode="regions"), served).data[0].geojson == "/boundaries/admin1.geojson"
 
 
-def test_region_names_are_in_hovers(data, layers):
-    regions = next(t for t in map_figure(data.frame, View(), layers).data if t.name == "regions")
-    assert "Tillabéri, Niger" in regions.text
-    assert len(regions.lat) == len(layers.region_ids)
+def test_region_and_country_names_are_label_points(layers):
+    names = {f["properties"]["name"] for f in layers.admin1_labels["features"]}
+    assert {"Tillabéri", "Gao", "Soum"} <= names
+    assert len(layers.admin1_labels["features"]) == len(layers.region_ids)
+    countries = {f["properties"]["name"]: f["properties"]["focus"] for f in layers.country_labels["features"]}
+    assert countries["Mali"] is True and countries.get("Niger") is True
+
+
+def test_without_a_user_position_the_map_is_fitted_to_the_events(data, layers):
+    figure = map_figure(data.frame, View(), layers)
+    frame = next(t for t in figure.data if t.name == FRAME)
+    assert figure.layout.map.center.lon is None and figure.layout.map.zoom is None
+    assert figure.layout.map.fitbounds == "locations"
+    assert frame.marker.opacity == 0 and frame.hoverinfo == "skip" and frame.showlegend is False
+    lon, lat = data.frame["longitude"], data.frame["latitude"]
+    assert min(frame.lon) == pytest.approx(lon.min(), abs=1e-4) and max(frame.lon) == pytest.approx(lon.max(), abs=1e-4)
+    assert min(frame.lat) == pytest.approx(lat.min(), abs=1e-4) and max(frame.lat) == pytest.approx(lat.max(), abs=1e-4)
+    # a given frame (Play's whole span) wins over the events drawn
+    steady = map_figure(data.filter(View(q="solhan")), View(), layers, frame_to=(-6.0, 10.0, 4.0, 20.0))
+    assert list(next(t for t in steady.data if t.name == FRAME).lon) == [-6.0, 4.0]
+
+
+def test_a_frame_is_never_smaller_than_a_degree_and_fits_on_the_server_when_needed():
+    assert frame_box(np.array([1.0]), np.array([14.0])) == (0.5, 13.5, 1.5, 14.5)
+    assert frame_box(np.array([np.nan]), np.array([np.nan])) is None
+    (center, zoom_bf) = fit_position((-5.5, 9.4, 2.4, 15.1))
+    assert center["lon"] == pytest.approx(-1.55) and 9.4 < center["lat"] < 15.1
+    _, zoom_region = fit_position((-12.0, 9.0, 16.0, 25.0))
+    assert zoom_region < zoom_bf < 8
 
 
 def test_empty_view_gives_a_figure_with_a_message(data, layers):
@@ -158,9 +230,10 @@ def test_empty_view_gives_a_figure_with_a_message(data, layers):
 
 def test_selected_event_is_highlighted_and_centred(data, layers):
     figure = map_figure(data.frame, View(), layers, selected_id="seed:3")
-    selected = [t for t in figure.data if t.name == "selected event"]
-    assert len(selected) == 2 and selected[0].customdata[0][0] == "seed:3"
-    assert selected[0].marker.size > selected[1].marker.size
+    selected = [t for t in figure.data if t.name == SELECTED_LABEL]
+    assert len(selected) == 3 and selected[0].customdata[0][0] == "seed:3"
+    assert selected[0].marker.size > selected[1].marker.size > selected[2].marker.size
+    assert FRAME not in {t.name for t in figure.data}  # centred on the event, not fitted
     assert figure.layout.map.center.lat == pytest.approx(15.23333)
     assert figure.layout.map.zoom == 7
     assert not [t for t in map_figure(data.frame, View(), layers, selected_id="nope:1").data
@@ -174,10 +247,15 @@ def test_user_zoom_survives_filter_changes_but_not_a_new_selection(data, layers)
     assert a == b != c
 
 
-def test_bbox_view_centres_the_map(data, layers):
-    figure = map_figure(data.frame, View(bbox=(-6.0, 13.0, -2.0, 16.0)), layers)
-    assert figure.layout.map.center.lon == pytest.approx(-4.0)
-    assert figure.layout.map.center.lat == pytest.approx(14.5)
+def test_a_map_selection_is_the_frame(data, layers):
+    view = View(bbox=(-6.0, 13.0, -2.0, 16.0))
+    figure = map_figure(data.filter(view), view, layers, frame_to=frame_for(data, view))
+    frame = next(t for t in figure.data if t.name == FRAME)
+    assert list(frame.lon) == [-6.0, -2.0] and list(frame.lat) == [13.0, 16.0]
+    # a choropleth cannot be fitted by Plotly: the server centres it on the frame
+    regions = regions_figure(region_totals(data, data.rows(view)), view.with_(mode="regions"), layers,
+                             frame_to=view.bbox)
+    assert regions.layout.map.center.lon == pytest.approx(-4.0) and regions.layout.map.zoom > 5
 
 
 def test_hover_text_is_shown_literally(layers):
@@ -218,7 +296,7 @@ def test_timeline_stacks_events_per_month_by_family(data):
     assert sum(int(np.sum(t.y)) for t in figure.data) == 30
     names = [t.name for t in figure.data]
     assert names[:2] == ["JNIM", "ISGS"]
-    assert {t.name: t.marker.color for t in figure.data}["Wagner Group"] == FAMILY_COLOURS["Wagner Group"]
+    assert {t.name: t.marker.color for t in figure.data} == {n: FAMILY_COLOURS[n] for n in names}
     jnim = next(t for t in figure.data if t.name == "JNIM")
     june_2022 = [y for x, y in zip(jnim.x, jnim.y, strict=True) if pd.Timestamp(x) == pd.Timestamp("2022-06-01")]
     assert june_2022 == [2]
@@ -233,3 +311,10 @@ def test_real_bundled_boundaries_become_small_geojson_layers():
     assert len(json.dumps(layers.admin1)) < 1_000_000
     points = layers.labels
     assert points["lon"].between(-13, 16).all() and points["lat"].between(4, 26).all()
+
+
+def test_event_type_names_from_the_data_are_shown_literally_in_the_legend(layers):
+    frame = sample_events().iloc[:2].copy()
+    frame["event_type"] = ["<b>Raid</b> & co", "Battles"]
+    names = {t.name for t in point_traces(map_figure(EventData.from_frame(frame).frame, View(colour="type"), layers))}
+    assert names == {"&lt;b&gt;Raid&lt;/b&gt; &amp; co", "Battles"}

@@ -34,7 +34,8 @@ def many() -> EventData:
 def traces(figure, kind: str) -> list:
     if kind == "bins":
         return [t for t in figure.data if (t.name or "").endswith(" bin")]
-    return [t for t in figure.data if t.name not in ("regions", "selected event") and not t.name.endswith(" bin")]
+    extras = ("regions", "selected event", "frame", "JNIM–ISGS clash")  # not the events themselves
+    return [t for t in figure.data if t.name not in extras and not t.name.endswith(" bin")]
 
 
 # -- group-bys on codes --------------------------------------------------------------------------------------
@@ -174,6 +175,29 @@ def test_points_and_bins_payloads_stay_small(many, layers):
     count = sum(len(t.lon) for t in traces(many_points, "points"))
     assert 10_000 < count <= limit
     assert len(to_json(many_points)) / count < 80  # bytes a point: the 1.5 MB budget allows 75 at 20,000
+
+
+def test_the_map_frames_the_views_events_and_play_keeps_one_frame(data, layers):
+    def frame(figure):
+        trace = next(t for t in figure.data if t.name == "frame")
+        return (min(trace.lon), min(trace.lat), max(trace.lon), max(trace.lat))
+
+    bf = data.filter(View(country=("BF",)))
+    west, south, east, north = frame(page.map_for(data, View(country=("BF",)), layers))
+    assert west <= bf["longitude"].min() and east >= bf["longitude"].max()
+    assert south <= bf["latitude"].min() and north >= bf["latitude"].max()
+    assert east - west < 8 and north - south < 8  # Burkina Faso, not the whole region
+    # Play: every window of the same filters gets the frame of the whole play, so the map holds still
+    windows = [View(country=("BF",), start=D(y, 1, 1), end=D(y, 3, 31)) for y in (2021, 2022, 2023)]
+    frames = {frame(page.map_for(data, w, layers, steady=True)) for w in windows}
+    assert frames == {(west, south, east, north)}
+    # a user who moved the map keeps it: no frame, their centre and zoom
+    moved = Viewport.around({"lon": 0.0, "lat": 14.0}, 6.0)
+    kept = page.map_for(data, View(country=("BF",)), layers, viewport=moved)
+    assert "frame" not in {t.name for t in kept.data} and kept.layout.map.zoom == 6.0
+    # regions are centred by the server on the same frame
+    regions = page.map_for(data, View(country=("BF",), mode="regions"), layers)
+    assert west < regions.layout.map.center.lon < east
 
 
 def test_render_view_gives_every_part_of_the_page(data, layers):

@@ -7,6 +7,7 @@ import json
 import numpy as np
 
 from dashboard.aggregate import region_totals
+from dashboard.figures import FAMILY_COLOURS
 from dashboard.tables import GRID_COLUMNS, GRID_FIELDS, NO_REGION, OUTSIDE, grid_rows, region_summary
 from dashboard.view import View
 
@@ -89,7 +90,14 @@ def test_grid_columns_render_text_and_link_sources():
     assert fields == list(GRID_FIELDS)
     link = next(c for c in GRID_COLUMNS if c["field"] == "source_url")
     assert link["cellRenderer"] == "SourceLink"
-    assert not any("dangerously_allow_code" in c or c.get("cellRenderer") not in (None, "SourceLink")
+    assert not any("dangerously_allow_code" in c or c.get("cellRenderer") not in (None, "SourceLink", "FamilyChips")
                    for c in GRID_COLUMNS)
+    # what an analyst reads first comes first
+    assert fields[:6] == ["date_start", "location", "country_iso2", "group1", "fatalities", "source"]
+    chips = next(c for c in GRID_COLUMNS if c["field"] == "group1")
+    assert chips["cellRenderer"] == "FamilyChips" and chips["headerName"] == "Actor families"
+    assert chips["cellRendererParams"]["colours"] == FAMILY_COLOURS
+    assert set(chips["cellRendererParams"]["ink"].values()) <= {"#000000", "#ffffff"}
+    assert chips["cellRendererParams"]["ink"]["ISGS"] == "#ffffff"  # white on the black chip
     filters = {c["field"]: c["filter"] for c in GRID_COLUMNS}
     assert filters["date_start"] == "agDateColumnFilter" and filters["fatalities"] == "agNumberColumnFilter"

@@ -125,6 +125,7 @@ def test_clicking_a_region_filters_to_it(sample_server, watched, events):
     page = watched.page
     open_view(page, sample_server.url)
     before = page.inner_text(f"#{ids.COUNTER}")
+    page.click(f"#{ids.TAB_REGIONS}")  # the regions table is the second tab beside the map
     page.click(f"#{ids.REGIONS_GRID} .ag-row[row-id='ML|Mopti'] .ag-cell[col-id='admin1']")
     assert wait_for_query(page, "admin1") == ["Mopti"]
     wait_for_counter_change(page, before)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from dashboard import layout as ids
+from dashboard.figures import CLASH_LABEL
 from tests.browser.pages import (
     MAP_JS,
     counter_events,
@@ -196,22 +197,21 @@ def test_colour_by_event_type_names_the_map_traces_after_event_types(sample_serv
     page = watched.page
     open_view(page, sample_server.url)
     by_actor = map_trace_names(page)
-    assert "JNIM vs ISGS" in by_actor
-    known = sample["fatalities"].notna()
-    wanted = set(sample.loc[known, "event_type"]) | {"fatalities unknown"}
+    assert {"JNIM", "ISGS", CLASH_LABEL} <= by_actor  # points take actor1's family; JNIM-ISGS clashes are ringed
+    wanted = set(sample["event_type"].dropna())
     assert by_actor.isdisjoint(set(sample["event_type"]))
     page.click(f"#{ids.COLOUR} input[value='type']")
     assert wait_for_query(page, "colour") == ["type"]
     wait_until(
         page,
         f"""names => {{ const s = ({MAP_JS})(); if (!s) return false;
-              const got = s.traces.filter(t => t !== "regions").sort();
-              return JSON.stringify(got) === JSON.stringify(names); }}""",
+              const got = Array.from(new Set(s.traces.filter(t => !["regions", "frame", CLASH].includes(t)))).sort();
+              return JSON.stringify(got) === JSON.stringify(names); }}""".replace("CLASH", repr(CLASH_LABEL)),
         arg=sorted(wanted),
         what=f"the map's traces to be {sorted(wanted)}",
     )
     legend = set(page.eval_on_selector_all(f"#{ids.MAP} .legendtext", "els => els.map(e => e.textContent)"))
-    assert legend == wanted
+    assert legend == wanted | {CLASH_LABEL}
     wait_for_map_ids(page, sorted(sample["event_id"]))  # same events, new colours
     assert counter_events(page) == 30
 

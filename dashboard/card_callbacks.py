@@ -1,0 +1,81 @@
+"""Callbacks of the event card: a click on a map point or a table row opens the card for that event.
+
+Kept apart from :mod:`dashboard.callbacks` (the view flow); the card's content is the pure
+:func:`dashboard.card.event_card`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import dash
+import numpy as np
+from dash import Input, Output, State, ctx, no_update
+
+from dashboard import layout as ids
+from dashboard.card import event_card
+from dashboard.controls import store_view
+from dashboard.tables import json_records
+from geodata.schema import COLUMN_NAMES
+
+if TYPE_CHECKING:
+    from dashboard.app import EventSource
+    from dashboard.events import EventData
+
+MAX_ID_LENGTH = 200
+
+
+def event_row(data: EventData, event_id: str) -> dict[str, Any] | None:
+    """The stored record of ``event_id`` as a JSON-safe dict, or None."""
+    found = np.flatnonzero((data.frame["event_id"] == event_id).fillna(False).to_numpy(dtype=bool))
+    if not len(found):
+        return None
+    return json_records(data.take(found[:1], list(COLUMN_NAMES)), COLUMN_NAMES)[0]
+
+
+def clicked_event(data: EventData, rows: np.ndarray, click: dict | None) -> str | None:
+    """The event id of a map click: from the point's customdata, or (large views carry no ids) the latest event of
+    the view drawn at exactly that point."""
+    points = (click or {}).get("points") or []
+    if not points or not isinstance(points[0], dict):
+        return None
+    point = points[0]
+    custom = point.get("customdata")
+    if isinstance(custom, list) and custom and isinstance(custom[0], str):
+        return custom[0][:MAX_ID_LENGTH]
+    try:
+        lon, lat = np.float32(point["lon"]), np.float32(point["lat"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    c = data.columns
+    here = rows[(c.lon[rows].astype("float32") == lon) & (c.lat[rows].astype("float32") == lat)]
+    if not len(here):
+        return None
+    return str(data.frame["event_id"].iloc[int(here[-1])])  # rows are in date order: the latest
+
+
+def register(app: dash.Dash, source: EventSource) -> None:
+    """Attach the card's callback to ``app``."""
+
+    @app.callback(
+        Output(ids.EVENT_CARD_BODY, "children"),
+        Output(ids.EVENT_CARD, "hidden"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.SELECTED_EVENT, "data"),
+        Input(ids.EVENT_CARD_CLOSE, "n_clicks"),
+        State(ids.VIEW_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def show_card(click: dict | None, selected: Any, _close: int | None, store: dict | None) -> tuple:
+        """Open the card on the clicked point or table row; close it on its button."""
+        if ctx.triggered_id == ids.EVENT_CARD_CLOSE:
+            return no_update, True
+        data = source.get()
+        if ctx.triggered_id == ids.MAP:
+            event_id = clicked_event(data, data.rows(store_view(store)), click)
+        else:
+            event_id = selected[:MAX_ID_LENGTH] if isinstance(selected, str) else None
+        row = event_row(data, event_id) if event_id else None
+        if row is None:
+            return no_update, no_update
+        return event_card(row), False
