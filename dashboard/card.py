@@ -146,8 +146,11 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
 
 
 def _report(row: Mapping[str, Any]) -> html.Li:
-    parts: list = [html.Span(text(row.get("event_id")) or "report", className="event-id"), " ",
-                   text(row.get("date_start")) or "", " ", text(row.get("source")) or ""]
+    """One report of the incident: id, dataset, date, fatalities and source (the counted one marked)."""
+    counted = " (counted)" if row.get("representative") else ""
+    parts: list = [html.Span(text(row.get("event_id")) or "report", className="event-id"), counted, " · ",
+                   text(row.get("dataset")) or UNKNOWN, " · ", dates_text(row), " · ",
+                   f"fatalities {fatalities_text(row)}", " · ", text(row.get("source")) or "source not given"]
     link = source_link(text(row.get("source_url")), "↗")
     if link is not None:
         parts += [" ", link]

@@ -15,6 +15,7 @@ from dash import Input, Output, State, ctx, no_update
 from dashboard import layout as ids
 from dashboard.card import event_card
 from dashboard.controls import store_view
+from dashboard.events import incident_reports
 from dashboard.tables import json_records
 from geodata.schema import COLUMN_NAMES
 
@@ -31,6 +32,16 @@ def event_row(data: EventData, event_id: str) -> dict[str, Any] | None:
     if not len(found):
         return None
     return json_records(data.take(found[:1], list(COLUMN_NAMES)), COLUMN_NAMES)[0]
+
+
+def card_content(data: EventData, event_id: str) -> list | None:
+    """The card's body for ``event_id``, listing every report of its incident when it has several; None when
+    the id is unknown."""
+    row = event_row(data, event_id)
+    if row is None:
+        return None
+    reports = incident_reports(data, event_id)
+    return event_card(row, reports if len(reports) > 1 else None)
 
 
 def clicked_event(data: EventData, rows: np.ndarray, click: dict | None) -> str | None:
@@ -75,7 +86,7 @@ def register(app: dash.Dash, source: EventSource) -> None:
             event_id = clicked_event(data, data.rows(store_view(store)), click)
         else:
             event_id = selected[:MAX_ID_LENGTH] if isinstance(selected, str) else None
-        row = event_row(data, event_id) if event_id else None
-        if row is None:
+        body = card_content(data, event_id) if event_id else None
+        if body is None:
             return no_update, no_update
-        return event_card(row), False
+        return body, False

@@ -174,3 +174,17 @@ def test_incident_reports_of_an_event_alone_and_of_an_unknown_id(data, events):
     assert [r["event_id"] for r in reports] == [alone] and reports[0]["representative"]
     assert reports[0]["incident_score"] is None
     assert incident_reports(data, "acled:NOPE") == []
+
+
+def test_the_event_card_lists_each_report_with_its_dataset_source_and_figures(data, events):
+    from dashboard.card_callbacks import card_content
+
+    solhan = events.loc[events["location"].str.contains("Solhan", na=False), "event_id"].tolist()
+    body = str(card_content(data, solhan[1]))
+    assert "Reports of this incident (2)" in body
+    for event_id in solhan:
+        assert event_id in body
+    assert "acled" in body and "ucdp" in body and "fatalities 132" in body and "fatalities 160" in body
+    alone = events.loc[events["incident_size"] == 1, "event_id"].iloc[0]
+    assert "Reports of this incident" not in str(card_content(data, alone))
+    assert card_content(data, "acled:NOPE") is None
