@@ -51,12 +51,13 @@ TIMELINE_JS = """
 """.replace("TIMELINE_ID", ids.TIMELINE)
 
 
-def wait_until(page, predicate: str, *, what: str, arg=None, timeout_ms: int = UI_WAIT_MS):
+def wait_until(page, predicate: str, *, what: str | None = None, arg=None, timeout_ms: int = UI_WAIT_MS):
     """Poll the JS function ``predicate`` (given ``arg``) until it returns something truthy, and return its handle.
 
     A predicate that throws (a grid or figure still mounting) counts as "not yet", never as a failure; on time-out
     the error says what was awaited and what the page showed then.
     """
+    what = what or " ".join(predicate.split())[:120]
     guarded = f"arg => {{ try {{ return ({predicate})(arg); }} catch (error) {{ return null; }} }}"
     try:
         return page.wait_for_function(guarded, arg=arg, timeout=timeout_ms, polling=100)

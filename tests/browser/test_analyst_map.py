@@ -16,7 +16,7 @@ from dashboard import basemap
 from dashboard import layout as ids
 from dashboard.figures import FAMILY_COLOURS
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, Watched
-from tests.browser.pages import MAP_JS, open_view, wait_for_grid
+from tests.browser.pages import MAP_JS, open_view, wait_for_grid, wait_until
 from tests.fixtures.sample_events import sample_events
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -101,7 +101,7 @@ LAYOUT_JS = """
 @pytest.fixture
 def sized(browser, request) -> Iterator[Watched]:
     """A page at the viewport size given by the test's parameter, recording requests and their answers."""
-    context = browser.new_context(viewport=request.param, accept_downloads=True)
+    context = browser.new_context(viewport=request.param, accept_downloads=True, bypass_csp=True)
     context.set_default_timeout(UI_TIMEOUT_MS)
     page = context.new_page()
     record = Watched(page=page)
@@ -117,15 +117,15 @@ def sized(browser, request) -> Iterator[Watched]:
 def open_map(page, url: str, query: str = "") -> None:
     """Open a view and wait until the map's style, basemap sources and event points are drawn."""
     open_view(page, url, query)
-    page.wait_for_function(MAPLIBRE_READY_JS, timeout=MAP_READY_TIMEOUT_MS)
+    wait_until(page, MAPLIBRE_READY_JS, timeout_ms=MAP_READY_TIMEOUT_MS)
 
 
 def wait_for_labels(page, layers: list[str]) -> dict[str, list[str]]:
     """The labels rendered on ``layers`` once there are some (glyphs arrive after the style)."""
-    handle = page.wait_for_function(
+    handle = wait_until(page,
         f"""(layers) => {{ const got = ({RENDERED_LABELS_JS})(layers);
               return got && Object.keys(got).length ? got : false; }}""",
-        arg=layers, timeout=MAP_READY_TIMEOUT_MS)
+        arg=layers, timeout_ms=MAP_READY_TIMEOUT_MS)
     return handle.json_value()
 
 
@@ -170,7 +170,7 @@ def test_desktop_fills_one_screen_with_the_map_first(sample_server, sized):
     page.screenshot(path=str(ARTIFACTS / "analyst-1280x800.png"))
     # the filters collapse, and the map takes the room
     page.click(f"#{ids.FILTERS_TOGGLE}")
-    page.wait_for_function(
+    wait_until(page,
         f"""(before) => {{ try {{ const r = document.querySelector("#{ids.MAP}").getBoundingClientRect();
               return r.width > before + 100; }} catch (e) {{ return false; }} }}""", arg=box["map"]["w"])
     assert page.locator("#f-country").is_hidden()
@@ -192,12 +192,12 @@ def test_phone_stacks_map_first_with_filters_in_a_drawer(sample_server, sized):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "analyst-390x844.png"))
     page.click(f"#{ids.FILTERS_TOGGLE}")
-    page.wait_for_function(
+    wait_until(page,
         """() => { try { const r = document.querySelector("#f-country").getBoundingClientRect();
              return r.x >= 0 && r.x + r.width <= window.innerWidth; } catch (e) { return false; } }""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.click(f"#{ids.FILTERS_CLOSE}")
-    page.wait_for_function(
+    wait_until(page,
         """() => { try { return document.querySelector("#f-country").getBoundingClientRect().right <= 0; }
              catch (e) { return false; } }""")
     assert sized.errors == []
@@ -258,7 +258,7 @@ def test_the_map_frames_burkina_faso_and_follows_a_region_click(sample_server, s
     events = sample_events()
     bf = events[events["country_iso2"] == "BF"]
     open_map(page, sample_server.url, "country=BF")
-    west, south, east, north = page.wait_for_function(f"({BOUNDS_JS})()").json_value()
+    west, south, east, north = wait_until(page, BOUNDS_JS).json_value()
     assert west <= bf["longitude"].min() and east >= bf["longitude"].max()
     assert south <= bf["latitude"].min() and north >= bf["latitude"].max()
     assert east - west < 8, "the map still frames the whole region"
@@ -266,16 +266,16 @@ def test_the_map_frames_burkina_faso_and_follows_a_region_click(sample_server, s
     assert -5.6 < centre[0] < 2.5 and 9.3 < centre[1] < 15.2  # inside Burkina Faso's box
     # a region clicked in the regions tab: the map frames that region's events
     page.goto(sample_server.url + "/")
-    page.wait_for_function(MAPLIBRE_READY_JS, timeout=MAP_READY_TIMEOUT_MS)
-    whole = page.wait_for_function(f"({BOUNDS_JS})()").json_value()
+    wait_until(page, MAPLIBRE_READY_JS, timeout_ms=MAP_READY_TIMEOUT_MS)
+    whole = wait_until(page, BOUNDS_JS).json_value()
     page.click(f"#{ids.TAB_REGIONS}")
     page.click(f"#{ids.REGIONS_GRID} .ag-row[row-id='NE|Tillabéri'] .ag-cell[col-id='admin1']")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('admin1') === 'Tillabéri'")
+    wait_until(page, "() => new URLSearchParams(location.search).get('admin1') === 'Tillabéri'")
     tillaberi = events[events["admin1"] == "Tillabéri"]
-    framed = page.wait_for_function(
+    framed = wait_until(page,
         f"""(whole) => {{ const b = ({BOUNDS_JS})();
               return b && (b[2] - b[0]) < (whole[2] - whole[0]) / 1.5 && b; }}""",
-        arg=whole, timeout=MAP_READY_TIMEOUT_MS).json_value()
+        arg=whole, timeout_ms=MAP_READY_TIMEOUT_MS).json_value()
     assert framed[0] <= tillaberi["longitude"].min() and framed[2] >= tillaberi["longitude"].max()
     assert framed[1] <= tillaberi["latitude"].min() and framed[3] >= tillaberi["latitude"].max()
 
@@ -291,9 +291,9 @@ def test_play_keeps_one_frame(sample_server, sized):
         return ({BOUNDS_JS})(); }} catch (e) {{ return false; }} }}"""
     page.click(f"#{ids.PLAY}")
     # each Play step draws its own events (so the map did redraw) inside the same frame
-    first = page.wait_for_function(bounds_when_drawn, arg=["acled:7", "ucdp:8"],
-                                   timeout=MAP_READY_TIMEOUT_MS).json_value()
-    later = page.wait_for_function(bounds_when_drawn, arg=["ucdp:8"], timeout=MAP_READY_TIMEOUT_MS).json_value()
+    first = wait_until(page, bounds_when_drawn, arg=["acled:7", "ucdp:8"],
+                                   timeout_ms=MAP_READY_TIMEOUT_MS).json_value()
+    later = wait_until(page, bounds_when_drawn, arg=["ucdp:8"], timeout_ms=MAP_READY_TIMEOUT_MS).json_value()
     page.click(f"#{ids.PLAY}")
     assert later == pytest.approx(first, abs=1e-6)
     ml = sample_events().query("country_iso2 == 'ML'")
@@ -311,9 +311,9 @@ def test_a_table_row_click_opens_the_event_card(sample_server, sized):
     open_map(page, sample_server.url, "country=BF")
     assert page.locator(f"#{ids.EVENT_CARD}").is_hidden()
     page.click(f"#{ids.EVENTS_GRID} .ag-row[row-id='acled:12'] .ag-cell[col-id='location']")
-    page.wait_for_function(
+    wait_until(page,
         f"""() => {{ try {{ return document.querySelector("#{ids.EVENT_CARD}:not([hidden])")
-              .innerText.includes("acled:12"); }} catch (e) {{ return false; }} }}""", timeout=CARD_TIMEOUT_MS)
+              .innerText.includes("acled:12"); }} catch (e) {{ return false; }} }}""", timeout_ms=CARD_TIMEOUT_MS)
     text = card_text(page)
     row = sample_events().set_index("event_id").loc["acled:12"]
     for expected in ("acled:12", "2021-06-05", "precision: day", "Solhan", "1: the place itself",
@@ -336,13 +336,13 @@ def test_a_point_click_opens_the_event_card(sample_server, sized):
     target = "acled:11"
     events = sample_events().set_index("event_id")
     assert events.loc[target, "country_iso2"] == "NE"
-    x, y = page.wait_for_function(f"() => ({EVENT_PIXEL_JS})({json.dumps(target)})").json_value()
+    x, y = wait_until(page, f"() => ({EVENT_PIXEL_JS})({json.dumps(target)})").json_value()
     page.mouse.move(x, y)
     page.mouse.click(x, y)
-    page.wait_for_function(
+    wait_until(page,
         f"""(id) => {{ try {{ const card = document.querySelector("#{ids.EVENT_CARD}:not([hidden])");
               return card.innerText.includes(id); }} catch (e) {{ return false; }} }}""",
-        arg=target, timeout=CARD_TIMEOUT_MS)
+        arg=target, timeout_ms=CARD_TIMEOUT_MS)
     text = card_text(page)
     assert str(events.loc[target, "location"]) in text and str(events.loc[target, "actor1"]) in text
     assert sized.errors == []

@@ -14,6 +14,7 @@ import pytest
 from dashboard import layout as ids
 from geodata import store as geostore
 from tests.browser.conftest import AppServer, start_server
+from tests.browser.pages import wait_until
 from tests.fixtures.commands import geodata
 
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "incidents"
@@ -70,21 +71,21 @@ def test_the_switch_counts_each_incident_once(linked_server, watched):
     page = watched.page
 
     page.goto(linked_server.url + "/")
-    page.wait_for_function(COUNT_JS, arg=reports)
-    page.wait_for_function(CHECKED_JS, arg=False)
+    wait_until(page, COUNT_JS, arg=reports)
+    wait_until(page, CHECKED_JS, arg=False)
 
     page.get_by_text("Count each incident once").click()
-    page.wait_for_function(COUNT_JS, arg=incidents)
-    page.wait_for_function(QUERY_JS, arg="incident")
-    page.wait_for_function(EXPORT_JS, arg=True)
+    wait_until(page, COUNT_JS, arg=incidents)
+    wait_until(page, QUERY_JS, arg="incident")
+    wait_until(page, EXPORT_JS, arg=True)
 
     # The address restores the switch.
     page.goto(linked_server.url + "/?dedupe=incident")
-    page.wait_for_function(CHECKED_JS, arg=True)
-    page.wait_for_function(COUNT_JS, arg=incidents)
+    wait_until(page, CHECKED_JS, arg=True)
+    wait_until(page, COUNT_JS, arg=incidents)
 
     page.get_by_text("Count each incident once").click()
-    page.wait_for_function(COUNT_JS, arg=reports)
-    page.wait_for_function(QUERY_JS, arg=None)
-    page.wait_for_function(EXPORT_JS, arg=False)
+    wait_until(page, COUNT_JS, arg=reports)
+    wait_until(page, QUERY_JS, arg=None)
+    wait_until(page, EXPORT_JS, arg=False)
     assert not watched.errors

@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import layout as ids
 from tests.browser.conftest import UI_TIMEOUT_MS, AppServer, Watched, start_server
+from tests.browser.pages import wait_until
 from tests.fixtures.sample_events import sample_events, write_sample_store
 
 PHISH = '<a href="https://evil.example/phish">phish</a>'
@@ -84,17 +85,17 @@ def test_the_page_renders_and_runs_its_callbacks_under_the_csp(hostile_server, s
     response = page.goto(f"{hostile_server.url}/?colour=type")
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "'unsafe-eval'" not in csp
-    page.wait_for_function(COUNTER_READY)
-    page.wait_for_function(GRID_READY)
-    legend = page.wait_for_function(LEGEND_READY).json_value()
+    wait_until(page, COUNTER_READY)
+    wait_until(page, GRID_READY)
+    legend = wait_until(page, LEGEND_READY).json_value()
     assert PHISH in legend and BOLD in legend  # shown as the literal text it is
     assert page.locator(f"#{ids.MAP} .legend a").count() == 0
     assert page.locator(f"#{ids.MAP} .legend b").count() == 0
 
     before = page.inner_text(f"#{ids.COUNTER}")
     page.goto(f"{hostile_server.url}/?colour=type&country=ML")  # a new view: the view callback runs
-    page.wait_for_function(COUNTER_CHANGED, arg=before)
-    page.wait_for_function(GRID_READY)
+    wait_until(page, COUNTER_CHANGED, arg=before)
+    wait_until(page, GRID_READY)
     page.wait_for_timeout(500)
     violations = page.evaluate("() => window.__csp")
     assert violations == [], violations
@@ -137,8 +138,8 @@ def test_with_uploads_off_the_page_has_no_form_and_still_works(tmp_path, strict)
         console: list[str] = []
         page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
         page.goto(server.url + "/")
-        page.wait_for_function(COUNTER_READY)
-        page.wait_for_function(GRID_READY)
+        wait_until(page, COUNTER_READY)
+        wait_until(page, GRID_READY)
         assert page.locator(f"#{ids.UPLOAD_BUTTON}").count() == 0
         assert page.locator(f"#{ids.UPLOAD_STATUS}").count() == 0
         page.wait_for_timeout(500)
