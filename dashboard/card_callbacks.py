@@ -16,6 +16,7 @@ from dashboard import layout as ids
 from dashboard.card import event_card
 from dashboard.controls import store_view
 from dashboard.events import incident_reports
+from dashboard.guard import guarded
 from dashboard.tables import json_records
 from geodata.schema import COLUMN_NAMES
 
@@ -77,6 +78,7 @@ def register(app: dash.Dash, source: EventSource) -> None:
         State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,
     )
+    @guarded
     def show_card(click: dict | None, selected: Any, _close: int | None, store: dict | None) -> tuple:
         """Open the card on the clicked point or table row; close it on its button."""
         if ctx.triggered_id == ids.EVENT_CARD_CLOSE:

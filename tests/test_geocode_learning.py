@@ -21,6 +21,7 @@ from geodata.gazetteer import SUPPLEMENT_CSV
 from geodata.gazindex import learn_places, load_index, load_learned
 from geodata.geocode import Geocoder, PlaceNotFound
 from geodata.settings import Settings
+from tests.fixtures import commands
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -28,14 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def geodata(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
     """``python -m geodata ARGS`` in a fresh process with its own cache directory."""
-    return subprocess.run(
-        [sys.executable, "-m", "geodata", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "SCA_CACHE_DIR": str(cache)},
-    )
+    return commands.geodata(*args, env={"SCA_CACHE_DIR": str(cache)})
 
 
 @pytest.fixture(scope="module")
