@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
@@ -33,6 +33,16 @@ _MONTH = (
 _YEAR = r"(?<![\d,.])(?P<{g}>(?:19|20)\d\d)(?!\d)"
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _DASH = r"\s*(?:-|–|—|to|and)\s*"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                  "nine": 9, "ten": 10}  # fmt: skip
+_SMALL = "|".join(_SMALL_NUMBERS)
+# "Thursday, 3 March 2022" is one date, not a weekday plus a date: the weekday then yields to the date.
+_NOT_BEFORE_DATE = (
+    r"(?!,?\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\b|,?\s+(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b)"
+)
 
 
 # Most specific first: a span claimed by an earlier pattern is not matched again by a later one.
@@ -53,8 +63,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("day", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d')}(?![\d:]),?\s+{_YEAR.format(g='y')}"),
         ("month", rf"\b(?:(?i:early|mid|late)[\s-]+)?{_MONTH.format(g='m')}\s+(?:of\s+)?{_YEAR.format(g='y')}"),
         (
+            "edge",
+            r"\b(?i:the\s+(?:very\s+)?(?P<edge>beginning|start|end|close)\s+of(?:\s+the\s+year)?)\s+"
+            + _YEAR.format(g="y"),
+        ),
+        (
             "third",
-            r"\b(?P<part>(?i:early|mid|late|the\s+(?:beginning|start|end|middle)\s+of))[\s-]*" + _YEAR.format(g="y"),
+            r"\b(?P<part>(?i:early|mid|late|the\s+middle\s+of))[\s-]*" + _YEAR.format(g="y"),
         ),
         (
             "years",
@@ -64,6 +79,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             + _YEAR.format(g="y2"),
         ),
         ("year", r"\b" + _YEAR.format(g="y")),
+        ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
+        ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
+        ("rel_days_ago", rf"\b(?P<n>\d|{_SMALL})\s+days\s+ago\b"),
+        ("rel_day", r"\b(?P<which>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
+                    r"|this\s+afternoon|this\s+evening|last\s+night))\b"),
+        ("rel_week", r"\b(?P<which>(?i:earlier\s+this|this|last|past|previous|the\s+past|the\s+previous))\s+"
+                     r"(?P<unit>(?i:week(?:end)?|month|year))\b"),
         ("day_no_year", rf"\b{_DAY.format(g='d')}\s+{_MONTH.format(g='m')}\b"),
         ("day_no_year", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d')}\b(?![\d:])"),
         ("month_no_year", rf"\b(?:(?i:early|mid|late)[\s-]+)?{_MONTH.format(g='m')}"),
@@ -86,13 +108,18 @@ _SAME_YEAR = re.compile(
 
 @dataclass(frozen=True)
 class DateMention:
-    """One date written in a sentence; ``start``/``end`` are None when it lacks a year and none is known."""
+    """One date written in a sentence; ``start``/``end`` are None when it lacks a year and none is known.
+
+    ``relative`` is True when the words need the document date ("on Thursday", "last week", "8 July"
+    without a year): resolved from it when known, else left unresolved.
+    """
 
     text: str
     span: tuple[int, int]
     start: date | None
     end: date | None
     precision: str
+    relative: bool = False
 
     @property
     def resolved(self) -> bool:
@@ -124,6 +151,11 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     if kind == "years":
         y1, y2 = sorted((int(groups["y1"]), int(groups["y2"])))
         return date(y1, 1, 1), date(y2, 12, 31), "year"
+    if kind == "edge":
+        y = int(groups["y"])
+        month = 1 if groups["edge"].lower() in ("beginning", "start") else 12
+        start, end = _month_span(y, month)
+        return start, end, "month"
     if kind == "third":
         part = groups["part"].split()[-2] if groups["part"].lower().startswith("the") else groups["part"]
         first, last = _THIRDS[part.lower()]
@@ -146,11 +178,13 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     return (day, day, "day") if day else None
 
 
-def find_dates(sentence: str, context_year: int | None = None) -> list[DateMention]:
+def find_dates(sentence: str, context_year: int | None = None, anchor: date | None = None) -> list[DateMention]:
     """Every date mention in ``sentence``, left to right.
 
     A month or day without a year takes the nearest year written before it in the sentence, else
-    ``context_year``; with neither its ``start``/``end`` stay None.
+    ``context_year``, else the latest such day on or before the document date ``anchor``; with none of them
+    its ``start``/``end`` stay None. Words relative to the writing ("on Thursday", "yesterday", "this week",
+    "since Tuesday", "earlier this month", "last year") are resolved against ``anchor`` only.
     """
     taken: list[tuple[int, int]] = []
     raw: list[tuple[str, re.Match[str]]] = []
@@ -164,17 +198,87 @@ def find_dates(sentence: str, context_year: int | None = None) -> list[DateMenti
     mentions: list[DateMention] = []
     last_year: int | None = None
     for kind, found in raw:
-        year = None
-        if kind.endswith("no_year"):
-            year = last_year if last_year is not None else context_year
-        days = _resolve(kind, found, year)
+        relative = False
+        if kind.startswith("rel_"):
+            relative = True
+            days = relative_days(kind, found.groupdict(), anchor)
+            if days is None and anchor is not None:
+                continue
+            days = days or (None, None, "day")
+        else:
+            year = None
+            if kind.endswith("no_year"):
+                year = last_year if last_year is not None else context_year
+                if year is None:
+                    relative = True
+                    year = _year_before(anchor, _month(found.group("m")), found.groupdict().get("d"))
+            days = _resolve(kind, found, year)
         if days is None:
             continue
         start, end, precision = days
-        mentions.append(DateMention(found.group(0), found.span(), start, end, precision))
-        if end is not None and not kind.endswith("no_year"):
+        mentions.append(DateMention(found.group(0), found.span(), start, end, precision, relative))
+        if end is not None and not kind.endswith("no_year") and not relative:
             last_year = end.year
     return mentions
+
+
+def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:
+    """The year that puts ``day month`` (or the month) on or before ``anchor``: its year, else the one before."""
+    if anchor is None:
+        return None
+    first = _day(anchor.year, month, int(day)) if day else date(anchor.year, month, 1)
+    return anchor.year if first is None or first <= anchor else anchor.year - 1
+
+
+def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None) -> tuple[date, date, str] | None:
+    """Days of a phrase relative to the document date ``anchor`` (None without one).
+
+    "on Thursday" -> the latest Thursday on or before the anchor ("last Thursday": strictly before);
+    "since Tuesday" -> that Tuesday to the anchor (``week``); "yesterday", "N days ago" -> that day;
+    "this week" -> Monday to the anchor, "last week" -> the Monday-Sunday before (``week``); "this/earlier
+    this month" -> the 1st to the anchor, "last month" -> that month (``month``); "this year" -> 1 January
+    to the anchor, "last year" -> that year (``year``). "the past week/month" -> the 7/31 days to the anchor.
+    """
+    if anchor is None:
+        return None
+    if kind in ("rel_weekday", "rel_since"):
+        weekday = WEEKDAYS.index(groups["wd"].lower())
+        back = (anchor.weekday() - weekday) % 7
+        if back == 0 and (groups.get("mod") or "").lower() == "last":
+            back = 7
+        day = anchor - timedelta(days=back)
+        return (day, anchor, "week") if kind == "rel_since" else (day, day, "day")
+    if kind == "rel_days_ago":
+        word = groups["n"].lower()
+        day = anchor - timedelta(days=int(word) if word.isdigit() else _SMALL_NUMBERS[word])
+        return day, day, "day"
+    if kind == "rel_day":
+        which = re.sub(r"\s+", " ", groups["which"].lower())
+        back = 2 if which.startswith("the day before") else 1 if which in ("yesterday", "last night") else 0
+        day = anchor - timedelta(days=back)
+        return day, day, "day"
+    which = re.sub(r"\s+", " ", groups["which"].lower()).removeprefix("the ")
+    unit = groups["unit"].lower()
+    this = which in ("this", "earlier this")
+    if unit in ("week", "weekend"):
+        if which in ("past", "previous") and unit == "week":
+            return anchor - timedelta(days=7), anchor, "week"
+        monday = anchor - timedelta(days=anchor.weekday()) - (timedelta(0) if this else timedelta(days=7))
+        if unit == "weekend":
+            return monday + timedelta(days=5), min(monday + timedelta(days=6), anchor), "week"
+        return monday, min(monday + timedelta(days=6), anchor), "week"
+    if unit == "month":
+        if which in ("past", "previous") and not this:
+            return anchor - timedelta(days=31), anchor, "month"
+        if this:
+            return anchor.replace(day=1), anchor, "month"
+        last = anchor.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last, "month"
+    if this:
+        return date(anchor.year, 1, 1), anchor, "year"
+    if which in ("past", "previous"):
+        return anchor - timedelta(days=365), anchor, "year"
+    return date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31), "year"
 
 
 def years_in(sentence: str) -> list[int]:
@@ -194,3 +298,78 @@ def refers_to_previous_date(sentence: str) -> str | None:
 def year_span(year: int) -> tuple[date, date]:
     """First and last day of ``year``."""
     return date(year, 1, 1), date(year, 12, 31)
+
+
+# ---------------------------------------------------------------- the document's own date
+
+_ISO_DAY = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
+_STAMP_LINE = re.compile(
+    r"^\s*(?P<word>(?:first\s+)?published|posted|(?:last\s+)?updated|last\s+modified|modified|date\s+published"
+    r"|dated?)\b\s*(?:on|at|:)?\s*(?P<rest>.{4,120})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "BAMAKO, March 3 (Agency) -", "NIAMEY, 12 May 2021 —", "OUAGADOUGOU, Burkina Faso, Jan. 5 (AP) —",
+# "Gao (Mali), 4 June 2022 -": a place, a date, an optional agency, then a dash, at the start of a paragraph.
+DATELINE = re.compile(
+    r"^(?P<place>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*){0,3}(?:\s*\([^)]{1,30}\))?"
+    r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?),\s+(?P<date>[^()\n]{3,40}?)\s*"
+    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*)?(?:-+|–|—|:)\s+"
+)
+
+
+@dataclass(frozen=True)
+class DocumentDate:
+    """The day a text was written, and where that was read ("dateline", "Published line", "--date")."""
+
+    day: date
+    basis: str
+
+
+def _full_day(words: str) -> date | None:
+    iso = _ISO_DAY.search(words)
+    if iso:
+        return _day(int(iso["y"]), int(iso["m"]), int(iso["d"]))
+    return next((m.start for m in find_dates(words) if m.precision == "day" and m.start == m.end), None)
+
+
+def dateline(paragraph: str) -> re.Match[str] | None:
+    """The dateline opening ``paragraph`` ("BAMAKO, March 3 (Reuters) - "), when its date part is a date."""
+    found = DATELINE.match(paragraph)
+    if found is None:
+        return None
+    words = found.group("date").strip()
+    if _ISO_DAY.fullmatch(words) or any(m.span == (0, len(words)) for m in find_dates(words)):
+        return found
+    return None
+
+
+def stamp_lines(text: str) -> list[re.Match[str]]:
+    """Lines that stamp the text ("Published 10 September 2022", "Last updated on September 10th, 2022")."""
+    return [m for m in _STAMP_LINE.finditer(text) if _full_day(m.group("rest"))]
+
+
+def document_date(text: str) -> DocumentDate | None:
+    """The day ``text`` was written, read from (first found wins) a dateline with a full date; a dateline's day
+    and month with the year of a "Published/Updated" line (the latest such day on or before it); a
+    "Published ..." line, else an "Updated ..." line. None when the text says none of these: relative words
+    are then never resolved by guess."""
+    stamps = stamp_lines(text)
+    published = [m for m in stamps if not re.match(r"(?i)(?:last\s+)?updated|(?:last\s+)?modified", m["word"])]
+    stamp = next(iter(published or stamps), None)
+    stamped = _full_day(stamp.group("rest")) if stamp else None
+    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))[:6]:
+        found = dateline(paragraph.strip())
+        if found is None:
+            continue
+        words = found.group("date")
+        day = _full_day(words)
+        if day is not None:
+            return DocumentDate(day, "dateline")
+        if stamped is not None:
+            mention = next(iter(find_dates(words, None, stamped)), None)
+            if mention and mention.start and mention.precision == "day":
+                return DocumentDate(mention.start, "dateline and its Published line")
+    if stamp is not None and stamped is not None:
+        word = " ".join(stamp["word"].split()).capitalize()
+        return DocumentDate(stamped, f"{word} line")
+    return None

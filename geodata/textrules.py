@@ -8,7 +8,7 @@ Pure functions over strings, no I/O; ``geodata.extract`` runs them sentence by s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # ---------------------------------------------------------------- event words and types
 
@@ -401,8 +401,67 @@ _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
     rf"(?:\s+(?:with|of)\s+{_NAME})?)"
 )
+_OBJECT_VERBS = (
+    r"attacked|attacking|attacks|stormed|storming|raided|raiding|overran|overrun|overrunning|besieged|besieging"
+    r"|bombed|shelled|struck|hit|targeted|targeting|ambushed|seized|captured|burned|burnt|torched|looted|razed"
+)
+_ONE_BEFORE_EVENT = re.compile(
+    rf"(?<![\w'’-])(?P<names>{_NAME})\s+(?i:massacre|attack|ambush|raid|bombing|killings|siege|assault|clashes"
+    r"|fighting|battle)\b"
+)
+_PASSIVE_SUBJECT = re.compile(
+    rf"(?P<names>{_NAMES})\s+(?i:(?:was|were|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:attacked|raided|stormed|"
+    r"overrun|targeted|besieged|struck|hit|shelled|bombed|ambushed)|came\s+under\s+(?:attack|fire|siege))\b"
+)
+_OBJECT_OF_VERB = re.compile(
+    rf"\b(?P<prep>(?i:{_OBJECT_VERBS}))\s+(?:(?i:the\s+)?(?:(?i:town|village|city|commune|locality|hamlet|camp|base|"
+    rf"market)\s+(?i:of|in|at)\s+)?)?(?P<names>{_NAMES})"
+)
 _PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
 _SPLIT_NAMES = re.compile(r",\s*and\s+|,\s*|\s+and\s+")
+
+
+# Clauses that place the violence in time or compare it ("a week before the massacres in Tillia", "the deadliest
+# since the Solhan massacre", "than in Tillia"): their places are references, never the place of the violence.
+_REFERENCE_CLAUSE = re.compile(
+    r"\b(?:(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+)?(?:before|after|since|following|prior\s+to|ahead\s+of|until|in\s+the\s+wake"
+    r"\s+of|in\s+(?:response|retaliation)\s+(?:to|for)|the\s+(?:deadliest|worst|largest|biggest|bloodiest)"
+    r"(?:\s+\w+)?\s+since)\s+(?=(?:the|an?|its|their|last|this|that|those|these|earlier|previous)\b|[A-Z])"
+    r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
+    r"(?=(?:in|at|the|an?|those|that)\b|[A-Z]))",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[,;:.()\[\]—–]|\s-\s|$")
+# A finite verb inside makes the clause a report of violence of its own ("after gunmen attacked Inates").
+_FINITE_VIOLENCE = re.compile(
+    r"\b(?:attacked|killed|stormed|raided|ambushed|clashed|fought|massacred|executed|bombed|shelled|overran|besieged"
+    r"|abducted|kidnapped|struck|targeted|was|were|had\s+been|has\s+been)\b",
+    re.IGNORECASE,
+)
+# Words before a capitalised name that make it a person, and given names that start one.
+_PERSON_BEFORE = re.compile(
+    r"\b(?:leader|commander|chief|emir|amir|spokesm[ae]n|spokesperson|president|minister|general|colonel|captain"
+    r"|lieutenant|sergeant|imam|mayor|governor|prefect|deputy|senator|analyst|researcher|journalist|reporter"
+    r"|correspondent|named|called|Mr|Mrs|Ms|Dr|sheikh|marabout|cleric|preacher|founder|according\s+to|by)\s*$",
+    re.IGNORECASE,
+)
+_PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|wrote|tweeted|stated)\b")
+_GIVEN_NAMES = frozenset(
+    "abu abou abdoul abdel abdul abdallah abdullah abdelmalek adnan ahmed ahmad amadou amadoun hamadoun mohamed "
+    "mohammed muhammad mahamadou moussa musa ibrahim ibrahima iyad ali oumarou boubacar issa assimi adama aliou "
+    "hamidou souleymane seydou youssouf yusuf sultan sadio mamadou modibo hama hamma ousmane oumar omar salif "
+    "abdoulaye idrissa tammy jean pierre emmanuel".split()
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CONTAINER_GAP = re.compile(
+    r"^\s*(?:,|\(|\s)\s*(?:(?:in|of|within)\s+)?(?:the\s+)?(?:(?:neighbou?ring|nearby|adjacent|same|northern|southern"
+    r"|eastern|western|central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)*$",
+    re.IGNORECASE,
+)
+# Prepositions that rarely give the place of the violence itself (where the attackers came from).
+_PREPOSITION_COST = {"from": 120, "of": 20, "to": 10, "towards": 10, "toward": 10, "into": 10, "between": 10}
+STRONG_TIE = 90
 
 
 @dataclass(frozen=True)
@@ -411,22 +470,64 @@ class PlaceGroup:
 
     ``kind`` is ``name`` (a settlement), ``region``, ``border`` or ``country``; ``names`` are the phrases as
     written (the event's ``location``); ``queries`` what to ask the geocoder ("near Djibo" after "near", so
-    the geocoder lowers the precision to 2).
+    the geocoder lowers the precision to 2). ``role`` says how the phrase relates to the violence: ``event``
+    (a candidate for its place), ``container`` (it narrows the search for the names before it: "Tillia,
+    Tahoua Region", "in the neighbouring Tillabéri Region") or ``reference`` (inside a time or comparison
+    clause). ``distance`` measures its tie to the nearest violence word (characters, plus a cost for each
+    comma, clause break or "from" in between); ``hints`` are the container phrases that narrow its search.
     """
 
     kind: str
     names: tuple[str, ...]
     queries: tuple[str, ...]
     start: int
+    end: int = -1
+    role: str = "event"
+    distance: int = 0
+    hints: tuple[str, ...] = ()
+
+
+def reference_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of time and comparison clauses ("a week before the massacres in Tillia,") that do not report
+    violence of their own (no finite violence verb inside)."""
+    spans = []
+    for match in _REFERENCE_CLAUSE.finditer(sentence):
+        end = match.end() + _CLAUSE_END.search(sentence[match.end():]).start()
+        if not _FINITE_VIOLENCE.search(sentence[match.end():end]):
+            spans.append((match.start(), end))
+    return spans
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def violence_words(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the violence words that report this sentence's own violence (not those of a reference clause)."""
+    references = reference_spans(sentence)
+    return [m.span() for m in _EVENT_RE.finditer(sentence) if not _inside(m.start(), references)]
+
+
+def main_keyword(sentence: str) -> re.Match[str] | None:
+    """The first violence word outside time and comparison clauses: the sentence reports violence of its own."""
+    references = reference_spans(sentence)
+    return next((m for m in _EVENT_RE.finditer(sentence) if not _inside(m.start(), references)), None)
 
 
 def _is_name(phrase: str) -> bool:
     words = phrase.split()
     if not words or words[0].lower() in _NOT_PLACE or phrase.lower() in _NOT_PLACE:
         return False
-    if re.fullmatch(_DEMONYM, words[0]):
+    if re.fullmatch(_DEMONYM, words[0]) or words[0].lower() in _GIVEN_NAMES:
+        return False
+    if _POSSESSIVE.search(words[-1]) and not phrase.endswith("s'"):  # "Abdoul Hakoum's", "Africa’s"
         return False
     return not re.fullmatch(r"[A-Z]{2,6}s?", phrase)  # acronyms are organisations, not places
+
+
+def _person(text: str, start: int, end: int) -> bool:
+    """A name written as a person: after a title ("commander X", "according to X") or before "said"."""
+    return bool(_PERSON_BEFORE.search(text[:start]) or _PERSON_AFTER.match(text[end:]))
 
 
 def _trim(part: str) -> str:
@@ -452,45 +553,101 @@ def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
 def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceGroup]:
     """Candidate place phrases of ``sentence`` in the order the geocoder should try them.
 
-    1. settlement names: capitalised names after a preposition ("in X", "at X", "near X", "of X", "to X" ...)
-       and coordinated names before a plural event noun ("The Tchoma Bangou and Zaroumdareye massacres");
-       names joined by "and"/commas form one group (each may become its own event);
-    2. region phrases ("Mali's Menaka region", "the Soum province");
-    3. border phrases ("the Malian-Mauritanian border", "the Ghanaian border with Burkina Faso");
-    4. country-sized names alone ("in Mali", "the Sahel") - the caller refuses them as too vague.
-    Within a class, left to right. Actor names and ``blocked`` spans (dates) are masked first, so they never
-    become or join a place; month names, demonyms, acronyms and function words never start one.
+    Phrases: settlement names after a preposition ("in X", "near X", "the village of X"), the object of a
+    violence verb ("attacked X"), the subject of a passive one ("X was attacked"), names before an event noun
+    ("the Tchoma Bangou and Zaroumdareye massacres", "the Solhan massacre"); region phrases ("Mali's Menaka
+    region"); border phrases ("the Malian-Mauritanian border"); country-sized names ("in Mali", "the Sahel": the
+    caller refuses them as too vague). Names joined by "and"/commas form one group.
+
+    Order: the phrases tied to the violence first (``distance`` to the nearest violence word up to
+    :data:`STRONG_TIE`), then settlement before region before border before country, then the closer one.
+    Places inside time or comparison clauses get role ``reference`` and regions or countries written right
+    after a settlement ("Tillia, Tahoua Region, Niger") role ``container``: both come last and are never the
+    place of the violence. Actor names and ``blocked`` spans (dates) are masked first; month names, demonyms,
+    acronyms, possessives ("Africa's"), person names and function words never start a place.
     """
     text = _mask(sentence, [*blocked, *actor_spans(sentence)])
     groups: list[PlaceGroup] = []
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
-        groups.append(PlaceGroup("border", (phrase,), (_with_near(text, match.start(), phrase),), match.start()))
+        groups.append(
+            PlaceGroup("border", (phrase,), (_with_near(text, match.start(), phrase),), match.start(), match.end())
+        )
     text = _mask(text, [match.span() for match in _BORDER.finditer(text)])
     for match in _REGION.finditer(text):
         if _is_name(match.group("name")) and not _country(match.group("name")):
             phrase = match.group("phrase")
-            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start()))
+            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end()))
     text = _mask(text, [match.span() for match in _REGION.finditer(text)])
     seen: set[int] = set()
-    for regex in (_PAIR_BEFORE_EVENT, _PLACE_AFTER_PREPOSITION):
+    for regex in (_PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION):
         for match in regex.finditer(text):
             if match.start("names") in seen:
                 continue
             seen.add(match.start("names"))
-            parts = [_trim(part) for part in _SPLIT_NAMES.split(match.group("names"))]
-            names = [part for part in parts if _is_name(part) and not _country(part)]
-            countries = [part for part in parts if _country(part)]
+            offset = match.start("names")
+            names, countries = [], []
+            for part in _SPLIT_NAMES.split(match.group("names")):
+                trimmed = _trim(part)
+                at = offset + match.group("names").index(part) + part.index(trimmed) if trimmed in part else offset
+                if _country(trimmed):
+                    countries.append(trimmed)
+                elif _is_name(trimmed) and not _person(text, at, at + len(trimmed)):
+                    names.append(trimmed)
             near = match.groupdict().get("prep", "") or ""
+            cost = _PREPOSITION_COST.get(near.lower(), 0)
             near = near.lower() if near.lower() in _NEAR_WORDS else ""
             if names:
                 queries = tuple(f"{near} {name}".strip() for name in names)
-                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names")))
+                groups.append(
+                    PlaceGroup("name", tuple(names), queries, match.start("names"), match.end("names"), distance=cost)
+                )
             if countries:
-                groups.append(PlaceGroup("country", tuple(countries), tuple(countries), match.start("names")))
+                groups.append(
+                    PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))
+                )
         text = _mask(text, [match.span("names") for match in regex.finditer(text)])
+    return _rank(sentence, groups)
+
+
+def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
+    """Roles, ties to the violence and the order described in :func:`place_groups`."""
+    references = reference_spans(sentence)
+    anchors = violence_words(sentence)
+    groups = sorted(groups, key=lambda group: group.start)
+    ranked: list[PlaceGroup] = []
+    for position, group in enumerate(groups):
+        role, hints = "event", ()
+        if _inside(group.start, references):
+            role = "reference"
+        elif group.kind in ("region", "country") and position > 0:
+            before = groups[position - 1]
+            if before.kind in ("name", "region") and before.end <= group.start:
+                if _CONTAINER_GAP.match(sentence[before.end : group.start]):
+                    role = "container"
+        distance = group.distance + min((_gap(sentence, group, anchor) for anchor in anchors), default=10_000)
+        ranked.append(replace(group, role=role, distance=distance, hints=hints))
+    # Containers narrow the search for the settlement (or region) written just before them.
+    for position, group in enumerate(ranked):
+        if group.role == "container":
+            owner = next(i for i in range(position - 1, -1, -1) if ranked[i].role != "container")
+            ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
+            # A container inherits nothing; its owner's tie is the tighter of the two.
+            ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
     rank = {"name": 0, "region": 1, "border": 2, "country": 3}
-    return sorted(groups, key=lambda group: (rank[group.kind], group.start))
+    role_rank = {"event": 0, "container": 1, "reference": 2}
+    return sorted(
+        ranked,
+        key=lambda g: (role_rank[g.role], g.distance > STRONG_TIE, rank[g.kind], g.distance, g.start),
+    )
+
+
+def _gap(sentence: str, group: PlaceGroup, anchor: tuple[int, int]) -> int:
+    """Characters between a place phrase and a violence word, plus 40 per comma and 150 per clause break."""
+    if group.start <= anchor[0] < group.end:
+        return 0
+    between = sentence[group.end : anchor[0]] if group.end <= anchor[0] else sentence[anchor[1] : group.start]
+    return len(between) + 40 * between.count(",") + 150 * len(re.findall(r"[;:()—–]|\s-\s", between))
 
 
 def _with_near(text: str, start: int, phrase: str) -> str:
