@@ -31,6 +31,7 @@ Context rules (a sentence rarely says everything itself):
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -40,15 +41,26 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geodata import schema
-from geodata.textdates import DateMention, find_dates, refers_to_previous_date, year_span, years_in
+from geodata.textdates import (
+    DateMention,
+    DocumentDate,
+    dateline,
+    document_date,
+    find_dates,
+    refers_to_previous_date,
+    stamp_lines,
+    year_span,
+    years_in,
+)
 from geodata.textrules import (
     ARMED_FAMILIES,
     Actor,
     Fatalities,
-    event_keyword,
+    competing,
     event_type,
     find_actors,
     find_fatalities,
+    main_keyword,
     names_a_pair,
     order_actors,
     place_groups,
@@ -136,6 +148,60 @@ class _When:
     basis: str
 
 
+# Infobox and table lines: "Date: | 21 March 2021 |", "| Fatalities | 141 |", "Location: Tillia, Niger".
+_INFOBOX_LINE = re.compile(
+    r"^\s*\|?\s*(?P<key>[A-Za-z][A-Za-z ()/'’-]{0,40}?)\s*(?::\s*\|?|\|)\s*(?P<value>[^|\n]*?)\s*\|?\s*$"
+)
+_INFOBOX_KEYS = {
+    "date": "date", "dates": "date", "date of attack": "date",
+    "location": "location", "locations": "location", "place": "location",
+    "deaths": "deaths", "fatalities": "deaths", "killed": "deaths", "death toll": "deaths", "casualties": "deaths",
+    "deaths (total)": "deaths", "dead": "deaths",
+    "perpetrator": "perpetrator", "perpetrators": "perpetrator", "attackers": "perpetrator",
+    "target": "target", "targets": "target", "victims": "target", "victim": "target",
+    "attack type": "type", "type": "type",
+    "injured": "other", "wounded": "other", "non-fatal injuries": "other", "coordinates": "other",
+    "weapons": "other", "motive": "other", "no. of participants": "other", "accused": "perpetrator",
+}  # fmt: skip
+
+
+@dataclass
+class Layout:
+    """A text read as a document: its prose (stamp and infobox lines blanked, datelines cut off), the facts of its
+    infobox (key -> value, keys of ``_INFOBOX_KEYS``) and its infobox lines as written."""
+
+    prose: str
+    infobox: dict[str, str]
+    infobox_lines: list[str]
+
+
+def read_layout(text: str) -> Layout:
+    """Separate what is not prose: "Published/Updated" lines, infobox or table lines and datelines."""
+    stamps = {m.start() for m in stamp_lines(text)}
+    lines, infobox, written = [], {}, []
+    position = 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        here, position = position, position + len(line) + 1
+        found = _INFOBOX_LINE.match(line)
+        key = " ".join(found.group("key").lower().split()) if found else ""
+        if here in stamps or (line.strip().startswith(("Published", "Updated", "Last updated")) and len(line) < 90):
+            lines.append("")
+        elif found and ("|" in line or (key in _INFOBOX_KEYS and len(line) < 120)):
+            if key in _INFOBOX_KEYS and found.group("value"):
+                infobox.setdefault(_INFOBOX_KEYS[key], found.group("value"))
+                written.append(line.strip())
+            lines.append("")
+        else:
+            lines.append(line)
+    paragraphs = re.split(r"(\n\s*\n)", "\n".join(lines))
+    for number, paragraph in enumerate(paragraphs):
+        stripped = paragraph.lstrip()
+        line = dateline(stripped)
+        if line is not None:
+            paragraphs[number] = paragraph[: len(paragraph) - len(stripped)] + stripped[line.end() :]
+    return Layout("".join(paragraphs), infobox, written)
+
+
 def extract_events(
     text: str,
     geocoder: Geocoder,
@@ -143,10 +209,17 @@ def extract_events(
     dataset: str = "text",
     id_prefix: str = "text",
     source_name: str = "",
+    document_day: date | None = None,
 ) -> Extraction:
     """Read ``text`` and return its events (canonical columns, ids ``f"{id_prefix}:{sentence_number}"`` with
-    -a/-b suffixes when one sentence gives several) and the violent sentences it could not date or place."""
-    sentences = split_sentences(text)
+    -a/-b suffixes when one sentence gives several) and the violent sentences it could not date or place.
+
+    ``document_day`` (the CLI's ``--date``) is the day the text was written; without it the text's dateline or
+    "Published ..." line gives it, and relative words ("on Thursday") are never resolved without one."""
+    layout = read_layout(text)
+    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
+    day = anchor.day if anchor else None
+    sentences = split_sentences(layout.prose)
     actors = [find_actors(s.text) for s in sentences]
     years = [years_in(s.text) for s in sentences]
     dyad = _dyad(actors)
@@ -155,15 +228,17 @@ def extract_events(
     placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
     rows: list[dict] = []
     rejected: list[dict] = []
+    orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
 
     for index, sentence in enumerate(sentences):
-        keyword = event_keyword(sentence.text)
+        keyword = main_keyword(sentence.text)
         window = _window(sentences, index)
         context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
-        all_mentions = find_dates(sentence.text, context_year)
+        all_mentions = find_dates(sentence.text, context_year, day)
         mentions = [m for m in all_mentions if m.resolved]
-        own = _own_date(mentions, keyword.start() if keyword else 0)
-        if own is None:
+        own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, anchor)
+        unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
+        if own is None and not unresolved_relative:
             own = _anaphoric_date(sentence.text, window, own_dates)
         if own is not None:
             own_dates[sentence.number] = own
@@ -171,12 +246,24 @@ def extract_events(
             continue
 
         source = " ".join(part for part in (source_name, sentence.reference) if part) or None
-        when = own or _context_date(years, index, context_year)
         kind, sub_kind = event_type(sentence.text, [a.family for a in actors[index]])
         date_spans = [m.span for m in all_mentions]
-        groups = place_groups(sentence.text, date_spans)
+        all_groups = place_groups(sentence.text, date_spans)
+        groups = [g for g in all_groups if g.role == "event"]
         found, tried, vague = places.first_group(groups)
         place_basis = "sentence"
+        ordered = order_actors(sentence.text, actors[index], kind)
+        deaths = find_fatalities(sentence.text, date_spans)
+
+        if not groups and not unresolved_relative:
+            target = _continued(rows, sentences, index, own)
+            if target is not None:
+                _add_facts(target, sentence, ordered, deaths, source)
+                continue
+            if own is None and layout.infobox and points_back(sentence.text):
+                orphans.append((sentence, ordered))
+                continue
+        when = None if unresolved_relative else own or _context_date(years, index, context_year)
         if not found and not groups and own is not None:
             inherited = _inherited_place(sentences, index, placed)
             if inherited:
@@ -199,6 +286,9 @@ def extract_events(
                 }
             )
 
+        if unresolved_relative:
+            reject(RELATIVE_WITHOUT_ANCHOR)
+            continue
         if when is None:
             reject("no date")
             continue
@@ -213,42 +303,25 @@ def extract_events(
         if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
             reject("place not found (other places of this sentence were placed)", found=[])
 
-        ordered = order_actors(sentence.text, actors[index], kind)
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text))
-        deaths = find_fatalities(sentence.text, date_spans)
         for number, (name, result) in enumerate(found):
             suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
             figures = deaths if number == 0 else Fatalities(None, None, None)
             rows.append(
-                {
-                    "event_id": f"{id_prefix}:{sentence.number}{suffix}",
-                    "dataset": dataset,
-                    "date_start": pd.Timestamp(when.start),
-                    "date_end": pd.Timestamp(when.end),
-                    "date_precision": when.precision,
-                    "event_type": kind,
-                    "sub_event_type": sub_kind,
-                    "actor1": actor1.name if actor1 else None,
-                    "actor2": actor2.name if actor2 else None,
-                    "group1": actor1.family if actor1 else None,
-                    "group2": actor2.family if actor2 else None,
-                    "fatalities": figures.best,
-                    "fatalities_low": figures.low,
-                    "fatalities_high": figures.high,
-                    "location": name,
-                    "latitude": result.latitude,
-                    "longitude": result.longitude,
-                    "geo_precision": result.geo_precision,
-                    "country_iso2": result.country_iso2,
-                    "admin1": result.admin1,
-                    "admin2": result.admin2,
-                    "source": source,
-                    "notes": sentence.text,
-                    "date_basis": when.basis,
-                    "place_basis": place_basis,
-                }
+                _row(
+                    f"{id_prefix}:{sentence.number}{suffix}", dataset, when, kind, sub_kind, actor1, actor2,
+                    figures, name, result, source, sentence.text, place_basis, sentence.number,
+                )
             )
 
+    if layout.infobox:
+        _main_incident(layout, rows, rejected, orphans, places, day, id_prefix, dataset, source_name)
+    else:
+        for sentence, _ordered in orphans:
+            rejected.append(_rejection(sentence, source_name, "no place"))
+    rows = _one_event_per_incident(rows)
+    for row in rows:
+        row.pop("_sentence", None)
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
@@ -256,6 +329,241 @@ def extract_events(
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
     return Extraction(events=events, rejected=rejected_frame, n_sentences=len(sentences))
+
+
+RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
+
+
+def _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, figures, name, result, source, notes,
+         place_basis, sentence_number) -> dict:  # fmt: skip
+    return {
+        "event_id": event_id,
+        "dataset": dataset,
+        "date_start": pd.Timestamp(when.start),
+        "date_end": pd.Timestamp(when.end),
+        "date_precision": when.precision,
+        "event_type": kind,
+        "sub_event_type": sub_kind,
+        "actor1": actor1.name if actor1 else None,
+        "actor2": actor2.name if actor2 else None,
+        "group1": actor1.family if actor1 else None,
+        "group2": actor2.family if actor2 else None,
+        "fatalities": figures.best,
+        "fatalities_low": figures.low,
+        "fatalities_high": figures.high,
+        "location": name,
+        "latitude": result.latitude,
+        "longitude": result.longitude,
+        "geo_precision": result.geo_precision,
+        "country_iso2": result.country_iso2,
+        "admin1": result.admin1,
+        "admin2": result.admin2,
+        "source": source,
+        "notes": notes,
+        "date_basis": when.basis,
+        "place_basis": place_basis,
+        "_sentence": sentence_number,
+    }
+
+
+def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
+    source = " ".join(part for part in (source_name, sentence.reference) if part) or None
+    return {"sentence_number": sentence.number, "sentence": sentence.text, "source": source, "reason": reason,
+            "name": None, "candidates": None}  # fmt: skip
+
+
+# ---------------------------------------------------------------- one incident, one event
+
+_ADDITIVE = re.compile(r"\b(?:other|another|more|additional|further|also)\b", re.IGNORECASE)
+
+
+# Words that point back at an incident already told ("The attacks killed 141 people", "Among the dead were ...").
+_POINTS_BACK = re.compile(
+    r"\b(?:the|these|this|those|that|such|its|their)\s+(?:[\w-]+\s+)?(?:attacks?|massacres?|assaults?|raids?"
+    r"|ambush(?:es)?|killings?|violence|incidents?|clash(?:es)?|fighting|bombings?|explosions?|blasts?|toll"
+    r"|assailants|attackers|gunmen|militants|victims|dead|operation|offensive)\b|^(?:It|They)\b"
+    r"|\bamong\s+the\s+(?:dead|victims|killed)\b",
+    re.IGNORECASE,
+)
+
+
+def points_back(sentence: str) -> bool:
+    """True when ``sentence`` refers to an incident told before ("The attacks killed 141 people")."""
+    return _POINTS_BACK.search(sentence) is not None
+
+
+def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None) -> dict | None:
+    """The event a placeless violent sentence continues, or None.
+
+    In the same paragraph: the paragraph's last event, when the sentence has no date of its own, or its date
+    lies within the event's and it points back ("the attack", "the toll"). Across a paragraph break: the event
+    of the sentence just before, when the sentence points back and has no date of its own. A sentence with a
+    date outside the event's is a later stage, not a follow-up."""
+    if not rows:
+        return None
+    last = rows[-1]
+    previous = sentences[last["_sentence"] - 1]
+    current = sentences[index]
+    refers = points_back(current.text)
+    if previous.paragraph == current.paragraph:
+        if own is not None and not refers:
+            return None
+    elif not (previous.number == current.number - 1 and refers and own is None):
+        return None
+    first = next(row for row in rows if row["_sentence"] == last["_sentence"])  # the figures sit on the first
+    if own is not None and not (own.start <= first["date_end"].date() and first["date_start"].date() <= own.end):
+        return None
+    return first
+
+
+def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities, source: str | None) -> None:
+    """Fold a follow-up sentence into its event: deaths (added when the sentence says "other"/"another", else
+    competing figures: low the smaller, high the larger), actors the event lacks, the sentence into ``notes``."""
+    if deaths.low is not None or deaths.best is not None or deaths.high is not None:
+        old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
+        if old == Fatalities(None, None, None):
+            new = deaths
+        elif _ADDITIVE.search(sentence.text):
+            new = _sum_figures(old, deaths)
+        else:
+            new = competing(old, deaths)
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
+    armed = [a for a in ordered if a.family != "Civilians"]
+    if row["group1"] is None and armed:
+        row["actor1"], row["group1"] = armed[0].name, armed[0].family
+    families = {row["group1"], row["group2"]}
+    extra = [a for a in ordered if a.family not in families]
+    if row["group2"] is None and extra:
+        row["actor2"], row["group2"] = extra[0].name, extra[0].family
+    row["notes"] = f"{row['notes']} {sentence.text}"
+    if source and row["source"] and sentence.reference:
+        refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
+        row["source"] += "".join(refs)
+
+
+def _sum_figures(a: Fatalities, b: Fatalities) -> Fatalities:
+    def add(x, y):
+        return None if x is None or y is None else x + y
+
+    low = (a.low or 0) + (b.low or 0) if a.low is not None or b.low is not None else None
+    return Fatalities(add(a.best, b.best), low, add(a.high, b.high))
+
+
+def _km(a: dict, b: dict) -> float:
+    """Great-circle distance in km between two event rows."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _same_incident(a: dict, b: dict) -> bool:
+    """Two rows of one text about one incident: same place (10 km), overlapping dates, compatible actor pairs."""
+    if a["_sentence"] == b["_sentence"] or _km(a, b) > 10:
+        return False
+    if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
+        return False
+    pair_a = {g for g in (a["group1"], a["group2"]) if g}
+    pair_b = {g for g in (b["group1"], b["group2"]) if g}
+    return pair_b <= pair_a or pair_a <= pair_b
+
+
+def _one_event_per_incident(rows: list[dict]) -> list[dict]:
+    """A later row about an incident already reported (same place, overlapping dates, compatible actors) whose
+    date is not its own, or is the very same span, is folded into the first report of it."""
+    kept: list[dict] = []
+    for row in rows:
+        restates = row["date_basis"] != "sentence" or row["place_basis"] == "infobox"
+        first = next(
+            (
+                earlier
+                for earlier in kept
+                if _same_incident(earlier, row)
+                and (restates or (earlier["date_start"], earlier["date_end"]) == (row["date_start"], row["date_end"]))
+            ),
+            None,
+        )
+        if first is None:
+            kept.append(row)
+            continue
+        _fill(first, row)
+    return kept
+
+
+def _fill(row: dict, other: dict) -> None:
+    """Facts of ``other`` that ``row`` lacks: fatalities, actors, a narrower date; its words go into notes."""
+    if row["fatalities"] is None and row["fatalities_low"] is None and row["fatalities_high"] is None:
+        for column in ("fatalities", "fatalities_low", "fatalities_high"):
+            row[column] = other[column]
+    for number in ("1", "2"):
+        if row[f"group{number}"] is None and other[f"group{number}"] not in (None, row["group1"], row["group2"]):
+            row[f"group{number}"], row[f"actor{number}"] = other[f"group{number}"], other[f"actor{number}"]
+    if other["date_end"] - other["date_start"] < row["date_end"] - row["date_start"] and (
+        row["date_start"] <= other["date_start"] and other["date_end"] <= row["date_end"]
+    ):
+        for column in ("date_start", "date_end", "date_precision", "date_basis"):
+            row[column] = other[column]
+    if other["notes"] not in row["notes"]:
+        row["notes"] = f"{row['notes']} {other['notes']}"
+
+
+def _main_incident(layout: Layout, rows: list[dict], rejected: list[dict], orphans, places: _PlaceLookup,
+                   day: date | None, id_prefix: str, dataset: str, source_name: str) -> None:  # fmt: skip
+    """The infobox's facts are about the article's main incident: they complete the body event about the same
+    incident, or else make that event; placeless follow-up sentences with no event before them join it."""
+    box = layout.infobox
+    notes = " ".join(layout.infobox_lines)
+    mentions = [m for m in find_dates(box.get("date", ""), None, day) if m.resolved]
+    when = _When(mentions[0].start, mentions[-1].end, mentions[0].precision, "infobox") if mentions else None
+    if mentions and len(mentions) > 1:
+        when = _When(min(m.start for m in mentions), max(m.end for m in mentions), "day", "infobox")
+        if (when.end - when.start).days > 6:
+            when = _When(when.start, when.end, "month" if (when.end - when.start).days < 31 else "year", "infobox")
+    found: list[tuple[str, GeocodeResult]] = []
+    if box.get("location"):
+        parts = [part.strip() for part in box["location"].split(",") if part.strip()]
+        for position, part in enumerate(parts):
+            result = places.resolve(part, tuple(parts[position + 1 :]))
+            if not isinstance(result, list):
+                found = [(part, result)]
+                break
+    perpetrators = find_actors(box.get("perpetrator", ""))
+    targets = find_actors(box.get("target", ""))
+    if not targets and re.search(r"civilian|villager|resident|worshipper", box.get("target", ""), re.IGNORECASE):
+        targets = [Actor("civilians", "Civilians", 0)]
+    deaths = _infobox_deaths(box.get("deaths", ""))
+    ordered = [*perpetrators[:1], *[a for a in targets if a.family not in {p.family for p in perpetrators[:1]}]]
+    kind, sub_kind = event_type(" ".join(box.values()), [a.family for a in ordered])
+    actor1 = ordered[0] if ordered else None
+    actor2 = ordered[1] if len(ordered) > 1 else None
+    incident = None
+    if when is not None and found:
+        name, result = found[0]
+        candidate = _row(f"{id_prefix}:infobox", dataset, when, kind, sub_kind, actor1, actor2, deaths, name,
+                         result, " ".join(p for p in (source_name, "infobox") if p), notes, "infobox", 0)  # fmt: skip
+        incident = next((row for row in rows if _same_incident(row, candidate)), None)
+        if incident is not None:
+            _fill(incident, candidate)
+            incident["place_basis"] = f"{incident['place_basis']}; infobox"
+        else:
+            rows.insert(0, candidate)
+            incident = candidate
+    elif box.get("date") or box.get("location"):
+        rejected.append({"sentence_number": None, "sentence": notes, "source": source_name or None,
+                         "reason": "infobox: no date" if when is None else "infobox: place not found",
+                         "name": box.get("location"), "candidates": None})  # fmt: skip
+    for sentence, ordered_actors in orphans:
+        if incident is None:
+            rejected.append(_rejection(sentence, source_name, "no place"))
+            continue
+        _add_facts(incident, sentence, ordered_actors, find_fatalities(sentence.text), None)
+
+
+def _infobox_deaths(value: str) -> Fatalities:
+    """"141", "137–141", "141+", "over 100" -> figures (a trailing "+" is a floor)."""
+    value = re.sub(r"\([^)]*\)", "", value).strip()
+    if re.fullmatch(r"[\d,]+\s*\+", value):
+        value = f"at least {value.rstrip('+ ')}"
+    return find_fatalities(f"{value} people killed")
 
 
 # ---------------------------------------------------------------- dates in context
@@ -269,11 +577,28 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
     return sentences[first:index] or sentences[max(index - 1, 0) : index]
 
 
-def _own_date(mentions: list[DateMention], keyword_at: int) -> _When | None:
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
+    r"|according\s+to|video|interview|press\s+conference)\b[^,;.]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
+              anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
+    """The date nearest the violence word; a date of the reporting ("said in a statement on 18 April", "in a
+    tweet on Friday") yields to any date of the violence."""
     if not mentions:
         return None
-    nearest = min(mentions, key=lambda m: (min(abs(m.span[0] - keyword_at), abs(m.span[1] - keyword_at)), m.span))
-    return _When(nearest.start, nearest.end, nearest.precision, "sentence")
+
+    def cost(mention: DateMention) -> tuple[int, tuple[int, int]]:
+        distance = min(abs(mention.span[0] - keyword_at), abs(mention.span[1] - keyword_at))
+        reporting = _REPORTING_BEFORE.search(sentence[: mention.span[0]]) is not None
+        return distance + 1000 * reporting, mention.span
+
+    nearest = min(mentions, key=cost)
+    basis = f"document date {anchor.day.isoformat()} ({anchor.basis})" if nearest.relative and anchor else "sentence"
+    return _When(nearest.start, nearest.end, nearest.precision, basis)
 
 
 def _anaphoric_date(text: str, window: list[Sentence], own_dates: dict[int, _When]) -> _When | None:
@@ -354,17 +679,28 @@ class _PlaceLookup:
 
     def __init__(self, geocoder: Geocoder) -> None:
         self.geocoder = geocoder
-        self.cache: dict[str, GeocodeResult | list[str]] = {}
+        self.cache: dict[object, GeocodeResult | list[str]] = {}
 
-    def resolve(self, query: str) -> GeocodeResult | list[str]:
+    def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
+        """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
+        a list of the closest candidates when nothing matches."""
         from geodata.geocode import PlaceNotFound
 
-        if query not in self.cache:
+        country = admin1 = None
+        for hint in hints:
+            found = self.resolve(hint)
+            if not isinstance(found, list):
+                country = country or found.country_iso2
+                admin1 = admin1 or (found.admin1 if found.geo_precision == 3 else None)
+        key = (query, country, admin1)
+        if key not in self.cache:
             try:
-                self.cache[query] = self.geocoder.geocode(query)
+                self.cache[key] = self.geocoder.geocode(query, country=country, admin1=admin1)
             except PlaceNotFound as problem:
-                self.cache[query] = list(problem.candidates)
-        return self.cache[query]
+                self.cache[key] = list(problem.candidates)
+            except ValueError:  # a hint the geocoder does not take
+                self.cache[key] = self.resolve(query) if (country or admin1) else []
+        return self.cache[key]
 
     def first_group(self, groups) -> tuple[list[tuple[str, GeocodeResult]], list[tuple[str, list[str]]], list[str]]:
         """(resolved names of the first group with one, unresolved names tried, country-sized names seen)."""
@@ -377,7 +713,7 @@ class _PlaceLookup:
             found: list[tuple[str, GeocodeResult]] = []
             missed: list[tuple[str, list[str]]] = []
             for name, query in zip(group.names, group.queries, strict=True):
-                result = self.resolve(query)
+                result = self.resolve(query, group.hints)
                 if isinstance(result, list):
                     missed.append((name, result))
                 else:

@@ -341,6 +341,19 @@ def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatal
     return _sum(f for _span, f in sorted(figures, key=lambda item: item[0]))
 
 
+def competing(a: Fatalities, b: Fatalities) -> Fatalities:
+    """Two tolls of one incident from different sources ("45 ... but the army said 30"): low the smaller, high the
+    larger, best the smaller (the conservative figure, as ACLED codes it)."""
+    figures = [f for f in (a.best, a.low, a.high, b.best, b.low, b.high) if f is not None]
+    if not figures:
+        return Fatalities(None, None, None)
+    low, high = min(figures), max(figures)
+    open_ended = (a.high is None and a.low is not None and a.low == high) or (
+        b.high is None and b.low is not None and b.low == high
+    )
+    return Fatalities(low, low, None if open_ended else high)
+
+
 def _number_span(match: re.Match[str]) -> tuple[int, int]:
     for group in ("lo", "lo2", "dozen", "vague", "n"):
         if match.groupdict().get(group):
@@ -432,7 +445,7 @@ _REFERENCE_CLAUSE = re.compile(
     r"(?=(?:in|at|the|an?|those|that)\b|[A-Z]))",
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(r"[,;:.()\[\]—–]|\s-\s|$")
+_CLAUSE_END = re.compile(r"[,;:.()\[\]—–]|\s-\s|\b(?:that|which|who|where|when|while|whereas|but|and\s+then)\b|$")
 # A finite verb inside makes the clause a report of violence of its own ("after gunmen attacked Inates").
 _FINITE_VIOLENCE = re.compile(
     r"\b(?:attacked|killed|stormed|raided|ambushed|clashed|fought|massacred|executed|bombed|shelled|overran|besieged"
