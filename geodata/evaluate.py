@@ -129,15 +129,15 @@ def _agreement(gold: pd.Series, event: pd.Series) -> dict[str, bool]:
         _text(event.get("admin2"))
     )
     fatal = gold.get("fatalities")
-    return {
+    agreement = {
         "place": distance <= MATCH_KM or (region_level and same_unit),
         "dates": event["date_start"] <= gold["date_end"] and gold["date_start"] <= event["date_end"],
         "actors": _pair(gold["actor1_family"], gold.get("actor2_family")) == _pair(event["group1"], event["group2"]),
         "fatalities": (pd.isna(fatal) and pd.isna(event["fatalities"]))
         or (not pd.isna(fatal) and not pd.isna(event["fatalities"]) and int(fatal) == int(event["fatalities"])),
         "country": _text(gold.get("country_iso2")) == _text(event.get("country_iso2")),
-        "distance": distance,
     }
+    return {**{name: bool(value) for name, value in agreement.items()}, "distance": distance}
 
 
 def _greedy(pairs: list[tuple[tuple, int, int]]) -> list[tuple[int, int]]:

@@ -35,7 +35,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -60,6 +60,7 @@ from geodata.textrules import (
     event_type,
     find_actors,
     find_fatalities,
+    is_generic,
     main_keyword,
     names_a_pair,
     order_actors,
@@ -177,14 +178,14 @@ class Layout:
 
 def read_layout(text: str) -> Layout:
     """Separate what is not prose: "Published/Updated" lines, infobox or table lines and datelines."""
-    stamps = {m.start() for m in stamp_lines(text)}
+    stamps = {stamp.start for stamp in stamp_lines(text)}
     lines, infobox, written = [], {}, []
     position = 0
     for line in text.replace("\r\n", "\n").split("\n"):
         here, position = position, position + len(line) + 1
         found = _INFOBOX_LINE.match(line)
         key = " ".join(found.group("key").lower().split()) if found else ""
-        if here in stamps or (line.strip().startswith(("Published", "Updated", "Last updated")) and len(line) < 90):
+        if here in stamps:
             lines.append("")
         elif found and ("|" in line or (key in _INFOBOX_KEYS and len(line) < 120)):
             if key in _INFOBOX_KEYS and found.group("value"):
@@ -258,7 +259,7 @@ def extract_events(
         if not groups and not unresolved_relative:
             target = _continued(rows, sentences, index, own)
             if target is not None:
-                _add_facts(target, sentence, ordered, deaths, source)
+                _add_facts(target, sentence, ordered, deaths, source, own)
                 continue
             if own is None and layout.infobox and points_back(sentence.text):
                 orphans.append((sentence, ordered))
@@ -408,17 +409,22 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
     if previous.paragraph == current.paragraph:
         if own is not None and not refers:
             return None
-    elif not (previous.number == current.number - 1 and refers and own is None):
+    elif not (previous.number == current.number - 1 and refers and (own is None or own.precision in ("day", "week"))):
         return None
     first = next(row for row in rows if row["_sentence"] == last["_sentence"])  # the figures sit on the first
-    if own is not None and not (own.start <= first["date_end"].date() and first["date_start"].date() <= own.end):
+    if own is not None and not (
+        own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end
+    ):
         return None
     return first
 
 
-def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities, source: str | None) -> None:
+def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities, source: str | None,
+               own: _When | None = None) -> None:  # fmt: skip
     """Fold a follow-up sentence into its event: deaths (added when the sentence says "other"/"another", else
-    competing figures: low the smaller, high the larger), actors the event lacks, the sentence into ``notes``."""
+    competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
+    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
+    sentence into ``notes``."""
     if deaths.low is not None or deaths.best is not None or deaths.high is not None:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
@@ -428,17 +434,44 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
         else:
             new = competing(old, deaths)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
-    armed = [a for a in ordered if a.family != "Civilians"]
-    if row["group1"] is None and armed:
-        row["actor1"], row["group1"] = armed[0].name, armed[0].family
-    families = {row["group1"], row["group2"]}
-    extra = [a for a in ordered if a.family not in families]
-    if row["group2"] is None and extra:
-        row["actor2"], row["group2"] = extra[0].name, extra[0].family
+    _complete_actors(row, [(a.name, a.family) for a in ordered])
+    if own is not None and own.precision in ("day", "week") and _narrows(row, own):
+        row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
+        row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
     row["notes"] = f"{row['notes']} {sentence.text}"
     if source and row["source"] and sentence.reference:
         refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
         row["source"] += "".join(refs)
+
+
+def _narrows(row: dict, own: _When) -> bool:
+    """A follow-up's day within the week up to the event's first day: the violence began then."""
+    start = row["date_start"].date()
+    return own.end <= row["date_end"].date() and start - timedelta(days=7) <= own.start and own.start != start
+
+
+def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
+    """Fill the event's missing actors, and replace unnamed armed men ("gunmen": Other), with the armed
+    families ``named`` (name, family) that it does not have yet."""
+    families = {row["group1"], row["group2"]}
+    armed = [(name, family) for name, family in named if family not in families and family != "Civilians"
+             and not (family == "Other" and is_generic(name))]  # fmt: skip
+    for slot in ("1", "2"):
+        if not armed:
+            break
+        if row[f"group{slot}"] is None or (row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"])):
+            row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
+    families = {row["group1"], row["group2"]}
+    rest = [(name, family) for name, family in named if family not in families]
+    for slot in ("1", "2"):
+        if row[f"group{slot}"] is None and rest:
+            row[f"actor{slot}"], row[f"group{slot}"] = rest.pop(0)
+    if row["group1"] is None and row["group2"] is not None:
+        row["actor1"], row["group1"], row["actor2"], row["group2"] = row["actor2"], row["group2"], None, None
+    if row["group1"] == "Civilians" and row["group2"] not in (None, "Civilians"):
+        row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+            row["actor2"], row["group2"], row["actor1"], row["group1"],
+        )  # fmt: skip
 
 
 def _sum_figures(a: Fatalities, b: Fatalities) -> Fatalities:
@@ -462,9 +495,9 @@ def _same_incident(a: dict, b: dict) -> bool:
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
         return False
-    pair_a = {g for g in (a["group1"], a["group2"]) if g}
-    pair_b = {g for g in (b["group1"], b["group2"]) if g}
-    return pair_b <= pair_a or pair_a <= pair_b
+    pair_a = {g for g, n in ((a["group1"], a["actor1"]), (a["group2"], a["actor2"])) if g and not is_generic(n)}
+    pair_b = {g for g, n in ((b["group1"], b["actor1"]), (b["group2"], b["actor2"])) if g and not is_generic(n)}
+    return len(pair_a | pair_b) <= 2  # no third party: {State forces} and {ISGS} complete each other
 
 
 def _one_event_per_incident(rows: list[dict]) -> list[dict]:
@@ -494,9 +527,7 @@ def _fill(row: dict, other: dict) -> None:
     if row["fatalities"] is None and row["fatalities_low"] is None and row["fatalities_high"] is None:
         for column in ("fatalities", "fatalities_low", "fatalities_high"):
             row[column] = other[column]
-    for number in ("1", "2"):
-        if row[f"group{number}"] is None and other[f"group{number}"] not in (None, row["group1"], row["group2"]):
-            row[f"group{number}"], row[f"actor{number}"] = other[f"group{number}"], other[f"actor{number}"]
+    _complete_actors(row, [(other[f"actor{n}"], other[f"group{n}"]) for n in ("1", "2") if other[f"group{n}"]])
     if other["date_end"] - other["date_start"] < row["date_end"] - row["date_start"] and (
         row["date_start"] <= other["date_start"] and other["date_end"] <= row["date_end"]
     ):

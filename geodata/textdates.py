@@ -304,17 +304,27 @@ def year_span(year: int) -> tuple[date, date]:
 
 _ISO_DAY = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
 _STAMP_LINE = re.compile(
-    r"^\s*(?P<word>(?:first\s+)?published|posted|(?:last\s+)?updated|last\s+modified|modified|date\s+published"
-    r"|dated?)\b\s*(?:on|at|:)?\s*(?P<rest>.{4,120})$",
+    r"^\s*(?P<word>(?:first\s+)?published|posted|issued|released|(?:last\s+)?updated|last\s+modified|modified"
+    r"|date\s+published)\b\s*(?:on|at|:)?\s*(?P<rest>[^|\n]{4,120})$",
     re.IGNORECASE | re.MULTILINE,
+)
+_AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", re.IGNORECASE)
+# What may stand beside the date on a line that only stamps the text: "Tue Aug 20, 2019 | 11:02 GMT",
+# "June 17, 2019 · 6 min read", "Ouagadougou, 28 April 2023".
+_STAMP_NOISE = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?\b|\b\d{1,2}[:.h]\d\d\b|\b(?:a\.?m|p\.?m)\b\.?|\b(?:UTC|GMT|WAT|CET"
+    r"|CEST|local\s+time)\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bupdated\b|\bat\b",
+    re.IGNORECASE,
 )
 # "BAMAKO, March 3 (Agency) -", "NIAMEY, 12 May 2021 —", "OUAGADOUGOU, Burkina Faso, Jan. 5 (AP) —",
 # "Gao (Mali), 4 June 2022 -": a place, a date, an optional agency, then a dash, at the start of a paragraph.
 DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*){0,3}(?:\s*\([^)]{1,30}\))?"
     r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?),\s+(?P<date>[^()\n]{3,40}?)\s*"
-    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*)?(?:-+|–|—|:)\s+"
+    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*)?(?:-+|–|—|:)(?:\s+|$)"
 )
+# A dateline without a date: a place in capitals, an optional agency, a dash ("OUAGADOUGOU — Gunmen ...").
+_PLACE_DATELINE = re.compile(r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:--?|–|—)\s+")
 
 
 @dataclass(frozen=True)
@@ -333,43 +343,84 @@ def _full_day(words: str) -> date | None:
 
 
 def dateline(paragraph: str) -> re.Match[str] | None:
-    """The dateline opening ``paragraph`` ("BAMAKO, March 3 (Reuters) - "), when its date part is a date."""
+    """The dateline opening ``paragraph`` ("BAMAKO, March 3 (Reuters) - ", "OUAGADOUGOU — "), when its date
+    part is a date (or it is a place in capitals and a dash)."""
     found = DATELINE.match(paragraph)
-    if found is None:
-        return None
-    words = found.group("date").strip()
-    if _ISO_DAY.fullmatch(words) or any(m.span == (0, len(words)) for m in find_dates(words)):
-        return found
-    return None
+    if found is not None:
+        words = found.group("date").strip()
+        if _ISO_DAY.fullmatch(words) or any(m.span == (0, len(words)) for m in find_dates(words)):
+            return found
+    found = _PLACE_DATELINE.match(paragraph)
+    return found if found is not None and found.group("place").strip().isupper() else None
 
 
-def stamp_lines(text: str) -> list[re.Match[str]]:
-    """Lines that stamp the text ("Published 10 September 2022", "Last updated on September 10th, 2022")."""
-    return [m for m in _STAMP_LINE.finditer(text) if _full_day(m.group("rest"))]
+@dataclass(frozen=True)
+class Stamp:
+    """A line that dates the text: where it starts, what it says it is ("Published", "date line") and the day."""
+
+    start: int
+    end: int
+    word: str
+    day: date
+
+
+def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
+    """Lines that stamp the text: "Published 10 September 2022", "Last updated on September 10th, 2022",
+    "Issued: 30 August 2024" anywhere, and, among its first ``head_lines`` lines, a line that is only a date
+    (with a weekday, a time, a zone, "6 min read" or a place: "Ouagadougou, 28 April 2023")."""
+    stamps = []
+    for found in _STAMP_LINE.finditer(text):
+        day = _full_day(found.group("rest"))
+        if day is not None:
+            stamps.append(Stamp(found.start(), found.end(), " ".join(found["word"].split()).capitalize(), day))
+    position, seen = 0, 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        here, position = position, position + len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > head_lines:
+            break
+        if len(line) > 120 or "|" in line or any(s.start <= here < s.end for s in stamps):
+            continue
+        as_of = _AS_OF.search(line)
+        if as_of and _full_day(as_of.group("rest")):
+            stamps.append(Stamp(here, here + len(line), "As of", _full_day(as_of.group("rest"))))
+            continue
+        if len(line) > 80:
+            continue
+        day = _full_day(line)
+        if day is None:
+            continue
+        rest = _STAMP_NOISE.sub(" ", line)
+        for mention in find_dates(rest):
+            rest = rest.replace(mention.text, " ")
+        rest = _ISO_DAY.sub(" ", rest)
+        if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):
+            stamps.append(Stamp(here, here + len(line), "Date line", day))
+    return sorted(stamps, key=lambda stamp: stamp.start)
 
 
 def document_date(text: str) -> DocumentDate | None:
     """The day ``text`` was written, read from (first found wins) a dateline with a full date; a dateline's day
-    and month with the year of a "Published/Updated" line (the latest such day on or before it); a
-    "Published ..." line, else an "Updated ..." line. None when the text says none of these: relative words
-    are then never resolved by guess."""
+    and month with the year of a stamp line (the latest such day on or before it); a "Published/Posted/Issued"
+    line or a line that is only a date near the top; else an "Updated ..." line. None when the text says none of
+    these: relative words are then never resolved by guess."""
     stamps = stamp_lines(text)
-    published = [m for m in stamps if not re.match(r"(?i)(?:last\s+)?updated|(?:last\s+)?modified", m["word"])]
-    stamp = next(iter(published or stamps), None)
-    stamped = _full_day(stamp.group("rest")) if stamp else None
+    first = [s for s in stamps if not re.match(r"(?i)(?:last\s+)?updated|(?:last\s+)?modified", s.word)]
+    stamp = next(iter(first or stamps), None)
     for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))[:6]:
         found = dateline(paragraph.strip())
-        if found is None:
+        if found is None or "date" not in found.re.groupindex:
             continue
         words = found.group("date")
         day = _full_day(words)
         if day is not None:
             return DocumentDate(day, "dateline")
-        if stamped is not None:
-            mention = next(iter(find_dates(words, None, stamped)), None)
+        if stamp is not None:
+            mention = next(iter(find_dates(words, None, stamp.day)), None)
             if mention and mention.start and mention.precision == "day":
-                return DocumentDate(mention.start, "dateline and its Published line")
-    if stamp is not None and stamped is not None:
-        word = " ".join(stamp["word"].split()).capitalize()
-        return DocumentDate(stamped, f"{word} line")
+                return DocumentDate(mention.start, f"dateline and its {stamp.word.lower()}")
+    if stamp is not None:
+        return DocumentDate(stamp.day, stamp.word if stamp.word == "Date line" else f"{stamp.word} line")
     return None

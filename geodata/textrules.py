@@ -77,6 +77,15 @@ _DEMONYM = (
     r"Malian|Burkinab[eè]|Nigerien|Nigérien|French|Mauritanian|Beninese|Togolese|Ivorian|Ghanaian|Chadian"
     r"|Algerian|Russian"
 )
+# Armed men the text does not name (ACLED's "unidentified armed group"): family Other, and only while no
+# jihadist group is named beside them ("JNIM militants" are JNIM).
+_GENERIC_ARMED = (
+    r"(?:(?:unidentified|suspected|unknown|heavily\s+armed|armed|islamist|jihadist|presumed)\s+)*(?:gunmen|armed\s+men"
+    r"|militants|jihadists|jihadis|assailants|attackers|insurgents|terrorists|extremists|islamists|armed\s+groups?"
+    r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?))"
+)
+_GENERIC_RE = re.compile(rf"^(?:the\s+)?{_GENERIC_ARMED}$", re.IGNORECASE)
+JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam")
 # (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
 _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (
@@ -115,6 +124,7 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (r"FAMa|FAMAs|FDS", "State forces", True),
+    (_GENERIC_ARMED, "Other", False),
     (
         r"civilians|villagers|residents|inhabitants|worshippers|herders"
         r"|displaced\s+people",
@@ -161,7 +171,15 @@ def find_actors(sentence: str) -> list[Actor]:
     seen: dict[str, Actor] = {}
     for start, _end, name, family in kept:
         seen.setdefault(family, Actor(name, family, start))
+    if any(family in seen for family in JIHADIST_FAMILIES) and "Other" in seen and is_generic(seen["Other"].name):
+        del seen["Other"]
     return list(seen.values())
+
+
+def is_generic(name: str | None) -> bool:
+    """True for armed men the text does not name ("gunmen", "suspected jihadists"): family Other, replaced
+    as soon as the text names who they were."""
+    return bool(name) and _GENERIC_RE.match(name) is not None
 
 
 def actor_spans(sentence: str) -> list[tuple[int, int]]:
@@ -213,7 +231,7 @@ _FIGURE = re.compile(
     rf"\b(?:{_QUALIFIER}\s+)?(?:between\s+(?P<lo>{_NUMBER})\s+and\s+(?P<hi>{_NUMBER})"
     rf"|(?P<lo2>{_NUMBER})(?:\s*[–—]\s*|\s+(?:to|or)\s+|(?<=\d)-(?=\d))(?P<hi2>{_NUMBER})"
     rf"|(?P<dozen>an?\s+dozen|one\s+dozen)"
-    rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens))(?:\s+of)?"
+    rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens)|several\s+dozen)(?:\s+of)?"
     rf"|(?P<n>{_NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
     rf"|\s+(?:were\s+|was\s+|people\s+)?(?:killed|dead|died|slain|executed|massacred)\b)",
@@ -221,7 +239,8 @@ _FIGURE = re.compile(
 )
 _KILL_VERB_FIGURE = re.compile(
     rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed|toll\s+(?:of|rose\s+to|reached|stood\s+at)"
-    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?P<n>{_NUMBER})(?![\w-])",
+    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?:(?P<n>{_NUMBER})(?![\w-])"
+    rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
 )
 _KILL_CUE = re.compile(
@@ -286,7 +305,7 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
     if groups.get("dozen"):
         return Fatalities(12, 12, 12)
     if groups.get("vague"):
-        word = groups["vague"].lower().split()[-1]
+        word = groups["vague"].lower().split()[-1].replace("dozen", "dozens").replace("dozenss", "dozens")
         return Fatalities(None, _VAGUE[word], None)
     lo, hi = groups.get("lo") or groups.get("lo2"), groups.get("hi") or groups.get("hi2")
     if lo and hi:
@@ -304,41 +323,116 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
     return Fatalities(value, value, value)
 
 
-def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatalities:
-    """Deaths the sentence reports, summed over the groups of dead it names.
+_DEATH_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    r"confirmed|found|also|all|later|shot|burned|burnt|hacked)\s+)*(?:killed|dead|died|slain|executed|massacred|murdered"
+    r"|perished|lost\s+their\s+lives|to\s+death)\b",
+    re.IGNORECASE,
+)
+_DEATH_BEFORE = re.compile(
+    rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
+    rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
+    rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
+    rf"|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:toll|number|figure)\s+at|estimated)"
+    rf"\s+(?:the\s+)?(?:bodies\s+of\s+)?(?:{_QUALIFIER}\s+)?$",
+    re.IGNORECASE,
+)
+_JOINED_BEFORE = re.compile(r"(?:,|\band|\bas\s+well\s+as|\balong\s+with|\bplus|\bwith)\s+(?:{q}\s+)?$".replace(
+    "{q}", _QUALIFIER), re.IGNORECASE)  # fmt: skip
+_CONTRAST = re.compile(
+    r"\b(?:but|while|whereas|however|although|though|other\s+sources|another\s+source|put\s+the\s+(?:toll|figure"
+    r"|number)|according\s+to|estimates?|tolls?|figures?|counts?|claimed|said)\b",
+    re.IGNORECASE,
+)
+# Who the dead were: figures for the same kind of people compete, figures for different kinds add up.
+_CATEGORIES = (
+    ("state", r"soldiers?|troops|gendarmes|police\w*|officers|personnel|peacekeepers|recruits|servicemen|army"),
+    ("attackers", r"militants|jihadis\w*|insurgents|assailants|attackers|terrorists|fighters|combatants|rebels"
+                  r"|gunmen|mercenaries"),
+    ("militia", r"volunteers|militiam[ae]n|militia\s+members|dozos|VDP|vigilantes"),
+)  # fmt: skip
 
-    Counted only when the sentence speaks of death (killed, dead, massacre, toll...). A figure is a number
-    before a word for people ("forty JNIM fighters", "over seventy civilians") or right after a killing word
-    ("killing 12"). Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N"
-    -> best = low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best =
-    high = N; "between A and B"/"A to B" -> low A, high B, best unknown; "dozens" -> low 24, "scores" -> low 40,
-    "hundreds" -> low 200, best unknown; "a dozen" -> 12. Figures for wounded/kidnapped people, figures inside
-    ``exclude`` spans (dates) and subsets ("including 12 soldiers") are skipped. Several figures are summed:
-    best and high only if every figure has one, low over the figures that have one. Nothing found -> all None.
-    """
+
+@dataclass(frozen=True)
+class DeathFigure:
+    """One figure of dead in a sentence: where it stands, who the dead were (``state``, ``attackers``,
+    ``militia`` or ``people``) and the figures."""
+
+    span: tuple[int, int]
+    category: str
+    figures: Fatalities
+
+
+def _category(words: str) -> str:
+    for name, pattern in _CATEGORIES:
+        if re.search(rf"\b(?:{pattern})\b", words, re.IGNORECASE):
+            return name
+    return "people"
+
+
+def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
+    """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
-        return Fatalities(None, None, None)
-    figures: list[tuple[tuple[int, int], Fatalities]] = []
+        return []
+    found: list[DeathFigure] = []
     spans: list[tuple[int, int]] = []
     sentence = _mask(sentence, list(exclude))
+    candidates = []
     for regex in (_FIGURE, _KILL_VERB_FIGURE):
         for match in regex.finditer(sentence):
-            number_span = _number_span(match)
-            if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
+            candidates.append((_number_span(match), regex, match))
+    for number_span, regex, match in sorted(candidates, key=lambda item: (item[0][0], -item[0][1])):
+        if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
+            continue
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+            continue
+        tail = match.groupdict().get("tail") or ""
+        if regex is _FIGURE:
+            dead_in_tail = re.search(r"killed|dead|died|slain|executed|massacred", tail, re.IGNORECASE)
+            if not dead_in_tail and _NOT_DEATH_AFTER.match(after):
                 continue
-            before, after = sentence[: match.start()], sentence[match.end() :]
-            if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+            joined = bool(found) and match.start() - found[-1].span[1] < 100 and _JOINED_BEFORE.search(before)
+            if not (dead_in_tail or _DEATH_AFTER.match(after) or _DEATH_BEFORE.search(before) or joined):
                 continue
-            tail = match.groupdict().get("tail") or ""
-            if regex is _FIGURE and not re.search(r"killed|dead|died|slain|executed|massacred", tail, re.IGNORECASE):
-                if _NOT_DEATH_AFTER.match(after):
-                    continue
-            figure = _one_figure(match)
-            if figure is None:
-                continue
-            spans.append(number_span)
-            figures.append((number_span, figure))
-    return _sum(f for _span, f in sorted(figures, key=lambda item: item[0]))
+        figure = _one_figure(match)
+        if figure is None:
+            continue
+        spans.append(number_span)
+        found.append(DeathFigure(number_span, _category(tail or after[:40]), figure))
+    return found
+
+
+def combine(figures: list[DeathFigure], sentence: str = "") -> Fatalities:
+    """One toll from several figures: different kinds of dead add up; two figures for the same kind compete
+    (low the smaller, high the larger: "45 killed, but the army said 30") when words of contrast or of
+    sources stand between them, and add up otherwise."""
+    merged: list[DeathFigure] = []
+    for figure in figures:
+        rival = next((m for m in merged if m.category == figure.category), None)
+        between = sentence[rival.span[1] : figure.span[0]] if rival else ""
+        if rival is not None and _CONTRAST.search(between):
+            both = competing(rival.figures, figure.figures)
+            merged[merged.index(rival)] = DeathFigure(rival.span, rival.category, both)
+        else:
+            merged.append(figure)
+    return _sum(m.figures for m in merged)
+
+
+def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatalities:
+    """Deaths the sentence reports.
+
+    Counted only when the sentence speaks of death (killed, dead, massacre, toll...) and the figure is tied to
+    it: a death word right after it ("71 soldiers killed", "were found dead"), a killing word right before it
+    ("killing 12", "the bodies of 79", "raised the toll to 38"), or joined by "and"/"along with" to a figure
+    that is. Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N" -> best =
+    low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best = high = N;
+    "between A and B"/"A to B" -> low A, high B, best unknown; "dozens"/"several dozen" -> low 24, "scores" ->
+    low 40, "hundreds" -> low 200, best unknown; "a dozen" -> 12. Figures for wounded/kidnapped/captured people,
+    figures inside ``exclude`` spans (dates) and subsets ("including 12 soldiers") are skipped. Figures are
+    combined by :func:`combine`. Nothing found -> all None.
+    """
+    return combine(death_figures(sentence, exclude), _mask(sentence, list(exclude)))
 
 
 def competing(a: Fatalities, b: Fatalities) -> Fatalities:
