@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -54,9 +54,11 @@ from geodata.textdates import (
 )
 from geodata.textrules import (
     ARMED_FAMILIES,
+    JIHADIST_FAMILIES,
     Actor,
     Fatalities,
     competing,
+    death_figures,
     event_type,
     find_actors,
     find_fatalities,
@@ -90,6 +92,7 @@ class Sentence:
     text: str
     reference: str
     paragraph: int
+    heading: bool = False
 
 
 @dataclass
@@ -101,13 +104,29 @@ class Extraction:
     n_sentences: int
 
 
+_BULLET = re.compile(r"^\s*(?:[•▪◦·*]|-(?=\s)|–|\d{1,2}[.)](?=\s))\s*")
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Paragraphs (blank-line separated) cut into sentences; a paragraph's leading "[37][38]" cites all of
-    its sentences, reference marks inside a sentence cite that sentence too and are removed from its text."""
+    """Paragraphs (blank-line separated; each bullet line is a paragraph of its own) cut into sentences; a
+    paragraph's leading "[37][38]" cites all of its sentences, reference marks inside a sentence cite that
+    sentence too and are removed from its text. A one-line paragraph without closing punctuation is a heading
+    (a title, "KEY INCIDENTS"): its sentence is marked ``heading`` and never becomes an event."""
     sentences: list[Sentence] = []
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
-    for paragraph_number, paragraph in enumerate(paragraphs, start=1):
-        body = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        current: list[str] = []
+        for line in paragraph.splitlines():
+            if _BULLET.match(line) and current:
+                blocks.append(current)
+                current = []
+            if line.strip():
+                current.append(_BULLET.sub("", line, count=1) if _BULLET.match(line) else line)
+        if current:
+            blocks.append(current)
+    for paragraph_number, lines in enumerate(blocks, start=1):
+        body = " ".join(line.strip() for line in lines if line.strip())
+        heading = len(lines) == 1 and len(body) <= 150 and not re.search(r"[.!?:;\"”’)\]]\s*$", body)
         leading = _LEADING_REFS.match(body)
         reference = leading.group(1) if leading else ""
         body = body[leading.end():] if leading else body
@@ -116,7 +135,7 @@ def split_sentences(text: str) -> list[Sentence]:
             clean = re.sub(r"\s+", " ", _INLINE_REFS.sub("", piece)).strip()
             if clean:
                 refs = reference + "".join(r for r in re.findall(r"\[\d+[a-z]?\]", inline) if r not in reference)
-                sentences.append(Sentence(len(sentences) + 1, clean, refs, paragraph_number))
+                sentences.append(Sentence(len(sentences) + 1, clean, refs, paragraph_number, heading))
     return sentences
 
 
@@ -243,7 +262,7 @@ def extract_events(
             own = _anaphoric_date(sentence.text, window, own_dates)
         if own is not None:
             own_dates[sentence.number] = own
-        if keyword is None:
+        if keyword is None or sentence.heading:
             continue
 
         source = " ".join(part for part in (source_name, sentence.reference) if part) or None
@@ -253,7 +272,7 @@ def extract_events(
         groups = [g for g in all_groups if g.role == "event"]
         found, tried, vague = places.first_group(groups)
         place_basis = "sentence"
-        ordered = order_actors(sentence.text, actors[index], kind)
+        ordered = order_actors(sentence.text, _with_antecedent(sentence.text, actors, index), kind)
         deaths = find_fatalities(sentence.text, date_spans)
 
         if not groups and not unresolved_relative:
@@ -314,6 +333,8 @@ def extract_events(
                     figures, name, result, source, sentence.text, place_basis, sentence.number,
                 )
             )
+            if number == 0:
+                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
 
     if layout.infobox:
         _main_incident(layout, rows, rejected, orphans, places, day, id_prefix, dataset, source_name)
@@ -323,6 +344,7 @@ def extract_events(
     rows = _one_event_per_incident(rows)
     for row in rows:
         row.pop("_sentence", None)
+        row.pop("_victims", None)
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
@@ -380,7 +402,7 @@ _ADDITIVE = re.compile(r"\b(?:other|another|more|additional|further|also)\b", re
 
 # Words that point back at an incident already told ("The attacks killed 141 people", "Among the dead were ...").
 _POINTS_BACK = re.compile(
-    r"\b(?:the|these|this|those|that|such|its|their)\s+(?:[\w-]+\s+)?(?:attacks?|massacres?|assaults?|raids?"
+    r"\b(?:the|these|this|those|that|such|its|their)\s+(?:[\w-]+\s+){0,2}(?:attacks?|massacres?|assaults?|raids?"
     r"|ambush(?:es)?|killings?|violence|incidents?|clash(?:es)?|fighting|bombings?|explosions?|blasts?|toll"
     r"|assailants|attackers|gunmen|militants|victims|dead|operation|offensive)\b|^(?:It|They)\b"
     r"|\bamong\s+the\s+(?:dead|victims|killed)\b",
@@ -393,28 +415,36 @@ def points_back(sentence: str) -> bool:
     return _POINTS_BACK.search(sentence) is not None
 
 
+_HABITUAL = re.compile(
+    r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced|claimed)\b|\bsince\b"
+    r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b",
+    re.IGNORECASE,
+)
+
+
 def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None) -> dict | None:
     """The event a placeless violent sentence continues, or None.
 
-    In the same paragraph: the paragraph's last event, when the sentence has no date of its own, or its date
-    lies within the event's and it points back ("the attack", "the toll"). Across a paragraph break: the event
-    of the sentence just before, when the sentence points back and has no date of its own. A sentence with a
-    date outside the event's is a later stage, not a follow-up."""
+    Without a date of its own, and not a habitual statement ("attacks have killed thousands since 2015"): the
+    last event, when it is in the same paragraph or the sentence points back ("the attack", "the toll"). With a date of its own: the last event of its paragraph when the date lies in
+    the event's dates or the week before them and the sentence points back, or across a paragraph break when it
+    also is a day or week ("The assault began on Tuesday"). A date outside is a later stage, not a follow-up."""
     if not rows:
         return None
     last = rows[-1]
     previous = sentences[last["_sentence"] - 1]
     current = sentences[index]
     refers = points_back(current.text)
-    if previous.paragraph == current.paragraph:
-        if own is not None and not refers:
-            return None
-    elif not (previous.number == current.number - 1 and refers and (own is None or own.precision in ("day", "week"))):
-        return None
     first = next(row for row in rows if row["_sentence"] == last["_sentence"])  # the figures sit on the first
-    if own is not None and not (
-        own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end
-    ):
+    if own is None:
+        if _HABITUAL.search(current.text):
+            return None
+        return first if previous.paragraph == current.paragraph or refers else None
+    if not refers:
+        return None
+    if previous.paragraph != current.paragraph and own.precision not in ("day", "week"):
+        return None
+    if not (own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end):
         return None
     return first
 
@@ -429,10 +459,14 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
             new = deaths
+            row["_victims"] = {f.category for f in death_figures(sentence.text)}
         elif _ADDITIVE.search(sentence.text):
             new = _sum_figures(old, deaths)
         else:
-            new = competing(old, deaths)
+            victims = {f.category for f in death_figures(sentence.text)}
+            same = not victims or not row.get("_victims") or bool(victims & row["_victims"])
+            new = competing(old, deaths) if same else _sum_figures(old, deaths)
+            row["_victims"] = row.get("_victims", set()) | victims
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
     if own is not None and own.precision in ("day", "week") and _narrows(row, own):
@@ -551,7 +585,7 @@ def _main_incident(layout: Layout, rows: list[dict], rejected: list[dict], orpha
             when = _When(when.start, when.end, "month" if (when.end - when.start).days < 31 else "year", "infobox")
     found: list[tuple[str, GeocodeResult]] = []
     if box.get("location"):
-        parts = [part.strip() for part in box["location"].split(",") if part.strip()]
+        parts = [p.strip() for p in re.split(r",|;|\band\b", box["location"]) if p.strip()[:1].isupper()]
         for position, part in enumerate(parts):
             result = places.resolve(part, tuple(parts[position + 1 :]))
             if not isinstance(result, list):
@@ -680,6 +714,29 @@ def _dyad(actors: list[list[Actor]]) -> tuple[Actor, Actor] | None:
     return Actor(top[0], top[0], -1), Actor(top[1], top[1], -1)
 
 
+_ITS_MEN = re.compile(
+    r"\b(?:its|their|the\s+group['’]s|the\s+same\s+group['’]s)\s+(?:own\s+)?(?:fighters|militants|men|members|combatants"
+    r"|gunmen|units?)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_antecedent(text: str, actors: list[list[Actor]], index: int, lookback: int = 5) -> list[Actor]:
+    """The sentence's actors; "its fighters" with no armed group named is the jihadist group named last in the
+    ``lookback`` sentences before."""
+    named = actors[index]
+    found = _ITS_MEN.search(text)
+    if found is None or any(a.family in ARMED_FAMILIES for a in named):
+        return named
+    for earlier in reversed(actors[max(index - lookback, 0) : index]):
+        jihadists = [a for a in earlier if a.family in JIHADIST_FAMILIES]
+        if jihadists:
+            latest = max(jihadists, key=lambda a: a.start)
+            generic = [a for a in named if not (a.family == "Other" and is_generic(a.name))]
+            return [Actor(latest.name, latest.family, found.start()), *generic]
+    return named
+
+
 def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tuple[Actor, Actor] | None:
     """The two armed families of the nearest of the ``lookback`` sentences before that names two."""
     for named in reversed(actors[max(index - lookback, 0) : index]):
@@ -705,6 +762,13 @@ def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bo
 # ---------------------------------------------------------------- places in context
 
 
+_ADMIN_UNIT = re.compile(
+    r"^(?:(?:the\s+)?(?P<unit>department|cercle|commune|district|prefecture|municipality|rural\s+commune)\s+of\s+"
+    r"(?P<name>.+)|(?P<name2>.+?)\s+(?:department|cercle|commune|district|prefecture|municipality|rural\s+commune))$",
+    re.IGNORECASE,
+)
+
+
 class _PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
@@ -724,6 +788,12 @@ class _PlaceLookup:
                 country = country or found.country_iso2
                 admin1 = admin1 or (found.admin1 if found.geo_precision == 3 else None)
         key = (query, country, admin1)
+        unit = _ADMIN_UNIT.match(query)
+        if unit and key not in self.cache:  # "Tillia Department", "the cercle of Bankass": its seat, precision 2
+            found = self.resolve(unit.group("name") or unit.group("name2"), hints)
+            if not isinstance(found, list) and found.geo_precision < 2:
+                found = replace(found, geo_precision=2, matched_name=f"{found.matched_name} (its unit)")
+            self.cache[key] = found
         if key not in self.cache:
             try:
                 self.cache[key] = self.geocoder.geocode(query, country=country, admin1=admin1)

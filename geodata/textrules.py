@@ -222,7 +222,7 @@ _PERSON = (
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
 )
 _QUALIFIER = (
-    r"(?P<q>at\s+least|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
+    r"(?P<q>at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|well\s+over|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
     r"|some|an\s+estimated|nearly|almost|close\s+to|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|at\s+most)"
 )
 # Words that end the gap between a number and its people noun ("2022 left dozens of fighters" is not 2022 fighters).
@@ -259,7 +259,8 @@ _NOT_DEATH_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+which)\s+$", re.IGNORECASE)
-_FLOOR = {"at least", "more than", "over", "upwards of", "in excess of"}
+_FLOOR = {"at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than",
+          "not less than", "well over"}  # fmt: skip
 _CEILING = {"up to", "as many as", "fewer than", "less than", "at most", "nearly", "almost", "close to"}
 
 
@@ -333,7 +334,7 @@ _DEATH_BEFORE = re.compile(
     rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
     rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
     rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
-    rf"|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:toll|number|figure)\s+at|estimated)"
+    rf"|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
     rf"\s+(?:the\s+)?(?:bodies\s+of\s+)?(?:{_QUALIFIER}\s+)?$",
     re.IGNORECASE,
 )
@@ -513,8 +514,8 @@ _OBJECT_VERBS = (
     r"|bombed|shelled|struck|hit|targeted|targeting|ambushed|seized|captured|burned|burnt|torched|looted|razed"
 )
 _ONE_BEFORE_EVENT = re.compile(
-    rf"(?<![\w'’-])(?P<names>{_NAME})\s+(?i:massacre|attack|ambush|raid|bombing|killings|siege|assault|clashes"
-    r"|fighting|battle)\b"
+    rf"(?<![\w'’-])(?P<names>{_NAME})\s+(?i:massacres?|attacks?|ambush(?:es)?|raids?|bombings?|killings|sieges?"
+    r"|assaults?|clashes|fighting|battles?)\b"
 )
 _PASSIVE_SUBJECT = re.compile(
     rf"(?P<names>{_NAMES})\s+(?i:(?:was|were|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:attacked|raided|stormed|"
@@ -673,7 +674,8 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
     place of the violence. Actor names and ``blocked`` spans (dates) are masked first; month names, demonyms,
     acronyms, possessives ("Africa's"), person names and function words never start a place.
     """
-    text = _mask(sentence, [*blocked, *actor_spans(sentence)])
+    text = _mask(sentence, [*blocked, *actor_spans(sentence)]).replace("#", " ")
+    text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
     groups: list[PlaceGroup] = []
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
