@@ -182,6 +182,7 @@ _INFOBOX_KEYS = {
     "attack type": "type", "type": "type",
     "injured": "other", "wounded": "other", "non-fatal injuries": "other", "coordinates": "other",
     "weapons": "other", "motive": "other", "no. of participants": "other", "accused": "perpetrator",
+    "belligerents": "belligerents", "casualties and losses": "deaths", "casualties and losses (total)": "deaths",
 }  # fmt: skip
 
 
@@ -249,11 +250,18 @@ def extract_events(
     rows: list[dict] = []
     rejected: list[dict] = []
     orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
+    main, problem = _infobox_incident(layout, places, day, id_prefix, dataset, source_name)
+    if main is not None:
+        rows.append(main)
+    if problem is not None:
+        rejected.append(problem)
+    infobox_year = main["date_start"].year if main is not None else None
 
     for index, sentence in enumerate(sentences):
         keyword = main_keyword(sentence.text)
         window = _window(sentences, index)
         context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
+        context_year = context_year or infobox_year
         all_mentions = find_dates(sentence.text, context_year, day)
         mentions = [m for m in all_mentions if m.resolved]
         own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, anchor)
@@ -280,7 +288,7 @@ def extract_events(
             if target is not None:
                 _add_facts(target, sentence, ordered, deaths, source, own)
                 continue
-            if own is None and layout.infobox and points_back(sentence.text):
+            if own is None and main is not None and points_back(sentence.text):
                 orphans.append((sentence, ordered))
                 continue
         when = None if unresolved_relative else own or _context_date(years, index, context_year)
@@ -336,11 +344,11 @@ def extract_events(
             if number == 0:
                 rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
 
-    if layout.infobox:
-        _main_incident(layout, rows, rejected, orphans, places, day, id_prefix, dataset, source_name)
-    else:
-        for sentence, _ordered in orphans:
+    for sentence, ordered in orphans:
+        if main is None:
             rejected.append(_rejection(sentence, source_name, "no place"))
+        else:
+            _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
     rows = _one_event_per_incident(rows)
     for row in rows:
         row.pop("_sentence", None)
@@ -426,16 +434,21 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
     """The event a placeless violent sentence continues, or None.
 
     Without a date of its own, and not a habitual statement ("attacks have killed thousands since 2015"): the
-    last event, when it is in the same paragraph or the sentence points back ("the attack", "the toll"). With a date of its own: the last event of its paragraph when the date lies in
-    the event's dates or the week before them and the sentence points back, or across a paragraph break when it
-    also is a day or week ("The assault began on Tuesday"). A date outside is a later stage, not a follow-up."""
+    last event, when it is in the same paragraph or the sentence points back ("the attack", "the toll"). With a
+    date of its own: the last event of its paragraph when the date lies in the event's dates or the week before
+    them and the sentence points back, or across a paragraph break when it also is a day or week ("The assault
+    began on Tuesday"). A date outside is a later stage, not a follow-up. The infobox's incident is continued
+    by sentences that point back."""
     if not rows:
         return None
     last = rows[-1]
-    previous = sentences[last["_sentence"] - 1]
     current = sentences[index]
     refers = points_back(current.text)
     first = next(row for row in rows if row["_sentence"] == last["_sentence"])  # the figures sit on the first
+    if last["_sentence"] == 0:  # the infobox's incident, about the whole article
+        overlaps = own is None or (own.start <= first["date_end"].date() and first["date_start"].date() <= own.end)
+        return first if refers and overlaps else None
+    previous = sentences[last["_sentence"] - 1]
     if own is None:
         if _HABITUAL.search(current.text):
             return None
@@ -545,7 +558,11 @@ def _one_event_per_incident(rows: list[dict]) -> list[dict]:
                 earlier
                 for earlier in kept
                 if _same_incident(earlier, row)
-                and (restates or (earlier["date_start"], earlier["date_end"]) == (row["date_start"], row["date_end"]))
+                and (
+                    restates
+                    or earlier["place_basis"] == "infobox"
+                    or (earlier["date_start"], earlier["date_end"]) == (row["date_start"], row["date_end"])
+                )
             ),
             None,
         )
@@ -571,10 +588,32 @@ def _fill(row: dict, other: dict) -> None:
         row["notes"] = f"{row['notes']} {other['notes']}"
 
 
-def _main_incident(layout: Layout, rows: list[dict], rejected: list[dict], orphans, places: _PlaceLookup,
-                   day: date | None, id_prefix: str, dataset: str, source_name: str) -> None:  # fmt: skip
-    """The infobox's facts are about the article's main incident: they complete the body event about the same
-    incident, or else make that event; placeless follow-up sentences with no event before them join it."""
+_STATE_WORDS = re.compile(r"\b(?:Mali|Malian|Niger|Nigerien|Burkina(?:\s+Faso)?|Burkinab[eè]|France|French)\b")
+
+
+def _infobox_actors(box: dict[str, str]) -> list[Actor]:
+    """Perpetrator first, then the target; "Belligerents: Mali ; ISGS" (a country is its state forces)."""
+    perpetrators = find_actors(box.get("perpetrator", ""))
+    targets = find_actors(box.get("target", ""))
+    if not targets and re.search(r"civilian|villager|resident|worshipper", box.get("target", ""), re.IGNORECASE):
+        targets = [Actor("civilians", "Civilians", 0)]
+    sides = []
+    for part in re.split(r";|\bvs\.?\b|\bversus\b", box.get("belligerents", "")):
+        named = find_actors(part)
+        if named:
+            sides.append(named[0])
+        elif _STATE_WORDS.search(part):
+            sides.append(Actor(part.strip(), "State forces", 0))
+    ordered: list[Actor] = []
+    for actor in [*perpetrators[:1], *targets, *sides]:
+        if actor.family not in {a.family for a in ordered}:
+            ordered.append(actor)
+    return ordered[:2]
+
+
+def _infobox_incident(layout: Layout, places: _PlaceLookup, day: date | None, id_prefix: str, dataset: str,
+                      source_name: str) -> tuple[dict | None, dict | None]:  # fmt: skip
+    """The infobox's facts are about the article's main incident: (its event, or None and why not)."""
     box = layout.infobox
     notes = " ".join(layout.infobox_lines)
     mentions = [m for m in find_dates(box.get("date", ""), None, day) if m.resolved]
@@ -584,43 +623,28 @@ def _main_incident(layout: Layout, rows: list[dict], rejected: list[dict], orpha
         if (when.end - when.start).days > 6:
             when = _When(when.start, when.end, "month" if (when.end - when.start).days < 31 else "year", "infobox")
     found: list[tuple[str, GeocodeResult]] = []
-    if box.get("location"):
-        parts = [p.strip() for p in re.split(r",|;|\band\b", box["location"]) if p.strip()[:1].isupper()]
-        for position, part in enumerate(parts):
-            result = places.resolve(part, tuple(parts[position + 1 :]))
-            if not isinstance(result, list):
-                found = [(part, result)]
-                break
-    perpetrators = find_actors(box.get("perpetrator", ""))
-    targets = find_actors(box.get("target", ""))
-    if not targets and re.search(r"civilian|villager|resident|worshipper", box.get("target", ""), re.IGNORECASE):
-        targets = [Actor("civilians", "Civilians", 0)]
-    deaths = _infobox_deaths(box.get("deaths", ""))
-    ordered = [*perpetrators[:1], *[a for a in targets if a.family not in {p.family for p in perpetrators[:1]}]]
+    location = re.sub(r"\([^)]*\)", "", box.get("location", ""))
+    parts = [p.strip() for p in re.split(r",|;|\band\b", location) if p.strip()[:1].isupper()]
+    for position, part in enumerate(parts):
+        result = places.resolve(part, tuple(parts[position + 1 :]))
+        if not isinstance(result, list):
+            found = [(part, result)]
+            break
+    ordered = _infobox_actors(box)
     kind, sub_kind = event_type(" ".join(box.values()), [a.family for a in ordered])
     actor1 = ordered[0] if ordered else None
     actor2 = ordered[1] if len(ordered) > 1 else None
-    incident = None
     if when is not None and found:
         name, result = found[0]
-        candidate = _row(f"{id_prefix}:infobox", dataset, when, kind, sub_kind, actor1, actor2, deaths, name,
-                         result, " ".join(p for p in (source_name, "infobox") if p), notes, "infobox", 0)  # fmt: skip
-        incident = next((row for row in rows if _same_incident(row, candidate)), None)
-        if incident is not None:
-            _fill(incident, candidate)
-            incident["place_basis"] = f"{incident['place_basis']}; infobox"
-        else:
-            rows.insert(0, candidate)
-            incident = candidate
-    elif box.get("date") or box.get("location"):
-        rejected.append({"sentence_number": None, "sentence": notes, "source": source_name or None,
-                         "reason": "infobox: no date" if when is None else "infobox: place not found",
-                         "name": box.get("location"), "candidates": None})  # fmt: skip
-    for sentence, ordered_actors in orphans:
-        if incident is None:
-            rejected.append(_rejection(sentence, source_name, "no place"))
-            continue
-        _add_facts(incident, sentence, ordered_actors, find_fatalities(sentence.text), None)
+        row = _row(f"{id_prefix}:infobox", dataset, when, kind, sub_kind, actor1, actor2,
+                   _infobox_deaths(box.get("deaths", "")), name, result,
+                   " ".join(p for p in (source_name, "infobox") if p), notes, "infobox", 0)  # fmt: skip
+        return row, None
+    if box.get("date") or box.get("location"):
+        return None, {"sentence_number": None, "sentence": notes, "source": source_name or None,
+                      "reason": "infobox: no date" if when is None else "infobox: place not found",
+                      "name": box.get("location"), "candidates": None}  # fmt: skip
+    return None, None
 
 
 def _infobox_deaths(value: str) -> Fatalities:

@@ -84,6 +84,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("rel_days_ago", rf"\b(?P<n>\d|{_SMALL})\s+days\s+ago\b"),
         ("rel_day", r"\b(?P<which>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
                     r"|this\s+afternoon|this\s+evening|last\s+night))\b"),
+        ("rel_weekend", r"\b(?i:(?:the|a|last|this|over\s+the)\s+weekend)\b"),
         ("rel_week", r"\b(?P<which>(?i:earlier\s+this|this|last|past|previous|the\s+past|the\s+previous))\s+"
                      r"(?P<unit>(?i:week(?:end)?|month|year))\b"),
         ("day_no_year", rf"\b{_DAY.format(g='d')}\s+{_MONTH.format(g='m')}\b"),
@@ -98,7 +99,8 @@ _THIRDS = {"early": (1, 4), "beginning": (1, 4), "start": (1, 4), "mid": (5, 8),
 # Phrases pointing back at the previous sentence's date: the whole date, or only its year.
 _SAME_DATE = re.compile(
     r"\b(?:(?:that|this|the)\s+same\s+(?:issue|time|day|week|month|period|publication|attack|incident)"
-    r"|(?:at|around|about)\s+(?:that|this|the\s+same)\s+time|the\s+same\s+day|that\s+day|on\s+the\s+same\s+date)\b",
+    r"|(?:at|around|about)\s+(?:that|this|the\s+same)\s+time|the\s+same\s+day|that\s+day|on\s+the\s+same\s+date"
+    r"|(?:on\s+)?the\s+(?:day|night|morning|evening)\s+of\s+the\s+(?:attack|massacre|raid|ambush|assault|battle))\b",
     re.IGNORECASE,
 )
 _SAME_YEAR = re.compile(
@@ -248,6 +250,9 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
             back = 7
         day = anchor - timedelta(days=back)
         return (day, anchor, "week") if kind == "rel_since" else (day, day, "day")
+    if kind == "rel_weekend":  # the Saturday and Sunday on or before the anchor
+        saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
+        return saturday, min(saturday + timedelta(days=1), anchor), "week"
     if kind == "rel_days_ago":
         word = groups["n"].lower()
         day = anchor - timedelta(days=int(word) if word.isdigit() else _SMALL_NUMBERS[word])
@@ -381,7 +386,8 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         seen += 1
         if seen > head_lines:
             break
-        if len(line) > 120 or "|" in line or any(s.start <= here < s.end for s in stamps):
+        infobox = re.match(r"^\s*\|?\s*(?:date|dates|date of attack)\s*(?::|\|)", line, re.IGNORECASE)
+        if len(line) > 120 or infobox or any(s.start <= here < s.end for s in stamps):
             continue
         as_of = _AS_OF.search(line)
         if as_of and _full_day(as_of.group("rest")):

@@ -490,8 +490,9 @@ _REGION_WORDS = r"region|province|cercle|commune|department|district|prefecture"
 _NOT_PLACE = frozenset(
     "the a an this that these those its their his her in on at by after before during while since when where despite"
     " although according neither both many most some several islamic islam muslims sharia al-naba al-qaeda god"
-    " allah state government army mr mrs president general colonel january february march april may june july"
-    " august september october november december monday tuesday wednesday thursday friday saturday sunday".split()
+    " allah state government army operation operations mr mrs president general colonel january february march"
+    " april may june july august september october november december monday tuesday wednesday thursday friday"
+    " saturday sunday".split()
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(
@@ -510,7 +511,7 @@ _BORDER = re.compile(
     rf"(?:\s+(?:with|of)\s+{_NAME})?)"
 )
 _OBJECT_VERBS = (
-    r"attacked|attacking|attacks|stormed|storming|raided|raiding|overran|overrun|overrunning|besieged|besieging"
+    r"attacked|attacking|attacks|stormed|storming|surrounded|encircled|entered|invaded|raided|raiding|overran|overrun|overrunning|besieged|besieging"
     r"|bombed|shelled|struck|hit|targeted|targeting|ambushed|seized|captured|burned|burnt|torched|looted|razed"
 )
 _ONE_BEFORE_EVENT = re.compile(
@@ -518,7 +519,7 @@ _ONE_BEFORE_EVENT = re.compile(
     r"|assaults?|clashes|fighting|battles?)\b"
 )
 _PASSIVE_SUBJECT = re.compile(
-    rf"(?P<names>{_NAMES})\s+(?i:(?:was|were|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:attacked|raided|stormed|"
+    rf"(?P<names>{_NAMES})\s+(?i:(?:was|were|has|had|have)\s+(?:\w+\s+)?(?:been\s+)?(?:\w+\s+)?(?:attacked|raided|stormed|"
     r"overrun|targeted|besieged|struck|hit|shelled|bombed|ambushed)|came\s+under\s+(?:attack|fire|siege))\b"
 )
 _OBJECT_OF_VERB = re.compile(
@@ -537,7 +538,9 @@ _REFERENCE_CLAUSE = re.compile(
     r"\s+of|in\s+(?:response|retaliation)\s+(?:to|for)|the\s+(?:deadliest|worst|largest|biggest|bloodiest)"
     r"(?:\s+\w+)?\s+since)\s+(?=(?:the|an?|its|their|last|this|that|those|these|earlier|previous)\b|[A-Z])"
     r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
-    r"(?=(?:in|at|the|an?|those|that)\b|[A-Z]))",
+    r"(?=(?:in|at|the|an?|those|that)\b|[A-Z])"
+    r"|\b(?:(?:some|about|around|roughly|nearly|\d+|[a-z]+)\s+)?(?:km|kilomet(?:re|er)s?|miles)\s+(?:\w+\s+){0,2}"
+    r"(?:of|from)\s+)",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:.()\[\]—–]|\s-\s|\b(?:that|which|who|where|when|while|whereas|but|and\s+then)\b|$")
@@ -562,6 +565,10 @@ _GIVEN_NAMES = frozenset(
     "abdoulaye idrissa tammy jean pierre emmanuel".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+_UNIT_OF = re.compile(
+    r"\b(?:cercle|department|commune|district|province|region|prefecture|municipality)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _CONTAINER_GAP = re.compile(
     r"^\s*(?:,|\(|\s)\s*(?:(?:in|of|within)\s+)?(?:the\s+)?(?:(?:neighbou?ring|nearby|adjacent|same|northern|southern"
     r"|eastern|western|central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)*$",
@@ -729,10 +736,11 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
         role, hints = "event", ()
         if _inside(group.start, references):
             role = "reference"
-        elif group.kind in ("region", "country") and position > 0:
+        elif position > 0 and (group.kind in ("region", "country") or _UNIT_OF.search(sentence[: group.start])):
             before = groups[position - 1]
             if before.kind in ("name", "region") and before.end <= group.start:
-                if _CONTAINER_GAP.match(sentence[before.end : group.start]):
+                gap = _UNIT_OF.sub("", sentence[before.end : group.start])
+                if _CONTAINER_GAP.match(gap):
                     role = "container"
         distance = group.distance + min((_gap(sentence, group, anchor) for anchor in anchors), default=10_000)
         ranked.append(replace(group, role=role, distance=distance, hints=hints))
