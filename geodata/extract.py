@@ -55,6 +55,7 @@ from geodata.textdates import (
 from geodata.textrules import (
     ARMED_FAMILIES,
     JIHADIST_FAMILIES,
+    STRONG_TIE,
     Actor,
     Fatalities,
     competing,
@@ -283,7 +284,14 @@ def extract_events(
         ordered = order_actors(sentence.text, _with_antecedent(sentence.text, actors, index), kind)
         deaths = find_fatalities(sentence.text, date_spans)
 
-        if not groups and not unresolved_relative:
+        if own is None and found and not unresolved_relative:  # an undated sentence about a place already told
+            told = [row for row in rows if _km(row, {"latitude": found[0][1].latitude,
+                                                      "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
+            if told:
+                _add_facts(told[-1], sentence, ordered, deaths, source)
+                continue
+        loose = groups and all(g.distance > STRONG_TIE for g in groups)  # places not tied to the violence
+        if (not groups or loose) and not unresolved_relative:
             target = _continued(rows, sentences, index, own)
             if target is not None:
                 _add_facts(target, sentence, ordered, deaths, source, own)
@@ -296,6 +304,10 @@ def extract_events(
             inherited = _inherited_place(sentences, index, placed)
             if inherited:
                 found, place_basis = inherited
+            elif rows and _THERE.search(sentence.text):  # "in the town", "the same village", "there"
+                last = rows[-1]
+                found = [(last["location"], _as_result(last))]
+                place_basis = f"{last['event_id']} (\"{_THERE.search(sentence.text).group(0)}\")"
         if found:
             placed[sentence.number] = found
 
@@ -673,6 +685,12 @@ _REPORTING_BEFORE = re.compile(
 )
 
 
+_REPORTING_AFTER = re.compile(
+    r"^[\s,]*(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b",
+    re.IGNORECASE,
+)
+
+
 def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
               anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
     """The date nearest the violence word; a date of the reporting ("said in a statement on 18 April", "in a
@@ -683,6 +701,7 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
     def cost(mention: DateMention) -> tuple[int, tuple[int, int]]:
         distance = min(abs(mention.span[0] - keyword_at), abs(mention.span[1] - keyword_at))
         reporting = _REPORTING_BEFORE.search(sentence[: mention.span[0]]) is not None
+        reporting = reporting or _REPORTING_AFTER.match(sentence[mention.span[1] :]) is not None
         return distance + 1000 * reporting, mention.span
 
     nearest = min(mentions, key=cost)
@@ -847,6 +866,20 @@ class _PlaceLookup:
                 return found, missed, vague
             tried.extend(missed)
         return [], tried, vague
+
+
+_THERE = re.compile(
+    r"\b(?:the|that|this)\s+(?:same\s+)?(?:town|village|locality|commune|camp|base|area|market|site)\b|\bthere\b",
+    re.IGNORECASE,
+)
+
+
+def _as_result(row: dict) -> GeocodeResult:
+    """An event's place as a geocoding result, for a sentence that points at it ("in the town")."""
+    from geodata.geocode import GeocodeResult
+
+    return GeocodeResult(row["latitude"], row["longitude"], row["geo_precision"], row["country_iso2"],
+                         row["admin1"], row["admin2"], row["location"], 100.0, f"event {row['event_id']}")  # fmt: skip
 
 
 def _inherited_place(
