@@ -343,6 +343,9 @@ def extract_events(
         if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
             reject("place not found (other places of this sentence were placed)", found=[])
 
+        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(sentence.text, date_spans), kind)
+        if new_kind != kind and kind == "Battles":
+            kind, sub_kind = new_kind, "Attack"
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text))
         for number, (name, result) in enumerate(found):
             suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
@@ -680,7 +683,7 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
-    r"|according\s+to|video|interview|press\s+conference)\b[^,;.]{0,40}$",
+    r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$",
     re.IGNORECASE,
 )
 
@@ -693,18 +696,22 @@ _REPORTING_AFTER = re.compile(
 
 def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
               anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
-    """The date nearest the violence word; a date of the reporting ("said in a statement on 18 April", "in a
-    tweet on Friday") yields to any date of the violence."""
+    """The date nearest the violence word. A date of the reporting ("said on Tuesday", "in a statement on 18
+    April", "(Update, Sept 19)", "on Tuesday published") is never the date of the violence."""
     if not mentions:
         return None
 
-    def cost(mention: DateMention) -> tuple[int, tuple[int, int]]:
-        distance = min(abs(mention.span[0] - keyword_at), abs(mention.span[1] - keyword_at))
-        reporting = _REPORTING_BEFORE.search(sentence[: mention.span[0]]) is not None
-        reporting = reporting or _REPORTING_AFTER.match(sentence[mention.span[1] :]) is not None
-        return distance + 1000 * reporting, mention.span
+    def reporting(mention: DateMention) -> bool:
+        return bool(
+            _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
+        )
 
-    nearest = min(mentions, key=cost)
+    mentions = [m for m in mentions if not reporting(m)]
+    if not mentions:
+        return None
+    nearest = min(
+        mentions, key=lambda m: (min(abs(m.span[0] - keyword_at), abs(m.span[1] - keyword_at)), m.span)
+    )
     basis = f"document date {anchor.day.isoformat()} ({anchor.basis})" if nearest.relative and anchor else "sentence"
     return _When(nearest.start, nearest.end, nearest.precision, basis)
 
@@ -787,6 +794,20 @@ def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tu
         if len(armed) >= 2:
             return Actor(armed[0], armed[0], -1), Actor(armed[1], armed[1], -1)
     return None
+
+
+def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> tuple[list[Actor], str]:
+    """ACLED's conventions for what a report leaves unnamed: dead "people" with at most one armed party named
+    are civilians; violence against civilians with no perpetrator named is by an unidentified armed group
+    (family Other)."""
+    families = {a.family for a in ordered}
+    armed = [a for a in ordered if a.family in ARMED_FAMILIES or a.family == "Other"]
+    if "Civilians" not in families and len(armed) <= 1 and any(f.category == "people" for f in deaths):
+        ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
+        kind = "Violence against civilians"
+    if not armed and kind == "Violence against civilians" and any(a.family == "Civilians" for a in ordered):
+        ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
+    return ordered, kind
 
 
 def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bool) -> tuple[Actor | None, ...]:

@@ -215,13 +215,28 @@ def find_dates(sentence: str, context_year: int | None = None, anchor: date | No
                     relative = True
                     year = _year_before(anchor, _month(found.group("m")), found.groupdict().get("d"))
             days = _resolve(kind, found, year)
-        if days is None:
+        if days is None or (kind in ("year", "years") and _not_a_year(sentence, found.start())):
             continue
         start, end, precision = days
         mentions.append(DateMention(found.group(0), found.span(), start, end, precision, relative))
         if end is not None and not kind.endswith("no_year") and not relative:
             last_year = end.year
     return mentions
+
+
+_YEAR_LEADS = frozenset(
+    "in by since until till from during before after early late mid of throughout spring summer autumn fall winter"
+    " end start the and or to between around about circa c".split()
+)
+
+
+def _not_a_year(sentence: str, start: int) -> bool:
+    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year."""
+    before = re.search(r"([A-Za-zÀ-ÿ]+)[\s-]+$", sentence[:start])
+    if before is None or not before.group(1)[0].isupper():
+        return False
+    word = before.group(1).lower()
+    return word not in _YEAR_LEADS and word not in MONTHS and before.start() > 0
 
 
 def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:
@@ -288,7 +303,11 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
 
 def years_in(sentence: str) -> list[int]:
     """The years written in ``sentence``, left to right (for the year context of later sentences)."""
-    return [int(found.group("y")) for found in re.finditer(r"\b" + _YEAR.format(g="y"), sentence)]
+    return [
+        int(found.group("y"))
+        for found in re.finditer(r"\b" + _YEAR.format(g="y"), sentence)
+        if not _not_a_year(sentence, found.start())
+    ]
 
 
 def refers_to_previous_date(sentence: str) -> str | None:

@@ -21,7 +21,7 @@ _BATTLE = (
     r"|offensives?|hostilities|skirmish(?:es)?|firefights?|combats?|overr[au]n|stormed|raids?|raided"
 )
 _CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
-_GENERIC = r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead"
+_GENERIC = r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|bodies|corpses"
 
 _REMOTE_RE = re.compile(rf"\b(?:{_REMOTE})\b", re.IGNORECASE)
 _BATTLE_RE = re.compile(rf"\b(?:{_BATTLE})\b", re.IGNORECASE)
@@ -412,7 +412,8 @@ def combine(figures: list[DeathFigure], sentence: str = "") -> Fatalities:
     for figure in figures:
         rival = next((m for m in merged if m.category == figure.category), None)
         between = sentence[rival.span[1] : figure.span[0]] if rival else ""
-        if rival is not None and _CONTRAST.search(between):
+        joined = re.fullmatch(r"[\w\s'’-]{0,40}?(?:\band|,|\bplus|\bas\s+well\s+as)\s+(?:\w+\s+){0,2}", between)
+        if rival is not None and (_CONTRAST.search(between) or not joined):
             both = competing(rival.figures, figure.figures)
             merged[merged.index(rival)] = DeathFigure(rival.span, rival.category, both)
         else:
@@ -496,8 +497,9 @@ _NOT_PLACE = frozenset(
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(
-    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality)\s+of\s+)?"
-    rf"(?P<names>{_NAMES})"
+    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality|hamlet|camp)\s+of\s+"
+    rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b))?"
+    rf"(?P<names>{_NAMES})(?P<area>\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b)?"
 )
 _PAIR_BEFORE_EVENT = re.compile(
     rf"(?P<names>{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})+)\s+(?i:massacres|attacks|killings|ambushes|clashes"
@@ -520,7 +522,7 @@ _ONE_BEFORE_EVENT = re.compile(
 )
 _PASSIVE_SUBJECT = re.compile(
     rf"(?P<names>{_NAMES})\s+(?i:(?:was|were|has|had|have)\s+(?:\w+\s+)?(?:been\s+)?(?:\w+\s+)?(?:attacked|raided|stormed|"
-    r"overrun|targeted|besieged|struck|hit|shelled|bombed|ambushed)|came\s+under\s+(?:attack|fire|siege))\b"
+    r"overrun|targeted|besieged|struck|hit|shelled|bombed|ambushed|raided)|came\s+under\s+(?:attack|fire|siege))\b"
 )
 _OBJECT_OF_VERB = re.compile(
     rf"\b(?P<prep>(?i:{_OBJECT_VERBS}))\s+(?:(?i:the\s+)?(?:(?i:town|village|city|commune|locality|hamlet|camp|base|"
@@ -713,11 +715,12 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             near = match.groupdict().get("prep", "") or ""
             cost = _PREPOSITION_COST.get(near.lower(), 0)
             near = near.lower() if near.lower() in _NEAR_WORDS else ""
+            if match.groupdict().get("area"):
+                near = "near"
             if names:
                 queries = tuple(f"{near} {name}".strip() for name in names)
-                groups.append(
-                    PlaceGroup("name", tuple(names), queries, match.start("names"), match.end("names"), distance=cost)
-                )
+                end = match.end("area") if match.groupdict().get("area") else match.end("names")
+                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost))
             if countries:
                 groups.append(
                     PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))
