@@ -281,20 +281,21 @@ def extract_events(
         groups = [g for g in all_groups if g.role == "event"]
         found, tried, vague = places.first_group(groups)
         place_basis = "sentence"
-        ordered = order_actors(sentence.text, _with_antecedent(sentence.text, actors, index), kind)
+        ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
+                                                               actors, index), kind)  # fmt: skip
         deaths = find_fatalities(sentence.text, date_spans)
 
         if own is None and found and not unresolved_relative:  # an undated sentence about a place already told
             told = [row for row in rows if _km(row, {"latitude": found[0][1].latitude,
                                                       "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
             if told:
-                _add_facts(told[-1], sentence, ordered, deaths, source)
+                _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
                 continue
         loose = groups and all(g.distance > STRONG_TIE for g in groups)  # places not tied to the violence
         if (not groups or loose) and not unresolved_relative:
             target = _continued(rows, sentences, index, own)
             if target is not None:
-                _add_facts(target, sentence, ordered, deaths, source, own)
+                _follow_up(rows, target, sentence, ordered, deaths, source, own, date_spans)
                 continue
             if own is None and main is not None and points_back(sentence.text):
                 orphans.append((sentence, ordered))
@@ -475,6 +476,37 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
     if not (own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end):
         return None
     return first
+
+
+def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
+               source: str | None, own: _When | None, date_spans: list[tuple[int, int]]) -> None:  # fmt: skip
+    """A follow-up adds its facts to ``target``, except civilians killed in an incident fought between armed
+    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
+    figures = death_figures(sentence.text, date_spans)
+    civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
+    parties = {target["group1"], target["group2"]}
+    if figures and civilians and None not in parties and "Civilians" not in parties:
+        perpetrator = next(
+            (n for n in ("1", "2") if target[f"group{n}"] not in ("State forces", "Militia", "Wagner Group")), "1"
+        )
+        row = {**target, "event_id": f"{target['event_id'].rsplit(':', 1)[0]}:{sentence.number}",
+               "actor1": target[f"actor{perpetrator}"], "group1": target[f"group{perpetrator}"],
+               "actor2": "civilians", "group2": "Civilians", "event_type": "Violence against civilians",
+               "sub_event_type": "Attack", "fatalities": deaths.best, "fatalities_low": deaths.low,
+               "fatalities_high": deaths.high, "notes": sentence.text, "source": source or target["source"],
+               "place_basis": f"{target['event_id']} (the same incident)", "_sentence": sentence.number,
+               "_victims": {f.category for f in figures}}  # fmt: skip
+        row["event_id"] = _free_id(rows, row["event_id"])
+        rows.append(row)
+        return
+    _add_facts(target, sentence, ordered, deaths, source, own)
+
+
+def _free_id(rows: list[dict], wanted: str) -> str:
+    taken = {row["event_id"] for row in rows}
+    if wanted not in taken:
+        return wanted
+    return next(f"{wanted}-{chr(ord('a') + n)}" for n in range(26) if f"{wanted}-{chr(ord('a') + n)}" not in taken)
 
 
 def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities, source: str | None,
@@ -771,17 +803,29 @@ _ITS_MEN = re.compile(
 )
 
 
-def _with_antecedent(text: str, actors: list[list[Actor]], index: int, lookback: int = 5) -> list[Actor]:
-    """The sentence's actors; "its fighters" with no armed group named is the jihadist group named last in the
-    ``lookback`` sentences before."""
-    named = actors[index]
+_FINDS = re.compile(
+    r"^[\w'’ ]{0,25}?\b(?:has|have|had)?\s*(?:found|counted|documented|recovered|buried|discovered|collected"
+    r"|evacuated|identified)\b",
+    re.IGNORECASE,
+)
+
+
+def _parties(text: str, named: list[Actor]) -> list[Actor]:
+    """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")."""
+    return [a for a in named if not _FINDS.match(text[a.start + len(a.name) :])]
+
+
+def _with_antecedent(text: str, named: list[Actor], actors: list[list[Actor]], index: int,
+                     lookback: int = 5) -> list[Actor]:  # fmt: skip
+    """The sentence's actors; "its fighters" with no armed group named is the jihadist group named first (the
+    subject) in the nearest of the ``lookback`` sentences before that names one."""
     found = _ITS_MEN.search(text)
     if found is None or any(a.family in ARMED_FAMILIES for a in named):
         return named
     for earlier in reversed(actors[max(index - lookback, 0) : index]):
         jihadists = [a for a in earlier if a.family in JIHADIST_FAMILIES]
         if jihadists:
-            latest = max(jihadists, key=lambda a: a.start)
+            latest = min(jihadists, key=lambda a: a.start)  # the subject comes first
             generic = [a for a in named if not (a.family == "Other" and is_generic(a.name))]
             return [Actor(latest.name, latest.family, found.start()), *generic]
     return named
