@@ -238,7 +238,8 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
-    rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed|toll\s+(?:of|rose\s+to|reached|stood\s+at)"
+    rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed|toll\s+(?:of|rose\s+to|reached|stood\s+at|at)"
+    rf"|put\s+the\s+(?:death\s+)?(?:toll|number\s+of\s+(?:dead|deaths|victims)|figure)\s+at"
     rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?:(?P<n>{_NUMBER})(?![\w-])"
     rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
@@ -365,10 +366,14 @@ class DeathFigure:
 
 
 def _category(words: str) -> str:
+    """Who the dead were, from the words after the figure; ``unknown`` when no word for people follows."""
+    head = re.match(r"^\W*(?:[\w'’-]+\s+){0,3}?(?P<noun>[\w'’-]+)", words)
     for name, pattern in _CATEGORIES:
-        if re.search(rf"\b(?:{pattern})\b", words, re.IGNORECASE):
+        if re.search(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:{pattern})\b", words, re.IGNORECASE):
             return name
-    return "people"
+    if head and re.search(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:{_PERSON})\b", words, re.IGNORECASE):
+        return "people"
+    return "unknown"
 
 
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
@@ -410,7 +415,7 @@ def combine(figures: list[DeathFigure], sentence: str = "") -> Fatalities:
     sources stand between them, and add up otherwise."""
     merged: list[DeathFigure] = []
     for figure in figures:
-        rival = next((m for m in merged if m.category == figure.category), None)
+        rival = next((m for m in merged if figure.category in (m.category, "unknown") or m.category == "unknown"), None)
         between = sentence[rival.span[1] : figure.span[0]] if rival else ""
         joined = re.fullmatch(r"[\w\s'’-]{0,40}?(?:\band|,|\bplus|\bas\s+well\s+as)\s+(?:\w+\s+){0,2}", between)
         if rival is not None and (_CONTRAST.search(between) or not joined):
@@ -538,9 +543,11 @@ _REFERENCE_CLAUSE = re.compile(
     r"\b(?:(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|\d+)\s+"
     r"(?:days?|weeks?|months?|years?)\s+)?(?:before|after|since|following|prior\s+to|ahead\s+of|until|in\s+the\s+wake"
     r"\s+of|in\s+(?:response|retaliation)\s+(?:to|for)|the\s+(?:deadliest|worst|largest|biggest|bloodiest)"
-    r"(?:\s+\w+)?\s+since)\s+(?=(?:the|an?|its|their|last|this|that|those|these|earlier|previous)\b|[A-Z])"
+    r"(?:\s+\w+)?\s+since)\s+(?=(?:the|an?|its|their|last|this|that|those|these|earlier|previous)\b(?!\s+(?:week|month"
+    r"|year|weekend|days?|night|morning)\b)|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January"
+    r"|February|March|April|May|June|July|August|September|October|November|December)\b)(?-i:[A-ZÀ-Ý]))"
     r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
-    r"(?=(?:in|at|the|an?|those|that)\b|[A-Z])"
+    r"(?=(?:in|at|the|an?|those|that)\b|(?-i:[A-ZÀ-Ý]))"
     r"|\b(?:(?:some|about|around|roughly|nearly|\d+|[a-z]+)\s+)?(?:km|kilomet(?:re|er)s?|miles)\s+(?:\w+\s+){0,2}"
     r"(?:of|from)\s+)",
     re.IGNORECASE,
