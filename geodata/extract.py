@@ -117,17 +117,21 @@ def split_sentences(text: str) -> list[Sentence]:
     blocks = []
     for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
         current: list[str] = []
+        bullet = False
         for line in paragraph.splitlines():
             if _BULLET.match(line) and current:
-                blocks.append(current)
+                blocks.append((current, bullet))
                 current = []
+            if _BULLET.match(line):
+                bullet = True
             if line.strip():
                 current.append(_BULLET.sub("", line, count=1) if _BULLET.match(line) else line)
         if current:
-            blocks.append(current)
-    for paragraph_number, lines in enumerate(blocks, start=1):
+            blocks.append((current, bullet))
+    for paragraph_number, (lines, bullet) in enumerate(blocks, start=1):
         body = " ".join(line.strip() for line in lines if line.strip())
-        heading = len(lines) == 1 and len(body) <= 150 and not re.search(r"[.!?:;\"”’)\]]\s*$", body)
+        closed = re.search(r"[.!?:;\"”’)\]]\s*$", body)
+        heading = len(lines) == 1 and len(body) <= 150 and not closed and not bullet
         leading = _LEADING_REFS.match(body)
         reference = leading.group(1) if leading else ""
         body = body[leading.end():] if leading else body
@@ -499,6 +503,8 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
         row["event_id"] = _free_id(rows, row["event_id"])
         rows.append(row)
         return
+    if any(f.category == "people" for f in figures) and "Civilians" not in parties and len(parties - {None}) <= 1:
+        ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
     _add_facts(target, sentence, ordered, deaths, source, own)
 
 

@@ -236,7 +236,7 @@ def _not_a_year(sentence: str, start: int) -> bool:
     if before is None or not before.group(1)[0].isupper():
         return False
     word = before.group(1).lower()
-    return word not in _YEAR_LEADS and word not in MONTHS and before.start() > 0
+    return word not in _YEAR_LEADS and word not in MONTHS
 
 
 def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:

@@ -89,7 +89,7 @@ JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam")
 # (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
 _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (
-        r"Jama['’]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wal?[\s-]+Muslimin|Group\s+(?:for|to)\s+Supports?\s+"
+        r"Jama['’ʼ`´‘]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wal?[\s-]+Muslimin|Group\s+(?:for|to)\s+Supports?\s+"
         r"(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
         r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
         r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?ida(?:\s+in\s+the\s+Islamic\s+Maghreb)?",
@@ -104,7 +104,7 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         "ISGS",
         False,
     ),
-    (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|Daesh", "ISGS", True),
+    (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|EI[\s-]Sahel|Daesh", "ISGS", True),
     (r"ISWAP", "Other", True),
     (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+mercenaries", "Wagner Group", False),
     (
@@ -326,7 +326,7 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
 
 
 _DEATH_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    r"^\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked)\s+)*(?:killed|dead|died|slain|executed|massacred|murdered"
     r"|perished|lost\s+their\s+lives|to\s+death)\b",
     re.IGNORECASE,
@@ -511,7 +511,7 @@ _PAIR_BEFORE_EVENT = re.compile(
     r"|battles|bombings|sieges|raids)\b"
 )
 _REGION = re.compile(
-    rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?:{_REGION_WORDS})s?)\b"
+    rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?i:{_REGION_WORDS})s?)\b"
 )
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
