@@ -332,6 +332,9 @@ _STAMP_LINE = re.compile(
     r"|date\s+published)\b\s*(?:on|at|:)?\s*(?P<rest>[^|\n]{4,120})$",
     re.IGNORECASE | re.MULTILINE,
 )
+_STAMP_WORD = re.compile(r"\b(?:published|posted|issued|released|updated)\b", re.IGNORECASE)
+# A header line ending in a date: "Sahel Conflict Brief no. 14 — 19 February 2022", "DAKAR (AP) — May 12, 2025".
+_TRAILING_DATE = re.compile(r"(?:—|–|\s-|\||·)\s*(?P<date>[^—–|·]{6,30}?)\s*$")
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", re.IGNORECASE)
 # What may stand beside the date on a line that only stamps the text: "Tue Aug 20, 2019 | 11:02 GMT",
 # "June 17, 2019 · 6 min read", "Ouagadougou, 28 April 2023".
@@ -359,10 +362,17 @@ class DocumentDate:
     basis: str
 
 
+_NUMERIC_DAY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.](?P<y>(?:19|20)\d\d)(?![\d/])")
+
+
 def _full_day(words: str) -> date | None:
     iso = _ISO_DAY.search(words)
     if iso:
         return _day(int(iso["y"]), int(iso["m"]), int(iso["d"]))
+    numeric = _NUMERIC_DAY.search(words)  # 17/06/2024: day first, as written in the region (06/17/2024 if not)
+    if numeric:
+        a, b, y = int(numeric["a"]), int(numeric["b"]), int(numeric["y"])
+        return _day(y, b, a) if b <= 12 else _day(y, a, b)
     return next((m.start for m in find_dates(words) if m.precision == "day" and m.start == m.end), None)
 
 
@@ -412,15 +422,25 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         if as_of and _full_day(as_of.group("rest")):
             stamps.append(Stamp(here, here + len(line), "As of", _full_day(as_of.group("rest"))))
             continue
+        keyword = _STAMP_WORD.search(line)
+        if keyword:
+            after = [m for m in find_dates(line) if m.span[0] >= keyword.end() and m.precision == "day" and m.start]
+            if after:
+                word = " ".join(keyword.group(0).split()).capitalize()
+                stamps.append(Stamp(here, here + len(line), word, after[0].start))
+                continue
+        trailing = _TRAILING_DATE.search(line)
+        if trailing and seen <= 4 and _full_day(trailing.group("date")):
+            stamps.append(Stamp(here, here + len(line), "Date line", _full_day(trailing.group("date"))))
+            continue
         if len(line) > 80:
             continue
         day = _full_day(line)
         if day is None:
             continue
-        rest = _STAMP_NOISE.sub(" ", line)
+        rest = _NUMERIC_DAY.sub(" ", _ISO_DAY.sub(" ", _STAMP_NOISE.sub(" ", line)))
         for mention in find_dates(rest):
             rest = rest.replace(mention.text, " ")
-        rest = _ISO_DAY.sub(" ", rest)
         if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):
             stamps.append(Stamp(here, here + len(line), "Date line", day))
     return sorted(stamps, key=lambda stamp: stamp.start)
