@@ -251,6 +251,7 @@ def extract_events(
     dyad = _dyad(actors)
     places = _PlaceLookup(geocoder)
     own_dates: dict[int, _When] = {}
+    paragraph_dates: dict[int, _When] = {}
     placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
     rows: list[dict] = []
     rejected: list[dict] = []
@@ -273,8 +274,13 @@ def extract_events(
         unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
         if own is None and not unresolved_relative:
             own = _anaphoric_date(sentence.text, window, own_dates)
+        if own is None and not unresolved_relative and sentence.paragraph in paragraph_dates:
+            dated = paragraph_dates[sentence.paragraph]
+            own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
         if own is not None:
             own_dates[sentence.number] = own
+            if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
+                paragraph_dates[sentence.paragraph] = own
         if keyword is None or sentence.heading:
             continue
 
@@ -383,6 +389,14 @@ def extract_events(
 
 
 RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
+
+
+def _only_a_date(text: str, mentions: list[DateMention]) -> bool:
+    """A sentence that is only a date ("Thursday.", "12 September 2023:") dates the rest of its paragraph."""
+    rest = text
+    for mention in mentions:
+        rest = rest.replace(mention.text, " ")
+    return bool(mentions) and not re.search(r"[A-Za-z0-9]", re.sub(r"\b(?:on|the)\b", " ", rest, flags=re.I))
 
 
 def _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, figures, name, result, source, notes,

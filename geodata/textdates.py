@@ -87,6 +87,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("rel_weekend", r"\b(?i:(?:the|a|last|this|over\s+the)\s+weekend)\b"),
         ("rel_week", r"\b(?P<which>(?i:earlier\s+this|this|last|past|previous|the\s+past|the\s+previous))\s+"
                      r"(?P<unit>(?i:week(?:end)?|month|year))\b"),
+        ("range_no_year", rf"\b(?:(?i:between)\s+)?{_DAY.format(g='d1')}{_DASH}{_DAY.format(g='d')}\s+"
+                          rf"{_MONTH.format(g='m')}\b"),
+        ("range_no_year", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d1')}{_DASH}{_DAY.format(g='d')}\b(?![\d:])"),
         ("day_no_year", rf"\b{_DAY.format(g='d')}\s+{_MONTH.format(g='m')}\b"),
         ("day_no_year", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d')}\b(?![\d:])"),
         ("month_no_year", rf"\b(?:(?i:early|mid|late)[\s-]+)?{_MONTH.format(g='m')}"),
@@ -171,6 +174,11 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     if kind in ("month", "month_no_year"):
         start, end = _month_span(year, month)
         return start, end, "month"
+    if kind == "range_no_year":
+        start, end = _day(year, month, int(groups["d1"])), _day(year, month, int(groups["d"]))
+        if start is None or end is None or end < start:
+            return None
+        return start, end, "day"
     if kind == "day_range":
         start, end = _day(year, month, int(groups["d1"])), _day(year, month, int(groups["d2"]))
         if start is None or end is None or end < start:
@@ -183,10 +191,11 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
 def find_dates(sentence: str, context_year: int | None = None, anchor: date | None = None) -> list[DateMention]:
     """Every date mention in ``sentence``, left to right.
 
-    A month or day without a year takes the nearest year written before it in the sentence, else
-    ``context_year``, else the latest such day on or before the document date ``anchor``; with none of them
-    its ``start``/``end`` stay None. Words relative to the writing ("on Thursday", "yesterday", "this week",
-    "since Tuesday", "earlier this month", "last year") are resolved against ``anchor`` only.
+    A month or day without a year takes the nearest year written before it in the sentence, else the latest
+    such day on or before the document date ``anchor`` (a dated document speaks of its recent past), else
+    ``context_year``; with none of them its ``start``/``end`` stay None. Words relative to the writing ("on
+    Thursday", "yesterday", "this week", "since Tuesday", "earlier this month", "last year") are resolved
+    against ``anchor`` only.
     """
     taken: list[tuple[int, int]] = []
     raw: list[tuple[str, re.Match[str]]] = []
@@ -210,10 +219,13 @@ def find_dates(sentence: str, context_year: int | None = None, anchor: date | No
         else:
             year = None
             if kind.endswith("no_year"):
-                year = last_year if last_year is not None else context_year
-                if year is None:
+                year = last_year
+                if year is None and anchor is not None:  # a dated document speaks of its own recent past
                     relative = True
                     year = _year_before(anchor, _month(found.group("m")), found.groupdict().get("d"))
+                elif year is None:
+                    year = context_year
+                    relative = year is None
             days = _resolve(kind, found, year)
         if days is None or (kind in ("year", "years") and _not_a_year(sentence, found.start())):
             continue
