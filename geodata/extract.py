@@ -289,6 +289,8 @@ def extract_events(
         date_spans = [m.span for m in all_mentions]
         all_groups = place_groups(sentence.text, date_spans)
         groups = [g for g in all_groups if g.role == "event"]
+        if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
+            groups = [g for g in groups if g.distance <= STRONG_TIE]
         found, tried, vague = places.first_group(groups)
         place_basis = "sentence"
         ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
@@ -741,7 +743,7 @@ _REPORTING_BEFORE = re.compile(
 
 
 _REPORTING_AFTER = re.compile(
-    r"^[\s,]*(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b",
+    r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b",
     re.IGNORECASE,
 )
 

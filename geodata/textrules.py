@@ -549,7 +549,11 @@ _REFERENCE_CLAUSE = re.compile(
     r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
     r"(?=(?:in|at|the|an?|those|that)\b|(?-i:[A-ZÀ-Ý]))"
     r"|\b(?:(?:some|about|around|roughly|nearly|\d+|[a-z]+)\s+)?(?:km|kilomet(?:re|er)s?|miles)\s+(?:\w+\s+){0,2}"
-    r"(?:of|from)\s+)",
+    r"(?:of|from)\s+"
+    # where the dead were buried or the wounded taken, and where a source lives, are not where the violence was
+    r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled|displaced)\b"
+    r"|\b(?:officials?|residents?|spokes(?:man|woman|person)|sources?|witness(?:es)?|doctors?|mayor|deputy|elders?"
+    r"|journalists?|reporters?|activists?|inhabitants?|natives?)\s+(?:from|of|in|at|based\s+in)\s+)",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:.()\[\]—–]|\s-\s|\b(?:that|which|who|where|when|while|whereas|but|and\s+then)\b|$")

@@ -54,6 +54,11 @@ def first(sentence: str, anchor: date | None = ANCHOR, context_year: int | None 
         ("Field notes\nJune 17, 2019 · 6 min read\n\nThe raid came on Sunday.", date(2019, 6, 17), "Date line"),
         ("Bulletin\nReporting period: July 2021 – February 2022 (as of 28 February 2022)\n\nx", date(2022, 2, 28),
          "As of line"),
+        ("Headline\n\nPublished on: 17/06/2024 - 04:16\n\nText.", date(2024, 6, 17), "Published line"),
+        ("Headline\n\n21/08/2025\n\nText.", date(2025, 8, 21), "Date line"),
+        ("Security Brief no. 14 — 19 February 2022\n\nText.", date(2022, 2, 19), "Date line"),
+        ("Round-up\nWeek of 7–13 September 2023 — issued Wednesday 13 September\n\nx", date(2023, 9, 13),
+         "Issued"),
     ],
 )  # fmt: skip
 def test_document_date_from_dateline_or_stamp_line(text, day, basis):
@@ -147,6 +152,9 @@ def test_the_place_tied_to_the_violence_wins():
     assert event_places("the Solhan massacre shocked the country")[0] == ("event", ("Solhan",))
     found = event_places("Bodies were found in the village of Karma, about 15 km from Ouahigouya.")
     assert found[0] == ("event", ("Karma",)) and found[-1] == ("reference", ("Ouahigouya",))
+    assert event_places("The bodies of 30 soldiers were buried at Gao on Tuesday.") == [("reference", ("Gao",))]
+    found = event_places("Attacks killed 30 people in Kwara, said Ali Maiga, an official from Ansongo.")
+    assert found[0] == ("event", ("Kwara",)) and ("reference", ("Ansongo",)) in found
 
 
 def test_containers_narrow_the_search_and_are_not_places():
@@ -253,6 +261,19 @@ def test_infobox_and_body_give_one_event_and_a_time_clause_place_is_never_used(g
     tadaryat = rejected.loc[6]  # killed "at Tadaryat", "four days before the massacre in Solhan": not Solhan
     assert tadaryat["reason"] == "place not found" and tadaryat["name"] == "Tadaryat"
     assert rejected.loc[7, "reason"] == "no place"  # "The Sahel’s", "Abdoul Hakim's" are no places
+
+
+def test_a_tied_place_that_is_unknown_is_quarantined_not_replaced_by_a_loose_one(geocoder):
+    text = "GAO, 3 May 2022 — Gunmen killed 30 villagers in Kwarantala on Monday, said a resident of Ansongo."
+    result = extract_events(text, geocoder)
+    assert result.events.empty
+    assert result.rejected.iloc[0]["reason"] == "place not found" and result.rejected.iloc[0]["name"] == "Kwarantala"
+
+
+def test_a_round_up_day_heading_dates_its_items(geocoder):
+    text = "Round-up\nIssued 13 September 2023\n\nThursday. Gunmen attacked the army post at Ansongo, killing 4."
+    event = extract_events(text, geocoder).events.iloc[0]
+    assert (event["location"], event["date_start"]) == ("Ansongo", pd.Timestamp("2023-09-07"))
 
 
 def test_headings_and_bullets():
