@@ -372,6 +372,7 @@ def extract_events(
             if number == 0:
                 rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
 
+    _attributions(sentences, actors, rows, places)
     for sentence, ordered in orphans:
         if main is None:
             rejected.append(_rejection(sentence, source_name, "no place"))
@@ -496,6 +497,41 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
     if not (own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end):
         return None
     return first
+
+
+_CLAIM = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected)\b",
+    re.IGNORECASE,
+)
+_NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
+_ALL = re.compile(r"\b(?:both|either|all|the\s+(?:two|three|twin)|these)\b", re.IGNORECASE)
+
+
+def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: list[dict],
+                  places: _PlaceLookup) -> None:  # fmt: skip
+    """"JNIM claimed the attack", "analysts attribute it to the ISGS": a sentence that claims or attributes violence
+    to one jihadist group names the perpetrator that the events it speaks of left unnamed ("gunmen") or missing:
+    the events at the places it names, else every earlier event when it says "both/either attacks", else the
+    last one before it."""
+    for index, sentence in enumerate(sentences):
+        if not _CLAIM.search(sentence.text) or _NOBODY.search(sentence.text):
+            continue
+        groups = [a for a in actors[index] if a.family in JIHADIST_FAMILIES]
+        if len({a.family for a in groups}) != 1:
+            continue
+        earlier = [row for row in rows if row["_sentence"] < sentence.number or row["_sentence"] == 0]
+        named = [(g, places.resolve(q, g.hints)) for g in place_groups(sentence.text) if g.role == "event"
+                 for q in g.queries]  # fmt: skip
+        points = [r for _, r in named if not isinstance(r, list)]
+        if points:
+            chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
+                                                 for p in points)]  # fmt: skip
+        elif _ALL.search(sentence.text):
+            chosen = earlier
+        else:
+            chosen = earlier[-1:]
+        for row in chosen:
+            _complete_actors(row, [(groups[0].name, groups[0].family)])
 
 
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,

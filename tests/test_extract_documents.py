@@ -276,6 +276,19 @@ def test_a_round_up_day_heading_dates_its_items(geocoder):
     assert (event["location"], event["date_start"]) == ("Ansongo", pd.Timestamp("2023-09-07"))
 
 
+def test_a_later_claim_names_the_unnamed_perpetrator(geocoder):
+    text = (
+        "NIAMEY, 5 May 2021 — Gunmen killed 16 soldiers at Banibangou on Tuesday.\n\n"
+        "Officials gave no further details.\n\n"
+        "On Thursday the Islamic State Sahel Province claimed responsibility in a statement."
+    )
+    event = extract_events(text, geocoder).events.iloc[0]
+    assert {event["group1"], event["group2"]} == {"ISGS", "State forces"}
+    nobody = text.replace("the Islamic State Sahel Province claimed", "no group had claimed it; JNIM denied")
+    event = extract_events(nobody, geocoder).events.iloc[0]
+    assert {event["group1"], event["group2"]} == {"Other", "State forces"}
+
+
 def test_headings_and_bullets():
     text = "KEY INCIDENTS\n• 25 July 2021 – Gunmen killed 14 civilians in Banibangou\n• 2 Nov 2021 – An attack on Tera"
     sentences = split_sentences(text)
