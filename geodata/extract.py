@@ -956,7 +956,8 @@ class _PlaceLookup:
         key = (query, country, admin1)
         unit = _ADMIN_UNIT.match(query)
         if unit and key not in self.cache:  # "Tillia Department", "the cercle of Bankass": its seat, precision 2
-            found = self.resolve(unit.group("name") or unit.group("name2"), hints)
+            bare = re.sub(r"^(?:the|la|le)\s+", "", unit.group("name") or unit.group("name2"), flags=re.IGNORECASE)
+            found = self.resolve(bare, hints)
             if not isinstance(found, list) and found.geo_precision < 2:
                 found = replace(found, geo_precision=2, matched_name=f"{found.matched_name} (its unit)")
             self.cache[key] = found

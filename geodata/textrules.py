@@ -526,7 +526,7 @@ _ONE_BEFORE_EVENT = re.compile(
     r"|assaults?|clashes|fighting|battles?)\b"
 )
 _PASSIVE_SUBJECT = re.compile(
-    rf"(?P<names>{_NAMES})\s+(?i:(?:was|were|has|had|have)\s+(?:\w+\s+)?(?:been\s+)?(?:\w+\s+)?(?:attacked|raided|stormed|"
+    rf"(?P<names>{_NAMES})(?:\s*,\s*[^,;.]{{3,60}},)?\s+(?i:(?:was|were|has|had|have)\s+(?:\w+\s+)?(?:been\s+)?(?:\w+\s+)?(?:attacked|raided|stormed|"
     r"overrun|targeted|besieged|struck|hit|shelled|bombed|ambushed|raided)|came\s+under\s+(?:attack|fire|siege))\b"
 )
 _OBJECT_OF_VERB = re.compile(
@@ -583,7 +583,8 @@ _UNIT_OF = re.compile(
     re.IGNORECASE,
 )
 _CONTAINER_GAP = re.compile(
-    r"^\s*(?:,|\(|\s)\s*(?:(?:in|of|within)\s+)?(?:the\s+)?(?:(?:neighbou?ring|nearby|adjacent|same|northern|southern"
+    r"^\s*(?:,|\(|\s)\s*(?:an?\s+(?:[\w-]+\s+){0,3}(?:village|town|commune|locality|hamlet|settlement|quarter|market"
+    r"\s+town|district)\s+)?(?:(?:in|of|within)\s+)?(?:the\s+)?(?:(?:neighbou?ring|nearby|adjacent|same|northern|southern"
     r"|eastern|western|central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)*$",
     re.IGNORECASE,
 )
