@@ -305,7 +305,7 @@ def extract_events(
                 continue
         loose = groups and all(g.distance > STRONG_TIE for g in groups)  # places not tied to the violence
         if (not groups or loose) and not unresolved_relative:
-            target = _continued(rows, sentences, index, own)
+            target = _continued(rows, sentences, index, own, dated=anchor is not None)
             if target is not None:
                 _follow_up(rows, target, sentence, ordered, deaths, source, own, date_spans)
                 continue
@@ -314,7 +314,7 @@ def extract_events(
                 continue
         when = None if unresolved_relative else own or _context_date(years, index, context_year)
         if not found and not groups and own is not None:
-            inherited = _inherited_place(sentences, index, placed)
+            inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
             if inherited:
                 found, place_basis = inherited
             elif rows and _THERE.search(sentence.text):  # "in the town", "the same village", "there"
@@ -467,11 +467,13 @@ _HABITUAL = re.compile(
 )
 
 
-def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None) -> dict | None:
+def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None,
+               dated: bool = False) -> dict | None:  # fmt: skip
     """The event a placeless violent sentence continues, or None.
 
     Without a date of its own, and not a habitual statement ("attacks have killed thousands since 2015"): the
-    last event, when it is in the same paragraph or the sentence points back ("the attack", "the toll"). With a
+    last event, when it is in the same paragraph, or the sentence points back ("the attack", "the toll"), or the
+    text is a dated report (news, bulletins tell their incidents in turn; a history does not). With a
     date of its own: the last event of its paragraph when the date lies in the event's dates or the week before
     them and the sentence points back, or across a paragraph break when it also is a day or week ("The assault
     began on Tuesday"). A date outside is a later stage, not a follow-up. The infobox's incident is continued
@@ -489,7 +491,9 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
     if own is None:
         if _HABITUAL.search(current.text):
             return None
-        return first if previous.paragraph == current.paragraph or refers else None
+        # a dated report (news, bulletin) tells its incidents in turn: an undated placeless sentence goes on with
+        # the last one told; a history (no document date) only within a paragraph or when it points back
+        return first if previous.paragraph == current.paragraph or refers or dated else None
     if not refers:
         return None
     if previous.paragraph != current.paragraph and own.precision not in ("day", "week"):
@@ -1007,16 +1011,21 @@ def _as_result(row: dict) -> GeocodeResult:
 
 
 def _inherited_place(
-    sentences: list[Sentence], index: int, placed: dict[int, list[tuple[str, GeocodeResult]]]
+    sentences: list[Sentence], index: int, placed: dict[int, list[tuple[str, GeocodeResult]]], dated: bool = False
 ) -> tuple[list[tuple[str, GeocodeResult]], str] | None:
-    """The place of the sentence just before, when it is in the same paragraph or shares a reference number."""
+    """The place of the sentence just before, when it is in the same paragraph, shares a reference number, or
+    ends the paragraph before one that points back at it in a dated report ("The victims were killed on
+    Thursday")."""
     if index == 0:
         return None
     previous, current = sentences[index - 1], sentences[index]
     shared = set(re.findall(r"\[\d+[a-z]?\]", previous.reference)) & set(
         re.findall(r"\[\d+[a-z]?\]", current.reference)
     )
-    if previous.number not in placed or not (previous.paragraph == current.paragraph or shared):
+    # in a dated report, "The victims were killed on Thursday" goes on from the paragraph before
+    follows = dated and previous.paragraph + 1 == current.paragraph and points_back(current.text)
+    if previous.number not in placed or not (previous.paragraph == current.paragraph or shared or follows):
         return None
-    why = f"shared reference {''.join(sorted(shared))}" if shared else "same paragraph"
+    why = f"shared reference {''.join(sorted(shared))}" if shared else "same paragraph" if not follows else (
+        "the paragraph before, pointed back at")
     return placed[previous.number][:1], f"sentence {previous.number} ({why})"
