@@ -382,6 +382,12 @@ def extract_events(
     for row in rows:
         row.pop("_sentence", None)
         row.pop("_victims", None)
+        if row["group1"] is not None and row["group1"] == row["group2"]:  # one party named twice
+            row["actor2"], row["group2"] = None, None
+        if row["group1"] == "Civilians" and row["group2"] is None:  # civilians attacked by no one named
+            row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+                "unidentified armed group", "Other", row["actor1"], "Civilians",
+            )  # fmt: skip
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
@@ -532,8 +538,10 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
                                                  for p in points)]  # fmt: skip
         elif _ALL.search(sentence.text):
             chosen = earlier
-        else:
-            chosen = earlier[-1:]
+        else:  # the last incident: every event of its day (the base and the town of one assault)
+            last = earlier[-1:]
+            chosen = [row for row in earlier if last and row["date_start"] <= last[0]["date_end"]
+                      and last[0]["date_start"] <= row["date_end"]]  # fmt: skip
         for row in chosen:
             _complete_actors(row, [(groups[0].name, groups[0].family)])
 
@@ -866,8 +874,8 @@ _ITS_MEN = re.compile(
 
 
 _FINDS = re.compile(
-    r"^[\w'’ ]{0,25}?\b(?:has|have|had)?\s*(?:found|counted|documented|recovered|buried|discovered|collected"
-    r"|evacuated|identified)\b",
+    r"^\s+(?:(?:has|have|had|later|also|then|only)\s+){0,2}(?:found|counted|documented|recovered|buried|discovered"
+    r"|collected)\b",
     re.IGNORECASE,
 )
 

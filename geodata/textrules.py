@@ -118,7 +118,8 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (r"VDP|MSA|GATIA", "Militia", True),
     (
         rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
-        rf"|gendarmes|gendarmerie|police(?:men)?|juntas?)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
+        rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
+        rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
         r"|Barkhane",
         "State forces",
         False,
