@@ -524,7 +524,8 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
     the events at the places it names, else every earlier event when it says "both/either attacks", else the
     last one before it."""
     for index, sentence in enumerate(sentences):
-        if not _CLAIM.search(sentence.text) or _NOBODY.search(sentence.text):
+        attributed = re.search(r"\b(?:attribut|blam|suspect|accus)", sentence.text, re.IGNORECASE)
+        if not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed):
             continue
         groups = [a for a in actors[index] if a.family in JIHADIST_FAMILIES]
         if len({a.family for a in groups}) != 1:

@@ -21,7 +21,10 @@ _BATTLE = (
     r"|offensives?|hostilities|skirmish(?:es)?|firefights?|combats?|overr[au]n|stormed|raids?|raided"
 )
 _CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
-_GENERIC = r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|bodies|corpses"
+_GENERIC = (
+    r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|bodies|corpses"
+    r"|hit(?=\s+#?(?-i:[A-ZÀ-Ý]))"  # "gunmen hit #Solhan", not "hit hard"
+)
 
 _REMOTE_RE = re.compile(rf"\b(?:{_REMOTE})\b", re.IGNORECASE)
 _BATTLE_RE = re.compile(rf"\b(?:{_BATTLE})\b", re.IGNORECASE)
@@ -553,8 +556,8 @@ _REFERENCE_CLAUSE = re.compile(
     r"(?:of|from)\s+"
     # where the dead were buried or the wounded taken, and where a source lives, are not where the violence was
     r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled|displaced)\b"
-    r"|\b(?:officials?|residents?|spokes(?:man|woman|person)|sources?|witness(?:es)?|doctors?|mayor|deputy|elders?"
-    r"|journalists?|reporters?|activists?|inhabitants?|natives?)\s+(?:from|of|in|at|based\s+in)\s+)",
+    r"|\b(?:officials?|spokes(?:man|woman|person)|sources?|witness(?:es)?|doctors?|journalists?|reporters?"
+    r"|activists?|researchers?|analysts?)\s+(?:from|based\s+in)\s+)",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:.()\[\]—–]|\s-\s|\b(?:that|which|who|where|when|while|whereas|but|and\s+then)\b|$")
