@@ -913,8 +913,8 @@ def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tu
 
 def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> tuple[list[Actor], str]:
     """ACLED's conventions for what a report leaves unnamed: dead "people" with at most one armed party named
-    are civilians; violence against civilians with no perpetrator named is by an unidentified armed group
-    (family Other)."""
+    are civilians; violence against civilians, or against soldiers or militias, with no other party named is by
+    an unidentified armed group (family Other), until the text names it."""
     families = {a.family for a in ordered}
     armed = [a for a in ordered if a.family in ARMED_FAMILIES or a.family == "Other"]
     if "Civilians" not in families and len(armed) <= 1 and any(f.category == "people" for f in deaths):
@@ -922,6 +922,8 @@ def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> 
         kind = "Violence against civilians"
     if not armed and kind == "Violence against civilians" and any(a.family == "Civilians" for a in ordered):
         ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
+    elif len(armed) == 1 and armed[0].family in ("State forces", "Militia") and "Civilians" not in families:
+        ordered = [Actor("unidentified armed group", "Other", -1), *ordered]  # soldiers attacked by no one named
     return ordered, kind
 
 

@@ -109,6 +109,7 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     ),
     (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|EI[\s-]Sahel|Daesh", "ISGS", True),
     (r"ISWAP", "Other", True),
+    (r"MINUSMA|UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other", False),
     (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+mercenaries", "Wagner Group", False),
     (
         r"Volunteers\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+Homeland|Volontaires\s+pour\s+la\s+défense\s+de\s+la\s+"
@@ -635,16 +636,27 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|without)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _own_violence(sentence: str) -> list[re.Match[str]]:
+    """Violence words outside time and comparison clauses and not negated ("had not been attacked since 2015")."""
+    references = reference_spans(sentence)
+    return [
+        m
+        for m in _EVENT_RE.finditer(sentence)
+        if not _inside(m.start(), references) and not _NEGATED.search(sentence[: m.start()])
+    ]
+
+
 def violence_words(sentence: str) -> list[tuple[int, int]]:
     """Spans of the violence words that report this sentence's own violence (not those of a reference clause)."""
-    references = reference_spans(sentence)
-    return [m.span() for m in _EVENT_RE.finditer(sentence) if not _inside(m.start(), references)]
+    return [m.span() for m in _own_violence(sentence)]
 
 
 def main_keyword(sentence: str) -> re.Match[str] | None:
-    """The first violence word outside time and comparison clauses: the sentence reports violence of its own."""
-    references = reference_spans(sentence)
-    return next((m for m in _EVENT_RE.finditer(sentence) if not _inside(m.start(), references)), None)
+    """The first violence word outside time and comparison clauses, not negated: the sentence reports violence."""
+    return next(iter(_own_violence(sentence)), None)
 
 
 def _is_name(phrase: str) -> bool:

@@ -289,6 +289,15 @@ def test_a_later_claim_names_the_unnamed_perpetrator(geocoder):
     assert {event["group1"], event["group2"]} == {"Other", "State forces"}
 
 
+def test_negated_violence_is_not_an_event_and_unnamed_attackers_of_soldiers_are_other(geocoder):
+    assert extract_events("Bamako had not been attacked since 2015.", geocoder).rejected.empty
+    text = "GAO, 28 March 2022 — On Saturday a soldier was killed in an attack on an army checkpoint at Ansongo."
+    event = extract_events(text, geocoder).events.iloc[0]
+    assert (event["group1"], event["group2"]) == ("Other", "State forces")
+    assert event["date_start"] == pd.Timestamp("2022-03-26")
+    assert [a.family for a in find_actors("Its men attacked a convoy of the UN mission, MINUSMA.")] == ["Other"]
+
+
 def test_headings_and_bullets():
     text = "KEY INCIDENTS\n• 25 July 2021 – Gunmen killed 14 civilians in Banibangou\n• 2 Nov 2021 – An attack on Tera"
     sentences = split_sentences(text)
