@@ -510,7 +510,8 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
 
 
 _CLAIM = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected)\b",
+    r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
+    r"|suspicion|suspects?)\b",
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
@@ -534,9 +535,10 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
         named = [(g, places.resolve(q, g.hints)) for g in place_groups(sentence.text) if g.role == "event"
                  for q in g.queries]  # fmt: skip
         points = [r for _, r in named if not isinstance(r, list)]
-        if points:
-            chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
-                                                 for p in points)]  # fmt: skip
+        chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
+                                             for p in points)]  # fmt: skip
+        if chosen:  # the events at the places it names ("... where the group roams" names none of them)
+            pass
         elif _ALL.search(sentence.text):
             chosen = earlier
         else:  # the last incident: every event of its day (the base and the town of one assault)
