@@ -359,7 +359,7 @@ def extract_events(
         ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(sentence.text, date_spans), kind)
         if new_kind != kind and kind == "Battles":
             kind, sub_kind = new_kind, "Attack"
-        actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text))
+        actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
         for number, (name, result) in enumerate(found):
             suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
             figures = deaths if number == 0 else Fatalities(None, None, None)
@@ -532,12 +532,12 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
         if len({a.family for a in groups}) != 1:
             continue
         earlier = [row for row in rows if row["_sentence"] < sentence.number or row["_sentence"] == 0]
-        named = [(g, places.resolve(q, g.hints)) for g in place_groups(sentence.text) if g.role == "event"
-                 for q in g.queries]  # fmt: skip
+        tied = [g for g in place_groups(sentence.text) if g.role == "event" and g.distance <= STRONG_TIE]
+        named = [(g, places.resolve(q, g.hints)) for g in tied for q in g.queries]
         points = [r for _, r in named if not isinstance(r, list)]
         chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
                                              for p in points)]  # fmt: skip
-        if chosen:  # the events at the places it names ("... where the group roams" names none of them)
+        if chosen:  # the events at the places it names
             pass
         elif _ALL.search(sentence.text):
             chosen = earlier
@@ -929,7 +929,8 @@ def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> 
     return ordered, kind
 
 
-def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bool) -> tuple[Actor | None, ...]:
+def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bool,
+          kind: str = "") -> tuple[Actor | None, ...]:  # fmt: skip
     """actor1 and actor2: the first two named; the dyad when a pair is pointed at but not named."""
     armed = [a for a in ordered if a.family in ARMED_FAMILIES or a.family == "Other"]
     civilians = [a for a in ordered if a.family == "Civilians"]
