@@ -14,6 +14,7 @@ from bench import (
     bench_browser,
     bench_coldstart,
     bench_export,
+    bench_extract,
     bench_filter,
     bench_geocode,
     bench_join,
@@ -29,7 +30,7 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 # the largest store.
 PER_STORE: tuple[ModuleType, ...] = (bench_filter, bench_browser, bench_coldstart, bench_join, bench_export)
 ONCE, ON_LARGEST = bench_geocode, bench_load
-ALL = (*PER_STORE, ONCE, ON_LARGEST)
+ALL = (*PER_STORE, ONCE, bench_extract, ON_LARGEST)
 NOTES = """\
 "best / median" are the best and the median of the runs (one figure: one run; the notes say how many where it
 matters); "~" marks a figure extrapolated from a sample. Gain = naive median ÷ our median (for rows/s, ours ÷ naive).
@@ -44,7 +45,7 @@ def name(module: ModuleType) -> str:
 
 def run(module: ModuleType, case: Case) -> list[Result]:
     """One benchmark on one store; a failure becomes a row saying so, and the others still run."""
-    where = "" if module is ONCE else f" on {case.size} ({case.store})"
+    where = "" if module in (ONCE, bench_extract) else f" on {case.size} ({case.store})"
     print(f"== {name(module)}{where}; load average {load_average()}", file=sys.stderr, flush=True)
     try:
         rows = module.results(case)
@@ -113,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = describe()
     cases = cases_from_args(ns)
     plan: list[tuple[ModuleType, Case]] = [(m, c) for c in cases for m in PER_STORE if m in wanted]
-    plan += [(m, case) for m, case in ((ONCE, cases[0]), (ON_LARGEST, cases[-1])) if m in wanted]
+    plan += [(m, case) for m, case in ((ONCE, cases[0]), (bench_extract, cases[0]), (ON_LARGEST, cases[-1]))
+             if m in wanted]
     measured = {(module, case): run(module, case) for module, case in plan}
     rows = grouped(measured, wanted, cases)
 

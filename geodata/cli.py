@@ -1,4 +1,4 @@
-"""Command line: ``python -m geodata build|import|extract|synthetic|incidents|geocode`` (an interface others use)."""
+"""Command line: ``python -m geodata build|import|extract|evaluate|synthetic|incidents|geocode``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from geodata.settings import Settings
@@ -56,7 +57,23 @@ def _parser() -> argparse.ArgumentParser:
 
     ext = with_store(commands.add_parser("extract", help="cited events from an English text file"))
     ext.add_argument("file", type=Path)
+    ext.add_argument(
+        "--date", type=_iso_day, metavar="YYYY-MM-DD",
+        help="the day the text was written: anchors 'on Thursday', 'this week', '8 July' (default: its dateline or "
+        "'Published ...' line)",
+    )  # fmt: skip
     ext.set_defaults(run=_extract)
+
+    ev = commands.add_parser(
+        "evaluate",
+        help="score text extraction on a labelled corpus (texts + gold.csv)",
+        description="Extract every DIR/*.txt and match its events with DIR/gold.csv: same place within 10 km (or "
+        "the same admin-2 for region-level events), overlapping dates, the same pair of actor families. Prints "
+        "per-field accuracy and ends with 'events: precision P, recall R, F1 F on T texts'.",
+    )
+    ev.add_argument("dir", type=Path, nargs="?", help="corpus folder (default seeds/corpus)")
+    ev.add_argument("--boundaries", type=Path, help="admin-2 boundaries for region-level matches")
+    ev.set_defaults(run=_evaluate)
 
     syn = commands.add_parser(
         "synthetic",
@@ -127,10 +144,28 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return _report(import_file(args.kind, args.file, settings, update=args.update))
 
 
+def _iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--date {text!r} is not a day written YYYY-MM-DD") from None
+
+
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
     from geodata.pipeline import extract_file
 
-    return _report(extract_file(args.file, settings))
+    return _report(extract_file(args.file, settings, document_day=args.date))
+
+
+def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.boundaries import Boundaries
+    from geodata.evaluate import evaluate
+    from geodata.geocode import Geocoder
+
+    directory = args.dir or settings.seeds_dir / "corpus"
+    score = evaluate(directory, Geocoder.from_settings(settings), Boundaries.load(settings.boundaries))
+    print("\n".join(score.lines()))
+    return 0
 
 
 def _synthetic(args: argparse.Namespace, settings: Settings) -> int:

@@ -31,24 +31,40 @@ Context rules (a sentence rarely says everything itself):
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geodata import schema
-from geodata.textdates import DateMention, find_dates, refers_to_previous_date, year_span, years_in
+from geodata.textdates import (
+    DateMention,
+    DocumentDate,
+    dateline,
+    document_date,
+    find_dates,
+    refers_to_previous_date,
+    stamp_lines,
+    year_span,
+    years_in,
+)
 from geodata.textrules import (
     ARMED_FAMILIES,
+    JIHADIST_FAMILIES,
+    STRONG_TIE,
     Actor,
     Fatalities,
-    event_keyword,
+    competing,
+    death_figures,
     event_type,
     find_actors,
     find_fatalities,
+    is_generic,
+    main_keyword,
     names_a_pair,
     order_actors,
     place_groups,
@@ -77,6 +93,7 @@ class Sentence:
     text: str
     reference: str
     paragraph: int
+    heading: bool = False
 
 
 @dataclass
@@ -88,13 +105,33 @@ class Extraction:
     n_sentences: int
 
 
+_BULLET = re.compile(r"^\s*(?:[•▪◦·*]|-(?=\s)|–|\d{1,2}[.)](?=\s))\s*")
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Paragraphs (blank-line separated) cut into sentences; a paragraph's leading "[37][38]" cites all of
-    its sentences, reference marks inside a sentence cite that sentence too and are removed from its text."""
+    """Paragraphs (blank-line separated; each bullet line is a paragraph of its own) cut into sentences; a
+    paragraph's leading "[37][38]" cites all of its sentences, reference marks inside a sentence cite that
+    sentence too and are removed from its text. A one-line paragraph without closing punctuation is a heading
+    (a title, "KEY INCIDENTS"): its sentence is marked ``heading`` and never becomes an event."""
     sentences: list[Sentence] = []
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
-    for paragraph_number, paragraph in enumerate(paragraphs, start=1):
-        body = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        current: list[str] = []
+        bullet = False
+        for line in paragraph.splitlines():
+            if _BULLET.match(line) and current:
+                blocks.append((current, bullet))
+                current = []
+            if _BULLET.match(line):
+                bullet = True
+            if line.strip():
+                current.append(_BULLET.sub("", line, count=1) if _BULLET.match(line) else line)
+        if current:
+            blocks.append((current, bullet))
+    for paragraph_number, (lines, bullet) in enumerate(blocks, start=1):
+        body = " ".join(line.strip() for line in lines if line.strip())
+        closed = re.search(r"[.!?:;\"”’)\]]\s*$", body)
+        heading = len(lines) == 1 and len(body) <= 150 and not closed and not bullet
         leading = _LEADING_REFS.match(body)
         reference = leading.group(1) if leading else ""
         body = body[leading.end():] if leading else body
@@ -103,7 +140,7 @@ def split_sentences(text: str) -> list[Sentence]:
             clean = re.sub(r"\s+", " ", _INLINE_REFS.sub("", piece)).strip()
             if clean:
                 refs = reference + "".join(r for r in re.findall(r"\[\d+[a-z]?\]", inline) if r not in reference)
-                sentences.append(Sentence(len(sentences) + 1, clean, refs, paragraph_number))
+                sentences.append(Sentence(len(sentences) + 1, clean, refs, paragraph_number, heading))
     return sentences
 
 
@@ -136,6 +173,61 @@ class _When:
     basis: str
 
 
+# Infobox and table lines: "Date: | 21 March 2021 |", "| Fatalities | 141 |", "Location: Tillia, Niger".
+_INFOBOX_LINE = re.compile(
+    r"^\s*\|?\s*(?P<key>[A-Za-z][A-Za-z ()/'’-]{0,40}?)\s*(?::\s*\|?|\|)\s*(?P<value>[^|\n]*?)\s*\|?\s*$"
+)
+_INFOBOX_KEYS = {
+    "date": "date", "dates": "date", "date of attack": "date",
+    "location": "location", "locations": "location", "place": "location",
+    "deaths": "deaths", "fatalities": "deaths", "killed": "deaths", "death toll": "deaths", "casualties": "deaths",
+    "deaths (total)": "deaths", "dead": "deaths",
+    "perpetrator": "perpetrator", "perpetrators": "perpetrator", "attackers": "perpetrator",
+    "target": "target", "targets": "target", "victims": "target", "victim": "target",
+    "attack type": "type", "type": "type",
+    "injured": "other", "wounded": "other", "non-fatal injuries": "other", "coordinates": "other",
+    "weapons": "other", "motive": "other", "no. of participants": "other", "accused": "perpetrator",
+    "belligerents": "belligerents", "casualties and losses": "deaths", "casualties and losses (total)": "deaths",
+}  # fmt: skip
+
+
+@dataclass
+class Layout:
+    """A text read as a document: its prose (stamp and infobox lines blanked, datelines cut off), the facts of its
+    infobox (key -> value, keys of ``_INFOBOX_KEYS``) and its infobox lines as written."""
+
+    prose: str
+    infobox: dict[str, str]
+    infobox_lines: list[str]
+
+
+def read_layout(text: str) -> Layout:
+    """Separate what is not prose: "Published/Updated" lines, infobox or table lines and datelines."""
+    stamps = {stamp.start for stamp in stamp_lines(text)}
+    lines, infobox, written = [], {}, []
+    position = 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        here, position = position, position + len(line) + 1
+        found = _INFOBOX_LINE.match(line)
+        key = " ".join(found.group("key").lower().split()) if found else ""
+        if here in stamps:
+            lines.append("")
+        elif found and ("|" in line or (key in _INFOBOX_KEYS and len(line) < 120)):
+            if key in _INFOBOX_KEYS and found.group("value"):
+                infobox.setdefault(_INFOBOX_KEYS[key], found.group("value"))
+                written.append(line.strip())
+            lines.append("")
+        else:
+            lines.append(line)
+    paragraphs = re.split(r"(\n\s*\n)", "\n".join(lines))
+    for number, paragraph in enumerate(paragraphs):
+        stripped = paragraph.lstrip()
+        line = dateline(stripped)
+        if line is not None:
+            paragraphs[number] = paragraph[: len(paragraph) - len(stripped)] + stripped[line.end() :]
+    return Layout("".join(paragraphs), infobox, written)
+
+
 def extract_events(
     text: str,
     geocoder: Geocoder,
@@ -143,44 +235,92 @@ def extract_events(
     dataset: str = "text",
     id_prefix: str = "text",
     source_name: str = "",
+    document_day: date | None = None,
 ) -> Extraction:
     """Read ``text`` and return its events (canonical columns, ids ``f"{id_prefix}:{sentence_number}"`` with
-    -a/-b suffixes when one sentence gives several) and the violent sentences it could not date or place."""
-    sentences = split_sentences(text)
+    -a/-b suffixes when one sentence gives several) and the violent sentences it could not date or place.
+
+    ``document_day`` (the CLI's ``--date``) is the day the text was written; without it the text's dateline or
+    "Published ..." line gives it, and relative words ("on Thursday") are never resolved without one."""
+    layout = read_layout(text)
+    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
+    day = anchor.day if anchor else None
+    sentences = split_sentences(layout.prose)
     actors = [find_actors(s.text) for s in sentences]
     years = [years_in(s.text) for s in sentences]
     dyad = _dyad(actors)
     places = _PlaceLookup(geocoder)
     own_dates: dict[int, _When] = {}
+    paragraph_dates: dict[int, _When] = {}
     placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
     rows: list[dict] = []
     rejected: list[dict] = []
+    orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
+    main, problem = _infobox_incident(layout, places, day, id_prefix, dataset, source_name)
+    if main is not None:
+        rows.append(main)
+    if problem is not None:
+        rejected.append(problem)
+    infobox_year = main["date_start"].year if main is not None else None
 
     for index, sentence in enumerate(sentences):
-        keyword = event_keyword(sentence.text)
+        keyword = main_keyword(sentence.text)
         window = _window(sentences, index)
         context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
-        all_mentions = find_dates(sentence.text, context_year)
+        context_year = context_year or infobox_year
+        all_mentions = find_dates(sentence.text, context_year, day)
         mentions = [m for m in all_mentions if m.resolved]
-        own = _own_date(mentions, keyword.start() if keyword else 0)
-        if own is None:
+        own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, anchor)
+        unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
+        if own is None and not unresolved_relative:
             own = _anaphoric_date(sentence.text, window, own_dates)
+        if own is None and not unresolved_relative and sentence.paragraph in paragraph_dates:
+            dated = paragraph_dates[sentence.paragraph]
+            own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
         if own is not None:
             own_dates[sentence.number] = own
-        if keyword is None:
+            if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
+                paragraph_dates[sentence.paragraph] = own
+        if keyword is None or sentence.heading:
             continue
 
         source = " ".join(part for part in (source_name, sentence.reference) if part) or None
-        when = own or _context_date(years, index, context_year)
         kind, sub_kind = event_type(sentence.text, [a.family for a in actors[index]])
         date_spans = [m.span for m in all_mentions]
-        groups = place_groups(sentence.text, date_spans)
+        all_groups = place_groups(sentence.text, date_spans)
+        groups = [g for g in all_groups if g.role == "event"]
+        if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
+            groups = [g for g in groups if g.distance <= STRONG_TIE]
         found, tried, vague = places.first_group(groups)
         place_basis = "sentence"
+        ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
+                                                               actors, index), kind)  # fmt: skip
+        deaths = find_fatalities(sentence.text, date_spans)
+
+        if own is None and found and not unresolved_relative:  # an undated sentence about a place already told
+            told = [row for row in rows if _km(row, {"latitude": found[0][1].latitude,
+                                                      "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
+            if told:
+                _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
+                continue
+        loose = groups and all(g.distance > STRONG_TIE for g in groups)  # places not tied to the violence
+        if (not groups or loose) and not unresolved_relative:
+            target = _continued(rows, sentences, index, own, dated=anchor is not None)
+            if target is not None:
+                _follow_up(rows, target, sentence, ordered, deaths, source, own, date_spans)
+                continue
+            if own is None and main is not None and points_back(sentence.text):
+                orphans.append((sentence, ordered))
+                continue
+        when = None if unresolved_relative else own or _context_date(years, index, context_year)
         if not found and not groups and own is not None:
-            inherited = _inherited_place(sentences, index, placed)
+            inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
             if inherited:
                 found, place_basis = inherited
+            elif rows and _THERE.search(sentence.text):  # "in the town", "the same village", "there"
+                last = rows[-1]
+                found = [(last["location"], _as_result(last))]
+                place_basis = f"{last['event_id']} (\"{_THERE.search(sentence.text).group(0)}\")"
         if found:
             placed[sentence.number] = found
 
@@ -199,6 +339,9 @@ def extract_events(
                 }
             )
 
+        if unresolved_relative:
+            reject(RELATIVE_WITHOUT_ANCHOR)
+            continue
         if when is None:
             reject("no date")
             continue
@@ -213,42 +356,38 @@ def extract_events(
         if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
             reject("place not found (other places of this sentence were placed)", found=[])
 
-        ordered = order_actors(sentence.text, actors[index], kind)
-        actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text))
-        deaths = find_fatalities(sentence.text, date_spans)
+        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(sentence.text, date_spans), kind)
+        if new_kind != kind and kind == "Battles":
+            kind, sub_kind = new_kind, "Attack"
+        actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
         for number, (name, result) in enumerate(found):
             suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
             figures = deaths if number == 0 else Fatalities(None, None, None)
             rows.append(
-                {
-                    "event_id": f"{id_prefix}:{sentence.number}{suffix}",
-                    "dataset": dataset,
-                    "date_start": pd.Timestamp(when.start),
-                    "date_end": pd.Timestamp(when.end),
-                    "date_precision": when.precision,
-                    "event_type": kind,
-                    "sub_event_type": sub_kind,
-                    "actor1": actor1.name if actor1 else None,
-                    "actor2": actor2.name if actor2 else None,
-                    "group1": actor1.family if actor1 else None,
-                    "group2": actor2.family if actor2 else None,
-                    "fatalities": figures.best,
-                    "fatalities_low": figures.low,
-                    "fatalities_high": figures.high,
-                    "location": name,
-                    "latitude": result.latitude,
-                    "longitude": result.longitude,
-                    "geo_precision": result.geo_precision,
-                    "country_iso2": result.country_iso2,
-                    "admin1": result.admin1,
-                    "admin2": result.admin2,
-                    "source": source,
-                    "notes": sentence.text,
-                    "date_basis": when.basis,
-                    "place_basis": place_basis,
-                }
+                _row(
+                    f"{id_prefix}:{sentence.number}{suffix}", dataset, when, kind, sub_kind, actor1, actor2,
+                    figures, name, result, source, sentence.text, place_basis, sentence.number,
+                )
             )
+            if number == 0:
+                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
 
+    _attributions(sentences, actors, rows, places)
+    for sentence, ordered in orphans:
+        if main is None:
+            rejected.append(_rejection(sentence, source_name, "no place"))
+        else:
+            _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
+    rows = _one_event_per_incident(rows)
+    for row in rows:
+        row.pop("_sentence", None)
+        row.pop("_victims", None)
+        if row["group1"] is not None and row["group1"] == row["group2"]:  # one party named twice
+            row["actor2"], row["group2"] = None, None
+        if row["group1"] == "Civilians" and row["group2"] is None:  # civilians attacked by no one named
+            row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+                "unidentified armed group", "Other", row["actor1"], "Civilians",
+            )  # fmt: skip
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
@@ -256,6 +395,384 @@ def extract_events(
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
     return Extraction(events=events, rejected=rejected_frame, n_sentences=len(sentences))
+
+
+RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
+
+
+def _only_a_date(text: str, mentions: list[DateMention]) -> bool:
+    """A sentence that is only a date ("Thursday.", "12 September 2023:") dates the rest of its paragraph."""
+    rest = text
+    for mention in mentions:
+        rest = rest.replace(mention.text, " ")
+    return bool(mentions) and not re.search(r"[A-Za-z0-9]", re.sub(r"\b(?:on|the)\b", " ", rest, flags=re.I))
+
+
+def _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, figures, name, result, source, notes,
+         place_basis, sentence_number) -> dict:  # fmt: skip
+    return {
+        "event_id": event_id,
+        "dataset": dataset,
+        "date_start": pd.Timestamp(when.start),
+        "date_end": pd.Timestamp(when.end),
+        "date_precision": when.precision,
+        "event_type": kind,
+        "sub_event_type": sub_kind,
+        "actor1": actor1.name if actor1 else None,
+        "actor2": actor2.name if actor2 else None,
+        "group1": actor1.family if actor1 else None,
+        "group2": actor2.family if actor2 else None,
+        "fatalities": figures.best,
+        "fatalities_low": figures.low,
+        "fatalities_high": figures.high,
+        "location": name,
+        "latitude": result.latitude,
+        "longitude": result.longitude,
+        "geo_precision": result.geo_precision,
+        "country_iso2": result.country_iso2,
+        "admin1": result.admin1,
+        "admin2": result.admin2,
+        "source": source,
+        "notes": notes,
+        "date_basis": when.basis,
+        "place_basis": place_basis,
+        "_sentence": sentence_number,
+    }
+
+
+def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
+    source = " ".join(part for part in (source_name, sentence.reference) if part) or None
+    return {"sentence_number": sentence.number, "sentence": sentence.text, "source": source, "reason": reason,
+            "name": None, "candidates": None}  # fmt: skip
+
+
+# ---------------------------------------------------------------- one incident, one event
+
+_ADDITIVE = re.compile(r"\b(?:other|another|more|additional|further|also)\b", re.IGNORECASE)
+
+
+# Words that point back at an incident already told ("The attacks killed 141 people", "Among the dead were ...").
+_POINTS_BACK = re.compile(
+    r"\b(?:the|these|this|those|that|such|its|their)\s+(?:[\w-]+\s+){0,2}(?:attacks?|massacres?|assaults?|raids?"
+    r"|ambush(?:es)?|killings?|violence|incidents?|clash(?:es)?|fighting|bombings?|explosions?|blasts?|toll"
+    r"|assailants|attackers|gunmen|militants|victims|dead|operation|offensive)\b|^(?:It|They)\b"
+    r"|\bamong\s+the\s+(?:dead|victims|killed)\b",
+    re.IGNORECASE,
+)
+
+
+def points_back(sentence: str) -> bool:
+    """True when ``sentence`` refers to an incident told before ("The attacks killed 141 people")."""
+    return _POINTS_BACK.search(sentence) is not None
+
+
+_HABITUAL = re.compile(
+    r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced|claimed)\b|\bsince\b"
+    r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b",
+    re.IGNORECASE,
+)
+
+
+def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None,
+               dated: bool = False) -> dict | None:  # fmt: skip
+    """The event a placeless violent sentence continues, or None.
+
+    Without a date of its own, and not a habitual statement ("attacks have killed thousands since 2015"): the
+    last event, when it is in the same paragraph, or the sentence points back ("the attack", "the toll"), or the
+    text is a dated report (news, bulletins tell their incidents in turn; a history does not). With a
+    date of its own: the last event of its paragraph when the date lies in the event's dates or the week before
+    them and the sentence points back, or across a paragraph break when it also is a day or week ("The assault
+    began on Tuesday"). A date outside is a later stage, not a follow-up. The infobox's incident is continued
+    by sentences that point back."""
+    if not rows:
+        return None
+    last = rows[-1]
+    current = sentences[index]
+    refers = points_back(current.text)
+    first = next(row for row in rows if row["_sentence"] == last["_sentence"])  # the figures sit on the first
+    if last["_sentence"] == 0:  # the infobox's incident, about the whole article
+        overlaps = own is None or (own.start <= first["date_end"].date() and first["date_start"].date() <= own.end)
+        return first if refers and overlaps else None
+    previous = sentences[last["_sentence"] - 1]
+    if own is None:
+        if _HABITUAL.search(current.text):
+            return None
+        # a dated report (news, bulletin) tells its incidents in turn: an undated placeless sentence goes on with
+        # the last one told; a history (no document date) only within a paragraph or when it points back
+        return first if previous.paragraph == current.paragraph or refers or dated else None
+    if not refers:
+        return None
+    if previous.paragraph != current.paragraph and own.precision not in ("day", "week"):
+        return None
+    if not (own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end):
+        return None
+    return first
+
+
+_CLAIM = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
+    r"|suspicion|suspects?)\b",
+    re.IGNORECASE,
+)
+_NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
+_ALL = re.compile(r"\b(?:both|either|all|the\s+(?:two|three|twin)|these)\b", re.IGNORECASE)
+
+
+def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: list[dict],
+                  places: _PlaceLookup) -> None:  # fmt: skip
+    """"JNIM claimed the attack", "analysts attribute it to the ISGS": a sentence that claims or attributes violence
+    to one jihadist group names the perpetrator that the events it speaks of left unnamed ("gunmen") or missing:
+    the events at the places it names, else every earlier event when it says "both/either attacks", else the
+    last one before it."""
+    for index, sentence in enumerate(sentences):
+        attributed = re.search(r"\b(?:attribut|blam|suspect|accus)", sentence.text, re.IGNORECASE)
+        if not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed):
+            continue
+        groups = [a for a in actors[index] if a.family in JIHADIST_FAMILIES]
+        if len({a.family for a in groups}) != 1:
+            continue
+        earlier = [row for row in rows if row["_sentence"] < sentence.number or row["_sentence"] == 0]
+        tied = [g for g in place_groups(sentence.text) if g.role == "event" and g.distance <= STRONG_TIE]
+        named = [(g, places.resolve(q, g.hints)) for g in tied for q in g.queries]
+        points = [r for _, r in named if not isinstance(r, list)]
+        chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
+                                             for p in points)]  # fmt: skip
+        if chosen:  # the events at the places it names
+            pass
+        elif _ALL.search(sentence.text):
+            chosen = earlier
+        else:  # the last incident: every event of its day (the base and the town of one assault)
+            last = earlier[-1:]
+            chosen = [row for row in earlier if last and row["date_start"] <= last[0]["date_end"]
+                      and last[0]["date_start"] <= row["date_end"]]  # fmt: skip
+        for row in chosen:
+            _complete_actors(row, [(groups[0].name, groups[0].family)])
+
+
+def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
+               source: str | None, own: _When | None, date_spans: list[tuple[int, int]]) -> None:  # fmt: skip
+    """A follow-up adds its facts to ``target``, except civilians killed in an incident fought between armed
+    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
+    figures = death_figures(sentence.text, date_spans)
+    civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
+    parties = {target["group1"], target["group2"]}
+    if figures and civilians and None not in parties and "Civilians" not in parties:
+        perpetrator = next(
+            (n for n in ("1", "2") if target[f"group{n}"] not in ("State forces", "Militia", "Wagner Group")), "1"
+        )
+        row = {**target, "event_id": f"{target['event_id'].rsplit(':', 1)[0]}:{sentence.number}",
+               "actor1": target[f"actor{perpetrator}"], "group1": target[f"group{perpetrator}"],
+               "actor2": "civilians", "group2": "Civilians", "event_type": "Violence against civilians",
+               "sub_event_type": "Attack", "fatalities": deaths.best, "fatalities_low": deaths.low,
+               "fatalities_high": deaths.high, "notes": sentence.text, "source": source or target["source"],
+               "place_basis": f"{target['event_id']} (the same incident)", "_sentence": sentence.number,
+               "_victims": {f.category for f in figures}}  # fmt: skip
+        row["event_id"] = _free_id(rows, row["event_id"])
+        rows.append(row)
+        return
+    if any(f.category == "people" for f in figures) and "Civilians" not in parties and len(parties - {None}) <= 1:
+        ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
+    _add_facts(target, sentence, ordered, deaths, source, own)
+
+
+def _free_id(rows: list[dict], wanted: str) -> str:
+    taken = {row["event_id"] for row in rows}
+    if wanted not in taken:
+        return wanted
+    return next(f"{wanted}-{chr(ord('a') + n)}" for n in range(26) if f"{wanted}-{chr(ord('a') + n)}" not in taken)
+
+
+def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities, source: str | None,
+               own: _When | None = None) -> None:  # fmt: skip
+    """Fold a follow-up sentence into its event: deaths (added when the sentence says "other"/"another", else
+    competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
+    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
+    sentence into ``notes``."""
+    if deaths.low is not None or deaths.best is not None or deaths.high is not None:
+        old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
+        if old == Fatalities(None, None, None):
+            new = deaths
+            row["_victims"] = {f.category for f in death_figures(sentence.text)}
+        elif _ADDITIVE.search(sentence.text):
+            new = _sum_figures(old, deaths)
+        else:
+            victims = {f.category for f in death_figures(sentence.text)}
+            same = not victims or not row.get("_victims") or bool(victims & row["_victims"])
+            new = competing(old, deaths) if same else _sum_figures(old, deaths)
+            row["_victims"] = row.get("_victims", set()) | victims
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
+    _complete_actors(row, [(a.name, a.family) for a in ordered])
+    if own is not None and own.precision in ("day", "week") and _narrows(row, own):
+        row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
+        row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
+    row["notes"] = f"{row['notes']} {sentence.text}"
+    if source and row["source"] and sentence.reference:
+        refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
+        row["source"] += "".join(refs)
+
+
+def _narrows(row: dict, own: _When) -> bool:
+    """A follow-up's day within the week up to the event's first day: the violence began then."""
+    start = row["date_start"].date()
+    return own.end <= row["date_end"].date() and start - timedelta(days=7) <= own.start and own.start != start
+
+
+def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
+    """Fill the event's missing actors, and replace unnamed armed men ("gunmen": Other), with the armed
+    families ``named`` (name, family) that it does not have yet."""
+    families = {row["group1"], row["group2"]}
+    armed = [(name, family) for name, family in named if family not in families and family != "Civilians"
+             and not (family == "Other" and is_generic(name))]  # fmt: skip
+    for slot in ("1", "2"):
+        if not armed:
+            break
+        if row[f"group{slot}"] is None or (row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"])):
+            row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
+    families = {row["group1"], row["group2"]}
+    rest = [(name, family) for name, family in named if family not in families]
+    for slot in ("1", "2"):
+        if row[f"group{slot}"] is None and rest:
+            row[f"actor{slot}"], row[f"group{slot}"] = rest.pop(0)
+    if row["group1"] is None and row["group2"] is not None:
+        row["actor1"], row["group1"], row["actor2"], row["group2"] = row["actor2"], row["group2"], None, None
+    if row["group1"] == "Civilians" and row["group2"] not in (None, "Civilians"):
+        row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+            row["actor2"], row["group2"], row["actor1"], row["group1"],
+        )  # fmt: skip
+
+
+def _sum_figures(a: Fatalities, b: Fatalities) -> Fatalities:
+    def add(x, y):
+        return None if x is None or y is None else x + y
+
+    low = (a.low or 0) + (b.low or 0) if a.low is not None or b.low is not None else None
+    return Fatalities(add(a.best, b.best), low, add(a.high, b.high))
+
+
+def _km(a: dict, b: dict) -> float:
+    """Great-circle distance in km between two event rows."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _same_incident(a: dict, b: dict) -> bool:
+    """Two rows of one text about one incident: same place (10 km), overlapping dates, compatible actor pairs."""
+    if a["_sentence"] == b["_sentence"] or _km(a, b) > 10:
+        return False
+    if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
+        return False
+    pair_a = {g for g, n in ((a["group1"], a["actor1"]), (a["group2"], a["actor2"])) if g and not is_generic(n)}
+    pair_b = {g for g, n in ((b["group1"], b["actor1"]), (b["group2"], b["actor2"])) if g and not is_generic(n)}
+    return len(pair_a | pair_b) <= 2  # no third party: {State forces} and {ISGS} complete each other
+
+
+def _one_event_per_incident(rows: list[dict]) -> list[dict]:
+    """A later row about an incident already reported (same place, overlapping dates, compatible actors) whose
+    date is not its own, or is the very same span, is folded into the first report of it."""
+    kept: list[dict] = []
+    for row in rows:
+        restates = row["date_basis"] != "sentence" or row["place_basis"] == "infobox"
+        first = next(
+            (
+                earlier
+                for earlier in kept
+                if _same_incident(earlier, row)
+                and (
+                    restates
+                    or earlier["place_basis"] == "infobox"
+                    or (earlier["date_start"], earlier["date_end"]) == (row["date_start"], row["date_end"])
+                )
+            ),
+            None,
+        )
+        if first is None:
+            kept.append(row)
+            continue
+        _fill(first, row)
+    return kept
+
+
+def _fill(row: dict, other: dict) -> None:
+    """Facts of ``other`` that ``row`` lacks: fatalities, actors, a narrower date; its words go into notes."""
+    if row["fatalities"] is None and row["fatalities_low"] is None and row["fatalities_high"] is None:
+        for column in ("fatalities", "fatalities_low", "fatalities_high"):
+            row[column] = other[column]
+    _complete_actors(row, [(other[f"actor{n}"], other[f"group{n}"]) for n in ("1", "2") if other[f"group{n}"]])
+    if other["date_end"] - other["date_start"] < row["date_end"] - row["date_start"] and (
+        row["date_start"] <= other["date_start"] and other["date_end"] <= row["date_end"]
+    ):
+        for column in ("date_start", "date_end", "date_precision", "date_basis"):
+            row[column] = other[column]
+    if other["notes"] not in row["notes"]:
+        row["notes"] = f"{row['notes']} {other['notes']}"
+
+
+_STATE_WORDS = re.compile(r"\b(?:Mali|Malian|Niger|Nigerien|Burkina(?:\s+Faso)?|Burkinab[eè]|France|French)\b")
+
+
+def _infobox_actors(box: dict[str, str]) -> list[Actor]:
+    """Perpetrator first, then the target; "Belligerents: Mali ; ISGS" (a country is its state forces)."""
+    perpetrators = find_actors(box.get("perpetrator", ""))
+    targets = find_actors(box.get("target", ""))
+    if not targets and re.search(r"civilian|villager|resident|worshipper", box.get("target", ""), re.IGNORECASE):
+        targets = [Actor("civilians", "Civilians", 0)]
+    sides = []
+    for part in re.split(r";|\bvs\.?\b|\bversus\b", box.get("belligerents", "")):
+        named = find_actors(part)
+        if named:
+            sides.append(named[0])
+        elif _STATE_WORDS.search(part):
+            sides.append(Actor(part.strip(), "State forces", 0))
+    ordered: list[Actor] = []
+    for actor in [*perpetrators[:1], *targets, *sides]:
+        if actor.family not in {a.family for a in ordered}:
+            ordered.append(actor)
+    return ordered[:2]
+
+
+def _infobox_incident(layout: Layout, places: _PlaceLookup, day: date | None, id_prefix: str, dataset: str,
+                      source_name: str) -> tuple[dict | None, dict | None]:  # fmt: skip
+    """The infobox's facts are about the article's main incident: (its event, or None and why not)."""
+    box = layout.infobox
+    notes = " ".join(layout.infobox_lines)
+    mentions = [m for m in find_dates(box.get("date", ""), None, day) if m.resolved]
+    when = _When(mentions[0].start, mentions[-1].end, mentions[0].precision, "infobox") if mentions else None
+    if mentions and len(mentions) > 1:
+        when = _When(min(m.start for m in mentions), max(m.end for m in mentions), "day", "infobox")
+        if (when.end - when.start).days > 6:
+            when = _When(when.start, when.end, "month" if (when.end - when.start).days < 31 else "year", "infobox")
+    found: list[tuple[str, GeocodeResult]] = []
+    location = re.sub(r"\([^)]*\)", "", box.get("location", ""))
+    parts = [p.strip() for p in re.split(r",|;|\band\b", location) if p.strip()[:1].isupper()]
+    for position, part in enumerate(parts):
+        result = places.resolve(part, tuple(parts[position + 1 :]))
+        if not isinstance(result, list):
+            found = [(part, result)]
+            break
+    ordered = _infobox_actors(box)
+    kind, sub_kind = event_type(" ".join(box.values()), [a.family for a in ordered])
+    actor1 = ordered[0] if ordered else None
+    actor2 = ordered[1] if len(ordered) > 1 else None
+    if when is not None and found:
+        name, result = found[0]
+        row = _row(f"{id_prefix}:infobox", dataset, when, kind, sub_kind, actor1, actor2,
+                   _infobox_deaths(box.get("deaths", "")), name, result,
+                   " ".join(p for p in (source_name, "infobox") if p), notes, "infobox", 0)  # fmt: skip
+        return row, None
+    if box.get("date") or box.get("location"):
+        return None, {"sentence_number": None, "sentence": notes, "source": source_name or None,
+                      "reason": "infobox: no date" if when is None else "infobox: place not found",
+                      "name": box.get("location"), "candidates": None}  # fmt: skip
+    return None, None
+
+
+def _infobox_deaths(value: str) -> Fatalities:
+    """"141", "137–141", "141+", "over 100" -> figures (a trailing "+" is a floor)."""
+    value = re.sub(r"\([^)]*\)", "", value).strip()
+    if re.fullmatch(r"[\d,]+\s*\+", value):
+        value = f"at least {value.rstrip('+ ')}"
+    return find_fatalities(f"{value} people killed")
 
 
 # ---------------------------------------------------------------- dates in context
@@ -269,11 +786,39 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
     return sentences[first:index] or sentences[max(index - 1, 0) : index]
 
 
-def _own_date(mentions: list[DateMention], keyword_at: int) -> _When | None:
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
+    r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+_REPORTING_AFTER = re.compile(
+    r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b",
+    re.IGNORECASE,
+)
+
+
+def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
+              anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
+    """The date nearest the violence word. A date of the reporting ("said on Tuesday", "in a statement on 18
+    April", "(Update, Sept 19)", "on Tuesday published") is never the date of the violence."""
     if not mentions:
         return None
-    nearest = min(mentions, key=lambda m: (min(abs(m.span[0] - keyword_at), abs(m.span[1] - keyword_at)), m.span))
-    return _When(nearest.start, nearest.end, nearest.precision, "sentence")
+
+    def reporting(mention: DateMention) -> bool:
+        return bool(
+            _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
+        )
+
+    mentions = [m for m in mentions if not reporting(m)]
+    if not mentions:
+        return None
+    nearest = min(
+        mentions, key=lambda m: (min(abs(m.span[0] - keyword_at), abs(m.span[1] - keyword_at)), m.span)
+    )
+    basis = f"document date {anchor.day.isoformat()} ({anchor.basis})" if nearest.relative and anchor else "sentence"
+    return _When(nearest.start, nearest.end, nearest.precision, basis)
 
 
 def _anaphoric_date(text: str, window: list[Sentence], own_dates: dict[int, _When]) -> _When | None:
@@ -324,6 +869,41 @@ def _dyad(actors: list[list[Actor]]) -> tuple[Actor, Actor] | None:
     return Actor(top[0], top[0], -1), Actor(top[1], top[1], -1)
 
 
+_ITS_MEN = re.compile(
+    r"\b(?:its|their|the\s+group['’]s|the\s+same\s+group['’]s)\s+(?:own\s+)?(?:fighters|militants|men|members|combatants"
+    r"|gunmen|units?)\b",
+    re.IGNORECASE,
+)
+
+
+_FINDS = re.compile(
+    r"^\s+(?:(?:has|have|had|later|also|then|only)\s+){0,2}(?:found|counted|documented|recovered|buried|discovered"
+    r"|collected)\b",
+    re.IGNORECASE,
+)
+
+
+def _parties(text: str, named: list[Actor]) -> list[Actor]:
+    """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")."""
+    return [a for a in named if not _FINDS.match(text[a.start + len(a.name) :])]
+
+
+def _with_antecedent(text: str, named: list[Actor], actors: list[list[Actor]], index: int,
+                     lookback: int = 5) -> list[Actor]:  # fmt: skip
+    """The sentence's actors; "its fighters" with no armed group named is the jihadist group named first (the
+    subject) in the nearest of the ``lookback`` sentences before that names one."""
+    found = _ITS_MEN.search(text)
+    if found is None or any(a.family in ARMED_FAMILIES for a in named):
+        return named
+    for earlier in reversed(actors[max(index - lookback, 0) : index]):
+        jihadists = [a for a in earlier if a.family in JIHADIST_FAMILIES]
+        if jihadists:
+            latest = min(jihadists, key=lambda a: a.start)  # the subject comes first
+            generic = [a for a in named if not (a.family == "Other" and is_generic(a.name))]
+            return [Actor(latest.name, latest.family, found.start()), *generic]
+    return named
+
+
 def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tuple[Actor, Actor] | None:
     """The two armed families of the nearest of the ``lookback`` sentences before that names two."""
     for named in reversed(actors[max(index - lookback, 0) : index]):
@@ -333,7 +913,24 @@ def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tu
     return None
 
 
-def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bool) -> tuple[Actor | None, ...]:
+def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> tuple[list[Actor], str]:
+    """ACLED's conventions for what a report leaves unnamed: dead "people" with at most one armed party named
+    are civilians; violence against civilians, or against soldiers or militias, with no other party named is by
+    an unidentified armed group (family Other), until the text names it."""
+    families = {a.family for a in ordered}
+    armed = [a for a in ordered if a.family in ARMED_FAMILIES or a.family == "Other"]
+    if "Civilians" not in families and len(armed) <= 1 and any(f.category == "people" for f in deaths):
+        ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
+        kind = "Violence against civilians"
+    if not armed and kind == "Violence against civilians" and any(a.family == "Civilians" for a in ordered):
+        ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
+    elif len(armed) == 1 and armed[0].family in ("State forces", "Militia") and "Civilians" not in families:
+        ordered = [Actor("unidentified armed group", "Other", -1), *ordered]  # soldiers attacked by no one named
+    return ordered, kind
+
+
+def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bool,
+          kind: str = "") -> tuple[Actor | None, ...]:  # fmt: skip
     """actor1 and actor2: the first two named; the dyad when a pair is pointed at but not named."""
     armed = [a for a in ordered if a.family in ARMED_FAMILIES or a.family == "Other"]
     civilians = [a for a in ordered if a.family == "Civilians"]
@@ -349,22 +946,47 @@ def _pair(ordered: list[Actor], dyad: tuple[Actor, Actor] | None, pair_named: bo
 # ---------------------------------------------------------------- places in context
 
 
+_ADMIN_UNIT = re.compile(
+    r"^(?:(?:the\s+)?(?P<unit>department|cercle|commune|district|prefecture|municipality|rural\s+commune)\s+of\s+"
+    r"(?P<name>.+)|(?P<name2>.+?)\s+(?:department|cercle|commune|district|prefecture|municipality|rural\s+commune))$",
+    re.IGNORECASE,
+)
+
+
 class _PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
     def __init__(self, geocoder: Geocoder) -> None:
         self.geocoder = geocoder
-        self.cache: dict[str, GeocodeResult | list[str]] = {}
+        self.cache: dict[object, GeocodeResult | list[str]] = {}
 
-    def resolve(self, query: str) -> GeocodeResult | list[str]:
+    def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
+        """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
+        a list of the closest candidates when nothing matches."""
         from geodata.geocode import PlaceNotFound
 
-        if query not in self.cache:
+        country = admin1 = None
+        for hint in hints:
+            found = self.resolve(hint)
+            if not isinstance(found, list):
+                country = country or found.country_iso2
+                admin1 = admin1 or (found.admin1 if found.geo_precision == 3 else None)
+        key = (query, country, admin1)
+        unit = _ADMIN_UNIT.match(query)
+        if unit and key not in self.cache:  # "Tillia Department", "the cercle of Bankass": its seat, precision 2
+            bare = re.sub(r"^(?:the|la|le)\s+", "", unit.group("name") or unit.group("name2"), flags=re.IGNORECASE)
+            found = self.resolve(bare, hints)
+            if not isinstance(found, list) and found.geo_precision < 2:
+                found = replace(found, geo_precision=2, matched_name=f"{found.matched_name} (its unit)")
+            self.cache[key] = found
+        if key not in self.cache:
             try:
-                self.cache[query] = self.geocoder.geocode(query)
+                self.cache[key] = self.geocoder.geocode(query, country=country, admin1=admin1)
             except PlaceNotFound as problem:
-                self.cache[query] = list(problem.candidates)
-        return self.cache[query]
+                self.cache[key] = list(problem.candidates)
+            except ValueError:  # a hint the geocoder does not take
+                self.cache[key] = self.resolve(query) if (country or admin1) else []
+        return self.cache[key]
 
     def first_group(self, groups) -> tuple[list[tuple[str, GeocodeResult]], list[tuple[str, list[str]]], list[str]]:
         """(resolved names of the first group with one, unresolved names tried, country-sized names seen)."""
@@ -377,7 +999,7 @@ class _PlaceLookup:
             found: list[tuple[str, GeocodeResult]] = []
             missed: list[tuple[str, list[str]]] = []
             for name, query in zip(group.names, group.queries, strict=True):
-                result = self.resolve(query)
+                result = self.resolve(query, group.hints)
                 if isinstance(result, list):
                     missed.append((name, result))
                 else:
@@ -388,17 +1010,36 @@ class _PlaceLookup:
         return [], tried, vague
 
 
+_THERE = re.compile(
+    r"\b(?:the|that|this)\s+(?:same\s+)?(?:town|village|locality|commune|camp|base|area|market|site)\b|\bthere\b",
+    re.IGNORECASE,
+)
+
+
+def _as_result(row: dict) -> GeocodeResult:
+    """An event's place as a geocoding result, for a sentence that points at it ("in the town")."""
+    from geodata.geocode import GeocodeResult
+
+    return GeocodeResult(row["latitude"], row["longitude"], row["geo_precision"], row["country_iso2"],
+                         row["admin1"], row["admin2"], row["location"], 100.0, f"event {row['event_id']}")  # fmt: skip
+
+
 def _inherited_place(
-    sentences: list[Sentence], index: int, placed: dict[int, list[tuple[str, GeocodeResult]]]
+    sentences: list[Sentence], index: int, placed: dict[int, list[tuple[str, GeocodeResult]]], dated: bool = False
 ) -> tuple[list[tuple[str, GeocodeResult]], str] | None:
-    """The place of the sentence just before, when it is in the same paragraph or shares a reference number."""
+    """The place of the sentence just before, when it is in the same paragraph, shares a reference number, or
+    ends the paragraph before one that points back at it in a dated report ("The victims were killed on
+    Thursday")."""
     if index == 0:
         return None
     previous, current = sentences[index - 1], sentences[index]
     shared = set(re.findall(r"\[\d+[a-z]?\]", previous.reference)) & set(
         re.findall(r"\[\d+[a-z]?\]", current.reference)
     )
-    if previous.number not in placed or not (previous.paragraph == current.paragraph or shared):
+    # in a dated report, "The victims were killed on Thursday" goes on from the paragraph before
+    follows = dated and previous.paragraph + 1 == current.paragraph and points_back(current.text)
+    if previous.number not in placed or not (previous.paragraph == current.paragraph or shared or follows):
         return None
-    why = f"shared reference {''.join(sorted(shared))}" if shared else "same paragraph"
+    why = f"shared reference {''.join(sorted(shared))}" if shared else "same paragraph" if not follows else (
+        "the paragraph before, pointed back at")
     return placed[previous.number][:1], f"sentence {previous.number} ({why})"

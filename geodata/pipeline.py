@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -188,13 +189,17 @@ def import_file(kind: str, path: Path, settings: Settings, *, update: bool = Fal
     return ingest([parsed], settings, update=update)
 
 
-def extract_file(path: Path, settings: Settings) -> Summary:
-    """Turn an English text file into cited events (dataset ``text``) and merge them into the store."""
+def extract_file(path: Path, settings: Settings, document_day: date | None = None) -> Summary:
+    """Turn an English text file into cited events (dataset ``text``) and merge them into the store;
+    ``document_day`` (``--date``) anchors its relative dates when the text carries no dateline."""
     from geodata.geocode import Geocoder
 
     path = Path(path)
     text = _read_text(path)
-    parsed = _parsed_text(text, path, Geocoder.from_settings(settings), dataset="text", id_prefix=f"text:{path.stem}")
+    parsed = _parsed_text(
+        text, path, Geocoder.from_settings(settings), dataset="text", id_prefix=f"text:{path.stem}",
+        document_day=document_day,
+    )  # fmt: skip
     return ingest([parsed], settings)
 
 
@@ -218,7 +223,9 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="cp1252")
 
 
-def _parsed_text(text: str, path: Path, geocoder: object, *, dataset: str, id_prefix: str) -> Parsed:
+def _parsed_text(
+    text: str, path: Path, geocoder: object, *, dataset: str, id_prefix: str, document_day: date | None = None
+) -> Parsed:
     """Run the text rules and present events plus rejected sentences as one parsed source.
 
     Rejected sentences become rows with a parse problem, so they reach the quarantine with their reason
@@ -226,7 +233,9 @@ def _parsed_text(text: str, path: Path, geocoder: object, *, dataset: str, id_pr
     """
     from geodata.extract import extract_events
 
-    result = extract_events(text, geocoder, dataset=dataset, id_prefix=id_prefix, source_name=path.name)
+    result = extract_events(
+        text, geocoder, dataset=dataset, id_prefix=id_prefix, source_name=path.name, document_day=document_day
+    )
     events = result.events.reset_index(drop=True)
     rejected = result.rejected.reset_index(drop=True)
     n_events, n_rejected = len(events), len(rejected)

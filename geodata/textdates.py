@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
@@ -33,6 +33,16 @@ _MONTH = (
 _YEAR = r"(?<![\d,.])(?P<{g}>(?:19|20)\d\d)(?!\d)"
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _DASH = r"\s*(?:-|–|—|to|and)\s*"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                  "nine": 9, "ten": 10}  # fmt: skip
+_SMALL = "|".join(_SMALL_NUMBERS)
+# "Thursday, 3 March 2022" is one date, not a weekday plus a date: the weekday then yields to the date.
+_NOT_BEFORE_DATE = (
+    r"(?!,?\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\b|,?\s+(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b)"
+)
 
 
 # Most specific first: a span claimed by an earlier pattern is not matched again by a later one.
@@ -53,8 +63,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("day", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d')}(?![\d:]),?\s+{_YEAR.format(g='y')}"),
         ("month", rf"\b(?:(?i:early|mid|late)[\s-]+)?{_MONTH.format(g='m')}\s+(?:of\s+)?{_YEAR.format(g='y')}"),
         (
+            "edge",
+            r"\b(?i:the\s+(?:very\s+)?(?P<edge>beginning|start|end|close)\s+of(?:\s+the\s+year)?)\s+"
+            + _YEAR.format(g="y"),
+        ),
+        (
             "third",
-            r"\b(?P<part>(?i:early|mid|late|the\s+(?:beginning|start|end|middle)\s+of))[\s-]*" + _YEAR.format(g="y"),
+            r"\b(?P<part>(?i:early|mid|late|the\s+middle\s+of))[\s-]*" + _YEAR.format(g="y"),
         ),
         (
             "years",
@@ -64,6 +79,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             + _YEAR.format(g="y2"),
         ),
         ("year", r"\b" + _YEAR.format(g="y")),
+        ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
+        ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
+        ("rel_days_ago", rf"\b(?P<n>\d|{_SMALL})\s+days\s+ago\b"),
+        ("rel_day", r"\b(?P<which>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
+                    r"|this\s+afternoon|this\s+evening|last\s+night))\b"),
+        ("rel_weekend", r"\b(?i:(?:the|a|last|this|over\s+the)\s+weekend)\b"),
+        ("rel_week", r"\b(?P<which>(?i:earlier\s+this|this|last|past|previous|the\s+past|the\s+previous))\s+"
+                     r"(?P<unit>(?i:week(?:end)?|month|year))\b"),
+        ("range_no_year", rf"\b(?:(?i:between)\s+)?{_DAY.format(g='d1')}{_DASH}{_DAY.format(g='d')}\s+"
+                          rf"{_MONTH.format(g='m')}\b"),
+        ("range_no_year", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d1')}{_DASH}{_DAY.format(g='d')}\b(?![\d:])"),
         ("day_no_year", rf"\b{_DAY.format(g='d')}\s+{_MONTH.format(g='m')}\b"),
         ("day_no_year", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d')}\b(?![\d:])"),
         ("month_no_year", rf"\b(?:(?i:early|mid|late)[\s-]+)?{_MONTH.format(g='m')}"),
@@ -76,7 +102,8 @@ _THIRDS = {"early": (1, 4), "beginning": (1, 4), "start": (1, 4), "mid": (5, 8),
 # Phrases pointing back at the previous sentence's date: the whole date, or only its year.
 _SAME_DATE = re.compile(
     r"\b(?:(?:that|this|the)\s+same\s+(?:issue|time|day|week|month|period|publication|attack|incident)"
-    r"|(?:at|around|about)\s+(?:that|this|the\s+same)\s+time|the\s+same\s+day|that\s+day|on\s+the\s+same\s+date)\b",
+    r"|(?:at|around|about)\s+(?:that|this|the\s+same)\s+time|the\s+same\s+day|that\s+day|on\s+the\s+same\s+date"
+    r"|(?:on\s+)?the\s+(?:day|night|morning|evening)\s+of\s+the\s+(?:attack|massacre|raid|ambush|assault|battle))\b",
     re.IGNORECASE,
 )
 _SAME_YEAR = re.compile(
@@ -86,13 +113,18 @@ _SAME_YEAR = re.compile(
 
 @dataclass(frozen=True)
 class DateMention:
-    """One date written in a sentence; ``start``/``end`` are None when it lacks a year and none is known."""
+    """One date written in a sentence; ``start``/``end`` are None when it lacks a year and none is known.
+
+    ``relative`` is True when the words need the document date ("on Thursday", "last week", "8 July"
+    without a year): resolved from it when known, else left unresolved.
+    """
 
     text: str
     span: tuple[int, int]
     start: date | None
     end: date | None
     precision: str
+    relative: bool = False
 
     @property
     def resolved(self) -> bool:
@@ -124,6 +156,11 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     if kind == "years":
         y1, y2 = sorted((int(groups["y1"]), int(groups["y2"])))
         return date(y1, 1, 1), date(y2, 12, 31), "year"
+    if kind == "edge":
+        y = int(groups["y"])
+        month = 1 if groups["edge"].lower() in ("beginning", "start") else 12
+        start, end = _month_span(y, month)
+        return start, end, "month"
     if kind == "third":
         part = groups["part"].split()[-2] if groups["part"].lower().startswith("the") else groups["part"]
         first, last = _THIRDS[part.lower()]
@@ -137,6 +174,11 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     if kind in ("month", "month_no_year"):
         start, end = _month_span(year, month)
         return start, end, "month"
+    if kind == "range_no_year":
+        start, end = _day(year, month, int(groups["d1"])), _day(year, month, int(groups["d"]))
+        if start is None or end is None or end < start:
+            return None
+        return start, end, "day"
     if kind == "day_range":
         start, end = _day(year, month, int(groups["d1"])), _day(year, month, int(groups["d2"]))
         if start is None or end is None or end < start:
@@ -146,11 +188,14 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     return (day, day, "day") if day else None
 
 
-def find_dates(sentence: str, context_year: int | None = None) -> list[DateMention]:
+def find_dates(sentence: str, context_year: int | None = None, anchor: date | None = None) -> list[DateMention]:
     """Every date mention in ``sentence``, left to right.
 
-    A month or day without a year takes the nearest year written before it in the sentence, else
-    ``context_year``; with neither its ``start``/``end`` stay None.
+    A month or day without a year takes the nearest year written before it in the sentence, else the latest
+    such day on or before the document date ``anchor`` (a dated document speaks of its recent past), else
+    ``context_year``; with none of them its ``start``/``end`` stay None. Words relative to the writing ("on
+    Thursday", "yesterday", "this week", "since Tuesday", "earlier this month", "last year") are resolved
+    against ``anchor`` only.
     """
     taken: list[tuple[int, int]] = []
     raw: list[tuple[str, re.Match[str]]] = []
@@ -164,22 +209,117 @@ def find_dates(sentence: str, context_year: int | None = None) -> list[DateMenti
     mentions: list[DateMention] = []
     last_year: int | None = None
     for kind, found in raw:
-        year = None
-        if kind.endswith("no_year"):
-            year = last_year if last_year is not None else context_year
-        days = _resolve(kind, found, year)
-        if days is None:
+        relative = False
+        if kind.startswith("rel_"):
+            relative = True
+            days = relative_days(kind, found.groupdict(), anchor)
+            if days is None and anchor is not None:
+                continue
+            days = days or (None, None, "day")
+        else:
+            year = None
+            if kind.endswith("no_year"):
+                year = last_year
+                if year is None and anchor is not None:  # a dated document speaks of its own recent past
+                    relative = True
+                    year = _year_before(anchor, _month(found.group("m")), found.groupdict().get("d"))
+                elif year is None:
+                    year = context_year
+                    relative = year is None
+            days = _resolve(kind, found, year)
+        if days is None or (kind in ("year", "years") and _not_a_year(sentence, found.start())):
             continue
         start, end, precision = days
-        mentions.append(DateMention(found.group(0), found.span(), start, end, precision))
-        if end is not None and not kind.endswith("no_year"):
+        mentions.append(DateMention(found.group(0), found.span(), start, end, precision, relative))
+        if end is not None and not kind.endswith("no_year") and not relative:
             last_year = end.year
     return mentions
 
 
+_YEAR_LEADS = frozenset(
+    "in by since until till from during before after early late mid of throughout spring summer autumn fall winter"
+    " end start the and or to between around about circa c".split()
+)
+
+
+def _not_a_year(sentence: str, start: int) -> bool:
+    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year."""
+    before = re.search(r"([A-Za-zÀ-ÿ]+)[\s-]+$", sentence[:start])
+    if before is None or not before.group(1)[0].isupper():
+        return False
+    word = before.group(1).lower()
+    return word not in _YEAR_LEADS and word not in MONTHS
+
+
+def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:
+    """The year that puts ``day month`` (or the month) on or before ``anchor``: its year, else the one before."""
+    if anchor is None:
+        return None
+    first = _day(anchor.year, month, int(day)) if day else date(anchor.year, month, 1)
+    return anchor.year if first is None or first <= anchor else anchor.year - 1
+
+
+def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None) -> tuple[date, date, str] | None:
+    """Days of a phrase relative to the document date ``anchor`` (None without one).
+
+    "on Thursday" -> the latest Thursday on or before the anchor ("last Thursday": strictly before);
+    "since Tuesday" -> that Tuesday to the anchor (``week``); "yesterday", "N days ago" -> that day;
+    "this week" -> Monday to the anchor, "last week" -> the Monday-Sunday before (``week``); "this/earlier
+    this month" -> the 1st to the anchor, "last month" -> that month (``month``); "this year" -> 1 January
+    to the anchor, "last year" -> that year (``year``). "the past week/month" -> the 7/31 days to the anchor.
+    """
+    if anchor is None:
+        return None
+    if kind in ("rel_weekday", "rel_since"):
+        weekday = WEEKDAYS.index(groups["wd"].lower())
+        back = (anchor.weekday() - weekday) % 7
+        if back == 0 and (groups.get("mod") or "").lower() == "last":
+            back = 7
+        day = anchor - timedelta(days=back)
+        return (day, anchor, "week") if kind == "rel_since" else (day, day, "day")
+    if kind == "rel_weekend":  # the Saturday and Sunday on or before the anchor
+        saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
+        return saturday, min(saturday + timedelta(days=1), anchor), "week"
+    if kind == "rel_days_ago":
+        word = groups["n"].lower()
+        day = anchor - timedelta(days=int(word) if word.isdigit() else _SMALL_NUMBERS[word])
+        return day, day, "day"
+    if kind == "rel_day":
+        which = re.sub(r"\s+", " ", groups["which"].lower())
+        back = 2 if which.startswith("the day before") else 1 if which in ("yesterday", "last night") else 0
+        day = anchor - timedelta(days=back)
+        return day, day, "day"
+    which = re.sub(r"\s+", " ", groups["which"].lower()).removeprefix("the ")
+    unit = groups["unit"].lower()
+    this = which in ("this", "earlier this")
+    if unit in ("week", "weekend"):
+        if which in ("past", "previous") and unit == "week":
+            return anchor - timedelta(days=7), anchor, "week"
+        monday = anchor - timedelta(days=anchor.weekday()) - (timedelta(0) if this else timedelta(days=7))
+        if unit == "weekend":
+            return monday + timedelta(days=5), min(monday + timedelta(days=6), anchor), "week"
+        return monday, min(monday + timedelta(days=6), anchor), "week"
+    if unit == "month":
+        if which in ("past", "previous") and not this:
+            return anchor - timedelta(days=31), anchor, "month"
+        if this:
+            return anchor.replace(day=1), anchor, "month"
+        last = anchor.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last, "month"
+    if this:
+        return date(anchor.year, 1, 1), anchor, "year"
+    if which in ("past", "previous"):
+        return anchor - timedelta(days=365), anchor, "year"
+    return date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31), "year"
+
+
 def years_in(sentence: str) -> list[int]:
     """The years written in ``sentence``, left to right (for the year context of later sentences)."""
-    return [int(found.group("y")) for found in re.finditer(r"\b" + _YEAR.format(g="y"), sentence)]
+    return [
+        int(found.group("y"))
+        for found in re.finditer(r"\b" + _YEAR.format(g="y"), sentence)
+        if not _not_a_year(sentence, found.start())
+    ]
 
 
 def refers_to_previous_date(sentence: str) -> str | None:
@@ -194,3 +334,150 @@ def refers_to_previous_date(sentence: str) -> str | None:
 def year_span(year: int) -> tuple[date, date]:
     """First and last day of ``year``."""
     return date(year, 1, 1), date(year, 12, 31)
+
+
+# ---------------------------------------------------------------- the document's own date
+
+_ISO_DAY = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
+_STAMP_LINE = re.compile(
+    r"^\s*(?P<word>(?:first\s+)?published|posted|issued|released|(?:last\s+)?updated|last\s+modified|modified"
+    r"|date\s+published)\b\s*(?:on|at|:)?\s*(?P<rest>[^|\n]{4,120})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_STAMP_WORD = re.compile(r"\b(?:published|posted|issued|released|updated)\b", re.IGNORECASE)
+# A header line ending in a date: "Sahel Conflict Brief no. 14 — 19 February 2022", "DAKAR (AP) — May 12, 2025".
+_TRAILING_DATE = re.compile(r"(?:—|–|\s-|\||·)\s*(?P<date>[^—–|·]{6,30}?)\s*$")
+_AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", re.IGNORECASE)
+# What may stand beside the date on a line that only stamps the text: "Tue Aug 20, 2019 | 11:02 GMT",
+# "June 17, 2019 · 6 min read", "Ouagadougou, 28 April 2023".
+_STAMP_NOISE = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?\b|\b\d{1,2}[:.h]\d\d\b|\b(?:a\.?m|p\.?m)\b\.?|\b(?:UTC|GMT|WAT|CET"
+    r"|CEST|local\s+time)\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bupdated\b|\bat\b",
+    re.IGNORECASE,
+)
+# "BAMAKO, March 3 (Agency) -", "NIAMEY, 12 May 2021 —", "OUAGADOUGOU, Burkina Faso, Jan. 5 (AP) —",
+# "Gao (Mali), 4 June 2022 -": a place, a date, an optional agency, then a dash, at the start of a paragraph.
+DATELINE = re.compile(
+    r"^(?P<place>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*){0,3}(?:\s*\([^)]{1,30}\))?"
+    r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?),\s+(?P<date>[^()\n]{3,40}?)\s*"
+    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*)?(?:-+|–|—|:)(?:\s+|$)"
+)
+# A dateline without a date: a place in capitals, an optional agency, a dash ("OUAGADOUGOU — Gunmen ...").
+_PLACE_DATELINE = re.compile(r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:--?|–|—)\s+")
+
+
+@dataclass(frozen=True)
+class DocumentDate:
+    """The day a text was written, and where that was read ("dateline", "Published line", "--date")."""
+
+    day: date
+    basis: str
+
+
+_NUMERIC_DAY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.](?P<y>(?:19|20)\d\d)(?![\d/])")
+
+
+def _full_day(words: str) -> date | None:
+    iso = _ISO_DAY.search(words)
+    if iso:
+        return _day(int(iso["y"]), int(iso["m"]), int(iso["d"]))
+    numeric = _NUMERIC_DAY.search(words)  # 17/06/2024: day first, as written in the region (06/17/2024 if not)
+    if numeric:
+        a, b, y = int(numeric["a"]), int(numeric["b"]), int(numeric["y"])
+        return _day(y, b, a) if b <= 12 else _day(y, a, b)
+    return next((m.start for m in find_dates(words) if m.precision == "day" and m.start == m.end), None)
+
+
+def dateline(paragraph: str) -> re.Match[str] | None:
+    """The dateline opening ``paragraph`` ("BAMAKO, March 3 (Reuters) - ", "OUAGADOUGOU — "), when its date
+    part is a date (or it is a place in capitals and a dash)."""
+    found = DATELINE.match(paragraph)
+    if found is not None:
+        words = found.group("date").strip()
+        if _ISO_DAY.fullmatch(words) or any(m.span == (0, len(words)) for m in find_dates(words)):
+            return found
+    found = _PLACE_DATELINE.match(paragraph)
+    return found if found is not None and found.group("place").strip().isupper() else None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A line that dates the text: where it starts, what it says it is ("Published", "date line") and the day."""
+
+    start: int
+    end: int
+    word: str
+    day: date
+
+
+def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
+    """Lines that stamp the text: "Published 10 September 2022", "Last updated on September 10th, 2022",
+    "Issued: 30 August 2024" anywhere, and, among its first ``head_lines`` lines, a line that is only a date
+    (with a weekday, a time, a zone, "6 min read" or a place: "Ouagadougou, 28 April 2023")."""
+    stamps = []
+    for found in _STAMP_LINE.finditer(text):
+        day = _full_day(found.group("rest"))
+        if day is not None:
+            stamps.append(Stamp(found.start(), found.end(), " ".join(found["word"].split()).capitalize(), day))
+    position, seen = 0, 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        here, position = position, position + len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > head_lines:
+            break
+        infobox = re.match(r"^\s*\|?\s*(?:date|dates|date of attack)\s*(?::|\|)", line, re.IGNORECASE)
+        if len(line) > 120 or infobox or any(s.start <= here < s.end for s in stamps):
+            continue
+        as_of = _AS_OF.search(line)
+        if as_of and _full_day(as_of.group("rest")):
+            stamps.append(Stamp(here, here + len(line), "As of", _full_day(as_of.group("rest"))))
+            continue
+        keyword = _STAMP_WORD.search(line)
+        if keyword:
+            after = [m for m in find_dates(line) if m.span[0] >= keyword.end() and m.precision == "day" and m.start]
+            if after:
+                word = " ".join(keyword.group(0).split()).capitalize()
+                stamps.append(Stamp(here, here + len(line), word, after[0].start))
+                continue
+        trailing = _TRAILING_DATE.search(line)
+        if trailing and seen <= 4 and _full_day(trailing.group("date")):
+            stamps.append(Stamp(here, here + len(line), "Date line", _full_day(trailing.group("date"))))
+            continue
+        if len(line) > 80:
+            continue
+        day = _full_day(line)
+        if day is None:
+            continue
+        rest = _NUMERIC_DAY.sub(" ", _ISO_DAY.sub(" ", _STAMP_NOISE.sub(" ", line)))
+        for mention in find_dates(rest):
+            rest = rest.replace(mention.text, " ")
+        if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):
+            stamps.append(Stamp(here, here + len(line), "Date line", day))
+    return sorted(stamps, key=lambda stamp: stamp.start)
+
+
+def document_date(text: str) -> DocumentDate | None:
+    """The day ``text`` was written, read from (first found wins) a dateline with a full date; a dateline's day
+    and month with the year of a stamp line (the latest such day on or before it); a "Published/Posted/Issued"
+    line or a line that is only a date near the top; else an "Updated ..." line. None when the text says none of
+    these: relative words are then never resolved by guess."""
+    stamps = stamp_lines(text)
+    first = [s for s in stamps if not re.match(r"(?i)(?:last\s+)?updated|(?:last\s+)?modified", s.word)]
+    stamp = next(iter(first or stamps), None)
+    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))[:6]:
+        found = dateline(paragraph.strip())
+        if found is None or "date" not in found.re.groupindex:
+            continue
+        words = found.group("date")
+        day = _full_day(words)
+        if day is not None:
+            return DocumentDate(day, "dateline")
+        if stamp is not None:
+            mention = next(iter(find_dates(words, None, stamp.day)), None)
+            if mention and mention.start and mention.precision == "day":
+                return DocumentDate(mention.start, f"dateline and its {stamp.word.lower()}")
+    if stamp is not None:
+        return DocumentDate(stamp.day, stamp.word if stamp.word == "Date line" else f"{stamp.word} line")
+    return None

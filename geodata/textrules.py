@@ -8,7 +8,7 @@ Pure functions over strings, no I/O; ``geodata.extract`` runs them sentence by s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # ---------------------------------------------------------------- event words and types
 
@@ -21,7 +21,10 @@ _BATTLE = (
     r"|offensives?|hostilities|skirmish(?:es)?|firefights?|combats?|overr[au]n|stormed|raids?|raided"
 )
 _CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
-_GENERIC = r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead"
+_GENERIC = (
+    r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|bodies|corpses"
+    r"|hit(?=\s+#?(?-i:[A-ZÀ-Ý]))"  # "gunmen hit #Solhan", not "hit hard"
+)
 
 _REMOTE_RE = re.compile(rf"\b(?:{_REMOTE})\b", re.IGNORECASE)
 _BATTLE_RE = re.compile(rf"\b(?:{_BATTLE})\b", re.IGNORECASE)
@@ -77,10 +80,19 @@ _DEMONYM = (
     r"Malian|Burkinab[eè]|Nigerien|Nigérien|French|Mauritanian|Beninese|Togolese|Ivorian|Ghanaian|Chadian"
     r"|Algerian|Russian"
 )
+# Armed men the text does not name (ACLED's "unidentified armed group"): family Other, and only while no
+# jihadist group is named beside them ("JNIM militants" are JNIM).
+_GENERIC_ARMED = (
+    r"(?:(?:unidentified|suspected|unknown|heavily\s+armed|armed|islamist|jihadist|presumed)\s+)*(?:gunmen|armed\s+men"
+    r"|militants|jihadists|jihadis|assailants|attackers|insurgents|terrorists|extremists|islamists|armed\s+groups?"
+    r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?))"
+)
+_GENERIC_RE = re.compile(rf"^(?:the\s+)?{_GENERIC_ARMED}$", re.IGNORECASE)
+JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam")
 # (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
 _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (
-        r"Jama['’]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wal?[\s-]+Muslimin|Group\s+(?:for|to)\s+Supports?\s+"
+        r"Jama['’ʼ`´‘]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wal?[\s-]+Muslimin|Group\s+(?:for|to)\s+Supports?\s+"
         r"(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
         r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
         r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?ida(?:\s+in\s+the\s+Islamic\s+Maghreb)?",
@@ -95,26 +107,30 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         "ISGS",
         False,
     ),
-    (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|Daesh", "ISGS", True),
+    (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|EI[\s-]Sahel|Daesh", "ISGS", True),
     (r"ISWAP", "Other", True),
+    (r"MINUSMA|UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other", False),
     (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+mercenaries", "Wagner Group", False),
     (
         r"Volunteers\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+Homeland|Volontaires\s+pour\s+la\s+défense\s+de\s+la\s+"
         r"patrie|Movement\s+for\s+the\s+Salvation\s+of\s+Azawad|Dan\s+Na\s+Ambassagou|Koglweogo|dozos?"
         r"|(?:pro-government\s+|ethnic\s+|self-defen[cs]e\s+|non-Islamist\s+|communal\s+|Dogon\s+|Bambara\s+"
-        r"|Fulani\s+|Tuareg\s+)?militia(?:s|men)?|self-defen[cs]e\s+groups?",
+        r"|Fulani\s+|Tuareg\s+)?militia(?:s|men)?|self-defen[cs]e\s+(?:groups?|committees?)"
+        r"|(?:local\s+)?vigilance\s+committees?|vigilantes",
         "Militia",
         False,
     ),
     (r"VDP|MSA|GATIA", "Militia", True),
     (
         rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
-        rf"|gendarmes|gendarmerie|police(?:men)?|juntas?)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
+        rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
+        rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
         r"|Barkhane",
         "State forces",
         False,
     ),
     (r"FAMa|FAMAs|FDS", "State forces", True),
+    (_GENERIC_ARMED, "Other", False),
     (
         r"civilians|villagers|residents|inhabitants|worshippers|herders"
         r"|displaced\s+people",
@@ -161,7 +177,15 @@ def find_actors(sentence: str) -> list[Actor]:
     seen: dict[str, Actor] = {}
     for start, _end, name, family in kept:
         seen.setdefault(family, Actor(name, family, start))
+    if any(family in seen for family in JIHADIST_FAMILIES) and "Other" in seen and is_generic(seen["Other"].name):
+        del seen["Other"]
     return list(seen.values())
+
+
+def is_generic(name: str | None) -> bool:
+    """True for armed men the text does not name ("gunmen", "suspected jihadists"): family Other, replaced
+    as soon as the text names who they were."""
+    return bool(name) and _GENERIC_RE.match(name) is not None
 
 
 def actor_spans(sentence: str) -> list[tuple[int, int]]:
@@ -204,7 +228,7 @@ _PERSON = (
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
 )
 _QUALIFIER = (
-    r"(?P<q>at\s+least|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
+    r"(?P<q>at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|well\s+over|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
     r"|some|an\s+estimated|nearly|almost|close\s+to|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|at\s+most)"
 )
 # Words that end the gap between a number and its people noun ("2022 left dozens of fighters" is not 2022 fighters).
@@ -213,15 +237,17 @@ _FIGURE = re.compile(
     rf"\b(?:{_QUALIFIER}\s+)?(?:between\s+(?P<lo>{_NUMBER})\s+and\s+(?P<hi>{_NUMBER})"
     rf"|(?P<lo2>{_NUMBER})(?:\s*[–—]\s*|\s+(?:to|or)\s+|(?<=\d)-(?=\d))(?P<hi2>{_NUMBER})"
     rf"|(?P<dozen>an?\s+dozen|one\s+dozen)"
-    rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens))(?:\s+of)?"
+    rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens)|several\s+dozen)(?:\s+of)?"
     rf"|(?P<n>{_NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
     rf"|\s+(?:were\s+|was\s+|people\s+)?(?:killed|dead|died|slain|executed|massacred)\b)",
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
-    rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed|toll\s+(?:of|rose\s+to|reached|stood\s+at)"
-    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?P<n>{_NUMBER})(?![\w-])",
+    rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed|toll\s+(?:of|rose\s+to|reached|stood\s+at|at)"
+    rf"|put\s+the\s+(?:death\s+)?(?:toll|number\s+of\s+(?:dead|deaths|victims)|figure)\s+at"
+    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?:(?P<n>{_NUMBER})(?![\w-])"
+    rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
 )
 _KILL_CUE = re.compile(
@@ -240,7 +266,8 @@ _NOT_DEATH_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+which)\s+$", re.IGNORECASE)
-_FLOOR = {"at least", "more than", "over", "upwards of", "in excess of"}
+_FLOOR = {"at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than",
+          "not less than", "well over"}  # fmt: skip
 _CEILING = {"up to", "as many as", "fewer than", "less than", "at most", "nearly", "almost", "close to"}
 
 
@@ -286,7 +313,7 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
     if groups.get("dozen"):
         return Fatalities(12, 12, 12)
     if groups.get("vague"):
-        word = groups["vague"].lower().split()[-1]
+        word = groups["vague"].lower().split()[-1].replace("dozen", "dozens").replace("dozenss", "dozens")
         return Fatalities(None, _VAGUE[word], None)
     lo, hi = groups.get("lo") or groups.get("lo2"), groups.get("hi") or groups.get("hi2")
     if lo and hi:
@@ -304,41 +331,134 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
     return Fatalities(value, value, value)
 
 
-def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatalities:
-    """Deaths the sentence reports, summed over the groups of dead it names.
+_DEATH_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    r"confirmed|found|also|all|later|shot|burned|burnt|hacked)\s+)*(?:killed|dead|died|slain|executed|massacred|murdered"
+    r"|perished|lost\s+their\s+lives|to\s+death)\b",
+    re.IGNORECASE,
+)
+_DEATH_BEFORE = re.compile(
+    rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
+    rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
+    rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
+    rf"|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
+    rf"\s+(?:the\s+)?(?:bodies\s+of\s+)?(?:{_QUALIFIER}\s+)?$",
+    re.IGNORECASE,
+)
+_JOINED_BEFORE = re.compile(r"(?:,|\band|\bas\s+well\s+as|\balong\s+with|\bplus|\bwith)\s+(?:{q}\s+)?$".replace(
+    "{q}", _QUALIFIER), re.IGNORECASE)  # fmt: skip
+_CONTRAST = re.compile(
+    r"\b(?:but|while|whereas|however|although|though|other\s+sources|another\s+source|put\s+the\s+(?:toll|figure"
+    r"|number)|according\s+to|estimates?|tolls?|figures?|counts?|claimed|said)\b",
+    re.IGNORECASE,
+)
+# Who the dead were: figures for the same kind of people compete, figures for different kinds add up.
+_CATEGORIES = (
+    ("state", r"soldiers?|troops|gendarmes|police\w*|officers|personnel|peacekeepers|recruits|servicemen|army"),
+    ("attackers", r"militants|jihadis\w*|insurgents|assailants|attackers|terrorists|fighters|combatants|rebels"
+                  r"|gunmen|mercenaries"),
+    ("militia", r"volunteers|militiam[ae]n|militia\s+members|dozos|VDP|vigilantes"),
+)  # fmt: skip
 
-    Counted only when the sentence speaks of death (killed, dead, massacre, toll...). A figure is a number
-    before a word for people ("forty JNIM fighters", "over seventy civilians") or right after a killing word
-    ("killing 12"). Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N"
-    -> best = low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best =
-    high = N; "between A and B"/"A to B" -> low A, high B, best unknown; "dozens" -> low 24, "scores" -> low 40,
-    "hundreds" -> low 200, best unknown; "a dozen" -> 12. Figures for wounded/kidnapped people, figures inside
-    ``exclude`` spans (dates) and subsets ("including 12 soldiers") are skipped. Several figures are summed:
-    best and high only if every figure has one, low over the figures that have one. Nothing found -> all None.
-    """
+
+@dataclass(frozen=True)
+class DeathFigure:
+    """One figure of dead in a sentence: where it stands, who the dead were (``state``, ``attackers``,
+    ``militia`` or ``people``) and the figures."""
+
+    span: tuple[int, int]
+    category: str
+    figures: Fatalities
+
+
+def _category(words: str) -> str:
+    """Who the dead were, from the words after the figure; ``unknown`` when no word for people follows."""
+    head = re.match(r"^\W*(?:[\w'’-]+\s+){0,3}?(?P<noun>[\w'’-]+)", words)
+    for name, pattern in _CATEGORIES:
+        if re.search(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:{pattern})\b", words, re.IGNORECASE):
+            return name
+    if head and re.search(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:{_PERSON})\b", words, re.IGNORECASE):
+        return "people"
+    return "unknown"
+
+
+def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
+    """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
-        return Fatalities(None, None, None)
-    figures: list[tuple[tuple[int, int], Fatalities]] = []
+        return []
+    found: list[DeathFigure] = []
     spans: list[tuple[int, int]] = []
     sentence = _mask(sentence, list(exclude))
+    candidates = []
     for regex in (_FIGURE, _KILL_VERB_FIGURE):
         for match in regex.finditer(sentence):
-            number_span = _number_span(match)
-            if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
+            candidates.append((_number_span(match), regex, match))
+    for number_span, regex, match in sorted(candidates, key=lambda item: (item[0][0], -item[0][1])):
+        if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
+            continue
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+            continue
+        tail = match.groupdict().get("tail") or ""
+        if regex is _FIGURE:
+            dead_in_tail = re.search(r"killed|dead|died|slain|executed|massacred", tail, re.IGNORECASE)
+            if not dead_in_tail and _NOT_DEATH_AFTER.match(after):
                 continue
-            before, after = sentence[: match.start()], sentence[match.end() :]
-            if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+            joined = bool(found) and match.start() - found[-1].span[1] < 100 and _JOINED_BEFORE.search(before)
+            if not (dead_in_tail or _DEATH_AFTER.match(after) or _DEATH_BEFORE.search(before) or joined):
                 continue
-            tail = match.groupdict().get("tail") or ""
-            if regex is _FIGURE and not re.search(r"killed|dead|died|slain|executed|massacred", tail, re.IGNORECASE):
-                if _NOT_DEATH_AFTER.match(after):
-                    continue
-            figure = _one_figure(match)
-            if figure is None:
-                continue
-            spans.append(number_span)
-            figures.append((number_span, figure))
-    return _sum(f for _span, f in sorted(figures, key=lambda item: item[0]))
+        figure = _one_figure(match)
+        if figure is None:
+            continue
+        spans.append(number_span)
+        found.append(DeathFigure(number_span, _category(tail or after[:40]), figure))
+    return found
+
+
+def combine(figures: list[DeathFigure], sentence: str = "") -> Fatalities:
+    """One toll from several figures: different kinds of dead add up; two figures for the same kind compete
+    (low the smaller, high the larger: "45 killed, but the army said 30") when words of contrast or of
+    sources stand between them, and add up otherwise."""
+    merged: list[DeathFigure] = []
+    for figure in figures:
+        rival = next((m for m in merged if figure.category in (m.category, "unknown") or m.category == "unknown"), None)
+        between = sentence[rival.span[1] : figure.span[0]] if rival else ""
+        joined = re.fullmatch(r"[\w\s'’-]{0,40}?(?:\band|,|\bplus|\bas\s+well\s+as)\s+(?:\w+\s+){0,2}", between)
+        if rival is not None and (_CONTRAST.search(between) or not joined):
+            both = competing(rival.figures, figure.figures)
+            merged[merged.index(rival)] = DeathFigure(rival.span, rival.category, both)
+        else:
+            merged.append(figure)
+    return _sum(m.figures for m in merged)
+
+
+def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatalities:
+    """Deaths the sentence reports.
+
+    Counted only when the sentence speaks of death (killed, dead, massacre, toll...) and the figure is tied to
+    it: a death word right after it ("71 soldiers killed", "were found dead"), a killing word right before it
+    ("killing 12", "the bodies of 79", "raised the toll to 38"), or joined by "and"/"along with" to a figure
+    that is. Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N" -> best =
+    low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best = high = N;
+    "between A and B"/"A to B" -> low A, high B, best unknown; "dozens"/"several dozen" -> low 24, "scores" ->
+    low 40, "hundreds" -> low 200, best unknown; "a dozen" -> 12. Figures for wounded/kidnapped/captured people,
+    figures inside ``exclude`` spans (dates) and subsets ("including 12 soldiers") are skipped. Figures are
+    combined by :func:`combine`. Nothing found -> all None.
+    """
+    return combine(death_figures(sentence, exclude), _mask(sentence, list(exclude)))
+
+
+def competing(a: Fatalities, b: Fatalities) -> Fatalities:
+    """Two tolls of one incident from different sources ("45 ... but the army said 30"): low the smaller, high the
+    larger, best the smaller (the conservative figure, as ACLED codes it)."""
+    figures = [f for f in (a.best, a.low, a.high, b.best, b.low, b.high) if f is not None]
+    if not figures:
+        return Fatalities(None, None, None)
+    low, high = min(figures), max(figures)
+    open_ended = (a.high is None and a.low is not None and a.low == high) or (
+        b.high is None and b.low is not None and b.low == high
+    )
+    return Fatalities(low, low, None if open_ended else high)
 
 
 def _number_span(match: re.Match[str]) -> tuple[int, int]:
@@ -382,27 +502,101 @@ _REGION_WORDS = r"region|province|cercle|commune|department|district|prefecture"
 _NOT_PLACE = frozenset(
     "the a an this that these those its their his her in on at by after before during while since when where despite"
     " although according neither both many most some several islamic islam muslims sharia al-naba al-qaeda god"
-    " allah state government army mr mrs president general colonel january february march april may june july"
-    " august september october november december monday tuesday wednesday thursday friday saturday sunday".split()
+    " allah state government army operation operations mr mrs president general colonel january february march"
+    " april may june july august september october november december monday tuesday wednesday thursday friday"
+    " saturday sunday".split()
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(
-    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality)\s+of\s+)?"
-    rf"(?P<names>{_NAMES})"
+    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality|hamlet|camp)\s+of\s+"
+    rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b))?"
+    rf"(?P<names>{_NAMES})(?P<area>\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b)?"
 )
 _PAIR_BEFORE_EVENT = re.compile(
     rf"(?P<names>{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})+)\s+(?i:massacres|attacks|killings|ambushes|clashes"
     r"|battles|bombings|sieges|raids)\b"
 )
 _REGION = re.compile(
-    rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?:{_REGION_WORDS})s?)\b"
+    rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?i:{_REGION_WORDS})s?)\b"
 )
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
     rf"(?:\s+(?:with|of)\s+{_NAME})?)"
 )
+_OBJECT_VERBS = (
+    r"attacked|attacking|attacks|stormed|storming|surrounded|encircled|entered|invaded|raided|raiding|overran|overrun|overrunning|besieged|besieging"
+    r"|bombed|shelled|struck|hit|targeted|targeting|ambushed|seized|captured|burned|burnt|torched|looted|razed"
+)
+_ONE_BEFORE_EVENT = re.compile(
+    rf"(?<![\w'’-])(?P<names>{_NAME})\s+(?i:massacres?|attacks?|ambush(?:es)?|raids?|bombings?|killings|sieges?"
+    r"|assaults?|clashes|fighting|battles?)\b"
+)
+_PASSIVE_SUBJECT = re.compile(
+    rf"(?P<names>{_NAMES})(?:\s*,\s*[^,;.]{{3,60}},)?\s+(?i:(?:was|were|has|had|have)\s+(?:\w+\s+)?(?:been\s+)?(?:\w+\s+)?(?:attacked|raided|stormed|"
+    r"overrun|targeted|besieged|struck|hit|shelled|bombed|ambushed|raided)|came\s+under\s+(?:attack|fire|siege))\b"
+)
+_OBJECT_OF_VERB = re.compile(
+    rf"\b(?P<prep>(?i:{_OBJECT_VERBS}))\s+(?:(?i:the\s+)?(?:(?i:town|village|city|commune|locality|hamlet|camp|base|"
+    rf"market)\s+(?i:of|in|at)\s+)?)?(?P<names>{_NAMES})"
+)
 _PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
 _SPLIT_NAMES = re.compile(r",\s*and\s+|,\s*|\s+and\s+")
+
+
+# Clauses that place the violence in time or compare it ("a week before the massacres in Tillia", "the deadliest
+# since the Solhan massacre", "than in Tillia"): their places are references, never the place of the violence.
+_REFERENCE_CLAUSE = re.compile(
+    r"\b(?:(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+)?(?:before|after|since|following|prior\s+to|ahead\s+of|until|in\s+the\s+wake"
+    r"\s+of|in\s+(?:response|retaliation)\s+(?:to|for)|the\s+(?:deadliest|worst|largest|biggest|bloodiest)"
+    r"(?:\s+\w+)?\s+since)\s+(?=(?:the|an?|its|their|last|this|that|those|these|earlier|previous)\b(?!\s+(?:week|month"
+    r"|year|weekend|days?|night|morning)\b)|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January"
+    r"|February|March|April|May|June|July|August|September|October|November|December)\b)(?-i:[A-ZÀ-Ý]))"
+    r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
+    r"(?=(?:in|at|the|an?|those|that)\b|(?-i:[A-ZÀ-Ý]))"
+    r"|\b(?:(?:some|about|around|roughly|nearly|\d+|[a-z]+)\s+)?(?:km|kilomet(?:re|er)s?|miles)\s+(?:\w+\s+){0,2}"
+    r"(?:of|from)\s+"
+    # where the dead were buried or the wounded taken, and where a source lives, are not where the violence was
+    r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled|displaced)\b"
+    r"|\b(?:officials?|spokes(?:man|woman|person)|sources?|witness(?:es)?|doctors?|journalists?|reporters?"
+    r"|activists?|researchers?|analysts?)\s+(?:from|based\s+in)\s+)",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[,;:.()\[\]—–]|\s-\s|\b(?:that|which|who|where|when|while|whereas|but|and\s+then)\b|$")
+# A finite verb inside makes the clause a report of violence of its own ("after gunmen attacked Inates").
+_FINITE_VIOLENCE = re.compile(
+    r"\b(?:attacked|killed|stormed|raided|ambushed|clashed|fought|massacred|executed|bombed|shelled|overran|besieged"
+    r"|abducted|kidnapped|struck|targeted|was|were|had\s+been|has\s+been)\b",
+    re.IGNORECASE,
+)
+# Words before a capitalised name that make it a person, and given names that start one.
+_PERSON_BEFORE = re.compile(
+    r"\b(?:leader|commander|chief|emir|amir|spokesm[ae]n|spokesperson|president|minister|general|colonel|captain"
+    r"|lieutenant|sergeant|imam|mayor|governor|prefect|deputy|senator|analyst|researcher|journalist|reporter"
+    r"|correspondent|named|called|Mr|Mrs|Ms|Dr|sheikh|marabout|cleric|preacher|founder|according\s+to|by)\s*$",
+    re.IGNORECASE,
+)
+_PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|added|wrote|tweeted|stated)\b")
+_GIVEN_NAMES = frozenset(
+    "abu abou abdoul abdel abdul abdallah abdullah abdelmalek adnan ahmed ahmad amadou amadoun hamadoun mohamed "
+    "mohammed muhammad mahamadou moussa musa ibrahim ibrahima iyad ali oumarou boubacar issa assimi adama aliou "
+    "hamidou souleymane seydou youssouf yusuf sultan sadio mamadou modibo hama hamma ousmane oumar omar salif "
+    "abdoulaye idrissa tammy jean pierre emmanuel".split()
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_UNIT_OF = re.compile(
+    r"\b(?:cercle|department|commune|district|province|region|prefecture|municipality)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_CONTAINER_GAP = re.compile(
+    r"^\s*(?:,|\(|\s)\s*(?:an?\s+(?:[\w-]+\s+){0,3}(?:village|town|commune|locality|hamlet|settlement|quarter|market"
+    r"\s+town|district)\s+)?(?:(?:in|of|within)\s+)?(?:the\s+)?(?:(?:neighbou?ring|nearby|adjacent|same|northern|southern"
+    r"|eastern|western|central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)*$",
+    re.IGNORECASE,
+)
+# Prepositions that rarely give the place of the violence itself (where the attackers came from).
+_PREPOSITION_COST = {"from": 120, "of": 20, "to": 10, "towards": 10, "toward": 10, "into": 10, "between": 10}
+STRONG_TIE = 90
 
 
 @dataclass(frozen=True)
@@ -411,22 +605,75 @@ class PlaceGroup:
 
     ``kind`` is ``name`` (a settlement), ``region``, ``border`` or ``country``; ``names`` are the phrases as
     written (the event's ``location``); ``queries`` what to ask the geocoder ("near Djibo" after "near", so
-    the geocoder lowers the precision to 2).
+    the geocoder lowers the precision to 2). ``role`` says how the phrase relates to the violence: ``event``
+    (a candidate for its place), ``container`` (it narrows the search for the names before it: "Tillia,
+    Tahoua Region", "in the neighbouring Tillabéri Region") or ``reference`` (inside a time or comparison
+    clause). ``distance`` measures its tie to the nearest violence word (characters, plus a cost for each
+    comma, clause break or "from" in between); ``hints`` are the container phrases that narrow its search.
     """
 
     kind: str
     names: tuple[str, ...]
     queries: tuple[str, ...]
     start: int
+    end: int = -1
+    role: str = "event"
+    distance: int = 0
+    hints: tuple[str, ...] = ()
+
+
+def reference_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of time and comparison clauses ("a week before the massacres in Tillia,") that do not report
+    violence of their own (no finite violence verb inside)."""
+    spans = []
+    for match in _REFERENCE_CLAUSE.finditer(sentence):
+        end = match.end() + _CLAUSE_END.search(sentence[match.end():]).start()
+        if not _FINITE_VIOLENCE.search(sentence[match.end():end]):
+            spans.append((match.start(), end))
+    return spans
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|without)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _own_violence(sentence: str) -> list[re.Match[str]]:
+    """Violence words outside time and comparison clauses and not negated ("had not been attacked since 2015")."""
+    references = reference_spans(sentence)
+    return [
+        m
+        for m in _EVENT_RE.finditer(sentence)
+        if not _inside(m.start(), references) and not _NEGATED.search(sentence[: m.start()])
+    ]
+
+
+def violence_words(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the violence words that report this sentence's own violence (not those of a reference clause)."""
+    return [m.span() for m in _own_violence(sentence)]
+
+
+def main_keyword(sentence: str) -> re.Match[str] | None:
+    """The first violence word outside time and comparison clauses, not negated: the sentence reports violence."""
+    return next(iter(_own_violence(sentence)), None)
 
 
 def _is_name(phrase: str) -> bool:
     words = phrase.split()
     if not words or words[0].lower() in _NOT_PLACE or phrase.lower() in _NOT_PLACE:
         return False
-    if re.fullmatch(_DEMONYM, words[0]):
+    if re.fullmatch(_DEMONYM, words[0]) or words[0].lower() in _GIVEN_NAMES:
+        return False
+    if _POSSESSIVE.search(words[-1]) and not phrase.endswith("s'"):  # "Abdoul Hakoum's", "Africa’s"
         return False
     return not re.fullmatch(r"[A-Z]{2,6}s?", phrase)  # acronyms are organisations, not places
+
+
+def _person(text: str, start: int, end: int) -> bool:
+    """A name written as a person: after a title ("commander X", "according to X") or before "said"."""
+    return bool(_PERSON_BEFORE.search(text[:start]) or _PERSON_AFTER.match(text[end:]))
 
 
 def _trim(part: str) -> str:
@@ -452,45 +699,104 @@ def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
 def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceGroup]:
     """Candidate place phrases of ``sentence`` in the order the geocoder should try them.
 
-    1. settlement names: capitalised names after a preposition ("in X", "at X", "near X", "of X", "to X" ...)
-       and coordinated names before a plural event noun ("The Tchoma Bangou and Zaroumdareye massacres");
-       names joined by "and"/commas form one group (each may become its own event);
-    2. region phrases ("Mali's Menaka region", "the Soum province");
-    3. border phrases ("the Malian-Mauritanian border", "the Ghanaian border with Burkina Faso");
-    4. country-sized names alone ("in Mali", "the Sahel") - the caller refuses them as too vague.
-    Within a class, left to right. Actor names and ``blocked`` spans (dates) are masked first, so they never
-    become or join a place; month names, demonyms, acronyms and function words never start one.
+    Phrases: settlement names after a preposition ("in X", "near X", "the village of X"), the object of a
+    violence verb ("attacked X"), the subject of a passive one ("X was attacked"), names before an event noun
+    ("the Tchoma Bangou and Zaroumdareye massacres", "the Solhan massacre"); region phrases ("Mali's Menaka
+    region"); border phrases ("the Malian-Mauritanian border"); country-sized names ("in Mali", "the Sahel": the
+    caller refuses them as too vague). Names joined by "and"/commas form one group.
+
+    Order: the phrases tied to the violence first (``distance`` to the nearest violence word up to
+    :data:`STRONG_TIE`), then settlement before region before border before country, then the closer one.
+    Places inside time or comparison clauses get role ``reference`` and regions or countries written right
+    after a settlement ("Tillia, Tahoua Region, Niger") role ``container``: both come last and are never the
+    place of the violence. Actor names and ``blocked`` spans (dates) are masked first; month names, demonyms,
+    acronyms, possessives ("Africa's"), person names and function words never start a place.
     """
-    text = _mask(sentence, [*blocked, *actor_spans(sentence)])
+    text = _mask(sentence, [*blocked, *actor_spans(sentence)]).replace("#", " ")
+    text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
     groups: list[PlaceGroup] = []
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
-        groups.append(PlaceGroup("border", (phrase,), (_with_near(text, match.start(), phrase),), match.start()))
+        groups.append(
+            PlaceGroup("border", (phrase,), (_with_near(text, match.start(), phrase),), match.start(), match.end())
+        )
     text = _mask(text, [match.span() for match in _BORDER.finditer(text)])
     for match in _REGION.finditer(text):
         if _is_name(match.group("name")) and not _country(match.group("name")):
             phrase = match.group("phrase")
-            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start()))
+            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end()))
     text = _mask(text, [match.span() for match in _REGION.finditer(text)])
     seen: set[int] = set()
-    for regex in (_PAIR_BEFORE_EVENT, _PLACE_AFTER_PREPOSITION):
+    for regex in (_PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION):
         for match in regex.finditer(text):
             if match.start("names") in seen:
                 continue
             seen.add(match.start("names"))
-            parts = [_trim(part) for part in _SPLIT_NAMES.split(match.group("names"))]
-            names = [part for part in parts if _is_name(part) and not _country(part)]
-            countries = [part for part in parts if _country(part)]
+            offset = match.start("names")
+            names, countries = [], []
+            for part in _SPLIT_NAMES.split(match.group("names")):
+                trimmed = _trim(part)
+                at = offset + match.group("names").index(part) + part.index(trimmed) if trimmed in part else offset
+                if _country(trimmed):
+                    countries.append(trimmed)
+                elif _is_name(trimmed) and not _person(text, at, at + len(trimmed)):
+                    names.append(trimmed)
             near = match.groupdict().get("prep", "") or ""
+            cost = _PREPOSITION_COST.get(near.lower(), 0)
             near = near.lower() if near.lower() in _NEAR_WORDS else ""
+            if match.groupdict().get("area"):
+                near = "near"
             if names:
                 queries = tuple(f"{near} {name}".strip() for name in names)
-                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names")))
+                end = match.end("area") if match.groupdict().get("area") else match.end("names")
+                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost))
             if countries:
-                groups.append(PlaceGroup("country", tuple(countries), tuple(countries), match.start("names")))
+                groups.append(
+                    PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))
+                )
         text = _mask(text, [match.span("names") for match in regex.finditer(text)])
+    return _rank(sentence, groups)
+
+
+def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
+    """Roles, ties to the violence and the order described in :func:`place_groups`."""
+    references = reference_spans(sentence)
+    anchors = violence_words(sentence)
+    groups = sorted(groups, key=lambda group: group.start)
+    ranked: list[PlaceGroup] = []
+    for position, group in enumerate(groups):
+        role, hints = "event", ()
+        if _inside(group.start, references):
+            role = "reference"
+        elif position > 0 and (group.kind in ("region", "country") or _UNIT_OF.search(sentence[: group.start])):
+            before = groups[position - 1]
+            if before.kind in ("name", "region") and before.end <= group.start:
+                gap = _UNIT_OF.sub("", sentence[before.end : group.start])
+                if _CONTAINER_GAP.match(gap):
+                    role = "container"
+        distance = group.distance + min((_gap(sentence, group, anchor) for anchor in anchors), default=10_000)
+        ranked.append(replace(group, role=role, distance=distance, hints=hints))
+    # Containers narrow the search for the settlement (or region) written just before them.
+    for position, group in enumerate(ranked):
+        if group.role == "container":
+            owner = next(i for i in range(position - 1, -1, -1) if ranked[i].role != "container")
+            ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
+            # A container inherits nothing; its owner's tie is the tighter of the two.
+            ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
     rank = {"name": 0, "region": 1, "border": 2, "country": 3}
-    return sorted(groups, key=lambda group: (rank[group.kind], group.start))
+    role_rank = {"event": 0, "container": 1, "reference": 2}
+    return sorted(
+        ranked,
+        key=lambda g: (role_rank[g.role], g.distance > STRONG_TIE, rank[g.kind], g.distance, g.start),
+    )
+
+
+def _gap(sentence: str, group: PlaceGroup, anchor: tuple[int, int]) -> int:
+    """Characters between a place phrase and a violence word, plus 40 per comma and 150 per clause break."""
+    if group.start <= anchor[0] < group.end:
+        return 0
+    between = sentence[group.end : anchor[0]] if group.end <= anchor[0] else sentence[anchor[1] : group.start]
+    return len(between) + 40 * between.count(",") + 150 * len(re.findall(r"[;:()—–]|\s-\s", between))
 
 
 def _with_near(text: str, start: int, phrase: str) -> str:
