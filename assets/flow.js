@@ -153,7 +153,8 @@
             if (waited < (speed || 1000) || ((!drawn || serverCallbacksPending()) && waited < PLAY_STALL_MS)) {
                 return noUpdate();
             }
-            state.sent = now;
+            // On time (within one poll): keep to the schedule, so steps average `speed`; late: start again from now.
+            state.sent = Math.max(state.sent + (speed || 1000), now - PLAY_POLL_MS);
             return {n: n, from: view ? view.query : null};
         },
     };

@@ -181,5 +181,5 @@ def test_play_sends_one_round_per_step_and_waits_for_each_step_to_be_drawn(page)
     for before, tick in zip(maps, ticks, strict=False):
         shown = [d["t"] for d in drawn if d["view"] == before["view"]]
         assert shown and min(shown) <= tick["start"], (before, tick, drawn)
-    for a, b in zip(ticks, ticks[1:], strict=False):
-        assert b["start"] - a["start"] >= speed * 0.95
+    for a, b in zip(ticks, ticks[1:], strict=False):  # the timer polls every 100 ms and keeps to the schedule
+        assert b["start"] - a["start"] >= speed - 100 - 50
