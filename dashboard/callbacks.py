@@ -2,7 +2,11 @@
 
 One callback owns the view (Dash's same-callback circular pattern): the URL and every control are both
 its inputs and its outputs, so opening an address sets the controls and moving a control writes the address,
-with no chain of callbacks that could loop. Everything drawn from the view hangs off the ``view-store``.
+with no chain of callbacks that could loop. It writes the view to one store per part of the page
+(``controls.part_views``: the map's whole view, the filters, the timeline's and the regions table's views), each
+only when it changes, so a user action computes, sends and draws each output once and leaves the rest alone.
+What must not reach the server (the timeline's autosize, the grid's request before the view exists, a Play
+step while the last one is drawing) is filtered in the browser by ``assets/flow.js``.
 """
 
 from __future__ import annotations

@@ -83,7 +83,8 @@ def base_map(data: EventData, layers: BoundaryLayers, *, style: str = figures.OF
     """The map with no events, for the page as first served: the browser sets up the map (WebGL, style, boundary
     layers) while the view's callbacks run, and the view's figure then only updates it."""
     figure = figures.map_figure(data.take(np.empty(0, dtype=np.intp)), View(), layers, style=style)
-    return figure.update_layout(annotations=[], meta={"view": None, "viewport": False})
+    figure.layout.annotations = ()  # no "no events" note: the events are on their way
+    return figure.update_layout(meta={"view": None, "viewport": False})
 
 
 def timeline_for(data: EventData, view: View) -> go.Figure:
