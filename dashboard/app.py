@@ -14,8 +14,7 @@ import dash
 
 from dashboard import callbacks, figures, routes
 from dashboard.events import EventData
-from dashboard.layout import MAP, build_layout
-from dashboard.page import base_map
+from dashboard.layout import build_layout
 from dashboard.settings import Settings
 from geodata.boundaries import Boundaries
 from geodata.schema import empty_events
@@ -87,7 +86,7 @@ def create_app(settings: Settings) -> dash.Dash:
         external_stylesheets=[],
         update_title=None,
     )
-    app.layout = functools.partial(_page, source, settings, layers)
+    app.layout = functools.partial(_page, source, settings)
     callbacks.register(app, source, layers, settings)
     routes.register(app.server, source, settings, layers)
     return app
@@ -98,12 +97,9 @@ def map_layers(settings: Settings) -> figures.BoundaryLayers:
     return figures.boundary_layers(Boundaries.load(settings.boundaries)).served_at(routes.BOUNDARIES_PREFIX)
 
 
-def _page(source: EventSource, settings: Settings, layers: figures.BoundaryLayers):
-    """Built per page load so a reload after an upload offers the new values in the filters; the map comes with
-    its basemap, so the browser sets it up while the view's callbacks run."""
-    page = build_layout(source.get().options(), settings.upload_limit_mb)
-    page[MAP].figure = base_map(source.get(), layers, style=settings.map_style)
-    return page
+def _page(source: EventSource, settings: Settings):
+    """Built per page load so a reload after an upload offers the new values in the filters."""
+    return build_layout(source.get().options(), settings.upload_limit_mb)
 
 
 @functools.cache

@@ -79,14 +79,6 @@ def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str =
                                style=style, selected_id=selected_id)
 
 
-def base_map(data: EventData, layers: BoundaryLayers, *, style: str = figures.OFFLINE) -> go.Figure:
-    """The map with no events, for the page as first served: the browser sets up the map (WebGL, style, boundary
-    layers) while the view's callbacks run, and the view's figure then only updates it."""
-    figure = figures.map_figure(data.take(np.empty(0, dtype=np.intp)), View(), layers, style=style)
-    figure.layout.annotations = ()  # no "no events" note: the events are on their way
-    return figure.update_layout(meta={"view": None, "viewport": False})
-
-
 def timeline_for(data: EventData, view: View) -> go.Figure:
     """The monthly timeline of ``controls.timeline_view(view)`` (no dates): drawn from that alone, so the page
     redraws it only when that changes (not on a slider move or a Play step)."""

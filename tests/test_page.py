@@ -183,11 +183,3 @@ def test_render_view_gives_every_part_of_the_page(data, layers):
     assert {r["country_iso2"] for r in parts.region_rows} == {"BF"}
     assert sum(int(np.sum(t.y)) for t in parts.timeline.data) == parts.count
 
-
-def test_the_page_is_served_with_the_basemap_the_view_then_fills(data, layers):
-    empty = page.base_map(data, layers)
-    assert [t.name for t in empty.data] == ["regions"] and traces(empty, "points") == []
-    assert empty.layout.annotations == () and empty.layout.meta == {"view": None, "viewport": False}
-    first = page.map_for(data, View(), layers)
-    assert empty.layout.map.layers == first.layout.map.layers and empty.layout.map.style == first.layout.map.style
-    assert empty.layout.uirevision == first.layout.uirevision  # the view's figure updates this map, no reset
