@@ -1,20 +1,8 @@
-/* Clientside callbacks: things that belong in the browser (grid cache, timer speed, file upload). */
-var VIEWPORT_SETTLE_MS = 400;
+/* Clientside callbacks: things that belong in the browser (file upload); the view's flow is in flow.js. */
 var UPLOAD_POLL_MS = 700;
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    sca: {
-        /* A new view: drop the events grid's cached blocks so it asks the server for rows again. */
-        purgeGrid: function (view) {
-            if (!view || !window.dash_ag_grid) {
-                return window.dash_clientside.no_update;
-            }
-            return window.dash_ag_grid.getApiAsync("events-grid").then(function (api) {
-                api.purgeInfiniteCache();
-                return view.query;
-            });
-        },
-
+    sca: Object.assign({}, window.dash_clientside && window.dash_clientside.sca, {
         /* Dash has no file <input>: put a plain one into the empty picker div (React leaves it alone). */
         mountPicker: function () {
             var holder = document.getElementById("upload-picker");
@@ -27,32 +15,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 holder.appendChild(input);
             }
             return Boolean(holder);
-        },
-
-        /* The map was panned or zoomed: keep its zoom and corners, tagged with the figure revision they belong to,
-           so the server can send points or bins for what is in sight (dashboard/viewport.py reads this).
-           Sent once the map has been still for VIEWPORT_SETTLE_MS: a new figure arriving in the middle of a
-           zoom would stop it where the last report left it. */
-        viewport: function (relayout, figure) {
-            var noUpdate = window.dash_clientside.no_update;
-            if (!relayout || relayout["map.zoom"] === undefined || !relayout["map.center"] || !relayout["map._derived"]) {
-                return noUpdate;
-            }
-            var rev = figure && figure.layout ? figure.layout.uirevision : null;
-            var seen = {rev: rev, relayout: {"map.zoom": relayout["map.zoom"], "map.center": relayout["map.center"],
-                                             "map._derived": relayout["map._derived"]}};
-            var stamp = Date.now() + Math.random();
-            window.scaViewportStamp = stamp;
-            return new Promise(function (resolve) {
-                setTimeout(function () {
-                    resolve(window.scaViewportStamp === stamp ? seen : noUpdate);
-                }, VIEWPORT_SETTLE_MS);
-            });
-        },
-
-        /* Play speed: the dropdown gives milliseconds per step. */
-        speed: function (ms) {
-            return ms || 1000;
         },
 
         /* Send the chosen file as the raw request body to POST /upload (no base64, no callback payload), with
@@ -114,7 +76,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return {ok: false, message: "Upload failed: " + error, reasons: [], stamp: stamp};
             }
         },
-    },
+    }),
 });
 
 /* Page chrome that needs no server: the filters panel (a collapsible column, or a drawer on a phone) and the

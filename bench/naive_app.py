@@ -1,7 +1,9 @@
 """The naive Dash app the browser benchmark compares ours with: the whole store in pandas, a RangeSlider of months,
-and one map of every event of the chosen months through ``px.scatter_map``, drawn on a style that fetches nothing.
+a country dropdown, and one map of every event of the chosen months and countries through ``px.scatter_map``, drawn
+on a style that fetches nothing.
 
-``python -m bench.naive_app --store PATH [--port 8060]``. It uses our page's ids for the map and the slider.
+``python -m bench.naive_app --store PATH [--port 8060]``. It uses our page's ids for the map, the slider and the
+country dropdown.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from bench.naive import naive_frame, naive_map, naive_mask
-from dashboard.layout import MAP, SLIDER
+from dashboard.layout import DROPDOWNS, MAP, SLIDER
 from dashboard.view import View
+
+COUNTRY = next(cid for cid, field in DROPDOWNS.items() if field == "country")
 
 
 def create_app(store: Path) -> dash.Dash:
@@ -27,12 +31,15 @@ def create_app(store: Path) -> dash.Dash:
     app.layout = html.Div([
         dcc.RangeSlider(id=SLIDER, min=0, max=len(months) - 1, step=1, value=[0, len(months) - 1],
                         marks={i: str(m.year) for i, m in enumerate(months) if m.month == 1}),
+        dcc.Dropdown(id=COUNTRY, options=sorted(frame["country_iso2"].dropna().unique()), multi=True,
+                     placeholder="All"),
         dcc.Graph(id=MAP, figure=naive_map(frame), style={"height": "520px"}),
     ])
 
-    @app.callback(Output(MAP, "figure"), Input(SLIDER, "value"), prevent_initial_call=True)
-    def redraw(value: list[int]) -> object:
-        view = View(start=months[value[0]].start_time.date(), end=months[value[1]].end_time.date())
+    @app.callback(Output(MAP, "figure"), Input(SLIDER, "value"), Input(COUNTRY, "value"), prevent_initial_call=True)
+    def redraw(value: list[int], countries: list[str] | None) -> object:
+        view = View(start=months[value[0]].start_time.date(), end=months[value[1]].end_time.date(),
+                    country=tuple(countries or ()))
         return naive_map(frame[naive_mask(frame, view)])
 
     return app

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bench import load_average
 
 # Units where a bigger number is better; for every other unit smaller is better.
-RATES = ("rows/s", "req/s")
+RATES = ("rows/s", "req/s", "steps/s")
 
 
 @dataclass(frozen=True)
@@ -49,18 +49,18 @@ class Measure:
 
 @dataclass(frozen=True)
 class Target:
-    """What the issue asks of a figure at 1M events: ``< limit`` or ``>= limit`` in the measure's unit."""
+    """What the issue asks of a figure at 1M events: ``< limit``, ``<= limit`` or ``>= limit`` in the measure's unit."""
 
-    op: str  # "<" or ">="
+    op: str  # "<", "<=" or ">="
     limit: float
     unit: str
     label: str = ""  # how the table states it, when not "< limit unit"
 
     def met(self, value: float) -> bool:
-        return value < self.limit if self.op == "<" else value >= self.limit
+        return {"<": value < self.limit, "<=": value <= self.limit}.get(self.op, value >= self.limit)
 
     def text(self) -> str:
-        return self.label or f"{'<' if self.op == '<' else '≥'} {number(self.limit)} {self.unit}"
+        return self.label or f"{ {'<': '<', '<=': '≤'}.get(self.op, '≥')} {number(self.limit)} {self.unit}"
 
 
 @dataclass(frozen=True)

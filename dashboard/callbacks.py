@@ -2,7 +2,11 @@
 
 One callback owns the view (Dash's same-callback circular pattern): the URL and every control are both
 its inputs and its outputs, so opening an address sets the controls and moving a control writes the address,
-with no chain of callbacks that could loop. Everything drawn from the view hangs off the ``view-store``.
+with no chain of callbacks that could loop. It writes the view to one store per part of the page
+(``controls.part_views``: the map's whole view, the filters, the timeline's and the regions table's views), each
+only when it changes, so a user action computes, sends and draws each output once and leaves the rest alone.
+What must not reach the server (the timeline's autosize, the grid's request before the view exists, a Play
+step while the last one is drawing) is filtered in the browser by ``assets/flow.js``.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import dash
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import layout as ids
 from dashboard import page, tables
 from dashboard.controls import (
     CONTROLS,
+    PART_STORES,
     apply_controls,
+    changed_parts,
     control_value,
     dropdown_options,
     map_viewport,
@@ -54,29 +61,31 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Output(ids.SLIDER, "marks"),
         *option_outputs,
         Output(ids.MESSAGES, "children"),
-        Output(ids.VIEW_STORE, "data"),
+        *[Output(store, "data") for store in PART_STORES],
         Output(ids.PLAY_INTERVAL, "disabled"),
         Output(ids.PLAY, "children"),
         Input(ids.URL, "search"),
         *[Input(cid, "value") for cid in CONTROLS],
         Input(ids.SLIDER, "value"),
         Input(ids.TIMELINE, "selectedData"),
-        Input(ids.TIMELINE, "relayoutData"),
+        Input(ids.TIMELINE_ZOOM, "data"),
         Input(ids.MAP, "selectedData"),
         Input(ids.REGIONS_GRID, "cellClicked"),
         Input(ids.CLEAR_BBOX, "n_clicks"),
         Input(ids.PLAY, "n_clicks"),
-        Input(ids.PLAY_INTERVAL, "n_intervals"),
+        Input(ids.PLAY_TICK, "data"),
         Input(ids.UPLOAD_RESULT, "data"),
         State(ids.PLAY_WINDOW, "value"),
         State(ids.PLAY_INTERVAL, "disabled"),
+        *[State(store, "data") for store in PART_STORES],
     )
     @guarded
     def update_view(search: str | None, *args: Any) -> tuple:
-        """URL, controls and play state -> the one view, written back to the URL and the controls."""
+        """URL, controls and play state -> the one view, written back to the URL and the controls; every output
+        that would not change is left alone, so nothing downstream runs again for nothing."""
         control_values = dict(zip(CONTROLS, args[: len(CONTROLS)], strict=True))
-        (slider, timeline_selected, timeline_relayout, map_selected, region_click, _clear, _play, _tick,
-         upload, window, paused) = args[len(CONTROLS):]
+        (slider, timeline_selected, timeline_zoom, map_selected, region_click, _clear, _play, _tick,
+         upload, window, paused, *held) = args[len(CONTROLS):]
         data = source.get()
         months = data.months()
         view, messages = View.from_query(search or "")
@@ -90,10 +99,10 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
             view, problems = apply_controls(view, {c: control_values[c] for c in CONTROLS if c in triggered})
             if ids.SLIDER in triggered:
                 view = with_months(view, months, slider)
-            if ids.TIMELINE in triggered:
+            if ids.TIMELINE in triggered or ids.TIMELINE_ZOOM in triggered:
                 props = ctx.triggered_prop_ids
                 span = timeline_span(timeline_selected if f"{ids.TIMELINE}.selectedData" in props else None,
-                                     timeline_relayout if f"{ids.TIMELINE}.relayoutData" in props else None, months)
+                                     timeline_zoom if f"{ids.TIMELINE_ZOOM}.data" in props else None, months)
                 if span is not None:
                     view = with_months(view, months, span)
             if ids.MAP in triggered:
@@ -106,32 +115,36 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
                 playing = not playing
                 if playing:
                     view = with_months(view, months, play_start(slider_value(view, months), window, len(months)))
-            if ids.PLAY_INTERVAL in triggered and playing:
+            if ids.PLAY_TICK in triggered and playing:
                 step = play_step(slider_value(view, months), window, len(months))
                 if step is None:
                     playing = False
                 else:
                     view = with_months(view, months, step)
 
+        parts = changed_parts(view, source.version, dict(zip(PART_STORES, held, strict=True)))
+        if not from_url and not parts and not problems and playing == (not paused):
+            raise PreventUpdate  # nothing the page shows would change (a same-value write, a click on nothing)
         if view != url_view:
             messages = problems  # the address is rewritten, so its old complaints no longer apply
         if source.problem:
             messages = [source.problem, *messages]
         query = view.to_query()
         new_search = f"?{query}" if query else ""
-        controls = [control_value(view, field) for field in CONTROLS.values()]
+        shown = slider_value(view, months)
         refresh_options = from_url
         options = data.options() if refresh_options else None
         return (
             no_update if new_search == (search or "") or view == url_view else new_search,
-            *controls,
-            slider_value(view, months),
+            *[value if from_url or value != control_values[cid] else no_update
+              for cid, value in ((cid, control_value(view, field)) for cid, field in CONTROLS.items())],
+            shown if from_url or shown != slider else no_update,
             max(len(months) - 1, 0) if refresh_options else no_update,
             year_marks(months) if refresh_options else no_update,
             *([dropdown_options(options.get(field, []), getattr(view, field)) for field in ids.DROPDOWNS.values()]
               if options else [no_update] * len(ids.DROPDOWNS)),
-            [html.P(m) for m in messages],
-            {"query": query, "version": source.version},
+            [html.P(m) for m in messages] if from_url or problems or view != url_view else no_update,
+            *[parts.get(store, no_update) for store in PART_STORES],
             not playing,
             "Pause" if playing else "Play",
         )
@@ -146,14 +159,21 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     @guarded
     def draw_map(store: dict | None, selected: str | None, seen: dict | None, paused: bool | None) -> object:
         """The map for the view: points, bins where too many are in sight, or a regions choropleth. While Play
-        runs the map keeps one frame (steady)."""
+        runs the map keeps one frame (steady).
+
+        The figure's ``layout.meta`` tells the browser which view it shows (Play waits until it is drawn) and
+        whether panning changes what it draws (only then does the browser report where the user looks).
+        """
         view = store_view(store)
         data = source.get()
         viewport = map_viewport(seen, view, selected)
-        if ctx.triggered_id == ids.VIEWPORT and not needs_viewport(view, len(data.rows(view)), settings.max_points):
-            return no_update  # every event is already drawn: panning and zooming change nothing
-        return page.map_for(data, view, layers, style=settings.map_style, max_points=settings.max_points,
-                            viewport=viewport, selected_id=selected, steady=paused is False)
+        follows = needs_viewport(view, len(data.rows(view)), settings.max_points)
+        if ctx.triggered_id == ids.VIEWPORT and not follows:
+            raise PreventUpdate  # every event is already drawn: panning and zooming change nothing
+        figure = page.map_for(data, view, layers, style=settings.map_style, max_points=settings.max_points,
+                              viewport=viewport, selected_id=selected, steady=paused is False)
+        figure.update_layout(meta={"view": (store or {}).get("query", ""), "viewport": follows})
+        return figure
 
     @app.callback(
         Output(ids.TIMELINE, "figure"),
@@ -163,37 +183,43 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Output(ids.EXPORT_CSV, "href"),
         Output(ids.EXPORT_GEOJSON, "href"),
         Output(ids.REGIONS_GRID, "rowData"),
-        Input(ids.VIEW_STORE, "data"),
+        Input(ids.FILTERS_STORE, "data"),
+        Input(ids.TIMELINE_STORE, "data"),
+        Input(ids.REGIONS_STORE, "data"),
     )
     @guarded
-    def draw_view(store: dict | None) -> tuple:
-        """Everything else the view decides: timeline, counter, range text, empty state, export links, regions."""
-        view = store_view(store)
+    def draw_view(filters: dict | None, timeline: dict | None, regions: dict | None) -> tuple:
+        """Everything else the view decides, each part only when its store changed: timeline; counter, range
+        text, empty state and export links; the regions table."""
+        changed = {t.rsplit(".", 1)[0] for t in ctx.triggered_prop_ids} or set(PART_STORES)
         data = source.get()
-        counts = summary(data, data.rows(view))
-        suffix = f"?{view.filters_only().to_query()}" if view.filters_only().to_query() else ""
+        counted: tuple = (no_update,) * 5
+        if ids.FILTERS_STORE in changed:
+            view = store_view(filters)
+            counts = summary(data, data.rows(view))
+            suffix = f"?{view.to_query()}" if view.to_query() else ""
+            counted = (summary_text(counts), range_text(view, data.date_range()), counts["events"] > 0,
+                       f"/export.csv{suffix}", f"/export.geojson{suffix}")
         return (
-            page.timeline_for(data, view),
-            summary_text(counts),
-            range_text(view, data.date_range()),
-            counts["events"] > 0,
-            f"/export.csv{suffix}",
-            f"/export.geojson{suffix}",
-            page.region_rows_for(data, view),
+            page.timeline_for(data, store_view(timeline)) if ids.TIMELINE_STORE in changed else no_update,
+            *counted,
+            page.region_rows_for(data, store_view(regions)) if ids.REGIONS_STORE in changed else no_update,
         )
 
     @app.callback(
         Output(ids.EVENTS_GRID, "getRowsResponse"),
-        Input(ids.EVENTS_GRID, "getRowsRequest"),
-        State(ids.VIEW_STORE, "data"),
+        Input(ids.GRID_REQUEST, "data"),
+        prevent_initial_call=True,
     )
     @guarded
-    def grid_rows(request: dict | None, store: dict | None) -> dict:
-        """One block of the events table: only the rows the grid asks for leave the server."""
+    def grid_rows(asked: dict | None) -> dict:
+        """One block of the events table: only the rows the grid asks for leave the server. The browser passes
+        the grid's request on with the filters it is for, once they exist (assets/app.js ``gridRequest``)."""
+        request = (asked or {}).get("request")
         if not request:
-            return no_update
+            raise PreventUpdate
         data = source.get()
-        rows, count = tables.grid_rows(data, data.rows(store_view(store)), request.get("startRow", 0),
+        rows, count = tables.grid_rows(data, data.rows(store_view(asked)), request.get("startRow", 0),
                                        request.get("endRow", 100), request.get("sortModel"),
                                        request.get("filterModel"))
         return {"rowData": rows, "rowCount": count}
@@ -227,7 +253,21 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     app.clientside_callback(
         ClientsideFunction("sca", "purgeGrid"),
         Output(ids.GRID_PURGED, "data"),
-        Input(ids.VIEW_STORE, "data"),
+        Input(ids.FILTERS_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("sca", "gridRequest"),
+        Output(ids.GRID_REQUEST, "data"),
+        Input(ids.EVENTS_GRID, "getRowsRequest"),
+        State(ids.FILTERS_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("sca", "timelineZoom"),
+        Output(ids.TIMELINE_ZOOM, "data"),
+        Input(ids.TIMELINE, "relayoutData"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("sca", "viewport"),
@@ -237,9 +277,18 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        ClientsideFunction("sca", "speed"),
+        ClientsideFunction("sca", "pollEvery"),
         Output(ids.PLAY_INTERVAL, "interval"),
         Input(ids.PLAY_SPEED, "value"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("sca", "playTick"),
+        Output(ids.PLAY_TICK, "data"),
+        Input(ids.PLAY_INTERVAL, "n_intervals"),
+        State(ids.PLAY_SPEED, "value"),
+        State(ids.PLAY, "n_clicks"),
+        State(ids.VIEW_STORE, "data"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("sca", "mountPicker"),

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Control id -> View field, for the filters and display choices the page offers directly.
 CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
             ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe"}
+# The stores the view is written to, one per part of the page (see part_views).
+PART_STORES = (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)
 # Degrees added around a one-point selection so its box is not empty.
 BBOX_PAD = 0.01
 
@@ -32,6 +34,33 @@ def store_view(store: dict | None) -> View:
     """The view kept in the ``view-store`` (the default view before the first update)."""
     query = store.get("query") if isinstance(store, dict) else None
     return View.from_query(query if isinstance(query, str) else "")[0]
+
+
+def timeline_view(view: View) -> View:
+    """What the timeline shows: the view's filters without its dates, so the window sits in its context."""
+    return view.filters_only().with_(start=None, end=None)
+
+
+def regions_view(view: View) -> View:
+    """What the regions table shows: the view's filters without its region filter, so other regions stay
+    visible to click."""
+    return view.filters_only().with_(admin1=())
+
+
+def part_views(view: View, version: str) -> dict[str, dict[str, str]]:
+    """The store each part of the page is drawn from, as written to the page: the map from the whole view; the
+    counter, events table and export links from its filters; the timeline and the regions table from the views
+    above. A slider move changes no timeline store, a colour change no filters store: what did not change is not
+    computed, sent or drawn again."""
+    parts = {ids.VIEW_STORE: view, ids.FILTERS_STORE: view.filters_only(), ids.TIMELINE_STORE: timeline_view(view),
+             ids.REGIONS_STORE: regions_view(view)}
+    return {store: {"query": part.to_query(), "version": version} for store, part in parts.items()}
+
+
+def changed_parts(view: View, version: str, current: dict[str, dict | None]) -> dict[str, dict[str, str]]:
+    """The stores of :func:`part_views` whose data differs from ``current`` (what the page holds): only these
+    are written, so an unchanged view never sets off a second round of callbacks."""
+    return {store: data for store, data in part_views(view, version).items() if current.get(store) != data}
 
 
 def apply_controls(view: View, values: dict[str, Any]) -> tuple[View, list[str]]:

@@ -53,6 +53,13 @@ TABLES = "tables-panel"
 TAB_EVENTS = "tab-events"
 TAB_REGIONS = "tab-regions"
 TIME_BAR = "time-bar"
+# What each part of the page is drawn from (see dashboard.controls.part_views): written only when it changes.
+FILTERS_STORE = "filters-store"
+TIMELINE_STORE = "timeline-store"
+REGIONS_STORE = "regions-store"
+GRID_REQUEST = "grid-request"  # the events grid's block request, passed on once the view exists
+TIMELINE_ZOOM = "timeline-zoom"  # the timeline's x range when the user zooms it (not its autosize)
+PLAY_TICK = "play-tick"  # a Play step, sent only once the last step's map has drawn
 
 # Filter controls and the View field each one sets.
 DROPDOWNS = {
@@ -132,6 +139,8 @@ def build_layout(options: dict, upload_limit_mb: int, upload_csrf: str | None = 
             dcc.Store(id=UPLOAD_RESULT),
             dcc.Store(id=GRID_PURGED),
             dcc.Store(id=UPLOAD_PICKER_READY),
+            *[dcc.Store(id=i) for i in (FILTERS_STORE, TIMELINE_STORE, REGIONS_STORE, GRID_REQUEST, TIMELINE_ZOOM,
+                                        PLAY_TICK)],
             dcc.Interval(id=PLAY_INTERVAL, interval=DEFAULT_SPEED, disabled=True),
             html.Aside(id=FILTERS, className="filters", children=[
                 html.Div(className="filters-head", children=[

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard import aggregate, figures, tables
-from dashboard.controls import range_text, region_rows
+from dashboard.controls import range_text, region_rows, regions_view, timeline_view
 from dashboard.events import EventData, summary, summary_text
 from dashboard.figures import BoundaryLayers
 from dashboard.view import View
@@ -82,14 +82,16 @@ def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str =
 
 
 def timeline_for(data: EventData, view: View) -> go.Figure:
-    """The monthly timeline of the view without its dates, so the slider's window sits in its context."""
-    return figures.timeline_figure(aggregate.monthly_by_family(data, data.rows(view.with_(start=None, end=None))),
-                                   view)
+    """The monthly timeline of ``controls.timeline_view(view)`` (no dates): drawn from that alone, so the page
+    redraws it only when that changes (not on a slider move or a Play step)."""
+    shown = timeline_view(view)
+    return figures.timeline_figure(aggregate.monthly_by_family(data, data.rows(shown)), shown)
 
 
 def region_rows_for(data: EventData, view: View) -> list[dict[str, Any]]:
-    """The region table of the view without its region filter, so other regions stay visible to click."""
-    return region_rows(aggregate.region_totals(data, data.rows(view.with_(admin1=()))))
+    """The region table of ``controls.regions_view(view)`` (no region filter), so other regions stay visible
+    to click, and a region click does not redraw it."""
+    return region_rows(aggregate.region_totals(data, data.rows(regions_view(view))))
 
 
 def frame_for(data: EventData, view: View) -> tuple[float, float, float, float] | None:

@@ -9,13 +9,17 @@ import pytest
 from dashboard import layout as ids
 from dashboard.controls import (
     apply_controls,
+    changed_parts,
+    part_views,
     play_start,
     play_step,
     range_text,
     region_click_admin1,
+    regions_view,
     selection_bbox,
     slider_value,
     timeline_span,
+    timeline_view,
     with_months,
     year_marks,
 )
@@ -81,3 +85,47 @@ def test_controls_go_through_the_url_parser():
 def test_range_text(view, text):
     assert range_text(view, (dt.date(2019, 1, 1), dt.date(2021, 6, 30))) == text
     assert "empty" in range_text(view, None)
+
+
+# -- one store per part of the page: only what changed is written, computed and drawn again ------------------
+
+PARTS = (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)
+YEAR = View(start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31), country=("ML",))
+
+
+def held(view: View, version: str = "v1") -> dict:
+    return part_views(view, version)
+
+
+@pytest.mark.parametrize(
+    ("change", "rewritten"),
+    [
+        ({"start": dt.date(2020, 2, 1)}, {ids.VIEW_STORE, ids.FILTERS_STORE, ids.REGIONS_STORE}),  # slider, Play
+        ({"country": ("ML", "NE")}, set(PARTS)),  # a filter
+        ({"admin1": ("Gao",)}, {ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE}),  # a region click
+        ({"bbox": (0.0, 14.0, 2.0, 16.0)}, set(PARTS)),  # a map selection
+        ({"colour": "type"}, {ids.VIEW_STORE}),  # a display choice: the map only
+        ({}, set()),  # the same view again: nothing
+    ],
+)
+def test_only_the_parts_a_change_touches_are_rewritten(change, rewritten):
+    changed = changed_parts(YEAR.with_(**change), "v1", held(YEAR))
+    assert set(changed) == rewritten
+    assert changed == {store: data for store, data in held(YEAR.with_(**change)).items() if store in rewritten}
+
+
+def test_new_events_rewrite_every_part_and_a_fresh_page_gets_them_all():
+    assert set(changed_parts(YEAR, "v2", held(YEAR, "v1"))) == set(PARTS)
+    assert set(changed_parts(YEAR, "v1", {})) == set(PARTS)
+
+
+def test_each_part_is_drawn_from_a_view_the_address_parser_reads_back():
+    view = YEAR.with_(admin1=("Gao",), colour="type", mode="regions")
+    stores = part_views(view, "v1")
+    assert View.from_query(stores[ids.VIEW_STORE]["query"]) == (view, [])
+    assert View.from_query(stores[ids.FILTERS_STORE]["query"])[0] == view.filters_only()
+    assert View.from_query(stores[ids.TIMELINE_STORE]["query"])[0] == timeline_view(view)
+    assert (timeline_view(view).start, timeline_view(view).admin1, timeline_view(view).colour) == (None, ("Gao",),
+                                                                                                 "actor")
+    assert regions_view(view) == view.filters_only().with_(admin1=())
+    assert {d["version"] for d in stores.values()} == {"v1"}

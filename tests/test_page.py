@@ -206,3 +206,4 @@ def test_render_view_gives_every_part_of_the_page(data, layers):
     assert parts.counter.startswith(f"{parts.count} events")
     assert {r["country_iso2"] for r in parts.region_rows} == {"BF"}
     assert sum(int(np.sum(t.y)) for t in parts.timeline.data) == parts.count
+

@@ -200,3 +200,114 @@ def note_cell_text(page, event_id: str) -> str:
         what="the events grid to scroll to its notes column",
     )
     return page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='{event_id}'] .ag-cell[col-id='notes']").inner_text()
+
+
+# -- callback requests and draws, to count what one user action costs ---------------------------------------
+
+# Installed before the page's scripts: every POST to /_dash-update-component with its `output` field, the props
+# that set it off, the view it was for, when it was sent, when its answer had fully arrived and the props it set;
+# and every draw of the map graph (Plotly's afterplot, then MapLibre idle) with the view its figure shows
+# (layout.meta.view).
+RECORD_JS = """
+(() => {
+  const state = window.__record = {callbacks: [], draws: []};
+  const send = window.fetch;
+  window.fetch = function (input, init) {
+    const url = String((input && input.url) || input);
+    if (!url.includes("/_dash-update-component")) return send.apply(this, arguments);
+    let body = {};
+    try { body = JSON.parse(init && init.body); } catch (e) {}
+    const view = (body.inputs || []).concat(body.state || []).find(i => i && i.id === "VIEW_STORE");
+    const entry = {output: body.output, changed: body.changedPropIds || [], start: performance.now(), end: null,
+                   view: view && view.value ? view.value.query : null, status: null, wrote: []};
+    state.callbacks.push(entry);
+    const done = () => { if (entry.end === null) entry.end = performance.now(); };
+    return send.apply(this, arguments).then(response => {
+      entry.status = response.status;
+      response.clone().text().then(text => {
+        try {
+          const answer = JSON.parse(text).response || {};
+          entry.wrote = Object.keys(answer).flatMap(id => Object.keys(answer[id]).map(prop => id + "." + prop));
+        } catch (e) { entry.wrote = []; }
+        done();
+      }, done);
+      return response;
+    }, error => { done(); throw error; });
+  };
+  const hook = () => {
+    const gd = document.querySelector("#MAP_ID .js-plotly-plot");
+    if (!gd || !gd.on || gd.__recordHooked) return;
+    gd.__recordHooked = true;
+    gd.on("plotly_afterplot", () => {
+      const meta = gd.layout && gd.layout.meta, at = performance.now();
+      const sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+      const done = () => state.draws.push({view: meta ? meta.view : null, at: at, t: performance.now()});
+      if (sub && sub.map) { sub.map.once("idle", done); sub.map.triggerRepaint(); } else { done(); }
+    });
+  };
+  new MutationObserver(hook).observe(document, {subtree: true, childList: true});
+})();
+""".replace("VIEW_STORE", ids.VIEW_STORE).replace("MAP_ID", ids.MAP)
+
+# The page has settled: the map has drawn the view the page holds, no callback is on its way or running, and
+# nothing has happened for `quiet` ms. Answers "not yet" (false) while the page is still mounting.
+SETTLED_JS = """
+quiet => {
+  try {
+    const rec = window.__record, stores = window.dash_stores;
+    if (!rec || !stores || !stores.length) return false;
+    const dash = stores[stores.length - 1].getState();
+    if (dash.isLoading || rec.callbacks.some(c => c.end === null)) return false;
+    const path = dash.paths.strs["VIEW_STORE"];
+    const held = path && path.reduce((node, key) => node[key], dash.layout).props.data;
+    if (!held) return false;
+    const drawn = rec.draws.filter(d => d.view === held.query);
+    if (!drawn.length) return false;
+    const last = Math.max(...rec.callbacks.map(c => c.end), ...rec.draws.map(d => d.t));
+    return performance.now() - last >= quiet;
+  } catch (e) {
+    return false;
+  }
+}
+""".replace("VIEW_STORE", ids.VIEW_STORE)
+
+SETTLE_QUIET_MS = 1000  # "settled": nothing for this long
+SETTLE_TIMEOUT_MS = 120_000  # generous: a shared, loaded 2-core machine draws WebGL in software
+
+
+def record_callbacks(page) -> None:
+    """Record the page's callback requests and map draws from its next navigation on (call before ``goto``)."""
+    page.add_init_script(RECORD_JS)
+
+
+def settle(page, quiet_ms: int = SETTLE_QUIET_MS) -> list[dict]:
+    """Wait until the page has settled (see SETTLED_JS); every callback request recorded so far."""
+    page.wait_for_function(SETTLED_JS, arg=quiet_ms, timeout=SETTLE_TIMEOUT_MS, polling=100)
+    return recorded(page)
+
+
+def recorded(page) -> list[dict]:
+    return page.evaluate("() => window.__record.callbacks")
+
+
+def draws(page) -> list[dict]:
+    return page.evaluate("() => window.__record.draws")
+
+
+def forget_callbacks(page) -> None:
+    """Start counting afresh (before a user action)."""
+    page.evaluate("() => { window.__record.callbacks.length = 0; }")
+
+
+def output_name(output: str) -> str:
+    """A callback's `output` field by its first output: 'map.figure', or 'url.search' for '..url.search...…..'."""
+    return output[2:].split("...", 1)[0] if output.startswith("..") else output
+
+
+def counts_by_output(callbacks: list[dict]) -> dict[str, int]:
+    """How many requests each callback (named by :func:`output_name`) was sent."""
+    counts: dict[str, int] = {}
+    for entry in callbacks:
+        name = output_name(entry["output"] or "")
+        counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -1,0 +1,164 @@
+/* The view's flow in the browser: what is passed on to the server, and when, so that each user action costs
+   one round of callbacks. Layout events that are not user actions (a graph's autosize, its first draw) stop
+   here; the events grid asks for rows only once the view exists; Play steps only once the last step is drawn. */
+(function () {
+    var VIEWPORT_SETTLE_MS = 400; // the map has been still this long: report where the user looks
+    var PLAY_POLL_MS = 100; // how often Play checks whether the next step may go
+    var PLAY_STALL_MS = 15000; // a step whose map never draws (an error) does not stop Play for ever
+    var MAP_ID = "map";
+    var GRID_ID = "events-grid";
+
+    function noUpdate() {
+        return window.dash_clientside.no_update;
+    }
+
+    function viewKey(store) {
+        return store ? store.query + "@" + store.version : null;
+    }
+
+    /* Record on the map's graph which view it last finished drawing (the figure's layout.meta.view, once
+       MapLibre is idle after Plotly's afterplot): Play and the benchmarks read window.scaMapDrawn. */
+    function watchMap() {
+        var gd = document.querySelector("#" + MAP_ID + " .js-plotly-plot");
+        if (!gd || !gd.on || gd.__scaWatched) {
+            return Boolean(gd && gd.__scaWatched);
+        }
+        gd.__scaWatched = true;
+        gd.on("plotly_afterplot", function () {
+            var meta = gd.layout && gd.layout.meta;
+            var view = meta && typeof meta.view === "string" ? meta.view : null;
+            var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+            var done = function () {
+                window.scaMapDrawn = {view: view, at: performance.now()};
+            };
+            if (sub && sub.map) {
+                sub.map.once("idle", done);
+                sub.map.triggerRepaint();
+            } else {
+                done();
+            }
+        });
+        return true;
+    }
+
+    var observer = new MutationObserver(function () {
+        if (watchMap()) {
+            observer.disconnect();
+        }
+    });
+    observer.observe(document, {subtree: true, childList: true});
+
+    /* Server callbacks the renderer has not finished (clientside ones, such as the one asking, do not count). */
+    function serverCallbacksPending() {
+        try {
+            var stores = window.dash_stores;
+            var callbacks = stores[stores.length - 1].getState().callbacks;
+            return ["requested", "prioritized", "blocked", "executing", "watched", "executed"].some(function (k) {
+                return (callbacks[k] || []).some(function (cb) {
+                    return cb.callback && !cb.callback.clientside_function;
+                });
+            });
+        } catch (e) {
+            return false;
+        }
+    }
+
+    var flow = {
+        /* New filters: drop the events grid's cached blocks so it asks for rows again, unless its rows were
+           already asked for these filters (the grid's own first request, when it mounted after them). */
+        purgeGrid: function (filters) {
+            if (!filters || !window.dash_ag_grid) {
+                return noUpdate();
+            }
+            return window.dash_ag_grid.getApiAsync(GRID_ID).then(function (api) {
+                if (window.scaGridView === viewKey(filters)) {
+                    return noUpdate();
+                }
+                api.purgeInfiniteCache();
+                return filters.query;
+            });
+        },
+
+        /* The grid wants a block of rows: pass the request on with the filters it is for, once they exist. */
+        gridRequest: function (request, filters) {
+            if (!request || !filters) {
+                return noUpdate();
+            }
+            window.scaGridView = viewKey(filters);
+            return {
+                request: {startRow: request.startRow, endRow: request.endRow, sortModel: request.sortModel || [],
+                          filterModel: request.filterModel || {}},
+                query: filters.query,
+                version: filters.version,
+            };
+        },
+
+        /* The timeline's relayout: only a zoom to an x range is the user's (not autosize, not a selection). */
+        timelineZoom: function (relayout) {
+            if (!relayout) {
+                return noUpdate();
+            }
+            var range = relayout["xaxis.range"];
+            if (relayout["xaxis.range[0]"] !== undefined && relayout["xaxis.range[1]"] !== undefined) {
+                range = [relayout["xaxis.range[0]"], relayout["xaxis.range[1]"]];
+            }
+            if (!Array.isArray(range) || range.length < 2) {
+                return noUpdate();
+            }
+            return {"xaxis.range": [range[0], range[1]]};
+        },
+
+        /* The map was panned or zoomed: keep its zoom and corners, tagged with the figure revision they belong to,
+           so the server can send points or bins for what is in sight (dashboard/viewport.py reads this). Only
+           when the figure says its content follows the viewport (layout.meta.viewport), and once the map has
+           been still for VIEWPORT_SETTLE_MS: a new figure arriving in the middle of a zoom would stop it. */
+        viewport: function (relayout, figure) {
+            if (!relayout || relayout["map.zoom"] === undefined || !relayout["map.center"] || !relayout["map._derived"]) {
+                return noUpdate();
+            }
+            var layout = figure && figure.layout;
+            if (layout && layout.meta && layout.meta.viewport === false) {
+                return noUpdate();
+            }
+            var seen = {rev: layout ? layout.uirevision : null,
+                        relayout: {"map.zoom": relayout["map.zoom"], "map.center": relayout["map.center"],
+                                   "map._derived": relayout["map._derived"]}};
+            var stamp = Date.now() + Math.random();
+            window.scaViewportStamp = stamp;
+            return new Promise(function (resolve) {
+                setTimeout(function () {
+                    resolve(window.scaViewportStamp === stamp ? seen : noUpdate());
+                }, VIEWPORT_SETTLE_MS);
+            });
+        },
+
+        /* Play's timer only polls; playTick decides when a step goes. */
+        pollEvery: function (ms) {
+            return Math.min(ms || PLAY_POLL_MS, PLAY_POLL_MS);
+        },
+
+        /* A Play step, at most one per `speed` ms, and only once the map has drawn the last step and no server
+           callback is still running, so steps never queue up behind a slow draw. */
+        playTick: function (n, speed, clicks, view) {
+            var state = window.scaPlay || (window.scaPlay = {clicks: null, sent: 0});
+            var now = performance.now();
+            if (clicks !== state.clicks) { // Play was just pressed: its first window counts as a step
+                state.clicks = clicks;
+                state.sent = now;
+                return noUpdate();
+            }
+            watchMap();
+            var waited = now - state.sent;
+            var drawn = Boolean(view && window.scaMapDrawn && window.scaMapDrawn.view === view.query);
+            if (waited < (speed || 1000) || ((!drawn || serverCallbacksPending()) && waited < PLAY_STALL_MS)) {
+                return noUpdate();
+            }
+            // On time (within one poll): keep to the schedule, so steps average `speed`; late: start again from now.
+            state.sent = Math.max(state.sent + (speed || 1000), now - PLAY_POLL_MS);
+            return {n: n, from: view ? view.query : null};
+        },
+    };
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside);
+    window.dash_clientside.sca = Object.assign({}, window.dash_clientside.sca, flow);
+})();

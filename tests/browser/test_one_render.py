@@ -1,0 +1,185 @@
+"""One render per change, in a real Chromium: each user action sends each callback once, and only the callbacks
+whose part of the page changed; layout events that are not user actions (the timeline's autosize) send nothing.
+
+Every callback request the page sends is recorded with its `output` field (tests/browser/pages.py RECORD_JS) and
+counted once the page has settled: the map has drawn the view, nothing is loading and no request for a second.
+Callbacks other modules add (an event card, say) may also be sent, but none of them twice.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import layout as ids
+from tests.browser.pages import (
+    counts_by_output,
+    draws,
+    forget_callbacks,
+    open_view,
+    output_name,
+    record_callbacks,
+    settle,
+    wait_for_query,
+)
+
+VIEW = f"{ids.URL}.search"  # the view callback: controls and address -> the view stores
+MAP = f"{ids.MAP}.figure"
+PARTS = f"{ids.TIMELINE}.figure"  # timeline, counter, range text, empty state, export links, regions table
+ROWS = f"{ids.EVENTS_GRID}.getRowsResponse"  # a block of the events table
+FLOW = {VIEW, MAP, PARTS, ROWS}
+YEAR = "start=2021-01-01&end=2021-12-31"
+COUNTRY = next(cid for cid, field in ids.DROPDOWNS.items() if field == "country")
+
+# A prop of a component as the Dash renderer holds it.
+PROP_JS = """
+([id, prop]) => {
+  const stores = window.dash_stores, state = stores && stores[stores.length - 1].getState();
+  const path = state && state.paths.strs[id];
+  return path ? path.reduce((node, key) => node[key], state.layout).props[prop] : undefined;
+}
+"""
+
+
+def assert_once_each(callbacks: list[dict], expected: set[str]) -> dict[str, int]:
+    """No callback was sent twice, and of the view's flow exactly ``expected`` were sent."""
+    counts = counts_by_output(callbacks)
+    assert all(n == 1 for n in counts.values()), f"sent more than once: {counts}"
+    assert {name for name in counts if name in FLOW} == expected, counts
+    assert all(c["status"] in (200, 204) for c in callbacks), callbacks
+    return counts
+
+
+def only(callbacks: list[dict], name: str) -> dict:
+    return next(c for c in callbacks if output_name(c["output"]) == name)
+
+
+@pytest.fixture
+def page(sample_server, watched):
+    """A page recording its callbacks, opened on one year and settled."""
+    page = watched.page
+    record_callbacks(page)
+    open_view(page, sample_server.url, YEAR)
+    settle(page)
+    return page
+
+
+def test_page_load_sends_each_callback_once_and_the_timeline_autosize_nothing(sample_server, watched):
+    page = watched.page
+    record_callbacks(page)
+    open_view(page, sample_server.url, YEAR)
+    callbacks = settle(page)
+    assert_once_each(callbacks, FLOW)
+    view = only(callbacks, VIEW)
+    assert view["changed"] == [f"{ids.URL}.search"]
+    assert {f"{s}.data" for s in (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)} <= set(
+        view["wrote"])
+    # The grid asked for rows only once the view existed.
+    assert only(callbacks, ROWS)["start"] > view["end"]
+    assert only(callbacks, MAP)["view"] == "start=2021-01-01&end=2021-12-31"
+    # The timeline did report its first layout (autosize): the page passed nothing on to the server.
+    assert page.evaluate(f"({PROP_JS})", [ids.TIMELINE, "relayoutData"]) is not None
+    assert page.evaluate(f"({PROP_JS})", [ids.TIMELINE_ZOOM, "data"]) is None
+    assert watched.errors == []
+
+
+def test_a_filter_change_sends_each_callback_once(page):
+    forget_callbacks(page)
+    page.click(f"#{COUNTRY}")
+    page.get_by_role("option", name="ML").click()
+    page.keyboard.press("Escape")
+    assert wait_for_query(page, "country") == ["ML"]
+    callbacks = settle(page)
+    assert_once_each(callbacks, FLOW)
+    assert only(callbacks, VIEW)["changed"] == [f"{COUNTRY}.value"]
+    assert {"timeline.figure", "counter.children", "regions-grid.rowData"} <= set(only(callbacks, PARTS)["wrote"])
+
+
+def test_a_slider_move_sends_each_callback_once_and_leaves_the_timeline_alone(page):
+    forget_callbacks(page)
+    handle = page.locator(f"#{ids.SLIDER} [role=slider]").first
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('start') === '2021-02-01'")
+    callbacks = settle(page)
+    assert_once_each(callbacks, FLOW)
+    wrote = set(only(callbacks, PARTS)["wrote"])
+    assert {"counter.children", "range-text.children", "export-csv.href", "regions-grid.rowData"} <= wrote
+    # The timeline shows every month whatever the dates: it is not computed, sent or drawn again.
+    assert "timeline.figure" not in wrote
+
+
+def test_a_display_choice_redraws_the_map_only(page):
+    forget_callbacks(page)
+    page.click(f"#{ids.COLOUR} input[value='type']")
+    assert wait_for_query(page, "colour") == ["type"]
+    callbacks = settle(page)
+    assert_once_each(callbacks, {VIEW, MAP})
+
+
+def test_a_map_selection_sends_each_callback_once(page):
+    forget_callbacks(page)
+    graph = page.locator(f"#{ids.MAP} .js-plotly-plot")
+    graph.hover()
+    page.click(f"#{ids.MAP} .modebar-btn[data-val='select']")
+    box = graph.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.40, box["y"] + box["height"] * 0.25)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75, steps=12)
+    page.mouse.up()
+    wait_for_query(page, "bbox")
+    callbacks = settle(page)
+    assert_once_each(callbacks, FLOW)
+    assert only(callbacks, VIEW)["changed"] == [f"{ids.MAP}.selectedData"]
+
+
+def test_a_region_click_sends_each_callback_once_and_keeps_the_regions_table(page):
+    forget_callbacks(page)
+    row = page.locator(f"#{ids.REGIONS_GRID} .ag-row .ag-cell[col-id='admin1']").first
+    region = row.inner_text()
+    row.click()
+    assert wait_for_query(page, "admin1") == [region]
+    callbacks = settle(page)
+    assert_once_each(callbacks, FLOW)
+    assert "regions-grid.rowData" not in only(callbacks, PARTS)["wrote"]
+
+
+def test_a_table_row_click_redraws_the_map_only(page):
+    forget_callbacks(page)
+    before = len(draws(page))
+    page.locator(f"#{ids.EVENTS_GRID} .ag-row .ag-cell[col-id='location']").first.click()
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " return Boolean(gd && gd.data && gd.data.some(t => t.name === 'selected event')); }")
+    callbacks = settle(page)
+    assert_once_each(callbacks, {MAP})
+    assert len(draws(page)) > before
+
+
+def test_play_sends_one_round_per_step_and_waits_for_each_step_to_be_drawn(page):
+    forget_callbacks(page)
+    speed = page.evaluate(f"({PROP_JS})", [ids.PLAY_SPEED, "value"])
+    page.click(f"#{ids.PLAY}")
+    steps = 3
+    page.wait_for_function(
+        """([n, tick]) => { try { return window.__record.callbacks.filter(
+               c => c.changed.includes(tick) && c.end !== null).length >= n; } catch (e) { return false; } }""",
+        arg=[steps, f"{ids.PLAY_TICK}.data"], timeout=120_000)
+    page.click(f"#{ids.PLAY}")
+    page.wait_for_selector(f"#{ids.PLAY}:has-text('Play')")
+    callbacks = settle(page)
+    drawn = draws(page)
+    rounds = [c for c in callbacks if output_name(c["output"]) == VIEW]
+    # The press, each step and the pause: one view request each; each view but the pause's is drawn once.
+    ticks = [c for c in rounds if f"{ids.PLAY_TICK}.data" in c["changed"]]
+    assert len(ticks) >= steps and len(rounds) == len(ticks) + 2
+    maps = [c for c in callbacks if output_name(c["output"]) == MAP]
+    assert len(maps) == len(rounds) - 1
+    assert len({m["view"] for m in maps}) == len(maps)  # every step a new window, none drawn twice
+    for name in (PARTS, ROWS):
+        assert sum(output_name(c["output"]) == name for c in callbacks) == len(maps)
+    # A step is sent only once the map has drawn the step before it, and not sooner than the speed says.
+    for before, tick in zip(maps, ticks, strict=False):
+        shown = [d["t"] for d in drawn if d["view"] == before["view"]]
+        assert shown and min(shown) <= tick["start"], (before, tick, drawn)
+    for a, b in zip(ticks, ticks[1:], strict=False):  # the timer polls every 100 ms and keeps to the schedule
+        assert b["start"] - a["start"] >= speed - 100 - 50
