@@ -241,13 +241,15 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     )
     @guarded
     def show_upload(result: dict | None) -> list:
-        """The import's summary line and first reasons, or why nothing was imported (always as text)."""
+        """The import's summary line, how it differs from the source, and the first quarantine reasons, or why
+        nothing was imported (always as text)."""
         if not result:
             return no_update
-        reasons = result.get("reasons") or []
         children: list = [html.P(str(result.get("message", "")), className="ok" if result.get("ok") else "error")]
-        if reasons:
-            children.append(html.Ul([html.Li(str(r)) for r in reasons]))
+        for key in ("notes", "reasons"):
+            lines = result.get(key) or []
+            if isinstance(lines, list) and lines:
+                children.append(html.Ul([html.Li(str(line)) for line in lines], className=key))
         return children
 
     app.clientside_callback(

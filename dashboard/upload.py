@@ -49,6 +49,8 @@ class UploadResult:
     ok: bool
     message: str
     reasons: list[str] = field(default_factory=list)
+    # What the import noticed beyond the counts: one line per kind of difference from the source, notices.
+    notes: list[str] = field(default_factory=list)
     kind: str | None = None
     new_ids: list[str] = field(default_factory=list)
     # The HTTP status the answer carries: 200, 400 for a refused file, 503 when the store cannot be written.
@@ -59,7 +61,7 @@ class UploadResult:
             self.status = 200 if self.ok else 400
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "message": self.message, "reasons": self.reasons, "kind": self.kind,
+        return {"ok": self.ok, "message": self.message, "reasons": self.reasons, "notes": self.notes, "kind": self.kind,
                 "new": len(self.new_ids), "status": self.status}
 
 
@@ -183,6 +185,7 @@ def import_upload(path: Path, filename: str, kind: str, settings: PipelineSettin
         ok=True,
         message=f"{filename} ({chosen.upper()}): {summary.line()}",
         reasons=list(summary.reasons[:SHOWN_REASONS]),
+        notes=[*summary.differences, *summary.notices][:SHOWN_REASONS],
         kind=chosen,
         new_ids=list(summary.new_ids),
     )

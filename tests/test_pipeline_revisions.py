@@ -185,3 +185,12 @@ def test_ucdp_region_names_agree_and_update_needs_the_flag(tmp_path):
         ["ucdp:512001", "fatalities", "12", "14"],
         ["ucdp:512001", "fatalities_high", "15", "18"],
     ]
+
+
+def test_an_upload_shows_the_differences_from_the_source_beside_its_summary(tmp_path):
+    from dashboard.upload import import_upload
+
+    result = import_upload(GED, "ged.csv", "ucdp", settings(tmp_path))
+    assert result.ok and result.message.endswith("read 7, kept 7, updated 0, duplicates 0, quarantined 0")
+    assert any(note.startswith("admin-1 differs for 1 of 7 events") for note in result.notes)
+    assert result.as_dict()["notes"] == result.notes
