@@ -249,9 +249,9 @@ RECORD_JS = """
 })();
 """.replace("VIEW_STORE", ids.VIEW_STORE).replace("MAP_ID", ids.MAP)
 
-# The page has settled: the map has drawn the view the page holds, no callback is on its way or running, and
-# nothing has happened for `quiet` ms. Answers "not yet" (false) while the page is still mounting.
-SETTLED_JS = """
+# The page has settled after a recorded action: the map has drawn the view the page holds, no callback is on its
+# way or running, and nothing has happened for `quiet` ms. Answers "not yet" (false) while the page is mounting.
+RECORDED_SETTLED_JS = """
 quiet => {
   try {
     const rec = window.__record, stores = window.dash_stores;
@@ -281,8 +281,8 @@ def record_callbacks(page) -> None:
 
 
 def settle(page, quiet_ms: int = SETTLE_QUIET_MS) -> list[dict]:
-    """Wait until the page has settled (see SETTLED_JS); every callback request recorded so far."""
-    page.wait_for_function(SETTLED_JS, arg=quiet_ms, timeout=SETTLE_TIMEOUT_MS, polling=100)
+    """Wait until the page has settled (see RECORDED_SETTLED_JS); every callback request recorded so far."""
+    wait_until(page, RECORDED_SETTLED_JS, arg=quiet_ms, timeout_ms=SETTLE_TIMEOUT_MS, what="the page to settle")
     return recorded(page)
 
 

@@ -20,6 +20,7 @@ from tests.browser.pages import (
     record_callbacks,
     settle,
     wait_for_query,
+    wait_until,
 )
 
 VIEW = f"{ids.URL}.search"  # the view callback: controls and address -> the view stores
@@ -99,7 +100,7 @@ def test_a_slider_move_sends_each_callback_once_and_leaves_the_timeline_alone(pa
     handle = page.locator(f"#{ids.SLIDER} [role=slider]").first
     handle.focus()
     handle.press("ArrowRight")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('start') === '2021-02-01'")
+    wait_until(page, "() => new URLSearchParams(location.search).get('start') === '2021-02-01'")
     callbacks = settle(page)
     assert_once_each(callbacks, FLOW)
     wrote = set(only(callbacks, PARTS)["wrote"])
@@ -133,6 +134,7 @@ def test_a_map_selection_sends_each_callback_once(page):
 
 
 def test_a_region_click_sends_each_callback_once_and_keeps_the_regions_table(page):
+    page.click(f"#{ids.TAB_REGIONS}")  # the regions table is the second tab beside the map
     forget_callbacks(page)
     row = page.locator(f"#{ids.REGIONS_GRID} .ag-row .ag-cell[col-id='admin1']").first
     region = row.inner_text()
@@ -147,7 +149,8 @@ def test_a_table_row_click_redraws_the_map_only(page):
     forget_callbacks(page)
     before = len(draws(page))
     page.locator(f"#{ids.EVENTS_GRID} .ag-row .ag-cell[col-id='location']").first.click()
-    page.wait_for_function(
+    wait_until(
+        page,
         "() => { const gd = document.querySelector('#map .js-plotly-plot');"
         " return Boolean(gd && gd.data && gd.data.some(t => t.name === 'selected event')); }")
     callbacks = settle(page)
@@ -160,10 +163,11 @@ def test_play_sends_one_round_per_step_and_waits_for_each_step_to_be_drawn(page)
     speed = page.evaluate(f"({PROP_JS})", [ids.PLAY_SPEED, "value"])
     page.click(f"#{ids.PLAY}")
     steps = 3
-    page.wait_for_function(
+    wait_until(
+        page,
         """([n, tick]) => { try { return window.__record.callbacks.filter(
                c => c.changed.includes(tick) && c.end !== null).length >= n; } catch (e) { return false; } }""",
-        arg=[steps, f"{ids.PLAY_TICK}.data"], timeout=120_000)
+        arg=[steps, f"{ids.PLAY_TICK}.data"], timeout_ms=120_000)
     page.click(f"#{ids.PLAY}")
     page.wait_for_selector(f"#{ids.PLAY}:has-text('Play')")
     callbacks = settle(page)
