@@ -628,11 +628,11 @@ def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
             break
         if row[f"group{slot}"] is None or (row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"])):
             row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
-    families = {row["group1"], row["group2"]}
-    rest = [(name, family) for name, family in named if family not in families]
-    for slot in ("1", "2"):
+    for slot in ("1", "2"):  # each family once: "civilians ... civilians" is one party, not a pair
+        families = {row["group1"], row["group2"]}
+        rest = [(name, family) for name, family in named if family not in families]
         if row[f"group{slot}"] is None and rest:
-            row[f"actor{slot}"], row[f"group{slot}"] = rest.pop(0)
+            row[f"actor{slot}"], row[f"group{slot}"] = rest[0]
     if row["group1"] is None and row["group2"] is not None:
         row["actor1"], row["group1"], row["actor2"], row["group2"] = row["actor2"], row["group2"], None, None
     if row["group1"] == "Civilians" and row["group2"] not in (None, "Civilians"):
@@ -881,11 +881,22 @@ _FINDS = re.compile(
     r"|collected)\b",
     re.IGNORECASE,
 )
+# Who only reacts to the violence ("MINUSMA strongly condemns the attacks", "the UN deplored") is no party to it.
+_REACTS = re.compile(
+    r"^\W*(?:\([^)]{0,40}\)\s*)?(?:(?:has|have|had|also|strongly|firmly|swiftly|later|then)\s+){0,2}"
+    r"(?:condemn(?:s|ed)?|deplor(?:es|ed)|denounc(?:es|ed)|decr(?:ies|ied)|regrett?(?:s|ed)|mourn(?:s|ed)"
+    r"|offer(?:s|ed)\s+(?:its|their)\s+condolences|express(?:es|ed)\s+(?:its|their|deep|grave)?)\b",
+    re.IGNORECASE,
+)
 
 
 def _parties(text: str, named: list[Actor]) -> list[Actor]:
-    """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")."""
-    return [a for a in named if not _FINDS.match(text[a.start + len(a.name) :])]
+    """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")
+    and those who only condemn or mourn it ("MINUSMA strongly condemns the attacks")."""
+    return [
+        a for a in named
+        if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
+    ]  # fmt: skip
 
 
 def _with_antecedent(text: str, named: list[Actor], actors: list[list[Actor]], index: int,
@@ -922,6 +933,7 @@ def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> 
     if "Civilians" not in families and len(armed) <= 1 and any(f.category == "people" for f in deaths):
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
         kind = "Violence against civilians"
+        families.add("Civilians")  # the dead are the victims: no unidentified third party beside the one named
     if not armed and kind == "Violence against civilians" and any(a.family == "Civilians" for a in ordered):
         ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
     elif len(armed) == 1 and armed[0].family in ("State forces", "Militia") and "Civilians" not in families:

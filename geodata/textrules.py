@@ -226,6 +226,8 @@ _PERSON = (
     r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
     r"|worshippers|herders|farmers|traders|passengers|victims|assailants|attackers|terrorists|combatants|volunteers"
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
+    r"|pupils|students|schoolchildren|boys|girls|babies|infants|mourners|guests|shoppers|miners|gold\s+miners"
+    r"|fishermen|pastoralists|refugees|displaced\s+people|patients|teachers|chiefs|elders|notables|drivers"
 )
 _QUALIFIER = (
     r"(?P<q>at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|well\s+over|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
@@ -594,6 +596,14 @@ _CONTAINER_GAP = re.compile(
     r"|eastern|western|central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)*$",
     re.IGNORECASE,
 )
+# The country of a national institution is no place of violence: "according to the Government of Mali", "the
+# Ministry of Defence of Niger" (a local official's town often is: "the mayor of Banibangou was killed").
+_INSTITUTION_OF = re.compile(
+    r"\b(?:government|authorities|ministry(?:\s+of\s+\w+)?|president|presidency|parliament|embassy|junta"
+    r"|minister(?:\s+of\s+\w+)?)\s+of\s+(?:the\s+)?"
+    r"(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’-]*)){0,3})",
+    re.IGNORECASE,
+)
 # Prepositions that rarely give the place of the violence itself (where the attackers came from).
 _PREPOSITION_COST = {"from": 120, "of": 20, "to": 10, "towards": 10, "toward": 10, "into": 10, "between": 10}
 STRONG_TIE = 90
@@ -712,7 +722,8 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
     place of the violence. Actor names and ``blocked`` spans (dates) are masked first; month names, demonyms,
     acronyms, possessives ("Africa's"), person names and function words never start a place.
     """
-    text = _mask(sentence, [*blocked, *actor_spans(sentence)]).replace("#", " ")
+    institutions = [m.span("name") for m in _INSTITUTION_OF.finditer(sentence)]
+    text = _mask(sentence, [*blocked, *actor_spans(sentence), *institutions]).replace("#", " ")
     text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
     groups: list[PlaceGroup] = []
     for match in _BORDER.finditer(text):
