@@ -262,6 +262,7 @@ def extract_events(
     if problem is not None:
         rejected.append(problem)
     infobox_year = main["date_start"].year if main is not None else None
+    headline = _headline_place(sentences, places)
 
     for index, sentence in enumerate(sentences):
         keyword = main_keyword(sentence.text)
@@ -321,6 +322,8 @@ def extract_events(
                 last = rows[-1]
                 found = [(last["location"], _as_result(last))]
                 place_basis = f"{last['event_id']} (\"{_THERE.search(sentence.text).group(0)}\")"
+            elif not rows and headline is not None:  # the first incident told is the one the headline names
+                found, place_basis = headline
         if found:
             placed[sentence.number] = found
 
@@ -1026,6 +1029,20 @@ _THERE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+)?(?:town|village|locality|commune|camp|base|area|market|site)\b|\bthere\b",
     re.IGNORECASE,
 )
+
+
+def _headline_place(sentences: list[Sentence], places: _PlaceLookup) -> tuple[list, str] | None:
+    """The place a headline ties to violence ("Attack in Bamako", "What we know about the assault on Mansila"):
+    the first heading of the text, when it reports violence and names one known place tied to it."""
+    first = sentences[0] if sentences else None
+    if first is None or not first.heading or main_keyword(first.text) is None:
+        return None
+    groups = [g for g in place_groups(first.text)
+              if g.role == "event" and g.kind == "name" and g.distance <= STRONG_TIE]  # fmt: skip
+    found, _tried, _vague = places.first_group(groups[:1])
+    if len(found) != 1:
+        return None
+    return found, f"the headline (\"{first.text}\")"
 
 
 def _as_result(row: dict) -> GeocodeResult:

@@ -90,3 +90,30 @@ def test_the_country_of_an_institution_is_no_place(sentence: str, not_places: se
 def test_a_local_officials_town_stays_a_place() -> None:
     groups = place_groups("Forty members of a vigilance committee led by the mayor of Banibangou were killed.")
     assert any("Banibangou" in group.names for group in groups)
+
+
+# ---------------------------------------------------------------- the headline's place
+
+
+def test_the_headline_places_the_first_incident_that_names_no_place(geocoder: Geocoder) -> None:
+    text = (
+        "Live: assault on the army camp in Djibo\n\n"
+        "Updated 14 May 2023, 09:00\n\n"
+        "Gunmen stormed the camp before dawn on Saturday and killed at least 30 soldiers, security sources said.\n\n"
+        "Later on 13 May insurgents ambushed a patrol near Tessit, killing four soldiers."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert list(frame["location"]) == ["Djibo", "Tessit"]
+    assert frame.loc[0, "date_start"].date() == date(2023, 5, 13) and frame.loc[0, "fatalities"] == 30
+    assert frame.loc[0, "place_basis"].startswith("the headline")
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Sahel security notebook", "Why the army left Djibo", "Attacks in Djibo and Arbinda"],
+)
+def test_a_headline_without_one_place_tied_to_violence_places_nothing(headline: str, geocoder: Geocoder) -> None:
+    text = f"{headline}\n\nPublished 14 May 2023\n\nGunmen killed 30 soldiers on Saturday, officials said."
+    frame, rejected = events(text, geocoder, day=None)
+    assert frame.empty
+    assert list(rejected["reason"]) == ["no place"]
