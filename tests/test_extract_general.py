@@ -117,3 +117,27 @@ def test_a_headline_without_one_place_tied_to_violence_places_nothing(headline: 
     frame, rejected = events(text, geocoder, day=None)
     assert frame.empty
     assert list(rejected["reason"]) == ["no place"]
+
+
+# ---------------------------------------------------------------- words of violence, containers
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 3 May armed men surrounded the market of Djibo and opened fire on traders.",
+        "Soldiers fired on a crowd in Djibo on 3 May.",
+        "On 3 May gunmen on motorbikes shot at a bus near Djibo.",
+        "A village chief was gunned down in Djibo on 3 May.",
+    ],
+)
+def test_firing_on_people_is_violence(sentence: str, geocoder: Geocoder) -> None:
+    frame, _ = events(sentence, geocoder)
+    assert list(frame["location"]) == ["Djibo"]
+
+
+def test_a_quarter_of_a_rural_commune_is_the_place_and_the_commune_its_container() -> None:
+    sentence = "Gunmen opened fire in Tamou, a quarter of the rural commune of Say, killing six people."
+    groups = place_groups(sentence)
+    assert groups[0].names == ("Tamou",) and groups[0].role == "event" and "Say" in groups[0].hints
+    assert next(g for g in groups if g.names == ("Say",)).role == "container"
