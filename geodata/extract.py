@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geodata import schema
+from geodata.names import normalise
 from geodata.textdates import (
     DateMention,
     DocumentDate,
@@ -68,6 +69,7 @@ from geodata.textrules import (
     names_a_pair,
     order_actors,
     place_groups,
+    reference_spans,
 )
 
 if TYPE_CHECKING:
@@ -301,6 +303,8 @@ def extract_events(
         if own is None and found and not unresolved_relative:  # an undated sentence about a place already told
             told = [row for row in rows if _km(row, {"latitude": found[0][1].latitude,
                                                       "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
+            by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
+            told = by_name or told  # two villages placed at one seat's point stay apart
             if told:
                 _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
                 continue
@@ -514,7 +518,8 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
 
 _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
-    r"|suspicion|suspects?)\b",
+    r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
+    r"|belong(?:ed|s)?\s+to)\b",
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
@@ -532,14 +537,23 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
         if not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed):
             continue
         groups = [a for a in actors[index] if a.family in JIHADIST_FAMILIES]
+        if not groups:  # "local authorities suspect the Dan Na Ambassagou militia"
+            claim_at = _CLAIM.search(sentence.text).start()
+            groups = [a for a in actors[index] if a.family == "Militia" and a.start > claim_at]
         if len({a.family for a in groups}) != 1:
             continue
         earlier = [row for row in rows if row["_sentence"] < sentence.number or row["_sentence"] == 0]
         tied = [g for g in place_groups(sentence.text) if g.role == "event" and g.distance <= STRONG_TIE]
         named = [(g, places.resolve(q, g.hints)) for g in tied for q in g.queries]
         points = [r for _, r in named if not isinstance(r, list)]
-        chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
-                                             for p in points)]  # fmt: skip
+        written = {normalise(name) for g, r in named if not isinstance(r, list) for name in g.names}
+        chosen = [row for row in rows if normalise(str(row["location"])) in written]  # by name first: two places
+        if not chosen:  # that share a seat's point stay apart; else by distance ("Solhan" for "the Solhan post")
+            chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
+                                                 for p in points)]  # fmt: skip
+        if not chosen:  # "a resident of Mondoro said the attackers there ...": a source's town names the event
+            anywhere = {normalise(name) for g in place_groups(sentence.text) for name in g.names}
+            chosen = [row for row in earlier if normalise(str(row["location"])) in anywhere]
         if chosen:  # the events at the places it names
             pass
         elif _ALL.search(sentence.text):
@@ -881,7 +895,7 @@ _ITS_MEN = re.compile(
 
 _FINDS = re.compile(
     r"^\s+(?:(?:has|have|had|later|also|then|only)\s+){0,2}(?:found|counted|documented|recovered|buried|discovered"
-    r"|collected)\b",
+    r"|collected|searched|combed|identified\s+the|retrieved|exhumed)\b",
     re.IGNORECASE,
 )
 # Who only reacts to the violence ("MINUSMA strongly condemns the attacks", "the UN deplored") is no party to it.
@@ -896,9 +910,11 @@ _REACTS = re.compile(
 def _parties(text: str, named: list[Actor]) -> list[Actor]:
     """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")
     and those who only condemn or mourn it ("MINUSMA strongly condemns the attacks")."""
+    references = reference_spans(text)  # "a day after the FAMa detachment had left": not a party to it
     return [
         a for a in named
         if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
+        and not any(start <= a.start < end for start, end in references)
     ]  # fmt: skip
 
 

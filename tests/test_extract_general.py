@@ -141,3 +141,48 @@ def test_a_quarter_of_a_rural_commune_is_the_place_and_the_commune_its_container
     groups = place_groups(sentence)
     assert groups[0].names == ("Tamou",) and groups[0].role == "event" and "Say" in groups[0].hints
     assert next(g for g in groups if g.names == ("Say",)).role == "container"
+
+
+# ---------------------------------------------------------------- who searched, who left, who is blamed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen killed 40 villagers in Seytenga on 6 May. On 7 May soldiers searched the houses of Seytenga and "
+        "found 40 bodies.",
+        "Gunmen killed 40 villagers in Seytenga on 6 May. Gendarmes later combed the bush around Seytenga and "
+        "retrieved more bodies on 7 May.",
+    ],
+)
+def test_soldiers_who_only_searched_for_the_dead_are_no_party(text: str, geocoder: Geocoder) -> None:
+    frame, _ = events(text, geocoder)
+    assert "State forces" not in set(frame["group1"]) | set(frame["group2"])
+
+
+def test_an_army_that_had_left_before_the_attack_is_no_party(geocoder: Geocoder) -> None:
+    text = (
+        "Armed men killed 21 villagers in Ogossagou on 6 May, a few hours after the army detachment posted in the "
+        "village had withdrawn. Local officials suspect the Dan Na Ambassagou militia."
+    )
+    frame, _ = events(text, geocoder)
+    assert pairs(frame) == [("Ogossagou", "Militia", "Civilians")]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "A resident of Mondoro said the attackers there presented themselves as fighters of JNIM.",
+        "In Mondoro, witnesses said the assailants identified themselves as members of the ISGS.",
+    ],
+)
+def test_a_claim_by_name_reaches_its_place_even_when_two_places_share_a_point(claim: str, geocoder: Geocoder) -> None:
+    text = (
+        "BAMAKO, 8 May 2023 — Militants attacked army camps at Boulkessi and Mondoro on Monday, killing soldiers.\n\n"
+        f"Officials blamed Ansarul Islam for the attack at Boulkessi. {claim}"
+    )
+    frame, _ = events(text, geocoder, day=None)
+    families = {row.location: {row.group1, row.group2} for row in frame.itertuples()}
+    expected = "JNIM" if "JNIM" in claim else "ISGS"
+    assert families["Boulkessi"] == {"State forces", "Ansarul Islam"}
+    assert families["Mondoro"] == {"State forces", expected}
