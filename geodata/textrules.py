@@ -19,6 +19,8 @@ _REMOTE = (
 _BATTLE = (
     r"clash(?:es|ed)?|battles?|fighting|fought|sieges?|besieged|ambush(?:es|ed)?|assaults?|assaulted"
     r"|offensives?|hostilities|skirmish(?:es)?|firefights?|combats?|overr[au]n|stormed|raids?|raided"
+    r"|(?:seized|captured|took\s+(?:control\s+of|over))(?=\s+(?:the\s+|an?\s+|its\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:base|camp|barracks|post|outpost|position|garrison|town|village|checkpoint|airport|detachment)s?\b)"
 )
 _CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
 _GENERIC = (

@@ -186,3 +186,29 @@ def test_a_claim_by_name_reaches_its_place_even_when_two_places_share_a_point(cl
     expected = "JNIM" if "JNIM" in claim else "ISGS"
     assert families["Boulkessi"] == {"State forces", "Ansarul Islam"}
     assert families["Mondoro"] == {"State forces", expected}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "violent"),
+    [
+        ("Fighters seized the army base at Boni.", True),
+        ("The group said its men had captured two military posts near Boni.", True),
+        ("Rebels took control of the town of Ber on Sunday.", True),
+        ("The JNIM says it seized three vehicles and 142 rifles.", False),
+        ("Customs officers seized 40 kg of cannabis at the border.", False),
+    ],
+)
+def test_taking_a_base_or_a_town_is_violence_but_seizing_goods_is_not(sentence: str, violent: bool) -> None:
+    from geodata.textrules import event_keyword
+
+    assert (event_keyword(sentence) is not None) == violent
+
+
+def test_a_group_named_as_taking_the_base_is_the_attacker_the_first_report_left_unnamed(geocoder: Geocoder) -> None:
+    text = (
+        "BAMAKO, 4 February 2021 — Ten soldiers were killed when militants stormed the army post at Boni on "
+        "Wednesday.\n\nA channel close to al-Qaeda said on Telegram that fighters of the GSIM had seized the base "
+        "at Boni."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert pairs(frame) == [("Boni", "State forces", "JNIM")]
