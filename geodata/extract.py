@@ -907,14 +907,28 @@ _REACTS = re.compile(
 )
 
 
+# A time clause saying an actor had gone ("a day after the FAMa detachment had left"): it is no party.
+_LEFT = re.compile(r"\b(?:left|withdr[ae]wn?|pulled\s+out|departed|moved\s+out|evacuated|abandoned)\b", re.IGNORECASE)
+
+
 def _parties(text: str, named: list[Actor]) -> list[Actor]:
     """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")
     and those who only condemn or mourn it ("MINUSMA strongly condemns the attacks")."""
-    references = reference_spans(text)  # "a day after the FAMa detachment had left": not a party to it
+    references = reference_spans(text)
+
+    def gone(actor: Actor) -> bool:  # the subject of a leaving verb inside a time clause
+        if not any(start <= actor.start < end for start, end in references):
+            return False
+        after = re.split(r"[.;]", text[actor.start + len(actor.name) :], maxsplit=1)[0]
+        later = [a.start for a in named if a.start > actor.start]
+        if later:
+            after = after[: min(later) - actor.start - len(actor.name)]
+        return _LEFT.search(after[:80]) is not None
+
     return [
         a for a in named
         if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
-        and not any(start <= a.start < end for start, end in references)
+        and not gone(a)
     ]  # fmt: skip
 
 

@@ -212,3 +212,38 @@ def test_a_group_named_as_taking_the_base_is_the_attacker_the_first_report_left_
     )
     frame, _ = events(text, geocoder, day=None)
     assert pairs(frame) == [("Boni", "State forces", "JNIM")]
+
+
+# ---------------------------------------------------------------- a stretch of time up to the writing
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "precision"),
+    [
+        ("For three weeks fighting between JNIM and the ISGS has raged around Tessit.", date(2023, 4, 21),
+         "month"),
+        ("Over the past ten days clashes between JNIM and the ISGS have killed dozens near Tessit.",
+         date(2023, 5, 2), "month"),
+        ("Fighting between JNIM and the ISGS around Tessit has raged for five days.", date(2023, 5, 7), "week"),
+        ("At least 40 people have been killed in two weeks of fighting between JNIM and the ISGS near Tessit.",
+         date(2023, 4, 28), "month"),
+    ],
+)
+def test_a_stretch_up_to_the_writing_ends_on_the_document_date(sentence: str, start: date, precision: str,
+                                                                geocoder: Geocoder) -> None:  # fmt: skip
+    frame, _ = events(sentence, geocoder)
+    assert len(frame) == 1
+    assert (frame.loc[0, "date_start"].date(), frame.loc[0, "date_end"].date()) == (start, date(2023, 5, 12))
+    assert frame.loc[0, "date_precision"] == precision
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2020 JNIM besieged Farabougou for two weeks.",
+        "The siege of Farabougou lasted for two weeks.",
+    ],
+)
+def test_a_past_stretch_is_not_anchored_on_the_writing(sentence: str, geocoder: Geocoder) -> None:
+    frame, rejected = events(sentence, geocoder)
+    assert frame.empty or frame.loc[0, "date_end"].date() != date(2023, 5, 12)
