@@ -68,6 +68,7 @@ from geodata.textrules import (
     main_keyword,
     names_a_pair,
     order_actors,
+    parse_number,
     place_groups,
     reference_spans,
 )
@@ -367,6 +368,22 @@ def extract_events(
         if new_kind != kind and kind == "Battles":
             kind, sub_kind = new_kind, "Attack"
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
+        sequence = _sequence(sentence.text, all_groups, mentions, death_figures(sentence.text, date_spans), when)
+        if sequence is not None and place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
+            for number, (group, step_when, step_figures) in enumerate(sequence):
+                step_found, _, _ = places.first_group([group])
+                if not step_found:
+                    continue
+                name, result = step_found[0]
+                rows.append(
+                    _row(
+                        f"{id_prefix}:{sentence.number}-{chr(ord('a') + number)}", dataset, step_when, kind,
+                        sub_kind, actor1, actor2, step_figures, name, result, source, sentence.text,
+                        "sentence (one of several places with their own date or toll)", sentence.number,
+                    )
+                )
+                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
+            continue
         for number, (name, result) in enumerate(found):
             suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
             figures = deaths if number == 0 else Fatalities(None, None, None)
@@ -405,6 +422,60 @@ def extract_events(
 
 
 RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
+
+
+_NEXT_DAY = re.compile(r"\b(?:the\s+(?:next|following)\s+day|a\s+day\s+later|the\s+day\s+after)\b", re.IGNORECASE)
+# "30 people in X, two in Y and eight in Z": a bare number before "in/at" is a toll for the place after it.
+_ELLIPTIC_FIGURE = re.compile(
+    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at)\s+$", re.IGNORECASE
+)
+
+
+def _sequence(text: str, groups: list, mentions: list[DateMention], figures: list, when: _When | None,
+              ) -> list[tuple[object, _When, Fatalities]] | None:  # fmt: skip
+    """Several places of one sentence told with their own date or their own toll ("at Tamalate on 8 and 9 March,
+    then at Inchinane the next day and at Anderamboukane on 11 March"; "killed 30 people in X, two in Y and eight
+    in Z"): one (group, date, toll) per place, or None when the places share the sentence's date and toll.
+
+    A place's date is the first date written after it and before the next place ("the next day": the day after
+    the place before); its toll is the figure written just before it. A place with neither takes the
+    sentence's date and no toll."""
+    named = sorted((g for g in groups if g.role == "event" and g.kind == "name"), key=lambda g: g.start)
+    if len(named) < 2 or when is None:
+        return None
+    ends = [g.start for g in named[1:]] + [len(text)]
+    dates: list[_When | None] = []
+    for group, end in zip(named, ends, strict=True):
+        own = [m for m in mentions if group.end <= m.span[0] < end]
+        if own:
+            dates.append(_When(own[0].start, own[0].end, own[0].precision, f'"{own[0].text}" after {group.names[0]}'))
+        elif dates and dates[-1] is not None and _NEXT_DAY.search(text[group.end : end]):
+            day = dates[-1].end + timedelta(days=1)
+            dates.append(_When(day, day, "day", f"the day after {dates[-1].basis}"))
+        else:
+            dates.append(None)
+    tolls: list[Fatalities | None] = []
+    starts = [0] + [g.end for g in named[:-1]]
+    for group, start in zip(named, starts, strict=True):
+        spoken = [f for f in figures if start <= f.span[0] < group.start]
+        elliptic = _ELLIPTIC_FIGURE.search(text[start : group.start])
+        count = parse_number(elliptic.group("n")) if elliptic else None
+        if spoken:
+            tolls.append(spoken[-1].figures)
+        elif count is not None and tolls:
+            tolls.append(Fatalities(count, count, count))
+        else:
+            tolls.append(None)
+    distinct_dates = len({(d.start, d.end) for d in dates if d is not None}) >= 2
+    own_tolls = sum(t is not None for t in tolls) >= 2
+    if not (distinct_dates or own_tolls):
+        return None
+    none = Fatalities(None, None, None)
+    return [
+        (group, (day if distinct_dates and day is not None else when), toll if own_tolls and toll else none)
+        for group, day, toll in zip(named, dates, tolls, strict=True)
+        if not distinct_dates or day is not None or group is named[0]
+    ]
 
 
 def _only_a_date(text: str, mentions: list[DateMention]) -> bool:

@@ -124,6 +124,13 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (r"VDP|MSA|GATIA", "Militia", True),
+    # The CSP of 2022 was the framework of the armed groups that signed the 2015 accord (MSA, GATIA...), fighting
+    # the ISGS beside the state; its successors CSP-PSD/CSP-DPA (2023-) and the FLA are rebels fighting the state.
+    (r"CSP[\s-](?:DPA|PSD)|FLA|CMA", "Other", True),
+    (r"Strategic\s+Framework\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+People\s+of\s+Azawad|Azawad\s+Liberation\s+Front"
+     r"|Coordination\s+of\s+Azawad\s+Movements", "Other", False),
+    (r"CSP", "Militia", True),
+    (r"Permanent\s+Strategic\s+Framework|Cadre\s+strat[ée]gique\s+permanent", "Militia", False),
     (
         rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
         rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"

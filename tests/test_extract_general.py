@@ -247,3 +247,50 @@ def test_a_stretch_up_to_the_writing_ends_on_the_document_date(sentence: str, st
 def test_a_past_stretch_is_not_anchored_on_the_writing(sentence: str, geocoder: Geocoder) -> None:
     frame, rejected = events(sentence, geocoder)
     assert frame.empty or frame.loc[0, "date_end"].date() != date(2023, 5, 12)
+
+
+# ---------------------------------------------------------------- several places, each with its own date or toll
+
+
+def test_places_told_in_turn_with_their_own_dates_are_events_of_their_own(geocoder: Geocoder) -> None:
+    text = (
+        "NIAMEY, 20 March 2022 — ISGS fighters attacked army posts at Tillia on 2 March, then at Banibangou the "
+        "following day and at Ayorou on 9 March, before moving on Inatès last week."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    got = {row.location: (row.date_start.date(), row.date_end.date()) for row in frame.itertuples()}
+    assert got == {
+        "Tillia": (date(2022, 3, 2), date(2022, 3, 2)),
+        "Banibangou": (date(2022, 3, 3), date(2022, 3, 3)),
+        "Ayorou": (date(2022, 3, 9), date(2022, 3, 9)),
+        "Inatès": (date(2022, 3, 7), date(2022, 3, 13)),
+    }
+    assert set(frame["group1"]) | set(frame["group2"]) == {"ISGS", "State forces"}
+
+
+def test_places_with_their_own_tolls_each_keep_their_own(geocoder: Geocoder) -> None:
+    text = "On 3 May gunmen killed 12 villagers in Tillia, four in Banibangou and nine in Ayorou."
+    frame, _ = events(text, geocoder)
+    assert dict(zip(frame["location"], frame["fatalities"], strict=True)) == {"Tillia": 12, "Banibangou": 4,
+                                                                               "Ayorou": 9}  # fmt: skip
+
+
+def test_places_sharing_one_date_and_toll_keep_one_total(geocoder: Geocoder) -> None:
+    text = "On 3 May gunmen killed 25 villagers in Tillia and Banibangou, officials said."
+    frame, _ = events(text, geocoder)
+    assert list(frame["location"]) == ["Tillia", "Banibangou"]
+    assert frame["fatalities"].tolist()[0] == 25 and frame["fatalities"].isna().tolist()[1]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "family"),
+    [
+        ("On 3 May the EIGS fought CSP fighters near Ménaka.", "Militia"),
+        ("On 3 May CSP-DPA rebels ambushed an army convoy near Kidal.", "Other"),
+        ("On 3 May the CSP-PSD attacked the army camp at Bourem.", "Other"),
+    ],
+)
+def test_the_csp_of_2022_is_a_militia_its_rebel_successors_are_not(sentence: str, family: str,
+                                                                   geocoder: Geocoder) -> None:  # fmt: skip
+    frame, _ = events(sentence, geocoder)
+    assert family in {frame.loc[0, "group1"], frame.loc[0, "group2"]}
