@@ -313,6 +313,12 @@ def extract_events(
         if (not groups or loose) and not unresolved_relative:
             target = _continued(rows, sentences, index, own, dated=anchor is not None)
             if target is not None:
+                if own is not None and _GOES_ON.search(sentence.text):  # "it resumed until Saturday"
+                    last_day = max(m.end for m in mentions if m.end is not None)
+                    if target["date_end"].date() < last_day <= target["date_end"].date() + timedelta(days=3):
+                        target["date_end"] = pd.Timestamp(last_day)
+                        target["date_basis"] = f"{target['date_basis']}; until {last_day} (a follow-up sentence)"
+                        own = None  # its days extend the incident, they do not narrow it
                 _follow_up(rows, target, sentence, ordered, deaths, source, own, date_spans)
                 continue
             if own is None and main is not None and points_back(sentence.text):
@@ -551,6 +557,14 @@ _HABITUAL = re.compile(
 )
 
 
+# A sentence saying the fighting went on: its later days extend the incident told just before.
+_GOES_ON = re.compile(
+    r"\b(?:resum(?:ed|es)|continu(?:ed|es)|went\s+on|carried\s+on|lasted|raged|persisted|dragged\s+on|halted"
+    r"|paused|until|through(?:out)?)\b",
+    re.IGNORECASE,
+)
+
+
 def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None,
                dated: bool = False) -> dict | None:  # fmt: skip
     """The event a placeless violent sentence continues, or None.
@@ -578,6 +592,9 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
         # a dated report (news, bulletin) tells its incidents in turn: an undated placeless sentence goes on with
         # the last one told; a history (no document date) only within a paragraph or when it points back
         return first if previous.paragraph == current.paragraph or refers or dated else None
+    goes_on = _GOES_ON.search(current.text) and previous.paragraph == current.paragraph
+    if refers and goes_on and first["date_start"].date() <= own.start <= first["date_end"].date() + timedelta(days=3):
+        return first  # "a sandstorm halted the fighting on Friday; it resumed until Saturday"
     if not refers:
         return None
     if previous.paragraph != current.paragraph and own.precision not in ("day", "week"):

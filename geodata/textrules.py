@@ -502,8 +502,14 @@ _NAME_WORD = r"(?<![\w'’-])[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*"
 _CONNECTOR = r"(?:\s+(?:de|du|des|la|le|el|al|en|ag|wa)\s+|\s+|-)"
 _NAME = rf"{_NAME_WORD}(?:{_CONNECTOR}{_NAME_WORD})*"
 _NAMES = rf"{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})*"
-_PREPOSITIONS = r"in|at|near|of|to|around|outside|from|towards?|between|inside|into|on|across|nearby|close\s+to"
-_NEAR_WORDS = {"near", "around", "outside", "nearby", "close to"}
+# A convoy "heading for X" was hit on its way there: near X (precision 2), not at it.
+_DESTINATION = r"(?:heading|headed|bound|travell?ing|en\s+route|on\s+(?:its|their|the)\s+way)\s+(?:for|to)"
+_PREPOSITIONS = (
+    rf"{_DESTINATION}|in|at|near|of|to|around|outside|from|towards?|between|inside|into|on|across|nearby|close\s+to"
+)
+_NEAR_WORDS = {"near", "around", "outside", "nearby", "close to", "heading for", "heading to", "headed for",
+               "headed to", "bound for", "travelling to", "traveling to", "en route to", "on its way to",
+               "on their way to", "on the way to"}  # fmt: skip
 # Names that are places but too vague for an event point (the caller refuses them, reporting why).
 _COUNTRIES = frozenset(
     "mali|burkina faso|burkina|niger|mauritania|algeria|ghana|benin|togo|nigeria|chad|senegal|guinea|ivory coast"
@@ -764,7 +770,8 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                     names.append(trimmed)
             near = match.groupdict().get("prep", "") or ""
             cost = _PREPOSITION_COST.get(near.lower(), 0)
-            near = near.lower() if near.lower() in _NEAR_WORDS else ""
+            near = " ".join(near.lower().split())
+            near = "near" if near in _NEAR_WORDS else ""
             if match.groupdict().get("area"):
                 near = "near"
             if names:

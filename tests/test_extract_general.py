@@ -294,3 +294,42 @@ def test_the_csp_of_2022_is_a_militia_its_rebel_successors_are_not(sentence: str
                                                                    geocoder: Geocoder) -> None:  # fmt: skip
     frame, _ = events(sentence, geocoder)
     assert family in {frame.loc[0, "group1"], frame.loc[0, "group2"]}
+
+
+# ---------------------------------------------------------------- a convoy's destination, fighting that goes on
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 3 May rebels ambushed an army convoy heading for Tinzaouaten, in the Kidal region.",
+        "On 3 May JNIM fighters ambushed a supply convoy bound for Djibo.",
+        "Gunmen attacked lorries en route to Djibo on 3 May.",
+    ],
+)
+def test_a_convoy_hit_on_its_way_is_placed_near_its_destination_not_its_region(sentence: str,
+                                                                               geocoder: Geocoder) -> None:  # fmt: skip
+    frame, _ = events(sentence, geocoder)
+    assert len(frame) == 1
+    assert frame.loc[0, "location"] in ("Tinzaouaten", "Djibo") and frame.loc[0, "geo_precision"] >= 2
+
+
+def test_fighting_that_resumes_extends_the_incident(geocoder: Geocoder) -> None:
+    text = (
+        "KIDAL, 30 July 2024 — The fighting began on Thursday, 25 July, when rebels ambushed an army convoy near "
+        "Tinzaouaten. A sandstorm halted the fighting on Friday; it resumed until Saturday."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert len(frame) == 1
+    assert (frame.loc[0, "date_start"].date(), frame.loc[0, "date_end"].date()) == (date(2024, 7, 25),
+                                                                                   date(2024, 7, 27))  # fmt: skip
+
+
+def test_an_assault_that_lasted_hours_still_narrows_to_its_day(geocoder: Geocoder) -> None:
+    text = (
+        "NIAMEY, Dec 12, 2019 — Niger on Thursday mourned 71 soldiers killed when militants overran the army camp "
+        "at Inatès. The ministry said the assault began on Tuesday evening and lasted about three hours."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert (frame.loc[0, "date_start"].date(), frame.loc[0, "date_end"].date()) == (date(2019, 12, 10),
+                                                                                   date(2019, 12, 10))  # fmt: skip
