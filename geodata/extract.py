@@ -329,6 +329,8 @@ def extract_events(
             inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
             if inherited:
                 found, place_basis = inherited
+            elif _THERE.search(sentence.text) and (spoken := _paragraph_place(sentences, index, places)):
+                found, place_basis = spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
             elif rows and _THERE.search(sentence.text):  # "in the town", "the same village", "there"
                 last = rows[-1]
                 found = [(last["location"], _as_result(last))]
@@ -1147,6 +1149,35 @@ _THERE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+)?(?:town|village|locality|commune|camp|base|area|market|site)\b|\bthere\b",
     re.IGNORECASE,
 )
+
+
+def _paragraph_place(sentences: list[Sentence], index: int, places: _PlaceLookup) -> tuple[list, str] | None:
+    """The settlement an earlier sentence of the same paragraph is about, violent or not ("Banibangou has suffered
+    repeatedly this year."), for a sentence that says "the town", "there": the nearest one that names one."""
+    current = sentences[index]
+    for earlier in reversed(sentences[:index]):
+        if earlier.paragraph != current.paragraph:
+            return None
+        candidates = place_groups(earlier.text)
+        groups = [g for g in candidates if g.role == "event" and g.kind == "name"]
+        groups += _SUBJECT_PLACE_GROUPS(earlier.text)
+        groups += [g for g in candidates if g.role == "reference" and g.kind == "name"]  # "a week after the assault
+        # on Mansila, ...": the violence of a time clause is still what "there" points at
+        found, _tried, _vague = places.first_group(groups[:1])
+        if found:
+            return found[:1], f"sentence {earlier.number} (the place its paragraph is about)"
+    return None
+
+
+def _SUBJECT_PLACE_GROUPS(text: str) -> list:  # noqa: N802 - a sentence that opens on a place: "Banibangou has ..."
+    from geodata.textrules import PlaceGroup
+
+    opening = re.match(r"^(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+)(?:[\s-](?-i:[A-ZÀ-Ý][\w'’-]+))?)\s+(?:has|had|is|was|lies)\b",
+                       text)  # fmt: skip
+    if opening is None:
+        return []
+    name = opening.group("name")
+    return [PlaceGroup("name", (name,), (name,), 0, len(name))]
 
 
 def _headline_place(sentences: list[Sentence], places: _PlaceLookup) -> tuple[list, str] | None:

@@ -617,7 +617,10 @@ _CONTAINER_GAP = re.compile(
 _INSTITUTION_OF = re.compile(
     r"\b(?:government|authorities|ministry(?:\s+of\s+\w+)?|president|presidency|parliament|embassy|junta"
     r"|minister(?:\s+of\s+\w+)?)\s+of\s+(?:the\s+)?"
-    r"(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’-]*)){0,3})",
+    r"(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’-]*)){0,3})"
+    # a capital standing for its government: "the authorities in Ouagadougou have said nothing"
+    r"|\b(?:authorities|government|junta|rulers|leaders)\s+in\s+"
+    r"(?P<capital>(?-i:[A-ZÀ-Ý][\w'’-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’-]*)){0,3})",
     re.IGNORECASE,
 )
 # Prepositions that rarely give the place of the violence itself (where the attackers came from).
@@ -738,7 +741,9 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
     place of the violence. Actor names and ``blocked`` spans (dates) are masked first; month names, demonyms,
     acronyms, possessives ("Africa's"), person names and function words never start a place.
     """
-    institutions = [m.span("name") for m in _INSTITUTION_OF.finditer(sentence)]
+    institutions = [m.span("name") if m.group("name") else m.span("capital")
+                    for m in _INSTITUTION_OF.finditer(sentence)
+                    if m.group("name") or not _country(m.group("capital"))]  # fmt: skip
     text = _mask(sentence, [*blocked, *actor_spans(sentence), *institutions]).replace("#", " ")
     text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
     groups: list[PlaceGroup] = []

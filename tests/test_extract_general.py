@@ -333,3 +333,33 @@ def test_an_assault_that_lasted_hours_still_narrows_to_its_day(geocoder: Geocode
     frame, _ = events(text, geocoder, day=None)
     assert (frame.loc[0, "date_start"].date(), frame.loc[0, "date_end"].date()) == (date(2019, 12, 10),
                                                                                    date(2019, 12, 10))  # fmt: skip
+
+
+# ---------------------------------------------------------------- "the town", "there": the paragraph's place
+
+
+def test_the_town_is_the_place_its_paragraph_is_about_not_the_last_event(geocoder: Geocoder) -> None:
+    text = (
+        "NIAMEY, 5 May 2021 — Gunmen killed 16 soldiers at Tillia on Tuesday.\n\n"
+        "Ayorou has suffered repeatedly this year. In mid-March, gunmen stopped lorries leaving the town's "
+        "weekly market and killed 30 traders."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert list(frame["location"]) == ["Tillia", "Ayorou"]
+
+
+def test_there_points_at_the_violence_of_a_time_clause_not_at_the_capital(geocoder: Geocoder) -> None:
+    text = (
+        "What we know about the raid\n\n"
+        "Published 20 June 2024\n\n"
+        "Ten days after the raid on Sebba, the authorities in Ouagadougou have said nothing. JNIM claimed on "
+        "Sunday that its men had overrun the army post there on 9 June, killing 30 soldiers."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert list(frame["location"]) == ["Sebba"]
+    assert frame.loc[0, "date_start"].date() == date(2024, 6, 9)
+
+
+def test_a_capital_standing_for_its_government_is_no_place() -> None:
+    groups = place_groups("The junta in Bamako and the authorities in Niamey condemned the killings.")
+    assert not {name for group in groups for name in group.names} & {"Bamako", "Niamey"}
