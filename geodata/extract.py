@@ -306,6 +306,11 @@ def extract_events(
                                                       "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
             by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
             told = by_name or told  # two villages placed at one seat's point stay apart
+            if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
+                # another village of the incident ("then moved on to the nearby village of X, where they killed
+                # two more"), placed at the same seat's point as the first: an event of its own, same date and actors
+                rows.append(_sibling(rows, told[-1], sentence, found[0], ordered, deaths, source))
+                continue
             if told:
                 _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
                 continue
@@ -682,6 +687,21 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     _add_facts(target, sentence, ordered, deaths, source, own)
 
 
+def _sibling(rows: list[dict], base: dict, sentence: Sentence, place: tuple[str, GeocodeResult], ordered: list[Actor],
+             deaths: Fatalities, source: str | None) -> dict:  # fmt: skip
+    """Another village of the incident ``base``: its date and actors, its own place and toll."""
+    name, result = place
+    row = {**base, "event_id": _free_id(rows, f"{base['event_id'].rsplit(':', 1)[0]}:{sentence.number}"),
+           "location": name, "latitude": result.latitude, "longitude": result.longitude,
+           "geo_precision": result.geo_precision, "country_iso2": result.country_iso2, "admin1": result.admin1,
+           "admin2": result.admin2, "fatalities": deaths.best, "fatalities_low": deaths.low,
+           "fatalities_high": deaths.high, "notes": sentence.text, "source": source or base["source"],
+           "date_basis": f"{base['event_id']} (the same incident)", "place_basis": "sentence",
+           "_sentence": sentence.number, "_victims": {f.category for f in death_figures(sentence.text)}}  # fmt: skip
+    _complete_actors(row, [(a.name, a.family) for a in ordered])
+    return row
+
+
 def _free_id(rows: list[dict], wanted: str) -> str:
     taken = {row["event_id"] for row in rows}
     if wanted not in taken:
@@ -763,9 +783,30 @@ def _km(a: dict, b: dict) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
+def _apart(a: dict, b: dict) -> bool:
+    """Two villages with different names whose points are a seat's stand-in (precision 2 or more): near on the
+    map, yet two places."""
+    placeholder = a["geo_precision"] >= 2 and b["geo_precision"] >= 2
+    return placeholder and _core_name(a["location"]) != _core_name(b["location"])
+
+
+_UNIT_WORDS = re.compile(
+    r"\b(?:the|near|outside|around|town|village|city|commune|rural|department|cercle|district|province|region|area"
+    r"|zone|sector|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _core_name(location: object) -> str:
+    """"the Banibangou commune", "near Banibangou" -> "banibangou": the name without unit or nearness words."""
+    return normalise(" ".join(_UNIT_WORDS.sub(" ", str(location)).split()))
+
+
 def _same_incident(a: dict, b: dict) -> bool:
     """Two rows of one text about one incident: same place (10 km), overlapping dates, compatible actor pairs."""
     if a["_sentence"] == b["_sentence"] or _km(a, b) > 10:
+        return False
+    if _apart(a, b):
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
         return False

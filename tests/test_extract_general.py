@@ -363,3 +363,27 @@ def test_there_points_at_the_violence_of_a_time_clause_not_at_the_capital(geocod
 def test_a_capital_standing_for_its_government_is_no_place() -> None:
     groups = place_groups("The junta in Bamako and the authorities in Niamey condemned the killings.")
     assert not {name for group in groups for name in group.names} & {"Bamako", "Niamey"}
+
+
+# ---------------------------------------------------------------- villages that share a seat's stand-in point
+
+
+def test_a_second_village_placed_at_the_same_seat_point_is_an_event_of_its_own(geocoder: Geocoder) -> None:
+    text = (
+        "BAMAKO, 4 July 2024 — At least 21 people were killed on Monday in an attack on the village of Djiguibombo.\n\n"
+        "The attackers then moved on to the nearby village of Sokorokanda, where they killed two more people."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert dict(zip(frame["location"], frame["fatalities"], strict=True)) == {"Djiguibombo": 21, "Sokorokanda": 2}
+    assert frame["date_start"].nunique() == 1  # the second village takes the incident's date
+    # both points are Bandiagara's: only their names tell them apart
+    assert frame[["latitude", "longitude"]].drop_duplicates().shape[0] == 1
+
+
+def test_one_village_written_two_ways_stays_one_event(geocoder: Geocoder) -> None:
+    text = (
+        "NIAMEY, 26 July 2021 — Gunmen killed 14 villagers in the Banibangou commune on Sunday.\n\n"
+        "The killings in Banibangou were the third this month."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert len(frame) == 1
