@@ -377,7 +377,8 @@ def extract_events(
         if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
             reject("place not found (other places of this sentence were placed)", found=[])
 
-        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(sentence.text, date_spans), kind)
+        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(sentence.text, date_spans), kind,
+                                                      sentence.text)  # fmt: skip
         if new_kind != kind and kind == "Battles":
             kind, sub_kind = new_kind, "Attack"
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
@@ -1088,12 +1089,37 @@ def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tu
     return None
 
 
-def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> tuple[list[Actor], str]:
+# Armed parties written as one subject ("soldiers and VDP militiamen", "the army, backed by Wagner") act together;
+# words of fighting between them make them opponents.
+_ALLIED = re.compile(
+    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:\w+\s+){0,2}?(?:,|and|with|alongside|backed\s+by|supported\s+by|together\s+with"
+    r"|accompanied\s+by|assisted\s+by)\s+(?:\w+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+_OPPONENTS = re.compile(r"\b(?:battl\w*|fought|fight\w*|clash\w*|against|rivals?|versus|vs)\b", re.IGNORECASE)
+
+
+def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str,
+                              text: str = "") -> tuple[list[Actor], str]:  # fmt: skip
     """ACLED's conventions for what a report leaves unnamed: dead "people" with at most one armed party named
     are civilians; violence against civilians, or against soldiers or militias, with no other party named is by
-    an unidentified armed group (family Other), until the text names it."""
+    an unidentified armed group (family Other), until the text names it. Armed parties that are all named
+    before the violence word ("soldiers and VDP militiamen killed 58 civilians") act together: the first is the
+    perpetrator, the civilians the victims (ACLED puts the ally in an associated actor)."""
     families = {a.family for a in ordered}
     armed = [a for a in ordered if a.family in ARMED_FAMILIES or a.family == "Other"]
+    keyword = main_keyword(text) if text else None
+    civilians = [a for a in ordered if a.family == "Civilians"]
+    named = sorted((a for a in armed if not (a.family == "Other" and is_generic(a.name))
+                    and (keyword is None or a.start < keyword.start())), key=lambda a: a.start)  # fmt: skip
+    allies = (
+        len(named) >= 2 and keyword is not None and 0 <= named[0].start and not _OPPONENTS.search(text)
+        and all(_ALLIED.match(text[a.start + len(a.name) : b.start]) for a, b in zip(named, named[1:], strict=False))
+        and not [a for a in armed if a not in named and not is_generic(a.name)]
+    )  # fmt: skip
+    if allies and (civilians or any(f.category == "people" for f in deaths)):
+        victims = civilians[0] if civilians else Actor("civilians", "Civilians", 10_000)
+        return [min(named, key=lambda a: a.start), victims], "Violence against civilians"
     if "Civilians" not in families and len(armed) <= 1 and any(f.category == "people" for f in deaths):
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
         kind = "Violence against civilians"

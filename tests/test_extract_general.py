@@ -387,3 +387,26 @@ def test_one_village_written_two_ways_stays_one_event(geocoder: Geocoder) -> Non
     )
     frame, _ = events(text, geocoder, day=None)
     assert len(frame) == 1
+
+
+# ---------------------------------------------------------------- allies against civilians, rivals between them
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 3 May soldiers and VDP militiamen killed 40 Fulani civilians around Djibo, accusing them of hiding "
+        "jihadists.",
+        "On 3 May the army, backed by Wagner mercenaries, executed 30 villagers in Djibo.",
+    ],
+)
+def test_allies_named_together_before_the_killing_are_one_perpetrator(sentence: str, geocoder: Geocoder) -> None:
+    frame, _ = events(sentence, geocoder)
+    assert pairs(frame) == [("Djibo", "State forces", "Civilians")]
+    assert frame.loc[0, "event_type"] == "Violence against civilians"
+
+
+def test_rivals_that_fought_and_executed_civilians_stay_a_pair(geocoder: Geocoder) -> None:
+    frame, _ = events("In April 2023 JNIM and ISGS fighters battled around Tessit and both executed civilians.",
+                      geocoder)  # fmt: skip
+    assert {frame.loc[0, "group1"], frame.loc[0, "group2"]} == {"JNIM", "ISGS"}
