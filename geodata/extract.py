@@ -548,7 +548,10 @@ _POINTS_BACK = re.compile(
     r"\b(?:the|these|this|those|that|such|its|their)\s+(?:[\w-]+\s+){0,2}(?:attacks?|massacres?|assaults?|raids?"
     r"|ambush(?:es)?|killings?|violence|incidents?|clash(?:es)?|fighting|bombings?|explosions?|blasts?|toll"
     r"|assailants|attackers|gunmen|militants|victims|dead|operation|offensive)\b|^(?:It|They)\b"
-    r"|\bamong\s+the\s+(?:dead|victims|killed)\b",
+    r"|\bamong\s+the\s+(?:dead|victims|killed)\b"
+    # a count of the dead with no place of its own: "the government counted 132 dead", "160 bodies were buried"
+    r"|\b(?:counted|recorded|reported|confirmed|registered)\s+(?:\w+\s+){0,2}?(?:\d[\d,]*|[a-z]+)\s+(?:dead|bodies)\b"
+    r"|\b\d[\d,]*\s+bodies\b",
     re.IGNORECASE,
 )
 

@@ -522,7 +522,9 @@ _NOT_PLACE = frozenset(
     " although according neither both many most some several islamic islam muslims sharia al-naba al-qaeda god"
     " allah state government army operation operations mr mrs president general colonel january february march"
     " april may june july august september october november december monday tuesday wednesday thursday friday"
-    " saturday sunday".split()
+    " saturday sunday"
+    # number words head counts ("Two attacks claimed by JNIM"), never place names
+    " one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands".split()
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(

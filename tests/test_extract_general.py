@@ -410,3 +410,23 @@ def test_rivals_that_fought_and_executed_civilians_stay_a_pair(geocoder: Geocode
     frame, _ = events("In April 2023 JNIM and ISGS fighters battled around Tessit and both executed civilians.",
                       geocoder)  # fmt: skip
     assert {frame.loc[0, "group1"], frame.loc[0, "group2"]} == {"JNIM", "ISGS"}
+
+
+# ---------------------------------------------------------------- counts of incidents and of the dead
+
+
+def test_a_count_of_incidents_is_no_place() -> None:
+    groups = place_groups("Two attacks claimed by JNIM struck the boat near Banikane and the army post at Bamba.")
+    names = {name for group in groups for name in group.names}
+    assert "Two" not in names and {"Banikane", "Bamba"} <= names
+
+
+def test_a_count_of_the_dead_in_its_own_paragraph_continues_the_incident(geocoder: Geocoder) -> None:
+    text = (
+        "Posted 7 June 2021\n\n"
+        "Gunmen attacked the village of Solhan overnight on Saturday.\n\n"
+        "The government counted 132 dead on Saturday; a local official later said 160 bodies had been buried."
+    )
+    frame, rejected = events(text, geocoder, day=None)
+    assert list(frame["location"]) == ["Solhan"] and frame.loc[0, "fatalities"] == 132
+    assert rejected.empty
