@@ -1042,6 +1042,13 @@ _REACTS = re.compile(
 )
 
 
+# An observer (UN mission, peacekeepers: family Other) that only reports on the violence is no party to it.
+_REPORTS = re.compile(
+    r"^\W*(?:\([^)]{0,40}\)\s*)?(?:(?:on|in|last|this)\s+\w+\s+)?(?:(?:has|have|had|also|later)\s+)?"
+    r"(?:published|said|says|reported|announced|found|concluded|released|documented|investigated|stated|recorded"
+    r"|confirmed|counted)\b",
+    re.IGNORECASE,
+)
 # A time clause saying an actor had gone ("a day after the FAMa detachment had left"): it is no party.
 _LEFT = re.compile(r"\b(?:left|withdr[ae]wn?|pulled\s+out|departed|moved\s+out|evacuated|abandoned)\b", re.IGNORECASE)
 
@@ -1060,10 +1067,14 @@ def _parties(text: str, named: list[Actor]) -> list[Actor]:
             after = after[: min(later) - actor.start - len(actor.name)]
         return _LEFT.search(after[:80]) is not None
 
+    def reports(actor: Actor) -> bool:  # "MINUSMA on Tuesday published the findings of its inquiry into ..."
+        return actor.family == "Other" and not is_generic(actor.name) and bool(
+            _REPORTS.match(text[actor.start + len(actor.name) :]))
+
     return [
         a for a in named
         if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
-        and not gone(a)
+        and not gone(a) and not reports(a)
     ]  # fmt: skip
 
 
@@ -1131,6 +1142,12 @@ def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str,
         ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
     elif len(armed) == 1 and armed[0].family in ("State forces", "Militia") and "Civilians" not in families:
         ordered = [Actor("unidentified armed group", "Other", -1), *ordered]  # soldiers attacked by no one named
+    elif (len(armed) >= 2 and {a.family for a in armed} <= {"State forces", "Militia", "Wagner Group"}
+          and "Civilians" not in families and any(f.category in ("state", "militia") for f in deaths)):
+        # "six soldiers and 34 VDP auxiliaries were killed": allies among the dead, their attacker unnamed
+        pro = sorted(armed, key=lambda a: ("State forces", "Wagner Group", "Militia").index(a.family))
+        ordered = [Actor("unidentified armed group", "Other", -1), *pro]
+        kind = "Battles"
     return ordered, kind
 
 

@@ -238,6 +238,7 @@ _PERSON = (
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
     r"|pupils|students|schoolchildren|boys|girls|babies|infants|mourners|guests|shoppers|miners|gold\s+miners"
     r"|fishermen|pastoralists|refugees|displaced\s+people|patients|teachers|chiefs|elders|notables|drivers"
+    r"|auxiliaries|guards|guardsmen|conscripts|cadets|trainees"
 )
 _QUALIFIER = (
     r"(?P<q>at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|well\s+over|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
@@ -366,10 +367,11 @@ _CONTRAST = re.compile(
 )
 # Who the dead were: figures for the same kind of people compete, figures for different kinds add up.
 _CATEGORIES = (
-    ("state", r"soldiers?|troops|gendarmes|police\w*|officers|personnel|peacekeepers|recruits|servicemen|army"),
+    ("state", r"soldiers?|troops|gendarmes|police\w*|officers|personnel|peacekeepers|recruits|servicemen|army"
+              r"|guards(?:men)?|conscripts|cadets"),
     ("attackers", r"militants|jihadis\w*|insurgents|assailants|attackers|terrorists|fighters|combatants|rebels"
                   r"|gunmen|mercenaries"),
-    ("militia", r"volunteers|militiam[ae]n|militia\s+members|dozos|VDP|vigilantes"),
+    ("militia", r"volunteers|militiam[ae]n|militia\s+members|dozos|VDP|vigilantes|(?:VDP\s+)?auxiliaries"),
 )  # fmt: skip
 
 

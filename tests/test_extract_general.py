@@ -430,3 +430,26 @@ def test_a_count_of_the_dead_in_its_own_paragraph_continues_the_incident(geocode
     frame, rejected = events(text, geocoder, day=None)
     assert list(frame["location"]) == ["Solhan"] and frame.loc[0, "fatalities"] == 132
     assert rejected.empty
+
+
+# ---------------------------------------------------------------- observers, allies among the dead
+
+
+def test_a_un_mission_that_only_reports_on_a_strike_is_no_party(geocoder: Geocoder) -> None:
+    frame, _ = events("MINUSMA on Tuesday published its inquiry into the air strike on Bounti on 3 May, which killed "
+                      "19 guests.", geocoder)  # fmt: skip
+    assert "MINUSMA" not in set(frame["actor1"].dropna()) | set(frame["actor2"].dropna())
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 3 May a jihadist attack near Aorema killed six soldiers and at least 34 VDP auxiliaries.",
+        "The massacre followed an attack on 3 May near Aorema, in which six gendarmes and at least 12 VDP "
+        "auxiliaries were killed.",
+    ],
+)
+def test_soldiers_and_auxiliaries_among_the_dead_face_an_unnamed_attacker(sentence: str, geocoder: Geocoder) -> None:
+    frame, _ = events(sentence, geocoder)
+    assert frame.loc[0, "group1"] == "Other" and frame.loc[0, "group2"] == "State forces"
+    assert frame.loc[0, "event_type"] == "Battles"
