@@ -381,6 +381,8 @@ def extract_events(
                                                       sentence.text)  # fmt: skip
         if new_kind != kind and kind == "Battles":
             kind, sub_kind = new_kind, "Attack"
+        elif new_kind == "Battles" and kind == "Violence against civilians":  # armed men among the dead
+            kind, sub_kind = new_kind, "Armed clash"
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
         sequence = _sequence(sentence.text, all_groups, mentions, death_figures(sentence.text, date_spans), when)
         if sequence is not None and place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
