@@ -942,7 +942,10 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
-    r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$",
+    r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
+    # "the chief of staff said during a visit on Sunday": the day of the visit, not of the violence
+    r"|\b(?:during|at|in)\s+(?:a|an|the|his|her|its|their)\s+(?:\w+\s+)?(?:visit|press\s+conference|briefing"
+    r"|interview|speech|meeting|ceremony|funeral)\s+(?:(?:\w+\s+){0,3}?on\s+)?$",
     re.IGNORECASE,
 )
 

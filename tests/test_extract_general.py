@@ -453,3 +453,18 @@ def test_soldiers_and_auxiliaries_among_the_dead_face_an_unnamed_attacker(senten
     frame, _ = events(sentence, geocoder)
     assert frame.loc[0, "group1"] == "Other" and frame.loc[0, "group2"] == "State forces"
     assert frame.loc[0, "event_type"] == "Battles"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "the chief of staff said during a visit on Sunday",
+        "the minister said at a press conference on Sunday",
+        "officials told reporters in a briefing last Sunday",
+    ],
+)
+def test_the_day_of_a_visit_or_briefing_is_not_the_day_of_the_violence(tail: str, geocoder: Geocoder) -> None:
+    text = (f"Round-up, issued Wednesday 13 September 2023\n\nFriday. A suicide attack on the army camp in Gao killed "
+            f"ten soldiers, {tail}.")
+    frame, _ = events(text, geocoder, day=None)
+    assert frame.loc[0, "date_start"].date() == date(2023, 9, 8)
