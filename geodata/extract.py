@@ -296,6 +296,8 @@ def extract_events(
         if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
             groups = [g for g in groups if g.distance <= STRONG_TIE]
         found, tried, vague = places.first_group(groups)
+        if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
+            found = found[:1]
         place_basis = "sentence"
         ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
                                                                actors, index), kind)  # fmt: skip
@@ -688,7 +690,10 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
         row["event_id"] = _free_id(rows, row["event_id"])
         rows.append(row)
         return
-    if any(f.category == "people" for f in figures) and "Civilians" not in parties and len(parties - {None}) <= 1:
+    unnamed_dead = any(f.category == "unknown" for f in figures) and not parties & {"State forces", "Militia",
+                                                                                    "Wagner Group"}  # fmt: skip
+    if (any(f.category == "people" for f in figures) or unnamed_dead) and "Civilians" not in parties and len(
+            parties - {None}) <= 1:  # fmt: skip
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
     _add_facts(target, sentence, ordered, deaths, source, own)
 
@@ -1139,7 +1144,10 @@ def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str,
     if allies and (civilians or any(f.category == "people" for f in deaths)):
         victims = civilians[0] if civilians else Actor("civilians", "Civilians", 10_000)
         return [min(named, key=lambda a: a.start), victims], "Violence against civilians"
-    if "Civilians" not in families and len(armed) <= 1 and any(f.category == "people" for f in deaths):
+    unnamed_dead = any(f.category == "unknown" for f in deaths) and all(
+        a.family not in ("State forces", "Militia", "Wagner Group") for a in armed)  # "18 dead" after gunmen attacked
+    if "Civilians" not in families and len(armed) <= 1 and (any(f.category == "people" for f in deaths)
+                                                             or unnamed_dead):  # fmt: skip
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
         kind = "Violence against civilians"
         families.add("Civilians")  # the dead are the victims: no unidentified third party beside the one named

@@ -653,6 +653,7 @@ class PlaceGroup:
     role: str = "event"
     distance: int = 0
     hints: tuple[str, ...] = ()
+    route: bool = False  # "between X and Y": the ends of a road, one place of violence on it, not several
 
 
 def reference_spans(sentence: str) -> list[tuple[int, int]]:
@@ -778,6 +779,7 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                 elif _is_name(trimmed) and not _person(text, at, at + len(trimmed)):
                     names.append(trimmed)
             near = match.groupdict().get("prep", "") or ""
+            route = near.lower() == "between" and len(names) >= 2
             cost = _PREPOSITION_COST.get(near.lower(), 0)
             near = " ".join(near.lower().split())
             near = "near" if near in _NEAR_WORDS else ""
@@ -786,7 +788,8 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             if names:
                 queries = tuple(f"{near} {name}".strip() for name in names)
                 end = match.end("area") if match.groupdict().get("area") else match.end("names")
-                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost))
+                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
+                                         route=route))
             if countries:
                 groups.append(
                     PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))

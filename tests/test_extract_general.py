@@ -468,3 +468,35 @@ def test_the_day_of_a_visit_or_briefing_is_not_the_day_of_the_violence(tail: str
             f"ten soldiers, {tail}.")
     frame, _ = events(text, geocoder, day=None)
     assert frame.loc[0, "date_start"].date() == date(2023, 9, 8)
+
+
+# ---------------------------------------------------------------- a road between two places, dead with no noun
+
+
+def test_an_attack_between_two_places_is_one_event_on_the_road(geocoder: Geocoder) -> None:
+    frame, _ = events("On 3 May gunmen attacked a bus travelling between Tillia and Abala.", geocoder)
+    assert list(frame["location"]) == ["Tillia"]
+    assert "Abala" in frame.loc[0, "notes"]
+
+
+def test_villages_listed_after_in_stay_one_event_each(geocoder: Geocoder) -> None:
+    frame, _ = events("On 3 May gunmen attacked the villages of Tillia and Abala.", geocoder)
+    assert list(frame["location"]) == ["Tillia", "Abala"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 3 May gunmen on motorcycles attacked a lorry near Abala and set it on fire. The ministry reported at "
+        "least 18 dead.",
+        "On 3 May gunmen attacked a lorry near Abala, leaving 18 dead.",
+    ],
+)
+def test_the_dead_left_by_unnamed_gunmen_with_no_armed_target_are_civilians(text: str, geocoder: Geocoder) -> None:
+    frame, _ = events(text, geocoder)
+    assert pairs(frame) == [("Abala", "Other", "Civilians")] and frame.loc[0, "fatalities"] == 18
+
+
+def test_the_dead_of_an_attack_on_soldiers_are_not_made_civilians(geocoder: Geocoder) -> None:
+    frame, _ = events("On 3 May gunmen attacked an army post near Abala, leaving 18 dead.", geocoder)
+    assert "Civilians" not in {frame.loc[0, "group1"], frame.loc[0, "group2"]}
