@@ -506,9 +506,15 @@ _NAME = rf"{_NAME_WORD}(?:{_CONNECTOR}{_NAME_WORD})*"
 _NAMES = rf"{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})*"
 # A convoy "heading for X" was hit on its way there: near X (precision 2), not at it.
 _DESTINATION = r"(?:heading|headed|bound|travell?ing|en\s+route|on\s+(?:its|their|the)\s+way)\s+(?:for|to)"
+# "south of Ansongo": near Ansongo (precision 2), as close a tie as "near".
+_COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?\s+of"
 _PREPOSITIONS = (
-    rf"{_DESTINATION}|in|at|near|of|to|around|outside|from|towards?|between|inside|into|on|across|nearby|close\s+to"
+    rf"{_DESTINATION}|{_COMPASS}|in|at|near|of|to|around|outside|from|towards?|between|inside|into|on|across"
+    r"|nearby|close\s+to"
 )
+_COMPASS_RE = re.compile(rf"^{_COMPASS}$", re.IGNORECASE)
+# Where a road leads ("on the road to Tessit") is not where it was attacked.
+_ROAD_BEFORE = re.compile(r"\b(?:road|route|axis|highway|track|way)\s+$", re.IGNORECASE)
 _NEAR_WORDS = {"near", "around", "outside", "nearby", "close to", "heading for", "heading to", "headed for",
                "headed to", "bound for", "travelling to", "traveling to", "en route to", "on its way to",
                "on their way to", "on the way to"}  # fmt: skip
@@ -781,8 +787,10 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             near = match.groupdict().get("prep", "") or ""
             route = near.lower() == "between" and len(names) >= 2
             cost = _PREPOSITION_COST.get(near.lower(), 0)
+            if near.lower() in ("to", "towards", "toward") and _ROAD_BEFORE.search(text[: match.start("prep")]):
+                cost += 150  # "on the road to X": where the road leads
             near = " ".join(near.lower().split())
-            near = "near" if near in _NEAR_WORDS else ""
+            near = "near" if near in _NEAR_WORDS or _COMPASS_RE.match(near) else ""
             if match.groupdict().get("area"):
                 near = "near"
             if names:

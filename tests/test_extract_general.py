@@ -500,3 +500,23 @@ def test_the_dead_left_by_unnamed_gunmen_with_no_armed_target_are_civilians(text
 def test_the_dead_of_an_attack_on_soldiers_are_not_made_civilians(geocoder: Geocoder) -> None:
     frame, _ = events("On 3 May gunmen attacked an army post near Abala, leaving 18 dead.", geocoder)
     assert "Civilians" not in {frame.loc[0, "group1"], frame.loc[0, "group2"]}
+
+
+# ---------------------------------------------------------------- roads and compass directions
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("On 3 May gunmen attacked a UN convoy on the road to Tessit, south of Ansongo.", "Ansongo"),
+        ("On 3 May jihadists ambushed a patrol north-west of Djibo.", "Djibo"),
+    ],
+)
+def test_a_compass_direction_places_the_violence_near_its_town(sentence: str, place: str, geocoder: Geocoder) -> None:
+    frame, _ = events(sentence, geocoder)
+    assert list(frame["location"]) == [place] and frame.loc[0, "geo_precision"] >= 2
+
+
+def test_where_a_road_leads_is_a_weak_place() -> None:
+    groups = place_groups("Gunmen attacked a lorry in Abala on the road to Tillia.")
+    assert groups[0].names == ("Abala",)
