@@ -252,7 +252,7 @@ def extract_events(
     actors = [find_actors(s.text) for s in sentences]
     years = [years_in(s.text) for s in sentences]
     dyad = _dyad(actors)
-    places = _PlaceLookup(geocoder)
+    places = _PlaceLookup(geocoder, document_countries(text))
     own_dates: dict[int, _When] = {}
     paragraph_dates: dict[int, _When] = {}
     placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
@@ -494,6 +494,20 @@ def _sequence(text: str, groups: list, mentions: list[DateMention], figures: lis
         for group, day, toll in zip(named, dates, tolls, strict=True)
         if not distinct_dates or day is not None or group is named[0]
     ]
+
+
+_COUNTRY_WORDS = {
+    "ML": r"Mali(?:an|ans)?\b",
+    "BF": r"Burkina(?:\s+Faso)?\b|Burkinab[eè]s?\b",
+    "NE": r"Niger\b(?!\s+(?:river|River|delta|Delta|bend|valley))|Nig[eé]rien(?:ne)?s?\b",
+}
+
+
+def document_countries(text: str) -> tuple[str, ...]:
+    """The countries of the war a text names (Mali/Malian, Burkina Faso/Burkinabe, Niger/Nigerien; not the Niger
+    river), most named first: its place names are searched there first."""
+    counts = {iso: len(re.findall(rf"(?<!\w)(?:{pattern})", text)) for iso, pattern in _COUNTRY_WORDS.items()}
+    return tuple(iso for iso, n in sorted(counts.items(), key=lambda item: -item[1]) if n)
 
 
 def _only_a_date(text: str, mentions: list[DateMention]) -> bool:
@@ -1191,9 +1205,20 @@ _ADMIN_UNIT = re.compile(
 class _PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
-    def __init__(self, geocoder: Geocoder) -> None:
+    def __init__(self, geocoder: Geocoder, countries: tuple[str, ...] = ()) -> None:
         self.geocoder = geocoder
         self.cache: dict[object, GeocodeResult | list[str]] = {}
+        self.countries = countries  # the countries the document names, most named first
+
+    def _trusted(self, query: str, result: GeocodeResult | list[str],
+                 country: str | None) -> GeocodeResult | list[str]:  # fmt: skip
+        """A fuzzy match in a country the document never names ("Bouakee" in a report on Mali -> Bouaké, Côte
+        d'Ivoire) is a misspelling of an unknown village, not that town: not found, with its candidates."""
+        if isinstance(result, list) or result.score >= 100 or not self.countries:
+            return result
+        if result.country_iso2 in self.countries or result.country_iso2 == country:
+            return result
+        return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the text's countries)"]
 
     def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
         """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
@@ -1216,7 +1241,9 @@ class _PlaceLookup:
             self.cache[key] = found
         if key not in self.cache:
             try:
-                self.cache[key] = self.geocoder.geocode(query, country=country, admin1=admin1)
+                found = self.geocoder.geocode(query, country=country or (self.countries[:1] or [None])[0],
+                                              admin1=admin1)  # fmt: skip
+                self.cache[key] = self._trusted(query, found, country)
             except PlaceNotFound as problem:
                 self.cache[key] = list(problem.candidates)
             except ValueError:  # a hint the geocoder does not take

@@ -520,3 +520,33 @@ def test_a_compass_direction_places_the_violence_near_its_town(sentence: str, pl
 def test_where_a_road_leads_is_a_weak_place() -> None:
     groups = place_groups("Gunmen attacked a lorry in Abala on the road to Tillia.")
     assert groups[0].names == ("Abala",)
+
+
+# ---------------------------------------------------------------- the document's countries
+
+
+def test_a_fuzzy_match_abroad_is_not_found_in_a_text_about_the_sahel(geocoder: Geocoder) -> None:
+    text = "BAMAKO, 4 May 2023 — Gunmen killed 12 villagers in Bouakee, in central Mali, on Tuesday."
+    frame, rejected = events(text, geocoder, day=None)
+    assert frame.empty
+    assert rejected.loc[0, "reason"].startswith("place not found") and "Bouak" in rejected.loc[0, "candidates"]
+
+
+def test_a_name_in_several_countries_is_looked_up_in_the_texts_country_first(geocoder: Geocoder) -> None:
+    text = "GAO, Mali, 8 September 2023 — JNIM fighters attacked the army position at Bamba on Thursday."
+    frame, _ = events(text, geocoder, day=None)
+    assert frame.loc[0, "country_iso2"] == "ML" and frame.loc[0, "admin2"] == "Bourem"
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Malian soldiers and Burkinabe troops ... in Mali", ("ML", "BF")),
+        ("boats on the Niger river near Gao, Mali", ("ML",)),
+        ("Nigerien forces in Niger and Niger's army", ("NE",)),
+    ],
+)
+def test_the_countries_a_text_names(text: str, countries: tuple[str, ...]) -> None:
+    from geodata.extract import document_countries
+
+    assert document_countries(text) == countries
