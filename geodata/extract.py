@@ -1308,17 +1308,21 @@ def _SUBJECT_PLACE_GROUPS(text: str) -> list:  # noqa: N802 - a sentence that op
 
 
 def _headline_place(sentences: list[Sentence], places: _PlaceLookup) -> tuple[list, str] | None:
-    """The place a headline ties to violence ("Attack in Bamako", "What we know about the assault on Mansila"):
-    the first heading of the text, when it reports violence and names one known place tied to it."""
-    first = sentences[0] if sentences else None
-    if first is None or not first.heading or main_keyword(first.text) is None:
-        return None
-    groups = [g for g in place_groups(first.text)
-              if g.role == "event" and g.kind == "name" and g.distance <= STRONG_TIE]  # fmt: skip
-    found, _tried, _vague = places.first_group(groups[:1])
-    if len(found) != 1:
-        return None
-    return found, f"the headline (\"{first.text}\")"
+    """The place a headline ties to violence ("Attack in Bamako", "What we know about the assault on Mansila"), or
+    the one settlement it is about ("A week after Sobane Da"): the first heading of the text, when it names one
+    known place."""
+    for first in sentences[:3]:
+        if not first.heading:  # only the headings above the first sentence of prose
+            return None
+        candidates = [g for g in place_groups(first.text) if g.kind == "name" and g.role != "container"]
+        if main_keyword(first.text) is not None:  # "Attack in Bamako": the place tied to the violence
+            groups = [g for g in candidates if g.role == "event" and g.distance <= STRONG_TIE]
+        else:  # "Three days at Tinzaouaten", "A week after Sobane Da": the one settlement the title is about
+            groups = candidates if len(candidates) == 1 and len(candidates[0].names) == 1 else []
+        found, _tried, _vague = places.first_group(groups[:1])
+        if len(found) == 1:
+            return found, f"the headline (\"{first.text}\")"
+    return None
 
 
 def _as_result(row: dict) -> GeocodeResult:

@@ -550,3 +550,15 @@ def test_the_countries_a_text_names(text: str, countries: tuple[str, ...]) -> No
     from geodata.extract import document_countries
 
     assert document_countries(text) == countries
+
+
+def test_the_one_settlement_a_title_is_about_places_the_first_incident(geocoder: Geocoder) -> None:
+    text = (
+        "Field notes from the north\n\n"
+        "Four days in Anderamboukane\n\n"
+        "Posted 14 May 2023\n\n"
+        "The fighting began on Thursday, when ISGS fighters ambushed a militia patrol and killed nine of its men."
+    )
+    frame, _ = events(text, geocoder, day=None)
+    assert list(frame["location"]) == ["Anderamboukane"]
+    assert frame.loc[0, "place_basis"].startswith("the headline")
