@@ -379,8 +379,15 @@ def extract_events(
         if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
             reject("place not found (other places of this sentence were placed)", found=[])
 
-        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(sentence.text, date_spans), kind,
-                                                      sentence.text)  # fmt: skip
+        extras = _other_incidents(sentence.text, when, context_year, anchor) if found else []
+        main_text = sentence.text
+        if extras:  # the first clause's actors and dead are the first incident's; the others have their own
+            main_end = sentence.text.find(extras[0][0])
+            main_text = sentence.text[:main_end]
+            ordered = [a for a in ordered if not 0 <= a.start < 10_000 or a.start < main_end]
+            deaths = find_fatalities(main_text, date_spans)
+        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(main_text, date_spans), kind,
+                                                      main_text)  # fmt: skip
         if new_kind != kind and kind == "Battles":
             kind, sub_kind = new_kind, "Attack"
         elif new_kind == "Battles" and kind == "Violence against civilians":  # armed men among the dead
@@ -413,6 +420,11 @@ def extract_events(
             )
             if number == 0:
                 rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
+        if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
+            # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
+            for extra, (clause, clause_when) in enumerate(extras):
+                rows.append(_clause_event(f"{id_prefix}:{sentence.number}-{extra + 2}", dataset, clause, clause_when,
+                                          found[0], source, place_basis, sentence.number))  # fmt: skip
 
     _attributions(sentences, actors, rows, places)
     for sentence, ordered in orphans:
@@ -508,6 +520,52 @@ def document_countries(text: str) -> tuple[str, ...]:
     river), most named first: its place names are searched there first."""
     counts = {iso: len(re.findall(rf"(?<!\w)(?:{pattern})", text)) for iso, pattern in _COUNTRY_WORDS.items()}
     return tuple(iso for iso, n in sorted(counts.items(), key=lambda item: -item[1]) if n)
+
+
+# Clause breaks between two incidents of one sentence: "...; ...", "..., and an attack on 20 November ...".
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=(?:an?|the|another|on|in|at|\d)\b)", re.IGNORECASE)
+
+
+def _other_incidents(text: str, when: _When | None, context_year: int | None,
+                     anchor: DocumentDate | None) -> list[tuple[str, _When]]:  # fmt: skip
+    """Clauses after the first that report violence of their own on a date of their own, other than ``when``."""
+    if when is None:
+        return []
+    day = anchor.day if anchor else None
+    clauses = _CLAUSE_BREAK.split(text)
+    found = []
+    seen = {(when.start, when.end)}
+    for clause in clauses[1:]:
+        keyword = main_keyword(clause)
+        if keyword is None:
+            continue
+        mentions = [m for m in find_dates(clause, context_year, day) if m.resolved]
+        own = _own_date(mentions, keyword.start(), clause, anchor)
+        if own is None or (own.start, own.end) in seen:
+            continue
+        seen.add((own.start, own.end))
+        found.append((clause, _When(own.start, own.end, own.precision, f"{own.basis} (a clause of its own)")))
+    return found
+
+
+def _clause_event(event_id: str, dataset: str, clause: str, when: _When, place: tuple[str, GeocodeResult],
+                  source: str | None, place_basis: str, sentence_number: int) -> dict:  # fmt: skip
+    """The event of a clause that reports an incident of its own, at its sentence's place."""
+    named = find_actors(clause)
+    kind, sub_kind = event_type(clause, [a.family for a in named])
+    ordered = order_actors(clause, _parties(clause, named), kind)
+    figures = death_figures(clause)
+    ordered, new_kind = _victims_and_perpetrators(ordered, figures, kind, clause)
+    if new_kind != kind:
+        kind, sub_kind = new_kind, "Attack" if new_kind == "Violence against civilians" else "Armed clash"
+    actor1, actor2 = _pair(ordered, None, False, kind)
+    if actor1 is None and actor2 is None:
+        actor1 = Actor("unidentified armed group", "Other", -1)
+    name, result = place
+    row = _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, find_fatalities(clause), name, result, source,
+               clause, place_basis, sentence_number)  # fmt: skip
+    row["_victims"] = {f.category for f in figures}
+    return row
 
 
 def _only_a_date(text: str, mentions: list[DateMention]) -> bool:

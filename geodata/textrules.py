@@ -135,6 +135,7 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
         rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
         rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
+        r"|defen[cs]e\s+(?:and\s+security\s+)?forces|security\s+and\s+defen[cs]e\s+forces"
         r"|Barkhane",
         "State forces",
         False,

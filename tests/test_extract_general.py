@@ -562,3 +562,30 @@ def test_the_one_settlement_a_title_is_about_places_the_first_incident(geocoder:
     frame, _ = events(text, geocoder, day=None)
     assert list(frame["location"]) == ["Anderamboukane"]
     assert frame.loc[0, "place_basis"].startswith("the headline")
+
+
+# ---------------------------------------------------------------- two dated incidents in one sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 9 June, nineteen people were shot dead in Djibo, and an attack on 20 November was repelled by the "
+        "defence forces.",
+        "Gunmen killed 19 villagers in Djibo on 9 June; on 20 November an attack on the town was repelled by "
+        "soldiers.",
+    ],
+)
+def test_two_dated_incidents_in_one_sentence_are_two_events(sentence: str, geocoder: Geocoder) -> None:
+    frame, _ = events(sentence, geocoder)
+    got = sorted((row.date_start.date(), row.group1, row.group2) for row in frame.itertuples())
+    assert got == [(date(2022, 6, 9), "Other", "Civilians"), (date(2022, 11, 20), "Other", "State forces")]
+    assert set(frame["location"]) == {"Djibo"}
+    first = frame[frame["date_start"].dt.month == 6].iloc[0]
+    assert first["fatalities"] == 19
+
+
+def test_one_incident_with_a_reporting_date_in_another_clause_stays_one(geocoder: Geocoder) -> None:
+    frame, _ = events("Gunmen killed 19 villagers in Djibo on 9 May, and the army said on 10 May that it had "
+                      "launched a search.", geocoder)  # fmt: skip
+    assert len(frame) == 1
