@@ -438,6 +438,8 @@ def extract_events(
         row.pop("_victims", None)
         if row["group1"] is not None and row["group1"] == row["group2"]:  # one party named twice
             row["actor2"], row["group2"] = None, None
+        if row["group1"] is None and row["group2"] == "Civilians":  # an IED that killed civilians, no one named
+            row["actor1"], row["group1"], row["actor2"], row["group2"] = row["actor2"], "Civilians", None, None
         if row["group1"] == "Civilians" and row["group2"] is None:  # civilians attacked by no one named
             row["actor1"], row["group1"], row["actor2"], row["group2"] = (
                 "unidentified armed group", "Other", row["actor1"], "Civilians",

@@ -95,6 +95,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("day_no_year", rf"\b{_DAY.format(g='d')}\s+{_MONTH.format(g='m')}\b"),
         ("day_no_year", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d')}\b(?![\d:])"),
         ("month_no_year", rf"\b(?:(?i:early|mid|late)[\s-]+)?{_MONTH.format(g='m')}"),
+        # "in September, on the 5th,": a day of the month written just before (or of the document's month)
+        ("ordinal_day", r"\b(?i:on\s+)?(?i:the)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?=\s*[,.;:)]|\s*$)"),
     )
 )
 
@@ -217,6 +219,16 @@ def find_dates(sentence: str, context_year: int | None = None, anchor: date | No
         relative = False
         if kind == "rel_for" and (last_year is not None or not _PERFECT.search(sentence)):
             continue  # "fought for two weeks in 2020", "the siege lasted for ten days": not up to the writing
+        if kind == "ordinal_day":
+            months = [m for m in mentions if m.start is not None and m.precision in ("month", "day")]
+            base = months[-1].start if months else anchor
+            if base is None:
+                continue
+            day = _day(base.year, base.month, int(found.group("d")))
+            if day is None:
+                continue
+            mentions.append(DateMention(found.group(0), found.span(), day, day, "day", not months))
+            continue
         if kind.startswith("rel_"):
             relative = True
             days = relative_days(kind, found.groupdict(), anchor)

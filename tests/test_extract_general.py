@@ -589,3 +589,29 @@ def test_one_incident_with_a_reporting_date_in_another_clause_stays_one(geocoder
     frame, _ = events("Gunmen killed 19 villagers in Djibo on 9 May, and the army said on 10 May that it had "
                       "launched a search.", geocoder)  # fmt: skip
     assert len(frame) == 1
+
+
+# ---------------------------------------------------------------- "on the 5th", an IED with no one named
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("Earlier in April, on the 5th, a bus travelling from Djibo struck an explosive device; 35 passengers were "
+         "killed.", date(2023, 4, 5)),
+        ("On the 2nd, a bus travelling from Djibo struck an explosive device and 12 passengers were killed.",
+         date(2023, 5, 2)),
+    ],
+)
+def test_a_day_of_the_month_takes_the_month_written_before_or_the_documents(sentence: str, day: date,
+                                                                           geocoder: Geocoder) -> None:  # fmt: skip
+    frame, _ = events(sentence, geocoder)
+    assert frame.loc[0, "date_start"].date() == day and frame.loc[0, "date_precision"] == "day"
+    assert (frame.loc[0, "group1"], frame.loc[0, "group2"]) == ("Other", "Civilians")
+
+
+def test_an_ordinal_unit_is_not_a_day() -> None:
+    from geodata.textdates import find_dates
+
+    assert find_dates("The convoy, escorted by the 14th combined-arms regiment, was attacked.", 2022,
+                      date(2022, 10, 5)) == []  # fmt: skip
