@@ -1347,7 +1347,7 @@ def _paragraph_place(sentences: list[Sentence], index: int, places: _PlaceLookup
             return None
         candidates = place_groups(earlier.text)
         groups = [g for g in candidates if g.role == "event" and g.kind == "name"]
-        groups += _SUBJECT_PLACE_GROUPS(earlier.text)
+        groups += _subject_place_groups(earlier.text)
         groups += [g for g in candidates if g.role == "reference" and g.kind == "name"]  # "a week after the assault
         # on Mansila, ...": the violence of a time clause is still what "there" points at
         found, _tried, _vague = places.first_group(groups[:1])
@@ -1356,12 +1356,13 @@ def _paragraph_place(sentences: list[Sentence], index: int, places: _PlaceLookup
     return None
 
 
-def _SUBJECT_PLACE_GROUPS(text: str) -> list:  # noqa: N802 - a sentence that opens on a place: "Banibangou has ..."
-    from geodata.textrules import PlaceGroup
+def _subject_place_groups(text: str) -> list:
+    """A sentence that opens on a place name as its subject ("Banibangou has suffered repeatedly")."""
+    from geodata.textrules import PlaceGroup, _is_name
 
     opening = re.match(r"^(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+)(?:[\s-](?-i:[A-ZÀ-Ý][\w'’-]+))?)\s+(?:has|had|is|was|lies)\b",
                        text)  # fmt: skip
-    if opening is None:
+    if opening is None or not _is_name(opening.group("name")) or opening.group("name").lower() in ("it", "he", "she"):
         return []
     name = opening.group("name")
     return [PlaceGroup("name", (name,), (name,), 0, len(name))]
