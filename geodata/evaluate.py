@@ -7,8 +7,9 @@ dateline or "Published" line as the document date), and its events are matched o
 A match is the same place, overlapping dates and the same actors:
 
 - place: the two points within :data:`MATCH_KM` km, or, for a region-level event (``geo_precision`` 3 on
-  either side), the same admin-2 unit (our admin-2 comes from the boundary join, so it needs an admin-2 layer:
-  ``--boundaries`` or ``SCA_BOUNDARIES``; without one only the distance counts);
+  either side), the same admin-2 unit (our admin-2 comes from the boundary join: the bundled layer has Burkina
+  Faso's provinces, Mali's cercles and Niger's departments, ``--boundaries`` or ``SCA_BOUNDARIES`` replace it;
+  with no boundaries at all only the distance counts);
 - dates: the two ranges share at least a day;
 - actors: the same unordered pair of families (``{JNIM, ISGS}`` = ``{ISGS, JNIM}``; a missing actor is a
   missing actor on both sides).

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geodata import schema
+from geodata.names import normalise
 from geodata.textdates import (
     DateMention,
     DocumentDate,
@@ -67,7 +68,9 @@ from geodata.textrules import (
     main_keyword,
     names_a_pair,
     order_actors,
+    parse_number,
     place_groups,
+    reference_spans,
 )
 
 if TYPE_CHECKING:
@@ -249,7 +252,7 @@ def extract_events(
     actors = [find_actors(s.text) for s in sentences]
     years = [years_in(s.text) for s in sentences]
     dyad = _dyad(actors)
-    places = _PlaceLookup(geocoder)
+    places = _PlaceLookup(geocoder, document_countries(text))
     own_dates: dict[int, _When] = {}
     paragraph_dates: dict[int, _When] = {}
     placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
@@ -262,6 +265,7 @@ def extract_events(
     if problem is not None:
         rejected.append(problem)
     infobox_year = main["date_start"].year if main is not None else None
+    headline = _headline_place(sentences, places)
 
     for index, sentence in enumerate(sentences):
         keyword = main_keyword(sentence.text)
@@ -292,6 +296,8 @@ def extract_events(
         if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
             groups = [g for g in groups if g.distance <= STRONG_TIE]
         found, tried, vague = places.first_group(groups)
+        if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
+            found = found[:1]
         place_basis = "sentence"
         ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
                                                                actors, index), kind)  # fmt: skip
@@ -300,6 +306,13 @@ def extract_events(
         if own is None and found and not unresolved_relative:  # an undated sentence about a place already told
             told = [row for row in rows if _km(row, {"latitude": found[0][1].latitude,
                                                       "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
+            by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
+            told = by_name or told  # two villages placed at one seat's point stay apart
+            if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
+                # another village of the incident ("then moved on to the nearby village of X, where they killed
+                # two more"), placed at the same seat's point as the first: an event of its own, same date and actors
+                rows.append(_sibling(rows, told[-1], sentence, found[0], ordered, deaths, source))
+                continue
             if told:
                 _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
                 continue
@@ -307,6 +320,12 @@ def extract_events(
         if (not groups or loose) and not unresolved_relative:
             target = _continued(rows, sentences, index, own, dated=anchor is not None)
             if target is not None:
+                if own is not None and _GOES_ON.search(sentence.text):  # "it resumed until Saturday"
+                    last_day = max(m.end for m in mentions if m.end is not None)
+                    if target["date_end"].date() < last_day <= target["date_end"].date() + timedelta(days=3):
+                        target["date_end"] = pd.Timestamp(last_day)
+                        target["date_basis"] = f"{target['date_basis']}; until {last_day} (a follow-up sentence)"
+                        own = None  # its days extend the incident, they do not narrow it
                 _follow_up(rows, target, sentence, ordered, deaths, source, own, date_spans)
                 continue
             if own is None and main is not None and points_back(sentence.text):
@@ -317,10 +336,14 @@ def extract_events(
             inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
             if inherited:
                 found, place_basis = inherited
+            elif _THERE.search(sentence.text) and (spoken := _paragraph_place(sentences, index, places)):
+                found, place_basis = spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
             elif rows and _THERE.search(sentence.text):  # "in the town", "the same village", "there"
                 last = rows[-1]
                 found = [(last["location"], _as_result(last))]
                 place_basis = f"{last['event_id']} (\"{_THERE.search(sentence.text).group(0)}\")"
+            elif not rows and headline is not None:  # the first incident told is the one the headline names
+                found, place_basis = headline
         if found:
             placed[sentence.number] = found
 
@@ -356,10 +379,36 @@ def extract_events(
         if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
             reject("place not found (other places of this sentence were placed)", found=[])
 
-        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(sentence.text, date_spans), kind)
+        extras = _other_incidents(sentence.text, when, context_year, anchor) if found else []
+        main_text = sentence.text
+        if extras:  # the first clause's actors and dead are the first incident's; the others have their own
+            main_end = sentence.text.find(extras[0][0])
+            main_text = sentence.text[:main_end]
+            ordered = [a for a in ordered if not 0 <= a.start < 10_000 or a.start < main_end]
+            deaths = find_fatalities(main_text, date_spans)
+        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(main_text, date_spans), kind,
+                                                      main_text)  # fmt: skip
         if new_kind != kind and kind == "Battles":
             kind, sub_kind = new_kind, "Attack"
+        elif new_kind == "Battles" and kind == "Violence against civilians":  # armed men among the dead
+            kind, sub_kind = new_kind, "Armed clash"
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
+        sequence = _sequence(sentence.text, all_groups, mentions, death_figures(sentence.text, date_spans), when)
+        if sequence is not None and place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
+            for number, (group, step_when, step_figures) in enumerate(sequence):
+                step_found, _, _ = places.first_group([group])
+                if not step_found:
+                    continue
+                name, result = step_found[0]
+                rows.append(
+                    _row(
+                        f"{id_prefix}:{sentence.number}-{chr(ord('a') + number)}", dataset, step_when, kind,
+                        sub_kind, actor1, actor2, step_figures, name, result, source, sentence.text,
+                        "sentence (one of several places with their own date or toll)", sentence.number,
+                    )
+                )
+                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
+            continue
         for number, (name, result) in enumerate(found):
             suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
             figures = deaths if number == 0 else Fatalities(None, None, None)
@@ -371,6 +420,11 @@ def extract_events(
             )
             if number == 0:
                 rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
+        if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
+            # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
+            for extra, (clause, clause_when) in enumerate(extras):
+                rows.append(_clause_event(f"{id_prefix}:{sentence.number}-{extra + 2}", dataset, clause, clause_when,
+                                          found[0], source, place_basis, sentence.number))  # fmt: skip
 
     _attributions(sentences, actors, rows, places)
     for sentence, ordered in orphans:
@@ -384,6 +438,8 @@ def extract_events(
         row.pop("_victims", None)
         if row["group1"] is not None and row["group1"] == row["group2"]:  # one party named twice
             row["actor2"], row["group2"] = None, None
+        if row["group1"] is None and row["group2"] == "Civilians":  # an IED that killed civilians, no one named
+            row["actor1"], row["group1"], row["actor2"], row["group2"] = row["actor2"], "Civilians", None, None
         if row["group1"] == "Civilians" and row["group2"] is None:  # civilians attacked by no one named
             row["actor1"], row["group1"], row["actor2"], row["group2"] = (
                 "unidentified armed group", "Other", row["actor1"], "Civilians",
@@ -398,6 +454,120 @@ def extract_events(
 
 
 RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
+
+
+_NEXT_DAY = re.compile(r"\b(?:the\s+(?:next|following)\s+day|a\s+day\s+later|the\s+day\s+after)\b", re.IGNORECASE)
+# "30 people in X, two in Y and eight in Z": a bare number before "in/at" is a toll for the place after it.
+_ELLIPTIC_FIGURE = re.compile(
+    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at)\s+$", re.IGNORECASE
+)
+
+
+def _sequence(text: str, groups: list, mentions: list[DateMention], figures: list, when: _When | None,
+              ) -> list[tuple[object, _When, Fatalities]] | None:  # fmt: skip
+    """Several places of one sentence told with their own date or their own toll ("at Tamalate on 8 and 9 March,
+    then at Inchinane the next day and at Anderamboukane on 11 March"; "killed 30 people in X, two in Y and eight
+    in Z"): one (group, date, toll) per place, or None when the places share the sentence's date and toll.
+
+    A place's date is the first date written after it and before the next place ("the next day": the day after
+    the place before); its toll is the figure written just before it. A place with neither takes the
+    sentence's date and no toll."""
+    named = sorted((g for g in groups if g.role == "event" and g.kind == "name"), key=lambda g: g.start)
+    if len(named) < 2 or when is None:
+        return None
+    ends = [g.start for g in named[1:]] + [len(text)]
+    dates: list[_When | None] = []
+    for group, end in zip(named, ends, strict=True):
+        own = [m for m in mentions if group.end <= m.span[0] < end]
+        if own:
+            dates.append(_When(own[0].start, own[0].end, own[0].precision, f'"{own[0].text}" after {group.names[0]}'))
+        elif dates and dates[-1] is not None and _NEXT_DAY.search(text[group.end : end]):
+            day = dates[-1].end + timedelta(days=1)
+            dates.append(_When(day, day, "day", f"the day after {dates[-1].basis}"))
+        else:
+            dates.append(None)
+    tolls: list[Fatalities | None] = []
+    starts = [0] + [g.end for g in named[:-1]]
+    for group, start in zip(named, starts, strict=True):
+        spoken = [f for f in figures if start <= f.span[0] < group.start]
+        elliptic = _ELLIPTIC_FIGURE.search(text[start : group.start])
+        count = parse_number(elliptic.group("n")) if elliptic else None
+        if spoken:
+            tolls.append(spoken[-1].figures)
+        elif count is not None and tolls:
+            tolls.append(Fatalities(count, count, count))
+        else:
+            tolls.append(None)
+    distinct_dates = len({(d.start, d.end) for d in dates if d is not None}) >= 2
+    own_tolls = sum(t is not None for t in tolls) >= 2
+    if not (distinct_dates or own_tolls):
+        return None
+    none = Fatalities(None, None, None)
+    return [
+        (group, (day if distinct_dates and day is not None else when), toll if own_tolls and toll else none)
+        for group, day, toll in zip(named, dates, tolls, strict=True)
+        if not distinct_dates or day is not None or group is named[0]
+    ]
+
+
+_COUNTRY_WORDS = {
+    "ML": r"Mali(?:an|ans)?\b",
+    "BF": r"Burkina(?:\s+Faso)?\b|Burkinab[eè]s?\b",
+    "NE": r"Niger\b(?!\s+(?:river|River|delta|Delta|bend|valley))|Nig[eé]rien(?:ne)?s?\b",
+}
+
+
+def document_countries(text: str) -> tuple[str, ...]:
+    """The countries of the war a text names (Mali/Malian, Burkina Faso/Burkinabe, Niger/Nigerien; not the Niger
+    river), most named first: its place names are searched there first."""
+    counts = {iso: len(re.findall(rf"(?<!\w)(?:{pattern})", text)) for iso, pattern in _COUNTRY_WORDS.items()}
+    return tuple(iso for iso, n in sorted(counts.items(), key=lambda item: -item[1]) if n)
+
+
+# Clause breaks between two incidents of one sentence: "...; ...", "..., and an attack on 20 November ...".
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+(?=(?:an?|the|another|on|in|at|\d)\b)", re.IGNORECASE)
+
+
+def _other_incidents(text: str, when: _When | None, context_year: int | None,
+                     anchor: DocumentDate | None) -> list[tuple[str, _When]]:  # fmt: skip
+    """Clauses after the first that report violence of their own on a date of their own, other than ``when``."""
+    if when is None:
+        return []
+    day = anchor.day if anchor else None
+    clauses = _CLAUSE_BREAK.split(text)
+    found = []
+    seen = {(when.start, when.end)}
+    for clause in clauses[1:]:
+        keyword = main_keyword(clause)
+        if keyword is None:
+            continue
+        mentions = [m for m in find_dates(clause, context_year, day) if m.resolved]
+        own = _own_date(mentions, keyword.start(), clause, anchor)
+        if own is None or (own.start, own.end) in seen:
+            continue
+        seen.add((own.start, own.end))
+        found.append((clause, _When(own.start, own.end, own.precision, f"{own.basis} (a clause of its own)")))
+    return found
+
+
+def _clause_event(event_id: str, dataset: str, clause: str, when: _When, place: tuple[str, GeocodeResult],
+                  source: str | None, place_basis: str, sentence_number: int) -> dict:  # fmt: skip
+    """The event of a clause that reports an incident of its own, at its sentence's place."""
+    named = find_actors(clause)
+    kind, sub_kind = event_type(clause, [a.family for a in named])
+    ordered = order_actors(clause, _parties(clause, named), kind)
+    figures = death_figures(clause)
+    ordered, new_kind = _victims_and_perpetrators(ordered, figures, kind, clause)
+    if new_kind != kind:
+        kind, sub_kind = new_kind, "Attack" if new_kind == "Violence against civilians" else "Armed clash"
+    actor1, actor2 = _pair(ordered, None, False, kind)
+    if actor1 is None and actor2 is None:
+        actor1 = Actor("unidentified armed group", "Other", -1)
+    name, result = place
+    row = _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, find_fatalities(clause), name, result, source,
+               clause, place_basis, sentence_number)  # fmt: skip
+    row["_victims"] = {f.category for f in figures}
+    return row
 
 
 def _only_a_date(text: str, mentions: list[DateMention]) -> bool:
@@ -456,7 +626,10 @@ _POINTS_BACK = re.compile(
     r"\b(?:the|these|this|those|that|such|its|their)\s+(?:[\w-]+\s+){0,2}(?:attacks?|massacres?|assaults?|raids?"
     r"|ambush(?:es)?|killings?|violence|incidents?|clash(?:es)?|fighting|bombings?|explosions?|blasts?|toll"
     r"|assailants|attackers|gunmen|militants|victims|dead|operation|offensive)\b|^(?:It|They)\b"
-    r"|\bamong\s+the\s+(?:dead|victims|killed)\b",
+    r"|\bamong\s+the\s+(?:dead|victims|killed)\b"
+    # a count of the dead with no place of its own: "the government counted 132 dead", "160 bodies were buried"
+    r"|\b(?:counted|recorded|reported|confirmed|registered)\s+(?:\w+\s+){0,2}?(?:\d[\d,]*|[a-z]+)\s+(?:dead|bodies)\b"
+    r"|\b\d[\d,]*\s+bodies\b",
     re.IGNORECASE,
 )
 
@@ -469,6 +642,14 @@ def points_back(sentence: str) -> bool:
 _HABITUAL = re.compile(
     r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced|claimed)\b|\bsince\b"
     r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b",
+    re.IGNORECASE,
+)
+
+
+# A sentence saying the fighting went on: its later days extend the incident told just before.
+_GOES_ON = re.compile(
+    r"\b(?:resum(?:ed|es)|continu(?:ed|es)|went\s+on|carried\s+on|lasted|raged|persisted|dragged\s+on|halted"
+    r"|paused|until|through(?:out)?)\b",
     re.IGNORECASE,
 )
 
@@ -500,6 +681,9 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
         # a dated report (news, bulletin) tells its incidents in turn: an undated placeless sentence goes on with
         # the last one told; a history (no document date) only within a paragraph or when it points back
         return first if previous.paragraph == current.paragraph or refers or dated else None
+    goes_on = _GOES_ON.search(current.text) and previous.paragraph == current.paragraph
+    if refers and goes_on and first["date_start"].date() <= own.start <= first["date_end"].date() + timedelta(days=3):
+        return first  # "a sandstorm halted the fighting on Friday; it resumed until Saturday"
     if not refers:
         return None
     if previous.paragraph != current.paragraph and own.precision not in ("day", "week"):
@@ -511,7 +695,8 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
 
 _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
-    r"|suspicion|suspects?)\b",
+    r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
+    r"|belong(?:ed|s)?\s+to)\b",
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
@@ -529,14 +714,23 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
         if not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed):
             continue
         groups = [a for a in actors[index] if a.family in JIHADIST_FAMILIES]
+        if not groups:  # "local authorities suspect the Dan Na Ambassagou militia"
+            claim_at = _CLAIM.search(sentence.text).start()
+            groups = [a for a in actors[index] if a.family == "Militia" and a.start > claim_at]
         if len({a.family for a in groups}) != 1:
             continue
         earlier = [row for row in rows if row["_sentence"] < sentence.number or row["_sentence"] == 0]
         tied = [g for g in place_groups(sentence.text) if g.role == "event" and g.distance <= STRONG_TIE]
         named = [(g, places.resolve(q, g.hints)) for g in tied for q in g.queries]
         points = [r for _, r in named if not isinstance(r, list)]
-        chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
-                                             for p in points)]  # fmt: skip
+        written = {normalise(name) for g, r in named if not isinstance(r, list) for name in g.names}
+        chosen = [row for row in rows if normalise(str(row["location"])) in written]  # by name first: two places
+        if not chosen:  # that share a seat's point stay apart; else by distance ("Solhan" for "the Solhan post")
+            chosen = [row for row in rows if any(_km(row, {"latitude": p.latitude, "longitude": p.longitude}) <= 10
+                                                 for p in points)]  # fmt: skip
+        if not chosen:  # "a resident of Mondoro said the attackers there ...": a source's town names the event
+            anywhere = {normalise(name) for g in place_groups(sentence.text) for name in g.names}
+            chosen = [row for row in earlier if normalise(str(row["location"])) in anywhere]
         if chosen:  # the events at the places it names
             pass
         elif _ALL.search(sentence.text):
@@ -570,9 +764,27 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
         row["event_id"] = _free_id(rows, row["event_id"])
         rows.append(row)
         return
-    if any(f.category == "people" for f in figures) and "Civilians" not in parties and len(parties - {None}) <= 1:
+    unnamed_dead = any(f.category == "unknown" for f in figures) and not parties & {"State forces", "Militia",
+                                                                                    "Wagner Group"}  # fmt: skip
+    if (any(f.category == "people" for f in figures) or unnamed_dead) and "Civilians" not in parties and len(
+            parties - {None}) <= 1:  # fmt: skip
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
     _add_facts(target, sentence, ordered, deaths, source, own)
+
+
+def _sibling(rows: list[dict], base: dict, sentence: Sentence, place: tuple[str, GeocodeResult], ordered: list[Actor],
+             deaths: Fatalities, source: str | None) -> dict:  # fmt: skip
+    """Another village of the incident ``base``: its date and actors, its own place and toll."""
+    name, result = place
+    row = {**base, "event_id": _free_id(rows, f"{base['event_id'].rsplit(':', 1)[0]}:{sentence.number}"),
+           "location": name, "latitude": result.latitude, "longitude": result.longitude,
+           "geo_precision": result.geo_precision, "country_iso2": result.country_iso2, "admin1": result.admin1,
+           "admin2": result.admin2, "fatalities": deaths.best, "fatalities_low": deaths.low,
+           "fatalities_high": deaths.high, "notes": sentence.text, "source": source or base["source"],
+           "date_basis": f"{base['event_id']} (the same incident)", "place_basis": "sentence",
+           "_sentence": sentence.number, "_victims": {f.category for f in death_figures(sentence.text)}}  # fmt: skip
+    _complete_actors(row, [(a.name, a.family) for a in ordered])
+    return row
 
 
 def _free_id(rows: list[dict], wanted: str) -> str:
@@ -628,11 +840,11 @@ def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
             break
         if row[f"group{slot}"] is None or (row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"])):
             row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
-    families = {row["group1"], row["group2"]}
-    rest = [(name, family) for name, family in named if family not in families]
-    for slot in ("1", "2"):
+    for slot in ("1", "2"):  # each family once: "civilians ... civilians" is one party, not a pair
+        families = {row["group1"], row["group2"]}
+        rest = [(name, family) for name, family in named if family not in families]
         if row[f"group{slot}"] is None and rest:
-            row[f"actor{slot}"], row[f"group{slot}"] = rest.pop(0)
+            row[f"actor{slot}"], row[f"group{slot}"] = rest[0]
     if row["group1"] is None and row["group2"] is not None:
         row["actor1"], row["group1"], row["actor2"], row["group2"] = row["actor2"], row["group2"], None, None
     if row["group1"] == "Civilians" and row["group2"] not in (None, "Civilians"):
@@ -656,9 +868,30 @@ def _km(a: dict, b: dict) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
+def _apart(a: dict, b: dict) -> bool:
+    """Two villages with different names whose points are a seat's stand-in (precision 2 or more): near on the
+    map, yet two places."""
+    placeholder = a["geo_precision"] >= 2 and b["geo_precision"] >= 2
+    return placeholder and _core_name(a["location"]) != _core_name(b["location"])
+
+
+_UNIT_WORDS = re.compile(
+    r"\b(?:the|near|outside|around|town|village|city|commune|rural|department|cercle|district|province|region|area"
+    r"|zone|sector|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _core_name(location: object) -> str:
+    """"the Banibangou commune", "near Banibangou" -> "banibangou": the name without unit or nearness words."""
+    return normalise(" ".join(_UNIT_WORDS.sub(" ", str(location)).split()))
+
+
 def _same_incident(a: dict, b: dict) -> bool:
     """Two rows of one text about one incident: same place (10 km), overlapping dates, compatible actor pairs."""
     if a["_sentence"] == b["_sentence"] or _km(a, b) > 10:
+        return False
+    if _apart(a, b):
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
         return False
@@ -788,7 +1021,10 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
-    r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$",
+    r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
+    # "the chief of staff said during a visit on Sunday": the day of the visit, not of the violence
+    r"|\b(?:during|at|in)\s+(?:a|an|the|his|her|its|their)\s+(?:\w+\s+)?(?:visit|press\s+conference|briefing"
+    r"|interview|speech|meeting|ceremony|funeral)\s+(?:(?:\w+\s+){0,3}?on\s+)?$",
     re.IGNORECASE,
 )
 
@@ -878,14 +1114,52 @@ _ITS_MEN = re.compile(
 
 _FINDS = re.compile(
     r"^\s+(?:(?:has|have|had|later|also|then|only)\s+){0,2}(?:found|counted|documented|recovered|buried|discovered"
-    r"|collected)\b",
+    r"|collected|searched|combed|identified\s+the|retrieved|exhumed)\b",
+    re.IGNORECASE,
+)
+# Who only reacts to the violence ("MINUSMA strongly condemns the attacks", "the UN deplored") is no party to it.
+_REACTS = re.compile(
+    r"^\W*(?:\([^)]{0,40}\)\s*)?(?:(?:has|have|had|also|strongly|firmly|swiftly|later|then)\s+){0,2}"
+    r"(?:condemn(?:s|ed)?|deplor(?:es|ed)|denounc(?:es|ed)|decr(?:ies|ied)|regrett?(?:s|ed)|mourn(?:s|ed)"
+    r"|offer(?:s|ed)\s+(?:its|their)\s+condolences|express(?:es|ed)\s+(?:its|their|deep|grave)?)\b",
     re.IGNORECASE,
 )
 
 
+# An observer (UN mission, peacekeepers: family Other) that only reports on the violence is no party to it.
+_REPORTS = re.compile(
+    r"^\W*(?:\([^)]{0,40}\)\s*)?(?:(?:on|in|last|this)\s+\w+\s+)?(?:(?:has|have|had|also|later)\s+)?"
+    r"(?:published|said|says|reported|announced|found|concluded|released|documented|investigated|stated|recorded"
+    r"|confirmed|counted)\b",
+    re.IGNORECASE,
+)
+# A time clause saying an actor had gone ("a day after the FAMa detachment had left"): it is no party.
+_LEFT = re.compile(r"\b(?:left|withdr[ae]wn?|pulled\s+out|departed|moved\s+out|evacuated|abandoned)\b", re.IGNORECASE)
+
+
 def _parties(text: str, named: list[Actor]) -> list[Actor]:
-    """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")."""
-    return [a for a in named if not _FINDS.match(text[a.start + len(a.name) :])]
+    """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")
+    and those who only condemn or mourn it ("MINUSMA strongly condemns the attacks")."""
+    references = reference_spans(text)
+
+    def gone(actor: Actor) -> bool:  # the subject of a leaving verb inside a time clause
+        if not any(start <= actor.start < end for start, end in references):
+            return False
+        after = re.split(r"[.;]", text[actor.start + len(actor.name) :], maxsplit=1)[0]
+        later = [a.start for a in named if a.start > actor.start]
+        if later:
+            after = after[: min(later) - actor.start - len(actor.name)]
+        return _LEFT.search(after[:80]) is not None
+
+    def reports(actor: Actor) -> bool:  # "MINUSMA on Tuesday published the findings of its inquiry into ..."
+        return actor.family == "Other" and not is_generic(actor.name) and bool(
+            _REPORTS.match(text[actor.start + len(actor.name) :]))
+
+    return [
+        a for a in named
+        if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
+        and not gone(a) and not reports(a)
+    ]  # fmt: skip
 
 
 def _with_antecedent(text: str, named: list[Actor], actors: list[list[Actor]], index: int,
@@ -913,19 +1187,54 @@ def _recent_pair(actors: list[list[Actor]], index: int, lookback: int = 3) -> tu
     return None
 
 
-def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str) -> tuple[list[Actor], str]:
+# Armed parties written as one subject ("soldiers and VDP militiamen", "the army, backed by Wagner") act together;
+# words of fighting between them make them opponents.
+_ALLIED = re.compile(
+    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:\w+\s+){0,2}?(?:,|and|with|alongside|backed\s+by|supported\s+by|together\s+with"
+    r"|accompanied\s+by|assisted\s+by)\s+(?:\w+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+_OPPONENTS = re.compile(r"\b(?:battl\w*|fought|fight\w*|clash\w*|against|rivals?|versus|vs)\b", re.IGNORECASE)
+
+
+def _victims_and_perpetrators(ordered: list[Actor], deaths: list, kind: str,
+                              text: str = "") -> tuple[list[Actor], str]:  # fmt: skip
     """ACLED's conventions for what a report leaves unnamed: dead "people" with at most one armed party named
     are civilians; violence against civilians, or against soldiers or militias, with no other party named is by
-    an unidentified armed group (family Other), until the text names it."""
+    an unidentified armed group (family Other), until the text names it. Armed parties that are all named
+    before the violence word ("soldiers and VDP militiamen killed 58 civilians") act together: the first is the
+    perpetrator, the civilians the victims (ACLED puts the ally in an associated actor)."""
     families = {a.family for a in ordered}
     armed = [a for a in ordered if a.family in ARMED_FAMILIES or a.family == "Other"]
-    if "Civilians" not in families and len(armed) <= 1 and any(f.category == "people" for f in deaths):
+    keyword = main_keyword(text) if text else None
+    civilians = [a for a in ordered if a.family == "Civilians"]
+    named = sorted((a for a in armed if not (a.family == "Other" and is_generic(a.name))
+                    and (keyword is None or a.start < keyword.start())), key=lambda a: a.start)  # fmt: skip
+    allies = (
+        len(named) >= 2 and keyword is not None and 0 <= named[0].start and not _OPPONENTS.search(text)
+        and all(_ALLIED.match(text[a.start + len(a.name) : b.start]) for a, b in zip(named, named[1:], strict=False))
+        and not [a for a in armed if a not in named and not is_generic(a.name)]
+    )  # fmt: skip
+    if allies and (civilians or any(f.category == "people" for f in deaths)):
+        victims = civilians[0] if civilians else Actor("civilians", "Civilians", 10_000)
+        return [min(named, key=lambda a: a.start), victims], "Violence against civilians"
+    unnamed_dead = any(f.category == "unknown" for f in deaths) and all(
+        a.family not in ("State forces", "Militia", "Wagner Group") for a in armed)  # "18 dead" after gunmen attacked
+    if "Civilians" not in families and len(armed) <= 1 and (any(f.category == "people" for f in deaths)
+                                                             or unnamed_dead):  # fmt: skip
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
         kind = "Violence against civilians"
+        families.add("Civilians")  # the dead are the victims: no unidentified third party beside the one named
     if not armed and kind == "Violence against civilians" and any(a.family == "Civilians" for a in ordered):
         ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
     elif len(armed) == 1 and armed[0].family in ("State forces", "Militia") and "Civilians" not in families:
         ordered = [Actor("unidentified armed group", "Other", -1), *ordered]  # soldiers attacked by no one named
+    elif (len(armed) >= 2 and {a.family for a in armed} <= {"State forces", "Militia", "Wagner Group"}
+          and "Civilians" not in families and any(f.category in ("state", "militia") for f in deaths)):
+        # "six soldiers and 34 VDP auxiliaries were killed": allies among the dead, their attacker unnamed
+        pro = sorted(armed, key=lambda a: ("State forces", "Wagner Group", "Militia").index(a.family))
+        ordered = [Actor("unidentified armed group", "Other", -1), *pro]
+        kind = "Battles"
     return ordered, kind
 
 
@@ -956,9 +1265,20 @@ _ADMIN_UNIT = re.compile(
 class _PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
-    def __init__(self, geocoder: Geocoder) -> None:
+    def __init__(self, geocoder: Geocoder, countries: tuple[str, ...] = ()) -> None:
         self.geocoder = geocoder
         self.cache: dict[object, GeocodeResult | list[str]] = {}
+        self.countries = countries  # the countries the document names, most named first
+
+    def _trusted(self, query: str, result: GeocodeResult | list[str],
+                 country: str | None) -> GeocodeResult | list[str]:  # fmt: skip
+        """A fuzzy match in a country the document never names ("Bouakee" in a report on Mali -> Bouaké, Côte
+        d'Ivoire) is a misspelling of an unknown village, not that town: not found, with its candidates."""
+        if isinstance(result, list) or result.score >= 100 or not self.countries:
+            return result
+        if result.country_iso2 in self.countries or result.country_iso2 == country:
+            return result
+        return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the text's countries)"]
 
     def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
         """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
@@ -981,7 +1301,9 @@ class _PlaceLookup:
             self.cache[key] = found
         if key not in self.cache:
             try:
-                self.cache[key] = self.geocoder.geocode(query, country=country, admin1=admin1)
+                found = self.geocoder.geocode(query, country=country or (self.countries[:1] or [None])[0],
+                                              admin1=admin1)  # fmt: skip
+                self.cache[key] = self._trusted(query, found, country)
             except PlaceNotFound as problem:
                 self.cache[key] = list(problem.candidates)
             except ValueError:  # a hint the geocoder does not take
@@ -1014,6 +1336,54 @@ _THERE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+)?(?:town|village|locality|commune|camp|base|area|market|site)\b|\bthere\b",
     re.IGNORECASE,
 )
+
+
+def _paragraph_place(sentences: list[Sentence], index: int, places: _PlaceLookup) -> tuple[list, str] | None:
+    """The settlement an earlier sentence of the same paragraph is about, violent or not ("Banibangou has suffered
+    repeatedly this year."), for a sentence that says "the town", "there": the nearest one that names one."""
+    current = sentences[index]
+    for earlier in reversed(sentences[:index]):
+        if earlier.paragraph != current.paragraph:
+            return None
+        candidates = place_groups(earlier.text)
+        groups = [g for g in candidates if g.role == "event" and g.kind == "name"]
+        groups += _subject_place_groups(earlier.text)
+        groups += [g for g in candidates if g.role == "reference" and g.kind == "name"]  # "a week after the assault
+        # on Mansila, ...": the violence of a time clause is still what "there" points at
+        found, _tried, _vague = places.first_group(groups[:1])
+        if found:
+            return found[:1], f"sentence {earlier.number} (the place its paragraph is about)"
+    return None
+
+
+def _subject_place_groups(text: str) -> list:
+    """A sentence that opens on a place name as its subject ("Banibangou has suffered repeatedly")."""
+    from geodata.textrules import PlaceGroup, _is_name
+
+    opening = re.match(r"^(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+)(?:[\s-](?-i:[A-ZÀ-Ý][\w'’-]+))?)\s+(?:has|had|is|was|lies)\b",
+                       text)  # fmt: skip
+    if opening is None or not _is_name(opening.group("name")) or opening.group("name").lower() in ("it", "he", "she"):
+        return []
+    name = opening.group("name")
+    return [PlaceGroup("name", (name,), (name,), 0, len(name))]
+
+
+def _headline_place(sentences: list[Sentence], places: _PlaceLookup) -> tuple[list, str] | None:
+    """The place a headline ties to violence ("Attack in Bamako", "What we know about the assault on Mansila"), or
+    the one settlement it is about ("A week after Sobane Da"): the first heading of the text, when it names one
+    known place."""
+    for first in sentences[:3]:
+        if not first.heading:  # only the headings above the first sentence of prose
+            return None
+        candidates = [g for g in place_groups(first.text) if g.kind == "name" and g.role != "container"]
+        if main_keyword(first.text) is not None:  # "Attack in Bamako": the place tied to the violence
+            groups = [g for g in candidates if g.role == "event" and g.distance <= STRONG_TIE]
+        else:  # "Three days at Tinzaouaten", "A week after Sobane Da": the one settlement the title is about
+            groups = candidates if len(candidates) == 1 and len(candidates[0].names) == 1 else []
+        found, _tried, _vague = places.first_group(groups[:1])
+        if len(found) == 1:
+            return found, f"the headline (\"{first.text}\")"
+    return None
 
 
 def _as_result(row: dict) -> GeocodeResult:

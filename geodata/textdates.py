@@ -85,6 +85,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("rel_day", r"\b(?P<which>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
                     r"|this\s+afternoon|this\s+evening|last\s+night))\b"),
         ("rel_weekend", r"\b(?i:(?:the|a|last|this|over\s+the)\s+weekend)\b"),
+        ("rel_for", r"\b(?i:(?:for|over|in|during|after)\s+(?:the\s+(?:past|last|previous)\s+)?)"
+                    rf"(?P<n>\d{{1,2}}|{_SMALL}|a|one)\s+(?P<unit>(?i:days?|weeks?|months?))\b"),
         ("rel_week", r"\b(?P<which>(?i:earlier\s+this|this|last|past|previous|the\s+past|the\s+previous))\s+"
                      r"(?P<unit>(?i:week(?:end)?|month|year))\b"),
         ("range_no_year", rf"\b(?:(?i:between)\s+)?{_DAY.format(g='d1')}{_DASH}{_DAY.format(g='d')}\s+"
@@ -93,8 +95,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("day_no_year", rf"\b{_DAY.format(g='d')}\s+{_MONTH.format(g='m')}\b"),
         ("day_no_year", rf"\b{_MONTH.format(g='m')}\s+{_DAY.format(g='d')}\b(?![\d:])"),
         ("month_no_year", rf"\b(?:(?i:early|mid|late)[\s-]+)?{_MONTH.format(g='m')}"),
+        # "in September, on the 5th,": a day of the month written just before (or of the document's month)
+        ("ordinal_day", r"\b(?i:on\s+)?(?i:the)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?=\s*[,.;:)]|\s*$)"),
     )
 )
+
+# A stretch up to the writing needs the present perfect: "for three weeks X has been the scene of fighting".
+_PERFECT = re.compile(r"\b(?:has|have|['’]ve)\s+(?:\w+\s+)?(?:been|\w+ed|\w+en|fought|lost|seen|held)\b", re.IGNORECASE)
 
 _THIRDS = {"early": (1, 4), "beginning": (1, 4), "start": (1, 4), "mid": (5, 8), "middle": (5, 8),
            "late": (9, 12), "end": (9, 12)}  # fmt: skip
@@ -210,6 +217,18 @@ def find_dates(sentence: str, context_year: int | None = None, anchor: date | No
     last_year: int | None = None
     for kind, found in raw:
         relative = False
+        if kind == "rel_for" and (last_year is not None or not _PERFECT.search(sentence)):
+            continue  # "fought for two weeks in 2020", "the siege lasted for ten days": not up to the writing
+        if kind == "ordinal_day":
+            months = [m for m in mentions if m.start is not None and m.precision in ("month", "day")]
+            base = months[-1].start if months else anchor
+            if base is None:
+                continue
+            day = _day(base.year, base.month, int(found.group("d")))
+            if day is None:
+                continue
+            mentions.append(DateMention(found.group(0), found.span(), day, day, "day", not months))
+            continue
         if kind.startswith("rel_"):
             relative = True
             days = relative_days(kind, found.groupdict(), anchor)
@@ -280,6 +299,14 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     if kind == "rel_weekend":  # the Saturday and Sunday on or before the anchor
         saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
         return saturday, min(saturday + timedelta(days=1), anchor), "week"
+    if kind == "rel_for":  # "for three weeks ... has been", "in ten days of fighting have killed": up to the anchor
+        word = groups["n"].lower()
+        count = int(word) if word.isdigit() else 1 if word in ("a", "one") else _SMALL_NUMBERS[word]
+        unit = groups["unit"].lower().rstrip("s")
+        days = count * {"day": 1, "week": 7, "month": 30}[unit]
+        precision = "day" if days <= 1 else "week" if days <= 7 else "month" if days <= 31 else "quarter" \
+            if days <= 92 else "year"
+        return anchor - timedelta(days=days), anchor, precision
     if kind == "rel_days_ago":
         word = groups["n"].lower()
         day = anchor - timedelta(days=int(word) if word.isdigit() else _SMALL_NUMBERS[word])

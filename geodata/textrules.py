@@ -19,11 +19,14 @@ _REMOTE = (
 _BATTLE = (
     r"clash(?:es|ed)?|battles?|fighting|fought|sieges?|besieged|ambush(?:es|ed)?|assaults?|assaulted"
     r"|offensives?|hostilities|skirmish(?:es)?|firefights?|combats?|overr[au]n|stormed|raids?|raided"
+    r"|(?:seized|captured|took\s+(?:control\s+of|over))(?=\s+(?:the\s+|an?\s+|its\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:base|camp|barracks|post|outpost|position|garrison|town|village|checkpoint|airport|detachment)s?\b)"
 )
 _CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
 _GENERIC = (
     r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|bodies|corpses"
     r"|hit(?=\s+#?(?-i:[A-ZÀ-Ý]))"  # "gunmen hit #Solhan", not "hit hard"
+    r"|open(?:ed|ing|s)?\s+fire|fired\s+(?:on|at|upon|into)|shot\s+at|gunned\s+down"
 )
 
 _REMOTE_RE = re.compile(rf"\b(?:{_REMOTE})\b", re.IGNORECASE)
@@ -121,10 +124,18 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (r"VDP|MSA|GATIA", "Militia", True),
+    # The CSP of 2022 was the framework of the armed groups that signed the 2015 accord (MSA, GATIA...), fighting
+    # the ISGS beside the state; its successors CSP-PSD/CSP-DPA (2023-) and the FLA are rebels fighting the state.
+    (r"CSP[\s-](?:DPA|PSD)|FLA|CMA", "Other", True),
+    (r"Strategic\s+Framework\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+People\s+of\s+Azawad|Azawad\s+Liberation\s+Front"
+     r"|Coordination\s+of\s+Azawad\s+Movements", "Other", False),
+    (r"CSP", "Militia", True),
+    (r"Permanent\s+Strategic\s+Framework|Cadre\s+strat[ée]gique\s+permanent", "Militia", False),
     (
         rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
         rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
         rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
+        r"|defen[cs]e\s+(?:and\s+security\s+)?forces|security\s+and\s+defen[cs]e\s+forces"
         r"|Barkhane",
         "State forces",
         False,
@@ -226,6 +237,9 @@ _PERSON = (
     r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
     r"|worshippers|herders|farmers|traders|passengers|victims|assailants|attackers|terrorists|combatants|volunteers"
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
+    r"|pupils|students|schoolchildren|boys|girls|babies|infants|mourners|guests|shoppers|miners|gold\s+miners"
+    r"|fishermen|pastoralists|refugees|displaced\s+people|patients|teachers|chiefs|elders|notables|drivers"
+    r"|auxiliaries|guards|guardsmen|conscripts|cadets|trainees"
 )
 _QUALIFIER = (
     r"(?P<q>at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|well\s+over|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
@@ -354,10 +368,11 @@ _CONTRAST = re.compile(
 )
 # Who the dead were: figures for the same kind of people compete, figures for different kinds add up.
 _CATEGORIES = (
-    ("state", r"soldiers?|troops|gendarmes|police\w*|officers|personnel|peacekeepers|recruits|servicemen|army"),
+    ("state", r"soldiers?|troops|gendarmes|police\w*|officers|personnel|peacekeepers|recruits|servicemen|army"
+              r"|guards(?:men)?|conscripts|cadets"),
     ("attackers", r"militants|jihadis\w*|insurgents|assailants|attackers|terrorists|fighters|combatants|rebels"
                   r"|gunmen|mercenaries"),
-    ("militia", r"volunteers|militiam[ae]n|militia\s+members|dozos|VDP|vigilantes"),
+    ("militia", r"volunteers|militiam[ae]n|militia\s+members|dozos|VDP|vigilantes|(?:VDP\s+)?auxiliaries"),
 )  # fmt: skip
 
 
@@ -490,8 +505,20 @@ _NAME_WORD = r"(?<![\w'’-])[A-ZÀ-Ý][\w'’]*(?:-[\w'’]+)*"
 _CONNECTOR = r"(?:\s+(?:de|du|des|la|le|el|al|en|ag|wa)\s+|\s+|-)"
 _NAME = rf"{_NAME_WORD}(?:{_CONNECTOR}{_NAME_WORD})*"
 _NAMES = rf"{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})*"
-_PREPOSITIONS = r"in|at|near|of|to|around|outside|from|towards?|between|inside|into|on|across|nearby|close\s+to"
-_NEAR_WORDS = {"near", "around", "outside", "nearby", "close to"}
+# A convoy "heading for X" was hit on its way there: near X (precision 2), not at it.
+_DESTINATION = r"(?:heading|headed|bound|travell?ing|en\s+route|on\s+(?:its|their|the)\s+way)\s+(?:for|to)"
+# "south of Ansongo": near Ansongo (precision 2), as close a tie as "near".
+_COMPASS = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?\s+of"
+_PREPOSITIONS = (
+    rf"{_DESTINATION}|{_COMPASS}|in|at|near|of|to|around|outside|from|towards?|between|inside|into|on|across"
+    r"|nearby|close\s+to"
+)
+_COMPASS_RE = re.compile(rf"^{_COMPASS}$", re.IGNORECASE)
+# Where a road leads ("on the road to Tessit") is not where it was attacked.
+_ROAD_BEFORE = re.compile(r"\b(?:road|route|axis|highway|track|way)\s+$", re.IGNORECASE)
+_NEAR_WORDS = {"near", "around", "outside", "nearby", "close to", "heading for", "heading to", "headed for",
+               "headed to", "bound for", "travelling to", "traveling to", "en route to", "on its way to",
+               "on their way to", "on the way to"}  # fmt: skip
 # Names that are places but too vague for an event point (the caller refuses them, reporting why).
 _COUNTRIES = frozenset(
     "mali|burkina faso|burkina|niger|mauritania|algeria|ghana|benin|togo|nigeria|chad|senegal|guinea|ivory coast"
@@ -504,7 +531,9 @@ _NOT_PLACE = frozenset(
     " although according neither both many most some several islamic islam muslims sharia al-naba al-qaeda god"
     " allah state government army operation operations mr mrs president general colonel january february march"
     " april may june july august september october november december monday tuesday wednesday thursday friday"
-    " saturday sunday".split()
+    " saturday sunday"
+    # number words head counts ("Two attacks claimed by JNIM"), never place names
+    " one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands".split()
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(
@@ -591,7 +620,18 @@ _UNIT_OF = re.compile(
 _CONTAINER_GAP = re.compile(
     r"^\s*(?:,|\(|\s)\s*(?:an?\s+(?:[\w-]+\s+){0,3}(?:village|town|commune|locality|hamlet|settlement|quarter|market"
     r"\s+town|district)\s+)?(?:(?:in|of|within)\s+)?(?:the\s+)?(?:(?:neighbou?ring|nearby|adjacent|same|northern|southern"
-    r"|eastern|western|central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)*$",
+    r"|eastern|western|central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|rural|urban)\s+)*$",
+    re.IGNORECASE,
+)
+# The country of a national institution is no place of violence: "according to the Government of Mali", "the
+# Ministry of Defence of Niger" (a local official's town often is: "the mayor of Banibangou was killed").
+_INSTITUTION_OF = re.compile(
+    r"\b(?:government|authorities|ministry(?:\s+of\s+\w+)?|president|presidency|parliament|embassy|junta"
+    r"|minister(?:\s+of\s+\w+)?)\s+of\s+(?:the\s+)?"
+    r"(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’-]*)){0,3})"
+    # a capital standing for its government: "the authorities in Ouagadougou have said nothing"
+    r"|\b(?:authorities|government|junta|rulers|leaders)\s+in\s+"
+    r"(?P<capital>(?-i:[A-ZÀ-Ý][\w'’-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’-]*)){0,3})",
     re.IGNORECASE,
 )
 # Prepositions that rarely give the place of the violence itself (where the attackers came from).
@@ -620,6 +660,7 @@ class PlaceGroup:
     role: str = "event"
     distance: int = 0
     hints: tuple[str, ...] = ()
+    route: bool = False  # "between X and Y": the ends of a road, one place of violence on it, not several
 
 
 def reference_spans(sentence: str) -> list[tuple[int, int]]:
@@ -712,7 +753,10 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
     place of the violence. Actor names and ``blocked`` spans (dates) are masked first; month names, demonyms,
     acronyms, possessives ("Africa's"), person names and function words never start a place.
     """
-    text = _mask(sentence, [*blocked, *actor_spans(sentence)]).replace("#", " ")
+    institutions = [m.span("name") if m.group("name") else m.span("capital")
+                    for m in _INSTITUTION_OF.finditer(sentence)
+                    if m.group("name") or not _country(m.group("capital"))]  # fmt: skip
+    text = _mask(sentence, [*blocked, *actor_spans(sentence), *institutions]).replace("#", " ")
     text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
     groups: list[PlaceGroup] = []
     for match in _BORDER.finditer(text):
@@ -742,14 +786,19 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                 elif _is_name(trimmed) and not _person(text, at, at + len(trimmed)):
                     names.append(trimmed)
             near = match.groupdict().get("prep", "") or ""
+            route = near.lower() == "between" and len(names) >= 2
             cost = _PREPOSITION_COST.get(near.lower(), 0)
-            near = near.lower() if near.lower() in _NEAR_WORDS else ""
+            if near.lower() in ("to", "towards", "toward") and _ROAD_BEFORE.search(text[: match.start("prep")]):
+                cost += 150  # "on the road to X": where the road leads
+            near = " ".join(near.lower().split())
+            near = "near" if near in _NEAR_WORDS or _COMPASS_RE.match(near) else ""
             if match.groupdict().get("area"):
                 near = "near"
             if names:
                 queries = tuple(f"{near} {name}".strip() for name in names)
                 end = match.end("area") if match.groupdict().get("area") else match.end("names")
-                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost))
+                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
+                                         route=route))
             if countries:
                 groups.append(
                     PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))

@@ -251,15 +251,16 @@ def test_relative_dates_without_a_document_date_are_quarantined_never_guessed(ge
 
 def test_infobox_and_body_give_one_event_and_a_time_clause_place_is_never_used(geocoder):
     result = extract("infobox_article.txt", geocoder)
-    assert len(result.events) == 1
+    assert len(result.events) == 2  # the massacre, and the Tadaryat killing placed at Tadaryat, not Solhan
+    tadaryat_event = result.events.iloc[1]
+    assert tadaryat_event["location"] == "Tadaryat" and tadaryat_event["date_start"] == pd.Timestamp("2021-06-01")
     event = result.events.iloc[0]
     assert event["location"] == "Solhan" and event["event_id"] == "text:infobox_article:infobox"
     assert (event["date_start"], event["date_end"]) == (pd.Timestamp("2021-06-04"), pd.Timestamp("2021-06-05"))
     assert (event["group1"], event["group2"]) == ("JNIM", "Civilians")
     assert event["fatalities"] == 160 and "The attacks killed 160 people" in event["notes"]
     rejected = result.rejected.set_index("sentence_number")
-    tadaryat = rejected.loc[6]  # killed "at Tadaryat", "four days before the massacre in Solhan": not Solhan
-    assert tadaryat["reason"] == "place not found" and tadaryat["name"] == "Tadaryat"
+    assert 6 not in rejected.index  # killed "at Tadaryat", "four days before the massacre in Solhan": Tadaryat
     assert rejected.loc[7, "reason"] == "no place"  # "The Sahel’s", "Abdoul Hakim's" are no places
 
 
