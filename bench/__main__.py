@@ -26,6 +26,8 @@ from bench.machine import describe
 from bench.report import Result, markdown_table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+# Sections measured by hand sit below this line in RESULTS.md; a run rewrites what is above it and keeps them.
+HAND_WRITTEN = "<!-- Sections below are measured by hand; python -m bench keeps them as they are. -->"
 # Run on every store, smallest first; geocoding does not depend on the store and runs once; the load test runs on
 # the largest store.
 PER_STORE: tuple[ModuleType, ...] = (bench_filter, bench_browser, bench_coldstart, bench_join, bench_export)
@@ -122,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown_table(rows)
     print(table)
     command = " ".join(["python -m bench", *(sys.argv[1:] if argv is None else argv)])
-    ns.out.write_text(results_markdown(rows, machine, command, wanted))
+    previous = ns.out.read_text() if ns.out.exists() else ""
+    kept = previous[previous.index(HAND_WRITTEN):] if HAND_WRITTEN in previous else ""
+    ns.out.write_text(results_markdown(rows, machine, command, wanted) + ("\n" + kept if kept else ""))
     print(f"\nwritten to {ns.out}", file=sys.stderr)
     return 0
 
