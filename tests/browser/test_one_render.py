@@ -135,9 +135,12 @@ def test_a_map_selection_sends_each_callback_once(page):
 
 def test_a_region_click_sends_each_callback_once_and_keeps_the_regions_table(page):
     page.click(f"#{ids.TAB_REGIONS}")  # the regions table is the second tab beside the map
+    cell = f"#{ids.REGIONS_GRID} .ag-row .ag-cell[col-id='admin1']"
+    # The tab shows the grid on the next frame: read the region once its cell is drawn with its name.
+    region = wait_until(page, "sel => { const c = document.querySelector(sel); return c && c.offsetParent"
+                              " && c.innerText.trim(); }", arg=cell, what="the regions tab's first row").json_value()
     forget_callbacks(page)
-    row = page.locator(f"#{ids.REGIONS_GRID} .ag-row .ag-cell[col-id='admin1']").first
-    region = row.inner_text()
+    row = page.locator(cell).first
     row.click()
     assert wait_for_query(page, "admin1") == [region]
     callbacks = settle(page)
