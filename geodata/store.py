@@ -41,24 +41,6 @@ def write_store(events: gpd.GeoDataFrame, path: Path, tx: Commit | None = None) 
     _atomic_write(Path(path), lambda tmp: ordered.to_parquet(tmp, index=False), tx)
 
 
-def merge(existing: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.Series]:
-    """Add ``new`` rows whose ``event_id`` the store lacks; return the merged frame and a mask of duplicates.
-
-    The mask (indexed like ``new``) marks rows already in the store or repeated earlier in ``new``: the first
-    copy wins, so re-importing a file changes nothing.
-    """
-    ids = new["event_id"]
-    duplicate = ids.isin(existing["event_id"]) | ids.duplicated(keep="first")
-    fresh = new.loc[~duplicate]
-    if existing.empty:
-        merged = fresh
-    elif fresh.empty:
-        merged = existing
-    else:
-        merged = pd.concat([existing, fresh], ignore_index=True)
-    return schema.conform(merged), duplicate
-
-
 # Columns a revision does not compare: the boundary-join results follow from the point, and the incident
 # columns are recomputed over the whole store after every merge (geodata/incidents.py).
 DERIVED = ("country_iso2", "admin1", "admin2", "geo_note", "incident_id", "incident_size", "incident_score")

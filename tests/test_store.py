@@ -55,9 +55,9 @@ def test_failed_write_keeps_previous_store(tmp_path):
 def test_merge_counts_duplicates_in_store_and_in_file():
     existing = _events(["acled:1", "acled:2"])
     new = _events(["acled:2", "acled:3", "acled:3"])
-    merged, duplicate = store.merge(existing, new)
-    assert sorted(merged["event_id"]) == ["acled:1", "acled:2", "acled:3"]
-    assert duplicate.tolist() == [True, False, True]
+    result = store.merge_revisions(existing, new)
+    assert sorted(result.merged["event_id"]) == ["acled:1", "acled:2", "acled:3"]
+    assert result.duplicate.tolist() == [True, False, True]
 
 
 def test_merge_revisions_newer_timestamp_wins_and_is_logged(tmp_path):
