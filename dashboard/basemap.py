@@ -31,6 +31,10 @@ _RANGE = re.compile(r"^(\d{1,5})-(\d{1,5})$")
 # The id of the first label layer: event traces are drawn just below it, so names stay readable above points.
 LABELS_START = "river-labels"
 
+# Boundary lines, drawn in the style (below the events) so they load with the basemap, not after it:
+# (source and layer name, colour, width in pixels), finest first.
+BOUNDARY_LINES = (("admin1", "#b3aa98", 0.7), ("neighbours", "#a39b8c", 1.0), ("focus", "#4d473e", 1.6))
+
 PAPER = "#f2efe9"
 WATER = "#a9cbe0"
 RIVER = "#7fb0cf"
@@ -79,11 +83,13 @@ def offline_style() -> dict[str, Any]:
     return {
         "version": 8,
         "name": "sca-offline",
+        "transition": {"duration": 0, "delay": 0},
         "glyphs": GLYPHS_URL,
         "sources": {
             "towns": _source(f"{BASEMAP_PREFIX}towns.geojson"),
             "rivers": _source(f"{BASEMAP_PREFIX}rivers.geojson"),
             "lakes": _source(f"{BASEMAP_PREFIX}lakes.geojson"),
+            **{name: _source(f"{BOUNDARIES_PREFIX}{name}.geojson") for name, _, _ in BOUNDARY_LINES},
             "admin1-labels": _source(f"{BOUNDARIES_PREFIX}admin1_labels.geojson"),
             "country-labels": _source(f"{BOUNDARIES_PREFIX}country_labels.geojson"),
         },
@@ -97,6 +103,9 @@ def offline_style() -> dict[str, Any]:
              "paint": {"circle-radius": ["interpolate", ["linear"], ["zoom"], 3, 1.6, 9, 3.2],
                        "circle-color": "#ffffff", "circle-stroke-color": "#4d473e", "circle-stroke-width": 1,
                        "circle-opacity": _TOWNS_SHOWN, "circle-stroke-opacity": _TOWNS_SHOWN}},
+            *[{"id": f"{name}-lines", "type": "line", "source": name, "paint": {"line-color": colour,
+                                                                                "line-width": width}}
+              for name, colour, width in BOUNDARY_LINES],
             {"id": LABELS_START, "type": "symbol", "source": "rivers", "minzoom": 5,
              "filter": ["!=", ["get", "name"], ""], "layout": river_layout, "paint": river_paint},
             {"id": "lake-labels", "type": "symbol", "source": "lakes", "minzoom": 6,

@@ -168,19 +168,17 @@ def _geojson(geometry: Any, ids: pd.Series, tolerance: float) -> dict[str, Any]:
 def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, float] | None, zoom: float | None,
                 uirevision: str) -> dict[str, Any]:
     """The map subplot: our offline style (or an online one), boundary lines below the events, and the view.
+    On our style the boundaries are layers of the style, so they load with the basemap.
 
     Without ``center`` and ``zoom`` Plotly fits the map to the figure's points (``fitbounds``); the figures
     add a transparent frame trace so that fit is the frame they chose (see :func:`frame_trace`).
     """
     map_layers = []
-    if layers is not None:
+    if layers is not None and style != OFFLINE:  # our own style draws the boundaries itself (dashboard.basemap)
         map_layers = [
-            {"sourcetype": "geojson", "source": layers.source("admin1"), "type": "line", "below": "traces",
-             "color": "#b3aa98", "line": {"width": 0.7}},
-            {"sourcetype": "geojson", "source": layers.source("neighbours"), "type": "line", "below": "traces",
-             "color": "#a39b8c", "line": {"width": 1.0}},
-            {"sourcetype": "geojson", "source": layers.source("focus"), "type": "line", "below": "traces",
-             "color": "#4d473e", "line": {"width": 1.6}},
+            {"sourcetype": "geojson", "source": layers.source(name), "type": "line", "below": "traces",
+             "color": colour, "line": {"width": width}}
+            for name, colour, width in basemap.BOUNDARY_LINES
         ]
     position: dict[str, Any] = {"fitbounds": "locations"}
     if center is not None and zoom is not None:

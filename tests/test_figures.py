@@ -169,7 +169,19 @@ def test_offline_style_draws_names_from_our_own_served_files(data, layers):
 
 
 def test_boundaries_are_drawn_below_the_points(data, layers):
-    map_layers = map_figure(data.frame, View(), layers).layout.map.layers
+    # On our style the boundary lines are layers of the style itself, so they load with the basemap; the events
+    # are drawn just under the labels, above them.
+    style = basemap.offline_style()
+    order = [layer["id"] for layer in style["layers"]]
+    lines = [layer for layer in style["layers"] if layer.get("source") in ("admin1", "neighbours", "focus")]
+    assert [layer["type"] for layer in lines] == ["line"] * 3
+    assert all(order.index(layer["id"]) < order.index(basemap.LABELS_START) for layer in lines)
+    assert {name: style["sources"][name]["data"] for name in ("admin1", "neighbours", "focus")} == {
+        "admin1": "/boundaries/admin1.geojson", "neighbours": "/boundaries/neighbours.geojson",
+        "focus": "/boundaries/focus.geojson"}
+    assert not map_figure(data.frame, View(), layers).layout.map.layers  # the figure carries none of its own
+    # An online style has no boundaries of ours: the figure brings them, below its traces.
+    map_layers = map_figure(data.frame, View(), layers, style="open-street-map").layout.map.layers
     assert len(map_layers) == 3
     assert all(layer.below == "traces" for layer in map_layers)
     sources = [layer.source for layer in map_layers]
@@ -178,11 +190,17 @@ def test_boundaries_are_drawn_below_the_points(data, layers):
 
 def test_served_layers_are_referred_to_by_address(data, layers):
     served = layers.served_at("/boundaries/")
-    map_layers = map_figure(data.frame, View(), served).layout.map.layers
+    map_layers = map_figure(data.frame, View(), served, style="open-street-map").layout.map.layers
     assert sorted(layer.source for layer in map_layers) == [
         "/boundaries/admin1.geojson", "/boundaries/focus.geojson", "/boundaries/neighbours.geojson"]
     totals = region_totals(data, data.rows(View()))
     assert regions_figure(totals, View(mode="regions"), served).data[0].geojson == "/boundaries/admin1.geojson"
+
+
+def test_the_offline_style_changes_paint_at_once(data, layers):
+    """MapLibre animates paint changes over 300 ms by default, drawing a frame each time; a software-WebGL frame
+    costs tens of milliseconds, so a new view is drawn in one go instead."""
+    assert basemap.offline_style()["transition"] == {"duration": 0, "delay": 0}
 
 
 def test_region_and_country_names_are_label_points(layers):
