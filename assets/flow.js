@@ -41,8 +41,22 @@
         return true;
     }
 
+    /* MapLibre fades labels in and out over 300 ms after every change, drawing a frame each time; with software
+       WebGL a frame costs tens of milliseconds, so labels appear at once instead. Plotly creates the map without
+       passing MapLibre's `fadeDuration` option, so it is set on the map as soon as Plotly has made it. */
+    function stillLabels() {
+        var gd = document.querySelector("#" + MAP_ID + " .js-plotly-plot");
+        var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        if (!sub || !sub.map) {
+            return false;
+        }
+        sub.map._fadeDuration = 0;
+        return true;
+    }
+
     var observer = new MutationObserver(function () {
-        if (watchMap()) {
+        var hooked = watchMap();
+        if (stillLabels() && hooked) {
             observer.disconnect();
         }
     });
