@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dash
 import flask
 
-from dashboard import basemap, callbacks, card_callbacks, figures, guard, imports, routes, security
+from dashboard import basemap, callbacks, card_callbacks, figures, guard, imports, opening, routes, security
 from dashboard.events import EventData
 from dashboard.layout import build_layout
 from dashboard.settings import Settings
 from dashboard.startup import check_store
+from dashboard.view import View
 from geodata.boundaries import Boundaries
 from geodata.schema import empty_events
 
+OPENING_CACHE_SIZE = 8  # addresses whose opening props are kept (dashboard.opening)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TITLE = "Sahel Conflict Atlas"
+# plotly.js (4.6 MB) is loaded by the first graph to render, after the layout has arrived; asked for by the page
+# itself, right after the renderer has sent for the layout, it is read while the layout is still on its way. The
+# graphs find it loaded (dcc only fetches it when window.Plotly is missing).
+PLOTLY_NOW = '<script src="{prefix}_dash-component-suites/plotly/package_data/plotly.min.js"></script>'
 
 
 class EventSource:
@@ -98,8 +106,10 @@ def create_app(settings: Settings) -> dash.Dash:
         # callbacks may name components a page does not have.
         suppress_callback_exceptions=True,
     )
+    app.index_string = app.index_string.replace(
+        "{%renderer%}", "{%renderer%}" + PLOTLY_NOW.format(prefix=app.config.requests_pathname_prefix))
     keeper = security.Guard(settings)
-    app.layout = functools.partial(_page, source, settings, keeper)
+    app.layout = functools.partial(_page, source, settings, keeper, _opening(source, layers, settings))
     callbacks.register(app, source, layers, settings)
     card_callbacks.register(app, source)
     routes.register(app.server, source, settings, layers, keeper)
@@ -114,12 +124,32 @@ def map_layers(settings: Settings) -> figures.BoundaryLayers:
     return figures.boundary_layers(Boundaries.load(settings.boundaries)).served_at(routes.BOUNDARIES_PREFIX)
 
 
-def _page(source: EventSource, settings: Settings, keeper: security.Guard):
-    """Built per page load so a reload after an upload offers the new values in the filters; the page gets
-    its own upload permission, or no upload form when uploads are off for this listener."""
-    environ = flask.request.environ if flask.has_request_context() else None
-    csrf = keeper.new_token() if security.uploads_enabled(settings, environ) else None
-    return build_layout(source.get().options(), settings.upload_limit_mb, csrf)
+def _opening(source: EventSource, layers: figures.BoundaryLayers, settings: Settings
+             ) -> Callable[[str, str], dict[opening.Prop, Any]]:
+    """The props a page opened at an address starts with, for (store version, query): the last few are kept, as
+    most pages open on the same few addresses (``/`` above all) and a million events take a tenth of a second."""
+
+    @functools.lru_cache(maxsize=OPENING_CACHE_SIZE)
+    def props(version: str, query: str) -> dict[opening.Prop, Any]:
+        data = source.get()
+        view, messages = View.from_query(query)
+        return {**opening.address_props(data, view, messages, version, source.problem),
+                **opening.drawn_props(data, view, layers, settings)}
+
+    return props
+
+
+def _page(source: EventSource, settings: Settings, keeper: security.Guard,
+          props: Callable[[str, str], dict[opening.Prop, Any]]):
+    """Built per page load, drawn for the address the page was opened at (dashboard.opening), so a reload after
+    an upload shows the new events; the page gets its own upload permission, or no upload form when uploads are
+    off for this listener."""
+    request = flask.request if flask.has_request_context() else None
+    csrf = keeper.new_token() if security.uploads_enabled(settings, request and request.environ) else None
+    data = source.get()
+    query = opening.address_query(request and request.referrer)
+    return opening.with_props(build_layout(data.options(), settings.upload_limit_mb, csrf),
+                              props(source.version, query))
 
 
 @functools.cache

@@ -25,23 +25,27 @@ from dashboard.controls import (
     apply_controls,
     changed_parts,
     control_value,
-    dropdown_options,
     map_viewport,
     needs_viewport,
     play_start,
     play_step,
-    range_text,
     region_click_admin1,
     selection_bbox,
     slider_value,
     store_view,
     timeline_span,
     with_months,
-    year_marks,
 )
-from dashboard.events import summary, summary_text
 from dashboard.guard import guarded
+from dashboard.opening import address_props
 from dashboard.view import View
+
+# What the view callback writes: the address, every control, the slider, the filters' options, the messages,
+# the view's stores and Play's state.
+VIEW_OUTPUTS = [(ids.URL, "search"), *[(cid, "value") for cid in CONTROLS], (ids.SLIDER, "value"),
+                (ids.SLIDER, "max"), (ids.SLIDER, "marks"), *[(cid, "options") for cid in ids.DROPDOWNS],
+                (ids.MESSAGES, "children"), *[(store, "data") for store in PART_STORES],
+                (ids.PLAY_INTERVAL, "disabled"), (ids.PLAY, "children")]
 
 if TYPE_CHECKING:
     from dashboard.app import EventSource
@@ -50,20 +54,8 @@ if TYPE_CHECKING:
 
 def register(app: dash.Dash, source: EventSource, layers: object, settings: Settings) -> None:
     """Attach every callback of the page to ``app``."""
-    control_outputs = [Output(cid, "value") for cid in CONTROLS]
-    option_outputs = [Output(cid, "options") for cid in ids.DROPDOWNS]
-
     @app.callback(
-        Output(ids.URL, "search"),
-        *control_outputs,
-        Output(ids.SLIDER, "value"),
-        Output(ids.SLIDER, "max"),
-        Output(ids.SLIDER, "marks"),
-        *option_outputs,
-        Output(ids.MESSAGES, "children"),
-        *[Output(store, "data") for store in PART_STORES],
-        Output(ids.PLAY_INTERVAL, "disabled"),
-        Output(ids.PLAY, "children"),
+        *[Output(cid, prop) for cid, prop in VIEW_OUTPUTS],
         Input(ids.URL, "search"),
         *[Input(cid, "value") for cid in CONTROLS],
         Input(ids.SLIDER, "value"),
@@ -82,7 +74,8 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     @guarded
     def update_view(search: str | None, *args: Any) -> tuple:
         """URL, controls and play state -> the one view, written back to the URL and the controls; every output
-        that would not change is left alone, so nothing downstream runs again for nothing."""
+        that would not change is left alone, so nothing downstream runs again for nothing. On page load the page
+        usually holds its address's view already (dashboard.opening), and nothing is written."""
         control_values = dict(zip(CONTROLS, args[: len(CONTROLS)], strict=True))
         (slider, timeline_selected, timeline_zoom, map_selected, region_click, _clear, _play, _tick,
          upload, window, paused, *held) = args[len(CONTROLS):]
@@ -123,31 +116,31 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
                     view = with_months(view, months, step)
 
         parts = changed_parts(view, source.version, dict(zip(PART_STORES, held, strict=True)))
-        if not from_url and not parts and not problems and playing == (not paused):
-            raise PreventUpdate  # nothing the page shows would change (a same-value write, a click on nothing)
-        if view != url_view:
-            messages = problems  # the address is rewritten, so its old complaints no longer apply
-        if source.problem:
-            messages = [source.problem, *messages]
-        query = view.to_query()
-        new_search = f"?{query}" if query else ""
-        shown = slider_value(view, months)
-        refresh_options = from_url
-        options = data.options() if refresh_options else None
-        return (
-            no_update if new_search == (search or "") or view == url_view else new_search,
-            *[value if from_url or value != control_values[cid] else no_update
-              for cid, value in ((cid, control_value(view, field)) for cid, field in CONTROLS.items())],
-            shown if from_url or shown != slider else no_update,
-            max(len(months) - 1, 0) if refresh_options else no_update,
-            year_marks(months) if refresh_options else no_update,
-            *([dropdown_options(options.get(field, []), getattr(view, field)) for field in ids.DROPDOWNS.values()]
-              if options else [no_update] * len(ids.DROPDOWNS)),
-            [html.P(m) for m in messages] if from_url or problems or view != url_view else no_update,
-            *[parts.get(store, no_update) for store in PART_STORES],
-            not playing,
-            "Pause" if playing else "Play",
-        )
+        if not parts and not problems and playing == (not paused) and ids.UPLOAD_RESULT not in triggered:
+            # nothing the page shows would change: a same-value write, a click on nothing, or a page load whose
+            # layout already holds this address's view (dashboard.opening)
+            raise PreventUpdate
+        if from_url:
+            out = address_props(data, view, messages, source.version, source.problem)
+            out = {key: value for key, value in out.items() if key[1] != "data" or key[0] in parts}
+        else:
+            shown = slider_value(view, months)
+            out = {(cid, "value"): value for cid, value in
+                   ((cid, control_value(view, field)) for cid, field in CONTROLS.items())
+                   if value != control_values[cid]}
+            if shown != slider:
+                out[(ids.SLIDER, "value")] = shown
+            if problems or view != url_view:
+                notes = [source.problem, *problems] if source.problem else problems
+                out[(ids.MESSAGES, "children")] = [html.P(m) for m in notes]
+            out.update({(store, "data"): data_ for store, data_ in parts.items()})
+            query = view.to_query()
+            new_search = f"?{query}" if query else ""
+            if view != url_view and new_search != (search or ""):
+                out[(ids.URL, "search")] = new_search
+        out[(ids.PLAY_INTERVAL, "disabled")] = not playing
+        out[(ids.PLAY, "children")] = "Pause" if playing else "Play"
+        return tuple(out.get(key, no_update) for key in VIEW_OUTPUTS)
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -159,21 +152,17 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     @guarded
     def draw_map(store: dict | None, selected: str | None, seen: dict | None, paused: bool | None) -> object:
         """The map for the view: points, bins where too many are in sight, or a regions choropleth. While Play
-        runs the map keeps one frame (steady).
-
-        The figure's ``layout.meta`` tells the browser which view it shows (Play waits until it is drawn) and
-        whether panning changes what it draws (only then does the browser report where the user looks).
-        """
+        runs the map keeps one frame (steady). On page load the page came with its map (dashboard.opening): only
+        a view the view callback wrote since is drawn."""
+        if ctx.triggered_id is None:
+            raise PreventUpdate
         view = store_view(store)
         data = source.get()
         viewport = map_viewport(seen, view, selected)
-        follows = needs_viewport(view, len(data.rows(view)), settings.max_points)
-        if ctx.triggered_id == ids.VIEWPORT and not follows:
+        if ctx.triggered_id == ids.VIEWPORT and not needs_viewport(view, len(data.rows(view)), settings.max_points):
             raise PreventUpdate  # every event is already drawn: panning and zooming change nothing
-        figure = page.map_for(data, view, layers, style=settings.map_style, max_points=settings.max_points,
-                              viewport=viewport, selected_id=selected, steady=paused is False)
-        figure.update_layout(meta={"view": (store or {}).get("query", ""), "viewport": follows})
-        return figure
+        return page.map_with_meta(data, view, layers, style=settings.map_style, max_points=settings.max_points,
+                                  viewport=viewport, selected_id=selected, steady=paused is False)
 
     @app.callback(
         Output(ids.TIMELINE, "figure"),
@@ -190,19 +179,14 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     @guarded
     def draw_view(filters: dict | None, timeline: dict | None, regions: dict | None) -> tuple:
         """Everything else the view decides, each part only when its store changed: timeline; counter, range
-        text, empty state and export links; the regions table."""
+        text, empty state and export links; the regions table. On page load the page came with them."""
+        if ctx.triggered_id is None:
+            raise PreventUpdate
         changed = {t.rsplit(".", 1)[0] for t in ctx.triggered_prop_ids} or set(PART_STORES)
         data = source.get()
-        counted: tuple = (no_update,) * 5
-        if ids.FILTERS_STORE in changed:
-            view = store_view(filters)
-            counts = summary(data, data.rows(view))
-            suffix = f"?{view.to_query()}" if view.to_query() else ""
-            counted = (summary_text(counts), range_text(view, data.date_range()), counts["events"] > 0,
-                       f"/export.csv{suffix}", f"/export.geojson{suffix}")
         return (
             page.timeline_for(data, store_view(timeline)) if ids.TIMELINE_STORE in changed else no_update,
-            *counted,
+            *(page.summary_parts(data, store_view(filters)) if ids.FILTERS_STORE in changed else (no_update,) * 5),
             page.region_rows_for(data, store_view(regions)) if ids.REGIONS_STORE in changed else no_update,
         )
 

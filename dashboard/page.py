@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard import aggregate, figures, tables
-from dashboard.controls import range_text, region_rows, regions_view, timeline_view
+from dashboard.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
 from dashboard.events import EventData, summary, summary_text
 from dashboard.figures import BoundaryLayers
 from dashboard.view import View
@@ -79,6 +79,27 @@ def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str =
     bins, cell = aggregate.bounded_bins(data.columns, near, aggregate.bin_size(port.zoom), max_points)
     return figures.bins_figure(bins, cell, view, layers, total=len(rows), max_points=max_points, viewport=port,
                                style=style, selected_id=selected_id)
+
+
+def map_with_meta(data: EventData, view: View, layers: BoundaryLayers, *, style: str = figures.OFFLINE,
+                  max_points: int = figures.MAX_POINTS, viewport: Viewport | None = None,
+                  selected_id: str | None = None, steady: bool = False) -> go.Figure:
+    """:func:`map_for`, with ``layout.meta`` telling the browser which view it shows (Play waits until it is
+    drawn) and whether panning changes what it draws (only then does the browser report where the user looks)."""
+    figure = map_for(data, view, layers, style=style, max_points=max_points, viewport=viewport,
+                     selected_id=selected_id, steady=steady)
+    follows = needs_viewport(view, len(data.rows(view)), max_points)
+    figure.update_layout(meta={"view": view.to_query(), "viewport": follows})
+    return figure
+
+
+def summary_parts(data: EventData, view: View) -> tuple[str, str, bool, str, str]:
+    """The counter, the range text, whether the empty-state note is hidden, and the two export links of the
+    view's filters."""
+    counts = summary(data, data.rows(view))
+    suffix = f"?{view.to_query()}" if view.to_query() else ""
+    return (summary_text(counts), range_text(view, data.date_range()), counts["events"] > 0,
+            f"/export.csv{suffix}", f"/export.geojson{suffix}")
 
 
 def timeline_for(data: EventData, view: View) -> go.Figure:

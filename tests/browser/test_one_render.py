@@ -64,22 +64,51 @@ def page(sample_server, watched):
     return page
 
 
-def test_page_load_sends_each_callback_once_and_the_timeline_autosize_nothing(sample_server, watched):
+def test_page_load_draws_with_the_page_and_the_timeline_autosize_sends_nothing(sample_server, watched):
     page = watched.page
     record_callbacks(page)
     open_view(page, sample_server.url, YEAR)
     callbacks = settle(page)
+    # The layout came with the address's view drawn (dashboard/opening.py): the view callback finds nothing to
+    # change, the map and the other parts are asked once and answer that they have nothing new, and only the
+    # events table sends rows (its first block).
     assert_once_each(callbacks, FLOW)
     view = only(callbacks, VIEW)
     assert view["changed"] == [f"{ids.URL}.search"]
-    assert {f"{s}.data" for s in (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)} <= set(
-        view["wrote"])
-    # The grid asked for rows only once the view existed.
-    assert only(callbacks, ROWS)["start"] > view["end"]
-    assert only(callbacks, MAP)["view"] == "start=2021-01-01&end=2021-12-31"
+    for name in (VIEW, MAP, PARTS):
+        assert (only(callbacks, name)["status"], only(callbacks, name)["wrote"]) == (204, []), name
+    assert page.evaluate(f"({PROP_JS})", [ids.VIEW_STORE, "data"])["query"] == YEAR
+    assert {d["view"] for d in draws(page)} == {YEAR}  # the map only ever drew the address's view
+    # labels appear at once rather than fading in over frames (assets/flow.js)
+    fade = "() => document.querySelector('#MAP .js-plotly-plot')._fullLayout.map._subplot.map._fadeDuration"
+    assert page.evaluate(fade.replace("MAP", ids.MAP)) == 0
     # The timeline did report its first layout (autosize): the page passed nothing on to the server.
     assert page.evaluate(f"({PROP_JS})", [ids.TIMELINE, "relayoutData"]) is not None
     assert page.evaluate(f"({PROP_JS})", [ids.TIMELINE_ZOOM, "data"]) is None
+    assert watched.errors == []
+
+
+def test_page_load_without_a_referrer_draws_the_address_once(sample_server, watched):
+    """A browser that sends no Referer gets the default view with the page; the view callback then writes the
+    address's view and the map, timeline and tables are drawn for it, each once."""
+    page = watched.page
+
+    def without_referrer(route):  # the page as a browser that never sends a Referer would load it
+        body = route.fetch().text().replace("<head>", '<head><meta name="referrer" content="no-referrer">', 1)
+        route.fulfill(body=body, content_type="text/html")
+
+    page.route(lambda url: url.split("?")[0].rstrip("/") == sample_server.url, without_referrer)
+    record_callbacks(page)
+    open_view(page, sample_server.url, YEAR)
+    wait_until(page, f"() => ({PROP_JS})(['{ids.VIEW_STORE}', 'data']).query === '{YEAR}'",
+               what="the view store to hold the address's view")
+    callbacks = settle(page)
+    assert_once_each(callbacks, FLOW)
+    wrote = set(only(callbacks, VIEW)["wrote"])
+    assert {f"{s}.data" for s in (ids.VIEW_STORE, ids.FILTERS_STORE, ids.REGIONS_STORE)} <= wrote
+    assert f"{ids.TIMELINE_STORE}.data" not in wrote  # the timeline shows no dates: the default one stands
+    assert only(callbacks, MAP)["view"] == YEAR
+    assert draws(page)[-1]["view"] == YEAR
     assert watched.errors == []
 
 
