@@ -540,7 +540,8 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
 
 def timeline_figure(monthly: pd.DataFrame, view: View) -> go.Figure:
     """Events per month (``aggregate.monthly_by_family``), stacked by actor1's family in the map's colours (an
-    unknown family counts as 'Other', as on the map); drag to pick a span."""
+    unknown family counts as 'Other', as on the map); drag to pick a span. The families are named by the page's
+    own legend over the timeline (dashboard.layout): Plotly's would cost a second layout pass on every draw."""
     figure = go.Figure()
     if len(monthly):
         families = pd.Index([c if c in FAMILY_COLOURS else OTHER_FAMILY for c in monthly.columns])
@@ -554,7 +555,7 @@ def timeline_figure(monthly: pd.DataFrame, view: View) -> go.Figure:
     else:
         figure.add_annotation(_empty_annotation())
     figure.update_layout(
-        barmode="stack", dragmode="select", selectdirection="h", bargap=0.1,
+        barmode="stack", dragmode="select", selectdirection="h", bargap=0.1, showlegend=False,
         margin={"l": 40, "r": 8, "t": 22, "b": 20},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11},
                 "itemclick": False, "itemdoubleclick": False},

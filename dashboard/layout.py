@@ -302,8 +302,12 @@ def _time_panel() -> list:
                 html.Span(id=RANGE_TEXT, className="range-text", role="status"),
             ],
         ),
-        html.Div(className="timeline", children=dcc.Graph(id=TIMELINE, config=GRAPH_CONFIG, responsive=True,
-                                                           style={"height": "100%", "width": "100%"})),
+        html.Div(className="timeline", children=[
+            dcc.Graph(id=TIMELINE, config=GRAPH_CONFIG, responsive=True, style={"height": "100%", "width": "100%"}),
+            html.Ul([html.Li([html.Span(className="swatch", style={"background": colour}), family])
+                     for family, colour in FAMILY_COLOURS.items()], className="timeline-legend",
+                    **{"aria-label": "Actor families"}),
+        ]),
     ]
 
 

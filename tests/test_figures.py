@@ -320,6 +320,20 @@ def test_timeline_stacks_events_per_month_by_family(data):
     assert june_2022 == [2]
 
 
+def test_the_timeline_families_are_named_by_the_pages_own_legend(data):
+    """Plotly's legend costs the timeline a second layout pass on every draw; the page names the families in the
+    same colours above it instead."""
+    from dashboard.layout import TIMELINE, build_layout
+
+    assert timeline_figure(monthly_by_family(data, data.rows(View())), View()).layout.showlegend is False
+    page = build_layout(data.options(), 1, None)
+    timeline = next(c for c in page._traverse() if getattr(c, "id", None) == TIMELINE)
+    box = next(c for c in page._traverse() if isinstance(getattr(c, "children", None), list) and timeline in c.children)
+    legend = next(c for c in box.children if getattr(c, "className", "") == "timeline-legend")
+    shown = {item.children[1]: item.children[0].style["background"] for item in legend.children}
+    assert shown == FAMILY_COLOURS and list(shown) == list(FAMILY_COLOURS)
+
+
 def test_real_bundled_boundaries_become_small_geojson_layers():
     layers = boundary_layers(Boundaries.load())
     assert {f["id"] for f in layers.focus["features"]} == {"ML", "BF", "NE"}
