@@ -97,12 +97,12 @@ def test_each_page_still_gets_its_own_upload_permission(client):
     assert first[ids.MAP]["figure"] == second[ids.MAP]["figure"]
 
 
-def test_the_page_asks_for_plotly_and_the_graph_chunk_right_after_the_renderer(client):
+def test_the_page_asks_for_plotly_right_after_the_renderer(client):
     html = client.get("/").data.decode()
     renderer = html.index('id="_dash-renderer"')
-    for path in ("plotly/package_data/plotly.min.js", "dash/dcc/async-graph.js"):
-        assert html.index(f'src="/_dash-component-suites/{path}"') > renderer
-        assert client.get(f"/_dash-component-suites/{path}").status_code == 200
+    plotly = html.index('src="/_dash-component-suites/plotly/package_data/plotly.min.js"')
+    assert plotly > renderer
+    assert client.get("/_dash-component-suites/plotly/package_data/plotly.min.js").status_code == 200
 
 
 @pytest.mark.parametrize(("referrer", "query"), [
