@@ -31,7 +31,8 @@ def measure(corpus: Path = CORPUS) -> Result:
     """Score the corpus once (the extraction is deterministic) and time it."""
     settings = Settings.from_env()
     geocoder = Geocoder.from_settings(settings)
-    seconds, score = timed(lambda: evaluate(corpus, geocoder, Boundaries.load(settings.boundaries)))
+    boundaries = Boundaries.load(settings.boundaries, settings.cache_dir)
+    seconds, score = timed(lambda: evaluate(corpus, geocoder, boundaries))
     note = (f"precision {score.precision:.2f}, recall {score.recall:.2f}; {score.matched}/{score.gold} gold events "
             f"matched, {score.extracted} extracted, {len(score.untied)} placed where the text ties no violence; "
             f"{seconds:.1f} s")  # fmt: skip

@@ -82,16 +82,18 @@ class Boundaries:
     admin0: gpd.GeoDataFrame  # country_iso2, name, geometry: the covered area (3 countries + 11 neighbours)
     admin1: gpd.GeoDataFrame  # country_iso2, admin1, geometry: one row per admin-1 region of ML/BF/NE
     units: gpd.GeoDataFrame  # finest level used for the join: country_iso2, admin1, admin2 (NA where none)
+    cache_dir: Path | None = None  # where the join's tiles are kept between processes (None: cut in each process)
 
     @classmethod
-    def load(cls, override: Path | None = None) -> Boundaries:
-        """Bundled layers, with ``override`` (a finer user file) replacing admin1/units for the ML/BF/NE it covers."""
+    def load(cls, override: Path | None = None, cache_dir: Path | None = None) -> Boundaries:
+        """Bundled layers, with ``override`` (a finer user file) replacing admin1/units for the ML/BF/NE it covers;
+        the join's tiles are kept in ``cache_dir`` (the settings' ``cache_dir``)."""
         if override is None:
-            return _load_cached(None, None)
+            return _load_cached(None, None, cache_dir)
         override = Path(override).resolve()
         if not override.exists():
             raise FileNotFoundError(f"boundary file not found: {override}")
-        return _load_cached(override, override.stat().st_mtime_ns)
+        return _load_cached(override, override.stat().st_mtime_ns, cache_dir)
 
     def join(self, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         """A copy of ``events`` with ``country_iso2``, ``admin1``, ``admin2`` from the boundary containing each point.
@@ -254,7 +256,7 @@ class Boundaries:
     def _join_tiles(self) -> gpd.GeoDataFrame:
         """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries.
 
-        Cutting takes over a second; the tiles are kept on disk per layer content and this module's code
+        Cutting takes over a second; the tiles are kept in ``cache_dir`` per layer content and this module's code
         (``geodata.gazindex.cached_for``).
         """
         from geodata.gazindex import cached_for
@@ -271,7 +273,7 @@ class Boundaries:
             return gpd.GeoDataFrame(pd.concat([fine, coarse], ignore_index=True), geometry="geometry", crs=CRS)
 
         content = (Path(__file__).read_bytes(), shapely.to_wkb(layer.geometry.values), focus.tobytes())
-        tiles = cached_for("tiles", content, cut)
+        tiles = cached_for(self.cache_dir, "tiles", content, cut)
         shapely.prepare(tiles.geometry.values)
         return tiles
 
@@ -424,14 +426,14 @@ def _tiles(geometries: np.ndarray, size: float) -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(override: Path | None, mtime_ns: int | None) -> Boundaries:
+def _load_cached(override: Path | None, mtime_ns: int | None, cache_dir: Path | None) -> Boundaries:
     """Bundled layers merged with ``override``; ``mtime_ns`` is only part of the key so edited files reload."""
     admin0 = _read_admin0(BOUNDARIES_DIR / "admin0.shp")
     admin1 = load_boundaries(BOUNDARIES_DIR / "admin1.shp").drop(columns="admin2")
     units = load_boundaries(BOUNDARIES_DIR / "units.shp")
     if override is not None:
         admin1, units = _apply_override(admin1, units, load_boundaries(override), override)
-    return Boundaries(admin0=admin0, admin1=admin1, units=units)
+    return Boundaries(admin0=admin0, admin1=admin1, units=units, cache_dir=cache_dir)
 
 
 def _apply_override(

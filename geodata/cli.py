@@ -163,7 +163,8 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from geodata.geocode import Geocoder
 
     directory = args.dir or settings.seeds_dir / "corpus"
-    score = evaluate(directory, Geocoder.from_settings(settings), Boundaries.load(settings.boundaries))
+    score = evaluate(directory, Geocoder.from_settings(settings), Boundaries.load(settings.boundaries,
+                                                                                  settings.cache_dir))
     print("\n".join(score.lines()))
     return 0
 

@@ -470,20 +470,14 @@ def _prune(cache_dir: Path, kind: str) -> None:
         old.unlink(missing_ok=True)
 
 
-def cached_for(kind: str, content: object, build: Callable[[], T]) -> T:
-    """``build()``, cached in the settings' cache directory under a hash of ``content`` (bytes, arrays of bytes,
-    numbers) and this module's format: for derived data whose inputs are in hand, such as the join tiles."""
-    from geodata.settings import Settings
-
+def cached_for(cache_dir: Path | None, kind: str, content: object, build: Callable[[], T]) -> T:
+    """``build()``, cached in ``cache_dir`` under a hash of ``content`` (bytes, arrays of bytes, numbers) and this
+    module's format: for derived data whose inputs are in hand, such as the join tiles."""
     digest = hashlib.sha256(f"{FORMAT}; {kind}".encode())
     for part in content if isinstance(content, tuple) else (content,):
         items = part.tolist() if isinstance(part, np.ndarray) else [part]
         for item in items:
             digest.update(item if isinstance(item, bytes) else repr(item).encode())
-    try:
-        cache_dir: Path | None = Settings.from_env().cache_dir
-    except ValueError:  # a malformed SCA_ variable is reported by the command itself; just do not cache here
-        cache_dir = None
     return cached(cache_dir, kind, digest.hexdigest()[:20], build)[0]
 
 

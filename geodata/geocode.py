@@ -190,12 +190,12 @@ class Geocoder:
         from ``settings.store`` (unless ``settings.learn`` is off) and the fuzzy threshold."""
         index, _ = load_index(settings.boundaries, settings.cache_dir)
         learned = load_learned(settings.store, settings.cache_dir)[0] if settings.learn else None
-        override = settings.boundaries
+        override, cache_dir = settings.boundaries, settings.cache_dir
 
         def boundaries() -> Boundaries:
             from geodata.boundaries import Boundaries
 
-            return Boundaries.load(override)
+            return Boundaries.load(override, cache_dir)
 
         return cls.from_index(index, settings.fuzzy_threshold, learned, boundaries)
 

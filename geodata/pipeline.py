@@ -67,7 +67,7 @@ def ingest(
     replaces its own rows and keeps everything users imported). ``update`` lets rows without a revision
     timestamp (UCDP) replace stored events of the same id whose values differ.
     """
-    boundaries = Boundaries.load(settings.boundaries)
+    boundaries = Boundaries.load(settings.boundaries, settings.cache_dir)
     summary = Summary(store=settings.store, quarantine=settings.quarantine, admin1_report=settings.admin1_report,
                       revisions=settings.revisions)
     accepted: list[gpd.GeoDataFrame] = []

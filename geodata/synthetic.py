@@ -129,7 +129,8 @@ def synthetic_events(
 def write_synthetic(n: int, seed: int, settings: Settings) -> Summary:
     """Replace the store at ``settings.store`` with :func:`synthetic_events` (atomically); return the run's Summary."""
     _check(n, seed)
-    events = synthetic_events(n, seed, boundaries=Boundaries.load(settings.boundaries), progress=settings.progress)
+    events = synthetic_events(n, seed, boundaries=Boundaries.load(settings.boundaries, settings.cache_dir),
+                              progress=settings.progress)
     store.write_store(events, settings.store)
     return Summary(read=n, kept=len(events), store=settings.store, quarantine=settings.quarantine)
 

@@ -260,22 +260,23 @@ def test_a_warm_lookup_loads_neither_pandas_nor_geopandas(imported: Path, cache:
     assert "acled:BFO1234 +3 events" in result.stdout and "Soum province (seat Djibo)" in result.stdout
 
 
-def test_join_tiles_are_cut_once_and_give_the_same_join(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_join_tiles_are_cut_once_and_give_the_same_join(tmp_path: Path) -> None:
     import geopandas as gpd
     import numpy as np
 
     from geodata.boundaries import Boundaries
 
-    monkeypatch.setenv("SCA_CACHE_DIR", str(tmp_path / "cache"))
-    bundled = Boundaries.load()
+    bundled = Boundaries.load(cache_dir=tmp_path / "cache")
+    assert bundled.cache_dir == tmp_path / "cache"  # the settings' cache_dir, passed in, not read from SCA_CACHE_DIR
     rng = np.random.default_rng(8)
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(rng.uniform(-12, 16, 3000), rng.uniform(4, 25, 3000)),
                               crs="EPSG:4326")  # fmt: skip
-    fresh = Boundaries(admin0=bundled.admin0, admin1=bundled.admin1, units=bundled.units)
+    fresh = Boundaries(admin0=bundled.admin0, admin1=bundled.admin1, units=bundled.units, cache_dir=bundled.cache_dir)
     first = fresh.join(points)
     (tiles,) = (tmp_path / "cache").glob("tiles-*.pkl")
     written = tiles.stat().st_mtime_ns
-    again = Boundaries(admin0=bundled.admin0, admin1=bundled.admin1, units=bundled.units).join(points)
+    again = Boundaries(admin0=bundled.admin0, admin1=bundled.admin1, units=bundled.units,
+                       cache_dir=bundled.cache_dir).join(points)
     assert tiles.stat().st_mtime_ns == written  # read, not cut again
     pd.testing.assert_frame_equal(pd.DataFrame(first.drop(columns="geometry")),
                                   pd.DataFrame(again.drop(columns="geometry")))  # fmt: skip
