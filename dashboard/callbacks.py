@@ -37,7 +37,7 @@ from dashboard.controls import (
     with_months,
 )
 from dashboard.guard import guarded
-from dashboard.opening import address_props
+from dashboard.opening import PART_OUTPUTS, address_props, part_props
 from dashboard.view import View
 
 # What the view callback writes: the address, every control, the slider, the filters' options, the messages,
@@ -46,6 +46,9 @@ VIEW_OUTPUTS = [(ids.URL, "search"), *[(cid, "value") for cid in CONTROLS], (ids
                 (ids.SLIDER, "max"), (ids.SLIDER, "marks"), *[(cid, "options") for cid in ids.DROPDOWNS],
                 (ids.MESSAGES, "children"), *[(store, "data") for store in PART_STORES],
                 (ids.PLAY_INTERVAL, "disabled"), (ids.PLAY, "children")]
+
+# What the view-parts callback writes, timeline first (dashboard.opening.PART_OUTPUTS).
+PARTS_DRAWN = [prop for props in PART_OUTPUTS.values() for prop in props]
 
 if TYPE_CHECKING:
     from dashboard.app import EventSource
@@ -165,30 +168,22 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
                                   viewport=viewport, selected_id=selected, steady=paused is False)
 
     @app.callback(
-        Output(ids.TIMELINE, "figure"),
-        Output(ids.COUNTER, "children"),
-        Output(ids.RANGE_TEXT, "children"),
-        Output(ids.EMPTY, "hidden"),
-        Output(ids.EXPORT_CSV, "href"),
-        Output(ids.EXPORT_GEOJSON, "href"),
-        Output(ids.REGIONS_GRID, "rowData"),
-        Input(ids.FILTERS_STORE, "data"),
-        Input(ids.TIMELINE_STORE, "data"),
-        Input(ids.REGIONS_STORE, "data"),
+        *[Output(cid, prop) for cid, prop in PARTS_DRAWN],
+        *[Input(store, "data") for store in PART_OUTPUTS],
     )
     @guarded
-    def draw_view(filters: dict | None, timeline: dict | None, regions: dict | None) -> tuple:
+    def draw_view(*held: dict | None) -> tuple:
         """Everything else the view decides, each part only when its store changed: timeline; counter, range
         text, empty state and export links; the regions table. On page load the page came with them."""
         if ctx.triggered_id is None:
             raise PreventUpdate
-        changed = {t.rsplit(".", 1)[0] for t in ctx.triggered_prop_ids} or set(PART_STORES)
+        changed = {t.rsplit(".", 1)[0] for t in ctx.triggered_prop_ids}
         data = source.get()
-        return (
-            page.timeline_for(data, store_view(timeline)) if ids.TIMELINE_STORE in changed else no_update,
-            *(page.summary_parts(data, store_view(filters)) if ids.FILTERS_STORE in changed else (no_update,) * 5),
-            page.region_rows_for(data, store_view(regions)) if ids.REGIONS_STORE in changed else no_update,
-        )
+        out: dict = {}
+        for store, stored in zip(PART_OUTPUTS, held, strict=True):
+            if store in changed:
+                out.update(part_props(data, store, store_view(stored)))
+        return tuple(out.get(key, no_update) for key in PARTS_DRAWN)
 
     @app.callback(
         Output(ids.EVENTS_GRID, "getRowsResponse"),

@@ -57,21 +57,37 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
     }
 
 
+# What the page draws from each part store (``controls.part_views``) but the map's, timeline first: the outputs of
+# the view-parts callback (``dashboard.callbacks``), in this order.
+PART_OUTPUTS: dict[str, tuple[Prop, ...]] = {
+    ids.TIMELINE_STORE: ((ids.TIMELINE, "figure"),),
+    ids.FILTERS_STORE: ((ids.COUNTER, "children"), (ids.RANGE_TEXT, "children"), (ids.EMPTY, "hidden"),
+                        (ids.EXPORT_CSV, "href"), (ids.EXPORT_GEOJSON, "href")),
+    ids.REGIONS_STORE: ((ids.REGIONS_GRID, "rowData"),),
+}
+
+
+def part_props(data: EventData, store: str, view: View) -> dict[Prop, Any]:
+    """What part ``store`` holding ``view`` draws: the timeline; the counter, range text, empty state and export
+    links; or the regions table."""
+    if store == ids.TIMELINE_STORE:
+        values: tuple = (page.timeline_for(data, view),)
+    elif store == ids.FILTERS_STORE:
+        values = page.summary_parts(data, view)
+    else:
+        values = (page.region_rows_for(data, view),)
+    return dict(zip(PART_OUTPUTS[store], values, strict=True))
+
+
 def drawn_props(data: EventData, view: View, layers: BoundaryLayers, settings: Settings) -> dict[Prop, Any]:
-    """What the map and view callbacks draw for ``view``: map, timeline, counter, range text, empty state, export
-    links and the regions table."""
-    counter, range_text, hidden, csv_href, geojson_href = page.summary_parts(data, view)
-    return {
+    """What the map and view callbacks draw for ``view``: the map and every part of :data:`PART_OUTPUTS`."""
+    props: dict[Prop, Any] = {
         (ids.MAP, "figure"): page.map_with_meta(data, view, layers, style=settings.map_style,
                                                 max_points=settings.max_points),
-        (ids.TIMELINE, "figure"): page.timeline_for(data, view),
-        (ids.COUNTER, "children"): counter,
-        (ids.RANGE_TEXT, "children"): range_text,
-        (ids.EMPTY, "hidden"): hidden,
-        (ids.EXPORT_CSV, "href"): csv_href,
-        (ids.EXPORT_GEOJSON, "href"): geojson_href,
-        (ids.REGIONS_GRID, "rowData"): page.region_rows_for(data, view),
     }
+    for store in PART_OUTPUTS:
+        props.update(part_props(data, store, view))
+    return props
 
 
 def address_query(referrer: str | None, path: str = "/") -> str:
