@@ -1,0 +1,126 @@
+"""bench/realtext/rebuild.py on a small made-up set of our own: layout per split, labels per split, the messages and
+exit codes for a missing text and a checksum mismatch, and the committed manifest/labels being well formed."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.realtext import rebuild
+
+ROOT = Path(__file__).resolve().parents[1]
+# Our own invented snippets (no third-party text); one per split and a second tune text.
+TEXTS = {
+    "t01_alpha.txt": ("tune", "https://example.org/alpha", "Gunmen attacked Alpha village on Monday, killing 3.\n"),
+    "t02_beta.txt": ("tune", "https://example.org/beta", "Nothing violent happened in Beta this week.\n"),
+    "h01_gamma.txt": ("held", "https://example.org/gamma", "Soldiers were ambushed near Gamma; 5 died – officials.\n"),
+}
+LABELS = [
+    ["t01_alpha.txt", "2021-03-02", "1", "2021-03-01", "2021-03-01", "Alpha", "ML", "14.5", "-4.2", "0", "Other",
+     "Civilians", "3", "3"],
+    ["t02_beta.txt", "2021-03-02", "0", "", "", "", "", "", "", "", "", "", "", ""],
+    ["h01_gamma.txt", "2023-05-06", "1", "2023-05-05", "2023-05-05", "near Gamma", "NE", "13.1", "1.8", "25", "Other",
+     "State forces", "5", "5"],
+]  # fmt: skip
+
+
+@pytest.fixture()
+def made_up_set(tmp_path: Path) -> dict[str, Path]:
+    """A texts folder, a manifest and labels for TEXTS, all under tmp_path."""
+    texts = tmp_path / "saved"
+    texts.mkdir()
+    manifest = tmp_path / "manifest.csv"
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(rebuild.MANIFEST_COLUMNS)
+        for name, (split, url, body) in TEXTS.items():
+            data = body.encode("utf-8")
+            (texts / name).write_bytes(data)
+            digest = hashlib.sha256(data).hexdigest()
+            writer.writerow([name, split, url, digest, len(body), "Example", "", "made-up"])
+    labels = tmp_path / "labels.csv"
+    with labels.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(rebuild.LABEL_COLUMNS)
+        writer.writerows(LABELS)
+    return {"texts": texts, "manifest": manifest, "labels": labels, "out": tmp_path / "out"}
+
+
+def _args(paths: dict[str, Path], *extra: str) -> list[str]:
+    return ["--texts", str(paths["texts"]), "--out", str(paths["out"]), "--manifest", str(paths["manifest"]),
+            "--labels", str(paths["labels"]), *extra]  # fmt: skip
+
+
+def _label_files(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert tuple(reader.fieldnames or ()) == rebuild.LABEL_COLUMNS
+        return [row["file"] for row in reader]
+
+
+def test_lays_out_each_split_with_its_own_labels(made_up_set: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
+    assert rebuild.main(_args(made_up_set)) == 0
+    out = made_up_set["out"]
+    assert sorted(p.name for p in (out / "tune").iterdir()) == ["labels.csv", "t01_alpha.txt", "t02_beta.txt"]
+    assert sorted(p.name for p in (out / "held").iterdir()) == ["h01_gamma.txt", "labels.csv"]
+    assert _label_files(out / "tune" / "labels.csv") == ["t01_alpha.txt", "t02_beta.txt"]
+    assert _label_files(out / "held" / "labels.csv") == ["h01_gamma.txt"]
+    assert (out / "held" / "h01_gamma.txt").read_bytes() == (made_up_set["texts"] / "h01_gamma.txt").read_bytes()
+    assert "rebuilt 3 texts" in capsys.readouterr().out
+
+
+def test_split_option_builds_only_that_split_and_finds_texts_in_split_subfolders(made_up_set: dict[str, Path]) -> None:
+    texts = made_up_set["texts"]
+    (texts / "held").mkdir()
+    (texts / "h01_gamma.txt").rename(texts / "held" / "h01_gamma.txt")
+    assert rebuild.main(_args(made_up_set, "--split", "held")) == 0
+    assert not (made_up_set["out"] / "tune").exists()
+    assert _label_files(made_up_set["out"] / "held" / "labels.csv") == ["h01_gamma.txt"]
+
+
+def test_mismatch_and_missing_are_named_with_their_url_and_exit_non_zero(made_up_set: dict[str, Path]) -> None:
+    texts = made_up_set["texts"]
+    (texts / "t01_alpha.txt").write_text("Gunmen attacked Alpha village on Monday, killing 4.\n", encoding="utf-8")
+    (texts / "h01_gamma.txt").unlink()
+    # The real command line, as a user runs it, for its exit status and stderr.
+    run = subprocess.run([sys.executable, "-m", "bench.realtext.rebuild", *_args(made_up_set)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert run.returncode == 1
+    assert "checksum mismatch: t01_alpha.txt (tune) from https://example.org/alpha" in run.stderr
+    assert "missing: h01_gamma.txt (held) — save the text of https://example.org/gamma" in run.stderr
+    assert "2 of 3 texts missing or mismatched" in run.stderr
+    # The good text is still laid out; the bad ones are not, and the labels hold only the rows of what is there.
+    out = made_up_set["out"]
+    assert not (out / "tune" / "t01_alpha.txt").exists()
+    assert _label_files(out / "tune" / "labels.csv") == ["t02_beta.txt"]
+    assert _label_files(out / "held" / "labels.csv") == []
+
+
+def test_a_label_row_for_an_unlisted_file_is_refused_with_row_and_field(made_up_set: dict[str, Path],
+                                                                        capsys: pytest.CaptureFixture) -> None:
+    with made_up_set["labels"].open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(["t09_nowhere.txt", *[""] * 13])
+    assert rebuild.main(_args(made_up_set)) == 2
+    assert "row 5, field file: 't09_nowhere.txt' is not in the manifest" in capsys.readouterr().err
+
+
+def test_committed_manifest_and_labels_are_well_formed() -> None:
+    """The shipped set: every label row's file is listed, every listed file is labelled, values in range."""
+    entries = rebuild.read_manifest(rebuild.HERE / "manifest.csv")
+    labels = rebuild.read_labels(rebuild.HERE / "labels.csv", entries)
+    assert {e.file for e in entries} == {row["file"] for row in labels}
+    families = {"JNIM", "ISGS", "Ansarul Islam", "State forces", "Wagner Group", "Militia", "Civilians", "Other"}
+    for row in labels:
+        if row["event_no"] == "0":
+            continue
+        assert row["country_iso2"] in {"ML", "BF", "NE"}, row
+        assert row["date_start"] <= row["date_end"], row
+        assert row["family1"] in families and row["family2"] in families, row
+        assert 9 <= float(row["lat"]) <= 24 and -13 <= float(row["lon"]) <= 16, row
+        if row["fatalities_low"]:
+            assert 0 <= int(row["fatalities_low"]) <= int(row["fatalities_high"]), row
