@@ -6,7 +6,10 @@ fatalities. The two precision codes are required because without them a month-wi
 region-wide point would be shown as exact.
 
 Choices:
-- event_date may be ``2022-11-03``, ``03 November 2022`` or ``03-Nov-22`` (formats tried in turn).
+- event_date may be ``2022-11-03``, ``03 November 2022`` or ``03-Nov-22`` (formats tried in turn), or numeric
+  day-first / month-first (``15-05-2024``) when the file proves which (:mod:`geodata.importers.numeric_dates`:
+  a number above 12 in one position across the file, or its ``day``/``month`` columns); a row whose numeric date
+  stays ambiguous, or any date in another year than the file's ``year`` column, is quarantined with its reason.
 - time_precision 1 -> day (start = end = event_date); 2 -> week: ACLED puts the date in the middle of
   the reported week, so the range is event_date +- 3 days; 3 -> month: the whole calendar month that
   contains event_date.
@@ -34,10 +37,12 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.actors import alternative_families, family
+from geodata.importers import numeric_dates
 from geodata.importers.common import (
     Parsed,
     blank_to_na,
     canonical,
+    columns_by_key,
     iso2_from_name,
     iso2_from_numeric,
     join_problems,
@@ -96,7 +101,7 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
     raw = table.raw
 
     event_id = blank_to_na(text["event_id_cnty"])
-    dates, date_problems = parse_dates(text["event_date"], DATE_FORMATS, "event_date")
+    dates, date_problems = _event_dates(path, text["event_date"], columns_by_key(raw), table.notices)
     precision, start, end, precision_problems = _date_range(dates, text["time_precision"])
     latitude, latitude_problems = parse_numbers(text["latitude"], "latitude")
     longitude, longitude_problems = parse_numbers(text["longitude"], "longitude")
@@ -159,6 +164,32 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
         raw.index,
     )
     return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=table.notices)
+
+
+def _event_dates(
+    path: Path, event_date: pd.Series, columns: dict[str, pd.Series], notices: list[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Dates of ``event_date`` in the named formats or numeric (order proven by the file), checked against
+    ``year``; adds a notice saying which order a numeric file was read in."""
+    numeric = numeric_dates.numeric_mask(event_date)
+    dates, problems = parse_dates(event_date[~numeric], DATE_FORMATS, "event_date")
+    dates = dates.reindex(event_date.index)
+    found, numeric_problems, order = numeric_dates.parse_numeric_dates(
+        event_date[numeric], "event_date", day=_subset(columns.get("day"), numeric),
+        month=_subset(columns.get("month"), numeric),
+    )  # fmt: skip
+    dates[numeric] = found
+    if numeric.any():
+        read = f"read {order} as the file shows" if order else "the file does not show day-first or month-first"
+        notices.append(f"{path.name}: event_date is numeric ({event_date[numeric].iloc[0].strip()!r}): {read}")
+    checks = [problems, numeric_problems]
+    if "year" in columns:
+        checks.append(numeric_dates.year_problems(dates, event_date, columns["year"], "event_date"))
+    return dates.astype("datetime64[ns]"), join_problems(checks)
+
+
+def _subset(column: pd.Series | None, mask: pd.Series) -> pd.Series | None:
+    return None if column is None else column[mask]
 
 
 def current_event_types(
