@@ -24,6 +24,7 @@ GROUPS = (
     "JNIM",
     "ISGS",
     "Ansarul Islam",
+    "Lake Chad jihadists",
     "State forces",
     "Wagner Group",
     "Militia",

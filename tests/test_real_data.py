@@ -8,12 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from geodata import store
+from dashboard.events import EventData
+from dashboard.export import export_rows
+from dashboard.figures import FAMILY_COLOURS
+from dashboard.layout import _family_legend
+from dashboard.view import View
+from geodata import actors, store
 from geodata.importers import HeaderTooWideError, read_acled
 from geodata.importers.common import MAX_COLUMNS
+from geodata.schema import GROUPS
 from tests.fixtures.commands import geodata
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -118,6 +125,95 @@ def test_day_and_month_columns_that_fit_neither_order_are_a_problem(tmp_path):
     assert parsed.problems.loc[2] == "event_date: '03-05-2024' is not day 4, month 5 in either order, as the day " \
         "and month columns say"
     assert pd.isna(parsed.events.loc[2, "date_start"])
+
+
+# ------------------------------------------------------------------------------------- 2. Lake Chad jihadists
+
+LAKE_CHAD = "Lake Chad jihadists"
+
+
+def test_every_boko_haram_and_iswap_row_is_in_its_own_family(niger):
+    _, path = niger
+    events = store.read_store(path)
+    lake_chad_names = events["actor1"].str.contains("Boko Haram|ISWAP|Lake Chad", regex=True)
+    assert lake_chad_names.sum() == 11
+    assert (events.loc[lake_chad_names, "group1"] == LAKE_CHAD).all()
+    pairs = events["actor1"].str.contains(" and/or ")
+    assert (events.loc[pairs & lake_chad_names, "group1_alt"] == LAKE_CHAD).all()
+    assert events.loc[events["actor2"].str.contains("ISWAP").fillna(False), "group2"].eq(LAKE_CHAD).all()
+    # the Sahel branch's names stay ISGS, the West Africa "Greater Sahara Faction" included
+    sahel = events["actor1"].str.contains(r"Sahel|Greater Sahara", regex=True)
+    assert sahel.sum() == 10 and (events.loc[sahel, "group1"] == "ISGS").all()
+    # Other is left to protesters, rioters and unidentified gunmen
+    assert set(events.loc[events["group1"].eq("Other"), "actor1"]) == {
+        "Protesters (Niger)", "Unidentified Armed Group (Niger)", "Rioters (Niger)"}
+
+
+def test_a_branchless_islamic_state_name_takes_its_family_from_where_the_event_is():
+    frame = pd.DataFrame({
+        "actor1": ["Islamic State West Africa Province (ISWAP)", "Islamic State West Africa Province (ISWAP)", "IS",
+                   "IS", "Islamic State (West Africa) - Lake Chad Faction", "Islamic State (Sahel)",
+                   "JNIM and/or Islamic State West Africa Province"],
+        "actor2": ["Civilians (Niger)", None, "Government of Niger", "Government of Niger", None, None, None],
+        "longitude": [1.45, 12.6, 13.3, 1.2, 2.0, 13.0, 1.5],
+    })  # fmt: skip
+    frame["group1"] = actors.family(frame["actor1"])
+    frame["group2"] = actors.family(frame["actor2"])
+    frame["group1_alt"] = actors.alternative_families(frame["actor1"])
+    out = actors.regional_families(frame)
+    # an ISWAP claim of a Tillaberi attack is the Sahel branch; UCDP's "IS" in Diffa is the Lake Chad branch
+    assert out["group1"].tolist() == ["ISGS", LAKE_CHAD, LAKE_CHAD, "ISGS", LAKE_CHAD, "ISGS", "JNIM"]
+    assert out["group1_alt"].tolist()[-1] == "ISGS"
+    assert out.loc[[0, 2], "group2"].tolist() == ["Civilians", "State forces"] and pd.isna(out.loc[1, "group2"])
+
+
+def _linear(colour: str) -> np.ndarray:
+    rgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(linear: np.ndarray) -> np.ndarray:
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ np.clip(
+        linear, 0, 1) / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+# Machado, Oliveira & Fernandes (2009) full-severity simulation matrices, applied in linear RGB.
+CVD = {
+    "normal vision": np.eye(3),
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                            [0.004733, 0.691367, 0.303900]]),
+}  # fmt: skip
+
+
+def test_the_lake_chad_colour_stays_distinct_from_every_family_under_colour_blindness():
+    from dashboard.figures import CLASH_RING
+
+    assert tuple(FAMILY_COLOURS) == GROUPS and LAKE_CHAD in GROUPS
+    others = {f: c for f, c in FAMILY_COLOURS.items() if f != LAKE_CHAD} | {"clash ring": CLASH_RING[1][0]}
+    ours = FAMILY_COLOURS[LAKE_CHAD]
+    for vision, matrix in CVD.items():
+        for family, colour in others.items():
+            distance = np.linalg.norm(_lab(matrix @ _linear(ours)) - _lab(matrix @ _linear(colour)))
+            # CIE76 distance of 20 is an obvious difference (the Okabe-Ito palette's own closest pair is 8.5)
+            assert distance >= 20, (vision, family, distance)
+
+
+def test_the_family_is_in_the_legend_the_filter_and_the_export(niger):
+    _, path = niger
+    legend = str(_family_legend())
+    assert LAKE_CHAD in legend and FAMILY_COLOURS[LAKE_CHAD] in legend
+    data = EventData.load(path)
+    assert LAKE_CHAD in data.options()["group"]
+    view, messages = View.from_query("group=Lake Chad jihadists")
+    assert messages == [] and view.group == (LAKE_CHAD,)
+    rows = export_rows(data, view)
+    assert len(rows) == 11 and ((rows["group1"] == LAKE_CHAD) | (rows["group2"] == LAKE_CHAD)).all()
 
 
 # ------------------------------------------------------------------------------------- 5. header cap
