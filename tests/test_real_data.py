@@ -18,6 +18,7 @@ from dashboard.figures import FAMILY_COLOURS
 from dashboard.layout import _family_legend
 from dashboard.view import View
 from geodata import actors, store
+from geodata.boundaries import admin_lineage, difference_lines, source_differences
 from geodata.importers import HeaderTooWideError, read_acled
 from geodata.importers.common import MAX_COLUMNS
 from geodata.schema import GROUPS
@@ -214,6 +215,59 @@ def test_the_family_is_in_the_legend_the_filter_and_the_export(niger):
     assert messages == [] and view.group == (LAKE_CHAD,)
     rows = export_rows(data, view)
     assert len(rows) == 11 and ((rows["group1"] == LAKE_CHAD) | (rows["group2"] == LAKE_CHAD)).all()
+
+
+# ------------------------------------------------------------------------------------- 3. older admin units
+
+
+def test_the_report_tells_older_units_from_real_differences(tmp_path):
+    raw = pd.read_csv(NIGER, dtype=str, keep_default_na=False)
+    raw.loc[raw["event_id_cnty"] == "NIRF0013", "admin2"] = "Tera"  # an Ouallam point the source puts in Téra
+    edited = tmp_path / "niger_edited.csv"
+    raw.to_csv(edited, index=False)
+    store_path = tmp_path / "events.parquet"
+    result = geodata("import", "acled", str(edited), "--store", str(store_path), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert ("admin-2 differs for 1 of 32 events (3.1%): Ouallam for Tera 1; source uses older units for 5 (15.6%): "
+            "Ayérou for Tillaberi 2, ") in result.stdout
+    report = pd.read_csv(store_path.with_name("events.admin1-disagreements.csv"), dtype=str).set_index("event_id")
+    assert list(report.columns[:3]) == ["location", "kinds", "relation"]
+    assert report.loc["acled:NIRF0013", "relation"] == "differs"
+    older = report.index[report["relation"] == "older unit"]
+    assert sorted(older) == ["acled:NIRF0008", "acled:NIRF0009", "acled:NIRF0010", "acled:NIRF0026", "acled:NIRF0027"]
+    assert report.loc[older, "source_admin2"].tolist() == ["Tillaberi", "Say", "Filingue", "Diffa", "Tillaberi"]
+
+
+def test_menaka_for_gao_is_an_older_unit_and_a_unit_it_never_contained_differs():
+    frame = pd.DataFrame({
+        "event_id": ["a", "b", "c", "d"],
+        "location": ["Menaka", "Anderamboukane", "Gao", "Bosso"],
+        "country_iso2": ["ML", "ML", "ML", "NE"],
+        "admin1": ["Ménaka", "Ménaka", "Gao", "Diffa"],
+        "admin2": ["Menaka", "Menaka", "Gao", "Bosso"],
+        "source_country_iso2": ["ML", "ML", "ML", "NE"],
+        "source_admin1": ["Gao", "Kidal", "Ménaka", "Diffa"],
+        "source_admin2": ["Menaka", "Anderamboukane", "Menaka", "N'Guigmi"],
+    })  # fmt: skip
+    report = source_differences(frame).set_index("event_id")
+    # Ménaka region was carved out of Gao: naming Gao is older; the reverse, Kidal, or the wrong department differ
+    assert report["relation"].to_dict() == {"a": "older unit", "b": "differs", "c": "differs", "d": "differs"}
+    lines = difference_lines(frame, report.reset_index())
+    assert lines[0] == ("admin-1 differs for 2 of 4 events (50.0%): Ménaka for Kidal 1, Gao for Ménaka 1; "
+                        "source uses older units for 1 (25.0%): Ménaka for Gao 1")
+
+
+def test_the_lineage_names_units_of_our_frame_and_has_a_source_for_each_row():
+    from geodata.boundaries import Boundaries, admin_key
+
+    table = pd.read_csv(REPO / "geodata" / "data" / "admin_lineage.csv", dtype=str)
+    assert table["source"].str.startswith("https://").all()
+    units = Boundaries.load(None, None).units
+    ours = {(c, admin_key(n)) for c, n in zip(units["country_iso2"], units["admin2"], strict=True)}
+    ours |= {(c, admin_key(n)) for c, n in zip(units["country_iso2"], units["admin1"], strict=True)}
+    for row in table.itertuples():
+        assert (row.country_iso2, admin_key(row.newer)) in ours, row.newer
+    assert ("NE", 2, "diffa", "bosso") in admin_lineage() and ("ML", 1, "gao", "menaka") in admin_lineage()
 
 
 # ------------------------------------------------------------------------------------- 5. header cap
