@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.card import event_card
+from dashboard.card_callbacks import card_content
 from dashboard.events import EventData
 from dashboard.export import export_rows
 from dashboard.figures import FAMILY_COLOURS
 from dashboard.layout import _family_legend
 from dashboard.view import View
-from geodata import actors, store
+from geodata import actors, incidents, schema, store
 from geodata.boundaries import admin_lineage, difference_lines, source_differences
 from geodata.importers import HeaderTooWideError, read_acled
 from geodata.importers.common import MAX_COLUMNS
@@ -268,6 +270,79 @@ def test_the_lineage_names_units_of_our_frame_and_has_a_source_for_each_row():
     for row in table.itertuples():
         assert (row.country_iso2, admin_key(row.newer)) in ours, row.newer
     assert ("NE", 2, "diffa", "bosso") in admin_lineage() and ("ML", 1, "gao", "menaka") in admin_lineage()
+
+
+# ------------------------------------------------------------------------------------- 4. disputed attribution
+
+LABELLED = FIXTURES / "incidents"
+GASSILIKI_NOTE = "sources differ on the perpetrator: JNIM (UCDP); ISGS/Ansarul Islam (ACLED)"
+
+
+@pytest.fixture(scope="module")
+def gassiliki(tmp_path_factory) -> Path:
+    """The issue's pair as two one-row exports (our rows, in the labelled fixtures' layout), imported in turn."""
+    folder = tmp_path_factory.mktemp("gassiliki")
+    acled = pd.read_csv(LABELLED / "acled.csv", dtype=str, keep_default_na=False).head(1)
+    acled = acled.assign(event_id_cnty="BFO1368", latitude="13.9705", longitude="-0.8625", fatalities="12",
+                         actor1="Islamic State (Greater Sahara) and/or Ansaroul Islam")
+    ucdp = pd.read_csv(LABELLED / "ucdp.csv", dtype=str, keep_default_na=False).head(1)
+    ucdp = ucdp.assign(id="276714", latitude="13.972", longitude="-0.861", best="12", low="12", high="12")
+    path = folder / "events.parquet"
+    for kind, frame in (("acled", acled), ("ucdp", ucdp)):
+        frame.to_csv(folder / f"{kind}.csv", index=False)
+        result = geodata("import", kind, str(folder / f"{kind}.csv"), "--store", str(path), "--no-progress")
+        assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_the_gassiliki_pair_is_one_incident_marked_with_the_disputed_perpetrator(gassiliki):
+    events = store.read_store(gassiliki).set_index("event_id")
+    pair = events.loc[["acled:BFO1368", "ucdp:276714"]]
+    assert pair["group1"].tolist() == ["ISGS", "JNIM"] and pair["group1_alt"].iloc[0] == "Ansarul Islam"
+    assert pair["incident_id"].nunique() == 1 and (pair["incident_size"] == 2).all()
+    assert pair["incident_note"].tolist() == [GASSILIKI_NOTE, GASSILIKI_NOTE]
+    # counted once
+    assert incidents.summary_lines(events.reset_index())[0] == "events 2, incidents 1, multi-source incidents 1"
+    report = pd.read_csv(gassiliki.parent / "events.incidents.csv")
+    assert list(report.columns) == ["incident_id", "incident_size", "datasets", "members", "score", "why"]
+    assert report["why"].iloc[0].startswith(GASSILIKI_NOTE + " | ")
+    assert "perpetrators differ, same victims and toll" in report["why"].iloc[0]
+
+
+def test_the_event_card_shows_the_note(gassiliki):
+    card = str(card_content(EventData.load(gassiliki), "ucdp:276714"))
+    assert GASSILIKI_NOTE in card and "Reports of this incident (2)" in card
+    assert "sources differ" not in str(event_card({"event_id": "acled:X", "incident_note": None}))
+
+
+def _pair(**changes) -> pd.DataFrame:
+    base = {"date_start": "2019-01-10", "date_end": "2019-01-10", "geo_precision": 1, "latitude": 13.9705,
+            "longitude": -0.8625, "group2": "Civilians", "fatalities": 12, "location": "Gasseliki",
+            "country_iso2": "BF", "admin1": "Sahel"}
+    acled = {**base, "event_id": "acled:A", "dataset": "acled", "group1": "ISGS", "group1_alt": "Ansarul Islam"}
+    ucdp = {**base, "event_id": "ucdp:U", "dataset": "ucdp", "group1": "JNIM", "latitude": 13.972,
+            "longitude": -0.861, **changes}
+    return schema.conform(pd.DataFrame([acled, ucdp]))
+
+
+@pytest.mark.parametrize("changes, one", [
+    ({}, True),
+    ({"fatalities": 11}, False),  # another toll
+    ({"latitude": 14.0}, False),  # 3 km apart
+    ({"date_start": "2019-01-11", "date_end": "2019-01-11"}, False),  # another day
+    ({"group2": "State forces"}, False),  # other victims
+])  # fmt: skip
+def test_a_disputed_perpetrator_links_only_one_day_one_place_one_toll_one_kind_of_victim(changes, one):
+    out, _ = incidents.apply(_pair(**changes))
+    assert (out["incident_id"].nunique() == 1) == one
+    assert bool(out["incident_note"].notna().all()) == one
+
+
+def test_two_sources_each_sure_of_a_different_group_stay_two_incidents():
+    frame = _pair()
+    frame["group1_alt"] = pd.NA
+    out, _ = incidents.apply(frame)
+    assert out["incident_id"].nunique() == 2 and out["incident_note"].isna().all()
 
 
 # ------------------------------------------------------------------------------------- 5. header cap
