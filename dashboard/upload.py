@@ -175,7 +175,9 @@ def import_upload(path: Path, filename: str, kind: str, settings: PipelineSettin
     except UploadError as error:
         return UploadResult(ok=False, message=str(error))
     except ValueError as error:  # the importers' MissingColumnsError / EncodingError name the (temporary) file
-        return UploadResult(ok=False, message=f"{error}; nothing was imported.")
+        said = str(error)  # HeaderTooWideError already says nothing was imported
+        return UploadResult(ok=False, message=f"{said}." if said.endswith("nothing was imported") else
+                            f"{said}; nothing was imported.")
     except OSError as error:  # a read-only or full disk, or a store another host holds: the store is unchanged
         return UploadResult(ok=False, status=503, message=store_unavailable_message(settings.store, error))
     return UploadResult(
