@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geodata.actors import alternative_families, family
@@ -170,26 +171,40 @@ def _event_dates(
     path: Path, event_date: pd.Series, columns: dict[str, pd.Series], notices: list[str]
 ) -> tuple[pd.Series, pd.Series]:
     """Dates of ``event_date`` in the named formats or numeric (order proven by the file), checked against
-    ``year``; adds a notice saying which order a numeric file was read in."""
-    numeric = numeric_dates.numeric_mask(event_date)
-    dates, problems = parse_dates(event_date[~numeric], DATE_FORMATS, "event_date")
-    dates = dates.reindex(event_date.index)
+    ``year``; adds a notice saying which order a numeric file was read in.
+
+    Parsed once per distinct (event_date, day, month): a file of a million rows holds a few thousand dates.
+    """
+    blank = pd.Series("", index=event_date.index, dtype="string")
+    day, month = columns.get("day"), columns.get("month")
+    key = pd.DataFrame({"date": event_date, "day": blank if day is None else day,
+                        "month": blank if month is None else month}).astype("string").fillna("")
+    codes, _ = pd.factorize(key["date"] + "\x1f" + key["day"] + "\x1f" + key["month"])
+    _, first = np.unique(codes, return_index=True)
+    distinct = key.iloc[first].set_axis(pd.RangeIndex(len(first)))
+
+    dates, problems = parse_dates(distinct["date"], DATE_FORMATS, "event_date")
+    numeric = pd.Series(False, index=distinct.index)
+    unread = dates.isna()
+    if unread.any():  # only values no named format reads are tried as numbers
+        numeric[unread] = numeric_dates.numeric_mask(distinct["date"][unread])
+        problems = problems.drop(index=numeric.index[numeric], errors="ignore")
     found, numeric_problems, order = numeric_dates.parse_numeric_dates(
-        event_date[numeric], "event_date", day=_subset(columns.get("day"), numeric),
-        month=_subset(columns.get("month"), numeric),
+        distinct["date"][numeric], "event_date", day=distinct["day"][numeric] if day is not None else None,
+        month=distinct["month"][numeric] if month is not None else None,
     )  # fmt: skip
     dates[numeric] = found
     if numeric.any():
         read = f"read {order} as the file shows" if order else "the file does not show day-first or month-first"
-        notices.append(f"{path.name}: event_date is numeric ({event_date[numeric].iloc[0].strip()!r}): {read}")
-    checks = [problems, numeric_problems]
+        example = distinct["date"][numeric].iloc[0].strip()
+        notices.append(f"{path.name}: event_date is numeric ({example!r}): {read}")
+    per_distinct = join_problems([problems, numeric_problems])
+    row_dates = pd.Series(dates.to_numpy()[codes], index=event_date.index, dtype="datetime64[ns]")
+    row_problems = pd.Series(per_distinct.reindex(codes).to_numpy(), index=event_date.index).dropna()
+    checks = [row_problems]
     if "year" in columns:
-        checks.append(numeric_dates.year_problems(dates, event_date, columns["year"], "event_date"))
-    return dates.astype("datetime64[ns]"), join_problems(checks)
-
-
-def _subset(column: pd.Series | None, mask: pd.Series) -> pd.Series | None:
-    return None if column is None else column[mask]
+        checks.append(numeric_dates.year_problems(row_dates, event_date, columns["year"], "event_date"))
+    return row_dates, join_problems(checks)
 
 
 def current_event_types(
