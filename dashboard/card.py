@@ -140,8 +140,12 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
     if notes:
         body += [html.H4("Citing sentence / notes"), html.Blockquote(notes, className="card-notes")]
     if reports:
-        body += [html.H4(f"Reports of this incident ({len(reports)})"),
-                 html.Ul([_report(r) for r in reports], className="card-reports")]
+        body += [html.H4(f"Reports of this incident ({len(reports)})")]
+    note = text(row.get("incident_note"))
+    if note:  # the reports disagree: e.g. "sources differ on the perpetrator: JNIM (UCDP); ISGS (ACLED)"
+        body += [html.P(note, className="card-incident-note")]
+    if reports:
+        body += [html.Ul([_report(r) for r in reports], className="card-reports")]
     return body
 
 

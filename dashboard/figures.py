@@ -39,11 +39,14 @@ OFFLINE_STYLE: dict[str, Any] = {
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": basemap.PAPER}}],
 }
 # One colour per actor family, everywhere (map, timeline, table chips, legends): the Okabe-Ito palette, safe for
-# the common colour-vision deficiencies, with grey for the catch-all family.
+# the common colour-vision deficiencies, with grey for the catch-all family and a dark brown (Paul Tol's #661100)
+# for the Lake Chad jihadists, the colour furthest from all the others under simulated protanopia, deuteranopia
+# and tritanopia (tests/test_real_data.py).
 FAMILY_COLOURS: dict[str, str] = {
     "JNIM": "#0072B2",
     "ISGS": "#000000",
     "Ansarul Islam": "#56B4E9",
+    "Lake Chad jihadists": "#661100",
     "State forces": "#009E73",
     "Wagner Group": "#D55E00",
     "Militia": "#E69F00",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from geodata import pipeline
+from geodata.importers.common import MAX_COLUMNS, MAX_HEADER_BYTES  # the header bounds: the command line's own
 from geodata.settings import Settings as PipelineSettings
 
 KINDS = ("acled", "ucdp")
@@ -25,10 +26,6 @@ ALLOWED_SUFFIXES = (".csv", ".txt")
 CHUNK = 1 << 16
 # How many quarantine reasons the page shows under the summary line.
 SHOWN_REASONS = 5
-# Bounds on the header row, checked in one linear pass before the importer reads anything (ACLED has about 31
-# columns and UCDP GED about 50; a header of 40,000 columns would pin a worker).
-MAX_COLUMNS = 500
-MAX_HEADER_BYTES = 256 * 1024
 # Longest file name kept, in UTF-8 bytes (a file system's limit is 255).
 MAX_NAME_BYTES = 120
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
@@ -178,7 +175,9 @@ def import_upload(path: Path, filename: str, kind: str, settings: PipelineSettin
     except UploadError as error:
         return UploadResult(ok=False, message=str(error))
     except ValueError as error:  # the importers' MissingColumnsError / EncodingError name the (temporary) file
-        return UploadResult(ok=False, message=f"{error}; nothing was imported.")
+        said = str(error)  # HeaderTooWideError already says nothing was imported
+        return UploadResult(ok=False, message=f"{said}." if said.endswith("nothing was imported") else
+                            f"{said}; nothing was imported.")
     except OSError as error:  # a read-only or full disk, or a store another host holds: the store is unchanged
         return UploadResult(ok=False, status=503, message=store_unavailable_message(settings.store, error))
     return UploadResult(

@@ -14,6 +14,13 @@ row in the file: the name's head word decides (``Bambara dozo militia`` is a mil
 force), and longer, more specific rows beat general ones (``islamic state west africa`` over
 ``islamic state``). A name with no match is ``Other``; an empty name or NA is NA.
 
+The Islamic State's West African names are regional (:func:`by_region`): ``Islamic State West Africa
+Province``/``ISWAP`` is the Lake Chad branch (family ``Lake Chad jihadists``, with Boko Haram/JAS), but in
+2019-2022 the Sahel branch's attacks were also claimed under that name, and UCDP calls both branches ``IS``. A
+name that says only that (no "Sahel", "Greater Sahara" or "Lake Chad") takes its family from the event's point:
+Lake Chad jihadists east of :data:`LAKE_CHAD_EAST_OF` (Diffa, the Lake Chad basin), ISGS west of it (Tillabéri,
+Tahoua, Mali, Burkina Faso). Named factions keep their row's family wherever they are.
+
 A string naming several actors (ACLED's ``X and/or Y`` when the perpetrator is uncertain, or
 ``X; Y`` / ``X / Y`` lists in curated rows) gets the family of its FIRST actor, X: the event's
 row keeps the full name in ``actor1``/``actor2``, and :func:`alternative_family` gives the
@@ -35,6 +42,12 @@ from geodata.schema import GROUPS
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "actor_aliases.csv"
 RULES = ("exact", "prefix", "phrase", "regex")
 OTHER = "Other"
+LAKE_CHAD = "Lake Chad jihadists"
+# East of this longitude (Diffa region, the Lake Chad basin) a name that says only "Islamic State (West Africa)" is
+# the Lake Chad branch; west of it (Zinder's west, Tahoua, Tillabéri, Mali, Burkina Faso) the Sahel branch, ISGS.
+LAKE_CHAD_EAST_OF = 10.0
+# Names (normalised) that say "Islamic State" or its West Africa province and nothing about which branch.
+_BRANCHLESS_IS = re.compile(r"^(?:is|islamic state|islamic state west africa(?: province)?(?: iswap)?|iswap)$")
 
 # Separators between several actors named in one field: "X and/or Y", "X; Y", "X / Y".
 _SEPARATOR = re.compile(r"\s+and\s*/\s*or\s+|;|\s/\s", flags=re.IGNORECASE)
@@ -129,3 +142,43 @@ def alternative_families(names: pd.Series, aliases: tuple[Alias, ...] | None = N
     """Vectorised :func:`alternative_family` (NA where a field names a single actor)."""
     table = aliases or _default_aliases()
     return _per_distinct(names, lambda name: alternative_family(name, table))
+
+
+def branchless_is(names: pd.Series, *, alternative: bool = False) -> pd.Series:
+    """Whether the first (``alternative``: the second) actor named is the Islamic State without its branch."""
+
+    def check(name: str) -> bool:
+        actors = split_actors(name)
+        position = 1 if alternative else 0
+        return len(actors) > position and _BRANCHLESS_IS.fullmatch(normalise_words(actors[position])) is not None
+
+    uniques = names.dropna().unique()
+    return names.map({value: check(value) for value in uniques}).fillna(False).astype(bool)
+
+
+def by_region(families: pd.Series, names: pd.Series, longitude: pd.Series, *, alternative: bool = False) -> pd.Series:
+    """``families`` with branchless Islamic State names (see the module notes) set by the point's longitude:
+    Lake Chad jihadists east of :data:`LAKE_CHAD_EAST_OF`, ISGS west of it; a point without longitude keeps its
+    family."""
+    out = families.astype("string").copy()
+    islamic_state = out.isin(["ISGS", LAKE_CHAD]).fillna(False).astype(bool)
+    branchless = islamic_state & branchless_is(names.astype("string"), alternative=alternative)
+    east = pd.to_numeric(longitude, errors="coerce") >= LAKE_CHAD_EAST_OF
+    west = pd.to_numeric(longitude, errors="coerce") < LAKE_CHAD_EAST_OF
+    out[branchless & east.fillna(False)] = LAKE_CHAD
+    out[branchless & west.fillna(False)] = "ISGS"
+    return out
+
+
+def regional_families(events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with group1/group2 (and group1_alt/group2_alt when present) passed through :func:`by_region`."""
+    out = events.copy()
+    for n in ("1", "2"):
+        actor = out.get(f"actor{n}")
+        if actor is None:
+            continue
+        if f"group{n}" in out:
+            out[f"group{n}"] = by_region(out[f"group{n}"], actor, out["longitude"])
+        if f"group{n}_alt" in out:
+            out[f"group{n}_alt"] = by_region(out[f"group{n}_alt"], actor, out["longitude"], alternative=True)
+    return out

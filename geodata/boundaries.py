@@ -286,6 +286,10 @@ class Boundaries:
 
 
 ALIASES_FILE = DATA_DIR / "admin_aliases.csv"
+# Which older units contained which of ours (a split, a renamed unit): a source naming the older one is not wrong.
+LINEAGE_FILE = DATA_DIR / "admin_lineage.csv"
+# The report's ``relation`` column.
+OLDER_UNIT, DIFFERS = "older unit", "differs"
 # Words around an admin unit's name that do not change which unit it is ("Région de Ségou", "Sahel region").
 _ADMIN_PREFIX = re.compile(
     r"^(?:region|province|cercle|departement|department|prefecture|district|commune)\s+(?:(?:de|du|des|d|of)\s+)?"
@@ -312,6 +316,23 @@ def admin_aliases() -> dict[tuple[str, int, str], str]:
     return dict(zip(keys, names, strict=True))
 
 
+@lru_cache(maxsize=1)
+def admin_lineage() -> frozenset[tuple[str, int, str, str]]:
+    """(country, level, key of the older unit, key of our unit it contained), from ``data/admin_lineage.csv``."""
+    table = pd.read_csv(LINEAGE_FILE, dtype=str, keep_default_na=False)
+    return frozenset(zip(table["country_iso2"], table["level"].astype(int), table["older"].map(admin_key),
+                         table["newer"].map(admin_key), strict=True))
+
+
+def _older_units(country: pd.Series, source_key: pd.Series, our_key: pd.Series, level: int) -> pd.Series:
+    """Per row: whether the source's unit (its key) is an older unit that contained ours (see admin_lineage)."""
+    lineage = pd.MultiIndex.from_tuples(
+        [(c, older, newer) for c, lvl, older, newer in admin_lineage() if lvl == level], names=["c", "o", "n"]
+    )
+    rows = pd.MultiIndex.from_arrays([values.astype("string").fillna("") for values in (country, source_key, our_key)])
+    return pd.Series(rows.isin(lineage), index=country.index)
+
+
 def _keys(names: pd.Series, country: pd.Series, level: int) -> pd.Series:
     """Alias-resolved comparison keys (computed once per distinct country and name)."""
     pairs = pd.DataFrame({"c": country.astype("string"), "n": names.astype("string")})
@@ -328,7 +349,9 @@ def source_differences(events: pd.DataFrame) -> pd.DataFrame:
 
     Names are compared through :func:`admin_key` and the alias table; admin units only where both countries agree
     (and admin-2 only where admin-1 agrees); country only where the source names one. Columns: event_id, location,
-    kinds ("admin-1; admin-2"), ours and the source's country/admin1/admin2, geo_note and a readable reason.
+    kinds ("admin-1; admin-2"), relation (``older unit`` where the source names a unit that contained ours, per
+    ``data/admin_lineage.csv``: Gao for a point in Ménaka region, Diffa for one in Bosso; ``differs`` otherwise), ours
+    and the source's country/admin1/admin2, geo_note and a readable reason.
     """
     col = {c: events[c] if c in events else pd.Series(pd.NA, index=events.index, dtype="string")
            for c in ("event_id", "location", "country_iso2", "admin1", "admin2", "source_country_iso2",
@@ -356,8 +379,11 @@ def source_differences(events: pd.DataFrame) -> pd.DataFrame:
     for mask, label in ((country, "country"), (admin1, "admin-1"), (admin2, "admin-2")):
         kinds[mask] = kinds[mask].where(kinds[mask] == "", kinds[mask] + "; ") + label
     differ = country | admin1 | admin2
+    older = (admin1 & _older_units(ours_c, src1, key1, 1)) | (admin2 & _older_units(ours_c, src2, key2, 2))
+    relation = pd.Series(DIFFERS, index=events.index, dtype="string").mask(older, OLDER_UNIT)
     out = pd.DataFrame({name: values[differ] for name, values in col.items() if name != "geo_note"})
     out.insert(2, "kinds", kinds[differ])
+    out.insert(3, "relation", relation[differ])
     out["geo_note"] = note[differ]
     out["reason"] = reason[differ]
     return out.reset_index(drop=True)
@@ -366,7 +392,9 @@ def source_differences(events: pd.DataFrame) -> pd.DataFrame:
 def difference_lines(events: pd.DataFrame, report: pd.DataFrame, top: int = 5) -> list[str]:
     """One line per kind of difference with its count and most frequent pairs, plus one for the border rule.
 
-    E.g. ``admin-1 differs for 41 of 3,990 events (1.0%): Gao for Kidal 24, Mopti for Ségou 9``.
+    E.g. ``admin-1 differs for 41 of 3,990 events (1.0%): Gao for Kidal 24, Mopti for Ségou 9``; events whose
+    source names an older unit that contained ours are counted apart: ``admin-2 differs for 12 of 900 events (1.3%):
+    Ouallam for Téra 12; source uses older units for 60 (6.7%): Bosso for Diffa 40, Ayérou for Tillabéri 20``.
     """
     lines = []
     compared = {
@@ -385,10 +413,15 @@ def difference_lines(events: pd.DataFrame, report: pd.DataFrame, top: int = 5) -
         if rows.empty:
             continue
         ours, theirs = columns[kind]
-        pairs = (rows[ours].astype(str) + " for " + rows[theirs].astype(str)).value_counts().head(top)
-        listed = ", ".join(f"{pair} {count:,}" for pair, count in pairs.items())
-        share = 100 * len(rows) / max(total, 1)
-        lines.append(f"{kind} differs for {len(rows):,} of {total:,} events ({share:.1f}%): {listed}")
+        older = rows["relation"].eq(OLDER_UNIT).fillna(False) if "relation" in rows else pd.Series(False, rows.index)
+        differs, olders = rows[~older], rows[older]
+        line = f"{kind} differs for {len(differs):,} of {total:,} events ({100 * len(differs) / max(total, 1):.1f}%)"
+        if len(differs):
+            line += ": " + _top_pairs(differs, ours, theirs, top)
+        if len(olders):
+            line += (f"; source uses older units for {len(olders):,} ({100 * len(olders) / max(total, 1):.1f}%): "
+                     + _top_pairs(olders, ours, theirs, top))
+        lines.append(line)
     if "geo_note" in events:
         kept = events["geo_note"].astype("string").str.startswith(SOURCE_COUNTRY_KEPT).fillna(False)
         if kept.any():
@@ -396,6 +429,12 @@ def difference_lines(events: pd.DataFrame, report: pd.DataFrame, top: int = 5) -
             lines.append(f"source's country kept for {n:,} event{'s' if n != 1 else ''} within {BORDER_KM:g} km of "
                          "it (point just across the border; see geo_note)")
     return lines
+
+
+def _top_pairs(rows: pd.DataFrame, ours: str, theirs: str, top: int) -> str:
+    """``Ménaka for Gao 214, Bosso for Diffa 126``: the most frequent (ours for the source's) pairs with counts."""
+    pairs = (rows[ours].astype(str) + " for " + rows[theirs].astype(str)).value_counts().head(top)
+    return ", ".join(f"{pair} {count:,}" for pair, count in pairs.items())
 
 
 def admin1_disagreements(events: pd.DataFrame) -> pd.DataFrame:

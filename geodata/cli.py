@@ -120,8 +120,8 @@ def _report(summary: object) -> int:
         print(f"... all {summary.quarantined} quarantined rows with reasons: {summary.quarantine}", file=sys.stderr)
     if summary.disagreements:
         print(
-            f"note: our country/admin units differ from the source's for {summary.disagreements} stored events: "
-            f"{summary.admin1_report}",
+            f"note: our country/admin units differ from the source's for {summary.disagreements} stored events "
+            f"(its relation column: the source names an older unit, or differs): {summary.admin1_report}",
             file=sys.stderr,
         )
     if summary.revised_values:

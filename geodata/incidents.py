@@ -21,6 +21,15 @@ The rule (deterministic; nothing is deleted, every event only gains ``incident_i
      such as JNIM or ISGS;
    - **fatalities** do not contradict: each report's range (low..high around best) is compared and the larger
      lower figure may be at most twice the smaller upper figure plus 5. Unknown figures never contradict.
+   - **disputed attribution**: a pair whose actors fail the test above is still a candidate when it is plainly one
+     incident on whose perpetrator the sources differ: the same single day, both places precise (geo precision 1
+     or 2) and at most ``DISPUTED_KM`` (2 km) apart, the same known toll (above 0), one side (the victims) the same
+     family in both, one of ``VICTIM_FAMILIES`` (civilians, soldiers, militias), the other side an armed family in
+     both, and at least one source itself unsure who did it (an "X and/or Y" perpetrator). Two sources each sure of
+     a different group keep two incidents. UCDP's "JNIM vs civilians, Gassiliki, 12 killed" and ACLED's "ISGS
+     and/or Ansaroul Islam vs civilians, Gasseliki, 12 killed", 200 m apart on one day, are one incident. Such an
+     incident carries ``incident_note`` ("sources differ on the perpetrator: JNIM (UCDP); ISGS/Ansarul Islam
+     (ACLED)": each report's perpetrator family, ``X/Y`` for an "and/or" pair, in the schema's family order).
 
 2. **Score** (0..1) of a candidate: 0.40 date + 0.40 place + 0.15 fatalities + 0.05 place names.
    Date: 1 on the same day, 0.6 a day apart, divided by ``1 + log2(widest span in days) / 4`` (a month-wide
@@ -81,6 +90,11 @@ ADMIN2_KM = 80.0
 DATE_SLACK_DAYS = 1
 MAX_SPAN_DAYS = 62
 MIN_SCORE = 0.45
+# Reports naming different perpetrators are one incident only when this close, on one day, with one toll.
+DISPUTED_KM = 2.0
+DISPUTED_NOTE = "sources differ on the perpetrator: "
+VICTIM_FAMILIES = ("Civilians", "State forces", "Militia", "Wagner Group")
+DATASET_LABELS = {"acled": "ACLED", "ucdp": "UCDP"}
 AMBIGUITY = 0.02
 WEIGHTS = {"date": 0.40, "place": 0.40, "fatalities": 0.15, "names": 0.05}
 # Allied families whose reports may name either (a joint patrol, pro-government militias).
@@ -100,6 +114,7 @@ PLACE_WORDS = re.compile(
     r"the|de|du|la|le|les|et|and)\b"
 )
 COLUMNS = ("incident_id", "incident_size", "incident_score")
+NOTE_COLUMN = "incident_note"  # set only where the reports disagree (see the rule's disputed attribution)
 USED_COLUMNS = ("event_id", "dataset", "date_start", "date_end", "geo_precision", "latitude", "longitude",
                 "country_iso2", "admin1", "group1", "group2", "group1_alt", "group2_alt", "fatalities",
                 "fatalities_low", "fatalities_high", "location", "admin2", "source_admin2")
@@ -119,6 +134,7 @@ class Links:
     incident_id: pd.Series
     incident_size: pd.Series
     incident_score: pd.Series
+    incident_note: pd.Series
     _events: _Events
     _links: pd.DataFrame
     _incident: np.ndarray
@@ -440,10 +456,15 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """The pairs that pass every hard test, with their evidence and score."""
     gap = np.maximum(0, np.maximum(ev.start[i], ev.start[j]) - np.minimum(ev.end[i], ev.end[j]))
     ok = gap <= DATE_SLACK_DAYS
-    ok &= actors_compatible(ev.families[i], ev.families[j])
     ok &= fatalities_compatible(ev.low[i], ev.high[i], ev.low[j], ev.high[j])
-    i, j, gap = i[ok], j[ok], gap[ok]
+    compatible = actors_compatible(ev.families[i], ev.families[j])
+    disputed = ~compatible & ok
+    disputed[disputed] = same_victims_and_toll(ev, i[disputed], j[disputed])
+    ok &= compatible | disputed
+    i, j, gap, disputed = i[ok], j[ok], gap[ok], disputed[ok]
     distance = haversine_km(ev.lon[i], ev.lat[i], ev.lon[j], ev.lat[j])
+    close = distance <= DISPUTED_KM
+    i, j, gap, distance, disputed = (a[~disputed | close] for a in (i, j, gap, distance, disputed))
     precision = np.maximum(ev.precision[i], ev.precision[j])
     radius = np.where(precision >= 2, RADIUS_KM[2], RADIUS_KM[1])
     coarse = precision >= 3
@@ -453,7 +474,7 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
                          same_country)
     district = (precision == 2) & (distance > radius) & (ev.admin2[i] >= 0) & (ev.admin2[i] == ev.admin2[j])
     ok = np.where(coarse, region_ok, (distance <= radius) | (district & (distance <= ADMIN2_KM)))
-    district = district[ok]
+    district, disputed = district[ok], disputed[ok]
     i, j, gap, distance, radius, coarse = i[ok], j[ok], gap[ok], distance[ok], radius[ok], coarse[ok]
 
     span = np.maximum(ev.end[i] - ev.start[i], ev.end[j] - ev.start[j]) + 1
@@ -469,8 +490,43 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     score = (WEIGHTS["date"] * date + WEIGHTS["place"] * place + WEIGHTS["fatalities"] * fatal
              + WEIGHTS["names"] * names)
     pairs = pd.DataFrame({"i": i, "j": j, "score": np.round(score, 4), "gap_days": gap,
-                          "distance_km": np.round(distance, 1), "coarse": coarse, "names": np.round(names * 100)})
+                          "distance_km": np.round(distance, 1), "coarse": coarse, "names": np.round(names * 100),
+                          "disputed": disputed})
     return pairs.loc[pairs["score"] >= MIN_SCORE].reset_index(drop=True)
+
+
+def same_victims_and_toll(ev: _Events, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Pairs that may be one incident whose perpetrator the sources dispute (the distance is the caller's test):
+    one single day, precise places, the same known toll above 0, the same victims, armed perpetrators on both
+    sides and at least one perpetrator given as "X and/or Y"."""
+    one_day = (ev.start[i] == ev.end[i]) & (ev.start[j] == ev.end[j]) & (ev.start[i] == ev.start[j])
+    precise = (ev.precision[i] <= 2) & (ev.precision[j] <= 2)
+    toll = (ev.best[i] == ev.best[j]) & (ev.best[i] > 0)  # NaN compares unequal: unknown tolls never match
+    fam_a, fam_b = ev.families[i], ev.families[j]
+    victims = _victims(fam_a, fam_b)
+    armed = np.array([g not in ("Civilians", *UNKNOWN_FAMILIES) for g in GROUPS] + [False])
+    perp_a, alt_a = _perpetrators(fam_a, victims)
+    perp_b, alt_b = _perpetrators(fam_b, victims)
+    both_armed = armed[np.where(perp_a >= 0, perp_a, -1)] & armed[np.where(perp_b >= 0, perp_b, -1)]
+    unsure = (alt_a >= 0) | (alt_b >= 0)
+    return one_day & precise & toll & (victims >= 0) & both_armed & unsure
+
+
+def _victims(fam_a: np.ndarray, fam_b: np.ndarray) -> np.ndarray:
+    """Per row: the family (code) both reports give one side, when it is one of ``VICTIM_FAMILIES`` (group2 first,
+    then group1, then crossed); -1 when they share none."""
+    eligible = np.array([g in VICTIM_FAMILIES for g in GROUPS] + [False])
+    out = np.full(len(fam_a), -1, dtype=np.int64)
+    for a, b in ((1, 1), (0, 0), (0, 1), (1, 0)):
+        same = (fam_a[:, a] >= 0) & (fam_a[:, a] == fam_b[:, b]) & eligible[fam_a[:, a]] & (out < 0)
+        out[same] = fam_a[same, a]
+    return out
+
+
+def _perpetrators(fam: np.ndarray, victims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the family code of the side that is not the victims, and its "and/or" alternative (-1 if none)."""
+    first_is_victim = fam[:, 0] == victims
+    return np.where(first_is_victim, fam[:, 1], fam[:, 0]), np.where(first_is_victim, fam[:, 3], fam[:, 2])
 
 
 def _name_similarity(ev: _Events, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -602,19 +658,55 @@ def link(frame: pd.DataFrame) -> Links:
         for side in ("i", "j"):
             np.fmax.at(best, links[side].to_numpy(), links["score"].to_numpy())
 
+    note = _disputed_notes(ev, links, label)
+
     out_id = np.empty(n, dtype=object)
     out_size = np.empty(n, dtype=np.int64)
     out_score = np.empty(n, dtype="float64")
-    out_id[back], out_size[back], out_score[back] = incident, size, best
+    out_note = np.empty(n, dtype=object)
+    out_id[back], out_size[back], out_score[back], out_note[back] = incident, size, best, note
     index = frame.index
     return Links(
         incident_id=pd.Series(out_id, index=index, dtype="string"),
         incident_size=pd.Series(out_size, index=index, dtype="Int64"),
         incident_score=pd.Series(out_score, index=index, dtype="float64"),
+        incident_note=pd.Series(out_note, index=index, dtype="string"),
         _events=ev,
         _links=links,
         _incident=incident,
     )
+
+
+def _disputed_notes(ev: _Events, links: pd.DataFrame, label: np.ndarray) -> np.ndarray:
+    """Per event: the incident's note when a kept link disputes the perpetrator, else None.
+
+    Each member's perpetrator is its side other than the victims' family (``X/Y`` with an "and/or" alternative);
+    the reports are listed in the schema's family order of their perpetrators, then by dataset order.
+    """
+    n = len(label)
+    note = np.full(n, None, dtype=object)
+    if links.empty or not links["disputed"].any():
+        return note
+    disputed = links.loc[links["disputed"]]
+    i, j = disputed["i"].to_numpy(), disputed["j"].to_numpy()
+    victim_of_label = np.full(n, -1, dtype=np.int64)
+    victim_of_label[label[i]] = _victims(ev.families[i], ev.families[j])
+    members = np.flatnonzero(victim_of_label[label] >= 0)
+    main, alternative = _perpetrators(ev.families[members], victim_of_label[label[members]])
+    names = np.array([*GROUPS, *(["Other"] * 64)], dtype=object)
+    labels = np.array(list(DATASET_ORDER) + [d for d in DATASETS if d not in DATASET_ORDER] + ["?"] * 64,
+                      dtype=object)
+    perpetrator = pd.Series(np.where(main >= 0, names[np.maximum(main, 0)], "unnamed"), dtype="string")
+    with_alternative = (alternative >= 0) & (alternative != main)
+    perpetrator[with_alternative] = perpetrator[with_alternative] + "/" + names[alternative[with_alternative]]
+    dataset = pd.Series(labels[ev.dataset[members]], dtype="string")
+    dataset = dataset.map(lambda d: DATASET_LABELS.get(d, d)).astype("string")
+    table = pd.DataFrame({"label": label[members], "main": np.where(main >= 0, main, len(GROUPS)),
+                          "dataset": ev.dataset[members], "text": perpetrator + " (" + dataset + ")"})
+    table = table.sort_values(["label", "main", "dataset"], kind="stable")
+    texts = table.groupby("label", sort=False)["text"].agg(lambda parts: "; ".join(dict.fromkeys(parts)))
+    note[members] = (DISPUTED_NOTE + texts.reindex(label[members])).to_numpy(dtype=object)
+    return note
 
 
 def _describe(ev: _Events, links: pd.DataFrame, incident: np.ndarray) -> pd.DataFrame:
@@ -628,8 +720,9 @@ def _describe(ev: _Events, links: pd.DataFrame, incident: np.ndarray) -> pd.Data
     place = np.where(links["coarse"], "same admin-1 region or country (region-level report)",
                      (links["distance_km"].round(1).astype(str) + " km apart").to_numpy(dtype=object))
     day = np.where(links["gap_days"] == 0, "dates overlap", "dates 1 day apart")
+    actors = np.where(links["disputed"], "perpetrators differ, same victims and toll", "actors compatible")
     why = (pd.Series(day, dtype="string") + "; " + pd.Series(place, dtype="string")
-           + "; actors compatible; fatalities " + _figure(ev, i) + " vs " + _figure(ev, j)
+           + "; " + pd.Series(actors, dtype="string") + "; fatalities " + _figure(ev, i) + " vs " + _figure(ev, j)
            + "; names " + pd.Series(names[ev.names[i]], dtype="string") + " ~ "
            + pd.Series(names[ev.names[j]], dtype="string") + " ("
            + links["names"].astype(int).astype(str).to_numpy() + "/100)")
@@ -655,19 +748,23 @@ def apply(frame: pd.DataFrame) -> tuple[pd.DataFrame, Links]:
     out["incident_id"] = result.incident_id
     out["incident_size"] = result.incident_size
     out["incident_score"] = result.incident_score
+    out[NOTE_COLUMN] = result.incident_note
     return out, result
 
 
 def incident_table(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """One row per multi-source incident: id, size, datasets, members, best and weakest link score, and why."""
+    """One row per multi-source incident: id, size, datasets, members, weakest link score and why (led by the
+    incident's ``incident_note`` when the sources differ on the perpetrator)."""
     columns = ["incident_id", "incident_size", "datasets", "members", "score", "why"]
     if links.empty:
         return pd.DataFrame(columns=columns)
+    notes = frame[NOTE_COLUMN] if NOTE_COLUMN in frame else pd.Series(pd.NA, index=frame.index)
     multi = frame.loc[frame["incident_size"].fillna(1) > 1, ["incident_id", "event_id", "dataset", "incident_size"]]
-    multi = multi.astype({"incident_id": str, "event_id": str, "dataset": str})
+    multi = multi.astype({"incident_id": str, "event_id": str, "dataset": str}).assign(incident_note=notes)
     multi = multi.sort_values(["incident_id", "event_id"], kind="stable")
     members = multi.groupby("incident_id", sort=True).agg(
         incident_size=("incident_size", "first"),
+        incident_note=("incident_note", "first"),
         datasets=("dataset", lambda s: "+".join(sorted(set(s), key=_dataset_rank))),
         members=("event_id", "; ".join),
     )
@@ -676,6 +773,8 @@ def incident_table(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
                                    + ordered_links["why"].astype(str))
     why = reasons.groupby("incident_id", sort=True).agg(score=("score", "min"), why=("text", " | ".join))
     table = members.join(why, how="left").reset_index()
+    noted = table["incident_note"].notna()
+    table.loc[noted, "why"] = table.loc[noted, "incident_note"] + " | " + table.loc[noted, "why"]
     return table[columns]
 
 

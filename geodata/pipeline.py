@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import incidents, schema, store, validate
+from geodata import actors, incidents, schema, store, validate
 from geodata.boundaries import Boundaries, difference_lines, source_differences
 from geodata.importers.common import Parsed
 from geodata.settings import Settings
@@ -125,7 +125,7 @@ def screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, pd
 
     Every importer and the synthetic generator go through this one step, so all stored events meet the same checks.
     """
-    events = schema.conform(parsed.events)
+    events = schema.conform(actors.regional_families(parsed.events))
     problems = parsed.problems.dropna().astype("string")
     unparsed = events.index.isin(problems.index)
     field_reasons = validate.check_fields(events.loc[~unparsed])

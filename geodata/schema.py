@@ -24,6 +24,7 @@ GROUPS = (
     "JNIM",
     "ISGS",
     "Ansarul Islam",
+    "Lake Chad jihadists",
     "State forces",
     "Wagner Group",
     "Militia",
@@ -79,6 +80,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_timestamp", "Int64", "the source's revision time (ACLED timestamp, Unix seconds); newer replaces"),
     Column("geo_note", "string", "why country/admin units are not simply the point's (border rule), else NA"),
     # Incidents (geodata/incidents.py): reports of one incident in different datasets share an incident_id.
+    Column("incident_note", "string", "what the incident's reports disagree on (sources differ on the perpetrator: "
+           "JNIM (UCDP); ISGS/Ansarul Islam (ACLED)); NA when they agree"),
     Column("incident_id", "string", "the incident of this report: its representative's event_id (its own when alone)"),
     Column("incident_size", "Int64", "how many reports (events of different datasets) the incident has"),
     Column("incident_score", "float64", "score (0-1) of the event's best link to another report; NaN when alone"),

@@ -43,7 +43,8 @@ def write_store(events: gpd.GeoDataFrame, path: Path, tx: Commit | None = None) 
 
 # Columns a revision does not compare: the boundary-join results follow from the point, and the incident
 # columns are recomputed over the whole store after every merge (geodata/incidents.py).
-DERIVED = ("country_iso2", "admin1", "admin2", "geo_note", "incident_id", "incident_size", "incident_score")
+DERIVED = ("country_iso2", "admin1", "admin2", "geo_note", "incident_id", "incident_size", "incident_score",
+           "incident_note")
 REVISION_COLUMNS = ("event_id", "field", "old", "new", "old_timestamp", "new_timestamp")
 
 

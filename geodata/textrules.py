@@ -77,7 +77,7 @@ def event_type(sentence: str, families: list[str]) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- actors
 
-ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "State forces", "Wagner Group", "Militia")
+ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists", "State forces", "Wagner Group", "Militia")
 
 _DEMONYM = (
     r"Malian|Burkinab[eè]|Nigerien|Nigérien|French|Mauritanian|Beninese|Togolese|Ivorian|Ghanaian|Chadian"
@@ -91,7 +91,7 @@ _GENERIC_ARMED = (
     r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?))"
 )
 _GENERIC_RE = re.compile(rf"^(?:the\s+)?{_GENERIC_ARMED}$", re.IGNORECASE)
-JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam")
+JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists")
 # (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
 _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (
@@ -111,7 +111,8 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|EI[\s-]Sahel|Daesh", "ISGS", True),
-    (r"ISWAP", "Other", True),
+    (r"Boko\s+Haram|Islamic\s+State\s+(?:in\s+)?West\s+Africa(?:\s+Province)?", "Lake Chad jihadists", False),
+    (r"ISWAP|JAS", "Lake Chad jihadists", True),
     (r"MINUSMA|UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other", False),
     (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+mercenaries", "Wagner Group", False),
     (

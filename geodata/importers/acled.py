@@ -6,7 +6,10 @@ fatalities. The two precision codes are required because without them a month-wi
 region-wide point would be shown as exact.
 
 Choices:
-- event_date may be ``2022-11-03``, ``03 November 2022`` or ``03-Nov-22`` (formats tried in turn).
+- event_date may be ``2022-11-03``, ``03 November 2022`` or ``03-Nov-22`` (formats tried in turn), or numeric
+  day-first / month-first (``15-05-2024``) when the file proves which (:mod:`geodata.importers.numeric_dates`:
+  a number above 12 in one position across the file, or its ``day``/``month`` columns); a row whose numeric date
+  stays ambiguous, or any date in another year than the file's ``year`` column, is quarantined with its reason.
 - time_precision 1 -> day (start = end = event_date); 2 -> week: ACLED puts the date in the middle of
   the reported week, so the range is event_date +- 3 days; 3 -> month: the whole calendar month that
   contains event_date.
@@ -31,13 +34,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geodata.actors import alternative_families, family
+from geodata.importers import numeric_dates
 from geodata.importers.common import (
     Parsed,
     blank_to_na,
     canonical,
+    columns_by_key,
     iso2_from_name,
     iso2_from_numeric,
     join_problems,
@@ -96,7 +102,7 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
     raw = table.raw
 
     event_id = blank_to_na(text["event_id_cnty"])
-    dates, date_problems = parse_dates(text["event_date"], DATE_FORMATS, "event_date")
+    dates, date_problems = _event_dates(path, text["event_date"], columns_by_key(raw), table.notices)
     precision, start, end, precision_problems = _date_range(dates, text["time_precision"])
     latitude, latitude_problems = parse_numbers(text["latitude"], "latitude")
     longitude, longitude_problems = parse_numbers(text["longitude"], "longitude")
@@ -159,6 +165,46 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
         raw.index,
     )
     return Parsed(path=path, events=events, raw=raw, problems=problems, n_read=len(raw), notices=table.notices)
+
+
+def _event_dates(
+    path: Path, event_date: pd.Series, columns: dict[str, pd.Series], notices: list[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Dates of ``event_date`` in the named formats or numeric (order proven by the file), checked against
+    ``year``; adds a notice saying which order a numeric file was read in.
+
+    Parsed once per distinct (event_date, day, month): a file of a million rows holds a few thousand dates.
+    """
+    blank = pd.Series("", index=event_date.index, dtype="string")
+    day, month = columns.get("day"), columns.get("month")
+    key = pd.DataFrame({"date": event_date, "day": blank if day is None else day,
+                        "month": blank if month is None else month}).astype("string").fillna("")
+    codes, _ = pd.factorize(key["date"] + "\x1f" + key["day"] + "\x1f" + key["month"])
+    _, first = np.unique(codes, return_index=True)
+    distinct = key.iloc[first].set_axis(pd.RangeIndex(len(first)))
+
+    dates, problems = parse_dates(distinct["date"], DATE_FORMATS, "event_date")
+    numeric = pd.Series(False, index=distinct.index)
+    unread = dates.isna()
+    if unread.any():  # only values no named format reads are tried as numbers
+        numeric[unread] = numeric_dates.numeric_mask(distinct["date"][unread])
+        problems = problems.drop(index=numeric.index[numeric], errors="ignore")
+    found, numeric_problems, order = numeric_dates.parse_numeric_dates(
+        distinct["date"][numeric], "event_date", day=distinct["day"][numeric] if day is not None else None,
+        month=distinct["month"][numeric] if month is not None else None,
+    )  # fmt: skip
+    dates[numeric] = found
+    if numeric.any():
+        read = f"read {order} as the file shows" if order else "the file does not show day-first or month-first"
+        example = distinct["date"][numeric].iloc[0].strip()
+        notices.append(f"{path.name}: event_date is numeric ({example!r}): {read}")
+    per_distinct = join_problems([problems, numeric_problems])
+    row_dates = pd.Series(dates.to_numpy()[codes], index=event_date.index, dtype="datetime64[ns]")
+    row_problems = pd.Series(per_distinct.reindex(codes).to_numpy(), index=event_date.index).dropna()
+    checks = [row_problems]
+    if "year" in columns:
+        checks.append(numeric_dates.year_problems(row_dates, event_date, columns["year"], "event_date"))
+    return row_dates, join_problems(checks)
 
 
 def current_event_types(

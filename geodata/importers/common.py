@@ -43,6 +43,11 @@ from geodata.schema import COLUMN_NAMES, DTYPES
 from geodata.validate import combine
 
 CHUNK_ROWS = 200_000
+# Bounds on the header row, checked on the file's first bytes before pandas reads anything (ACLED has about 31
+# columns and UCDP GED about 50; a header of 40,000 columns would pin the reader for many seconds). The upload
+# route (dashboard.upload) refuses with the same numbers.
+MAX_COLUMNS = 500
+MAX_HEADER_BYTES = 256 * 1024
 _BLOCK_BYTES = 1 << 20
 _UNDEFINED_CP1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 # The C engine's message for a record with more fields than the header (the one case read record by record).
@@ -69,6 +74,14 @@ class EncodingError(ValueError):
     def __init__(self, path: Path, detail: str) -> None:
         self.path = Path(path)
         super().__init__(f"{self.path.name}: {detail}")
+
+
+class HeaderTooWideError(ValueError):
+    """The header row has more than :data:`MAX_COLUMNS` columns or more than :data:`MAX_HEADER_BYTES` bytes."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path.name}: {detail}; nothing was imported")
 
 
 class MalformedCSVError(ValueError):
@@ -104,10 +117,22 @@ class Table:
 # ---------------------------------------------------------------------------------------------- reading
 
 
+def check_header(path: Path, header: str, columns: int, *, complete: bool) -> None:
+    """Refuse a header row wider than :data:`MAX_COLUMNS` or (``complete`` False: no line end seen within
+    :data:`MAX_HEADER_BYTES`) longer than that bound, with its numbers, before any parser sees it."""
+    if not complete:
+        more = f" and more than {columns:,} columns (at most {MAX_COLUMNS})" if columns > MAX_COLUMNS else ""
+        raise HeaderTooWideError(path, f"the header row is longer than {MAX_HEADER_BYTES // 1024} KB{more}")
+    if columns > MAX_COLUMNS:
+        raise HeaderTooWideError(
+            path, f"the header row has {columns:,} columns, more than the {MAX_COLUMNS} an export can have"
+        )
+
+
 def _sniff(path: Path) -> tuple[str, str, list[str]]:
     """Encoding to try first, separator, notices — from the first bytes only."""
     with open(path, "rb") as handle:
-        head = handle.read(64 * 1024)
+        head = handle.read(MAX_HEADER_BYTES + 4)
     if head.startswith(b"PK\x03\x04"):
         raise EncodingError(path, "is a zip archive or Excel workbook, not a CSV text file; export it as CSV")
     if head.startswith(b"\x1f\x8b"):
@@ -122,9 +147,10 @@ def _sniff(path: Path) -> tuple[str, str, list[str]]:
         text = head.decode("utf-8", errors="ignore")
     if "\x00" in text:
         raise EncodingError(path, "contains NUL bytes: not a text file (or UTF-16 without a byte-order mark)")
-    header = text.split("\n", 1)[0]
+    header = re.split(r"[\r\n]", text, maxsplit=1)[0]
     counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
     sep = max(counts, key=lambda s: (counts[s], s == ","))
+    check_header(path, header, counts[sep] + 1, complete=len(header) < len(text) or len(head) <= MAX_HEADER_BYTES)
     if sep != ",":
         notices.append(f"{path.name} is separated by {'tab' if sep == chr(9) else repr(sep)}, not commas")
     return encoding, sep, notices
