@@ -753,9 +753,9 @@ def apply(frame: pd.DataFrame) -> tuple[pd.DataFrame, Links]:
 
 
 def incident_table(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """One row per multi-source incident: id, size, datasets, members, weakest link score and why (led by the
-    incident's ``incident_note`` when the sources differ on the perpetrator)."""
-    columns = ["incident_id", "incident_size", "datasets", "members", "score", "why"]
+    """One row per multi-source incident: id, size, datasets, members, weakest link score, ``incident_note``
+    (what the sources disagree on, e.g. the perpetrator; empty when they agree) and why the reports were linked."""
+    columns = ["incident_id", "incident_size", "datasets", "members", "score", "incident_note", "why"]
     if links.empty:
         return pd.DataFrame(columns=columns)
     notes = frame[NOTE_COLUMN] if NOTE_COLUMN in frame else pd.Series(pd.NA, index=frame.index)
@@ -772,10 +772,7 @@ def incident_table(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     reasons = ordered_links.assign(text=ordered_links["a"] + " ~ " + ordered_links["b"] + ": "
                                    + ordered_links["why"].astype(str))
     why = reasons.groupby("incident_id", sort=True).agg(score=("score", "min"), why=("text", " | ".join))
-    table = members.join(why, how="left").reset_index()
-    noted = table["incident_note"].notna()
-    table.loc[noted, "why"] = table.loc[noted, "incident_note"] + " | " + table.loc[noted, "why"]
-    return table[columns]
+    return members.join(why, how="left").reset_index()[columns]
 
 
 def _dataset_rank(name: str) -> int:
