@@ -57,7 +57,6 @@ class Settings(EnvSettings):
         return PipelineSettings.from_env(store=self.store, boundaries=self.boundaries, progress=False)
 
 
-
 def _without_port(name: str) -> str:
     """``atlas.lan:8443`` -> ``atlas.lan``; ``[::1]:8050`` -> ``[::1]``; a bare IPv6 address is left whole."""
     if name.startswith("["):
