@@ -76,12 +76,25 @@ def host_name(value: str | None) -> str | None:
 def allowed_hosts(settings: Settings, listening: str | None = None) -> frozenset[str]:
     """The host names a request may name: the loopback names, the address the server listens on (``settings.host``
     and ``listening``, the listener a request arrived on) and every name in ``SCA_ALLOWED_HOSTS``."""
-    names = {*LOOPBACK_NAMES, *settings.allowed_host_names()}
-    for address in (settings.host, listening):  # addresses, without a port: "0.0.0.0", "::1", "atlas.lan"
-        name = (address or "").strip().strip("[]").lower().rstrip(".")
-        if name:
-            names.add(name)
-    return frozenset(names)
+    names = {*LOOPBACK_NAMES, *settings.allowed_host_names(), _bare(settings.host)}
+    # The listener (SERVER_NAME) counts only as an IP address: a TCP socket's own address always is one, while
+    # gunicorn on a unix socket copies SERVER_NAME from the request's own Host header.
+    if _is_ip(_bare(listening)):
+        names.add(_bare(listening))
+    return frozenset(names - {""})
+
+
+def _bare(address: str | None) -> str:
+    """An address as a host name: "[::1]" -> "::1", "Atlas.lan." -> "atlas.lan"."""
+    return (address or "").strip().strip("[]").lower().rstrip(".")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def host_refusal(settings: Settings, environ: Mapping[str, object]) -> str | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.security import host_refusal
 from dashboard.settings import Settings
 from tests.fixtures.sample_events import write_sample_store
 
@@ -147,6 +148,15 @@ def test_the_address_the_server_listens_on_is_allowed(tmp_path):
         assert other.request("/_dash-layout", "atlas.example.org")[0] == 400
     finally:
         _stop(other)
+
+
+def test_a_listener_name_copied_from_the_host_header_is_not_trusted():
+    """gunicorn on a unix socket sets SERVER_NAME from the request's own Host: that must not allow it."""
+    settings = Settings(host="127.0.0.1")
+    assert host_refusal(settings, {"HTTP_HOST": "evil.example:80", "SERVER_NAME": "evil.example"})
+    assert host_refusal(settings, {"HTTP_HOST": "10.0.0.5:8050", "SERVER_NAME": "10.0.0.5"}) is None  # TCP bind
+    assert host_refusal(Settings(host="atlas.lan"), {"HTTP_HOST": "Atlas.lan:80", "SERVER_NAME": "10.0.0.5"}) is None
+    assert host_refusal(settings, {"SERVER_NAME": "127.0.0.1"}) is None  # HTTP/1.0, no Host: the listener itself
 
 
 def test_team_names_are_read_into_the_settings():
