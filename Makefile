@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test store lint bench venv browser clean
+.PHONY: run test store lint bench venv browser office clean
 
 venv: $(STAMP)
 
@@ -33,7 +33,14 @@ browser:
 	  ( $(SUDO) apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver )
 
-test: $(STAMP) browser
+# The side-file test (tests/test_side_files.py) opens every CSV we write in LibreOffice headless; install its
+# spreadsheet (no GUI) when missing.
+office:
+	@command -v soffice >/dev/null || \
+	  ( $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui )
+
+test: $(STAMP) browser office
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

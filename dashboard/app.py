@@ -107,6 +107,7 @@ def create_app(settings: Settings) -> dash.Dash:
         # callbacks may name components a page does not have.
         suppress_callback_exceptions=True,
     )
+    security.check_hosts(app.server, settings)  # first: a foreign Host is refused before anything else runs
     app.index_string = app.index_string.replace(
         "{%renderer%}", "{%renderer%}" + PLOTLY_NOW.format(prefix=app.config.requests_pathname_prefix))
     keeper = security.Guard(settings)

@@ -136,8 +136,8 @@ def register(server: flask.Flask, basemap_dir: Path = BASEMAP_DIR, glyphs_dir: P
 
     def basemap_layer(name: str) -> flask.Response:
         if name not in files:
-            return flask.Response(f"No basemap layer {name!r}; there are {', '.join(files)}\n", status=404,
-                                  mimetype="text/plain; charset=utf-8")
+            return flask.Response(f"No basemap layer {name[:60]!r}; there are {', '.join(files)}\n", status=404,
+                                  content_type="text/plain; charset=utf-8")
         return cached(flask.Response(files[name], mimetype="application/geo+json"))
 
     def glyph_range(fontstack: str, glyph_range: str) -> flask.Response:
@@ -145,7 +145,7 @@ def register(server: flask.Flask, basemap_dir: Path = BASEMAP_DIR, glyphs_dir: P
         # simply draws no glyph for those characters instead of failing the map.
         match = _RANGE.match(glyph_range)
         if not match or int(match.group(2)) - int(match.group(1)) != 255 or int(match.group(1)) % 256:
-            return flask.Response("A glyph range is like 0-255\n", status=404, mimetype="text/plain; charset=utf-8")
+            return flask.Response("A glyph range is like 0-255\n", status=404, content_type="text/plain; charset=utf-8")
         return cached(flask.Response(glyphs.get(glyph_range, b""), mimetype="application/x-protobuf"))
 
     def style_json() -> flask.Response:

@@ -1,13 +1,12 @@
 """One view -> rows -> CSV or GeoJSON text, streamed in chunks; the HTTP routes and the CLI both use these.
 
-CSV cells that a spreadsheet would run as a formula are neutralised (OWASP "CSV injection"): text starting
-with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``. Numbers are never touched.
+CSV goes through the one CSV writer (geodata/safecsv.py): cells that a spreadsheet would run as a formula get a
+leading ``'`` (OWASP "CSV injection"), text is always quoted, numbers are never touched.
 GeoJSON is written column by column with Arrow string kernels, never by ``json.dumps`` on one dict per row.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from dashboard.events import EventData
 from dashboard.view import View
@@ -31,7 +29,7 @@ GEOJSON_CHUNK_ROWS = 20_000
 FILE_STEM = "sahel-events"
 FORMULA_START = safecsv.FORMULA_START  # also catches BOM/zero-width/quote-led and full-width variants
 # RFC 4180 line ends.
-CSV_EOL = "\r\n"
+CSV_EOL = safecsv.EOL
 # JSON strings: what must be escaped (RFC 8259), plus "</" so the text is safe inside an HTML <script>.
 JSON_RISKY = r'[\\"\x00-\x1f]|</'
 JSON_CONTROL = r"[\x00-\x1f]"
@@ -86,15 +84,8 @@ def _categories_as_text(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where text cells starting like a spreadsheet formula are prefixed with ``'``."""
-    out = frame.copy()
-    for name in TEXT_COLUMNS:
-        if name in out:
-            text = out[name].astype("string")
-            risky = text.str.contains(FORMULA_START, regex=True).fillna(False)
-            if risky.any():
-                out[name] = text.mask(risky, "'" + text)
-    return out
+    """A copy where text cells starting like a spreadsheet formula are prefixed with ``'`` (geodata/safecsv.py)."""
+    return safecsv.neutralise(frame, TEXT_COLUMNS)
 
 
 def iter_csv(data: EventData, view: View, chunk_rows: int = CHUNK_ROWS) -> Iterator[str]:
@@ -103,15 +94,12 @@ def iter_csv(data: EventData, view: View, chunk_rows: int = CHUNK_ROWS) -> Itera
     Written by pyarrow (five times faster than ``DataFrame.to_csv``): text is always quoted, numbers never,
     and a missing value is an empty field. Only one chunk at a time is ever turned into text.
     """
-    yield ",".join(EXPORT_COLUMNS) + CSV_EOL
-    options = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol=CSV_EOL)
+    yield safecsv.header_line(EXPORT_COLUMNS)
     for rows in _chunks(data, view, chunk_rows):
-        chunk = neutralise_formulas(rows)
+        chunk = rows.copy()
         for name in DATE_COLUMNS:
             chunk[name] = chunk[name].dt.strftime("%Y-%m-%d")
-        buffer = io.BytesIO()
-        pacsv.write_csv(pa.Table.from_pandas(chunk, preserve_index=False), buffer, options)
-        yield buffer.getvalue().decode("utf-8")
+        yield safecsv.rows_text(chunk)  # the one CSV writer: neutralises every text cell, quotes all text
 
 
 def iter_geojson(data: EventData, view: View, chunk_rows: int = GEOJSON_CHUNK_ROWS) -> Iterator[str]:

@@ -42,6 +42,12 @@ BOUNDARY_MAX_AGE_S = 3600  # the layers change only when the app restarts with o
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
 # The longest a `?wait=1` upload (for scripts) holds its request before answering with the job to poll.
 WAIT_S = 600
+# A refusal lists this many of the view's problems, each cut to PROBLEM_CHARS, then says how many more there are:
+# a 60 KB query of bad values gets a short answer, not every value echoed back.
+SHOWN_PROBLEMS = 5
+PROBLEM_CHARS = 300
+# The longest text body any refusal here sends (a safety net over the limits above).
+MAX_TEXT_BYTES = 8_000
 
 
 def register(server: flask.Flask, source: EventSource, settings: Settings, layers: BoundaryLayers,
@@ -52,7 +58,7 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
 
     def boundary_layer(name: str) -> flask.Response:
         if name not in encoded:
-            return _text(f"No boundary layer {name!r}; there are {', '.join(encoded)}", 404)
+            return _text(f"No boundary layer {name[:60]!r}; there are {', '.join(encoded)}", 404)
         response = flask.Response(encoded[name], mimetype="application/geo+json")
         response.cache_control.public = True
         response.cache_control.max_age = BOUNDARY_MAX_AGE_S
@@ -63,7 +69,7 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
     def export_view(fmt: str) -> flask.Response:
         view, messages = View.from_query(flask.request.args)
         if messages:
-            return _text("Cannot export this view: " + "; ".join(messages), 400)
+            return _text("Cannot export this view: " + problems_text(messages), 400)
         data = source.get()
         chunks = export.iter_export(data, view, fmt)
         response = flask.Response(flask.stream_with_context(chunks), content_type=CONTENT_TYPES[fmt])
@@ -161,8 +167,19 @@ def _pending(job: str, status: dict) -> flask.Response:
     return flask.Response(json.dumps(body), status=202, mimetype="application/json")
 
 
+def problems_text(messages: list[str]) -> str:
+    """The first few problems, each cut short, and how many more there are."""
+    shown = [m if len(m) <= PROBLEM_CHARS else m[:PROBLEM_CHARS] + "…" for m in messages[:SHOWN_PROBLEMS]]
+    more = len(messages) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
+
+
 def _text(message: str, status: int) -> flask.Response:
-    return flask.Response(message + "\n", status=status, mimetype="text/plain; charset=utf-8")
+    """A plain-text answer with one charset in its Content-Type, never longer than MAX_TEXT_BYTES."""
+    body = (message + "\n").encode("utf-8")
+    if len(body) > MAX_TEXT_BYTES:
+        body = body[: MAX_TEXT_BYTES - 4].decode("utf-8", "ignore").encode("utf-8") + "…\n".encode()
+    return flask.Response(body, status=status, content_type="text/plain; charset=utf-8")
 
 
 def _result(result: UploadResult) -> flask.Response:

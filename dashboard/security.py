@@ -1,8 +1,11 @@
-"""Who may write, and the headers every answer carries.
+"""Who may write, which host names the atlas answers to, and the headers every answer carries.
 
 Writes (``POST /upload``) need either the page's CSRF token in ``X-CSRF-Token`` plus a same-origin request, or
-``Authorization: Bearer <SCA_UPLOAD_TOKEN>``. Security headers (CSP, nosniff, frame protection) come from
-Flask-Talisman with a policy the Dash page works under (tests/browser/test_upload_security.py).
+``Authorization: Bearer <SCA_UPLOAD_TOKEN>``. Every request must name an allowed host (DNS rebinding: a page
+whose name is made to point at 127.0.0.1 would otherwise be "same origin" with the atlas and could read its
+upload token). Security headers (CSP, nosniff, frame protection) come from Flask-Talisman with a policy the Dash
+page works under (tests/browser/test_upload_security.py); answers that carry the token or the store's rows are
+never cached.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Mapping
@@ -46,6 +50,90 @@ BASE_CSP: dict[str, str | list[str]] = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+# Host names every server answers to: a browser on this machine reaches it by these.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+# Paths (ends of paths, under any prefix) whose answers must never be stored by a browser or proxy: the layout
+# carries the page's 24-hour upload token, exports and uploads' answers carry the store's rows and ids.
+NO_STORE_ENDINGS = ("/_dash-layout", "/export.csv", "/export.geojson", "/upload")
+NO_STORE_PREFIXES = ("/upload/",)
+# The longest Host value echoed back in a refusal.
+SHOWN_HOST_CHARS = 80
+_HOST = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9._-]+))(?::(?P<port>[0-9]{1,5}))?$")
+
+
+def host_name(value: str | None) -> str | None:
+    """The name part of a ``Host`` header (``name``, ``name:port``, ``[v6]:port``), lower-cased, without brackets
+    or a trailing dot; None when it is not a well-formed host."""
+    match = _HOST.match((value or "").strip())
+    if not match:
+        return None
+    name = match.group("v6") or match.group("name")
+    return name.lower().rstrip(".") or None
+
+
+def allowed_hosts(settings: Settings, listening: str | None = None) -> frozenset[str]:
+    """The host names a request may name: the loopback names, the address the server listens on (``settings.host``
+    and ``listening``, the listener a request arrived on) and every name in ``SCA_ALLOWED_HOSTS``."""
+    names = {*LOOPBACK_NAMES, *settings.allowed_host_names(), _bare(settings.host)}
+    # The listener (SERVER_NAME) counts only as an IP address: a TCP socket's own address always is one, while
+    # gunicorn on a unix socket copies SERVER_NAME from the request's own Host header.
+    if _is_ip(_bare(listening)):
+        names.add(_bare(listening))
+    return frozenset(names - {""})
+
+
+def _bare(address: str | None) -> str:
+    """An address as a host name: "[::1]" -> "::1", "Atlas.lan." -> "atlas.lan"."""
+    return (address or "").strip().strip("[]").lower().rstrip(".")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def host_refusal(settings: Settings, environ: Mapping[str, object]) -> str | None:
+    """Why a request's ``Host`` is refused (None when it is allowed). A request without one (HTTP/1.0) is for
+    the listener itself; browsers always send one."""
+    given = environ.get("HTTP_HOST")
+    if given is None:
+        return None
+    listening = str(environ.get("SERVER_NAME") or "")
+    name = host_name(str(given))
+    if name is not None and name in allowed_hosts(settings, listening):
+        return None
+    shown = str(given)[:SHOWN_HOST_CHARS]
+    return (f"This atlas does not answer to the host {shown!r}. It answers to localhost, its loopback addresses, "
+            "the address it listens on, and the names in SCA_ALLOWED_HOSTS (comma-separated) set where it runs.")
+
+
+def check_hosts(server: flask.Flask, settings: Settings) -> None:
+    """Answer 400 to any request naming a host not allowed (before any other hook or route runs: pages,
+    ``/_dash-layout``, exports, uploads, assets), and mark the answers that must not be cached ``no-store``."""
+
+    def refuse_foreign_host() -> flask.Response | None:
+        refusal = host_refusal(settings, flask.request.environ)
+        if refusal is None:
+            return None
+        response = flask.Response(refusal + "\n", status=400, content_type="text/plain; charset=utf-8")
+        response.cache_control.no_store = True
+        return response
+
+    def no_store(response: flask.Response) -> flask.Response:
+        path = flask.request.path
+        if path.endswith(NO_STORE_ENDINGS) or any(p in path for p in NO_STORE_PREFIXES):
+            response.cache_control.no_store = True
+            response.cache_control.public = False
+            response.cache_control.max_age = None
+        return response
+
+    server.before_request_funcs.setdefault(None, []).insert(0, refuse_foreign_host)
+    server.after_request(no_store)
 
 
 def is_loopback(host: str | None) -> bool:

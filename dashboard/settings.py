@@ -13,7 +13,8 @@ from geodata.settings import Settings as PipelineSettings
 @dataclass(frozen=True)
 class Settings(EnvSettings):
     """What the app can be told. Env names: SCA_STORE, SCA_HOST, SCA_PORT, SCA_DEBUG, SCA_MAP_STYLE,
-    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_MAX_POINTS, SCA_UPLOADS, SCA_UPLOAD_TOKEN, SCA_SECRET_KEY."""
+    SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_MAX_POINTS, SCA_UPLOADS, SCA_UPLOAD_TOKEN, SCA_SECRET_KEY,
+    SCA_ALLOWED_HOSTS."""
 
     store: Path = PipelineSettings().store
     host: str = "127.0.0.1"
@@ -33,6 +34,9 @@ class Settings(EnvSettings):
     # Signs the page's CSRF tokens; set the same value on every host behind one address (default: a random secret
     # shared by this host's workers, in <tmp>/sca-secret-<uid>).
     secret_key: str = ""
+    # Host names (comma-separated) the atlas answers to besides localhost, 127.0.0.1, [::1] and the address it
+    # listens on: the names a team's browsers use (e.g. "atlas.example.org,atlas"); any other Host gets a 400.
+    allowed_hosts: str = ""
 
     def __post_init__(self) -> None:
         if self.uploads not in ("auto", "on", "off"):
@@ -43,7 +47,18 @@ class Settings(EnvSettings):
         shown = ", ".join(f"{f.name}={hidden.get(f.name, getattr(self, f.name))!r}" for f in fields(self))
         return f"Settings({shown})"
 
+    def allowed_host_names(self) -> tuple[str, ...]:
+        """``allowed_hosts`` as lower-case names (a port or a trailing dot given with a name is dropped)."""
+        names = (name.strip().lower() for name in self.allowed_hosts.split(","))
+        return tuple(_without_port(name).strip("[]").rstrip(".") for name in names if name)
+
     def pipeline(self) -> PipelineSettings:
         """The pipeline settings that go with this app (same store and boundaries)."""
         return PipelineSettings.from_env(store=self.store, boundaries=self.boundaries, progress=False)
 
+
+def _without_port(name: str) -> str:
+    """``atlas.lan:8443`` -> ``atlas.lan``; ``[::1]:8050`` -> ``[::1]``; a bare IPv6 address is left whole."""
+    if name.startswith("["):
+        return name.split("]")[0] + "]"
+    return name.rsplit(":", 1)[0] if name.count(":") == 1 else name

@@ -790,9 +790,10 @@ def relink(frame: pd.DataFrame, report: Path | None = None, tx: Commit | None = 
 
 def write_report(table: pd.DataFrame, path: Path, tx: Commit | None = None) -> None:
     """Write the incidents CSV atomically next to the store (staged in ``tx`` when given)."""
+    from geodata import safecsv
     from geodata.store import stage_or_write
 
-    stage_or_write(Path(path), lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"), tx)
+    stage_or_write(Path(path), lambda tmp: safecsv.write(table, tmp), tx)
 
 
 def pair_counts(frame: pd.DataFrame) -> dict[str, int]:

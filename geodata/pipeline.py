@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import actors, incidents, schema, store, validate
+from geodata import actors, incidents, safecsv, schema, store, validate
 from geodata.boundaries import Boundaries, difference_lines, source_differences
 from geodata.importers.common import Parsed
 from geodata.settings import Settings
@@ -171,7 +171,7 @@ def _write_admin1_report(events: pd.DataFrame, settings: Settings,
     Returns how many events differ and one summary line per kind of difference.
     """
     report = source_differences(events)
-    store.stage_or_write(settings.admin1_report, lambda tmp: report.to_csv(tmp, index=False, encoding="utf-8"), tx)
+    store.stage_or_write(settings.admin1_report, lambda tmp: safecsv.write(report, tmp), tx)
     return len(report), difference_lines(events, report)
 
 

@@ -178,7 +178,7 @@ def append_revisions(rows: pd.DataFrame, path: Path, tx: Commit | None = None) -
     if path.exists():
         old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         rows = pd.concat([old, rows], ignore_index=True)
-    _atomic_write(path, lambda tmp: rows.to_csv(tmp, index=False, encoding="utf-8"), tx)
+    _atomic_write(path, lambda tmp: safecsv.write(rows, tmp), tx)
     return added
 
 
@@ -191,7 +191,7 @@ def append_quarantine(rows: pd.DataFrame, path: Path, tx: Commit | None = None) 
     path = Path(path)
     if rows.empty:
         return 0
-    rows = safecsv.neutralise(rows.astype("string"))
+    rows = safecsv.neutralise(rows.astype("string")).set_axis(safecsv.header_names(rows.columns), axis=1)
     if path.exists():
         old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         old = old.astype("string")
@@ -205,7 +205,7 @@ def append_quarantine(rows: pd.DataFrame, path: Path, tx: Commit | None = None) 
     # Keep the reason and where-from columns at the end, after the original row's own columns.
     tail = [c for c in ("reason", "source_file", "source_row") if c in combined]
     combined = combined[[c for c in combined.columns if c not in tail] + tail]
-    _atomic_write(path, lambda tmp: combined.to_csv(tmp, index=False, encoding="utf-8"), tx)
+    _atomic_write(path, lambda tmp: safecsv.write(combined, tmp), tx)
     return len(combined) - before
 
 

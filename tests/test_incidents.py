@@ -241,7 +241,9 @@ def test_every_import_links_and_writes_the_incidents_csv(imported):
     pair = events.set_index("event_id").loc[["acled:BFO0001", "ucdp:480001"], "incident_id"]
     assert pair.nunique() == 1, pair  # Gasseliki / Gassiliki village
     report = pd.read_csv(imported.parent / "events.incidents.csv")
-    assert list(report.columns) == ["incident_id", "incident_size", "datasets", "members", "score", "incident_note", "why"]
+    assert list(report.columns) == [
+        "incident_id", "incident_size", "datasets", "members", "score", "incident_note", "why",
+    ]
     assert len(report) == events.loc[events["incident_size"] > 1, "incident_id"].nunique() >= 40
     row = report.loc[report["members"].str.contains("acled:BFO0001")].iloc[0]
     assert row["datasets"] == "acled+ucdp" and "ucdp:480001" in row["members"] and "km apart" in row["why"]

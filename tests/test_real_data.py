@@ -304,7 +304,9 @@ def test_the_gassiliki_pair_is_one_incident_marked_with_the_disputed_perpetrator
     # counted once
     assert incidents.summary_lines(events.reset_index())[0] == "events 2, incidents 1, multi-source incidents 1"
     report = pd.read_csv(gassiliki.parent / "events.incidents.csv")
-    assert list(report.columns) == ["incident_id", "incident_size", "datasets", "members", "score", "incident_note", "why"]
+    assert list(report.columns) == [
+        "incident_id", "incident_size", "datasets", "members", "score", "incident_note", "why",
+    ]
     assert report["incident_note"].iloc[0] == GASSILIKI_NOTE
     assert "perpetrators differ, same victims and toll" in report["why"].iloc[0]
 

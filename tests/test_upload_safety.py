@@ -19,9 +19,10 @@ from geodata import safecsv, schema, validate
 from tests.fixtures.sample_events import sample_events
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\ufeff=1+1", "\u200b=1+1",
-                                  "'=1+1", '"=1+1', " =1", "\u00a0=1", "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20x",
-                                  "\ufe661", "\u22121", "\u200b\ufeff'\uff1dcmd"])
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\ufeff=1+1", "\u200b=1+1",
+                                  "\u00ad=1", "\u061c=1", "\u180e=1", "\u2060=1", "\u2064+1", '"=1+1', " =1",
+                                  "\u00a0=1", "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20x", "\ufe661",
+                                  "\u22121", "\u200b\ufeff'\uff1dcmd"])
 def test_cells_that_start_like_a_formula_are_prefixed(cell):
     frame = pd.DataFrame({"notes": [cell]}, dtype="string")
     assert safecsv.neutralise(frame)["notes"].iloc[0] == "'" + cell
