@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dashboard import layout as ids
 from dashboard import tables
+from dashboard.events import search_key
 from dashboard.figures import map_revision
 from dashboard.view import View
 from dashboard.viewport import Viewport
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 
 # Control id -> View field, for the filters and display choices the page offers directly.
 CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
-            ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe"}
+            ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe",
+            ids.DISAGREE: "disagree"}
 # The stores the view is written to, one per part of the page (see part_views).
 PART_STORES = (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)
 # Degrees added around a one-point selection so its box is not empty.
@@ -76,9 +78,11 @@ def apply_controls(view: View, values: dict[str, Any]) -> tuple[View, list[str]]
     return View.from_query(params)
 
 
-def dropdown_options(present: list[str], chosen: tuple[str, ...]) -> list[str]:
-    """The data's values plus any the address asks for that the data lacks, so the control can show them."""
-    return list(present) + sorted(set(chosen) - set(present))
+def dropdown_options(present: list[str], chosen: tuple[str, ...]) -> list[dict[str, str]]:
+    """The data's values plus any the address asks for that the data lacks, so the control can show them; each
+    searchable without accents or case ("menaka" finds Ménaka)."""
+    values = list(present) + sorted(set(chosen) - set(present))
+    return [{"label": v, "value": v, "search": f"{v} {search_key(v)}"} for v in values]
 
 
 def control_value(view: View, field: str) -> Any:
@@ -90,6 +94,8 @@ def control_value(view: View, field: str) -> Any:
         return value or ""
     if field == "dedupe":  # a one-option checklist
         return [value] if value else []
+    if field == "disagree":  # a one-option checklist
+        return ["1"] if value else []
     return value
 
 

@@ -375,6 +375,7 @@ class EventData:
             "admin1": sorted(present["admin1"]),
             "admin1_by_country": dict(sorted(by_country.items())),
             "group": [g for g in GROUPS if g in groups] + sorted(groups - set(GROUPS)),
+            "vs": [g for g in GROUPS if g in groups] + sorted(groups - set(GROUPS)),
             "event_type": sorted(present["event_type"]),
             "dataset": sorted(present["dataset"]),
             "precision": [int(p) for p in precisions if p > 0],

@@ -66,6 +66,7 @@ DROPDOWNS = {
     "f-country": "country",
     "f-admin1": "admin1",
     "f-group": "group",
+    "f-vs": "vs",
     "f-type": "event_type",
     "f-dataset": "dataset",
 }
@@ -76,6 +77,8 @@ COLOUR = "colour"
 MODE = "mode"
 METRIC = "metric"
 DEDUPE = "dedupe"  # checklist: "Count each incident once" (the view's dedupe=incident)
+DISAGREE = "f-disagree"  # checklist: only incidents whose sources disagree (the view's disagree=1)
+COVERAGE_NOTE = "coverage-note"  # which datasets start or end inside the window (issue 24)
 
 # Plotly's "Share chart" button uploads to Plotly Cloud: an offline atlas never offers that.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud"]}
@@ -93,8 +96,15 @@ DROPDOWN_LABELS = {
     "f-country": "Country",
     "f-admin1": "Admin-1 region",
     "f-group": "Actor family",
+    "f-vs": "Fighting between",
     "f-type": "Event type",
     "f-dataset": "Dataset",
+}
+
+DROPDOWN_PLACEHOLDERS = {"f-vs": "Two families, e.g. JNIM and ISGS"}
+DROPDOWN_TITLES = {
+    "f-group": "Events where any of these families is one of the two sides",
+    "f-vs": "Events whose two sides are these two families, in either order",
 }
 
 REGION_COLUMNS = [
@@ -168,9 +178,11 @@ def _filters(options: dict) -> list:
         html.Label(
             [
                 DROPDOWN_LABELS[cid],
-                dcc.Dropdown(id=cid, options=options.get(field, []), multi=True, placeholder="All"),
+                dcc.Dropdown(id=cid, options=options.get(field, []), multi=True,
+                             placeholder=DROPDOWN_PLACEHOLDERS.get(cid, "All")),
             ],
             className="control",
+            title=DROPDOWN_TITLES.get(cid),
         )
         for cid, field in DROPDOWNS.items()
     ]
@@ -178,7 +190,7 @@ def _filters(options: dict) -> list:
         html.H2("Filters"),
         *dropdowns,
         html.Label(
-            ["Minimum fatalities", dcc.Input(id=MIN_FATALITIES, type="number", min=0, step=1, debounce=True)],
+            ["Minimum fatalities", dcc.Input(id=MIN_FATALITIES, type="number", min=0, step=1, debounce=0.6)],
             className="control",
         ),
         html.Fieldset(
@@ -201,6 +213,8 @@ def _filters(options: dict) -> list:
                 html.Legend("Reports of one incident"),
                 dcc.Checklist(id=DEDUPE, options=[{"label": "Count each incident once", "value": "incident"}],
                               value=[]),
+                dcc.Checklist(id=DISAGREE, value=[], options=[
+                    {"label": "Only where sources disagree (toll or perpetrator)", "value": "1"}]),
             ],
             className="control",
         ),
@@ -314,6 +328,7 @@ def _time_panel() -> list:
 def _tables_panel() -> list:
     return [
         html.Div(id=COUNTER, className="counter", role="status"),
+        html.P(id=COVERAGE_NOTE, className="coverage-note", role="note"),
         html.Div(
             className="tables-head",
             children=[
