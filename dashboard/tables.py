@@ -17,11 +17,11 @@ NO_REGION = "(region unknown)"
 
 # What an analyst reads first comes first: date, place, country, actor families, fatalities, source.
 GRID_FIELDS: tuple[str, ...] = (
-    "date_start", "location", "country_iso2", "group1", "fatalities", "source", "event_type", "actor1", "actor2",
-    "date_end", "admin1", "group2", "geo_precision", "dataset", "source_url", "notes", "event_id",
+    "date_start", "date_end", "location", "country_iso2", "group1", "fatalities", "source", "event_type", "actor1",
+    "actor2", "admin1", "group2", "geo_precision", "dataset", "source_url", "notes", "event_id",
 )
 _HEADERS = {
-    "event_id": "Event", "date_start": "Date", "date_end": "End", "location": "Place", "country_iso2": "Ctry",
+    "event_id": "Event", "date_start": "Start", "date_end": "End", "location": "Place", "country_iso2": "Country",
     "admin1": "Region", "group1": "Actor families", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
     "event_type": "Type", "fatalities": "Fatalities", "geo_precision": "Geo precision", "dataset": "Dataset",
     "source": "Source", "source_url": "Link", "notes": "Notes",
@@ -29,7 +29,7 @@ _HEADERS = {
 _DATE_FIELDS = ("date_start", "date_end")
 _NUMBER_FIELDS = ("fatalities", "geo_precision")
 # The first four columns fit the tables panel of a 1280-pixel screen (about 370 pixels).
-_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 62, "fatalities": 84,
+_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 80, "fatalities": 84,
            "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 100, "group1": 118,
            "source": 160}
 
