@@ -203,8 +203,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
             raise PreventUpdate
         data = source.get()
         rows, count = tables.grid_rows(data, data.rows(store_view(asked)), request.get("startRow", 0),
-                                       request.get("endRow", 100), request.get("sortModel"),
-                                       request.get("filterModel"))
+                                       request.get("endRow", 100), request.get("sortModel"))
         return {"rowData": rows, "rowCount": count}
 
     @app.callback(

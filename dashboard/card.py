@@ -124,6 +124,7 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
     fields = [
         *_field("Dates", dates_text(row)),
         *_field("Place", place_text(row)),
+        *_source_region(row),
         *_field("Geo precision", geo_precision_text(row.get("geo_precision"))),
         *_field("Actors", html.Ul(actor_items, className="actors")),
         *_field("Fatalities", fatalities_text(row)),
@@ -143,6 +144,18 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
         body += [html.H4(f"Reports of this incident ({len(reports)})"),
                  html.Ul([_report(r) for r in reports], className="card-reports")]
     return body
+
+
+def _source_region(row: Mapping[str, Any]) -> list:
+    """The region as the source names it (ACLED's "Gao" for the atlas's Ménaka) and the geo note saying why they
+    differ, when the record has them."""
+    own, note = text(row.get("source_admin1")), text(row.get("geo_note"))
+    out = []
+    if own:
+        out += _field("Source's region", own)
+    if note:
+        out += _field("Geo note", note)
+    return out
 
 
 def _report(row: Mapping[str, Any]) -> html.Li:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dashboard import layout as ids
 from dashboard import tables
+from dashboard.events import search_key
 from dashboard.figures import map_revision
 from dashboard.view import View
 from dashboard.viewport import Viewport
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 # Control id -> View field, for the filters and display choices the page offers directly.
 CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
             ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe",
-            ids.DATE_START: "start", ids.DATE_END: "end"}
+            ids.DISAGREE: "disagree", ids.DATE_START: "start", ids.DATE_END: "end"}
 DATE_FIELDS = ("start", "end")
 # The stores the view is written to, one per part of the page (see part_views).
 PART_STORES = (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)
@@ -90,13 +91,13 @@ def open_ends(view: View, data_range: tuple[datetime.date, datetime.date] | None
 
 
 def dropdown_options(present: list[str], chosen: tuple[str, ...], labels: dict[str, str] | None = None
-                     ) -> list[str] | list[dict[str, str]]:
-    """The data's values plus any the address asks for that the data lacks, so the control can show them; with
-    ``labels``, as options that say each value in words (the value stays what the URL carries)."""
+                     ) -> list[dict[str, str]]:
+    """The data's values plus any the address asks for that the data lacks, so the control can show them; each
+    searchable without accents or case ("menaka" finds Ménaka), and said in words where ``labels`` has words
+    for it (the value stays what the URL carries)."""
     values = list(present) + sorted(set(chosen) - set(present))
-    if labels is None:
-        return values
-    return [{"label": labels.get(str(v), str(v)), "value": v} for v in values]
+    words = labels or {}
+    return [{"label": words.get(v, v), "value": v, "search": f"{words.get(v, v)} {search_key(v)}"} for v in values]
 
 
 def control_value(view: View, field: str, data_range: tuple[datetime.date, datetime.date] | None = None) -> Any:
@@ -113,6 +114,8 @@ def control_value(view: View, field: str, data_range: tuple[datetime.date, datet
         return value or ""
     if field == "dedupe":  # a one-option checklist
         return [value] if value else []
+    if field == "disagree":  # a one-option checklist
+        return ["1"] if value else []
     return value
 
 

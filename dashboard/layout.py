@@ -73,6 +73,7 @@ DROPDOWNS = {
     "f-country": "country",
     "f-admin1": "admin1",
     "f-group": "group",
+    "f-vs": "vs",
     "f-type": "event_type",
     "f-dataset": "dataset",
 }
@@ -83,6 +84,8 @@ COLOUR = "colour"
 MODE = "mode"
 METRIC = "metric"
 DEDUPE = "dedupe"  # checklist: "Count each incident once" (the view's dedupe=incident)
+DISAGREE = "f-disagree"  # checklist: only incidents whose sources disagree (the view's disagree=1)
+COVERAGE_NOTE = "coverage-note"  # which datasets start or end inside the window (issue 24)
 
 # Plotly's "Share chart" button uploads to Plotly Cloud: an offline atlas never offers that.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud"]}
@@ -110,8 +113,15 @@ DROPDOWN_LABELS = {
     "f-country": "Country",
     "f-admin1": "Admin-1 region",
     "f-group": "Actor family",
+    "f-vs": "Fighting between",
     "f-type": "Event type",
     "f-dataset": "Dataset",
+}
+
+DROPDOWN_PLACEHOLDERS = {"f-vs": "Two families, e.g. JNIM and ISGS"}
+DROPDOWN_TITLES = {
+    "f-group": "Events where any of these families is one of the two sides",
+    "f-vs": "Events whose two sides are these two families, in either order",
 }
 
 REGION_COLUMNS = [
@@ -185,11 +195,12 @@ def _filters(options: dict) -> list:
         html.Label(
             [
                 DROPDOWN_LABELS[cid],
-                dcc.Dropdown(id=cid, multi=True, placeholder="All", options=[
+                dcc.Dropdown(id=cid, multi=True, placeholder=DROPDOWN_PLACEHOLDERS.get(cid, "All"), options=[
                     {"label": DATASET_LABELS.get(str(v), str(v)), "value": v} for v in options.get(field, [])
                 ] if field == "dataset" else options.get(field, [])),
             ],
             className="control",
+            title=DROPDOWN_TITLES.get(cid),
         )
         for cid, field in DROPDOWNS.items()
     ]
@@ -197,7 +208,7 @@ def _filters(options: dict) -> list:
         html.H2("Filters"),
         *dropdowns,
         html.Label(
-            ["Minimum fatalities", dcc.Input(id=MIN_FATALITIES, type="number", min=0, step=1, debounce=True)],
+            ["Minimum fatalities", dcc.Input(id=MIN_FATALITIES, type="number", min=0, step=1, debounce=0.6)],
             className="control",
         ),
         html.Fieldset(
@@ -220,6 +231,8 @@ def _filters(options: dict) -> list:
                 html.Legend("Reports of one incident"),
                 dcc.Checklist(id=DEDUPE, options=[{"label": "Count each incident once", "value": "incident"}],
                               value=[]),
+                dcc.Checklist(id=DISAGREE, value=[], options=[
+                    {"label": "Only where sources disagree (toll or perpetrator)", "value": "1"}]),
             ],
             className="control",
         ),
@@ -360,6 +373,7 @@ def _time_panel() -> list:
 def _tables_panel() -> list:
     return [
         html.Div(id=COUNTER, className="counter", role="status"),
+        html.P(id=COVERAGE_NOTE, className="coverage-note", role="note"),
         html.Div(
             className="tables-head",
             children=[

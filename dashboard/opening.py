@@ -63,14 +63,14 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
 PART_OUTPUTS: dict[str, tuple[Prop, ...]] = {
     ids.TIMELINE_STORE: ((ids.TIMELINE, "figure"),),
     ids.FILTERS_STORE: ((ids.COUNTER, "children"), (ids.RANGE_TEXT, "children"), (ids.EMPTY, "hidden"),
-                        (ids.EXPORT_CSV, "href"), (ids.EXPORT_GEOJSON, "href")),
+                        (ids.EXPORT_CSV, "href"), (ids.EXPORT_GEOJSON, "href"), (ids.COVERAGE_NOTE, "children")),
     ids.REGIONS_STORE: ((ids.REGIONS_GRID, "rowData"),),
 }
 
 
 def part_props(data: EventData, store: str, view: View) -> dict[Prop, Any]:
-    """What part ``store`` holding ``view`` draws: the timeline; the counter, range text, empty state and export
-    links; or the regions table."""
+    """What part ``store`` holding ``view`` draws: the timeline; the counter, range text, empty state, export
+    links and coverage note; or the regions table."""
     if store == ids.TIMELINE_STORE:
         values: tuple = (page.timeline_for(data, view),)
     elif store == ids.FILTERS_STORE:

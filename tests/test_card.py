@@ -116,3 +116,13 @@ def test_event_row_reads_the_stored_record(data):
     assert "fatalities_low" in row and "sub_event_type" in row
     assert event_row(data, "nope:1") is None
     assert "Solhan" in all_text(event_card(row))
+
+
+def test_the_card_shows_the_source_region_and_the_geo_note():
+    from dashboard.events import EventData
+    from tests.fixtures.dyad_events import MENAKA_NOTE, dyad_events
+
+    data = EventData.from_frame(dyad_events())
+    text = all_text(event_card(event_row(data, "acled:ML1")))
+    assert "Ménaka — Ménaka, ML" in text and "Source's region Gao" in text and MENAKA_NOTE in text
+    assert "Source's region" not in all_text(event_card(ROW)) and "Geo note" not in all_text(event_card(ROW))

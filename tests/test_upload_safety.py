@@ -54,11 +54,9 @@ def test_grid_requests_are_bounded(data):
                                    "sortModel": [{"colId": "notes", "sort": "asc"}] * 200 + [{"colId": "x"}],
                                    "filterModel": {"notes": {"operator": "OR", "conditions": [
                                        {"filterType": "text", "type": "contains", "filter": "a" * 10_000}] * 1000}}})
-    start, end, sort_model, filter_model = checked
+    start, end, sort_model = checked  # the table has no filters of its own: a filter model is dropped
     assert end - start == tables.MAX_BLOCK_ROWS
     assert sort_model == [{"colId": "notes", "sort": "asc"}]
-    conditions = filter_model["notes"]["conditions"]
-    assert len(conditions) == tables.MAX_CONDITIONS and len(conditions[0]["filter"]) == tables.MAX_FILTER_TEXT
 
 
 @pytest.mark.parametrize("request_", [None, [], "x", {"startRow": "abc"}, {"startRow": None},
@@ -67,10 +65,9 @@ def test_requests_the_grid_never_sends_are_refused(request_):
     assert tables.grid_request(request_) is None
 
 
-@pytest.mark.parametrize("sort_model, filter_model", [("desc", None), ([1], None), (None, [1, 2]),
-                                                      (None, {"notes": "abc"}), ([{"colId": ["x"]}], {})])
-def test_odd_sort_and_filter_models_are_ignored(data, sort_model, filter_model):
-    block, count = tables.grid_rows(data, data.rows(View()), 0, 10, sort_model, filter_model)
+@pytest.mark.parametrize("sort_model", ["desc", [1], None, [{"colId": ["x"]}], [{"colId": "reports"}]])
+def test_odd_sort_models_are_ignored(data, sort_model):
+    block, count = tables.grid_rows(data, data.rows(View()), 0, 10, sort_model)
     assert count == 30 and len(block) == 10
 
 
