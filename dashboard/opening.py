@@ -46,11 +46,12 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
     options = data.options()
     notes = [problem, *messages] if problem else list(messages)
     return {
-        **{(cid, "value"): control_value(view, field) for cid, field in CONTROLS.items()},
+        **{(cid, "value"): control_value(view, field, data.date_range()) for cid, field in CONTROLS.items()},
         (ids.SLIDER, "value"): slider_value(view, months),
         (ids.SLIDER, "max"): max(len(months) - 1, 0),
         (ids.SLIDER, "marks"): year_marks(months),
-        **{(cid, "options"): dropdown_options(options.get(field, []), getattr(view, field))
+        **{(cid, "options"): dropdown_options(options.get(field, []), getattr(view, field),
+                                              ids.DATASET_LABELS if field == "dataset" else None)
            for cid, field in ids.DROPDOWNS.items()},
         (ids.MESSAGES, "children"): [html.P(m) for m in notes],
         **{(store, "data"): data_ for store, data_ in part_views(view, version).items()},

@@ -106,7 +106,10 @@ def timeline_for(data: EventData, view: View) -> go.Figure:
     """The monthly timeline of ``controls.timeline_view(view)`` (no dates): drawn from that alone, so the page
     redraws it only when that changes (not on a slider move or a Play step)."""
     shown = timeline_view(view)
-    return figures.timeline_figure(aggregate.monthly_by_family(data, data.rows(shown)), shown)
+    months = data.months()
+    column = aggregate.COLOUR_COLUMNS.get(shown.colour, "group1")
+    return figures.timeline_figure(aggregate.monthly_counts(data, data.rows(shown), column), shown,
+                                   (months[0], months[-1]) if months else None)
 
 
 def region_rows_for(data: EventData, view: View) -> list[dict[str, Any]]:

@@ -17,22 +17,22 @@ NO_REGION = "(region unknown)"
 
 # What an analyst reads first comes first: date, place, country, actor families, fatalities, source.
 GRID_FIELDS: tuple[str, ...] = (
-    "date_start", "location", "country_iso2", "group1", "fatalities", "source", "reports", "event_type", "actor1",
-    "actor2", "date_end", "admin1", "source_admin1", "group2", "geo_precision", "dataset", "source_url", "notes",
+    "date_start", "date_end", "location", "country_iso2", "group1", "fatalities", "source", "reports", "event_type",
+    "actor1", "actor2", "admin1", "source_admin1", "group2", "geo_precision", "dataset", "source_url", "notes",
     "event_id",
 )
 # Columns worked out from the store's incident index, not read from the frame: "2: acled, curated ⚠ disagree".
 REPORT_FIELDS = ("reports",)
 FRAME_FIELDS = tuple(f for f in GRID_FIELDS if f not in REPORT_FIELDS)
 _HEADERS = {
-    "event_id": "Event", "date_start": "Date", "date_end": "End", "location": "Place", "country_iso2": "Ctry",
+    "event_id": "Event", "date_start": "Start", "date_end": "End", "location": "Place", "country_iso2": "Country",
     "admin1": "Region", "group1": "Actor families", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
     "event_type": "Type", "fatalities": "Fatalities", "geo_precision": "Geo precision", "dataset": "Dataset",
     "source": "Source", "source_url": "Link", "notes": "Notes", "reports": "Reports",
     "source_admin1": "Source's region",
 }
 # The first four columns fit the tables panel of a 1280-pixel screen (about 370 pixels).
-_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 62, "fatalities": 84,
+_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 80, "fatalities": 84,
            "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 100, "group1": 118,
            "source": 160, "reports": 130, "source_admin1": 120}
 

@@ -40,7 +40,7 @@ VIEW_PARAMS: tuple[str, ...] = (
 # Parameters that only change how the rows are drawn; the others choose rows.
 DISPLAY_PARAMS = ("colour", "mode", "metric")
 LIST_PARAMS = ("country", "admin1", "group", "event_type", "dataset", "precision")
-COLOURS = ("actor", "type")
+COLOURS = ("actor", "type", "dataset")
 MODES = ("points", "regions")
 METRICS = ("events", "fatalities")
 # ``dedupe=incident``: count each incident once (one representative per incident, see geodata/incidents.py).
@@ -382,7 +382,7 @@ _HELP = {
     "precision": "geo precisions 1-4, comma-separated",
     "q": "free text searched in place, notes and actors",
     "bbox": "minlon,minlat,maxlon,maxlat",
-    "colour": "map colours: actor or type",
+    "colour": "map colours: actor, type or dataset",
     "mode": "map mode: points or regions",
     "metric": "what the regions map counts: events or fatalities",
     "vs": "two actor families fighting each other, either order (JNIM,ISGS)",

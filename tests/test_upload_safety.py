@@ -102,20 +102,23 @@ def test_legend_names_from_data_are_text_not_markup():
     events.loc[events.index[4:8], "event_type"] = "<b>bold</b>"
     figure = figures.map_figure(events, View(colour="type"), None)
     names = {trace.name for trace in figure.data}
-    assert '&lt;a href="https://evil.example/phish"&gt;phish&lt;/a&gt;' in names
-    assert "&lt;b&gt;bold&lt;/b&gt;" in names
+    # a type the palette does not name is one of the "Other types"; the hover says it, escaped
+    assert "Other types" in names
     assert not any("<a" in (name or "") or "<b>" in (name or "") for name in names)
+    hovers = {row[4] for trace in figure.data if trace.customdata is not None for row in trace.customdata}
+    assert "&lt;b&gt;bold&lt;/b&gt;" in hovers
     text = json.dumps(figure.to_plotly_json()["data"], default=str)
     assert "<a href" not in text and "<b>bold" not in text
 
 
 def test_timeline_trace_names_never_carry_markup_from_data():
-    # The timeline stacks the fixed actor families: a family name from the data that is not one of them is
-    # counted as "Other", so no markup from the data reaches a trace name or hover.
+    # The timeline stacks the fixed names of the colour mode: a name from the data that is not one of them is
+    # counted as the mode's catch-all, so no markup from the data reaches a trace name or hover.
     monthly = pd.DataFrame({"<i>x</i>": [1, 2]}, index=pd.to_datetime(["2020-01-01", "2020-02-01"]))
-    figure = figures.timeline_figure(monthly, View())
-    assert [trace.name for trace in figure.data] == ["Other"]
-    assert "<i>" not in json.dumps(figure.to_plotly_json()["data"], default=str)
+    for colour, catch_all in (("actor", "Other"), ("type", "Other types"), ("dataset", "Other datasets")):
+        figure = figures.timeline_figure(monthly, View(colour=colour))
+        assert [trace.name for trace in figure.data] == [catch_all]
+        assert "<i>" not in json.dumps(figure.to_plotly_json()["data"], default=str)
 
 
 @pytest.mark.parametrize("given, expected", [("a\x00.csv", "a_.csv"), ("../../etc/passwd", "passwd"),
