@@ -77,6 +77,10 @@ DATASET_COLOURS: dict[str, str] = {
     "upload": "#CC3311",
     "synthetic": "#332288",  # Tol's indigo: his vibrant scheme has six colours and grey
 }
+# The datasets as the legends name them (the store's short names are its own: "seed" says nothing to a reader).
+DATASET_NAMES: dict[str, str] = {"acled": "ACLED", "ucdp": "UCDP GED", "curated": "Curated (Wikipedia)",
+                                 "text": "Read from texts", "seed": "Bundled sample", "upload": "Uploaded file",
+                                 "synthetic": "Synthetic"}
 OTHER_COLOUR = "#BBBBBB"  # event types and datasets the tables above do not name
 # What each colour mode of the view colours points by (dashboard.view.COLOURS), and its fixed colours in order.
 COLOUR_TABLES: dict[str, dict[str, str]] = {"actor": FAMILY_COLOURS, "type": EVENT_TYPE_COLOURS,
@@ -288,7 +292,9 @@ def colour_labels(frame: pd.DataFrame, colour: str) -> pd.Series:
     if colour not in ("type", "dataset"):
         return family_labels(frame)
     values = frame["event_type" if colour == "type" else "dataset"].astype("string")
-    known = values.isin(list(COLOUR_TABLES[colour])).fillna(False)
+    if colour == "dataset":
+        values = values.map(DATASET_NAMES).astype("string")
+    known = values.isin(list(palette(colour))).fillna(False)
     return values.where(known, OTHER_LABELS[colour]).fillna(OTHER_LABELS[colour])
 
 
@@ -297,7 +303,8 @@ def palette(colour: str) -> dict[str, str]:
     the timeline and the page's legends are all drawn from this, so one colour means one thing on the page."""
     if colour not in ("type", "dataset"):
         return dict(FAMILY_COLOURS)
-    return {**COLOUR_TABLES[colour], OTHER_LABELS[colour]: OTHER_COLOUR}
+    names = DATASET_NAMES if colour == "dataset" else {}
+    return {**{names.get(k, k): c for k, c in COLOUR_TABLES[colour].items()}, OTHER_LABELS[colour]: OTHER_COLOUR}
 
 
 def category_colour(label: str, colour: str) -> str:
@@ -586,7 +593,8 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
     colours = palette(view.colour)
     catch_all = OTHER_LABELS.get(view.colour, OTHER_FAMILY)
     if len(monthly):
-        names = pd.Index([c if c in colours else catch_all for c in monthly.columns])
+        shown = [DATASET_NAMES.get(c, c) if view.colour == "dataset" else c for c in monthly.columns]
+        names = pd.Index([c if c in colours else catch_all for c in shown])
         monthly = monthly.T.groupby(names, sort=False).sum().T
         for name in [f for f in colours if f in monthly.columns]:
             figure.add_trace(go.Bar(

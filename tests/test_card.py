@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-from dashboard.card import event_card, fatalities_text
+from dashboard.card import OPEN_REPORT, event_card, fatalities_text
 from dashboard.card_callbacks import clicked_event, event_row
 from dashboard.figures import FAMILY_COLOURS
 from dashboard.view import View
@@ -96,6 +96,12 @@ def test_an_incident_lists_its_reports():
     hrefs = [c.href for c in components(body) if isinstance(c, html.A)]
     assert "https://a.example/x" in hrefs and "ftp://nope" not in hrefs
     assert "Reports of this incident" not in all_text(event_card(ROW))
+    # each other report's id is a button that opens that report; the one shown says so
+    buttons = [c.id for c in components(body) if isinstance(c, html.Button)]
+    assert buttons == [{"type": OPEN_REPORT, "index": "acled:1"}, {"type": OPEN_REPORT, "index": "ucdp:2"}]
+    shown = event_card({**ROW, "event_id": "acled:1"}, reports=reports)
+    assert [c.id["index"] for c in components(shown) if isinstance(c, html.Button)] == ["ucdp:2"]
+    assert "acled:1" in all_text(shown) and "(shown)" in all_text(shown)
 
 
 def test_a_click_names_its_event_by_id_or_by_its_point(data):
