@@ -4,14 +4,13 @@
    legend hiding would. */
 (function () {
     var FILTERS = {actor: ["f-group", "group"], type: ["f-type", "event_type"], dataset: ["f-dataset", "dataset"]};
-    var NOT_FILTERS = {"selected event": true, "Other types": true, "Other datasets": true};
 
     function toggle(event) {
         var trace = (event && event.data && event.data[event.curveNumber]) || {};
-        var name = trace.legendgroup || trace.name;
+        var name = trace.meta && trace.meta.filter;  // set by dashboard.figures.legend_filter
         var filter = FILTERS[document.body.getAttribute("data-colour") || "actor"];
         var clientside = window.dash_clientside;
-        if (!filter || !name || NOT_FILTERS[name] || / bin$/.test(name) || !clientside || !clientside.set_props) {
+        if (!filter || !name || !clientside || !clientside.set_props) {
             return false;
         }
         var chosen = (new URLSearchParams(window.location.search).get(filter[1]) || "").split(",")
