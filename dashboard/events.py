@@ -471,10 +471,13 @@ def coverage_text(gaps: list[dict[str, Any]]) -> str:
     parts = []
     for gap in gaps:
         said = []
-        if gap["starts_inside"]:
-            said.append(f"starts {gap['first'].isoformat()}")
-        if gap["ends_inside"]:
-            said.append(f"ends {gap['last'].isoformat()}")
+        if gap["starts_inside"] and gap["ends_inside"] and gap["first"] == gap["last"]:
+            said.append(f"starts and ends {gap['first'].isoformat()}")
+        else:
+            if gap["starts_inside"]:
+                said.append(f"starts {gap['first'].isoformat()}")
+            if gap["ends_inside"]:
+                said.append(f"ends {gap['last'].isoformat()}")
         if gap["missing"]:
             said.append(f"has no events for {', '.join(gap['missing'])}")
         parts.append(f"{gap['name']} {', '.join(said)}")

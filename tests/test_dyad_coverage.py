@@ -167,3 +167,8 @@ def test_map_legend_entries_name_the_filter_a_click_sets(data):
         param = {"actor": "group", "dataset": "dataset"}[colour]
         for value in filters.values():
             assert View.from_query({param: value})[1] == []
+
+
+def test_a_dataset_of_one_day_is_said_once(data):
+    view = View.from_query("start=2019-01-01&end=2022-12-31")[0]
+    assert "Curated (Wikipedia) starts and ends 2020-02-14" in coverage_text(coverage_gaps(data, view))
