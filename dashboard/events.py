@@ -405,8 +405,10 @@ def dataset_coverage(columns: Columns) -> pd.DataFrame:
     })
 
 
-# How the coverage note names datasets; others by their own name.
-DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+# The datasets as the page names them (the store's short names are its own: "seed" says nothing to a reader).
+DATASET_NAMES: dict[str, str] = {"acled": "ACLED", "ucdp": "UCDP GED", "curated": "Curated (Wikipedia)",
+                                 "text": "Read from texts", "seed": "Bundled sample", "upload": "Uploaded file",
+                                 "synthetic": "Synthetic"}
 # Datasets that record every event they find in a country (not picked events like seed, curated or text): only
 # for these does "no events for BF" mean the country is not covered.
 SYSTEMATIC = ("acled", "ucdp", "synthetic")
@@ -441,15 +443,41 @@ def coverage_gaps(data: EventData, view: View) -> list[dict[str, Any]]:
     return gaps
 
 
+def uncovered_spans(data: EventData, view: View) -> list[tuple[str, datetime.date, datetime.date]]:
+    """(dataset name, first day, last day) of every stretch of the data's range that a systematic dataset the view
+    can show (its dataset and country filters) has no events for: before its first and after its last event. The
+    timeline shades these so a drop where a source stops is not read as less violence."""
+    bounds = data.date_range()
+    if bounds is None or data.coverage is None:
+        return []
+    spans = data.coverage[data.coverage["dataset"].isin(SYSTEMATIC)]
+    if view.country:
+        spans = spans[spans["country_iso2"].isin(view.country)]
+    if view.dataset:
+        spans = spans[spans["dataset"].isin(view.dataset)]
+    out = []
+    for dataset, group in spans.groupby("dataset", sort=True):
+        name = DATASET_NAMES.get(str(dataset), str(dataset))
+        first, last = min(group["first"]), max(group["last"])
+        if first > bounds[0]:
+            out.append((name, bounds[0], first - datetime.timedelta(days=1)))
+        if last < bounds[1]:
+            out.append((name, last + datetime.timedelta(days=1), bounds[1]))
+    return out
+
+
 def coverage_text(gaps: list[dict[str, Any]]) -> str:
     """'Coverage: ACLED ends 2020-08-01; UCDP GED starts 2016-01-05, has no events for ML, NE.' or ''."""
     parts = []
     for gap in gaps:
         said = []
-        if gap["starts_inside"]:
-            said.append(f"starts {gap['first'].isoformat()}")
-        if gap["ends_inside"]:
-            said.append(f"ends {gap['last'].isoformat()}")
+        if gap["starts_inside"] and gap["ends_inside"] and gap["first"] == gap["last"]:
+            said.append(f"starts and ends {gap['first'].isoformat()}")
+        else:
+            if gap["starts_inside"]:
+                said.append(f"starts {gap['first'].isoformat()}")
+            if gap["ends_inside"]:
+                said.append(f"ends {gap['last'].isoformat()}")
         if gap["missing"]:
             said.append(f"has no events for {', '.join(gap['missing'])}")
         parts.append(f"{gap['name']} {', '.join(said)}")

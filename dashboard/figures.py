@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboard import basemap
+from dashboard.events import DATASET_NAMES
 from dashboard.view import View
 from dashboard.viewport import Viewport
 from geodata.schema import FOCUS
@@ -53,6 +55,8 @@ OTHER_FAMILY = "Other"
 # JNIM against ISGS, the war this atlas is about: a yellow ring with a dark edge under the point, a fixed number
 # of pixels wider than it, so these clashes stand out at any zoom whatever the point's family colour.
 CLASH_LABEL = "JNIM–ISGS clash"
+# Stretches of the timeline a source has no events for: a light grey band under the bars.
+UNCOVERED_FILL = "rgba(120,120,120,0.16)"
 CLASH_RING = (("#222222", 7), ("#F0E442", 4))
 # Event types in Paul Tol's "bright" scheme, and datasets in his "vibrant" one: both published as distinct under
 # the common colour-vision deficiencies (tests/test_figures.py checks them with a CVD simulation), and neither
@@ -74,10 +78,6 @@ DATASET_COLOURS: dict[str, str] = {
     "upload": "#CC3311",
     "synthetic": "#332288",  # Tol's indigo: his vibrant scheme has six colours and grey
 }
-# The datasets as the legends name them (the store's short names are its own: "seed" says nothing to a reader).
-DATASET_NAMES: dict[str, str] = {"acled": "ACLED", "ucdp": "UCDP GED", "curated": "Curated (Wikipedia)",
-                                 "text": "Read from texts", "seed": "Bundled sample", "upload": "Uploaded file",
-                                 "synthetic": "Synthetic"}
 OTHER_COLOUR = "#BBBBBB"  # event types and datasets the tables above do not name
 # What each colour mode of the view colours points by (dashboard.view.COLOURS), and its fixed colours in order.
 COLOUR_TABLES: dict[str, dict[str, str]] = {"actor": FAMILY_COLOURS, "type": EVENT_TYPE_COLOURS,
@@ -295,6 +295,17 @@ def colour_labels(frame: pd.DataFrame, colour: str) -> pd.Series:
     return values.where(known, OTHER_LABELS[colour]).fillna(OTHER_LABELS[colour])
 
 
+def legend_filter(name: str, colour: str) -> dict[str, str] | None:
+    """The filter value of a legend entry in ``colour`` mode ({"filter": "acled"} for "ACLED"), None for the
+    catch-alls ("Other types", "Other datasets"), which no filter value names."""
+    if colour == "dataset":
+        value = {label: key for key, label in DATASET_NAMES.items()}.get(name)
+        return {"filter": value} if value else None
+    if colour == "type" and name == OTHER_LABELS["type"]:
+        return None
+    return {"filter": name}
+
+
 def palette(colour: str) -> dict[str, str]:
     """The legend of a colour mode: every name in its fixed order with its colour, the catch-all last. The map,
     the timeline and the page's legends are all drawn from this, so one colour means one thing on the page."""
@@ -406,11 +417,20 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     clash = is_clash(frame)
     if clash.any():  # the rings go first, under every point
-        # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here
-        for colour, extra in CLASH_RING:
+        # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here. The outer
+        # ring answers hover and clicks for its event: with the event's own hover (event id first, which the card
+        # reads) in a view small enough for full hovers, else with its name only (no second copy of every text;
+        # a click finds the event by its point, dashboard.card_callbacks.clicked_event).
+        for (colour, extra), outer in zip(CLASH_RING, (True, False), strict=True):
+            if not outer:
+                answers: dict[str, Any] = {"hoverinfo": "skip"}
+            elif full:
+                answers = {"customdata": hover[clash], "hovertemplate": POINT_HOVER}
+            else:
+                answers = {"hovertemplate": f"{CLASH_LABEL}<extra></extra>"}
             figure.add_trace(go.Scattermap(
                 lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
-                showlegend=False, hoverinfo="skip", **below,
+                showlegend=False, **below, **answers,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
             ))
     for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
@@ -423,6 +443,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                 continue
             figure.add_trace(go.Scattermap(
                 lon=lon[part], lat=lat[part], mode="markers", name=name, legendgroup=name, showlegend=not shown,
+                meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
                 marker={"size": sizes[part], "color": colour, "opacity": level, "sizemode": "diameter"}, **below,
                 **({"customdata": hover[part], "hovertemplate": POINT_HOVER} if full
                    else {"text": hover[part], "hovertemplate": SHORT_HOVER}),
@@ -570,7 +591,8 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
 # -- timeline ---------------------------------------------------------------------------------------------
 
 
-def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] | None = None) -> go.Figure:
+def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] | None = None,
+                    uncovered: Sequence[tuple[str, Any, Any]] = ()) -> go.Figure:
     """Events per month (``aggregate.monthly_counts`` of the view's colour mode), stacked in the map's colours (a
     name the mode does not know counts as its catch-all, as on the map); drag to pick a span. The names are given
     by the page's own legend over the timeline (dashboard.layout): Plotly's would cost a second layout pass.
@@ -578,7 +600,10 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
     ``months`` (the data's first and last month, the date slider's two ends) fixes the x axis from the first day
     of the one to the last day of the other, and is kept in ``layout.meta.months``: the page lines the slider's
     ends up with those two months' bars (assets/app.js) and shades the view's window on this axis, so the two
-    share one time axis."""
+    share one time axis.
+
+    ``uncovered`` (name, first day, last day) are stretches a source has no events for (``events.uncovered_spans``):
+    each is a grey band under the bars and labelled "no ACLED", so missing data is not read as less violence."""
     figure = go.Figure()
     colours = palette(view.colour)
     catch_all = OTHER_LABELS.get(view.colour, OTHER_FAMILY)
@@ -609,4 +634,11 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
         xaxis=xaxis, yaxis={"title": "events", "fixedrange": True},
         uirevision="timeline", plot_bgcolor="#ffffff", meta=meta,
     )
+    for i, (name, first, last) in enumerate(uncovered):
+        x0 = pd.Timestamp(first).strftime("%Y-%m-%d")
+        x1 = (pd.Timestamp(last) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+        figure.add_shape(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="below",
+                         line={"width": 0}, fillcolor=UNCOVERED_FILL, name=f"no {plain_label(name)}")
+        figure.add_annotation(x=x0, xref="x", y=1 - 0.14 * (i % 3), yref="paper", yanchor="top", xanchor="left",
+                              text=f"no {plain_label(name)}", showarrow=False, font={"size": 10, "color": "#5b5b5b"})
     return figure

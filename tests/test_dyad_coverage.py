@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from dashboard.events import EventData, coverage_gaps, coverage_text
+from dashboard.events import EventData, coverage_gaps, coverage_text, uncovered_spans
 from dashboard.export import export_filename, export_rows, iter_csv
 from dashboard.view import View
 from tests.fixtures.dyad_events import (
@@ -137,3 +137,47 @@ def test_cli_export_vs_flag_writes_the_dyad(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "dashboard", "export", "--store", str(store), "--out", "-",
                           "--vs", "JNIM,Nobody"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "'Nobody' is not a known actor family" in bad.stderr
+
+
+def test_timeline_shades_what_each_systematic_source_does_not_cover(data):
+    from dashboard.page import timeline_for
+
+    spans = uncovered_spans(data, View())
+    assert ("ACLED", datetime.date(2020, 8, 2), datetime.date(2022, 6, 11)) in spans
+    assert ("ACLED", datetime.date(2016, 1, 15), datetime.date(2019, 3, 1)) in spans
+    assert ("UCDP GED", datetime.date(2016, 1, 15), datetime.date(2022, 6, 11)) not in spans  # UCDP spans it all
+    assert not any(name == "curated" for name, _, _ in spans)  # picked events have no coverage to speak of
+    figure = timeline_for(data, View())
+    shaded = {(s.name, s.x0, s.x1) for s in figure.layout.shapes}
+    assert ("no ACLED", "2020-08-02", "2022-06-12") in shaded
+    assert "no ACLED" in {a.text for a in figure.layout.annotations}
+    only_ucdp = timeline_for(data, View(dataset=("ucdp",)))
+    assert not only_ucdp.layout.shapes
+
+
+def test_map_legend_entries_name_the_filter_a_click_sets(data):
+    from dashboard.figures import map_figure
+
+    for colour, expected in (("actor", {"JNIM": "JNIM", "ISGS": "ISGS"}), ("dataset", {"ACLED": "acled",
+                                                                                        "UCDP GED": "ucdp"})):
+        figure = map_figure(data.frame, View(colour=colour), None)
+        filters = {t.name: t.meta["filter"] for t in figure.data if t.showlegend and t.meta}
+        assert expected.items() <= filters.items()
+        # every filter value a legend click would set is one the address accepts
+        param = {"actor": "group", "dataset": "dataset"}[colour]
+        for value in filters.values():
+            assert View.from_query({param: value})[1] == []
+
+
+def test_a_dataset_of_one_day_is_said_once(data):
+    view = View.from_query("start=2019-01-01&end=2022-12-31")[0]
+    assert "Curated (Wikipedia) starts and ends 2020-02-14" in coverage_text(coverage_gaps(data, view))
+
+
+def test_clash_rings_of_a_large_view_answer_hover_with_their_name_only(data, monkeypatch):
+    from dashboard import figures
+
+    monkeypatch.setattr(figures, "FULL_HOVER_POINTS", 0)  # as if the view had more events than full hovers allow
+    rings = [t for t in figures.map_figure(data.frame, View(), None).data if t.name == figures.CLASH_LABEL]
+    assert rings[0].hovertemplate == f"{figures.CLASH_LABEL}<extra></extra>" and rings[0].customdata is None
+    assert rings[0].text is None and rings[1].hoverinfo == "skip"
