@@ -167,3 +167,22 @@ def test_a_clash_ring_hovers_and_opens_its_event(dyad_server, watched):
     wait_until(page, "id => !document.getElementById(id).hidden", arg=ids.EVENT_CARD, what="the event card to open")
     wait_until(page, "([id, event]) => document.getElementById(id).innerText.includes(event)",
                arg=[ids.EVENT_CARD, edge["id"]], what=f"the card to show {edge['id']}")
+
+
+def test_sources_that_disagree_are_flagged_filtered_and_exported(dyad_server, watched):
+    from tests.fixtures.dyad_events import DISAGREE
+
+    page = watched.page
+    open_view(page, dyad_server.url)
+    wait_until(page, "id => { window.dash_ag_grid.getApi(id).ensureColumnVisible('reports'); return true; }",
+               arg=ids.EVENTS_GRID, what="the events grid to scroll to its reports column")
+    cell = page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='acled:ML3'] .ag-cell[col-id='reports']")
+    assert cell.inner_text() == "2: acled, curated ⚠ disagree"
+    page.get_by_label("Only where sources disagree (toll or perpetrator)").check()
+    wait_for_url_param(page, "disagree", "1")
+    wait_for_count(page, len(DISAGREE))
+    assert sorted(wait_for_grid(page, len(DISAGREE))) == sorted(DISAGREE)
+    response = page.request.get(dyad_server.url + page.get_attribute(f"#{ids.EXPORT_CSV}", "href"))
+    table = list(csv.DictReader(io.StringIO(response.text())))
+    assert sorted(r["event_id"] for r in table) == sorted(DISAGREE)
+    assert {r["sources_disagree"] for r in table} == {"1"} and "disagree-1" in response.headers["content-disposition"]
