@@ -226,6 +226,11 @@ def test_slider_handles_announce_dates_and_the_date_inputs_set_the_window(sample
                          what="the slider handles' date texts").json_value()
     assert [h["text"] for h in handles] == ["From 1 January 2021", "To 31 December 2021"]
     assert all(DATE_TEXT.match(h["text"]) for h in handles)
+    # the table follows the window: it starts in 2021, not at the data's first year
+    wait_for_grid(page)
+    first_day = page.evaluate("id => window.dash_ag_grid.getApi(id).getDisplayedRowAtIndex(0).data.date_start",
+                              ids.EVENTS_GRID)
+    assert "2021-01-01" <= first_day <= "2021-12-31"
     assert page.input_value(f"#{ids.DATE_START}") == "2021-01-01"
     assert page.input_value(f"#{ids.DATE_END}") == "2021-12-31"
     page.focus(f"#{ids.SLIDER} [role='slider']")
