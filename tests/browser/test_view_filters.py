@@ -114,6 +114,7 @@ def test_menaka_finds_menaka_and_the_card_names_the_source_region(dyad_server, w
     # typed into the address without the accent, the region is found as well
     open_view(page, dyad_server.url, "admin1=menaka")
     assert counter_events(page) == 6
+    assert "Ménaka" in page.inner_text("#f-admin1")  # the control spells it as the data does
     assert watched.errors == []
 
 
