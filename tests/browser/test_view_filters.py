@@ -93,6 +93,13 @@ def test_coverage_note_names_where_acled_ends(dyad_server, watched):
     note = page.inner_text(f"#{ids.COVERAGE_NOTE}")
     assert f"ACLED starts 2019-03-02, ends {ACLED_ENDS}" in note
     assert "UCDP GED ends 2022-06-11, has no events for ML, NE" in note
+    # the timeline shades what ACLED does not cover, beside the window's own shading
+    shaded = wait_until(page, """id => { const gd = document.querySelector("#" + id + " .js-plotly-plot");
+        const names = (gd.layout.shapes || []).map(s => s.name);
+        return names.includes("no ACLED") && names.includes("window") ? gd.layout.shapes
+            .filter(s => s.name === "no ACLED").map(s => [String(s.x0).slice(0, 10), String(s.x1).slice(0, 10)])
+            : null; }""", arg=ids.TIMELINE, what="the timeline to shade ACLED's gaps and the window").json_value()
+    assert ["2020-08-02", "2022-06-12"] in shaded
     open_view(page, dyad_server.url, "start=2019-06-01&end=2020-06-01&country=ML&dataset=acled")
     wait_until(page, "id => document.getElementById(id).innerText.trim() === ''", arg=ids.COVERAGE_NOTE,
                what="the coverage note to be empty inside ACLED's span")
