@@ -317,6 +317,15 @@ class EventData:
             rows = self.incidents.representatives(rows)
         return rows
 
+    def canonical(self, view: View) -> View:
+        """``view`` with its region names spelled as the data spells them ("menaka" -> "Ménaka"), so the region
+        control shows the name it offers; names the data lacks stay as given."""
+        if not view.admin1:
+            return view
+        labels = [str(label) for label in self.columns.labels["admin1"]]
+        spelled = dict(zip(_fold(pa.array(labels, type=pa.large_string())).to_pylist(), labels, strict=True))
+        return view.with_(admin1=tuple(spelled.get(search_key(name), name) for name in view.admin1))
+
     def prepare_search(self) -> None:
         """Build the free-text index now (the app does it in the background after loading)."""
         _ = self._search
@@ -432,7 +441,10 @@ def coverage_gaps(data: EventData, view: View) -> list[dict[str, Any]]:
     present = set(data.coverage["country_iso2"].dropna()) & set(FOCUS)
     chosen = set(view.country) & present if view.country else present
     gaps = []
-    for dataset, group in spans.groupby("dataset", sort=True):
+    # Systematic datasets first: where they stop matters most to a count; picked ones after.
+    order = sorted(spans["dataset"].dropna().unique(), key=lambda d: (d not in SYSTEMATIC, str(d)))
+    for dataset in order:
+        group = spans[spans["dataset"] == dataset]
         first, last = min(group["first"]), max(group["last"])
         missing = sorted(chosen - set(group["country_iso2"].dropna())) if dataset in SYSTEMATIC else []
         gap = {"dataset": str(dataset), "name": DATASET_NAMES.get(str(dataset), str(dataset)), "first": first,
@@ -467,7 +479,8 @@ def uncovered_spans(data: EventData, view: View) -> list[tuple[str, datetime.dat
 
 
 def coverage_text(gaps: list[dict[str, Any]]) -> str:
-    """'Coverage: ACLED ends 2020-08-01; UCDP GED starts 2016-01-05, has no events for ML, NE.' or ''."""
+    """'Coverage: ACLED ends 2020-08-01; UCDP GED starts 2016-01-05, has no events for ML, NE.' or '' (the page
+    says why it matters in the note's tooltip: fewer events where a dataset stops are missing reports)."""
     parts = []
     for gap in gaps:
         said = []
@@ -483,8 +496,7 @@ def coverage_text(gaps: list[dict[str, Any]]) -> str:
         parts.append(f"{gap['name']} {', '.join(said)}")
     if not parts:
         return ""
-    return ("Coverage: " + "; ".join(parts) + ". Fewer events where a dataset stops are missing reports, "
-            "not less violence.")
+    return "Coverage: " + "; ".join(parts) + "."
 
 
 def summary(data: EventData, rows: np.ndarray) -> dict[str, int]:
