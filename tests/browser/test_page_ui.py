@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from dashboard import layout as ids
-from dashboard.figures import palette
+from dashboard.figures import CLASH_LABEL, SELECTED_LABEL, palette
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer, Watched, start_server
 from tests.browser.pages import open_view, wait_for_grid, wait_for_url_param, wait_settled, wait_until
 from tests.fixtures.sample_events import sample_events, write_sample_store
@@ -265,7 +265,7 @@ def test_map_timeline_legends_and_chips_follow_one_colour_mode(sample_server, si
     expected = palette(mode)
     assert seen["body"] == mode
     points = {k: v for k, v in seen["map"].items() if k in expected}
-    assert points and set(points) == set(seen["map"]) - {"frame"}
+    assert points and set(points) == set(seen["map"]) - {"frame", CLASH_LABEL, SELECTED_LABEL}
     for name, colour in points.items():
         assert colour.lower() == expected[name].lower() == seen["timeline"][name].lower(), name
     assert seen["timeline"].keys() <= expected.keys()
