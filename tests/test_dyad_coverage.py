@@ -47,8 +47,8 @@ def test_vs_parses_two_families_in_either_order_and_round_trips():
 def test_vs_with_bad_or_too_many_families_says_why():
     view, messages = View.from_query("vs=JNIM,Boko")
     assert view.vs == ("JNIM",) and view.dyad is None
-    assert messages == ["vs: 'Boko' is not a known actor family (JNIM, ISGS, Ansarul Islam, State forces, "
-                        "Wagner Group, Militia, Civilians, Other); ignored"]
+    assert messages == ["vs: 'Boko' is not a known actor family (JNIM, ISGS, Ansarul Islam, Lake Chad jihadists, "
+                        "State forces, Wagner Group, Militia, Civilians, Other); ignored"]
     view, messages = View.from_query("vs=JNIM,ISGS,Militia")
     assert view.vs == () and "a dyad is two" in messages[0]
 

@@ -17,7 +17,7 @@ from dashboard.card_callbacks import card_content
 from dashboard.events import EventData
 from dashboard.export import export_rows
 from dashboard.figures import FAMILY_COLOURS
-from dashboard.layout import _family_legend
+from dashboard.layout import _colour_legends
 from dashboard.view import View
 from geodata import actors, incidents, schema, store
 from geodata.boundaries import admin_lineage, difference_lines, source_differences
@@ -209,7 +209,7 @@ def test_the_lake_chad_colour_stays_distinct_from_every_family_under_colour_blin
 
 def test_the_family_is_in_the_legend_the_filter_and_the_export(niger):
     _, path = niger
-    legend = str(_family_legend())
+    legend = str(_colour_legends())
     assert LAKE_CHAD in legend and FAMILY_COLOURS[LAKE_CHAD] in legend
     data = EventData.load(path)
     assert LAKE_CHAD in data.options()["group"]
