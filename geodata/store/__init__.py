@@ -1,0 +1,27 @@
+"""The event store: one interface, two backends (a GeoParquet file with side files, or a PostGIS database).
+
+``open_store(location)`` picks the backend: a ``postgresql://`` URL is PostGIS, anything else a GeoParquet path.
+The file backend's functions are re-exported here, so ``from geodata import store`` keeps working.
+"""
+
+from geodata.store.parquet import (  # noqa: F401 - the file backend's public names, as before the package
+    CRASH_ENV,
+    CRASH_POINTS,
+    DERIVED,
+    REVISION_COLUMNS,
+    STORE_MODE,
+    Commit,
+    Merge,
+    append_quarantine,
+    append_revisions,
+    commit,
+    crash_point,
+    journal_path,
+    locked,
+    merge_revisions,
+    read_store,
+    recover,
+    recover_if_idle,
+    stage_or_write,
+    write_store,
+)
