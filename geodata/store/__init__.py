@@ -4,6 +4,9 @@
 The file backend's functions are re-exported here, so ``from geodata import store`` keeps working.
 """
 
+from pathlib import Path
+
+from geodata.store.base import SIDE_TABLES, EventStore, Import, StoreError, describe, is_url, location  # noqa: F401
 from geodata.store.parquet import (  # noqa: F401 - the file backend's public names, as before the package
     CRASH_ENV,
     CRASH_POINTS,
@@ -25,3 +28,14 @@ from geodata.store.parquet import (  # noqa: F401 - the file backend's public na
     stage_or_write,
     write_store,
 )
+
+
+def open_store(place: str | Path) -> EventStore:
+    """The store at ``place``: PostGIS for a ``postgresql://`` URL, else the GeoParquet file at that path."""
+    if is_url(place):
+        from geodata.store.postgis import PostgisStore
+
+        return PostgisStore(str(place))
+    from geodata.store.parquet import ParquetStore
+
+    return ParquetStore(Path(place))
