@@ -15,7 +15,7 @@ class Settings(EnvSettings):
     """What the app can be told. Env names: SCA_STORE, SCA_HOST, SCA_PORT, SCA_DEBUG, SCA_MAP_STYLE,
     SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_MAX_POINTS, SCA_UPLOADS, SCA_UPLOAD_TOKEN, SCA_SECRET_KEY."""
 
-    store: Path = PipelineSettings().store
+    store: Path | str = PipelineSettings().store  # a GeoParquet file or a postgresql:// URL
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
