@@ -1,4 +1,4 @@
-"""Command line: ``python -m geodata build|import|extract|evaluate|synthetic|incidents|geocode``."""
+"""Command line: ``python -m geodata build|import|extract|evaluate|synthetic|incidents|store copy|geocode``."""
 
 from __future__ import annotations
 
@@ -102,6 +102,16 @@ def _parser() -> argparse.ArgumentParser:
     ))
     inc.set_defaults(run=_incidents)
 
+    sto = commands.add_parser("store", help="work on whole stores (copy between GeoParquet and PostGIS)")
+    store_commands = sto.add_subparsers(dest="store_command", required=True)
+    cop = store_commands.add_parser(
+        "copy", help="copy a whole store (events and side tables) to another, replacing it",
+        description="Copy the events, quarantine, revisions, admin differences and incidents of SRC to DST (a "
+        "GeoParquet path or a postgresql:// URL each), replacing what DST held, in one commit.")
+    cop.add_argument("source", type=store_location, metavar="SRC")
+    cop.add_argument("target", type=store_location, metavar="DST")
+    cop.set_defaults(run=_store_copy)
+
     geo = commands.add_parser("geocode", help="look place names up in the gazetteer (one JSON line each)")
     geo.add_argument("names", nargs="+", metavar="NAME")
     geo.add_argument("--country", help="only answers in this country (ISO2 code or name, e.g. BF)")
@@ -195,6 +205,13 @@ def _incidents(args: argparse.Namespace, settings: Settings) -> int:
     for line in incidents.summary_lines(events):
         print(line)
     print(f"multi-source incidents listed in {backend.side_place('incidents')}", file=sys.stderr)
+    return 0
+
+
+def _store_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.store.copy import copy_store
+
+    print(copy_store(args.source, args.target))
     return 0
 
 

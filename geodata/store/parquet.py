@@ -456,6 +456,8 @@ class ParquetStore:
         with locked(self.place), commit(self.place) as tx:
             write_store(events, self.place, tx)
             for name, table in sides.items():
+                if table.columns.empty:  # nothing to say (no such table at the source)
+                    continue
                 text = table.astype("string").fillna("")
                 stage_or_write(side_path(self.place, name),
                                lambda tmp, text=text: text.to_csv(tmp, index=False, encoding="utf-8"), tx)
