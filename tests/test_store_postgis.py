@@ -21,6 +21,7 @@ import pytest
 
 from dashboard import cli as dashboard_cli
 from geodata import cli, schema
+from geodata.gazindex import read_learned
 from geodata.store import SIDE_TABLES, StoreError, open_store
 from tests.fixtures.postgis import PASSWORD
 
@@ -124,6 +125,10 @@ def test_the_export_and_side_tables_are_the_same_from_both(both, capsys):
     for name in SIDE_TABLES:
         a, b = parquet.side(name), postgis.side(name)
         assert (a.empty and b.empty) or a.equals(b), name
+    # The geocoder learns the same place names from either store.
+    learned = [read_learned(place) for place in both["stores"].values()]
+    assert len(learned[0]) > 0
+    pd.testing.assert_frame_equal(learned[0], learned[1])
 
 
 def test_ogrinfo_lists_an_events_layer_of_points_in_epsg_4326(both, postgis):
