@@ -193,7 +193,7 @@ class PostgisStore:
     def snapshot(self) -> tuple[str, pd.DataFrame]:
         with self._reading() as conn, conn.transaction():  # REPEATABLE READ: version and rows from one state
             version = conn.execute("SELECT version FROM store_version WHERE id = 1").fetchone()[0]
-            return str(version), _read_events(conn)
+            return str(version), _read_events(conn, geometry=False)
 
     def version(self) -> str | None:
         with self._reading() as conn:
@@ -324,8 +324,9 @@ def _copy_events(conn: psycopg.Connection, events: pd.DataFrame) -> None:
         copy.write(text)
 
 
-def _read_events(conn: psycopg.Connection) -> gpd.GeoDataFrame:
-    """Every event, date-sorted, through COPY TO in CSV form parsed by pyarrow (extra columns as text)."""
+def _read_events(conn: psycopg.Connection, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Every event, date-sorted, through COPY TO in CSV form parsed by pyarrow (extra columns as text); without
+    ``geometry``, the columns as pyarrow typed them (already the canonical dtypes), with no point column built."""
     buffer = io.BytesIO()
     columns = [*schema.COLUMN_NAMES, *_extras(conn)]
     types = {c: ARROW_TYPES[schema.DTYPES[c]] if c in schema.DTYPES else pa.string() for c in columns}
@@ -335,7 +336,7 @@ def _read_events(conn: psycopg.Connection) -> gpd.GeoDataFrame:
         for chunk in copy:
             buffer.write(chunk)
     if not buffer.tell():
-        return schema.empty_events()
+        return schema.empty_events() if geometry else pd.DataFrame(schema.empty_events().drop(columns="geometry"))
     buffer.seek(0)
     table = pacsv.read_csv(
         buffer,
@@ -344,9 +345,9 @@ def _read_events(conn: psycopg.Connection) -> gpd.GeoDataFrame:
         convert_options=pacsv.ConvertOptions(column_types=types, null_values=[NULL], strings_can_be_null=True,
                                              quoted_strings_can_be_null=False),
     )
-    frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): pd.StringDtype(),
-                                                                pa.int64(): pd.Int64Dtype()}.get)
-    return schema.conform(frame)
+    frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): pd.StringDtype("pyarrow"),
+                                                                         pa.int64(): pd.Int64Dtype()}.get)
+    return schema.conform(frame) if geometry else frame
 
 
 def _side_columns(conn: psycopg.Connection, table: str) -> list[str]:
