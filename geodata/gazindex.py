@@ -528,9 +528,12 @@ def learned_arrays(learned: pd.DataFrame | Learned | None) -> Learned:
 def load_learned(store: Path | str, cache_dir: Path | None) -> tuple[Learned, bool]:
     """The layer learned from ``store`` as plain arrays (cached per store path, size and modification time; per
     database and store version for PostGIS)."""
-    from geodata.store import describe, is_url, open_store
+    if isinstance(store, str) and store.startswith(("postgresql://", "postgres://")):  # geodata.store loads pandas
+        from geodata.store import describe, open_store
 
-    key = f"{describe(store)}@{open_store(store).version()}" if is_url(store) else file_key(store)
+        key: object = f"{describe(store)}@{open_store(store).version()}"
+    else:
+        key = file_key(store)
     digest = hashlib.sha256(
         f"{FORMAT}; {key}; {(PACKAGE_DIR / 'gazindex.py').read_bytes()!r}".encode()
     ).hexdigest()[:20]

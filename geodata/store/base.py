@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import geopandas as gpd
-import pandas as pd
+if TYPE_CHECKING:  # the CLI parses --store with this module: no pandas at start-up
+    import geopandas as gpd
+    import pandas as pd
 
 # The side tables an import writes beside the events (one CSV each in the file backend, one table in PostGIS).
 SIDE_TABLES = ("quarantine", "revisions", "admin_differences", "incidents")
