@@ -279,3 +279,21 @@ def test_two_dashboards_on_one_postgis_store_show_a_cli_import_within_10_s(postg
         for server in servers:
             server.kill()
             server.wait(timeout=30)
+
+
+def test_an_upload_through_the_page_imports_into_postgis(postgis):
+    import json
+    import re
+
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    place = postgis.url(postgis.database())
+    client = create_app(Settings(store=place, upload_limit_mb=1)).server.test_client()
+    token = re.search(r'"data-csrf":\s*"([^"]+)"', client.get("/_dash-layout").get_data(as_text=True)).group(1)
+    response = client.post("/upload?name=pipeline_acled.csv&kind=acled&wait=1", data=ACLED.read_bytes(),
+                           content_type="application/octet-stream",
+                           headers={"Origin": "http://localhost", "X-CSRF-Token": token})
+    result = json.loads(response.data)
+    assert response.status_code == 200 and result["ok"], result
+    assert len(ids(place)) == 4 and len(open_store(place).side("quarantine")) == 4
