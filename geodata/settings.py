@@ -109,6 +109,6 @@ class Settings(EnvSettings):
         return self._side("admin_differences")
 
     def _side(self, name: str) -> Path | str:
-        from geodata.store import open_store
+        from geodata.store.base import side_place
 
-        return open_store(self.store).side_place(name)
+        return side_place(self.store, name)

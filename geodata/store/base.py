@@ -18,6 +18,21 @@ SIDE_TABLES = ("quarantine", "revisions", "admin_differences", "incidents")
 URL_SCHEMES = ("postgresql://", "postgres://")
 
 
+SIDE_SUFFIXES = {"quarantine": ".quarantine.csv", "revisions": ".revisions.csv",
+                 "admin_differences": ".admin1-disagreements.csv", "incidents": ".incidents.csv"}
+
+
+def side_path(store: Path, name: str) -> Path:
+    """The side file ``name`` of the file store at ``store``: ``<store name><suffix>`` in the same folder."""
+    store = Path(store)
+    return store.parent / f"{store.stem}{SIDE_SUFFIXES[name]}"
+
+
+def side_place(store: str | Path, name: str) -> str | Path:
+    """Where a side table of ``store`` is, for messages: its file, or ``<url> table <name>`` for PostGIS."""
+    return f"{describe(store)} table {name}" if is_url(store) else side_path(Path(store), name)
+
+
 class StoreError(ValueError):
     """A store that cannot be used (no server, wrong password, no PostGIS rights, a newer schema): the message is
     one line for the user, never a traceback."""

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import safecsv, schema
+from geodata.store.base import side_path
 
 
 def read_store(path: Path) -> gpd.GeoDataFrame:
@@ -391,16 +392,6 @@ def stage_or_write(path: Path, write: Callable[[Path], None], tx: Commit | None 
 
 
 # --- the file backend behind the store interface (geodata/store/base.py) -----------------------------------------
-
-SIDE_SUFFIXES = {"quarantine": ".quarantine.csv", "revisions": ".revisions.csv",
-                 "admin_differences": ".admin1-disagreements.csv", "incidents": ".incidents.csv"}
-
-
-def side_path(store: Path, name: str) -> Path:
-    """The side file ``name`` of the store at ``store``: ``<store name><suffix>`` in the same folder."""
-    store = Path(store)
-    return store.parent / f"{store.stem}{SIDE_SUFFIXES[name]}"
-
 
 def _csv_text(frame: pd.DataFrame) -> pd.DataFrame:
     """A side table as its CSV reads back (every cell text), so both backends hand out the same values."""

@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 from psycopg import errors, sql
 
 from geodata import safecsv, schema
-from geodata.store.base import StoreError, describe
+from geodata.store.base import StoreError, describe, side_place
 from geodata.store.parquet import REVISION_COLUMNS, _differs
 
 SCHEMA_VERSION = 1
@@ -204,7 +204,7 @@ class PostgisStore:
             return _read_side(conn, SIDE[name])
 
     def side_place(self, name: str) -> str:
-        return f"{describe(self.place)} table {SIDE[name]}"
+        return side_place(self.place, SIDE[name])
 
     # -- writing ---------------------------------------------------------------------------------------------
 
