@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test store lint bench venv browser office clean
+.PHONY: run test store lint bench venv browser office postgis clean
 
 venv: $(STAMP)
 
@@ -40,7 +40,17 @@ office:
 	  ( $(SUDO) apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui )
 
-test: $(STAMP) browser office
+
+# The PostGIS store tests start a throwaway PostgreSQL 15 + PostGIS 3 cluster of their own (ogrinfo reads its layer
+# as QGIS would); install the server, PostGIS and GDAL's tools when missing.
+postgis:
+	@test -x /usr/lib/postgresql/15/bin/initdb && test -f /usr/share/postgresql/15/extension/postgis.control && \
+	  command -v ogrinfo >/dev/null || \
+	  ( $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql postgresql-15-postgis-3 gdal-bin )
+
+
+test: $(STAMP) browser office postgis
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -15,12 +15,15 @@ from pathlib import Path
 from dashboard.export import FORMATS, export_filename, iter_export
 from dashboard.settings import Settings
 from dashboard.view import add_view_arguments, view_from_args
+from geodata.store.base import location as store_location
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Serve flags at the top level, plus the ``export`` subcommand with the view flags."""
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Sahel Conflict Atlas dashboard.")
-    parser.add_argument("--store", type=Path, help="event store (GeoParquet); default SCA_STORE or data/events.parquet")
+    parser.add_argument("--store", type=store_location,
+                        help="event store: GeoParquet file or postgresql:// URL (default SCA_STORE or "
+                        "data/events.parquet)")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8050)")
     parser.add_argument("--debug", action="store_true", default=None,
@@ -32,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the events of a view; same flags as the page's address, same bytes as its download. "
         "A value starting with '-' needs the = form: --bbox=-6,13,4,18.",
     )
-    export.add_argument("--store", type=Path, default=argparse.SUPPRESS, help="event store (GeoParquet)")
+    export.add_argument("--store", type=store_location, default=argparse.SUPPRESS,
+                        help="event store (GeoParquet file or postgresql:// URL)")
     export.add_argument("--out", required=True, help="file to write ('-' for standard output)")
     export.add_argument("--format", choices=FORMATS, help="csv or geojson (default: from --out's suffix, else csv)")
     add_view_arguments(export)
@@ -49,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dashboard.app import create_app  # imported here so `export` never loads Dash
     from dashboard.security import is_loopback
     from dashboard.startup import StoreSchemaError
+    from geodata.store import StoreError
 
     if settings.debug:
         if not is_loopback(settings.host):
@@ -58,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(DEBUG_WARNING.format(host=settings.host, port=settings.port), file=sys.stderr)
     try:
         app = create_app(settings)
-    except StoreSchemaError as error:
+    except (StoreSchemaError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     app.run(host=settings.host, port=settings.port, debug=settings.debug)

@@ -24,6 +24,8 @@ import pyarrow.parquet as pq
 from dashboard.view import View
 from geodata.incidents import representative_order
 from geodata.schema import FOCUS, GROUPS, cast_columns
+from geodata.store import open_store
+from geodata.store.base import is_url
 
 # Low-cardinality text kept as categoricals: small in memory, filtered and grouped by their codes.
 CATEGORY_COLUMNS = ("dataset", "country_iso2", "admin1", "group1", "group2", "event_type", "date_precision")
@@ -213,7 +215,10 @@ class EventData:
 
     @classmethod
     def load(cls, path: Path | str) -> EventData:
-        """Read the GeoParquet store at ``path`` (geometry column skipped, categories read as dictionaries)."""
+        """Read the GeoParquet store at ``path`` (geometry column skipped, categories read as dictionaries), or
+        the events of a PostGIS store when ``path`` is a ``postgresql://`` URL."""
+        if is_url(path):
+            return cls.from_frame(open_store(path).read())
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"No event store at {path}: {BUILD_HINT}.")

@@ -104,7 +104,7 @@ class ImportQueue:
     """One worker thread per process, started on first use (so it exists in each forked gunicorn worker)."""
 
     def __init__(self, store: Path, boundaries: Path | None) -> None:
-        self.store = Path(store)
+        self.store = event_store.location(store)  # a PostGIS URL stays text
         self.boundaries = boundaries
         self._jobs: queue.Queue[Path] = queue.Queue()
         self._lock = threading.Lock()
@@ -150,7 +150,7 @@ def run_child(folder: Path) -> None:
     if status.get("state") != "done":
         # Killed mid-commit: finish or discard it now, so the store and its side files are whole again.
         job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-        recovered = event_store.recover_if_idle(Path(job["store"]))
+        recovered = [] if event_store.is_url(job["store"]) else event_store.recover_if_idle(Path(job["store"]))
         finished = any(step.startswith("finished") for step in recovered)
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
         write_status(folder, {"state": "done", "finished": time.time(), "result": {
@@ -162,8 +162,12 @@ def run_child(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def import_lock(store: Path, wait_s: float = LOCK_WAIT_S):
-    """Hold ``<store>.import.lock`` for a whole import; TimeoutError when another holds it for ``wait_s``."""
+def import_lock(store: Path | str, wait_s: float = LOCK_WAIT_S):
+    """Hold ``<store>.import.lock`` for a whole import; TimeoutError when another holds it for ``wait_s``. (A
+    PostGIS store needs no file: its import transaction holds the database's advisory lock.)"""
+    if event_store.is_url(store):
+        yield
+        return
     path = store.with_name(store.name + ".import.lock")
     with open(path, "a") as handle:
         deadline = time.monotonic() + wait_s
@@ -188,7 +192,7 @@ def main(folder_arg: str) -> int:
 
     folder = Path(folder_arg)
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-    store = Path(job["store"])
+    store = event_store.location(job["store"])
     write_status(folder, {"state": "waiting", "child": os.getpid(),
                           "message": f"{job['filename']}: waiting for another import to finish"})
     try:

@@ -148,9 +148,12 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
     server.add_url_rule("/upload/<job>", "upload_status", upload_status, methods=["GET"])
 
 
-def _store_writable(store: Path) -> bool:
+def _store_writable(store: Path | str) -> bool:
     """Whether an import could replace the store: a probe file can be made beside it (catches read-only mounts
-    and permissions alike), and the store file itself is writable when it exists."""
+    and permissions alike), and the store file itself is writable when it exists. A PostGIS store answers for
+    itself when the import runs."""
+    if isinstance(store, str):
+        return True
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".sca-probe-", suffix=".tmp", dir=store.parent)

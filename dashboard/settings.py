@@ -16,7 +16,7 @@ class Settings(EnvSettings):
     SCA_UPLOAD_LIMIT_MB, SCA_BOUNDARIES, SCA_MAX_POINTS, SCA_UPLOADS, SCA_UPLOAD_TOKEN, SCA_SECRET_KEY,
     SCA_ALLOWED_HOSTS."""
 
-    store: Path = PipelineSettings().store
+    store: Path | str = PipelineSettings().store  # a GeoParquet file or a postgresql:// URL
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False

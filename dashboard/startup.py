@@ -20,12 +20,15 @@ def missing_columns(path: Path) -> list[str]:
     return [name for name in COLUMN_NAMES if name not in names]
 
 
-def check_store(path: Path) -> None:
+def check_store(path: Path | str) -> None:
     """Finish or roll back an interrupted import, then refuse a store without the canonical columns.
 
     A missing store is fine (the page says so and an upload creates it); an unreadable one or one with the
     wrong columns stops the start with a message naming the file and the columns.
     """
+    if event_store.is_url(path):
+        event_store.open_store(path).check()  # StoreError: unreachable, no rights, a newer schema
+        return
     path = Path(path)
     event_store.recover_if_idle(path)
     if not path.exists():

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geodata build|import|extract|evaluate|synthetic|incidents|geocode``."""
+"""Command line: ``python -m geodata build|import|extract|evaluate|synthetic|incidents|store copy|geocode``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from geodata.settings import Settings
+from geodata.store.base import location as store_location
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_store(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument("--store", type=Path, help="event store (GeoParquet); default data/events.parquet")
+        sub.add_argument("--store", type=store_location,
+                         help="event store: a GeoParquet file (default data/events.parquet) or a PostGIS database "
+                         "as postgresql://user:password@host:port/dbname")
         sub.add_argument("--boundaries", type=Path, help="finer admin boundaries (.shp, .zip, .gpkg, .geojson)")
         sub.add_argument("--no-progress", action="store_true", help="no progress bar")
         return sub
@@ -84,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     syn.add_argument("--events", type=int, required=True, metavar="N", help="how many events to write (at least 1)")
     syn.add_argument("--seed", type=int, default=0, help="random seed, a whole number >= 0 (default 0)")
-    syn.add_argument("--store", type=Path, required=True, help="store to replace (GeoParquet); its events are lost")
+    syn.add_argument("--store", type=store_location, required=True,
+                     help="store to replace (GeoParquet or PostGIS URL); its events are lost")
     syn.add_argument("--boundaries", type=Path, help="finer admin boundaries (.shp, .zip, .gpkg, .geojson)")
     syn.add_argument("--no-progress", action="store_true", help="no progress bar")
     syn.set_defaults(run=_synthetic)
@@ -98,12 +102,23 @@ def _parser() -> argparse.ArgumentParser:
     ))
     inc.set_defaults(run=_incidents)
 
+    sto = commands.add_parser("store", help="work on whole stores (copy between GeoParquet and PostGIS)")
+    store_commands = sto.add_subparsers(dest="store_command", required=True)
+    cop = store_commands.add_parser(
+        "copy", help="copy a whole store (events and side tables) to another, replacing it",
+        description="Copy the events, quarantine, revisions, admin differences and incidents of SRC to DST (a "
+        "GeoParquet path or a postgresql:// URL each), replacing what DST held, in one commit.")
+    cop.add_argument("source", type=store_location, metavar="SRC")
+    cop.add_argument("target", type=store_location, metavar="DST")
+    cop.set_defaults(run=_store_copy)
+
     geo = commands.add_parser("geocode", help="look place names up in the gazetteer (one JSON line each)")
     geo.add_argument("names", nargs="+", metavar="NAME")
     geo.add_argument("--country", help="only answers in this country (ISO2 code or name, e.g. BF)")
     geo.add_argument("--admin1", help="admin-1 region hint")
     geo.add_argument("--boundaries", type=Path, help="finer admin boundaries")
-    geo.add_argument("--store", type=Path, help="store whose events teach place names; default data/events.parquet")
+    geo.add_argument("--store", type=store_location,
+                     help="store whose events teach place names; default data/events.parquet")
     geo.set_defaults(run=_geocode)
     return parser
 
@@ -178,14 +193,25 @@ def _synthetic(args: argparse.Namespace, settings: Settings) -> int:
 def _incidents(args: argparse.Namespace, settings: Settings) -> int:
     from geodata import incidents, store
 
-    if not settings.store.exists():
-        raise FileNotFoundError(f"no event store at {settings.store}: run `python -m geodata build` first")
-    with store.locked(settings.store):
-        events = incidents.relink(store.read_store(settings.store), incidents.report_path(settings.store))
-        store.write_store(events, settings.store)
+    backend = store.open_store(settings.store)
+    if not backend.exists():
+        raise FileNotFoundError(f"no event store at {store.describe(settings.store)}: run `python -m geodata build` "
+                                "first")
+    with backend.importing() as tx:
+        before = tx.read()
+        events, found = incidents.apply(before)
+        tx.set_incidents(incidents.incident_table(events, found.links))
+        tx.write_events(events, before)
     for line in incidents.summary_lines(events):
         print(line)
-    print(f"multi-source incidents listed in {incidents.report_path(settings.store)}", file=sys.stderr)
+    print(f"multi-source incidents listed in {backend.side_place('incidents')}", file=sys.stderr)
+    return 0
+
+
+def _store_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.store.copy import copy_store
+
+    print(copy_store(args.source, args.target))
     return 0
 
 

@@ -373,10 +373,20 @@ def _km(lat1: pd.Series, lon1: pd.Series, lat2: pd.Series, lon2: pd.Series) -> n
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def read_learned(store: Path) -> pd.DataFrame:
+EVENT_COLUMNS_READ = ["event_id", "dataset", "location", "latitude", "longitude", "geo_precision", "country_iso2",
+                      "admin1", "admin2"]
+
+
+def read_learned(store: Path | str) -> pd.DataFrame:
     """:func:`learn_places` of the store file (only the columns it needs are read); empty if there is no store."""
     import pandas as pd
 
+    from geodata.store import is_url, open_store
+
+    if is_url(store):  # a PostGIS store: the same columns, read through the store
+        events = open_store(store).read(EVENT_COLUMNS_READ)
+        keep = (events["geo_precision"] == 1).fillna(False) & ~events["dataset"].isin(list(NOT_LEARNED))
+        return learn_places(pd.DataFrame(events.loc[keep.to_numpy()]))
     store = Path(store)
     if not store.exists():
         return learn_places(pd.DataFrame(columns=["event_id", "dataset", "location", "latitude", "longitude",
@@ -515,9 +525,16 @@ def learned_arrays(learned: pd.DataFrame | Learned | None) -> Learned:
     return out
 
 
-def load_learned(store: Path, cache_dir: Path | None) -> tuple[Learned, bool]:
-    """The layer learned from ``store`` as plain arrays (cached per store path, size and modification time)."""
+def load_learned(store: Path | str, cache_dir: Path | None) -> tuple[Learned, bool]:
+    """The layer learned from ``store`` as plain arrays (cached per store path, size and modification time; per
+    database and store version for PostGIS)."""
+    if isinstance(store, str) and store.startswith(("postgresql://", "postgres://")):  # geodata.store loads pandas
+        from geodata.store import describe, open_store
+
+        key: object = f"{describe(store)}@{open_store(store).version()}"
+    else:
+        key = file_key(store)
     digest = hashlib.sha256(
-        f"{FORMAT}; {file_key(store)}; {(PACKAGE_DIR / 'gazindex.py').read_bytes()!r}".encode()
+        f"{FORMAT}; {key}; {(PACKAGE_DIR / 'gazindex.py').read_bytes()!r}".encode()
     ).hexdigest()[:20]
     return cached(cache_dir, "learned", digest, lambda: learned_arrays(read_learned(store)))

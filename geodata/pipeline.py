@@ -79,14 +79,17 @@ def ingest(
         accepted.append(good)
         quarantine.append(bad)
 
-    with store.locked(settings.store):
-        return _merge_and_write(accepted, quarantine, summary, settings, set(replace_datasets), update)
+    # Store, quarantine, revisions and the two reports land together or not at all (one commit of the file
+    # store's journal, or one PostGIS transaction); the writer lock is held from the read on, so no import is lost.
+    with store.open_store(settings.store).importing() as tx:
+        return _merge_and_write(accepted, quarantine, summary, settings, set(replace_datasets), update, tx)
 
 
 def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame], summary: Summary,
-                     settings: Settings, replace: set[str], update: bool = False) -> Summary:
-    """Read, merge and replace the store (the caller holds its lock, so no concurrent import is lost)."""
-    existing = store.read_store(settings.store)
+                     settings: Settings, replace: set[str], update: bool, tx: store.Import) -> Summary:
+    """Read, merge and write the store inside the import ``tx`` (which holds the writer lock)."""
+    before = tx.read()
+    existing = before
     if replace:
         existing = existing.loc[~existing["dataset"].isin(replace)]
     new = schema.conform(pd.concat(accepted, ignore_index=True)) if accepted else schema.empty_events()
@@ -110,13 +113,12 @@ def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataF
     if summary.read != summary.kept + summary.updated + summary.duplicates + summary.quarantined:
         raise AssertionError(f"row accounting broken: {summary.line()}")
 
-    # Store, quarantine, revisions and the two reports land together or not at all.
-    with store.commit(settings.store) as tx:
-        merged = incidents.relink(merged, incidents.report_path(settings.store), tx)
-        store.write_store(merged, settings.store, tx)
-        store.append_quarantine(bad, settings.quarantine, tx)
-        summary.revised_values = store.append_revisions(result.revisions, settings.revisions, tx)
-        summary.disagreements, summary.differences = _write_admin1_report(merged, settings, tx)
+    merged, found = incidents.apply(merged)
+    tx.set_incidents(incidents.incident_table(merged, found.links))
+    tx.write_events(merged, before)
+    tx.add_quarantine(bad)
+    summary.revised_values = tx.add_revisions(result.revisions)
+    summary.disagreements, summary.differences = _write_admin1_report(merged, tx)
     return summary
 
 
@@ -164,14 +166,13 @@ def _swapped_is_where_the_row_says(joined: gpd.GeoDataFrame, boundaries: Boundar
     return swapped
 
 
-def _write_admin1_report(events: pd.DataFrame, settings: Settings,
-                         tx: store.Commit | None = None) -> tuple[int, list[str]]:
-    """Write the events whose country/admin units really differ from the source's next to the store.
+def _write_admin1_report(events: pd.DataFrame, tx: store.Import) -> tuple[int, list[str]]:
+    """Write the events whose country/admin units really differ from the source's beside the store.
 
     Returns how many events differ and one summary line per kind of difference.
     """
     report = source_differences(events)
-    store.stage_or_write(settings.admin1_report, lambda tmp: safecsv.write(report, tmp), tx)
+    tx.set_admin_differences(report)
     return len(report), difference_lines(events, report)
 
 

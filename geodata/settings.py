@@ -41,7 +41,7 @@ class EnvSettings:
         """A copy with every override that is not None applied (strings become ``Path`` where the field is one)."""
         types = {field.name: str(field.type) for field in fields(self)}
         clean = {
-            key: Path(value) if "Path" in types[key] and isinstance(value, str) else value
+            key: _path_or_url(value) if "Path" in types[key] and isinstance(value, str) else value
             for key, value in overrides.items()
             if value is not None
         }
@@ -50,7 +50,7 @@ class EnvSettings:
 
 def _parse(annotation: str, raw: str) -> object:
     if "Path" in annotation:
-        return Path(raw)
+        return _path_or_url(raw)
     if annotation == "bool":
         lowered = raw.strip().lower()
         if lowered not in _TRUE | _FALSE:
@@ -61,6 +61,11 @@ def _parse(annotation: str, raw: str) -> object:
     if annotation == "float":
         return float(raw)
     return raw
+
+
+def _path_or_url(raw: str) -> Path | str:
+    """A path, except a ``postgresql://`` store URL, which stays text (a Path would fold its ``//``)."""
+    return raw if raw.startswith(("postgresql://", "postgres://")) else Path(raw)
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -75,7 +80,8 @@ class Settings(EnvSettings):
     (``SCA_STORE``, ``SCA_BOUNDARIES``, ``SCA_FUZZY_THRESHOLD``, ...).
     """
 
-    store: Path = REPO_DIR / "data" / "events.parquet"
+    # A GeoParquet file, or a PostGIS database as a libpq URL (postgresql://user:password@host:port/dbname).
+    store: Path | str = REPO_DIR / "data" / "events.parquet"
     seeds_dir: Path = REPO_DIR / "seeds"
     # Optional finer admin boundaries (.shp, zipped .shp, .gpkg, .geojson) replacing our admin-1 layer.
     boundaries: Path | None = None
@@ -88,16 +94,21 @@ class Settings(EnvSettings):
     learn: bool = True
 
     @property
-    def quarantine(self) -> Path:
-        """The quarantine CSV that sits next to the store: ``<store name>.quarantine.csv``."""
-        return self.store.parent / f"{self.store.stem}.quarantine.csv"
+    def quarantine(self) -> Path | str:
+        """The quarantine beside the store: ``<store name>.quarantine.csv`` (a table in a PostGIS store)."""
+        return self._side("quarantine")
 
     @property
-    def revisions(self) -> Path:
+    def revisions(self) -> Path | str:
         """Where values replaced by newer revisions of stored events are logged: ``<store name>.revisions.csv``."""
-        return self.store.parent / f"{self.store.stem}.revisions.csv"
+        return self._side("revisions")
 
     @property
-    def admin1_report(self) -> Path:
+    def admin1_report(self) -> Path | str:
         """Where events whose admin-1 (ours) differs from the source's are listed, next to the store."""
-        return self.store.parent / f"{self.store.stem}.admin1-disagreements.csv"
+        return self._side("admin_differences")
+
+    def _side(self, name: str) -> Path | str:
+        from geodata.store.base import side_place
+
+        return side_place(self.store, name)

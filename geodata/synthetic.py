@@ -131,7 +131,7 @@ def write_synthetic(n: int, seed: int, settings: Settings) -> Summary:
     _check(n, seed)
     events = synthetic_events(n, seed, boundaries=Boundaries.load(settings.boundaries, settings.cache_dir),
                               progress=settings.progress)
-    store.write_store(events, settings.store)
+    store.open_store(settings.store).replace(events, {})
     return Summary(read=n, kept=len(events), store=settings.store, quarantine=settings.quarantine)
 
 

@@ -20,3 +20,16 @@ def data() -> EventData:
 @pytest.fixture(scope="session")
 def layers() -> BoundaryLayers:
     return boundary_layers(sample_boundaries())
+
+
+@pytest.fixture(scope="session")
+def postgis():
+    """A throwaway PostgreSQL 15 + PostGIS 3 cluster for this test session (tests/fixtures/postgis.py)."""
+    from tests.fixtures import postgis as pg
+
+    why = pg.missing()
+    if why:
+        pytest.skip(why)
+    cluster = pg.Cluster.start()
+    yield cluster
+    cluster.stop()

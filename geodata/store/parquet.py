@@ -14,7 +14,7 @@ import json
 import os
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import safecsv, schema
+from geodata.store.base import side_path
 
 
 def read_store(path: Path) -> gpd.GeoDataFrame:
@@ -389,3 +390,93 @@ def _fsync_dir(folder: Path) -> None:
 def stage_or_write(path: Path, write: Callable[[Path], None], tx: Commit | None = None) -> None:
     """Write a side file of the store atomically, or stage it in ``tx`` (e.g. ``<store>.revisions.csv``)."""
     _atomic_write(Path(path), write, tx)
+
+
+# --- the file backend behind the store interface (geodata/store/base.py) -----------------------------------------
+
+def _csv_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A side table as its CSV reads back (every cell text), so both backends hand out the same values."""
+    import io
+
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    buffer.seek(0)
+    return pd.read_csv(buffer, dtype=str, keep_default_na=False) if buffer.getvalue().strip() else pd.DataFrame()
+
+
+class ParquetStore:
+    """One GeoParquet file and its side CSVs, committed together by the journal above; the default store."""
+
+    def __init__(self, path: Path) -> None:
+        self.place = Path(path)
+
+    def exists(self) -> bool:
+        return self.place.exists()
+
+    def check(self) -> None:
+        return None  # the dashboard checks the file's columns itself (dashboard/startup.py)
+
+    def read(self, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+        events = read_store(self.place)
+        return events if columns is None else events[list(columns)]
+
+    def snapshot(self) -> tuple[str, pd.DataFrame]:
+        return self.version() or "missing", self.read()
+
+    def version(self) -> str | None:
+        try:
+            stat = self.place.stat()
+        except OSError:
+            return None
+        return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+    def side(self, name: str) -> pd.DataFrame:
+        path = side_path(self.place, name)
+        if not path.exists():
+            return pd.DataFrame()
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+    def side_place(self, name: str) -> Path:
+        return side_path(self.place, name)
+
+    @contextlib.contextmanager
+    def importing(self) -> Iterator[ParquetImport]:
+        with locked(self.place), commit(self.place) as tx:
+            yield ParquetImport(self.place, tx)
+
+    def replace(self, events: gpd.GeoDataFrame, sides: dict[str, pd.DataFrame]) -> None:
+        with locked(self.place), commit(self.place) as tx:
+            write_store(events, self.place, tx)
+            for name, table in sides.items():
+                if table.columns.empty:  # nothing to say (no such table at the source)
+                    continue
+                text = table.astype("string").fillna("")
+                stage_or_write(side_path(self.place, name),
+                               lambda tmp, text=text: safecsv.write(text, tmp), tx)
+
+
+class ParquetImport:
+    """An import into the file store: every file it writes is staged in one :class:`Commit`."""
+
+    def __init__(self, path: Path, tx: Commit) -> None:
+        self.path, self.tx = path, tx
+
+    def read(self) -> gpd.GeoDataFrame:
+        return read_store(self.path)
+
+    def write_events(self, merged: gpd.GeoDataFrame, before: gpd.GeoDataFrame) -> None:
+        write_store(merged, self.path, self.tx)
+
+    def add_quarantine(self, rows: pd.DataFrame) -> int:
+        return append_quarantine(rows, side_path(self.path, "quarantine"), self.tx)
+
+    def add_revisions(self, rows: pd.DataFrame) -> int:
+        return append_revisions(rows, side_path(self.path, "revisions"), self.tx)
+
+    def set_admin_differences(self, report: pd.DataFrame) -> None:
+        stage_or_write(side_path(self.path, "admin_differences"),
+                       lambda tmp: safecsv.write(report, tmp), self.tx)
+
+    def set_incidents(self, table: pd.DataFrame) -> None:
+        stage_or_write(side_path(self.path, "incidents"),
+                       lambda tmp: safecsv.write(table, tmp), self.tx)

@@ -1,0 +1,302 @@
+"""The store interface against both backends, and PostGIS against a real PostgreSQL 15 + PostGIS 3 cluster started
+for the session (tests/fixtures/postgis.py): same summaries and exports as GeoParquet, a layer QGIS can open,
+concurrent and killed imports, copying between backends, clear one-line errors, dashboards that follow imports."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+
+from dashboard import cli as dashboard_cli
+from geodata import cli, schema
+from geodata.gazindex import read_learned
+from geodata.store import SIDE_TABLES, StoreError, open_store
+from tests.fixtures.postgis import PASSWORD
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+ACLED = FIXTURES / "pipeline_acled.csv"  # read 9: kept 4, duplicate 1, quarantined 4
+UCDP = FIXTURES / "ucdp_ged.csv"  # read 8: kept 7, quarantined 1
+ACLED_MORE = FIXTURES / "acled_current.csv"
+ENV = {**os.environ, "SCA_PROGRESS": "false", "PYTHONPATH": str(REPO)}
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
+    """``python -m geodata ARGV`` in this process (the imports are the same code; no interpreter start-up)."""
+    code = cli.main([*argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def geodata(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "geodata", *args], cwd=REPO, env=ENV, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.fixture(params=["parquet", "postgis"])
+def place(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store of each backend."""
+    if request.param == "parquet":
+        return str(tmp_path / "events.parquet")
+    cluster = request.getfixturevalue("postgis")
+    return cluster.url(cluster.database())
+
+
+def ids(place: str) -> list[str]:
+    return sorted(open_store(place).read(["event_id"])["event_id"].astype(str))
+
+
+# --- the contract, both backends -------------------------------------------------------------------------------
+
+def test_store_contract_imports_side_tables_versions_and_rollback(place, capsys):
+    store = open_store(place)
+    assert store.read().empty
+    code, out, _ = run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)
+    assert code == 0 and out.splitlines()[0] == "read 9, kept 4, updated 0, duplicates 1, quarantined 4"
+    first = store.version()
+    events = store.read()
+    assert len(events) == 4 and events.crs.to_epsg() == 4326
+    assert list(events.columns[: len(schema.COLUMN_NAMES)]) == list(schema.COLUMN_NAMES)
+    assert events["date_start"].is_monotonic_increasing
+    quarantine = store.side("quarantine")
+    assert len(quarantine) == 4 and list(quarantine.columns[-3:]) == ["reason", "source_file", "source_row"]
+    assert len(store.side("admin_differences")) == 1
+
+    code, out, _ = run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)
+    assert out.splitlines()[0] == "read 9, kept 0, updated 0, duplicates 5, quarantined 4"
+    assert len(store.side("quarantine")) == 4, "identical quarantined rows are not repeated"
+    assert store.version() != first
+
+    # An import that fails part-way writes nothing: events, side tables and version stay.
+    version, before = store.version(), store.read()
+    with pytest.raises(RuntimeError), store.importing() as tx:
+        tx.write_events(schema.empty_events(), tx.read())
+        tx.add_revisions(pd.DataFrame({"event_id": ["x"], "field": ["f"], "old": ["1"], "new": ["2"],
+                                       "old_timestamp": [""], "new_timestamp": [""]}))
+        raise RuntimeError("stop")
+    pd.testing.assert_frame_equal(store.read(), before)
+    assert store.version() == version and store.side("revisions").empty
+
+
+# --- PostGIS beside GeoParquet -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def both(postgis, tmp_path_factory) -> dict:
+    """The same four imports into a GeoParquet store and a PostGIS store."""
+    folder = tmp_path_factory.mktemp("both")
+    stores = {"parquet": str(folder / "events.parquet"), "postgis": postgis.url(postgis.database())}
+    printed = {}
+    for name, place in stores.items():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            for kind, path in (("acled", ACLED), ("ucdp", UCDP), ("acled", ACLED_MORE), ("ucdp", UCDP)):
+                assert cli.main(["import", kind, str(path), "--store", place, "--no-progress"]) == 0
+        printed[name] = out.getvalue().splitlines()
+    return {"stores": stores, "folder": folder, "printed": printed}
+
+
+def test_imports_print_the_same_summaries_on_both_backends(both):
+    printed = both["printed"]
+    assert printed["postgis"] == printed["parquet"]
+    assert printed["postgis"][0] == "read 9, kept 4, updated 0, duplicates 1, quarantined 4"
+    assert "read 8, kept 0, updated 0, duplicates 7, quarantined 1" in printed["postgis"]
+
+
+def test_the_export_and_side_tables_are_the_same_from_both(both, capsys):
+    exports = {}
+    for name, place in both["stores"].items():
+        out = both["folder"] / f"{name}.csv"
+        assert dashboard_cli.main(["export", "--store", place, "--out", str(out)]) == 0
+        exports[name] = out.read_bytes()
+    assert exports["postgis"] == exports["parquet"] and exports["parquet"].count(b"\n") > 10
+    parquet, postgis = (open_store(p) for p in both["stores"].values())
+    for name in SIDE_TABLES:
+        a, b = parquet.side(name), postgis.side(name)
+        assert (a.empty and b.empty) or a.equals(b), name
+    # The geocoder learns the same place names from either store.
+    learned = [read_learned(place) for place in both["stores"].values()]
+    assert len(learned[0]) > 0
+    pd.testing.assert_frame_equal(learned[0], learned[1])
+
+
+def test_ogrinfo_lists_an_events_layer_of_points_in_epsg_4326(both, postgis):
+    database = both["stores"]["postgis"].rsplit("/", 1)[1]
+    count = len(open_store(both["stores"]["postgis"]).read(["event_id"]))
+    info = subprocess.run(["ogrinfo", "-ro", "-so", f"PG:host=127.0.0.1 port={postgis.port} dbname={database} "
+                           f"user=postgres password={PASSWORD}", "events"], capture_output=True, text=True,
+                          timeout=60)
+    assert info.returncode == 0, info.stderr
+    assert "Geometry: Point" in info.stdout
+    assert f"Feature Count: {count}" in info.stdout and count == 17
+    assert 'ID["EPSG",4326]' in info.stdout
+
+
+def test_store_copy_both_ways_keeps_events_side_tables_and_export(both, postgis, capsys):
+    parquet_place = both["stores"]["parquet"]
+    into_db = postgis.url(postgis.database())
+    code, out, _ = run(["store", "copy", parquet_place, into_db], capsys)
+    assert code == 0 and out.startswith("copied 17 events (5 quarantine, 0 revisions, 2 admin differences")
+    back = str(both["folder"] / "back.parquet")
+    code, out, _ = run(["store", "copy", into_db, back], capsys)
+    assert code == 0, out
+    original, copied, returned = open_store(parquet_place), open_store(into_db), open_store(back)
+    pd.testing.assert_frame_equal(copied.read(), original.read())
+    pd.testing.assert_frame_equal(returned.read(), original.read())
+    for name in SIDE_TABLES:
+        for other in (copied, returned):
+            a, b = original.side(name), other.side(name)
+            assert (a.empty and b.empty) or a.equals(b), name
+    assert len(returned.side("quarantine")) == 5
+    exports = []
+    for place in (parquet_place, back):
+        out_file = both["folder"] / f"copy-{len(exports)}.csv"
+        assert dashboard_cli.main(["export", "--store", place, "--out", str(out_file)]) == 0
+        exports.append(out_file.read_bytes())
+    assert exports[0] == exports[1]
+
+
+# --- transactions: concurrent and killed imports -------------------------------------------------------------
+
+def test_two_imports_at_once_from_two_processes_both_land(postgis):
+    place = postgis.url(postgis.database())
+    open_store(place).read()  # schema in place, so both processes race on the import itself
+    runs = [geodata("import", "acled", str(ACLED), "--store", place, "--no-progress"),
+            geodata("import", "ucdp", str(UCDP), "--store", place, "--no-progress")]
+    outputs = [process.communicate(timeout=120) for process in runs]
+    assert [process.returncode for process in runs] == [0, 0], [err for _, err in outputs]
+    assert outputs[0][0].startswith("read 9, kept 4,") and outputs[1][0].startswith("read 8, kept 7,")
+    store = open_store(place)
+    assert len(ids(place)) == 11 and store.version() == "2"
+    assert len(store.side("quarantine")) == 5
+
+
+def test_an_import_killed_mid_transaction_leaves_the_events_and_the_next_works(postgis, tmp_path, capsys):
+    place = postgis.url(postgis.database())
+    assert run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)[0] == 0
+    store = open_store(place)
+    before, version, quarantine = store.read(), store.version(), store.side("quarantine")
+    marker = tmp_path / "inside"
+    child = subprocess.Popen([sys.executable, "-m", "tests.fixtures.stalled_import", str(marker), "import", "ucdp",
+                              str(UCDP), "--store", place, "--no-progress"], cwd=REPO, env=ENV,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), child.stderr.read() if child.poll() is not None else "the import never got there"
+    # Inside its transaction, the import has written its events: readers still see the state before it.
+    pd.testing.assert_frame_equal(store.read(), before)
+    child.send_signal(signal.SIGKILL)
+    assert child.wait(timeout=30) == -signal.SIGKILL
+    pd.testing.assert_frame_equal(store.read(), before)
+    assert store.version() == version and store.side("quarantine").equals(quarantine)
+
+    code, out, _ = run(["import", "ucdp", str(UCDP), "--store", place, "--no-progress"], capsys)
+    assert code == 0 and out.startswith("read 8, kept 7,")  # the advisory lock went with the killed session
+    assert len(ids(place)) == 11
+
+
+# --- errors: one line, non-zero exit, never a traceback ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def analyst(postgis) -> str:
+    """A database owned by a user who may create tables but not add PostGIS; its URL as that user."""
+    postgis.execute("CREATE ROLE analyst LOGIN PASSWORD 'analyst-pw'")
+    return postgis.url(postgis.database(owner="analyst"), user="analyst", password="analyst-pw")
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_bad_urls_missing_rights_and_newer_schemas_are_one_clear_line(postgis, analyst, capsys):
+    newer = postgis.url(postgis.database())
+    open_store(newer).read()
+    with psycopg.connect(newer, autocommit=True) as conn:
+        conn.execute("UPDATE schema_version SET version = 99")
+    cases = {
+        postgis.url(newer.rsplit("/", 1)[1], password="not-the-password"):
+            'password authentication failed for user "postgres"',
+        f"postgresql://postgres:{PASSWORD}@127.0.0.1:{closed_port()}/atlas": "Connection refused",
+        f"postgresql://postgres:{PASSWORD}@127.0.0.1:port/atlas": 'invalid integer value "port"',
+        analyst: "a database administrator must run `CREATE EXTENSION postgis;` in database",
+        newer: "has schema version 99, newer than this version of the atlas knows (1)",
+    }
+    for place, expected in cases.items():
+        code, out, err = run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)
+        assert code == 2 and out == "" and err.count("\n") == 1, (place, err)
+        assert err.startswith("error: ") and expected in err, err
+        assert PASSWORD not in err and "analyst-pw" not in err and "not-the-password" not in err
+        assert "Traceback" not in err and ("://postgres:***@" in err or "://analyst:***@" in err)
+        # The dashboard refuses to start with the same line.
+        assert dashboard_cli.main(["--store", place, "--port", "1"]) == 2
+        assert capsys.readouterr().err == err
+    with pytest.raises(StoreError, match="newer than this version"):
+        open_store(newer).read()
+
+
+# --- dashboards follow imports -----------------------------------------------------------------------------------
+
+def test_two_dashboards_on_one_postgis_store_show_a_cli_import_within_10_s(postgis, tmp_path):
+    place = postgis.url(postgis.database())
+    assert cli.main(["import", "acled", str(ACLED), "--store", place, "--no-progress"]) == 0
+    ports = [closed_port(), closed_port()]
+    servers = [subprocess.Popen([sys.executable, "-m", "dashboard", "--store", place, "--port", str(port)],
+                                cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               for port in ports]
+    try:
+        def rows(port: int) -> int | None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/export.csv", timeout=5) as answer:
+                    return len(pd.read_csv(io.BytesIO(answer.read()), dtype=str))
+            except OSError:
+                return None
+
+        deadline = time.monotonic() + 60
+        while any(rows(port) is None for port in ports) and time.monotonic() < deadline:
+            assert all(server.poll() is None for server in servers), servers[0].stderr.read()
+            time.sleep(0.3)
+        assert [rows(port) for port in ports] == [4, 4]
+
+        done = subprocess.run([sys.executable, "-m", "geodata", "import", "ucdp", str(UCDP), "--store", place,
+                               "--no-progress"], cwd=REPO, env=ENV, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        imported = time.monotonic()
+        while any(rows(port) != 11 for port in ports) and time.monotonic() - imported < 10:
+            time.sleep(0.2)
+        assert [rows(port) for port in ports] == [11, 11], "the dashboards did not follow the import within 10 s"
+    finally:
+        for server in servers:
+            server.kill()
+            server.wait(timeout=30)
+
+
+def test_an_upload_through_the_page_imports_into_postgis(postgis):
+    import json
+    import re
+
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    place = postgis.url(postgis.database())
+    client = create_app(Settings(store=place, upload_limit_mb=1)).server.test_client()
+    token = re.search(r'"data-csrf":\s*"([^"]+)"', client.get("/_dash-layout").get_data(as_text=True)).group(1)
+    response = client.post("/upload?name=pipeline_acled.csv&kind=acled&wait=1", data=ACLED.read_bytes(),
+                           content_type="application/octet-stream",
+                           headers={"Origin": "http://localhost", "X-CSRF-Token": token})
+    result = json.loads(response.data)
+    assert response.status_code == 200 and result["ok"], result
+    assert len(ids(place)) == 4 and len(open_store(place).side("quarantine")) == 4
