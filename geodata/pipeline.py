@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import actors, incidents, safecsv, schema, store, validate
+from geodata import actors, incidents, schema, store, validate
 from geodata.boundaries import Boundaries, difference_lines, source_differences
 from geodata.importers.common import Parsed
 from geodata.settings import Settings
