@@ -159,8 +159,8 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from geodata.boundaries import Boundaries
-    from geodata.evaluate import evaluate
     from geodata.geocode import Geocoder
+    from geodata.text import evaluate
 
     directory = args.dir or settings.seeds_dir / "corpus"
     score = evaluate(directory, Geocoder.from_settings(settings), Boundaries.load(settings.boundaries,

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from geodata import schema
-from geodata.extract import REJECTED_COLUMNS, extract_events, split_sentences
 from geodata.geocode import Geocoder
 from geodata.settings import Settings
-from geodata.textdates import find_dates, refers_to_previous_date
-from geodata.textrules import (
+from geodata.text.dates import find_dates, refers_to_previous_date
+from geodata.text.extract import REJECTED_COLUMNS, extract_events, split_sentences
+from geodata.text.rules import (
     Fatalities,
     event_keyword,
     event_type,

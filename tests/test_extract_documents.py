@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geodata.evaluate import evaluate, read_gold
-from geodata.extract import RELATIVE_WITHOUT_ANCHOR, extract_events, read_layout, split_sentences
 from geodata.geocode import Geocoder
 from geodata.settings import Settings
-from geodata.textdates import document_date, find_dates, stamp_lines
-from geodata.textrules import find_actors, find_fatalities, place_groups, reference_spans
+from geodata.text.dates import document_date, find_dates, stamp_lines
+from geodata.text.extract import RELATIVE_WITHOUT_ANCHOR, extract_events, read_layout, split_sentences
+from geodata.text.rules import find_actors, find_fatalities, place_groups, reference_spans
+from geodata.text.scoring import evaluate, read_gold
 from tests.fixtures.commands import geodata
 
 FIXTURES = Path(__file__).parent / "fixtures"

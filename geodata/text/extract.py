@@ -1,12 +1,12 @@
 """Events from English prose: one event per sentence that reports violence at a place, citing that sentence.
 
-A sentence becomes an event when it has a violence word (``textrules.event_keyword``), a date and a place the
+A sentence becomes an event when it has a violence word (``rules.event_keyword``), a date and a place the
 geocoder resolves; a sentence with a violence word that fails any of these goes to ``rejected`` with its
 reason. Nothing is guessed: an unresolved name is reported with the geocoder's closest candidates.
 
 Context rules (a sentence rarely says everything itself):
 
-- Date. The sentence's own date, the one nearest its violence word (``textdates.find_dates``). Without
+- Date. The sentence's own date, the one nearest its violence word (``dates.find_dates``). Without
   one: "that same issue"/"around this same time" take the previous sentence's date whole, "that same year"
   its year; otherwise the *year context*: the last year written in the earlier sentences of the same
   paragraph or in the sentence just before (precision ``year``). Failing that, the *narrative bracket*: a
@@ -18,7 +18,7 @@ Context rules (a sentence rarely says everything itself):
   "the clashes") the pair is the one of the nearest of the three sentences before that names two armed
   families, else the document's *dyad*: the two armed families named in the most sentences (ties: first
   named first). Such context actors are written with their family names ("JNIM", "ISGS").
-- Place. The candidate phrases of ``textrules.place_groups`` in order; the first group with a name the
+- Place. The candidate phrases of ``rules.place_groups`` in order; the first group with a name the
   geocoder resolves wins, and every resolved name of that group becomes its own event ("the Tchoma Bangou
   and Zaroumdareye massacres" -> two events, suffixes -a, -b; the fatality figures go on the first only, so
   sums stay right). A country or "the Sahel" alone is too vague for an event. A sentence with its own date
@@ -42,7 +42,7 @@ import pandas as pd
 
 from geodata import schema
 from geodata.names import normalise
-from geodata.textdates import (
+from geodata.text.dates import (
     DateMention,
     DocumentDate,
     dateline,
@@ -53,7 +53,7 @@ from geodata.textdates import (
     year_span,
     years_in,
 )
-from geodata.textrules import (
+from geodata.text.rules import (
     ARMED_FAMILIES,
     JIHADIST_FAMILIES,
     STRONG_TIE,
@@ -1358,7 +1358,7 @@ def _paragraph_place(sentences: list[Sentence], index: int, places: _PlaceLookup
 
 def _subject_place_groups(text: str) -> list:
     """A sentence that opens on a place name as its subject ("Banibangou has suffered repeatedly")."""
-    from geodata.textrules import PlaceGroup, _is_name
+    from geodata.text.rules import PlaceGroup, _is_name
 
     opening = re.match(r"^(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+)(?:[\s-](?-i:[A-ZÀ-Ý][\w'’-]+))?)\s+(?:has|had|is|was|lies)\b",
                        text)  # fmt: skip

@@ -188,8 +188,8 @@ def _type_agrees(gold: pd.Series, event: pd.Series) -> bool:
 
 def evaluate(directory: Path, geocoder: object, boundaries: object | None = None) -> Score:
     """Extract every ``*.txt`` of ``directory`` and score its events against ``directory/gold.csv``."""
-    from geodata.extract import extract_events
     from geodata.pipeline import _read_text
+    from geodata.text.extract import extract_events
 
     directory = Path(directory)
     if not directory.is_dir():
