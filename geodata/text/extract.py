@@ -615,7 +615,8 @@ def _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, figures, name,
 
 def _with_toll_note(text: str, date_spans: list[tuple[int, int]] = ()) -> str:
     """The sentence, with whose figure is whose when it gives competing tolls, and the attackers' dead the state
-    side claims, kept apart from the toll: "... [toll: at least 50 (officials); over 100 (relatives)]"."""
+    side claims (in the best and high figures, not the low one): "... [toll: at least 50 (officials); over 100
+    (relatives)]"."""
     notes = []
     sources = toll_sources(text, list(date_spans))
     if sources:
@@ -623,7 +624,7 @@ def _with_toll_note(text: str, date_spans: list[tuple[int, int]] = ()) -> str:
     figures = death_figures(text, date_spans)
     claimed = state_claims(text, figures)
     if claimed and len(claimed) < len(figures):
-        notes.append("attackers' dead claimed by the state side, not in the toll: "
+        notes.append("attackers' dead claimed by the state side, in the best and high figures, not the low: "
                      + ", ".join(text[f.span[0] : f.span[1]] for f in claimed))  # fmt: skip
     return f"{text} [{'; '.join(notes)}]" if notes else text
 
@@ -823,9 +824,9 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
     claimed = state_claims(sentence.text, figures)
     has_toll = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
     claim_note = ""
-    if claimed and len(claimed) == len(figures) and has_toll:  # "The army said it killed 40 terrorists": its claim
-        deaths = Fatalities(None, None, None)
-        claim_note = (" [attackers' dead claimed by the state side, not in the toll: "
+    only_claims = bool(claimed) and len(claimed) == len(figures) and has_toll
+    if only_claims:  # "The army said it killed 40 terrorists": its claim, added to best and high, not to low
+        claim_note = (" [attackers' dead claimed by the state side, in the best and high figures, not the low: "
                       + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
     if deaths.low is not None or deaths.best is not None or deaths.high is not None:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
@@ -839,6 +840,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             same = not victims or not row.get("_victims") or bool(victims & row["_victims"])
             new = competing(old, deaths) if same else _sum_figures(old, deaths)
             row["_victims"] = row.get("_victims", set()) | victims
+        if only_claims:
+            new = Fatalities(new.best, old.low, new.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
     if own is not None and own.precision in ("day", "week") and _narrows(row, own):

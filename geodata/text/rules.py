@@ -468,15 +468,18 @@ def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatal
     low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best = high = N;
     "between A and B"/"A to B" -> low = best = A, high B; "dozens"/"several dozen" -> 24 to 99, "scores" ->
     at least 40, "hundreds" -> 200 to 999 (best the low end); "a dozen" -> 12. Attackers' dead that the state side
-    claims ("the army said it killed 40 terrorists") are left out when the sentence gives another toll. Figures
+    claims ("the army said it killed 40 terrorists") count in best and high, not in low, when the sentence gives
+    another toll. Figures
     for wounded/kidnapped/captured people, figures inside ``exclude`` spans (dates) and subsets ("including 12
     soldiers") are skipped. Figures are combined by :func:`combine`. Nothing found -> all None.
     """
     figures = death_figures(sentence, exclude)
+    text = _mask(sentence, list(exclude))
+    total = combine(figures, text)
     claimed = state_claims(sentence, figures)
-    if claimed and len(claimed) < len(figures):
-        figures = [f for f in figures if f not in claimed]
-    return combine(figures, _mask(sentence, list(exclude)))
+    if claimed and len(claimed) < len(figures):  # the toll without the state's claim is the low figure
+        return Fatalities(total.best, combine([f for f in figures if f not in claimed], text).low, total.high)
+    return total
 
 
 # The state side speaking ("the army said", "according to the ministry of defence"): its count of attackers killed
