@@ -79,9 +79,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             + _YEAR.format(g="y2"),
         ),
         ("year", r"\b" + _YEAR.format(g="y")),
+        # "overnight Sunday to Monday", "the night of Saturday into Sunday", "Sunday night to Monday": both days
+        ("rel_overnight", r"\b(?:(?i:overnight|during\s+the\s+night|(?:on\s+)?the\s+night)\s+"
+                          r"(?:(?i:of|from|between)\s+)?)?"
+                          rf"{_WEEKDAY}(?:\s+(?i:night))?\s+(?i:to|into|and|-|–)\s+"
+                          r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
         ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
         ("rel_days_ago", rf"\b(?P<n>\d|{_SMALL})\s+days\s+ago\b"),
+        ("rel_few_days", r"\b(?i:(?:a\s+few|several|a\s+couple\s+of|some)\s+days\s+(?:ago|earlier|before))\b"),
         ("rel_day", r"\b(?P<which>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
                     r"|this\s+afternoon|this\s+evening|last\s+night))\b"),
         ("rel_weekend", r"\b(?i:(?:the|a|last|this|over\s+the)\s+weekend)\b"),
@@ -282,6 +288,8 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     """Days of a phrase relative to the document date ``anchor`` (None without one).
 
     "on Thursday" -> the latest Thursday on or before the anchor ("last Thursday": strictly before);
+    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor); "a few days
+    ago" -> the seven days before the anchor (``week``);
     "since Tuesday" -> that Tuesday to the anchor (``week``); "yesterday", "N days ago" -> that day;
     "this week" -> Monday to the anchor, "last week" -> the Monday-Sunday before (``week``); "this/earlier
     this month" -> the 1st to the anchor, "last month" -> that month (``month``); "this year" -> 1 January
@@ -289,6 +297,12 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     """
     if anchor is None:
         return None
+    if kind == "rel_overnight":  # the night from the first weekday (on or before the anchor) into the next
+        first, second = WEEKDAYS.index(groups["wd"].lower()), WEEKDAYS.index(groups["wd2"].lower())
+        end = anchor - timedelta(days=(anchor.weekday() - second) % 7)
+        return end - timedelta(days=(second - first) % 7), end, "day" if (second - first) % 7 <= 1 else "week"
+    if kind == "rel_few_days":  # "a few days ago": the week before the anchor
+        return anchor - timedelta(days=7), anchor - timedelta(days=1), "week"
     if kind in ("rel_weekday", "rel_since"):
         weekday = WEEKDAYS.index(groups["wd"].lower())
         back = (anchor.weekday() - weekday) % 7
@@ -387,7 +401,7 @@ _STAMP_NOISE = re.compile(
 DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*){0,3}(?:\s*\([^)]{1,30}\))?"
     r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?),\s+(?P<date>[^()\n]{3,40}?)\s*"
-    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*)?(?:-+|–|—|:)(?:\s+|$)"
+    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*(?:-+|–|—|:)\s*|(?:-+|–|—|:)(?:\s+|$))"
 )
 # A dateline without a date: a place in capitals, an optional agency, a dash ("OUAGADOUGOU — Gunmen ...").
 _PLACE_DATELINE = re.compile(r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:--?|–|—)\s+")
@@ -415,12 +429,18 @@ def _full_day(words: str) -> date | None:
     return next((m.start for m in find_dates(words) if m.precision == "day" and m.start == m.end), None)
 
 
+def calendar_case(words: str) -> str:
+    """Month names written in capitals, as datelines do ("JANUARY 5, 2021"), in the case the date rules read."""
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize() if m.group(0).lower() in MONTHS else m.group(0),
+                  words)  # fmt: skip
+
+
 def dateline(paragraph: str) -> re.Match[str] | None:
     """The dateline opening ``paragraph`` ("BAMAKO, March 3 (Reuters) - ", "OUAGADOUGOU — "), when its date
     part is a date (or it is a place in capitals and a dash)."""
     found = DATELINE.match(paragraph)
     if found is not None:
-        words = found.group("date").strip()
+        words = calendar_case(found.group("date").strip())
         if _ISO_DAY.fullmatch(words) or any(m.span == (0, len(words)) for m in find_dates(words)):
             return found
     found = _PLACE_DATELINE.match(paragraph)
@@ -497,7 +517,7 @@ def document_date(text: str) -> DocumentDate | None:
         found = dateline(paragraph.strip())
         if found is None or "date" not in found.re.groupindex:
             continue
-        words = found.group("date")
+        words = calendar_case(found.group("date"))
         day = _full_day(words)
         if day is not None:
             return DocumentDate(day, "dateline")

@@ -333,8 +333,9 @@ def extract_events(
             if own is None and main is not None and points_back(sentence.text):
                 orphans.append((sentence, ordered))
                 continue
-        when = None if unresolved_relative else own or _context_date(years, index, context_year)
-        if not found and not groups and own is not None:
+        story = None if own is not None or unresolved_relative else _story_date(window, own_dates)
+        when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
+        if not found and not groups and (own or story) is not None:
             inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
             if inherited:
                 found, place_basis = inherited
@@ -1100,6 +1101,17 @@ def _anaphoric_date(text: str, window: list[Sentence], own_dates: dict[int, _Whe
         start, end = year_span(earlier.start.year)
         return _When(start, end, "year", basis)
     return _When(earlier.start, earlier.end, earlier.precision, basis)
+
+
+def _story_date(window: list[Sentence], own_dates: dict[int, _When]) -> _When | None:
+    """The day (or week, month) an earlier sentence of the paragraph, or the sentence just before, gave: a
+    sentence that tells more of the same story without a date of its own ("The assailants came on motorbikes")
+    is of that date, not of the whole year written there."""
+    for earlier in reversed(window):
+        dated = own_dates.get(earlier.number)
+        if dated is not None and dated.precision in ("day", "week", "month"):
+            return _When(dated.start, dated.end, dated.precision, f"the date of sentence {earlier.number}")
+    return None
 
 
 def _context_date(years: list[list[int]], index: int, context_year: int | None) -> _When | None:

@@ -1,0 +1,68 @@
+"""The document reader (issue 18, classes 1, 2 and 6): dates and places carried from the headline, the dateline
+and earlier sentences into sentences that do not repeat them. Every text here is our own, written in the
+manner of wire copy, local press and bulletins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geodata.geocode import Geocoder
+from geodata.settings import Settings
+from geodata.text import extract_events
+from geodata.text.dates import document_date, find_dates
+
+THURSDAY = date(2023, 5, 11)
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.from_settings(Settings())
+
+
+def days(sentence: str, anchor: date | None = THURSDAY) -> list[tuple[date, date, str]]:
+    return [(m.start, m.end, m.precision) for m in find_dates(sentence, None, anchor)]
+
+
+def test_nights_and_vague_recent_days_against_the_document_date():
+    assert days("Gunmen raided the market overnight Sunday to Monday.") == [
+        (date(2023, 5, 7), date(2023, 5, 8), "day")
+    ]
+    assert days("The camp was shelled on the night of Saturday into Sunday.") == [
+        (date(2023, 5, 6), date(2023, 5, 7), "day")
+    ]
+    assert days("Fighting went on from Friday to Sunday.") == [(date(2023, 5, 5), date(2023, 5, 7), "week")]
+    assert days("Residents said the raid took place a few days ago.") == [
+        (date(2023, 5, 4), date(2023, 5, 10), "week")
+    ]
+    assert days("A few days ago armed men burnt the school.", None) == [(None, None, "day")]  # never guessed
+
+
+def test_a_dateline_in_capitals_with_its_agency_glued_on():
+    text = "NIAMEY, MARCH 14, 2022(NSA) -Armed men killed nine traders on Saturday near Tera, officials said."
+    assert document_date(text).day == date(2022, 3, 14)
+
+
+def test_a_sentence_without_a_date_takes_the_day_of_the_sentence_before(geocoder):
+    text = (
+        "Traders killed on the road to Tera\n\n"
+        "NIAMEY, 14 March 2022 (Sahel Wire) - Armed men stopped a lorry on 12 March outside Tera. "
+        "The assailants shot dead nine traders in Tera before fleeing towards the border, a local official said.\n"
+    )
+    result = extract_events(text, geocoder)
+    assert len(result.events) == 1
+    event = result.events.iloc[0]
+    assert (event["date_start"].date(), event["date_end"].date()) == (date(2022, 3, 12), date(2022, 3, 12))
+    assert event["location"] == "Tera" and event["fatalities"] == 9
+
+
+def test_a_second_place_in_the_paragraph_keeps_the_paragraph_day_not_its_year(geocoder):
+    text = (
+        "On 12 March 2022, armed men ambushed an army patrol near Tera, killing four soldiers. "
+        "In Gotheye, the same fighters burnt the market and killed three shopkeepers.\n"
+    )
+    events = extract_events(text, geocoder).events.set_index("location")
+    assert set(events.index) == {"Tera", "Gotheye"}
+    assert events.loc["Gotheye", "date_start"].date() == events.loc["Gotheye", "date_end"].date() == date(2022, 3, 12)
+    assert events.loc["Gotheye", "date_basis"] == "the date of sentence 1"
