@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from geodata.actors import family_of
@@ -51,7 +52,7 @@ def test_a_distance_and_bearing_from_a_town_places_the_point_the_text_describes(
     [
         ("On 3 May gunmen shot dead seven traders some 30 kilometres from Djibo, Burkina Faso.", "Djibo",
          "30 kilometres from Djibo"),
-        ("Seven soldiers died on 3 May when their vehicle hit a mine 25 km outside Gao in Mali.", "Gao",
+        ("Seven soldiers were killed on 3 May when their vehicle struck a landmine 25 km outside Gao in Mali.", "Gao",
          "25 km outside Gao"),
     ],
 )
@@ -102,7 +103,7 @@ def test_a_region_is_placed_at_region_level_with_its_relation(geocoder: Geocoder
 def test_a_place_in_its_own_words_has_no_relation(geocoder: Geocoder) -> None:
     event = one_event("On 3 May gunmen killed 12 villagers in Solhan, Burkina Faso.", geocoder)
     assert event["geo_precision"] == 1
-    assert event["geo_note"] is None or event["geo_note"] != event["geo_note"] or not str(event["geo_note"])
+    assert pd.isna(event["geo_note"])
 
 
 # ---------------------------------------------------------------- class 4: tolls
