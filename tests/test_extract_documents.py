@@ -197,10 +197,10 @@ def test_unnamed_gunmen_yield_to_a_named_group():
     [
         ("Residents said 45 people were killed, but the army put the toll at 30.", 30, 30, 45),
         ("Local sources counted 45 dead; officials said 30 people died.", 30, 30, 45),
-        ("Gunmen killed several dozen civilians.", None, 24, None),
+        ("Gunmen killed several dozen civilians.", 24, 24, 99),
         ("Over 60 villagers were killed.", 60, 60, None),
         ("A dozen soldiers died.", 12, 12, 12),
-        ("The raid killed dozens.", None, 24, None),
+        ("The raid killed dozens.", 24, 24, 99),
         ("Twelve soldiers were killed, 9 wounded and 40 other fighters were captured.", 12, 12, 12),
         ("Hundreds of militants overran the camp and killed 71 soldiers.", 71, 71, 71),
         ("Soldiers killed 63 attackers and lost 25 men, who were killed in the assault.", 88, 88, 88),

@@ -72,6 +72,8 @@ from geodata.text.rules import (
     parse_number,
     place_groups,
     reference_spans,
+    state_claims,
+    toll_sources,
 )
 
 if TYPE_CHECKING:
@@ -432,6 +434,7 @@ def extract_events(
             )
             if number == 0:
                 rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
+                rows[-1]["notes"] = _with_toll_note(sentence.text, date_spans)
         if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
             # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
             for extra, (clause, clause_when) in enumerate(extras):
@@ -622,6 +625,22 @@ def _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, figures, name,
     }
 
 
+def _with_toll_note(text: str, date_spans: list[tuple[int, int]] = ()) -> str:
+    """The sentence, with whose figure is whose when it gives competing tolls, and the attackers' dead the state
+    side claims (in the best and high figures, not the low one): "... [toll: at least 50 (officials); over 100
+    (relatives)]"."""
+    notes = []
+    sources = toll_sources(text, list(date_spans))
+    if sources:
+        notes.append(f"toll: {sources}")
+    figures = death_figures(text, date_spans)
+    claimed = state_claims(text, figures)
+    if claimed and len(claimed) < len(figures):
+        notes.append("attackers' dead claimed by the state side, in the best and high figures, not the low: "
+                     + ", ".join(text[f.span[0] : f.span[1]] for f in claimed))  # fmt: skip
+    return f"{text} [{'; '.join(notes)}]" if notes else text
+
+
 def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
     source = " ".join(part for part in (source_name, sentence.reference) if part) or None
     return {"sentence_number": sentence.number, "sentence": sentence.text, "source": source, "reason": reason,
@@ -652,7 +671,8 @@ def points_back(sentence: str) -> bool:
 
 
 _HABITUAL = re.compile(
-    r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced|claimed)\b|\bsince\b"
+    r"\b(?:have|has|(?<!\bit\s)(?<!\bthey\s)had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced"
+    r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
     r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b",
     re.IGNORECASE,
 )
@@ -812,6 +832,14 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
     competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
     day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
     sentence into ``notes``."""
+    figures = death_figures(sentence.text)
+    claimed = state_claims(sentence.text, figures)
+    has_toll = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
+    claim_note = ""
+    only_claims = bool(claimed) and len(claimed) == len(figures) and has_toll
+    if only_claims:  # "The army said it killed 40 terrorists": its claim, added to best and high, not to low
+        claim_note = (" [attackers' dead claimed by the state side, in the best and high figures, not the low: "
+                      + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
     if deaths.low is not None or deaths.best is not None or deaths.high is not None:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
@@ -824,12 +852,14 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             same = not victims or not row.get("_victims") or bool(victims & row["_victims"])
             new = competing(old, deaths) if same else _sum_figures(old, deaths)
             row["_victims"] = row.get("_victims", set()) | victims
+        if only_claims:
+            new = Fatalities(new.best, old.low, new.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
     if own is not None and own.precision in ("day", "week") and _narrows(row, own):
         row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
         row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
-    row["notes"] = f"{row['notes']} {sentence.text}"
+    row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)}{claim_note}"
     if source and row["source"] and sentence.reference:
         refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
         row["source"] += "".join(refs)

@@ -88,15 +88,20 @@ _DEMONYM = (
 _GENERIC_ARMED = (
     r"(?:(?:unidentified|suspected|unknown|heavily\s+armed|armed|islamist|jihadist|presumed)\s+)*(?:gunmen|armed\s+men"
     r"|militants|jihadists|jihadis|assailants|attackers|insurgents|terrorists|extremists|islamists|armed\s+groups?"
-    r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?))"
+    r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?)"
+    # men described by what they wore are not the army the uniform belongs to ("men in army fatigues")
+    r"|(?:men|individuals|people|assailants|gunmen)\s+(?:(?:who\s+were\s+)?(?:dressed|clad|disguised)\s+)?"
+    r"(?:in|wearing|donning|as)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:fatigues|uniforms?|soldiers|gendarmes)"
+    r"(?:\s+of\s+the\s+(?:[\w-]+\s+){0,2}?(?:army|armed\s+forces|military|forces|gendarmerie|police))?)"
 )
 _GENERIC_RE = re.compile(rf"^(?:the\s+)?{_GENERIC_ARMED}$", re.IGNORECASE)
 JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam")
 # (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
 _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (
-        r"Jama['’ʼ`´‘]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wal?[\s-]+Muslimin|Group\s+(?:for|to)\s+Supports?\s+"
-        r"(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
+        r"Jama['’ʼ`´‘]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wa[\s-]?l?[\s-]*Muslim(?:in|een|un)"
+        r"|Group\s+(?:for|to)\s+(?:the\s+)?Supports?\s+(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims"
+        r"|(?:the\s+)?Support\s+(?:of|for)\s+Islam\s+and\s+Muslims(?:\s+[Gg]roup)?|Nusrat\s+al[\s-]Islam|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
         r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
         r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?ida(?:\s+in\s+the\s+Islamic\s+Maghreb)?",
         "JNIM",
@@ -105,7 +110,8 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (r"JNIM|GSIM|AQIM", "JNIM", True),
     (r"Ansar(?:ul|oul|\s+ul|\s+al)[\s-]Islam", "Ansarul Islam", False),
     (
-        r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)|Islamic\s+State"
+        r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)"
+        r"|Islamic\s+State['’]s\s+(?:Sahel(?:\s+Province)?|Greater\s+Sahara(?:\s+branch)?)|Islamic\s+State"
         r"|État\s+islamique(?:\s+(?:dans\s+le|au)\s+Grand\s+Sahara)?|Etat\s+islamique",
         "ISGS",
         False,
@@ -113,7 +119,8 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|EI[\s-]Sahel|Daesh", "ISGS", True),
     (r"ISWAP", "Other", True),
     (r"MINUSMA|UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other", False),
-    (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+mercenaries", "Wagner Group", False),
+    (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+(?:mercenaries|paramilitar(?:y|ies)"
+     r"|(?:military\s+)?instructors|fighters|private\s+military\s+contractors)", "Wagner Group", False),
     (
         r"Volunteers\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+Homeland|Volontaires\s+pour\s+la\s+défense\s+de\s+la\s+"
         r"patrie|Movement\s+for\s+the\s+Salvation\s+of\s+Azawad|Dan\s+Na\s+Ambassagou|Koglweogo|dozos?"
@@ -136,7 +143,8 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
         rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
         r"|defen[cs]e\s+(?:and\s+security\s+)?forces|security\s+and\s+defen[cs]e\s+forces"
-        r"|Barkhane",
+        r"|Barkhane|(?:(?:{d})\s+)?air\s+force|(?:{d})\s+(?:military\s+|army\s+)?(?:drones?|aircraft|warplanes?"
+        r"|helicopters?|jets?|fighter\s+jets?)".replace("{d}", _DEMONYM),
         "State forces",
         False,
     ),
@@ -231,7 +239,9 @@ _NUMBER = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:an?\s+(?=hundred|thousand))?{_NUMBER_WORD}"
     rf"(?:(?:\s+and\s+|[\s-]+){_NUMBER_WORD}(?!\w))*)(?!\w)"
 )
-_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20}
+# Vague counts as (low, high): "dozens" is 24 to 99 (two dozen up to a hundred), "hundreds" 200 to 999.
+_VAGUE = {"dozens": (24, 99), "scores": (40, None), "hundreds": (200, 999), "thousands": (2000, None),
+          "tens": (20, 99)}
 _PERSON = (
     r"people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
     r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
@@ -254,7 +264,7 @@ _FIGURE = re.compile(
     rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens)|several\s+dozen)(?:\s+of)?"
     rf"|(?P<n>{_NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
-    rf"|\s+(?:were\s+|was\s+|people\s+)?(?:killed|dead|died|slain|executed|massacred)\b)",
+    rf"|\s+(?:were\s+|was\s+|people\s+|(?:had|have)\s+(?:been\s+)?)?(?:killed|dead|died|slain|executed|massacred)\b)",
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
@@ -328,13 +338,14 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
         return Fatalities(12, 12, 12)
     if groups.get("vague"):
         word = groups["vague"].lower().split()[-1].replace("dozen", "dozens").replace("dozenss", "dozens")
-        return Fatalities(None, _VAGUE[word], None)
+        low, high = _VAGUE[word]
+        return Fatalities(low, low, high)
     lo, hi = groups.get("lo") or groups.get("lo2"), groups.get("hi") or groups.get("hi2")
     if lo and hi:
         low, high = parse_number(lo), parse_number(hi)
         if low is None or high is None or high < low:
             return None
-        return Fatalities(None, low, high)
+        return Fatalities(low, low, high)  # the lower figure is the best one, ACLED's conservative choice
     value = parse_number(groups["n"])
     if value is None:
         return None
@@ -455,25 +466,105 @@ def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatal
     ("killing 12", "the bodies of 79", "raised the toll to 38"), or joined by "and"/"along with" to a figure
     that is. Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N" -> best =
     low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best = high = N;
-    "between A and B"/"A to B" -> low A, high B, best unknown; "dozens"/"several dozen" -> low 24, "scores" ->
-    low 40, "hundreds" -> low 200, best unknown; "a dozen" -> 12. Figures for wounded/kidnapped/captured people,
-    figures inside ``exclude`` spans (dates) and subsets ("including 12 soldiers") are skipped. Figures are
-    combined by :func:`combine`. Nothing found -> all None.
+    "between A and B"/"A to B" -> low = best = A, high B; "dozens"/"several dozen" -> 24 to 99, "scores" ->
+    at least 40, "hundreds" -> 200 to 999 (best the low end); "a dozen" -> 12. Attackers' dead that the state side
+    claims ("the army said it killed 40 terrorists") count in best and high, not in low, when the sentence gives
+    another toll. Figures
+    for wounded/kidnapped/captured people, figures inside ``exclude`` spans (dates) and subsets ("including 12
+    soldiers") are skipped. Figures are combined by :func:`combine`. Nothing found -> all None.
     """
-    return combine(death_figures(sentence, exclude), _mask(sentence, list(exclude)))
+    figures = death_figures(sentence, exclude)
+    text = _mask(sentence, list(exclude))
+    total = combine(figures, text)
+    claimed = state_claims(sentence, figures)
+    if claimed and len(claimed) < len(figures):  # the toll without the state's claim is the low figure
+        return Fatalities(total.best, combine([f for f in figures if f not in claimed], text).low, total.high)
+    return total
+
+
+# The state side speaking ("the army said", "according to the ministry of defence"): its count of attackers killed
+# is its claim, kept apart from the toll of the incident (ACLED does not add such claims to the victims' toll).
+_STATE_SPEAKER = (
+    r"(?:army|military|armed\s+forces|FAMa|FDS|government|ministry(?:\s+of\s+\w+)?|junta|general\s+staff"
+    r"|chief\s+of\s+staff|defen[cs]e\s+(?:ministry|forces)|gendarmerie|authorities|communiqu[eé])"
+)
+_STATE_CLAIM = re.compile(
+    rf"\b{_STATE_SPEAKER}\b[^.;]{{0,60}}?\b(?:said|says|claimed|claims|announced|reported|stated|added)\b[^.;]{{0,50}}$"
+    rf"|\baccording\s+to\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_STATE_SPEAKER}\b[^.;]{{0,50}}$"
+    r"|\b(?:neutrali[sz]ed|eliminated)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_STATE_CLAIM_AFTER = re.compile(
+    rf"^[^.;]{{0,60}}?,\s*(?:the\s+)?(?:\w+\s+){{0,2}}{_STATE_SPEAKER}\s+(?:said|says|claimed|announced|reported)\b",
+    re.IGNORECASE,
+)
+
+
+def state_claims(sentence: str, figures: list[DeathFigure]) -> list[DeathFigure]:
+    """The figures of attackers killed that the state side claims ("the army said it had killed 40 terrorists")."""
+    return [
+        f for f in figures
+        if f.category == "attackers"
+        and (_STATE_CLAIM.search(sentence[: f.span[0]]) or _STATE_CLAIM_AFTER.match(sentence[f.span[1] :]))
+    ]  # fmt: skip
+
+
+# Who gives a figure: "according to X", "X said/put the toll at", in the clause of the figure.
+_SOURCE_BREAK = re.compile(r",?\s+(?:but|while|whereas|although|though|yet)\s+|;\s*|\.\s+", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,;.()]{2,60}?)(?=\s*(?:[,;.()]|$))", re.IGNORECASE)
+_SOURCE_VERB = re.compile(
+    r"(?P<who>[^,;()]{2,80}?)\s+(?:said|say|says|told|reported|claimed|counted|estimated|gave|announced"
+    r"|put\s+the\s+(?:death\s+)?(?:toll|figure|number)|put\s+it)\b",
+    re.IGNORECASE,
+)
+_SOURCE_QUALIFIER = re.compile(rf"{_QUALIFIER}\s+$", re.IGNORECASE)
+
+
+def _source(clause: str) -> str | None:
+    found = _ACCORDING.search(clause)
+    if found:
+        return found.group("who").strip()
+    spoken = _SOURCE_VERB.search(clause)
+    if spoken:
+        words = spoken.group("who").split()
+        if words and words[-1].lower() in ("it", "they", "he", "she", "which", "who"):
+            return None
+        words = words[-5:]
+        while words and words[0].lower() in ("and", "that", "as", "had", "have", "but", "while"):
+            words.pop(0)
+        return " ".join(words) or None
+    return None
+
+
+def toll_sources(sentence: str, exclude: list[tuple[int, int]] = ()) -> str | None:
+    """Whose figure is whose when a sentence gives competing tolls: "at least 50 (officials); more than 100
+    (relatives of the victims)"; None when it gives one figure or names no source."""
+    text = _mask(sentence, list(exclude))
+    every = death_figures(sentence, exclude)
+    claimed = state_claims(text, every)
+    figures = [f for f in every if f not in claimed]
+    if len(figures) < 2:
+        return None
+    breaks = [0, *(m.end() for m in _SOURCE_BREAK.finditer(text)), len(text)]
+    parts, named = [], False
+    for figure in figures:
+        start = max(b for b in breaks if b <= figure.span[0])
+        end = min((b for b in breaks if b > figure.span[1]), default=len(text))
+        who = _source(text[start:end])
+        qualifier = _SOURCE_QUALIFIER.search(text[: figure.span[0]])
+        written = text[qualifier.start() if qualifier else figure.span[0] : figure.span[1]].lower()
+        named = named or who is not None
+        parts.append(f"{written} ({who})" if who else written)
+    return "; ".join(parts) if named else None
 
 
 def competing(a: Fatalities, b: Fatalities) -> Fatalities:
     """Two tolls of one incident from different sources ("45 ... but the army said 30"): low the smaller, high the
-    larger, best the smaller (the conservative figure, as ACLED codes it)."""
+    larger, best the smaller (the conservative figure, as ACLED codes it); "at least 50 ... over 100": 50 to 100."""
     figures = [f for f in (a.best, a.low, a.high, b.best, b.low, b.high) if f is not None]
     if not figures:
         return Fatalities(None, None, None)
-    low, high = min(figures), max(figures)
-    open_ended = (a.high is None and a.low is not None and a.low == high) or (
-        b.high is None and b.low is not None and b.low == high
-    )
-    return Fatalities(low, low, None if open_ended else high)
+    return Fatalities(min(figures), min(figures), max(figures))  # high: the highest figure any source gives
 
 
 def _number_span(match: re.Match[str]) -> tuple[int, int]:
