@@ -66,3 +66,41 @@ def test_a_second_place_in_the_paragraph_keeps_the_paragraph_day_not_its_year(ge
     assert set(events.index) == {"Tera", "Gotheye"}
     assert events.loc["Gotheye", "date_start"].date() == events.loc["Gotheye", "date_end"].date() == date(2022, 3, 12)
     assert events.loc["Gotheye", "date_basis"] == "the date of sentence 1"
+
+
+def test_a_stored_page_date_stamp_glued_to_the_first_words(geocoder):
+    text = "date 2022-03-14 ARMED men killed nine traders in Tera on Saturday, the mayor said.\n"
+    assert document_date(text).day == date(2022, 3, 14)
+    event = extract_events(text, geocoder).events.iloc[0]
+    assert event["date_start"].date() == date(2022, 3, 12) and event["location"] == "Tera"
+    assert "2022-03-14" not in event["notes"]
+
+
+def test_a_yardstick_year_is_not_the_day_of_the_violence(geocoder):
+    text = "In early June, the village of Tera saw the deadliest attack the region had known since 2015.\n"
+    event = extract_events(text, geocoder, document_day=date(2021, 6, 20)).events.iloc[0]
+    assert (event["date_start"].date(), event["date_end"].date()) == (date(2021, 6, 1), date(2021, 6, 30))
+
+
+def test_only_the_reporting_day_dates_the_violence_to_the_week_before_it(geocoder):
+    text = "At least 30 villagers have been killed by gunmen in Tera, a regional official said late Sunday.\n"
+    event = extract_events(text, geocoder, document_day=date(2023, 4, 25)).events.iloc[0]
+    assert (event["date_start"].date(), event["date_end"].date()) == (date(2023, 4, 17), date(2023, 4, 23))
+    assert event["date_precision"] == "week" and event["fatalities"] == 30
+
+
+def test_the_lead_dates_a_later_sentence_that_places_the_story(geocoder):
+    text = (
+        "Worshippers killed in mosque attack\n\n"
+        "Forty worshippers were killed in an attack on a mosque in Niger on Friday, the government said.\n\n"
+        "Officials said the wounded were taken to hospital.\n\n"
+        "The attack took place in Gotheye, in the west of the country. "
+        "The attack comes a month after gunmen killed 12 soldiers in Tera.\n"
+    )
+    result = extract_events(text, geocoder, document_day=date(2025, 3, 23))
+    events = result.events.set_index("location")
+    assert list(events.index) == ["Gotheye"]
+    assert events.loc["Gotheye", "date_start"].date() == date(2025, 3, 21)
+    assert events.loc["Gotheye", "date_basis"].startswith("the lead's date")
+    # the recap without a date of its own is held back, with its reason
+    assert "comes a month after" in " ".join(result.rejected["sentence"])

@@ -505,14 +505,31 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
     return sorted(stamps, key=lambda stamp: stamp.start)
 
 
+# "date 2023-04-25 AT least 60 people ...": a stored page's stamp glued before its first words
+_DATE_PREFIX = re.compile(
+    r"^\s*date\s+(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])"
+    r"(?:\s+[0-3]?\d\s+[A-Z][a-z]{2,8}\.?,?\s+(?:19|20)\d\d\b)?[ \t]*"
+)
+
+
+def date_prefix(text: str) -> re.Match[str] | None:
+    """A "date YYYY-MM-DD" stamp opening the text (stored pages carry one), with the words it stands before."""
+    found = _DATE_PREFIX.match(text)
+    return found if found is not None and _day(int(found["y"]), int(found["m"]), int(found["d"])) else None
+
+
 def document_date(text: str) -> DocumentDate | None:
-    """The day ``text`` was written, read from (first found wins) a dateline with a full date; a dateline's day
+    """The day ``text`` was written, read from (first found wins) a dateline with a full date; a "date
+    YYYY-MM-DD" stamp opening the text; a dateline's day
     and month with the year of a stamp line (the latest such day on or before it); a "Published/Posted/Issued"
     line or a line that is only a date near the top; else an "Updated ..." line. None when the text says none of
     these: relative words are then never resolved by guess."""
     stamps = stamp_lines(text)
     first = [s for s in stamps if not re.match(r"(?i)(?:last\s+)?updated|(?:last\s+)?modified", s.word)]
     stamp = next(iter(first or stamps), None)
+    prefix = date_prefix(text)
+    if prefix is not None:
+        text = text[prefix.end() :]
     for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))[:6]:
         found = dateline(paragraph.strip())
         if found is None or "date" not in found.re.groupindex:
@@ -525,6 +542,8 @@ def document_date(text: str) -> DocumentDate | None:
             mention = next(iter(find_dates(words, None, stamp.day)), None)
             if mention and mention.start and mention.precision == "day":
                 return DocumentDate(mention.start, f"dateline and its {stamp.word.lower()}")
+    if prefix is not None:
+        return DocumentDate(date(int(prefix["y"]), int(prefix["m"]), int(prefix["d"])), "date stamp")
     if stamp is not None:
         return DocumentDate(stamp.day, stamp.word if stamp.word == "Date line" else f"{stamp.word} line")
     return None

@@ -45,6 +45,7 @@ from geodata.names import normalise
 from geodata.text.dates import (
     DateMention,
     DocumentDate,
+    date_prefix,
     dateline,
     document_date,
     find_dates,
@@ -208,7 +209,10 @@ class Layout:
 
 
 def read_layout(text: str) -> Layout:
-    """Separate what is not prose: "Published/Updated" lines, infobox or table lines and datelines."""
+    """Separate what is not prose: a "date YYYY-MM-DD" stamp opening the text, "Published/Updated" lines,
+    infobox or table lines and datelines."""
+    prefix = date_prefix(text)
+    text = text[prefix.end() :] if prefix is not None else text
     stamps = {stamp.start for stamp in stamp_lines(text)}
     lines, infobox, written = [], {}, []
     position = 0
@@ -269,6 +273,7 @@ def extract_events(
         rejected.append(problem)
     infobox_year = main["date_start"].year if main is not None else None
     headline = _headline_place(sentences, places)
+    lead: tuple[int, _When] | None = None  # the first violent sentence with a date: the story's date
 
     for index, sentence in enumerate(sentences):
         keyword = main_keyword(sentence.text)
@@ -288,6 +293,9 @@ def extract_events(
             own_dates[sentence.number] = own
             if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
                 paragraph_dates[sentence.paragraph] = own
+        if lead is None and keyword is not None and not _HABITUAL.search(sentence.text):
+            first = own or _reported_week(mentions, sentence.text)
+            lead = (sentence.number, first) if first is not None and first.precision != "year" else None
         if keyword is None or sentence.heading:
             continue
 
@@ -336,6 +344,9 @@ def extract_events(
                 orphans.append((sentence, ordered))
                 continue
         story = None if own is not None or unresolved_relative else _story_date(window, own_dates)
+        story = story or (None if own is not None or unresolved_relative else _reported_week(mentions, sentence.text))
+        if story is None and own is None and not unresolved_relative and lead is not None:
+            story = _lead_date(sentence, lead, years[index], context_year)
         when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
         if not found and not groups and (own or story) is not None:
             inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
@@ -1095,19 +1106,35 @@ _REPORTING_AFTER = re.compile(
 )
 
 
+def _reporting(mention: DateMention, sentence: str) -> bool:
+    return bool(
+        _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
+    )
+
+
+def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
+    """The week up to the day the violence was reported, when that day is the only date around it ("60 people
+    have been killed in X, a prosecutor said late Sunday"): news tells its recent past."""
+    reported = [m for m in mentions if m.precision == "day" and m.start is not None and _reporting(m, sentence)]
+    if not reported:
+        return None
+    day = reported[-1].start
+    return _When(day - timedelta(days=6), day, "week", f"the week before it was reported (\"{reported[-1].text}\")")
+
+
+# "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
+_COMPARED = re.compile(r"\b(?:ever\s+)?since\s+(?:(?:early|mid|late|the\s+(?:start|end)\s+of)[\s-]+)?$", re.IGNORECASE)
+
+
 def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
               anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
     """The date nearest the violence word. A date of the reporting ("said on Tuesday", "in a statement on 18
-    April", "(Update, Sept 19)", "on Tuesday published") is never the date of the violence."""
+    April", "(Update, Sept 19)", "on Tuesday published") is never the date of the violence, nor is a yardstick
+    ("the deadliest since 2015")."""
     if not mentions:
         return None
 
-    def reporting(mention: DateMention) -> bool:
-        return bool(
-            _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
-        )
-
-    mentions = [m for m in mentions if not reporting(m)]
+    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
     if not mentions:
         return None
     nearest = min(
@@ -1141,6 +1168,30 @@ def _story_date(window: list[Sentence], own_dates: dict[int, _When]) -> _When | 
         if dated is not None and dated.precision in ("day", "week", "month"):
             return _When(dated.start, dated.end, dated.precision, f"the date of sentence {earlier.number}")
     return None
+
+
+# A sentence recalling another time than the story's: "comes a month after", "two weeks earlier", "last year".
+_RECAP = re.compile(
+    r"\b(?:comes?|came|follows?|followed)\s+(?:\w+\s+){0,3}?(?:after|on\s+the\s+heels)\b"
+    r"|\b(?:a|one|two|three|four|five|six|several|few|\d+)\s+(?:days?|weeks?|months?|years?)\s+"
+    r"(?:after|before|earlier|later|ago|prior)\b|\b(?:earlier|previous(?:ly)?|last)\s+(?:year|month|week|attack)s?\b"
+    r"|\b(?:recalls?|recalling|reminiscent|similar|in\s+the\s+past)\b",
+    re.IGNORECASE,
+)
+
+
+def _lead_date(sentence: Sentence, lead: tuple[int, _When], years: list[int], context_year: int | None) -> _When | None:
+    """The lead's date for a later sentence that points back at the story ("The attack took place in Fambita",
+    "These assaults targeted seven towns") and writes no year of its own or around it: a report tells one
+    incident's date once. A habitual sentence ("attacks have killed thousands") is not of that date."""
+    number, when = lead
+    if number == sentence.number or years or not points_back(sentence.text) or _HABITUAL.search(sentence.text):
+        return None
+    if _RECAP.search(sentence.text):  # "The attack comes a month after militants overran the camp at X"
+        return None
+    if context_year is not None and context_year not in (when.start.year, when.end.year):
+        return None
+    return _When(when.start, when.end, when.precision, f"the lead's date (sentence {number})")
 
 
 def _context_date(years: list[list[int]], index: int, context_year: int | None) -> _When | None:
