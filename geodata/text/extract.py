@@ -539,7 +539,7 @@ _COUNTRY_WORDS = {
 def document_countries(text: str) -> tuple[str, ...]:
     """The countries of the war a text names (Mali/Malian, Burkina Faso/Burkinabe, Niger/Nigerien; not the Niger
     river), most named first (ties: the first named first): its place names are searched there first."""
-    found = {iso: [m.start() for m in re.finditer(rf"(?<!\w)(?:{pattern})", text)]
+    found = {iso: [m.start() for m in re.finditer(rf"(?<!\w)(?:{pattern})", text, flags=re.IGNORECASE)]
              for iso, pattern in _COUNTRY_WORDS.items()}  # fmt: skip
     return tuple(iso for iso, at in sorted(found.items(), key=lambda item: (-len(item[1]), item[1][:1])) if at)
 
@@ -757,7 +757,10 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
 _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
     r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
-    r"|belong(?:ed|s)?\s+to)\b",
+    r"|belong(?:ed|s)?\s+to)\b"
+    # a group's own word for it: "the Islamic State said through its Amaq agency that its fighters had killed 30"
+    r"|\bsaid\b[^.;]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|mujahideen)\s+(?:had\s+)?(?:killed|attacked"
+    r"|ambushed|carried\s+out|struck|targeted)\b",
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)

@@ -653,15 +653,16 @@ _RELATIVE_PLACE = re.compile(
     rf"(?P<phrase>(?i:(?:(?:about|some|around|roughly|nearly|approximately|almost|over|more\s+than|less\s+than|under"
     rf"|just|barely|only|at\s+least|a\s+few)\s+)?(?P<km>\d+(?:[.,]\d+)?|{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?"
     rf"{_NUMBER_WORD})*)\s*-?\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles)\b(?:\s*\([^)]{{1,25}}\))?\s+"
-    rf"(?:(?:to\s+the\s+)?(?P<bearing>{_BEARING})(?:ern)?\s+of|from|outside(?:\s+of)?|away\s+from|short\s+of)\s+"
+    rf"(?:(?:to\s+the\s+)?(?P<bearing>{_BEARING})(?:ern)?\s+of|from|outside(?:\s+of)?|away\s+from|short\s+of|out\s+of"
+    rf"|before|after)\s+"
     rf"(?:the\s+(?:(?:regional|provincial|northern|central|southern|eastern|western)\s+)?(?:town|city|village|commune"
     rf"|locality|capital|hub)(?:\s+of)?\s+)?)(?P<names>{_NAME}))"
 )
 # Where a place lies ("Inates lies about 48 km from Ouallam", "Djibo, which is near the border with Mali") describes
 # that place; it is not where the violence was.
 _DESCRIBES = re.compile(
-    r"\b(?:lies|lay|lying|is|are|was|were|located|situated|sits|stands|based)\s+(?:\w+\s+){0,1}?"
-    r"(?:(?:near|close\s+to|along|by|on|in)\s+)?$",
+    r"\b(?:lies|lay|lying|is|are|was|were|located|situated|sits|stands|based)\s+(?:(?:located|situated|just|only"
+    r"|right)\s+)?(?:(?:near|close\s+to|along|by|on|in)\s+)?$",
     re.IGNORECASE,
 )
 _BEARING_DEGREES = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225,
@@ -937,6 +938,9 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             if match.groupdict().get("area"):
                 near = "near"
             relation = ""
+            between = (match.groupdict().get("prep") or "").lower() == "between"
+            road_before = _ROAD_WORDS.search(text[: match.start("prep")]) if between else None
+            route = route or (road_before is not None and len(names) == 1)  # "the road between Fada and the mine"
             if route:  # "on the road between X and Y": near X (ACLED: the nearest named place), the road in geo_note
                 near = "near"
                 road = _ROAD_WORDS.search(text[: match.start("prep")])
@@ -979,6 +983,15 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
             ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
             # A container inherits nothing; its owner's tie is the tighter of the two.
             ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
+    # "at Boukouma, some 20 km from Arbinda": the town a village is measured from is the village's fallback, as
+    # tightly tied as the village (ACLED places an unknown village at the nearest named place, precision 2).
+    for position, group in enumerate(ranked):
+        if position and group.relation and group.kind == "name" and group.role == "event":
+            owner = ranked[position - 1]
+            gap = sentence[owner.end : group.start]
+            attached = len(gap) <= 45 and not re.search(r"[;:()—–]|\s-\s", gap) and not _EVENT_RE.search(gap)
+            if owner.kind == "name" and owner.role == "event" and not owner.relation and attached:
+                ranked[position] = replace(group, distance=min(group.distance, owner.distance + 1))
     rank = {"name": 0, "region": 1, "border": 2, "country": 3}
     role_rank = {"event": 0, "container": 1, "reference": 2}
     return sorted(
