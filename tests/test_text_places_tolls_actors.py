@@ -270,3 +270,30 @@ def test_a_groups_own_statement_that_its_fighters_killed_names_the_perpetrator(g
             "The Islamic State said through its news agency that its fighters had killed 30 soldiers in the ambush.")
     event = one_event(text, geocoder)
     assert (event["group1"], event["group2"]) == ("ISGS", "State forces")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("At least 21 people, including two attackers, were killed when gunmen stormed the hotel.", (21, 21, None)),
+        ("Thirty people, most of them women, died in the raid.", (30, 30, 30)),
+    ],
+)
+def test_a_figure_with_an_appositive_before_its_death_verb(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+def test_soldiers_who_only_recovered_the_bodies_or_responded_do_not_become_the_gunmen(geocoder: Geocoder) -> None:
+    text = ("On Friday gunmen attacked a hotel in Sevare, Mali, and took hostages.\n\n"
+            "At least thirteen bodies were recovered by the Malian armed forces after the siege.\n\n"
+            "General Keita of the Malian army said soldiers had sealed off the area.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2015, 8, 9))
+    assert event["group1"] == "Other" and event["actor1"] == "gunmen"
+
+
+def test_dead_mostly_of_one_kind_are_that_kind(geocoder: Geocoder) -> None:
+    text = ("On Tuesday more than 70 people, most of them trainee gendarmes, were killed in an attack on the "
+            "gendarmerie school in Bamako, Mali. JNIM claimed the attack.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2024, 9, 19))
+    assert (event["group1"], event["group2"]) == ("JNIM", "State forces")

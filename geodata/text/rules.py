@@ -357,7 +357,10 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
 
 
 _DEATH_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    # an appositive between the figure and its verb: "21 people, including two attackers, were killed"
+    r"^\s*(?:,\s*(?:including|among\s+them|among\s+whom|of\s+whom|mostly|most\s+of\s+them|many\s+of\s+them)\b"
+    r"[^,;.]{1,60},)?"
+    r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked)\s+)*(?:killed|dead|died|slain|executed|massacred|murdered"
     r"|perished|lost\s+their\s+lives|to\s+death)\b",
     re.IGNORECASE,
@@ -408,6 +411,10 @@ def _category(words: str) -> str:
     return "unknown"
 
 
+_MOSTLY = re.compile(r"^\s*,\s*(?:mostly|most\s+of\s+them|the\s+majority|nearly\s+all|all\s+of\s+them)\s+"
+                     r"(?P<who>[^,;.]{1,60}),", re.IGNORECASE)
+
+
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
     """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
@@ -437,7 +444,11 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         if figure is None:
             continue
         spans.append(number_span)
-        found.append(DeathFigure(number_span, _category(tail or after[:40]), figure))
+        category = _category(tail or after[:40])
+        mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
+        if category in ("people", "unknown") and mostly and _category(mostly.group("who")) in ("state", "militia"):
+            category = _category(mostly.group("who"))
+        found.append(DeathFigure(number_span, category, figure))
     return found
 
 
