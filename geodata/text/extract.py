@@ -60,6 +60,7 @@ from geodata.text.rules import (
     STRONG_TIE,
     Actor,
     Fatalities,
+    PlaceGroup,
     competing,
     death_figures,
     event_type,
@@ -309,6 +310,7 @@ def extract_events(
         found, tried, vague = places.first_group(groups)
         if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
             found = found[:1]
+        relations = {name: group for group in groups if group.relation for name in group.names}
         place_basis = "sentence"
         ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
                                                                actors, index), kind)  # fmt: skip
@@ -438,6 +440,8 @@ def extract_events(
             if number == 0:
                 rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
                 rows[-1]["notes"] = _with_toll_note(sentence.text, date_spans)
+            if place_basis == "sentence" and name in relations:
+                relate(rows[-1], relations[name])
         if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
             # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
             for extra, (clause, clause_when) in enumerate(extras):
@@ -537,9 +541,10 @@ _COUNTRY_WORDS = {
 
 def document_countries(text: str) -> tuple[str, ...]:
     """The countries of the war a text names (Mali/Malian, Burkina Faso/Burkinabe, Niger/Nigerien; not the Niger
-    river), most named first: its place names are searched there first."""
-    counts = {iso: len(re.findall(rf"(?<!\w)(?:{pattern})", text)) for iso, pattern in _COUNTRY_WORDS.items()}
-    return tuple(iso for iso, n in sorted(counts.items(), key=lambda item: -item[1]) if n)
+    river), most named first (ties: the first named first): its place names are searched there first."""
+    found = {iso: [m.start() for m in re.finditer(rf"(?<!\w)(?:{pattern})", text, flags=re.IGNORECASE)]
+             for iso, pattern in _COUNTRY_WORDS.items()}  # fmt: skip
+    return tuple(iso for iso, at in sorted(found.items(), key=lambda item: (-len(item[1]), item[1][:1])) if at)
 
 
 # Clause breaks between two incidents of one sentence: "...; ...", "..., and an attack on 20 November ...".
@@ -626,6 +631,30 @@ def _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, figures, name,
         "place_basis": place_basis,
         "_sentence": sentence_number,
     }
+
+
+def relate(row: dict, group: PlaceGroup) -> None:
+    """A place the text gives relative to a named one ("about 90 km east of Timbuktu", "on the road between X and
+    Y", "near the border with Niger", "in the Nord region") keeps the named place's point, as ACLED does, at
+    precision 2 or coarser, with the relation in ``geo_note``. When the text gives a distance AND a bearing the point
+    is moved there (the point the text describes; the named place stays in ``location``), and ``geo_note`` says so."""
+    row["geo_note"] = group.relation
+    if group.kind == "name":
+        row["geo_precision"] = max(int(row["geo_precision"]), 2)
+    if group.offset is not None:
+        km, bearing = group.offset
+        row["latitude"], row["longitude"] = destination(row["latitude"], row["longitude"], km, bearing)
+        row["geo_note"] = f"{group.relation} (point moved {km:g} km at bearing {bearing:g} from {row['location']})"
+
+
+def destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The point ``km`` from (lat, lon) on the great circle leaving it at ``bearing`` degrees (0 north, 90 east)."""
+    delta, theta = km / 6371.0, math.radians(bearing)
+    phi1, lam1 = math.radians(lat), math.radians(lon)
+    phi2 = math.asin(math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(theta))
+    lam2 = lam1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1),
+                             math.cos(delta) - math.sin(phi1) * math.sin(phi2))  # fmt: skip
+    return round(math.degrees(phi2), 5), round(math.degrees(lam2), 5)
 
 
 def _with_toll_note(text: str, date_spans: list[tuple[int, int]] = ()) -> str:
@@ -731,7 +760,10 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
 _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
     r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
-    r"|belong(?:ed|s)?\s+to)\b",
+    r"|belong(?:ed|s)?\s+to)\b"
+    # a group's own word for it: "the Islamic State said through its Amaq agency that its fighters had killed 30"
+    r"|\bsaid\b[^.;]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|mujahideen)\s+(?:had\s+)?(?:killed|attacked"
+    r"|ambushed|carried\s+out|struck|targeted)\b",
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
@@ -1424,8 +1456,12 @@ class _PlaceLookup:
             self.cache[key] = found
         if key not in self.cache:
             try:
-                found = self.geocoder.geocode(query, country=country or (self.countries[:1] or [None])[0],
-                                              admin1=admin1)  # fmt: skip
+                hint = country or (self.countries[:1] or [None])[0]
+                if re.search(r"\bborder", query, re.IGNORECASE):  # "the border with Burkina Faso": the other side is
+                    # the text's country that the phrase does not name
+                    hint = country or next((iso for iso in self.countries if not re.search(
+                        rf"(?<!\w)(?:{_COUNTRY_WORDS[iso]})", query)), None)  # fmt: skip
+                found = self.geocoder.geocode(query, country=hint, admin1=admin1)
                 self.cache[key] = self._trusted(query, found, country)
             except PlaceNotFound as problem:
                 self.cache[key] = list(problem.candidates)

@@ -641,8 +641,39 @@ _REGION = re.compile(
 )
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
-    rf"(?:\s+(?:with|of)\s+{_NAME})?)"
+    rf"(?:\s+(?:with|of)\s+{_NAME})?"
+    # "the border with Niger", "the border between Mali and Niger", "the tri-border area of Mali, Niger and Burkina"
+    rf"|\b(?i:the)\s+(?i:borders?|frontiers?)\s+(?i:with|between)\s+{_NAME}(?:\s+(?i:and)\s+{_NAME})?)"
 )
+# A place given by its distance (and bearing) from a named one: "about 90 km east of Timbuktu", "some thirty
+# kilometres (20 miles) from Djibo", "25 km outside Gao". ACLED places such events at the named place (precision
+# 2); we do too, and move the point by the distance when the text also gives a bearing (see extract.relate).
+_BEARING = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?"
+_RELATIVE_PLACE = re.compile(
+    rf"(?P<phrase>(?i:(?:(?:about|some|around|roughly|nearly|approximately|almost|over|more\s+than|less\s+than|under"
+    rf"|just|barely|only|at\s+least|a\s+few)\s+)?(?P<km>\d+(?:[.,]\d+)?|{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?"
+    rf"{_NUMBER_WORD})*)\s*-?\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles)\b(?:\s*\([^)]{{1,25}}\))?\s+"
+    rf"(?:(?:to\s+the\s+)?(?P<bearing>{_BEARING})(?:ern)?\s+of|from|outside(?:\s+of)?|away\s+from|short\s+of|out\s+of"
+    rf"|before|after)\s+"
+    rf"(?:the\s+(?:(?:regional|provincial|northern|central|southern|eastern|western)\s+)?(?:town|city|village|commune"
+    rf"|locality|capital|hub)(?:\s+of)?\s+)?)(?P<names>{_NAME}))"
+)
+# Where a place lies ("Inates lies about 48 km from Ouallam", "Djibo, which is near the border with Mali") describes
+# that place; it is not where the violence was.
+_DESCRIBES = re.compile(
+    r"\b(?:lies|lay|lying|is|are|was|were|located|situated|sits|stands|based)\s+(?:(?:located|situated|just|only"
+    r"|right)\s+)?(?:(?:near|close\s+to|along|by|on|in)\s+)?$",
+    re.IGNORECASE,
+)
+_BEARING_DEGREES = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225,
+                    "west": 270, "northwest": 315}  # fmt: skip
+# "on the Ouahigouya-Barga road", "the Djibo–Ouagadougou axis": a road named by its two ends.
+_ROAD_PAIR = re.compile(
+    r"(?P<names>(?<![\w'’-])[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?\s*[-–—]\s*[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?)"
+    r"\s+(?i:road|route|axis|highway|corridor|track)\b"
+)
+_ROAD_WORDS = re.compile(r"(?:on|along|off)\s+the\s+(?:[\w-]+\s+)?(?:road|route|axis|highway|track)\s+$",
+                         re.IGNORECASE)
 _OBJECT_VERBS = (
     r"attacked|attacking|attacks|stormed|storming|surrounded|encircled|entered|invaded|raided|raiding|overran|overrun|overrunning|besieged|besieging"
     r"|bombed|shelled|struck|hit|targeted|targeting|ambushed|seized|captured|burned|burnt|torched|looted|razed"
@@ -674,8 +705,6 @@ _REFERENCE_CLAUSE = re.compile(
     r"|February|March|April|May|June|July|August|September|October|November|December)\b)(?-i:[A-ZÀ-Ý]))"
     r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
     r"(?=(?:in|at|the|an?|those|that)\b|(?-i:[A-ZÀ-Ý]))"
-    r"|\b(?:(?:some|about|around|roughly|nearly|\d+|[a-z]+)\s+)?(?:km|kilomet(?:re|er)s?|miles)\s+(?:\w+\s+){0,2}"
-    r"(?:of|from)\s+"
     # where the dead were buried or the wounded taken, and where a source lives, are not where the violence was
     r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled|displaced)\b"
     r"|\b(?:officials?|spokes(?:man|woman|person)|sources?|witness(?:es)?|doctors?|journalists?|reporters?"
@@ -752,6 +781,8 @@ class PlaceGroup:
     distance: int = 0
     hints: tuple[str, ...] = ()
     route: bool = False  # "between X and Y": the ends of a road, one place of violence on it, not several
+    relation: str = ""  # how the text places the violence relative to the named place: "about 90 km east of Timbuktu"
+    offset: tuple[float, float] | None = None  # (km, bearing in degrees) when the text gives both
 
 
 def reference_spans(sentence: str) -> list[tuple[int, int]]:
@@ -850,17 +881,38 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
     text = _mask(sentence, [*blocked, *actor_spans(sentence), *institutions]).replace("#", " ")
     text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
     groups: list[PlaceGroup] = []
+    for match in _RELATIVE_PLACE.finditer(text):
+        name = _trim(match.group("names"))
+        if not _is_name(name) or _country(name):
+            continue
+        groups.append(PlaceGroup("name", (name,), (f"near {name}",), match.start(), match.end("names"),
+                                 relation=sentence[match.start() : match.end()], offset=_offset(match)))  # fmt: skip
+    text = _mask(text, [match.span() for match in _RELATIVE_PLACE.finditer(text)])
+    for match in _ROAD_PAIR.finditer(text):
+        names = tuple(re.split(r"\s*[-–—]\s*", match.group("names")))
+        if all(_is_name(name) and not _country(name) for name in names):
+            road = re.search(r"(?:on|along|off)\s+the\s+$", text[: match.start()], re.IGNORECASE)
+            relation = sentence[road.start() if road else match.start() : match.end()]
+            groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start(),
+                                     match.end(), route=True, relation=relation))  # fmt: skip
+    text = _mask(text, [match.span() for match in _ROAD_PAIR.finditer(text)])
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
-        groups.append(
-            PlaceGroup("border", (phrase,), (_with_near(text, match.start(), phrase),), match.start(), match.end())
-        )
+        query = _with_near(text, match.start(), phrase)
+        groups.append(PlaceGroup("border", (phrase,), (query,), match.start(), match.end(), relation=query))
     text = _mask(text, [match.span() for match in _BORDER.finditer(text)])
-    for match in _REGION.finditer(text):
-        if _is_name(match.group("name")) and not _country(match.group("name")):
+    regions, position = [], 0
+    while (match := _REGION.search(text, position)) is not None:
+        if not _is_name(match.group("name")):  # "In Burkina Faso's Nord region": try again from the next word
+            position = match.start() + len(match.group(0).split()[0]) + 1
+            continue
+        position = match.end()
+        regions.append(match.span())
+        if not _country(match.group("name")):
             phrase = match.group("phrase")
-            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end()))
-    text = _mask(text, [match.span() for match in _REGION.finditer(text)])
+            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end(),
+                                     relation=f"in {phrase} (region-level)"))  # fmt: skip
+    text = _mask(text, regions)
     seen: set[int] = set()
     for regex in (_PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION):
         for match in regex.finditer(text):
@@ -885,11 +937,19 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             near = "near" if near in _NEAR_WORDS or _COMPASS_RE.match(near) else ""
             if match.groupdict().get("area"):
                 near = "near"
+            relation = ""
+            between = (match.groupdict().get("prep") or "").lower() == "between"
+            road_before = _ROAD_WORDS.search(text[: match.start("prep")]) if between else None
+            route = route or (road_before is not None and len(names) == 1)  # "the road between Fada and the mine"
+            if route:  # "on the road between X and Y": near X (ACLED: the nearest named place), the road in geo_note
+                near = "near"
+                road = _ROAD_WORDS.search(text[: match.start("prep")])
+                relation = sentence[road.start() if road else match.start("prep") : match.end("names")]
             if names:
                 queries = tuple(f"{near} {name}".strip() for name in names)
                 end = match.end("area") if match.groupdict().get("area") else match.end("names")
                 groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
-                                         route=route))
+                                         route=route, relation=relation))  # fmt: skip
             if countries:
                 groups.append(
                     PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))
@@ -906,7 +966,7 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
     ranked: list[PlaceGroup] = []
     for position, group in enumerate(groups):
         role, hints = "event", ()
-        if _inside(group.start, references):
+        if _inside(group.start, references) or (group.relation and _DESCRIBES.search(sentence[: group.start])):
             role = "reference"
         elif position > 0 and (group.kind in ("region", "country") or _UNIT_OF.search(sentence[: group.start])):
             before = groups[position - 1]
@@ -923,6 +983,15 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
             ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
             # A container inherits nothing; its owner's tie is the tighter of the two.
             ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
+    # "at Boukouma, some 20 km from Arbinda": the town a village is measured from is the village's fallback, as
+    # tightly tied as the village (ACLED places an unknown village at the nearest named place, precision 2).
+    for position, group in enumerate(ranked):
+        if position and group.relation and group.kind == "name" and group.role == "event":
+            owner = ranked[position - 1]
+            gap = sentence[owner.end : group.start]
+            attached = len(gap) <= 45 and not re.search(r"[;:()—–]|\s-\s", gap) and not _EVENT_RE.search(gap)
+            if owner.kind == "name" and owner.role == "event" and not owner.relation and attached:
+                ranked[position] = replace(group, distance=min(group.distance, owner.distance + 1))
     rank = {"name": 0, "region": 1, "border": 2, "country": 3}
     role_rank = {"event": 0, "container": 1, "reference": 2}
     return sorted(
@@ -937,6 +1006,20 @@ def _gap(sentence: str, group: PlaceGroup, anchor: tuple[int, int]) -> int:
         return 0
     between = sentence[group.end : anchor[0]] if group.end <= anchor[0] else sentence[anchor[1] : group.start]
     return len(between) + 40 * between.count(",") + 150 * len(re.findall(r"[;:()—–]|\s-\s", between))
+
+
+def _offset(match: re.Match[str]) -> tuple[float, float] | None:
+    """(km, bearing degrees) of a relative place that gives both; None without a bearing or a readable number."""
+    bearing = match.group("bearing")
+    if not bearing:
+        return None
+    number = match.group("km").replace(",", ".")
+    value = float(number) if re.fullmatch(r"\d+(?:\.\d+)?", number) else parse_number(number)
+    if value is None:
+        return None
+    if match.group("unit").lower() == "miles":
+        value *= 1.609344
+    return float(value), float(_BEARING_DEGREES[re.sub(r"[\s-]", "", bearing.lower())])
 
 
 def _with_near(text: str, start: int, phrase: str) -> str:
