@@ -104,3 +104,18 @@ def test_the_lead_dates_a_later_sentence_that_places_the_story(geocoder):
     assert events.loc["Gotheye", "date_basis"].startswith("the lead's date")
     # the recap without a date of its own is held back, with its reason
     assert "comes a month after" in " ".join(result.rejected["sentence"])
+
+
+def test_the_headline_place_gives_way_to_the_villages_the_text_names(geocoder):
+    text = (
+        "Dozens of herders killed in Tillabéri raid\n\n"
+        "Published: Wednesday 10 March 2021\n\n"
+        "Some forty herders were killed on Monday when armed men on motorbikes raided two hamlets, officials said.\n\n"
+        "Up to 25 people died in Tchoma Bangou and 15 in Zaroumdareye, a councillor said; a first count had given "
+        "12 dead in Tchoma Bangou.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Tchoma Bangou", "Zaroumdareye"]
+    assert list(events["fatalities"]) == [25, 15]
+    assert set(events["date_start"].dt.date) == {date(2021, 3, 8)}
+    assert "Some forty herders" in events["notes"].iloc[0]  # the lead's words stay with the event

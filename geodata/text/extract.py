@@ -295,7 +295,8 @@ def extract_events(
                 paragraph_dates[sentence.paragraph] = own
         if lead is None and keyword is not None and not _HABITUAL.search(sentence.text):
             first = own or _reported_week(mentions, sentence.text)
-            lead = (sentence.number, first) if first is not None and first.precision != "year" else None
+            recent = first is not None and first.precision in ("day", "week", "month")
+            lead = (sentence.number, first) if recent else None
         if keyword is None or sentence.heading:
             continue
 
@@ -345,7 +346,7 @@ def extract_events(
                 continue
         story = None if own is not None or unresolved_relative else _story_date(window, own_dates)
         story = story or (None if own is not None or unresolved_relative else _reported_week(mentions, sentence.text))
-        if story is None and own is None and not unresolved_relative and lead is not None:
+        if story is None and own is None and not unresolved_relative and lead is not None and anchor is not None:
             story = _lead_date(sentence, lead, years[index], context_year)
         when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
         if not found and not groups and (own or story) is not None:
@@ -411,11 +412,13 @@ def extract_events(
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
         sequence = _sequence(sentence.text, all_groups, mentions, death_figures(sentence.text, date_spans), when)
         if sequence is not None and place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
+            stepped: set[str] = set()
             for number, (group, step_when, step_figures) in enumerate(sequence):
                 step_found, _, _ = places.first_group([group])
-                if not step_found:
+                if not step_found or normalise(step_found[0][0]) in stepped:  # "... an earlier count gave 49 in X"
                     continue
                 name, result = step_found[0]
+                stepped.add(normalise(name))
                 rows.append(
                     _row(
                         f"{id_prefix}:{sentence.number}-{chr(ord('a') + number)}", dataset, step_when, kind,
@@ -451,7 +454,7 @@ def extract_events(
             rejected.append(_rejection(sentence, source_name, "no place"))
         else:
             _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
-    rows = _one_event_per_incident(rows)
+    rows = _one_event_per_incident(_placed_by_the_text(rows))
     for row in rows:
         row.pop("_sentence", None)
         row.pop("_victims", None)
@@ -1006,6 +1009,32 @@ def _one_event_per_incident(rows: list[dict]) -> list[dict]:
     return kept
 
 
+_HEADLINE_REACH_KM = 150.0  # a headline names the wider place: "in Tillabéri" for villages of that region
+
+
+def _placed_by_the_text(rows: list[dict]) -> list[dict]:
+    """An event the headline placed (a region, a town: "100 killed in Tillabéri") gives way when the text itself
+    places the same days' violence nearby ("70 died in Tchoma Bangou and 30 in Zaroumdareye"): the text's places
+    are where it happened; the headline event's words go into the first of them."""
+    kept = list(rows)
+    for row in rows:
+        if not str(row.get("place_basis") or "").startswith("the headline"):
+            continue
+        placed = [
+            other for other in kept
+            if other is not row and not str(other.get("place_basis") or "").startswith("the headline")
+            and other["date_start"] <= row["date_end"] and row["date_start"] <= other["date_end"]
+            and _km(row, other) <= _HEADLINE_REACH_KM
+        ]  # fmt: skip
+        if placed:
+            kept.remove(row)
+            for other in placed:
+                _complete_actors(other, [(row[f"actor{n}"], row[f"group{n}"]) for n in ("1", "2") if row[f"group{n}"]])
+            if row["notes"] not in placed[0]["notes"]:
+                placed[0]["notes"] = f"{row['notes']} {placed[0]['notes']}"
+    return kept
+
+
 def _fill(row: dict, other: dict) -> None:
     """Facts of ``other`` that ``row`` lacks: fatalities, actors, a narrower date; its words go into notes."""
     if row["fatalities"] is None and row["fatalities_low"] is None and row["fatalities_high"] is None:
@@ -1190,11 +1219,12 @@ _RECAP = re.compile(
 
 
 def _lead_date(sentence: Sentence, lead: tuple[int, _When], years: list[int], context_year: int | None) -> _When | None:
-    """The lead's date for a later sentence that points back at the story ("The attack took place in Fambita",
-    "These assaults targeted seven towns") and writes no year of its own or around it: a report tells one
-    incident's date once. A habitual sentence ("attacks have killed thousands") is not of that date."""
+    """The lead's date (a day, week or month) for a later sentence of a dated report that writes no date or year
+    of its own or around it ("The attack took place in Fambita", "Up to 70 died in X and 30 in Y"): a report
+    tells its incident's date once; a history does not. A habitual sentence ("attacks have killed thousands")
+    is not of that date."""
     number, when = lead
-    if number == sentence.number or years or not points_back(sentence.text) or _HABITUAL.search(sentence.text):
+    if number == sentence.number or years or _HABITUAL.search(sentence.text):
         return None
     if _RECAP.search(sentence.text):  # "The attack comes a month after militants overran the camp at X"
         return None
