@@ -297,3 +297,22 @@ def test_dead_mostly_of_one_kind_are_that_kind(geocoder: Geocoder) -> None:
             "gendarmerie school in Bamako, Mali. JNIM claimed the attack.")  # fmt: skip
     event = one_event(text, geocoder, day=date(2024, 9, 19))
     assert (event["group1"], event["group2"]) == ("JNIM", "State forces")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "families"),
+    [
+        ("As per reports, the army base in Djibo came under attack on Sunday, with hundreds of JNIM fighters "
+         "entering it.", ["JNIM", "State forces"]),
+        ("Al-Qaeda-linked jihadists attacked the resort.", ["JNIM"]),
+        ("MUJAO, the Movement for Oneness and Jihad in West Africa, attacked the checkpoint.", ["JNIM"]),
+    ],
+)
+def test_named_group_first_and_a_force_named_by_its_base_is_the_target(sentence: str, families: list) -> None:
+    from geodata.text.rules import order_actors
+
+    ordered = order_actors(sentence, find_actors(sentence), "Battles")
+    assert [a.family for a in ordered] == families
+    for actor in ordered:
+        if actor.family != "State forces":
+            assert family_of(actor.name) == actor.family

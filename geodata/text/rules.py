@@ -103,11 +103,13 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         r"|Group\s+(?:for|to)\s+(?:the\s+)?Supports?\s+(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims"
         r"|(?:the\s+)?Support\s+(?:of|for)\s+Islam\s+and\s+Muslims(?:\s+[Gg]roup)?|Nusrat\s+al[\s-]Islam|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
         r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
-        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?ida(?:\s+in\s+the\s+Islamic\s+Maghreb)?",
+        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?[ei]da(?:\s+in\s+the\s+Islamic\s+Maghreb)?"
+        # MUJAO (2011-2013) merged into al-Mourabitoun, a founder of JNIM in 2017: the same family, as Ansar Dine
+        r"|Movement\s+for\s+(?:Oneness|Unity|Unicity)\s+and\s+Jihad\s+in\s+West\s+Africa",
         "JNIM",
         False,
     ),
-    (r"JNIM|GSIM|AQIM", "JNIM", True),
+    (r"JNIM|GSIM|AQIM|MUJAO|MUJWA|MOJWA", "JNIM", True),
     (r"Ansar(?:ul|oul|\s+ul|\s+al)[\s-]Islam", "Ansarul Islam", False),
     (
         r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)"
@@ -217,11 +219,23 @@ def names_a_pair(sentence: str) -> bool:
     return _PAIR_ANAPHOR.search(sentence) is not None
 
 
+_FACILITY_AFTER = re.compile(
+    r"^['’]?s?\s+(?:[\w-]+\s+)?(?:base|camp|post|barracks|checkpoint|position|outpost|garrison|convoy|patrol|column"
+    r"|vehicle|detachment|headquarters)s?\b",
+    re.IGNORECASE,
+)
+
+
 def order_actors(sentence: str, actors: list[Actor], event_type_name: str) -> list[Actor]:
-    """Perpetrator first: a name right after "by"/"at the hands of" leads; civilians never lead a
+    """Perpetrator first: a name right after "by"/"at the hands of" leads; a force named by its base, camp or
+    convoy ("the army base", "a military convoy") comes after the others (it was attacked); civilians never lead a
     Violence-against-civilians event; otherwise the order of mention."""
     agents = [a for a in actors if _AGENT_BEFORE.search(sentence[: a.start])]
     ordered = agents + [a for a in actors if a not in agents]
+    # "the army base came under attack, with JNIM fighters...": a force named by its base, camp or convoy is the target
+    targets = [a for a in ordered if a not in agents and _FACILITY_AFTER.match(sentence[a.start + len(a.name) :])]
+    if len(targets) < len(ordered):
+        ordered = [a for a in ordered if a not in targets] + targets
     if event_type_name == "Violence against civilians":
         ordered = [a for a in ordered if a.family != "Civilians"] + [a for a in ordered if a.family == "Civilians"]
     return ordered
