@@ -316,3 +316,9 @@ def test_named_group_first_and_a_force_named_by_its_base_is_the_target(sentence:
     for actor in ordered:
         if actor.family != "State forces":
             assert family_of(actor.name) == actor.family
+
+
+def test_every_figure_of_an_including_list_is_part_of_the_toll_not_a_rival() -> None:
+    found = find_fatalities("A rights group counted 136 civilians, including 50 women and 21 children, killed on "
+                            "20 April in the village.")  # fmt: skip
+    assert (found.best, found.low, found.high) == (136, 136, 136)

@@ -440,11 +440,16 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
     for regex in (_FIGURE, _KILL_VERB_FIGURE):
         for match in regex.finditer(sentence):
             candidates.append((_number_span(match), regex, match))
+    subset_end: int | None = None
     for number_span, regex, match in sorted(candidates, key=lambda item: (item[0][0], -item[0][1])):
         if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
             continue
         before, after = sentence[: match.start()], sentence[match.end() :]
         if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+            subset_end = match.end()
+            continue
+        if subset_end is not None and re.fullmatch(r"\s*(?:,\s*)?(?:and\s+)?", sentence[subset_end : match.start()]):
+            subset_end = match.end()  # "including 50 women and 21 children": the second figure is in the subset too
             continue
         tail = match.groupdict().get("tail") or ""
         if regex is _FIGURE:
