@@ -322,3 +322,18 @@ def test_every_figure_of_an_including_list_is_part_of_the_toll_not_a_rival() -> 
     found = find_fatalities("A rights group counted 136 civilians, including 50 women and 21 children, killed on "
                             "20 April in the village.")  # fmt: skip
     assert (found.best, found.low, found.high) == (136, 136, 136)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 3 May gunmen ambushed a convoy on the road connecting Fada N'Gourma and Kompienga, Burkina Faso, "
+        "killing 4 gendarmes.",
+        "On 3 May gunmen ambushed a convoy on the highway linking Fada N'Gourma to Kompienga, Burkina Faso, "
+        "killing 4 gendarmes.",
+    ],
+)
+def test_a_road_linking_two_towns_is_near_the_first(sentence: str, geocoder: Geocoder) -> None:
+    event = one_event(sentence, geocoder)
+    assert event["location"] == "Fada N'Gourma" and event["geo_precision"] == 2
+    assert "Kompienga" in event["geo_note"]

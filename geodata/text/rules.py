@@ -702,6 +702,11 @@ _ROAD_PAIR = re.compile(
     r"(?P<names>(?<![\w'’-])[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?\s*[-–—]\s*[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?)"
     r"\s+(?i:road|route|axis|highway|corridor|track)\b"
 )
+# "the road connecting Matiakoali and Kantchari", "the highway linking Gao to Ansongo", "the road from X to Y".
+_ROAD_LINKING = re.compile(
+    rf"(?i:(?:on|along|off)\s+)?(?i:the\s+)?(?i:[\w-]+\s+)?(?i:road|route|axis|highway|track)\s+(?i:connecting|linking"
+    rf"|joining|from)\s+(?P<a>{_NAME})\s+(?i:and|to|with)\s+(?P<b>{_NAME})"
+)
 _ROAD_WORDS = re.compile(r"(?:on|along|off)\s+the\s+(?:[\w-]+\s+)?(?:road|route|axis|highway|track)\s+$",
                          re.IGNORECASE)
 _OBJECT_VERBS = (
@@ -926,6 +931,13 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start(),
                                      match.end(), route=True, relation=relation))  # fmt: skip
     text = _mask(text, [match.span() for match in _ROAD_PAIR.finditer(text)])
+    for match in _ROAD_LINKING.finditer(text):
+        names = (_trim(match.group("a")), _trim(match.group("b")))
+        if all(_is_name(name) and not _country(name) for name in names):
+            relation = sentence[match.start() : match.end()]
+            groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start("a"),
+                                     match.end(), route=True, relation=relation))  # fmt: skip
+    text = _mask(text, [match.span() for match in _ROAD_LINKING.finditer(text)])
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
         query = _with_near(text, match.start(), phrase)
