@@ -1431,6 +1431,9 @@ _ADMIN_UNIT = re.compile(
 )
 
 
+_REGION_QUERY = re.compile(r"\b(?:region|province|cercle|department|prefecture)s?$", re.IGNORECASE)
+
+
 class _PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
@@ -1479,6 +1482,13 @@ class _PlaceLookup:
                 self.cache[key] = self._trusted(query, found, country)
             except PlaceNotFound as problem:
                 self.cache[key] = list(problem.candidates)
+                if _REGION_QUERY.search(query) and country is None:  # "the Tahoua region" in a report mostly on Mali:
+                    for other in self.countries[1:]:  # region names are unique enough to try the text's other countries
+                        try:
+                            self.cache[key] = self.geocoder.geocode(query, country=other, admin1=admin1, restrict=True)
+                            break
+                        except PlaceNotFound:
+                            continue
             except ValueError:  # a hint the geocoder does not take
                 self.cache[key] = self.resolve(query) if (country or admin1) else []
         return self.cache[key]

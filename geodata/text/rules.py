@@ -950,7 +950,7 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             continue
         position = match.end()
         regions.append(match.span())
-        if not _country(match.group("name")):
+        if not _country(match.group("name")) and not _country(match.group("name").split()[-1]):  # "Africa's Sahel"
             phrase = match.group("phrase")
             groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end(),
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
