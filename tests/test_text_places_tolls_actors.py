@@ -270,3 +270,70 @@ def test_a_groups_own_statement_that_its_fighters_killed_names_the_perpetrator(g
             "The Islamic State said through its news agency that its fighters had killed 30 soldiers in the ambush.")
     event = one_event(text, geocoder)
     assert (event["group1"], event["group2"]) == ("ISGS", "State forces")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("At least 21 people, including two attackers, were killed when gunmen stormed the hotel.", (21, 21, None)),
+        ("Thirty people, most of them women, died in the raid.", (30, 30, 30)),
+    ],
+)
+def test_a_figure_with_an_appositive_before_its_death_verb(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+def test_soldiers_who_only_recovered_the_bodies_or_responded_do_not_become_the_gunmen(geocoder: Geocoder) -> None:
+    text = ("On Friday gunmen attacked a hotel in Sevare, Mali, and took hostages.\n\n"
+            "At least thirteen bodies were recovered by the Malian armed forces after the siege.\n\n"
+            "General Keita of the Malian army said soldiers had sealed off the area.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2015, 8, 9))
+    assert event["group1"] == "Other" and event["actor1"] == "gunmen"
+
+
+def test_dead_mostly_of_one_kind_are_that_kind(geocoder: Geocoder) -> None:
+    text = ("On Tuesday more than 70 people, most of them trainee gendarmes, were killed in an attack on the "
+            "gendarmerie school in Bamako, Mali. JNIM claimed the attack.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2024, 9, 19))
+    assert (event["group1"], event["group2"]) == ("JNIM", "State forces")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "families"),
+    [
+        ("As per reports, the army base in Djibo came under attack on Sunday, with hundreds of JNIM fighters "
+         "entering it.", ["JNIM", "State forces"]),
+        ("Al-Qaeda-linked jihadists attacked the resort.", ["JNIM"]),
+        ("MUJAO, the Movement for Oneness and Jihad in West Africa, attacked the checkpoint.", ["JNIM"]),
+    ],
+)
+def test_named_group_first_and_a_force_named_by_its_base_is_the_target(sentence: str, families: list) -> None:
+    from geodata.text.rules import order_actors
+
+    ordered = order_actors(sentence, find_actors(sentence), "Battles")
+    assert [a.family for a in ordered] == families
+    for actor in ordered:
+        if actor.family != "State forces":
+            assert family_of(actor.name) == actor.family
+
+
+def test_every_figure_of_an_including_list_is_part_of_the_toll_not_a_rival() -> None:
+    found = find_fatalities("A rights group counted 136 civilians, including 50 women and 21 children, killed on "
+                            "20 April in the village.")  # fmt: skip
+    assert (found.best, found.low, found.high) == (136, 136, 136)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 3 May gunmen ambushed a convoy on the road connecting Fada N'Gourma and Kompienga, Burkina Faso, "
+        "killing 4 gendarmes.",
+        "On 3 May gunmen ambushed a convoy on the highway linking Fada N'Gourma to Kompienga, Burkina Faso, "
+        "killing 4 gendarmes.",
+    ],
+)
+def test_a_road_linking_two_towns_is_near_the_first(sentence: str, geocoder: Geocoder) -> None:
+    event = one_event(sentence, geocoder)
+    assert event["location"] == "Fada N'Gourma" and event["geo_precision"] == 2
+    assert "Kompienga" in event["geo_note"]

@@ -911,15 +911,21 @@ def _narrows(row: dict, own: _When) -> bool:
 
 def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
     """Fill the event's missing actors, and replace unnamed armed men ("gunmen": Other), with the armed
-    families ``named`` (name, family) that it does not have yet."""
+    families ``named`` (name, family) that it does not have yet. Only a jihadist group or a militia says who the
+    "gunmen" were: soldiers or Wagner named later are another party (the responders), never the gunmen."""
     families = {row["group1"], row["group2"]}
     armed = [(name, family) for name, family in named if family not in families and family != "Civilians"
              and not (family == "Other" and is_generic(name))]  # fmt: skip
     for slot in ("1", "2"):
         if not armed:
             break
-        if row[f"group{slot}"] is None or (row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"])):
+        if row[f"group{slot}"] is None:
             row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
+        elif row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"]):
+            names = [item for item in armed if item[1] in (*JIHADIST_FAMILIES, "Militia")]
+            if names:
+                armed.remove(names[0])
+                row[f"actor{slot}"], row[f"group{slot}"] = names[0]
     for slot in ("1", "2"):  # each family once: "civilians ... civilians" is one party, not a pair
         families = {row["group1"], row["group2"]}
         rest = [(name, family) for name, family in named if family not in families]
@@ -1312,6 +1318,14 @@ _REPORTS = re.compile(
 _LEFT = re.compile(r"\b(?:left|withdr[ae]wn?|pulled\s+out|departed|moved\s+out|evacuated|abandoned)\b", re.IGNORECASE)
 
 
+# Who found, recovered or evacuated the dead is no party to the violence ("bodies were recovered by the army").
+_FOUND_BY = re.compile(
+    r"\b(?:found|recovered|counted|collected|buried|retrieved|discovered|identified|evacuated|rescued|freed|released"
+    r"|treated|transported)\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _parties(text: str, named: list[Actor]) -> list[Actor]:
     """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")
     and those who only condemn or mourn it ("MINUSMA strongly condemns the attacks")."""
@@ -1333,7 +1347,7 @@ def _parties(text: str, named: list[Actor]) -> list[Actor]:
     return [
         a for a in named
         if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
-        and not gone(a) and not reports(a)
+        and not gone(a) and not reports(a) and not _FOUND_BY.search(text[: a.start])
     ]  # fmt: skip
 
 

@@ -103,11 +103,13 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         r"|Group\s+(?:for|to)\s+(?:the\s+)?Supports?\s+(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims"
         r"|(?:the\s+)?Support\s+(?:of|for)\s+Islam\s+and\s+Muslims(?:\s+[Gg]roup)?|Nusrat\s+al[\s-]Islam|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
         r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
-        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?ida(?:\s+in\s+the\s+Islamic\s+Maghreb)?",
+        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?[ei]da(?:\s+in\s+the\s+Islamic\s+Maghreb)?"
+        # MUJAO (2011-2013) merged into al-Mourabitoun, a founder of JNIM in 2017: the same family, as Ansar Dine
+        r"|Movement\s+for\s+(?:Oneness|Unity|Unicity)\s+and\s+Jihad\s+in\s+West\s+Africa",
         "JNIM",
         False,
     ),
-    (r"JNIM|GSIM|AQIM", "JNIM", True),
+    (r"JNIM|GSIM|AQIM|MUJAO|MUJWA|MOJWA", "JNIM", True),
     (r"Ansar(?:ul|oul|\s+ul|\s+al)[\s-]Islam", "Ansarul Islam", False),
     (
         r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)"
@@ -217,11 +219,23 @@ def names_a_pair(sentence: str) -> bool:
     return _PAIR_ANAPHOR.search(sentence) is not None
 
 
+_FACILITY_AFTER = re.compile(
+    r"^['’]?s?\s+(?:[\w-]+\s+)?(?:base|camp|post|barracks|checkpoint|position|outpost|garrison|convoy|patrol|column"
+    r"|vehicle|detachment|headquarters)s?\b",
+    re.IGNORECASE,
+)
+
+
 def order_actors(sentence: str, actors: list[Actor], event_type_name: str) -> list[Actor]:
-    """Perpetrator first: a name right after "by"/"at the hands of" leads; civilians never lead a
+    """Perpetrator first: a name right after "by"/"at the hands of" leads; a force named by its base, camp or
+    convoy ("the army base", "a military convoy") comes after the others (it was attacked); civilians never lead a
     Violence-against-civilians event; otherwise the order of mention."""
     agents = [a for a in actors if _AGENT_BEFORE.search(sentence[: a.start])]
     ordered = agents + [a for a in actors if a not in agents]
+    # "the army base came under attack, with JNIM fighters...": a force named by its base, camp or convoy is the target
+    targets = [a for a in ordered if a not in agents and _FACILITY_AFTER.match(sentence[a.start + len(a.name) :])]
+    if len(targets) < len(ordered):
+        ordered = [a for a in ordered if a not in targets] + targets
     if event_type_name == "Violence against civilians":
         ordered = [a for a in ordered if a.family != "Civilians"] + [a for a in ordered if a.family == "Civilians"]
     return ordered
@@ -357,7 +371,10 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
 
 
 _DEATH_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    # an appositive between the figure and its verb: "21 people, including two attackers, were killed"
+    r"^\s*(?:,\s*(?:including|among\s+them|among\s+whom|of\s+whom|mostly|most\s+of\s+them|many\s+of\s+them)\b"
+    r"[^,;.]{1,60},)?"
+    r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked)\s+)*(?:killed|dead|died|slain|executed|massacred|murdered"
     r"|perished|lost\s+their\s+lives|to\s+death)\b",
     re.IGNORECASE,
@@ -408,6 +425,10 @@ def _category(words: str) -> str:
     return "unknown"
 
 
+_MOSTLY = re.compile(r"^\s*,\s*(?:mostly|most\s+of\s+them|the\s+majority|nearly\s+all|all\s+of\s+them)\s+"
+                     r"(?P<who>[^,;.]{1,60}),", re.IGNORECASE)
+
+
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
     """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
@@ -419,11 +440,16 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
     for regex in (_FIGURE, _KILL_VERB_FIGURE):
         for match in regex.finditer(sentence):
             candidates.append((_number_span(match), regex, match))
+    subset_end: int | None = None
     for number_span, regex, match in sorted(candidates, key=lambda item: (item[0][0], -item[0][1])):
         if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
             continue
         before, after = sentence[: match.start()], sentence[match.end() :]
         if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+            subset_end = match.end()
+            continue
+        if subset_end is not None and re.fullmatch(r"\s*(?:,\s*)?(?:and\s+)?", sentence[subset_end : match.start()]):
+            subset_end = match.end()  # "including 50 women and 21 children": the second figure is in the subset too
             continue
         tail = match.groupdict().get("tail") or ""
         if regex is _FIGURE:
@@ -437,7 +463,11 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         if figure is None:
             continue
         spans.append(number_span)
-        found.append(DeathFigure(number_span, _category(tail or after[:40]), figure))
+        category = _category(tail or after[:40])
+        mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
+        if category in ("people", "unknown") and mostly and _category(mostly.group("who")) in ("state", "militia"):
+            category = _category(mostly.group("who"))
+        found.append(DeathFigure(number_span, category, figure))
     return found
 
 
@@ -672,6 +702,11 @@ _ROAD_PAIR = re.compile(
     r"(?P<names>(?<![\w'’-])[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?\s*[-–—]\s*[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?)"
     r"\s+(?i:road|route|axis|highway|corridor|track)\b"
 )
+# "the road connecting Matiakoali and Kantchari", "the highway linking Gao to Ansongo", "the road from X to Y".
+_ROAD_LINKING = re.compile(
+    rf"(?i:(?:on|along|off)\s+)?(?i:the\s+)?(?i:[\w-]+\s+)?(?i:road|route|axis|highway|track)\s+(?i:connecting|linking"
+    rf"|joining|from)\s+(?P<a>{_NAME})\s+(?i:and|to|with)\s+(?P<b>{_NAME})"
+)
 _ROAD_WORDS = re.compile(r"(?:on|along|off)\s+the\s+(?:[\w-]+\s+)?(?:road|route|axis|highway|track)\s+$",
                          re.IGNORECASE)
 _OBJECT_VERBS = (
@@ -896,6 +931,13 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start(),
                                      match.end(), route=True, relation=relation))  # fmt: skip
     text = _mask(text, [match.span() for match in _ROAD_PAIR.finditer(text)])
+    for match in _ROAD_LINKING.finditer(text):
+        names = (_trim(match.group("a")), _trim(match.group("b")))
+        if all(_is_name(name) and not _country(name) for name in names):
+            relation = sentence[match.start() : match.end()]
+            groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start("a"),
+                                     match.end(), route=True, relation=relation))  # fmt: skip
+    text = _mask(text, [match.span() for match in _ROAD_LINKING.finditer(text)])
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
         query = _with_near(text, match.start(), phrase)
