@@ -119,3 +119,22 @@ def test_the_headline_place_gives_way_to_the_villages_the_text_names(geocoder):
     assert list(events["fatalities"]) == [25, 15]
     assert set(events["date_start"].dt.date) == {date(2021, 3, 8)}
     assert "Some forty herders" in events["notes"].iloc[0]  # the lead's words stay with the event
+
+
+def test_the_undated_lead_of_a_dated_report_is_of_the_week_before_it(geocoder):
+    text = (
+        "Convoy ambush kills 20 in eastern Burkina\n\n"
+        "Posted: 9 November 2019\n\n"
+        "An attack on a convoy of buses carrying mine workers near Fada N'Gourma left 20 people dead. "
+        "A bomb hit the escort vehicle before gunmen opened fire on the buses.\n\n"
+        "Insurgents have killed hundreds of people in the region since 2015.\n"
+    )
+    result = extract_events(text, geocoder)
+    assert len(result.events) == 1
+    event = result.events.iloc[0]
+    assert (event["date_start"].date(), event["date_end"].date()) == (date(2019, 11, 3), date(2019, 11, 9))
+    assert event["date_precision"] == "week" and "a report's lead" in event["date_basis"]
+    # the habit is no event of that week
+    assert "since 2015" in " ".join(result.rejected["sentence"])
+    # a history (no document date) is never dated this way
+    assert extract_events(text.replace("Posted: 9 November 2019\n\n", ""), geocoder).events.empty

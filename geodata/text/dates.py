@@ -465,7 +465,8 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
     for found in _STAMP_LINE.finditer(text):
         day = _full_day(found.group("rest"))
         if day is not None:
-            stamps.append(Stamp(found.start(), found.end(), " ".join(found["word"].split()).capitalize(), day))
+            line_start = text.rfind("\n", 0, found.start("word")) + 1  # not the blank line ^\s* ran over
+            stamps.append(Stamp(line_start, found.end(), " ".join(found["word"].split()).capitalize(), day))
     position, seen = 0, 0
     for line in text.replace("\r\n", "\n").split("\n"):
         here, position = position, position + len(line) + 1

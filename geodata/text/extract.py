@@ -348,6 +348,9 @@ def extract_events(
         story = story or (None if own is not None or unresolved_relative else _reported_week(mentions, sentence.text))
         if story is None and own is None and not unresolved_relative and lead is not None and anchor is not None:
             story = _lead_date(sentence, lead, years[index], context_year)
+        if story is None and own is None and not unresolved_relative and lead is None and anchor is not None:
+            story = _recent_past(sentence, anchor, years[index], context_year)
+            lead = (sentence.number, story) if story is not None else None
         when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
         if not found and not groups and (own or story) is not None:
             inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
@@ -1216,6 +1219,23 @@ _RECAP = re.compile(
     r"|\b(?:recalls?|recalling|reminiscent|similar|in\s+the\s+past)\b",
     re.IGNORECASE,
 )
+
+
+_STRETCH = re.compile(
+    r"\b(?:for|lasted|lasting|over|during)\s+(?:(?:the|a|an|\w+)\s+)?(?:days?|weeks?|months?|years?)\b", re.IGNORECASE
+)
+
+
+def _recent_past(sentence: Sentence, anchor: DocumentDate, years: list[int], context_year: int | None) -> _When | None:
+    """The week up to the document date for the lead of a dated report that dates nothing ("An attack on a convoy
+    left 39 people dead"): news tells its recent past. Not for a sentence with a year around it, a habit or a
+    recap."""
+    if years or context_year is not None or _HABITUAL.search(sentence.text) or _RECAP.search(sentence.text):
+        return None
+    if _STRETCH.search(sentence.text):  # "the siege lasted for two weeks": its own stretch, not dated by the writing
+        return None
+    day = anchor.day
+    return _When(day - timedelta(days=6), day, "week", f"the week up to the document date {day} (a report's lead)")
 
 
 def _lead_date(sentence: Sentence, lead: tuple[int, _When], years: list[int], context_year: int | None) -> _When | None:
