@@ -354,3 +354,11 @@ def test_who_only_speaks_is_no_party_and_a_groups_own_word_claims(geocoder: Geoc
             "military source.\n\nThe jihadist Mujao group said it had carried out the attack.")  # fmt: skip
     event = one_event(text, geocoder)
     assert (event["group1"], event["group2"]) == ("JNIM", "State forces")
+
+
+def test_a_lead_that_names_only_the_country_gives_its_toll_to_the_event_placed_later(geocoder: Geocoder) -> None:
+    text = ("Forty-four people were killed on Friday in an attack on a mosque in Niger, the authorities said.\n\n"
+            "The attack took place in Fambita, in the Tillaberi region.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2025, 3, 22))
+    assert event["location"] == "Fambita"
+    assert (event["fatalities"], event["fatalities_low"], event["fatalities_high"]) == (44, 44, 44)

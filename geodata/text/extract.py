@@ -266,6 +266,7 @@ def extract_events(
     rows: list[dict] = []
     rejected: list[dict] = []
     orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
+    country_leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]] = []
     main, problem = _infobox_incident(layout, places, day, id_prefix, dataset, source_name)
     if main is not None:
         rows.append(main)
@@ -393,6 +394,8 @@ def extract_events(
                 reject("place not found")
             elif vague:
                 reject(f"place too vague: only {', '.join(vague)}")
+                if deaths.low is not None or deaths.best is not None:  # a lead "44 killed in an attack in Niger"
+                    country_leads.append((sentence, when, tuple(vague), deaths, ordered))
             else:
                 reject("no place")
             continue
@@ -452,6 +455,7 @@ def extract_events(
                                           found[0], source, place_basis, sentence.number))  # fmt: skip
 
     _attributions(sentences, actors, rows, places)
+    _country_leads(rows, country_leads)
     for sentence, ordered in orphans:
         if main is None:
             rejected.append(_rejection(sentence, source_name, "no place"))
@@ -813,6 +817,29 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
                       and last[0]["date_start"] <= row["date_end"]]  # fmt: skip
         for row in chosen:
             _complete_actors(row, [(groups[0].name, groups[0].family)])
+
+
+def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
+                   ) -> None:  # fmt: skip
+    """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
+    Niger"), placed later in the text ("The attack took place in Fambita"): its figures and actors go to the one event
+    of the same days in that country that has no toll yet (none, or several, and the lead stays held back)."""
+    for sentence, when, vague, deaths, ordered in leads:
+        isos = {iso for name in vague for iso, pattern in _COUNTRY_WORDS.items()
+                if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
+        candidates = [
+            row for row in rows
+            if row["country_iso2"] in isos and row["fatalities"] is None and row["fatalities_low"] is None
+            and row["date_start"].date() <= when.end + timedelta(days=1)
+            and when.start - timedelta(days=1) <= row["date_end"].date()
+        ]  # fmt: skip
+        if len(candidates) != 1:
+            continue
+        row = candidates[0]
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
+        _complete_actors(row, [(a.name, a.family) for a in ordered])
+        row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which names only "\
+                       f"{', '.join(vague)}]"
 
 
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
