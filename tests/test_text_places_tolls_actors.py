@@ -337,3 +337,20 @@ def test_a_road_linking_two_towns_is_near_the_first(sentence: str, geocoder: Geo
     event = one_event(sentence, geocoder)
     assert event["location"] == "Fada N'Gourma" and event["geo_precision"] == 2
     assert "Kompienga" in event["geo_note"]
+
+
+def test_a_region_of_another_country_of_the_text_is_found_there(geocoder: Geocoder) -> None:
+    text = ("JNIM attacked the army camp at Boulkessi, Mali, on 1 June, killing 30 Malian soldiers; the Malian army "
+            "said it repelled the attack. In Mali the army is stretched.\n\n"
+            "And in Niger, more than 100 soldiers were killed in an attack in the Tahoua region on 24 May, security "
+            "sources said.")  # fmt: skip
+    result = extract_events(text, geocoder, document_day=date(2025, 6, 3))
+    tahoua = result.events[result.events["location"].str.contains("Tahoua")]
+    assert len(tahoua) == 1 and tahoua.iloc[0]["country_iso2"] == "NE" and tahoua.iloc[0]["geo_precision"] == 3
+
+
+def test_who_only_speaks_is_no_party_and_a_groups_own_word_claims(geocoder: Geocoder) -> None:
+    text = ("On 23 May a suicide bomber killed 19 soldiers at the army barracks in Agadez, Niger, according to a "
+            "military source.\n\nThe jihadist Mujao group said it had carried out the attack.")  # fmt: skip
+    event = one_event(text, geocoder)
+    assert (event["group1"], event["group2"]) == ("JNIM", "State forces")

@@ -768,7 +768,9 @@ _CLAIM = re.compile(
     r"|belong(?:ed|s)?\s+to)\b"
     # a group's own word for it: "the Islamic State said through its Amaq agency that its fighters had killed 30"
     r"|\bsaid\b[^.;]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|mujahideen)\s+(?:had\s+)?(?:killed|attacked"
-    r"|ambushed|carried\s+out|struck|targeted)\b",
+    r"|ambushed|carried\s+out|struck|targeted)\b"
+    r"|\b(?:said|says)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+|was\s+|were\s+)?(?:carried\s+out|behind|staged|conducted"
+    r"|launched|perpetrated)\b",  # "the jihadist Mujao group said it had carried out the two attacks"
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
@@ -1341,6 +1343,14 @@ _FOUND_BY = re.compile(
 )
 
 
+# Who only speaks about the violence ("according to a military source", "the army spokesman said") is no party.
+_SPEAKER_AFTER = re.compile(
+    r"^\s+(?:sources?|spokes(?:man|woman|person|people)|statement|communiqu[eé]|officials?|press\s+(?:office|release))\b",
+    re.IGNORECASE,
+)
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:a|an|the|one|two|several)?\s*(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _parties(text: str, named: list[Actor]) -> list[Actor]:
     """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")
     and those who only condemn or mourn it ("MINUSMA strongly condemns the attacks")."""
@@ -1363,6 +1373,7 @@ def _parties(text: str, named: list[Actor]) -> list[Actor]:
         a for a in named
         if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
         and not gone(a) and not reports(a) and not _FOUND_BY.search(text[: a.start])
+        and not _SPEAKER_AFTER.match(text[a.start + len(a.name) :]) and not _ACCORDING_TO.search(text[: a.start])
     ]  # fmt: skip
 
 
@@ -1466,6 +1477,9 @@ _ADMIN_UNIT = re.compile(
 )
 
 
+_REGION_QUERY = re.compile(r"\b(?:region|province|cercle|department|prefecture)s?$", re.IGNORECASE)
+
+
 class _PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
@@ -1514,6 +1528,13 @@ class _PlaceLookup:
                 self.cache[key] = self._trusted(query, found, country)
             except PlaceNotFound as problem:
                 self.cache[key] = list(problem.candidates)
+                if _REGION_QUERY.search(query) and country is None:  # "the Tahoua region" in a report mostly on Mali:
+                    for other in self.countries[1:]:  # region names are unique enough to try the text's other countries
+                        try:
+                            self.cache[key] = self.geocoder.geocode(query, country=other, admin1=admin1, restrict=True)
+                            break
+                        except PlaceNotFound:
+                            continue
             except ValueError:  # a hint the geocoder does not take
                 self.cache[key] = self.resolve(query) if (country or admin1) else []
         return self.cache[key]

@@ -105,7 +105,7 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
         r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?[ei]da(?:\s+in\s+the\s+Islamic\s+Maghreb)?"
         # MUJAO (2011-2013) merged into al-Mourabitoun, a founder of JNIM in 2017: the same family, as Ansar Dine
-        r"|Movement\s+for\s+(?:Oneness|Unity|Unicity)\s+and\s+Jihad\s+in\s+West\s+Africa",
+        r"|Movement\s+for\s+(?:Oneness|Unity|Unicity)\s+and\s+Jihad\s+in\s+West\s+Africa|Mujao|Mujwa",
         "JNIM",
         False,
     ),
@@ -221,7 +221,7 @@ def names_a_pair(sentence: str) -> bool:
 
 _FACILITY_AFTER = re.compile(
     r"^['’]?s?\s+(?:[\w-]+\s+)?(?:base|camp|post|barracks|checkpoint|position|outpost|garrison|convoy|patrol|column"
-    r"|vehicle|detachment|headquarters)s?\b",
+    r"|vehicle|detachment|headquarters|station|school|academy)s?\b",
     re.IGNORECASE,
 )
 
@@ -950,7 +950,7 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             continue
         position = match.end()
         regions.append(match.span())
-        if not _country(match.group("name")):
+        if not _country(match.group("name")) and not _country(match.group("name").split()[-1]):  # "Africa's Sahel"
             phrase = match.group("phrase")
             groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end(),
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
