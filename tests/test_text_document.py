@@ -138,3 +138,36 @@ def test_the_undated_lead_of_a_dated_report_is_of_the_week_before_it(geocoder):
     assert "since 2015" in " ".join(result.rejected["sentence"])
     # a history (no document date) is never dated this way
     assert extract_events(text.replace("Posted: 9 November 2019\n\n", ""), geocoder).events.empty
+
+
+def test_the_named_camp_the_story_is_about_and_the_yardstick_since_clause(geocoder):
+    text = (
+        "Soldiers killed at Tera army camp\n\n"
+        "Published 14 March 2022\n\n"
+        "On the evening of 12 March, the Tera military camp was attacked by an armed group. "
+        "The assault on the town of Tera is the deadliest on the army since the forces began fighting militants "
+        "in 2015.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Tera"]
+    assert events.iloc[0]["date_start"].date() == events.iloc[0]["date_end"].date() == date(2022, 3, 12)
+
+
+def test_statement_days_are_the_reporting_not_the_violence(geocoder):
+    text = (
+        "Gunmen killed 14 herders in Tera, the regional governor said in a statement sent to reporters on Friday. "
+        "In a Thursday statement, ISGS said its fighters carried out the attack in Tera.\n"
+    )
+    event = extract_events(text, geocoder, document_day=date(2022, 3, 19)).events.iloc[0]
+    assert event["date_precision"] == "week" and event["date_end"].date() == date(2022, 3, 18)
+    assert event["group1"] == "ISGS"
+
+
+def test_a_year_in_a_sentence_about_the_story_yields_to_the_story_day(geocoder):
+    text = (
+        "NIAMEY, 24 May 2013 - A car bomb killed 20 soldiers at the barracks in Agadez on Thursday. "
+        "The coordinated dawn assaults on the mine at Arlit and the barracks in Agadez were claimed by a jihadist "
+        "group in revenge for an offensive this year.\n"
+    )
+    events = extract_events(text, geocoder).events.set_index("location")
+    assert events.loc["Arlit", "date_start"].date() == events.loc["Arlit", "date_end"].date() == date(2013, 5, 23)

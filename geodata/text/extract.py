@@ -290,6 +290,8 @@ def extract_events(
         if own is None and not unresolved_relative and sentence.paragraph in paragraph_dates:
             dated = paragraph_dates[sentence.paragraph]
             own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
+        if own is not None and own.precision in ("quarter", "year") and points_back(sentence.text):
+            own = _finer_story_date(own, _story_date(window, own_dates) or (lead[1] if lead else None))
         if own is not None:
             own_dates[sentence.number] = own
             if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
@@ -1163,6 +1165,8 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
+    # "said in a statement sent to AFP on Friday"
+    r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
     # "the chief of staff said during a visit on Sunday": the day of the visit, not of the violence
     r"|\b(?:during|at|in)\s+(?:a|an|the|his|her|its|their)\s+(?:\w+\s+)?(?:visit|press\s+conference|briefing"
     r"|interview|speech|meeting|ceremony|funeral)\s+(?:(?:\w+\s+){0,3}?on\s+)?$",
@@ -1171,7 +1175,9 @@ _REPORTING_BEFORE = re.compile(
 
 
 _REPORTING_AFTER = re.compile(
-    r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b",
+    r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b"
+    # "in a Thursday statement"
+    r"|^['’]?s?\s+(?:statement|communiqu[eé]|announcement|press\s+release|video|message|briefing)\b",
     re.IGNORECASE,
 )
 
@@ -1193,7 +1199,8 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
 
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
-_COMPARED = re.compile(r"\b(?:ever\s+)?since\s+(?:(?:early|mid|late|the\s+(?:start|end)\s+of)[\s-]+)?$", re.IGNORECASE)
+# "the deadliest since the army began fighting militants in 2015": a "since" clause is the yardstick's, too
+_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.()]{0,80}$", re.IGNORECASE)
 
 
 def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
@@ -1253,6 +1260,14 @@ _RECAP = re.compile(
 _STRETCH = re.compile(
     r"\b(?:for|lasted|lasting|over|during)\s+(?:(?:the|a|an|\w+)\s+)?(?:days?|weeks?|months?|years?)\b", re.IGNORECASE
 )
+
+
+def _finer_story_date(own: _When, story: _When | None) -> _When:
+    """A sentence about the story ("The dawn assaults on X ... in retaliation for an offensive this year") whose
+    only date is a year or season holding the story's day is of that day: the coarse date is background's."""
+    if story is None or story.precision in ("quarter", "year") or not (own.start <= story.start <= own.end):
+        return own
+    return _When(story.start, story.end, story.precision, f"{story.basis}, within the sentence's {own.precision}")
 
 
 def _recent_past(sentence: Sentence, anchor: DocumentDate, years: list[int], context_year: int | None) -> _When | None:
@@ -1574,7 +1589,8 @@ class _PlaceLookup:
 
 
 _THERE = re.compile(
-    r"\b(?:the|that|this)\s+(?:same\s+)?(?:town|village|locality|commune|camp|base|area|market|site)\b|\bthere\b",
+    r"\b(?:the|that|this)\s+(?:same\s+)?(?:[\w-]+\s+){0,2}?(?:town|village|locality|commune|camp|base|area|market|site"
+    r"|barracks|garrison|post|mine)\b|\bthere\b",
     re.IGNORECASE,
 )
 
