@@ -463,7 +463,7 @@ def extract_events(
             rejected.append(_rejection(sentence, source_name, "no place"))
         else:
             _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
-    rows = _one_event_per_incident(_placed_by_the_text(rows))
+    rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(rows)))
     for row in rows:
         row.pop("_sentence", None)
         row.pop("_victims", None)
@@ -690,7 +690,8 @@ def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
 
 # ---------------------------------------------------------------- one incident, one event
 
-_ADDITIVE = re.compile(r"\b(?:other|another|more|additional|further|also)\b", re.IGNORECASE)
+# "another", "more" add up ("killed two more"); "more than 70" is a rival figure, not an addition
+_ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|also)\b", re.IGNORECASE)
 
 
 # Words that point back at an incident already told ("The attacks killed 141 people", "Among the dead were ...").
@@ -918,7 +919,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             new = _sum_figures(old, deaths)
         else:
             victims = {f.category for f in death_figures(sentence.text)}
-            same = not victims or not row.get("_victims") or bool(victims & row["_victims"])
+            same = not victims or not row.get("_victims") or bool(victims & row["_victims"]) or (
+                "unknown" in victims | row["_victims"])  # a toll with no noun ("killed more than 60") competes
             new = competing(old, deaths) if same else _sum_figures(old, deaths)
             row["_victims"] = row.get("_victims", set()) | victims
         if only_claims:
@@ -1066,6 +1068,29 @@ def _placed_by_the_text(rows: list[dict]) -> list[dict]:
                 _complete_actors(other, [(row[f"actor{n}"], row[f"group{n}"]) for n in ("1", "2") if row[f"group{n}"]])
             if row["notes"] not in placed[0]["notes"]:
                 placed[0]["notes"] = f"{row['notes']} {placed[0]['notes']}"
+    return kept
+
+
+_VAGUE_REACH_KM = 300
+
+
+def _placed_precisely(rows: list[dict]) -> list[dict]:
+    """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
+    violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
+    first such event. (Region-level events stay: histories tell separate events "in the Menaka region".)"""
+    kept = list(rows)
+    for row in rows:
+        if row["geo_precision"] < 4 or pd.isna(row.get("geo_note")) or not row.get("geo_note"):
+            continue
+        precise = [
+            other for other in kept
+            if other is not row and other["geo_precision"] <= 2
+            and other["date_start"] <= row["date_end"] + pd.Timedelta(days=1)
+            and row["date_start"] - pd.Timedelta(days=1) <= other["date_end"] and _km(row, other) <= _VAGUE_REACH_KM
+        ]  # fmt: skip
+        if precise:
+            kept.remove(row)
+            _fill(precise[0], row)
     return kept
 
 
