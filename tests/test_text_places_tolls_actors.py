@@ -354,3 +354,22 @@ def test_who_only_speaks_is_no_party_and_a_groups_own_word_claims(geocoder: Geoc
             "military source.\n\nThe jihadist Mujao group said it had carried out the attack.")  # fmt: skip
     event = one_event(text, geocoder)
     assert (event["group1"], event["group2"]) == ("JNIM", "State forces")
+
+
+def test_a_lead_that_names_only_the_country_gives_its_toll_to_the_event_placed_later(geocoder: Geocoder) -> None:
+    text = ("Forty-four people were killed on Friday in an attack on a mosque in Niger, the authorities said.\n\n"
+            "The attack took place in Fambita, in the Tillaberi region.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2025, 3, 22))
+    assert event["location"] == "Fambita"
+    assert (event["fatalities"], event["fatalities_low"], event["fatalities_high"]) == (44, 44, 44)
+
+
+def test_a_border_level_lead_gives_way_to_the_town_the_text_names_and_tolls_compete(geocoder: Geocoder) -> None:
+    text = ("Dozens of soldiers were killed in an attack on a military camp in western Niger near the border with "
+            "Mali on Tuesday, a security source said.\n\n"
+            "The attack in the town of Inates in the Tillaberi region killed more than 60, the source said. Local "
+            "media put the death toll at more than 70. The defence ministry later said that 71 soldiers were "
+            "killed.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2019, 12, 12))
+    assert event["location"] == "Inates" and event["geo_precision"] <= 2
+    assert 60 <= event["fatalities"] <= 71 and event["fatalities_high"] in (71, 99)

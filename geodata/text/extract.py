@@ -274,6 +274,7 @@ def extract_events(
     rows: list[dict] = []
     rejected: list[dict] = []
     orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
+    country_leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]] = []
     main, problem = _infobox_incident(layout, places, day, id_prefix, dataset, source_name)
     if main is not None:
         rows.append(main)
@@ -405,6 +406,8 @@ def extract_events(
                 reject("place not found")
             elif vague:
                 reject(f"place too vague: only {', '.join(vague)}")
+                if deaths.low is not None or deaths.best is not None:  # a lead "44 killed in an attack in Niger"
+                    country_leads.append((sentence, when, tuple(vague), deaths, ordered))
             else:
                 reject("no place")
             continue
@@ -464,12 +467,13 @@ def extract_events(
                                           found[0], source, place_basis, sentence.number))  # fmt: skip
 
     _attributions(sentences, actors, rows, places)
+    _country_leads(rows, country_leads)
     for sentence, ordered in orphans:
         if main is None:
             rejected.append(_rejection(sentence, source_name, "no place"))
         else:
             _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
-    rows = _one_event_per_incident(_placed_by_the_text(rows))
+    rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(rows)))
     for row in rows:
         row.pop("_sentence", None)
         row.pop("_victims", None)
@@ -696,7 +700,8 @@ def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
 
 # ---------------------------------------------------------------- one incident, one event
 
-_ADDITIVE = re.compile(r"\b(?:other|another|more|additional|further|also)\b", re.IGNORECASE)
+# "another", "more" add up ("killed two more"); "more than 70" is a rival figure, not an addition
+_ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|also)\b", re.IGNORECASE)
 
 
 # Words that point back at an incident already told ("The attacks killed 141 people", "Among the dead were ...").
@@ -827,6 +832,29 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
             _complete_actors(row, [(groups[0].name, groups[0].family)])
 
 
+def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
+                   ) -> None:  # fmt: skip
+    """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
+    Niger"), placed later in the text ("The attack took place in Fambita"): its figures and actors go to the one event
+    of the same days in that country that has no toll yet (none, or several, and the lead stays held back)."""
+    for sentence, when, vague, deaths, ordered in leads:
+        isos = {iso for name in vague for iso, pattern in _COUNTRY_WORDS.items()
+                if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
+        candidates = [
+            row for row in rows
+            if row["country_iso2"] in isos and row["fatalities"] is None and row["fatalities_low"] is None
+            and row["date_start"].date() <= when.end + timedelta(days=1)
+            and when.start - timedelta(days=1) <= row["date_end"].date()
+        ]  # fmt: skip
+        if len(candidates) != 1:
+            continue
+        row = candidates[0]
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
+        _complete_actors(row, [(a.name, a.family) for a in ordered])
+        row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which names only "\
+                       f"{', '.join(vague)}]"
+
+
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
                source: str | None, own: _When | None, date_spans: list[tuple[int, int]]) -> None:  # fmt: skip
     """A follow-up adds its facts to ``target``, except civilians killed in an incident fought between armed
@@ -901,7 +929,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             new = _sum_figures(old, deaths)
         else:
             victims = {f.category for f in death_figures(sentence.text)}
-            same = not victims or not row.get("_victims") or bool(victims & row["_victims"])
+            same = not victims or not row.get("_victims") or bool(victims & row["_victims"]) or (
+                "unknown" in victims | row["_victims"])  # a toll with no noun ("killed more than 60") competes
             new = competing(old, deaths) if same else _sum_figures(old, deaths)
             row["_victims"] = row.get("_victims", set()) | victims
         if only_claims:
@@ -1049,6 +1078,29 @@ def _placed_by_the_text(rows: list[dict]) -> list[dict]:
                 _complete_actors(other, [(row[f"actor{n}"], row[f"group{n}"]) for n in ("1", "2") if row[f"group{n}"]])
             if row["notes"] not in placed[0]["notes"]:
                 placed[0]["notes"] = f"{row['notes']} {placed[0]['notes']}"
+    return kept
+
+
+_VAGUE_REACH_KM = 300
+
+
+def _placed_precisely(rows: list[dict]) -> list[dict]:
+    """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
+    violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
+    first such event. (Region-level events stay: histories tell separate events "in the Menaka region".)"""
+    kept = list(rows)
+    for row in rows:
+        if row["geo_precision"] < 4 or pd.isna(row.get("geo_note")) or not row.get("geo_note"):
+            continue
+        precise = [
+            other for other in kept
+            if other is not row and other["geo_precision"] <= 2
+            and other["date_start"] <= row["date_end"] + pd.Timedelta(days=1)
+            and row["date_start"] - pd.Timedelta(days=1) <= other["date_end"] and _km(row, other) <= _VAGUE_REACH_KM
+        ]  # fmt: skip
+        if precise:
+            kept.remove(row)
+            _fill(precise[0], row)
     return kept
 
 
