@@ -171,3 +171,18 @@ def test_a_year_in_a_sentence_about_the_story_yields_to_the_story_day(geocoder):
     )
     events = extract_events(text, geocoder).events.set_index("location")
     assert events.loc["Arlit", "date_start"].date() == events.loc["Arlit", "date_end"].date() == date(2013, 5, 23)
+
+
+def test_days_counted_from_the_story_and_a_page_date_run_into_the_text(geocoder):
+    text = (
+        "Army camp attacked in Tera\n"
+        "March 21, 2022Gunmen attacked the army camp in Tera on Saturday, killing five soldiers. "
+        "Two days earlier, jihadists had killed three traders in Gotheye. "
+        "The next day, a mine killed two gendarmes near Ayorou.\n"
+    )
+    assert document_date(text).day == date(2022, 3, 21)
+    events = extract_events(text, geocoder).events.set_index("location")
+    assert events.loc["Tera", "date_start"].date() == date(2022, 3, 19)
+    assert events.loc["Gotheye", "date_start"].date() == date(2022, 3, 17)
+    assert events.loc["Ayorou", "date_start"].date() == date(2022, 3, 18)
+    assert days("Eight days ago, gunmen stormed a hotel.") == [(date(2023, 5, 3), date(2023, 5, 3), "day")]

@@ -86,7 +86,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                           r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
         ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
-        ("rel_days_ago", rf"\b(?P<n>\d|{_SMALL})\s+days\s+ago\b"),
+        ("rel_days_ago", rf"\b(?P<n>\d|(?i:{_SMALL}))\s+(?i:days\s+ago)\b"),
         ("rel_few_days", r"\b(?i:(?:a\s+few|several|a\s+couple\s+of|some)\s+days\s+(?:ago|earlier|before))\b"),
         ("rel_day", r"\b(?P<which>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
                     r"|this\s+afternoon|this\s+evening|last\s+night))\b"),
@@ -547,4 +547,28 @@ def document_date(text: str) -> DocumentDate | None:
         return DocumentDate(date(int(prefix["y"]), int(prefix["m"]), int(prefix["d"])), "date stamp")
     if stamp is not None:
         return DocumentDate(stamp.day, stamp.word if stamp.word == "Date line" else f"{stamp.word} line")
+    return _leading_date(text)
+
+
+def _leading_date(text: str) -> DocumentDate | None:
+    found = leading_date(text)
+    return DocumentDate(found[2], "date opening a line") if found else None
+
+
+def leading_date(text: str, head_lines: int = 4) -> tuple[int, int, date] | None:
+    """A full date opening one of the first lines ("August 15, 2017On Monday night"): the page's date stamp run
+    into its first words. (start, end) of the date in ``text``, and the day."""
+    position, seen = 0, 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        here, position = position, position + len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > head_lines:
+            return None
+        lead = len(line) - len(line.lstrip())
+        mentions = find_dates(line.strip()[:40])
+        first = mentions[0] if mentions else None
+        if first and first.span[0] == 0 and first.precision == "day" and first.start and not first.relative:
+            return here + lead, here + lead + first.span[1], first.start
     return None

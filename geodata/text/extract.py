@@ -49,6 +49,7 @@ from geodata.text.dates import (
     dateline,
     document_date,
     find_dates,
+    leading_date,
     refers_to_previous_date,
     stamp_lines,
     year_span,
@@ -208,12 +209,19 @@ class Layout:
     infobox_lines: list[str]
 
 
+def _has_dateline(text: str) -> bool:
+    return any(dateline(p.strip()) is not None for p in re.split(r"\n\s*\n", text)[:6])
+
+
 def read_layout(text: str) -> Layout:
     """Separate what is not prose: a "date YYYY-MM-DD" stamp opening the text, "Published/Updated" lines,
     infobox or table lines and datelines."""
     prefix = date_prefix(text)
     text = text[prefix.end() :] if prefix is not None else text
     stamps = {stamp.start for stamp in stamp_lines(text)}
+    opening = None if prefix is not None or stamps or _has_dateline(text) else leading_date(text)
+    if opening is not None:  # "August 15, 2017On Monday night, ...": the stamp is no part of the first sentence
+        text = text[: opening[0]] + " " * (opening[1] - opening[0]) + text[opening[1] :]
     lines, infobox, written = [], {}, []
     position = 0
     for line in text.replace("\r\n", "\n").split("\n"):
@@ -287,6 +295,8 @@ def extract_events(
         unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
         if own is None and not unresolved_relative:
             own = _anaphoric_date(sentence.text, window, own_dates)
+        if own is None and not unresolved_relative:  # "Two days earlier, ...", "The next day, ..."
+            own = _offset_date(sentence.text, _story_date(window, own_dates) or (lead[1] if lead else None))
         if own is None and not unresolved_relative and sentence.paragraph in paragraph_dates:
             dated = paragraph_dates[sentence.paragraph]
             own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
@@ -1289,6 +1299,36 @@ _RECAP = re.compile(
 _STRETCH = re.compile(
     r"\b(?:for|lasted|lasting|over|during)\s+(?:(?:the|a|an|\w+)\s+)?(?:days?|weeks?|months?|years?)\b", re.IGNORECASE
 )
+
+
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_OFFSET = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?)\s+"
+    r"(?P<dir>earlier|later)\b"
+    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)",
+    re.IGNORECASE,
+)
+
+
+def _offset_date(text: str, story: _When | None) -> _When | None:
+    """"Two days earlier", "a week later", "the next day", "the day before": days counted from the story's date
+    (the sentence before, or the lead), when that date is a day."""
+    found = _OFFSET.search(text)
+    if found is None or story is None or story.precision != "day":
+        return None
+    if found.group("n"):
+        word = found.group("n").lower()
+        count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        days = count * (7 if found.group("unit").lower().startswith("week") else 1)
+        sign = -1 if found.group("dir").lower() == "earlier" else 1
+    else:
+        days = 1
+        before = (found.group("near") or "").lower() in ("previous", "preceding") or found.group("side") == "before"
+        sign = -1 if before else 1
+    anchor = story.start if sign < 0 else story.end
+    day = anchor + timedelta(days=sign * days)
+    return _When(day, day, "day", f"{found.group(0)!r} from {story.basis}")
 
 
 def _finer_story_date(own: _When, story: _When | None) -> _When:
