@@ -381,3 +381,13 @@ def test_the_group_that_claims_the_attack_is_its_perpetrator(geocoder: Geocoder)
             "In a statement on Thursday, the Islamic State claimed the attack.")  # fmt: skip
     event = one_event(text, geocoder, day=date(2019, 12, 12))
     assert (event["group1"], event["group2"]) == ("ISGS", "State forces")
+
+
+def test_the_displaced_go_somewhere_but_their_attack_is_still_placed() -> None:
+    from geodata.text.rules import place_groups
+
+    groups = place_groups("100 people were killed, 25 wounded, and over 1,000 displaced on January 2 following "
+                          "attacks on two villages of Tchoma Bangou and Zaroumdareye.")  # fmt: skip
+    assert groups[0].role == "event" and groups[0].names == ("Tchoma Bangou", "Zaroumdareye")
+    groups = place_groups("Gunmen killed 12 people and 3,000 were displaced to Djibo.")
+    assert [g.role for g in groups] == ["reference"]

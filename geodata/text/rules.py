@@ -741,7 +741,9 @@ _REFERENCE_CLAUSE = re.compile(
     r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
     r"(?=(?:in|at|the|an?|those|that)\b|(?-i:[A-ZÀ-Ý]))"
     # where the dead were buried or the wounded taken, and where a source lives, are not where the violence was
-    r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled|displaced)\b"
+    r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled)\b"
+    # the displaced go somewhere ("displaced to Djibo"); "displaced on 2 January following attacks on X" is the attack
+    r"|\bdisplaced\b(?=\s+(?:\w+\s+){0,3}?(?:to|towards?|into|in|at)\b)"
     r"|\b(?:officials?|spokes(?:man|woman|person)|sources?|witness(?:es)?|doctors?|journalists?|reporters?"
     r"|activists?|researchers?|analysts?)\s+(?:from|based\s+in)\s+)",
     re.IGNORECASE,
