@@ -373,3 +373,11 @@ def test_a_border_level_lead_gives_way_to_the_town_the_text_names_and_tolls_comp
     event = one_event(text, geocoder, day=date(2019, 12, 12))
     assert event["location"] == "Inates" and event["geo_precision"] <= 2
     assert 60 <= event["fatalities"] <= 71 and event["fatalities_high"] in (71, 99)
+
+
+def test_the_group_that_claims_the_attack_is_its_perpetrator(geocoder: Geocoder) -> None:
+    text = ("The attack in the town of Inates, Niger, on Tuesday is the deadliest on the military since the armed "
+            "forces began fighting Islamist militants in 2015; 71 soldiers were killed.\n\n"
+            "In a statement on Thursday, the Islamic State claimed the attack.")  # fmt: skip
+    event = one_event(text, geocoder, day=date(2019, 12, 12))
+    assert (event["group1"], event["group2"]) == ("ISGS", "State forces")

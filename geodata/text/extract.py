@@ -831,6 +831,10 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
                       and last[0]["date_start"] <= row["date_end"]]  # fmt: skip
         for row in chosen:
             _complete_actors(row, [(groups[0].name, groups[0].family)])
+            if row["group2"] == groups[0].family and row["group1"] != groups[0].family:  # who claims is the attacker
+                row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+                    row["actor2"], row["group2"], row["actor1"], row["group1"],
+                )  # fmt: skip
 
 
 def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
