@@ -186,3 +186,17 @@ def test_days_counted_from_the_story_and_a_page_date_run_into_the_text(geocoder)
     assert events.loc["Gotheye", "date_start"].date() == date(2022, 3, 17)
     assert events.loc["Ayorou", "date_start"].date() == date(2022, 3, 18)
     assert days("Eight days ago, gunmen stormed a hotel.") == [(date(2023, 5, 3), date(2023, 5, 3), "day")]
+
+
+def test_a_weekday_beside_a_day_without_a_year_pins_one_of_the_years_the_text_writes(geocoder):
+    sentence = "Gunmen opened fire on diners at a cafe in Ouagadougou on the evening of Sunday, August 13."
+    assert days(sentence, None) == [(None, None, "day")]  # no year anywhere: held back, never guessed
+    pinned = [(m.start, m.precision) for m in find_dates(sentence, None, None, [2016])]
+    assert pinned == [(date(2017, 8, 13), "day")]  # 2016 written in the text; 13 August 2017 was a Sunday
+    text = (
+        "Cafe attack in the capital\n\n"
+        f"{sentence} At least 18 people were killed.\n\n"
+        "The city was attacked in January 2016, when gunmen killed 30 people at a hotel.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert date(2017, 8, 13) in set(events["date_start"].dt.date)

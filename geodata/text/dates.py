@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -201,7 +202,9 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     return (day, day, "day") if day else None
 
 
-def find_dates(sentence: str, context_year: int | None = None, anchor: date | None = None) -> list[DateMention]:
+def find_dates(
+    sentence: str, context_year: int | None = None, anchor: date | None = None, document_years: Sequence[int] = ()
+) -> list[DateMention]:
     """Every date mention in ``sentence``, left to right.
 
     A month or day without a year takes the nearest year written before it in the sentence, else the latest
@@ -251,6 +254,9 @@ def find_dates(sentence: str, context_year: int | None = None, anchor: date | No
                 elif year is None:
                     year = context_year
                     relative = year is None
+                if kind == "day_no_year" and anchor is None:  # "on Monday (2 June)": the weekday pins the year
+                    pinned = _weekday_year(sentence, found, context_year, document_years)
+                    year, relative = (pinned, False) if pinned is not None else (year, relative)
             days = _resolve(kind, found, year)
         if days is None or (kind in ("year", "years") and _not_a_year(sentence, found.start())):
             continue
@@ -274,6 +280,29 @@ def _not_a_year(sentence: str, start: int) -> bool:
         return False
     word = before.group(1).lower()
     return word not in _YEAR_LEADS and word not in MONTHS
+
+
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\W{1,3}$")
+_WEEKDAY_AFTER = re.compile(r"^\W{1,3}(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def _weekday_year(sentence: str, found: re.Match[str], context_year: int | None,
+                  document_years: Sequence[int]) -> int | None:  # fmt: skip
+    """The year a weekday written beside a day without a year pins ("on Sunday, August 13", "on Monday (2 June)"),
+    among the years around it: the context year, else a year the document writes or the one after it (a report
+    recalls last year's events). None without a weekday beside the day or when no such year agrees."""
+    weekday = _WEEKDAY_BEFORE.search(sentence[: found.start()]) or _WEEKDAY_AFTER.search(sentence[found.end() :])
+    if weekday is None:
+        return None
+    wanted = WEEKDAYS.index(weekday.group("wd").lower())
+    month, day = _month(found.group("m")), int(found.group("d"))
+    candidates = [context_year] if context_year else []
+    candidates += sorted({y + step for y in document_years for step in (0, 1)}, reverse=True)
+    for year in candidates:
+        pinned = _day(year, month, day)
+        if pinned is not None and pinned.weekday() == wanted:
+            return year
+    return None
 
 
 def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:

@@ -266,6 +266,7 @@ def extract_events(
     sentences = split_sentences(layout.prose)
     actors = [find_actors(s.text) for s in sentences]
     years = [years_in(s.text) for s in sentences]
+    written_years = sorted({year for found in years for year in found})  # pin "Sunday, August 13" to one of them
     dyad = _dyad(actors)
     places = _PlaceLookup(geocoder, document_countries(text))
     own_dates: dict[int, _When] = {}
@@ -289,7 +290,7 @@ def extract_events(
         window = _window(sentences, index)
         context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
         context_year = context_year or infobox_year
-        all_mentions = find_dates(sentence.text, context_year, day)
+        all_mentions = find_dates(sentence.text, context_year, day, written_years)
         mentions = [m for m in all_mentions if m.resolved]
         own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, anchor)
         unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
