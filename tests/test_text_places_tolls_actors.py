@@ -391,3 +391,11 @@ def test_the_displaced_go_somewhere_but_their_attack_is_still_placed() -> None:
     assert groups[0].role == "event" and groups[0].names == ("Tchoma Bangou", "Zaroumdareye")
     groups = place_groups("Gunmen killed 12 people and 3,000 were displaced to Djibo.")
     assert [g.role for g in groups] == ["reference"]
+
+
+def test_two_regions_with_their_own_dates_are_two_events(geocoder: Geocoder) -> None:
+    text = ("In Niger, more than 100 soldiers were killed in two attacks in the Tahoua region on May 24 and the Dosso "
+            "region on May 26, security sources said.")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2025, 6, 2)).events
+    assert sorted(events["date_start"].dt.day) == [24, 26]
+    assert (events["geo_precision"] == 3).all() and (events["country_iso2"] == "NE").all()

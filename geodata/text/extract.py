@@ -514,7 +514,7 @@ def _sequence(text: str, groups: list, mentions: list[DateMention], figures: lis
     A place's date is the first date written after it and before the next place ("the next day": the day after
     the place before); its toll is the figure written just before it. A place with neither takes the
     sentence's date and no toll."""
-    named = sorted((g for g in groups if g.role == "event" and g.kind == "name"), key=lambda g: g.start)
+    named = sorted((g for g in groups if g.role == "event" and g.kind in ("name", "region")), key=lambda g: g.start)
     if len(named) < 2 or when is None:
         return None
     ends = [g.start for g in named[1:]] + [len(text)]
