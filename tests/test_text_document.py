@@ -200,3 +200,18 @@ def test_a_weekday_beside_a_day_without_a_year_pins_one_of_the_years_the_text_wr
     )
     events = extract_events(text, geocoder).events
     assert date(2017, 8, 13) in set(events["date_start"].dt.date)
+
+
+def test_a_month_this_year_and_a_recap_that_keeps_its_own_place(geocoder):
+    text = (
+        "Gunmen killed nine soldiers in Tera on Tuesday, the army said. "
+        "In August this year, the army suffered 24 dead in an assault on a base in Arbinda. "
+        "Eight days ago, gunmen attacked a hotel in the capital, taking scores hostage and killing 19.\n"
+    )
+    result = extract_events(text, geocoder, document_day=date(2022, 11, 10))
+    events = result.events.set_index("location")
+    assert (events.loc["Arbinda", "date_start"].date(), events.loc["Arbinda", "date_end"].date()) == (
+        date(2022, 8, 1), date(2022, 8, 31)
+    )
+    assert list(events.index).count("Tera") == 1  # the recap is not placed where the story is
+    assert "Eight days ago" in " ".join(result.rejected["sentence"])

@@ -367,7 +367,9 @@ def extract_events(
             lead = (sentence.number, story) if story is not None else None
         when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
         if not found and not groups and (own or story) is not None:
-            inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
+            # "Eight days ago, gunmen attacked a hotel in the capital": a recap is not where the story is
+            recap = _RECAP.search(sentence.text) is not None
+            inherited = None if recap else _inherited_place(sentences, index, placed, dated=anchor is not None)
             if inherited:
                 found, place_basis = inherited
             elif _THERE.search(sentence.text) and (spoken := _paragraph_place(sentences, index, places)):
@@ -1257,6 +1259,10 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
     nearest = min(
         mentions, key=lambda m: (min(abs(m.span[0] - keyword_at), abs(m.span[1] - keyword_at)), m.span)
     )
+    if nearest.precision in ("quarter", "year"):  # "In August this year": the month inside the year
+        inside = [m for m in mentions if m.precision in ("day", "week", "month") and nearest.start <= m.start
+                  and m.end <= nearest.end]  # fmt: skip
+        nearest = inside[0] if inside else nearest
     basis = f"document date {anchor.day.isoformat()} ({anchor.basis})" if nearest.relative and anchor else "sentence"
     return _When(nearest.start, nearest.end, nearest.precision, basis)
 
@@ -1290,7 +1296,8 @@ def _story_date(window: list[Sentence], own_dates: dict[int, _When]) -> _When | 
 # A sentence recalling another time than the story's: "comes a month after", "two weeks earlier", "last year".
 _RECAP = re.compile(
     r"\b(?:comes?|came|follows?|followed)\s+(?:\w+\s+){0,3}?(?:after|on\s+the\s+heels)\b"
-    r"|\b(?:a|one|two|three|four|five|six|several|few|\d+)\s+(?:days?|weeks?|months?|years?)\s+"
+    r"|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+"
     r"(?:after|before|earlier|later|ago|prior)\b|\b(?:earlier|previous(?:ly)?|last)\s+(?:year|month|week|attack)s?\b"
     r"|\b(?:recalls?|recalling|reminiscent|similar|in\s+the\s+past)\b",
     re.IGNORECASE,
