@@ -215,3 +215,8 @@ def test_a_month_this_year_and_a_recap_that_keeps_its_own_place(geocoder):
     )
     assert list(events.index).count("Tera") == 1  # the recap is not placed where the story is
     assert "Eight days ago" in " ".join(result.rejected["sentence"])
+
+
+def test_a_stamp_line_with_a_time_ago_note():
+    text = "Hotel siege over in the capital\n\n20 Nov, 2015 10:53 / Updated 8 years ago\n\nAt least 21 people died.\n"
+    assert document_date(text).day == date(2015, 11, 20)

@@ -422,7 +422,8 @@ _AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", 
 # "June 17, 2019 · 6 min read", "Ouagadougou, 28 April 2023".
 _STAMP_NOISE = re.compile(
     r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?\b|\b\d{1,2}[:.h]\d\d\b|\b(?:a\.?m|p\.?m)\b\.?|\b(?:UTC|GMT|WAT|CET"
-    r"|CEST|local\s+time)\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bupdated\b|\bat\b",
+    r"|CEST|local\s+time)\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bupdated\b|\bat\b"
+    r"|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",  # "/ Updated 8 years ago"
     re.IGNORECASE,
 )
 # "BAMAKO, March 3 (Agency) -", "NIAMEY, 12 May 2021 —", "OUAGADOUGOU, Burkina Faso, Jan. 5 (AP) —",
