@@ -220,3 +220,14 @@ def test_a_month_this_year_and_a_recap_that_keeps_its_own_place(geocoder):
 def test_a_stamp_line_with_a_time_ago_note():
     text = "Hotel siege over in the capital\n\n20 Nov, 2015 10:53 / Updated 8 years ago\n\nAt least 21 people died.\n"
     assert document_date(text).day == date(2015, 11, 20)
+
+
+def test_a_photo_credit_run_into_the_prose_ends_the_caption(geocoder):
+    text = (
+        "A man reads a newspaper in Niamey on 7 March 2022 about the killings in Tera. © 2022 A. NAME/AFP via Getty "
+        "Images Just after dawn on 5 March, armed men stormed a market outside Tera, killing 30 traders.\n"
+    )
+    events = extract_events(text, geocoder).events
+    stormed = events[events["notes"].str.contains("stormed")].iloc[0]
+    assert stormed["location"] == "Tera" and stormed["fatalities"] == 30
+    assert stormed["date_start"].date() == date(2022, 3, 5) and "Getty" not in stormed["notes"]

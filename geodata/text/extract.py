@@ -152,7 +152,20 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# A photo credit run into the prose of a stored page ("... in Solhan. © 2021 NAME/AFP via Getty Images Just after
+# 2 a.m. ..."): the credit ends a piece of its own, so the caption's date never dates the sentence after it.
+_CREDIT = re.compile(r"©[^!?\n]{0,80}?(?:Getty\s+Images|AFP|Reuters|AP(?:\s+Photo)?|EPA|Photo)\s+(?=[A-Z])")
+
+
 def _cut(body: str) -> list[str]:
+    credits = [edge for credit in _CREDIT.finditer(body) for edge in credit.span()]
+    if credits:  # cut before and after each credit, then cut each piece as usual
+        bounds = [0, *credits, len(body)]
+        return [piece for a, b in zip(bounds, bounds[1:], strict=False) for piece in _cut_at_ends(body[a:b])]
+    return _cut_at_ends(body)
+
+
+def _cut_at_ends(body: str) -> list[str]:
     pieces, start = [], 0
     for match in _BOUNDARY.finditer(body):
         if body[match.start()] == "." and _is_abbreviation(body[start : match.start()]):
