@@ -13,9 +13,9 @@ from bench import timed
 from bench.cases import Case
 from bench.report import Measure, Result, Target, markdown_table
 from geodata.boundaries import Boundaries
-from geodata.evaluate import evaluate
 from geodata.geocode import Geocoder
 from geodata.settings import Settings
+from geodata.text import evaluate
 
 CORPUS = Settings().seeds_dir / "corpus"
 DEFINITION = {
