@@ -117,3 +117,261 @@ document.addEventListener("click", function (event) {
         }
     }
 });
+
+/* Issue 24: one colour mode for the whole page, the keyboard (the events table as one Tab stop, Escape closes
+   the event card), slider handles that say their dates, and the slider on the timeline's time axis. */
+(function () {
+    var GRID = "events-grid";
+    var CARD = "event-card";
+    var TIMELINE = "timeline";
+    var DATE_START = "date-start";
+    var DATE_END = "date-end";
+    var TABBABLE = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), " +
+        "textarea:not([disabled]), [tabindex]";
+    var returnFocus = null; // where focus was when the event card opened
+    var MONTH_FORMAT = {day: "numeric", month: "long", year: "numeric", timeZone: "UTC"};
+
+    function visible(el) {
+        return el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+    }
+
+    /* The next (or previous) element Tab would reach outside `box`, in document order. */
+    function tabbableOutside(box, backwards) {
+        var all = Array.prototype.filter.call(document.querySelectorAll(TABBABLE), function (el) {
+            return el.tabIndex >= 0 && !box.contains(el) && visible(el);
+        });
+        var after = all.filter(function (el) {
+            var position = box.compareDocumentPosition(el);
+            return backwards ? position & Node.DOCUMENT_POSITION_PRECEDING : position & Node.DOCUMENT_POSITION_FOLLOWING;
+        });
+        return backwards ? after[after.length - 1] : after[0];
+    }
+
+    function gridApi() {
+        return window.dash_ag_grid && window.dash_ag_grid.getApi ? window.dash_ag_grid.getApi(GRID) : null;
+    }
+
+    function card() {
+        return document.getElementById(CARD);
+    }
+
+    function closeCard() {
+        var button = document.getElementById("event-card-close");
+        if (button) {
+            button.click();
+        }
+        var back = returnFocus;
+        returnFocus = null;
+        if (back && back.element && document.contains(back.element)) {
+            back.element.focus();
+        } else if (back && back.cell) {
+            var api = gridApi();
+            if (api) {
+                api.ensureIndexVisible(back.cell.rowIndex);
+                api.setFocusedCell(back.cell.rowIndex, back.cell.column.getColId());
+            }
+        }
+    }
+
+    document.addEventListener("keydown", function (event) {
+        var active = document.activeElement;
+        var grid = document.getElementById(GRID);
+        var inGrid = grid && active && grid.contains(active) && !active.closest(".ag-popup, .ag-menu");
+        if (event.key === "Tab" && inGrid) {
+            // The table is one Tab stop: arrows move inside it, Tab leaves it.
+            var next = tabbableOutside(grid, event.shiftKey);
+            if (next) {
+                event.preventDefault();
+                event.stopPropagation();
+                next.focus();
+            }
+            return;
+        }
+        if (event.key === "Enter" && inGrid && active.closest(".ag-row")) {
+            // Enter on a row opens its card, as a click does.
+            var row = active.closest(".ag-row");
+            window.dash_clientside.set_props(GRID, {cellClicked: {rowId: row.getAttribute("row-id"),
+                colId: active.getAttribute("col-id"), rowIndex: Number(row.getAttribute("row-index")),
+                timestamp: Date.now()}});
+            return;
+        }
+        if (event.key === "Escape" && card() && !card().hidden && !(active && active.closest(".ag-popup, .ag-menu, .dash-dropdown"))) {
+            event.preventDefault();
+            closeCard();
+        }
+    }, true);
+
+    /* The card opened: remember where focus was, take focus (Escape brings it back) and, on a phone where the
+       table is below the map, scroll the card into view. */
+    function watchCard() {
+        var el = card();
+        if (!el || el.__scaWatched) {
+            return;
+        }
+        el.__scaWatched = true;
+        new MutationObserver(function () {
+            if (el.hidden) {
+                return;
+            }
+            var active = document.activeElement;
+            if (!returnFocus && active && !el.contains(active) && active !== document.body) {
+                var api = gridApi();
+                returnFocus = {element: active, cell: api && api.getFocusedCell ? api.getFocusedCell() : null};
+            }
+            el.focus({preventScroll: true});
+            var box = el.getBoundingClientRect();
+            if (box.top < 0 || box.bottom > window.innerHeight) {
+                el.scrollIntoView({block: "nearest"});
+            }
+        }).observe(el, {attributes: true, attributeFilter: ["hidden"], childList: true, subtree: false});
+    }
+
+    /* -- the slider and the timeline ------------------------------------------------------------------------ */
+
+    function timelineGraph() {
+        return document.querySelector("#" + TIMELINE + " .js-plotly-plot");
+    }
+
+    function firstMonth() {
+        var gd = timelineGraph();
+        var months = gd && gd.layout && gd.layout.meta && gd.layout.meta.months;
+        return months ? months : null;
+    }
+
+    function addMonths(iso, n) {
+        var d = new Date(iso + "T00:00:00Z");
+        return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
+    }
+
+    function isoDay(date) {
+        return date.toISOString().slice(0, 10);
+    }
+
+    /* What a handle at month index `index` means: the first day of that month (the start handle) or its last
+       day (the end handle); the date inputs' exact day when it falls in that month. */
+    function handleDate(index, isEnd) {
+        var months = firstMonth();
+        if (!months) {
+            return null;
+        }
+        var first = addMonths(months[0], index);
+        var day = isEnd ? new Date(addMonths(months[0], index + 1).getTime() - 86400000) : first;
+        var input = document.getElementById(isEnd ? DATE_END : DATE_START);
+        if (input && input.value && input.value.slice(0, 7) === isoDay(first).slice(0, 7)) {
+            day = new Date(input.value + "T00:00:00Z");
+        }
+        return day;
+    }
+
+    function labelHandles() {
+        var thumbs = document.querySelectorAll(".slider [role='slider']");
+        thumbs.forEach(function (thumb, i) {
+            var index = Number(thumb.getAttribute("aria-valuenow"));
+            var day = isFinite(index) ? handleDate(index, i === thumbs.length - 1 && thumbs.length > 1) : null;
+            if (!day) {
+                return;
+            }
+            var text = (i === 0 ? "From " : "To ") + day.toLocaleDateString("en-GB", MONTH_FORMAT);
+            if (thumb.getAttribute("aria-valuetext") !== text) {
+                thumb.setAttribute("aria-valuetext", text);
+                thumb.setAttribute("aria-label", i === 0 ? "Start of the window" : "End of the window");
+            }
+        });
+    }
+
+    /* Line the slider's two ends up with the timeline's first and last months (their bars' middles). */
+    function alignSlider() {
+        var gd = timelineGraph();
+        var months = firstMonth();
+        var holder = document.querySelector(".time-bar .slider");
+        var root = holder && holder.querySelector("[data-orientation='horizontal'], .dash-range-slider");
+        var axis = gd && gd._fullLayout && gd._fullLayout.xaxis;
+        if (!months || !holder || !axis || !axis._length) {
+            return;
+        }
+        var px = function (iso) { return axis._offset + axis.l2p(axis.d2l(iso)); };
+        var middle = function (iso) { return (px(iso) + px(isoDay(addMonths(iso, 1)))) / 2; };
+        var graphLeft = gd.getBoundingClientRect().left;
+        var thumb = holder.querySelector("[role='slider']");
+        var half = thumb ? thumb.getBoundingClientRect().width / 2 : 0;
+        var left = graphLeft + middle(months[0]) - half;
+        var right = graphLeft + middle(months[1]) + half;
+        var box = holder.getBoundingClientRect();
+        var style = getComputedStyle(holder);
+        var inner = box.left + parseFloat(style.borderLeftWidth || 0);
+        var padLeft = Math.max(0, left - inner);
+        var padRight = Math.max(0, box.right - right);
+        holder.style.paddingLeft = padLeft.toFixed(1) + "px";
+        holder.style.paddingRight = padRight.toFixed(1) + "px";
+    }
+
+    /* Shade the view's window on the timeline (its exact days; the whole range is not shaded). */
+    function shadeWindow(query) {
+        var gd = timelineGraph();
+        var months = firstMonth();
+        if (!gd || !months || !window.Plotly) {
+            return false;
+        }
+        var q = new URLSearchParams(query || "");
+        var start = q.get("start");
+        var end = q.get("end");
+        var shapes = [];
+        if (start || end) {
+            var lastDay = new Date(addMonths(months[1], 1).getTime());
+            var x1 = end ? new Date(new Date(end + "T00:00:00Z").getTime() + 86400000) : lastDay;
+            shapes.push({type: "rect", xref: "x", yref: "paper", x0: start || months[0], x1: isoDay(x1), y0: 0, y1: 1,
+                         fillcolor: "rgba(31, 111, 139, 0.14)", line: {color: "#1f6f8b", width: 1}, layer: "below",
+                         name: "window"});
+        }
+        var others = (gd.layout.shapes || []).filter(function (s) { return s.name !== "window"; });
+        var current = (gd.layout.shapes || []).filter(function (s) { return s.name === "window"; });
+        if (JSON.stringify(current.map(function (s) { return [s.x0, s.x1]; })) ===
+                JSON.stringify(shapes.map(function (s) { return [s.x0, s.x1]; }))) {
+            return true;
+        }
+        window.Plotly.relayout(gd, {shapes: others.concat(shapes)});
+        return true;
+    }
+
+    function hookTimeline() {
+        var gd = timelineGraph();
+        if (!gd || !gd.on || gd.__scaTimeline) {
+            return;
+        }
+        gd.__scaTimeline = true;
+        gd.on("plotly_afterplot", function () {
+            alignSlider();
+            labelHandles();
+        });
+        alignSlider();
+        labelHandles();
+    }
+
+    new MutationObserver(function () {
+        watchCard();
+        hookTimeline();
+        labelHandles();
+    }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-valuenow"]});
+    window.addEventListener("resize", function () { setTimeout(alignSlider, 50); });
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside);
+    window.dash_clientside.sca = Object.assign({}, window.dash_clientside.sca, {
+        /* The colour mode on <body>: the legends and the table's chips follow it (assets/style.css). */
+        colourMode: function (colour) {
+            document.body.setAttribute("data-colour", colour || "actor");
+            return colour || "actor";
+        },
+        /* The view's window shaded on the timeline, again whenever the timeline is redrawn. */
+        timelineWindow: function (store, figure) {
+            var query = store && store.query;
+            var tries = 0;
+            var attempt = function () {
+                if (!shadeWindow(query) && tries++ < 50) {
+                    setTimeout(attempt, 100);
+                }
+            };
+            setTimeout(attempt, 0);
+            return query || "";
+        },
+    });
+})();

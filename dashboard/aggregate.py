@@ -18,15 +18,25 @@ MONTH_ZERO = np.datetime64("1970-01", "M")
 MAX_DENSE_BINS = 4_000_000
 
 
+# What the timeline stacks by in each colour mode of the view (dashboard.view.COLOURS).
+COLOUR_COLUMNS = {"actor": "group1", "type": "event_type", "dataset": "dataset"}
+
+
 def monthly_by_family(data: EventData, rows: np.ndarray) -> pd.DataFrame:
     """Events per month of ``date_start`` (index, first days) and actor1 family (columns, canonical order)."""
+    return monthly_counts(data, rows, "group1")
+
+
+def monthly_counts(data: EventData, rows: np.ndarray, column: str) -> pd.DataFrame:
+    """Events per month of ``date_start`` (index, first days) and value of the categorical ``column`` (columns;
+    families in canonical order; a missing value is the column 'Unknown actor')."""
     c = data.columns
-    families = list(c.labels["group1"].astype(str)) + [UNKNOWN_FAMILY]
+    families = list(c.labels[column].astype(str)) + [UNKNOWN_FAMILY]
     if not len(rows):
         return pd.DataFrame(index=pd.DatetimeIndex([], name="month"))
     month = c.month[rows]
     first, last = int(month.min()), int(month.max())
-    family = np.where(c.codes["group1"][rows] < 0, len(families) - 1, c.codes["group1"][rows])
+    family = np.where(c.codes[column][rows] < 0, len(families) - 1, c.codes[column][rows])
     counts = np.bincount((month - first) * len(families) + family, minlength=(last - first + 1) * len(families))
     months = pd.DatetimeIndex((MONTH_ZERO + np.arange(first, last + 1)).astype("datetime64[ms]"), name="month")
     table = pd.DataFrame(counts.reshape(-1, len(families)), index=months, columns=families)

@@ -27,6 +27,7 @@ from dashboard.controls import (
     control_value,
     map_viewport,
     needs_viewport,
+    open_ends,
     play_start,
     play_step,
     region_click_admin1,
@@ -93,6 +94,8 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         problems: list[str] = []
         if not from_url:
             view, problems = apply_controls(view, {c: control_values[c] for c in CONTROLS if c in triggered})
+            if ids.DATE_START in triggered or ids.DATE_END in triggered:
+                view = open_ends(view, data.date_range())
             if ids.SLIDER in triggered:
                 view = with_months(view, months, slider)
             if ids.TIMELINE in triggered or ids.TIMELINE_ZOOM in triggered:
@@ -128,8 +131,9 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
             out = {key: value for key, value in out.items() if key[1] != "data" or key[0] in parts}
         else:
             shown = slider_value(view, months)
+            data_range = data.date_range()
             out = {(cid, "value"): value for cid, value in
-                   ((cid, control_value(view, field)) for cid, field in CONTROLS.items())
+                   ((cid, control_value(view, field, data_range)) for cid, field in CONTROLS.items())
                    if value != control_values[cid]}
             if shown != slider:
                 out[(ids.SLIDER, "value")] = shown
@@ -199,8 +203,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
             raise PreventUpdate
         data = source.get()
         rows, count = tables.grid_rows(data, data.rows(store_view(asked)), request.get("startRow", 0),
-                                       request.get("endRow", 100), request.get("sortModel"),
-                                       request.get("filterModel"))
+                                       request.get("endRow", 100), request.get("sortModel"))
         return {"rowData": rows, "rowCount": count}
 
     @app.callback(
@@ -243,6 +246,17 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.EVENTS_GRID, "getRowsRequest"),
         State(ids.FILTERS_STORE, "data"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("sca", "colourMode"),
+        Output(ids.COLOUR_MODE, "data"),
+        Input(ids.COLOUR, "value"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("sca", "timelineWindow"),
+        Output(ids.TIMELINE_WINDOW, "data"),
+        Input(ids.VIEW_STORE, "data"),
+        Input(ids.TIMELINE, "figure"),
     )
     app.clientside_callback(
         ClientsideFunction("sca", "timelineZoom"),

@@ -16,10 +16,12 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from dashboard.figures import FAMILY_COLOURS, OTHER_FAMILY
+from dashboard.figures import DATASET_NAMES, FAMILY_COLOURS, OTHER_FAMILY
 from dashboard.tables import FAMILY_INK
 from geodata.schema import GEO_PRECISIONS
 
+# The id of a report's button in the card: a click opens that report's card (dashboard.card_callbacks).
+OPEN_REPORT = "open-report"
 HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", flags=re.IGNORECASE)
 UNKNOWN = "unknown"
 
@@ -124,6 +126,7 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
     fields = [
         *_field("Dates", dates_text(row)),
         *_field("Place", place_text(row)),
+        *_source_region(row),
         *_field("Geo precision", geo_precision_text(row.get("geo_precision"))),
         *_field("Actors", html.Ul(actor_items, className="actors")),
         *_field("Fatalities", fatalities_text(row)),
@@ -141,15 +144,39 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
         body += [html.H4("Citing sentence / notes"), html.Blockquote(notes, className="card-notes")]
     if reports:
         body += [html.H4(f"Reports of this incident ({len(reports)})"),
-                 html.Ul([_report(r) for r in reports], className="card-reports")]
+                 html.Ul([_report(r, shown=text(r.get("event_id")) == event_id) for r in reports],
+                         className="card-reports")]
     return body
 
 
-def _report(row: Mapping[str, Any]) -> html.Li:
-    """One report of the incident: id, dataset, date, fatalities and source (the counted one marked)."""
+def _source_region(row: Mapping[str, Any]) -> list:
+    """The region as the source names it (ACLED's "Gao" for the atlas's Ménaka) and the geo note saying why they
+    differ, when the record has them."""
+    own, note = text(row.get("source_admin1")), text(row.get("geo_note"))
+    out = []
+    if own:
+        out += _field("Source's region", own)
+    if note:
+        out += _field("Geo note", note)
+    return out
+
+
+def report_button(event_id: str) -> html.Button:
+    """A report's id as a button that opens that report in the card."""
+    return html.Button(event_id, id={"type": OPEN_REPORT, "index": event_id}, n_clicks=0,
+                       className="event-id report-open", title=f"Show report {event_id} in this card")
+
+
+def _report(row: Mapping[str, Any], shown: bool = False) -> html.Li:
+    """One report of the incident: id (a button opening it, unless it is the one ``shown``), dataset, date,
+    fatalities and source (the counted one marked)."""
     counted = " (counted)" if row.get("representative") else ""
-    parts: list = [html.Span(text(row.get("event_id")) or "report", className="event-id"), counted, " · ",
-                   text(row.get("dataset")) or UNKNOWN, " · ", dates_text(row), " · ",
+    event_id = text(row.get("event_id"))
+    label = (html.Span([event_id, " (shown)"], className="event-id") if shown or event_id is None
+             else report_button(event_id)) if event_id else html.Span("report", className="event-id")
+    dataset = text(row.get("dataset"))
+    parts: list = [label, counted, " · ", DATASET_NAMES.get(dataset, dataset) if dataset else UNKNOWN, " · ",
+                   dates_text(row), " · ",
                    f"fatalities {fatalities_text(row)}", " · ", text(row.get("source")) or "source not given"]
     link = source_link(text(row.get("source_url")), "↗")
     if link is not None:

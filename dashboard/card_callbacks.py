@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import dash
 import numpy as np
-from dash import Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from dashboard import layout as ids
-from dashboard.card import event_card
+from dashboard.card import OPEN_REPORT, event_card
 from dashboard.controls import store_view
 from dashboard.events import incident_reports
 from dashboard.guard import guarded
@@ -75,16 +75,23 @@ def register(app: dash.Dash, source: EventSource) -> None:
         Input(ids.MAP, "clickData"),
         Input(ids.SELECTED_EVENT, "data"),
         Input(ids.EVENT_CARD_CLOSE, "n_clicks"),
+        Input({"type": OPEN_REPORT, "index": ALL}, "n_clicks"),
         State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,
     )
     @guarded
-    def show_card(click: dict | None, selected: Any, _close: int | None, store: dict | None) -> tuple:
-        """Open the card on the clicked point or table row; close it on its button."""
+    def show_card(click: dict | None, selected: Any, _close: int | None, _reports: list | None,
+                  store: dict | None) -> tuple:
+        """Open the card on the clicked point or table row, or on one of its incident's reports; close it on its
+        button."""
         if ctx.triggered_id == ids.EVENT_CARD_CLOSE:
             return no_update, True
         data = source.get()
-        if ctx.triggered_id == ids.MAP:
+        if isinstance(ctx.triggered_id, dict):  # a report's button in the card (new buttons fire with 0 clicks)
+            if not (ctx.triggered and ctx.triggered[0].get("value")):
+                return no_update, no_update
+            event_id = str(ctx.triggered_id.get("index", ""))[:MAX_ID_LENGTH] or None
+        elif ctx.triggered_id == ids.MAP:
             event_id = clicked_event(data, data.rows(store_view(store)), click)
         else:
             event_id = selected[:MAX_ID_LENGTH] if isinstance(selected, str) else None

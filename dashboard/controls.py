@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dashboard import layout as ids
 from dashboard import tables
+from dashboard.events import search_key
 from dashboard.figures import map_revision
 from dashboard.view import View
 from dashboard.viewport import Viewport
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 # Control id -> View field, for the filters and display choices the page offers directly.
 CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "min_fatalities", ids.QUERY: "q",
-            ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe"}
+            ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe",
+            ids.DISAGREE: "disagree", ids.DATE_START: "start", ids.DATE_END: "end"}
+DATE_FIELDS = ("start", "end")
 # The stores the view is written to, one per part of the page (see part_views).
 PART_STORES = (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)
 # Degrees added around a one-point selection so its box is not empty.
@@ -37,8 +40,9 @@ def store_view(store: dict | None) -> View:
 
 
 def timeline_view(view: View) -> View:
-    """What the timeline shows: the view's filters without its dates, so the window sits in its context."""
-    return view.filters_only().with_(start=None, end=None)
+    """What the timeline shows: the view's filters without its dates, so the window sits in its context, in the
+    view's colour mode (the timeline stacks by what the map colours by)."""
+    return view.filters_only().with_(start=None, end=None, colour=view.colour)
 
 
 def regions_view(view: View) -> View:
@@ -76,20 +80,42 @@ def apply_controls(view: View, values: dict[str, Any]) -> tuple[View, list[str]]
     return View.from_query(params)
 
 
-def dropdown_options(present: list[str], chosen: tuple[str, ...]) -> list[str]:
-    """The data's values plus any the address asks for that the data lacks, so the control can show them."""
-    return list(present) + sorted(set(chosen) - set(present))
+def open_ends(view: View, data_range: tuple[datetime.date, datetime.date] | None) -> View:
+    """``view`` with a start on or before the data's first day, or an end on or after its last, left open: the
+    date inputs show those days for an open window, and sending them back must not narrow it."""
+    if data_range is None:
+        return view
+    start = None if view.start is not None and view.start <= data_range[0] else view.start
+    end = None if view.end is not None and view.end >= data_range[1] else view.end
+    return view.with_(start=start, end=end)
 
 
-def control_value(view: View, field: str) -> Any:
-    """What a control shows for ``field`` of ``view``."""
+def dropdown_options(present: list[str], chosen: tuple[str, ...], labels: dict[str, str] | None = None
+                     ) -> list[dict[str, str]]:
+    """The data's values plus any the address asks for that the data lacks, so the control can show them; each
+    searchable without accents or case ("menaka" finds Ménaka), and said in words where ``labels`` has words
+    for it (the value stays what the URL carries)."""
+    values = list(present) + sorted(set(chosen) - set(present))
+    words = labels or {}
+    return [{"label": words.get(v, v), "value": v, "search": f"{words.get(v, v)} {search_key(v)}"} for v in values]
+
+
+def control_value(view: View, field: str, data_range: tuple[datetime.date, datetime.date] | None = None) -> Any:
+    """What a control shows for ``field`` of ``view``; an open end of the window shows the data's own first or
+    last day (``data_range``), so the date inputs always say which days are shown."""
     value = getattr(view, field)
+    if field in DATE_FIELDS:
+        if value is None and data_range is not None:
+            value = data_range[DATE_FIELDS.index(field)]
+        return value.isoformat() if value is not None else ""
     if isinstance(value, tuple):
         return list(value)
     if field == "q":
         return value or ""
     if field == "dedupe":  # a one-option checklist
         return [value] if value else []
+    if field == "disagree":  # a one-option checklist
+        return ["1"] if value else []
     return value
 
 

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from dashboard.view import View
 from geodata.incidents import representative_order
-from geodata.schema import GROUPS, cast_columns
+from geodata.schema import FOCUS, GROUPS, cast_columns
 
 # Low-cardinality text kept as categoricals: small in memory, filtered and grouped by their codes.
 CATEGORY_COLUMNS = ("dataset", "country_iso2", "admin1", "group1", "group2", "event_type", "date_precision")
@@ -95,6 +95,14 @@ class Columns:
         table[found[found >= 0]] = True
         return table
 
+    def lookup_folded(self, name: str, values: tuple[str, ...]) -> np.ndarray:
+        """:meth:`lookup` comparing names without case or accents (labels are few: folded on each call)."""
+        table = np.zeros(len(self.labels[name]) + 1, dtype=bool)
+        labels = _fold(pa.array(self.labels[name].astype(str), type=pa.large_string())).to_pylist()
+        wanted = {search_key(v) for v in values}
+        table[:-1] = [label in wanted for label in labels]
+        return table
+
 
 @dataclass(frozen=True)
 class IncidentIndex:
@@ -110,6 +118,12 @@ class IncidentIndex:
     rank: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    # Per row: how many reports its incident has (1 alone), which datasets report it ("acled, curated"; codes into
+    # ``dataset_labels``), and whether those reports disagree on the toll or the perpetrator (actor1's family).
+    size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    datasets: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    dataset_labels: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    disagree: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> IncidentIndex:
@@ -118,6 +132,9 @@ class IncidentIndex:
         rank = np.zeros(n, dtype=np.int32)
         low = np.full(n, np.nan)
         high = np.full(n, np.nan)
+        size = np.ones(n, dtype=np.int32)
+        disagree = np.zeros(n, dtype=bool)
+        dataset_text = frame["dataset"].astype("string").fillna("?") if n else pd.Series([], dtype="string")
         size = frame["incident_size"].fillna(1).to_numpy(dtype="int64") if n else np.zeros(0, dtype="int64")
         multi = np.flatnonzero(size > 1)
         if len(multi):
@@ -136,7 +153,25 @@ class IncidentIndex:
             np.fmax.at(largest, codes, best)
             low[multi] = np.where(np.isinf(smallest), np.nan, smallest)[codes]
             high[multi] = np.where(np.isinf(largest), np.nan, largest)[codes]
-        return cls(code=code, rank=rank, low=low, high=high)
+            size[multi] = np.bincount(codes)[codes]
+            # Perpetrator: the distinct known actor1 families of an incident's reports.
+            family = pd.DataFrame({"code": codes, "family": sub["group1"].astype("string").to_numpy()}).dropna()
+            families = np.bincount(family.drop_duplicates()["code"].to_numpy(dtype="int64"),
+                                   minlength=int(codes.max()) + 1)
+            disagree[multi] = (high[multi] > low[multi]) | (families[codes] > 1)
+            reported = pd.DataFrame({"code": codes, "dataset": dataset_text.iloc[multi].to_numpy()})
+            joined = (reported.drop_duplicates().sort_values(["code", "dataset"])
+                      .groupby("code")["dataset"].agg(", ".join))
+            dataset_text = dataset_text.copy()
+            dataset_text.iloc[multi] = joined.reindex(np.arange(int(codes.max()) + 1)).to_numpy()[codes]
+        datasets, labels = pd.factorize(dataset_text)
+        return cls(code=code, rank=rank, low=low, high=high, size=size, datasets=datasets.astype(np.int32),
+                   dataset_labels=pd.Index(labels), disagree=disagree)
+
+    def reports_text(self, rows: np.ndarray) -> np.ndarray:
+        """'2: acled, curated' per row: how many reports its incident has and from which datasets."""
+        names = np.asarray(self.dataset_labels, dtype=object)[self.datasets[rows]]
+        return np.char.add(np.char.add(self.size[rows].astype(str), ": "), names.astype(str)).astype(object)
 
     def representatives(self, rows: np.ndarray) -> np.ndarray:
         """``rows`` (ascending positions) keeping one report per incident: its representative when it is among
@@ -171,6 +206,8 @@ class EventData:
     # The longest event span, so the window's lower bound can be found by binary search on date_start too.
     max_span_ms: int = 0
     incidents: IncidentIndex | None = None
+    # Each dataset's first start and last end per country (see :func:`dataset_coverage`), worked out on loading.
+    coverage: pd.DataFrame | None = None
     _recent: OrderedDict[View, np.ndarray] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -199,7 +236,7 @@ class EventData:
         columns = Columns.from_frame(frame)
         span = int((columns.end - columns.start).max()) if len(frame) else 0
         return cls(frame=frame, columns=columns, path=path, max_span_ms=max(span, 0),
-                   incidents=IncidentIndex.from_frame(frame))
+                   incidents=IncidentIndex.from_frame(frame), coverage=dataset_coverage(columns))
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -243,14 +280,23 @@ class EventData:
         mask = np.ones(hi - lo, dtype=bool)
         if view.start is not None:
             mask &= c.end[window] >= _ms(view.start)
-        for name, column in (("country", "country_iso2"), ("admin1", "admin1"), ("event_type", "event_type"),
-                             ("dataset", "dataset")):
+        for name, column in (("country", "country_iso2"), ("event_type", "event_type"), ("dataset", "dataset")):
             values = getattr(view, name)
             if values:
                 mask &= c.lookup(column, values)[c.codes[column][window]]
+        if view.admin1:  # region names match without case or accents: "menaka" is Ménaka
+            mask &= c.lookup_folded("admin1", view.admin1)[c.codes["admin1"][window]]
         if view.group:
             g1, g2 = c.lookup("group1", view.group), c.lookup("group2", view.group)
             mask &= g1[c.codes["group1"][window]] | g2[c.codes["group2"][window]]
+        if view.dyad is not None:
+            a, b = view.dyad
+            first, second = c.codes["group1"][window], c.codes["group2"][window]
+            a1, b1 = c.lookup("group1", (a,))[first], c.lookup("group1", (b,))[first]
+            a2, b2 = c.lookup("group2", (a,))[second], c.lookup("group2", (b,))[second]
+            mask &= (a1 & b2) | (b1 & a2)
+        if view.disagree and self.incidents is not None:
+            mask &= self.incidents.disagree[window]
         if view.precision:
             wanted = np.zeros(256, dtype=bool)
             wanted[[p for p in view.precision if 0 < p < 256]] = True
@@ -329,6 +375,7 @@ class EventData:
             "admin1": sorted(present["admin1"]),
             "admin1_by_country": dict(sorted(by_country.items())),
             "group": [g for g in GROUPS if g in groups] + sorted(groups - set(GROUPS)),
+            "vs": [g for g in GROUPS if g in groups] + sorted(groups - set(GROUPS)),
             "event_type": sorted(present["event_type"]),
             "dataset": sorted(present["dataset"]),
             "precision": [int(p) for p in precisions if p > 0],
@@ -341,6 +388,75 @@ class EventData:
         event_type, dataset, precision (ints).
         """
         return {key: (dict(value) if isinstance(value, dict) else list(value)) for key, value in self._options.items()}
+
+
+def dataset_coverage(columns: Columns) -> pd.DataFrame:
+    """dataset, country_iso2, first, last (dates): the span each dataset has events for in each country, from the
+    filter arrays (no file read). Events without a country count under country_iso2 NA."""
+    table = pd.DataFrame({"dataset": columns.codes["dataset"], "country": columns.codes["country_iso2"],
+                          "start": columns.start, "end": columns.end})
+    spans = table.groupby(["dataset", "country"], sort=True).agg(first=("start", "min"), last=("end", "max"))
+    spans = spans.reset_index()
+    return pd.DataFrame({
+        "dataset": _decode(columns.labels["dataset"], spans["dataset"].to_numpy()),
+        "country_iso2": _decode(columns.labels["country_iso2"], spans["country"].to_numpy()),
+        "first": pd.to_datetime(spans["first"].to_numpy(), unit="ms").date,
+        "last": pd.to_datetime(spans["last"].to_numpy(), unit="ms").date,
+    })
+
+
+# How the coverage note names datasets; others by their own name.
+DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+# Datasets that record every event they find in a country (not picked events like seed, curated or text): only
+# for these does "no events for BF" mean the country is not covered.
+SYSTEMATIC = ("acled", "ucdp", "synthetic")
+
+
+def coverage_gaps(data: EventData, view: View) -> list[dict[str, Any]]:
+    """Per dataset the view can show (its dataset and country filters): where its coverage starts or ends inside
+    the window (the view's dates, else the data's), and which chosen countries it has no event for.
+
+    Each item: dataset, name, first, last (dates), starts_inside, ends_inside (bools), missing (country codes).
+    """
+    bounds = data.date_range()
+    if bounds is None or data.coverage is None or data.coverage.empty:
+        return []
+    start, end = view.start or bounds[0], view.end or bounds[1]
+    spans = data.coverage
+    if view.country:
+        spans = spans[spans["country_iso2"].isin(view.country)]
+    if view.dataset:
+        spans = spans[spans["dataset"].isin(view.dataset)]
+    present = set(data.coverage["country_iso2"].dropna()) & set(FOCUS)
+    chosen = set(view.country) & present if view.country else present
+    gaps = []
+    for dataset, group in spans.groupby("dataset", sort=True):
+        first, last = min(group["first"]), max(group["last"])
+        missing = sorted(chosen - set(group["country_iso2"].dropna())) if dataset in SYSTEMATIC else []
+        gap = {"dataset": str(dataset), "name": DATASET_NAMES.get(str(dataset), str(dataset)), "first": first,
+               "last": last, "starts_inside": start < first <= end, "ends_inside": start <= last < end,
+               "missing": missing}
+        if gap["starts_inside"] or gap["ends_inside"] or missing:
+            gaps.append(gap)
+    return gaps
+
+
+def coverage_text(gaps: list[dict[str, Any]]) -> str:
+    """'Coverage: ACLED ends 2020-08-01; UCDP GED starts 2016-01-05, has no events for ML, NE.' or ''."""
+    parts = []
+    for gap in gaps:
+        said = []
+        if gap["starts_inside"]:
+            said.append(f"starts {gap['first'].isoformat()}")
+        if gap["ends_inside"]:
+            said.append(f"ends {gap['last'].isoformat()}")
+        if gap["missing"]:
+            said.append(f"has no events for {', '.join(gap['missing'])}")
+        parts.append(f"{gap['name']} {', '.join(said)}")
+    if not parts:
+        return ""
+    return ("Coverage: " + "; ".join(parts) + ". Fewer events where a dataset stops are missing reports, "
+            "not less violence.")
 
 
 def summary(data: EventData, rows: np.ndarray) -> dict[str, int]:

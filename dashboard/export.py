@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,12 +25,18 @@ from dashboard.view import View
 from geodata import safecsv
 from geodata.schema import COLUMN_NAMES, DATE_COLUMNS, TEXT_COLUMNS
 
-EXPORT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMN_NAMES if c != "geometry")
+# What an export adds to the canonical columns, from the store's incident index: how many reports the incident
+# has, which datasets report it, and whether they disagree (1) or not (0) on the toll or the perpetrator
+# (actor1's family).
+REPORT_COLUMNS: tuple[str, ...] = ("reports", "report_datasets", "sources_disagree")
+EXPORT_COLUMNS: tuple[str, ...] = (*(c for c in COLUMN_NAMES if c != "geometry"), *REPORT_COLUMNS)
+CANONICAL_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMN_NAMES if c != "geometry")
 FORMATS = ("csv", "geojson")
 CHUNK_ROWS = 50_000
 # A GeoJSON row is ~3x a CSV row; 20,000 features are ~15 MB of text per chunk.
 GEOJSON_CHUNK_ROWS = 20_000
 FILE_STEM = "sahel-events"
+MAX_STEM = 200  # file names stay under the 255 bytes every common file system allows
 FORMULA_START = safecsv.FORMULA_START  # also catches BOM/zero-width/quote-led and full-width variants
 # RFC 4180 line ends.
 CSV_EOL = "\r\n"
@@ -52,7 +60,22 @@ EMPTY = pa.scalar("", pa.large_string())
 def export_rows(data: EventData, view: View) -> pd.DataFrame:
     """The view's events in canonical columns and dtypes (categoricals back to text), date-sorted."""
     rows = data.rows(view)
-    return _incident_figures(data, view, rows, _categories_as_text(data.take(rows, list(EXPORT_COLUMNS))))
+    frame = _categories_as_text(data.take(rows, list(CANONICAL_COLUMNS)))
+    return _with_reports(data, rows, _incident_figures(data, view, rows, frame))
+
+
+def _with_reports(data: EventData, rows: np.ndarray, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (the events at ``rows``) with :data:`REPORT_COLUMNS` appended."""
+    index = data.incidents
+    if index is None or not len(index.size):
+        size, names = np.ones(len(rows), dtype="int64"), frame["dataset"].astype("string").to_numpy()
+        disagree = np.zeros(len(rows), dtype=bool)
+    else:
+        size = index.size[rows].astype("int64")
+        names = pd.array(np.asarray(index.dataset_labels, dtype=object)[index.datasets[rows]], dtype="string")
+        disagree = index.disagree[rows]
+    return frame.assign(reports=pd.array(size, dtype="Int64"), report_datasets=pd.array(names, dtype="string"),
+                        sources_disagree=pd.array(disagree.astype("int64"), dtype="Int64"))
 
 
 def _incident_figures(data: EventData, view: View, rows: np.ndarray, frame: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +100,8 @@ def _chunks(data: EventData, view: View, chunk_rows: int) -> Iterator[pd.DataFra
     rows = data.rows(view)
     for start in range(0, len(rows), chunk_rows):
         chunk = rows[start : start + chunk_rows]
-        yield _incident_figures(data, view, chunk, _categories_as_text(data.frame[list(EXPORT_COLUMNS)].take(chunk)))
+        frame = _categories_as_text(data.frame[list(CANONICAL_COLUMNS)].take(chunk))
+        yield _with_reports(data, chunk, _incident_figures(data, view, chunk, frame))
 
 
 def _categories_as_text(rows: pd.DataFrame) -> pd.DataFrame:
@@ -228,12 +252,21 @@ def iter_export(data: EventData, view: View, fmt: str) -> Iterator[str]:
 
 
 def export_filename(view: View, fmt: str, data: EventData | None = None) -> str:
-    """``sahel-events_<start>_<end>.<fmt>``; unset ends come from ``data``'s dates, else ``all``."""
+    """``sahel-events_<start>_<end>[_<filter>-<value>...].<fmt>``: unset ends come from ``data``'s dates, else
+    ``all``; then every other row filter of the view in URL order (``_vs-ISGS+JNIM_min_fatalities-10``), reduced
+    to letters, digits, '.', '+' and '-' so any file system takes it, and cut to a length every one allows."""
     bounds = data.date_range() if data is not None else None
     start = view.start or (bounds[0] if bounds else None)
     end = view.end or (bounds[1] if bounds else None)
     if start is None and end is None:
-        return f"{FILE_STEM}_all.{fmt}"
-    first = start.isoformat() if start else "all"
-    last = end.isoformat() if end else "all"
-    return f"{FILE_STEM}_{first}_{last}.{fmt}"
+        stem = f"{FILE_STEM}_all"
+    else:
+        stem = f"{FILE_STEM}_{start.isoformat() if start else 'all'}_{end.isoformat() if end else 'all'}"
+    params = view.filters_only().params()
+    for name, value in params.items():
+        if name in ("start", "end"):
+            continue
+        text = unicodedata.normalize("NFKD", value.replace(",", "+")).encode("ascii", "ignore").decode("ascii")
+        text = re.sub(r"[^0-9A-Za-z.+-]+", "-", re.sub(r"^[^0-9A-Za-z.+-]+|[^0-9A-Za-z.+-]+$", "", text))
+        stem += f"_{name}-{text}"
+    return f"{stem[:MAX_STEM]}.{fmt}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,7 @@ import shapely
 from dashboard import basemap
 from dashboard.view import View
 from dashboard.viewport import Viewport
-from geodata.schema import FOCUS, GEO_PRECISIONS
+from geodata.schema import FOCUS
 
 OFFLINE = "offline"
 # Our own style with names (dashboard.basemap), by the address this app serves it at: MapLibre fetches it once,
@@ -55,17 +54,38 @@ OTHER_FAMILY = "Other"
 # of pixels wider than it, so these clashes stand out at any zoom whatever the point's family colour.
 CLASH_LABEL = "JNIM–ISGS clash"
 CLASH_RING = (("#222222", 7), ("#F0E442", 4))
+# Event types in Paul Tol's "bright" scheme, and datasets in his "vibrant" one: both published as distinct under
+# the common colour-vision deficiencies (tests/test_figures.py checks them with a CVD simulation), and neither
+# shares a colour with the families, so a colour never means two things on one page.
 EVENT_TYPE_COLOURS: dict[str, str] = {
-    "Battles": "#d62728",
-    "Violence against civilians": "#7b4fa0",
-    "Explosions/Remote violence": "#e07a1f",
-    "Strategic developments": "#1f6f8b",
-    "Riots": "#8c564b",
-    "Protests": "#2e8b57",
+    "Battles": "#EE6677",
+    "Violence against civilians": "#AA3377",
+    "Explosions/Remote violence": "#CCBB44",
+    "Strategic developments": "#4477AA",
+    "Riots": "#228833",
+    "Protests": "#66CCEE",
 }
-FALLBACK_COLOURS = ("#17becf", "#bcbd22", "#e377c2", "#9467bd", "#393b79", "#637939", "#8c6d31", "#843c39")
-MAX_TYPE_ENTRIES = 7  # event types beyond the seven biggest share one legend entry
+DATASET_COLOURS: dict[str, str] = {
+    "acled": "#0077BB",
+    "ucdp": "#EE7733",
+    "curated": "#009988",
+    "text": "#33BBEE",
+    "seed": "#EE3377",
+    "upload": "#CC3311",
+    "synthetic": "#332288",  # Tol's indigo: his vibrant scheme has six colours and grey
+}
+# The datasets as the legends name them (the store's short names are its own: "seed" says nothing to a reader).
+DATASET_NAMES: dict[str, str] = {"acled": "ACLED", "ucdp": "UCDP GED", "curated": "Curated (Wikipedia)",
+                                 "text": "Read from texts", "seed": "Bundled sample", "upload": "Uploaded file",
+                                 "synthetic": "Synthetic"}
+OTHER_COLOUR = "#BBBBBB"  # event types and datasets the tables above do not name
+# What each colour mode of the view colours points by (dashboard.view.COLOURS), and its fixed colours in order.
+COLOUR_TABLES: dict[str, dict[str, str]] = {"actor": FAMILY_COLOURS, "type": EVENT_TYPE_COLOURS,
+                                            "dataset": DATASET_COLOURS}
+# The picked event: a violet ring round a white one round the point; no family, type or dataset is violet.
+SELECTED_RING = "#7F00FF"
 OTHER_TYPES = "Other types"
+OTHER_LABELS = {"actor": OTHER_FAMILY, "type": OTHER_TYPES, "dataset": "Other datasets"}
 UNKNOWN_SIZE = 6  # fatalities unknown: a small fixed-size point in its family's colour
 MIN_SIZE, MAX_SIZE = 5.0, 34.0
 FADED_OPACITY, FULL_OPACITY = 0.35, 0.85
@@ -263,28 +283,37 @@ def is_clash(frame: pd.DataFrame) -> np.ndarray:
     return clash.fillna(False).to_numpy(dtype=bool)
 
 
+def colour_labels(frame: pd.DataFrame, colour: str) -> pd.Series:
+    """What each event is coloured by in ``colour`` mode: actor1's family, its event type or its dataset; a name
+    the mode's table does not know is its catch-all ('Other', 'Other types', 'Other datasets')."""
+    if colour not in ("type", "dataset"):
+        return family_labels(frame)
+    values = frame["event_type" if colour == "type" else "dataset"].astype("string")
+    if colour == "dataset":
+        values = values.map(DATASET_NAMES).astype("string")
+    known = values.isin(list(palette(colour))).fillna(False)
+    return values.where(known, OTHER_LABELS[colour]).fillna(OTHER_LABELS[colour])
+
+
+def palette(colour: str) -> dict[str, str]:
+    """The legend of a colour mode: every name in its fixed order with its colour, the catch-all last. The map,
+    the timeline and the page's legends are all drawn from this, so one colour means one thing on the page."""
+    if colour not in ("type", "dataset"):
+        return dict(FAMILY_COLOURS)
+    names = DATASET_NAMES if colour == "dataset" else {}
+    return {**{names.get(k, k): c for k, c in COLOUR_TABLES[colour].items()}, OTHER_LABELS[colour]: OTHER_COLOUR}
+
+
 def category_colour(label: str, colour: str) -> str:
-    """The fixed colour of an actor family (colour='actor') or an event type (colour='type')."""
-    table = EVENT_TYPE_COLOURS if colour == "type" else FAMILY_COLOURS
-    if label in table:
-        return table[label]
-    return FALLBACK_COLOURS[zlib.crc32(label.encode()) % len(FALLBACK_COLOURS)]
+    """The fixed colour of ``label`` in ``colour`` mode (the catch-all's colour for names it does not know)."""
+    return palette(colour).get(label, OTHER_COLOUR)
 
 
 def legend_groups(labels: pd.Series, colour: str) -> list[tuple[str, str, np.ndarray]]:
-    """(name, colour, rows) per legend entry: the families in their fixed order, or the biggest event types
-    (the rest as one 'Other types' entry), so the legend never has more than ten entries."""
+    """(name, colour, rows) per legend entry present in ``labels`` (from :func:`colour_labels`), in the mode's
+    fixed order, so the legend never has more than ten entries."""
     values = labels.to_numpy(dtype=object)
-    if colour == "actor":
-        return [(f, FAMILY_COLOURS[f], values == f) for f in FAMILY_COLOURS if (values == f).any()]
-    counts = labels.value_counts()
-    top = list(counts.index[:MAX_TYPE_ENTRIES]) if len(counts) > MAX_TYPE_ENTRIES + 1 else list(counts.index)
-    # type names come from the data and Plotly renders legend text as pseudo-HTML: escape them
-    groups = [(plain_label(t), category_colour(str(t), "type"), values == t) for t in top]
-    rest = ~np.isin(values, top)
-    if rest.any():
-        groups.append((OTHER_TYPES, "#8C8C8C", rest))
-    return groups
+    return [(plain_label(name), c, values == name) for name, c in palette(colour).items() if (values == name).any()]
 
 
 def marker_sizes(fatalities: pd.Series) -> np.ndarray:
@@ -294,50 +323,53 @@ def marker_sizes(fatalities: pd.Series) -> np.ndarray:
     return np.where(np.isnan(sizes), UNKNOWN_SIZE, sizes)
 
 
-HOVER_FIELDS = ("event_id", "dates", "place", "actors", "fatalities", "precision", "source", "type")
+HOVER_FIELDS = ("event_id", "dates", "place", "families", "type", "fatalities")
+# A compact hover (date, place, families, type, fatalities), each line cut to HOVER_CHARS characters, so the box
+# fits a phone's map whatever the source's actor names or source strings; the long text is in the event card.
 POINT_HOVER = (
-    "<b>%{customdata[2]}</b><br>%{customdata[1]}<br>%{customdata[7]}<br>%{customdata[3]}<br>"
-    "Fatalities: %{customdata[4]}<br>Location: %{customdata[5]}<br>Source: %{customdata[6]}<br>"
-    "<span style='color:#777'>%{customdata[0]}</span><extra>%{fullData.name}</extra>"
+    "<b>%{customdata[2]}</b><br>%{customdata[1]}<br>%{customdata[3]}<br>%{customdata[4]}<br>"
+    "Fatalities: %{customdata[5]}<extra></extra>"
 )
-
-
-SHORT_HOVER = "%{text}<extra>%{fullData.name}</extra>"
+SHORT_HOVER = "%{text}<extra></extra>"
+HOVER_CHARS = 34
 # Up to this many points carry the full hover card; bigger views get a one-line hover (date, place, fatalities)
 # so 20,000 points stay near 1 MB of JSON instead of 5 MB.
 FULL_HOVER_POINTS = 2_000
 
 
+def _cut(text: pd.Series, limit: int = HOVER_CHARS) -> pd.Series:
+    """``text`` cut to ``limit`` characters with an ellipsis (a hover line never outgrows the map)."""
+    return text.where(text.str.len() <= limit, text.str.slice(0, limit - 1) + "…")
+
+
 def short_hover(frame: pd.DataFrame) -> np.ndarray:
     """'Ménaka, 2020-03-14: 12 dead' per event (escaped), the hover of large point views."""
     start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string").fillna("date unknown")
-    place = frame["location"].astype("string").fillna("unnamed place")
+    place = _cut(frame["location"].astype("string").fillna("unnamed place"), HOVER_CHARS - 12)
     toll = (frame["fatalities"].astype("string") + " dead").fillna("toll unknown")
-    return _escape(place + ", " + start + ": " + toll).to_numpy(dtype=object)
+    return (_escape(start + " · " + place) + "<br>" + toll).to_numpy(dtype=object)
 
 
 def hover_data(frame: pd.DataFrame) -> np.ndarray:
-    """customdata rows in ``HOVER_FIELDS`` order; event_id first so the app can link a click to the table."""
+    """customdata rows in ``HOVER_FIELDS`` order, each line short (see :data:`POINT_HOVER`); event_id first so the
+    app can link a click to the table and the card."""
     start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string")
     end = frame["date_end"].dt.strftime("%Y-%m-%d").astype("string")
-    dates = start.where(end.isna() | (end == start), start + " to " + end)
-    precision = frame["date_precision"].astype("string")
-    dates = dates.where(precision.isna() | (precision == "day"), dates + " (" + precision + " precision)")
-    region = frame["admin1"].astype("string").fillna("outside ML/BF/NE regions")
-    place = frame["location"].astype("string").fillna("unnamed place") + " — " + region + ", " + frame[
-        "country_iso2"
-    ].astype("string").fillna("?")
-    actors = frame["actor1"].astype("string").fillna("unknown actor")
-    actors = actors.where(frame["actor2"].isna(), actors + " vs " + frame["actor2"].astype("string"))
+    dates = start.where(end.isna() | (end == start), start + " – " + end).fillna("date unknown")
+    region = frame["admin1"].astype("string")
+    place = frame["location"].astype("string").fillna("unnamed place")
+    where = region.where(region.isna(), ", " + region).fillna("") + ", " + frame["country_iso2"].astype(
+        "string").fillna("?")
+    place = _cut(place, HOVER_CHARS - 10) + where
+    family1 = frame["group1"].astype("string").fillna("unknown actor")
+    family2 = frame["group2"].astype("string")
+    families = family1.where(family2.isna(), family1 + " vs " + family2)
     fatalities = frame["fatalities"].astype("string").fillna("unknown")
-    geo = frame["geo_precision"]
-    meaning = geo.map(GEO_PRECISIONS).astype("string")
-    precision_text = (geo.astype("string") + " (" + meaning + ")").fillna("precision unknown")
-    source = frame["source"].astype("string").fillna(frame["source_url"].astype("string")).fillna("not given")
-    event_type = frame["event_type"].astype("string").fillna("")
-    columns = [frame["event_id"].astype("string"), dates, place, actors, fatalities, precision_text, source, event_type]
+    event_type = frame["event_type"].astype("string").fillna("type not given")
+    columns = [frame["event_id"].astype("string"), dates, _cut(place, HOVER_CHARS + 6), _cut(families),
+               _cut(event_type), fatalities]
     escaped = [_escape(c.fillna("")) for c in columns]
-    return np.column_stack([c.to_numpy(dtype=object) for c in escaped]) if len(frame) else np.empty((0, 8), object)
+    return np.column_stack([c.to_numpy(dtype=object) for c in escaped]) if len(frame) else np.empty((0, 6), object)
 
 
 def _escape(text: pd.Series) -> pd.Series:
@@ -356,8 +388,8 @@ def plain_label(text: object) -> str:
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
                selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None,
                frame_to: tuple[float, float, float, float] | None = None) -> go.Figure:
-    """Events as points coloured by the family of actor1 (or by event type), sized by fatalities, faded when
-    imprecise; JNIM–ISGS clashes ringed.
+    """Events as points coloured by the family of actor1 (or by event type or dataset, ``view.colour``), sized by
+    fatalities, faded when imprecise; JNIM–ISGS clashes ringed.
 
     ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
     the bottom (e.g. that only the events in sight are drawn). Where the map looks: ``viewport`` (the user has
@@ -366,8 +398,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     """
     figure = go.Figure()
     below = _below(style)
-    labels = family_labels(frame) if view.colour == "actor" else frame["event_type"].astype("string").fillna(
-        "Unknown type")
+    labels = colour_labels(frame, view.colour)
     sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
     opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
     full = len(frame) <= FULL_HOVER_POINTS
@@ -375,10 +406,11 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     clash = is_clash(frame)
     if clash.any():  # the rings go first, under every point
-        for (colour, extra), first in zip(CLASH_RING, (True, False), strict=True):
+        # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here
+        for colour, extra in CLASH_RING:
             figure.add_trace(go.Scattermap(
                 lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
-                showlegend=not first, hoverinfo="skip", **below,
+                showlegend=False, hoverinfo="skip", **below,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
             ))
     for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
@@ -403,7 +435,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
             i = int(chosen[0])
             size = float(sizes[i])
             own = category_colour(str(labels.iloc[i]), view.colour)
-            for extra, colour in ((12, "#111111"), (7, "#ffffff"), (0, own)):
+            for extra, colour in ((12, SELECTED_RING), (7, "#ffffff"), (0, own)):
                 figure.add_trace(go.Scattermap(
                     lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name=SELECTED_LABEL,
                     legendgroup="selected", showlegend=extra == 12, **below,
@@ -538,28 +570,43 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
 # -- timeline ---------------------------------------------------------------------------------------------
 
 
-def timeline_figure(monthly: pd.DataFrame, view: View) -> go.Figure:
-    """Events per month (``aggregate.monthly_by_family``), stacked by actor1's family in the map's colours (an
-    unknown family counts as 'Other', as on the map); drag to pick a span. The families are named by the page's
-    own legend over the timeline (dashboard.layout): Plotly's would cost a second layout pass on every draw."""
+def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] | None = None) -> go.Figure:
+    """Events per month (``aggregate.monthly_counts`` of the view's colour mode), stacked in the map's colours (a
+    name the mode does not know counts as its catch-all, as on the map); drag to pick a span. The names are given
+    by the page's own legend over the timeline (dashboard.layout): Plotly's would cost a second layout pass.
+
+    ``months`` (the data's first and last month, the date slider's two ends) fixes the x axis from the first day
+    of the one to the last day of the other, and is kept in ``layout.meta.months``: the page lines the slider's
+    ends up with those two months' bars (assets/app.js) and shades the view's window on this axis, so the two
+    share one time axis."""
     figure = go.Figure()
+    colours = palette(view.colour)
+    catch_all = OTHER_LABELS.get(view.colour, OTHER_FAMILY)
     if len(monthly):
-        families = pd.Index([c if c in FAMILY_COLOURS else OTHER_FAMILY for c in monthly.columns])
-        monthly = monthly.T.groupby(families, sort=False).sum().T
-        for name in [f for f in FAMILY_COLOURS if f in monthly.columns]:
+        shown = [DATASET_NAMES.get(c, c) if view.colour == "dataset" else c for c in monthly.columns]
+        names = pd.Index([c if c in colours else catch_all for c in shown])
+        monthly = monthly.T.groupby(names, sort=False).sum().T
+        for name in [f for f in colours if f in monthly.columns]:
             figure.add_trace(go.Bar(
                 x=monthly.index, y=monthly[name].to_numpy(), name=name, legendgroup=name,
-                marker={"color": FAMILY_COLOURS[name], "line": {"width": 0}},
-                hovertemplate="%{x|%b %Y}: %{y} events<extra>" + name + "</extra>",
+                xperiod="M1", xperiodalignment="middle",  # a bar spans its month, as the window's shading does
+                marker={"color": colours[name], "line": {"width": 0}},
+                hovertemplate="%{x|%b %Y}: %{y} events<extra>" + plain_label(name) + "</extra>",
             ))
     else:
         figure.add_annotation(_empty_annotation())
+    xaxis: dict[str, Any] = {"type": "date", "title": None}
+    meta: dict[str, Any] = {"colour": view.colour}
+    if months is not None:
+        first, last = (pd.Timestamp(m) for m in months)
+        xaxis["range"] = [first.strftime("%Y-%m-%d"), (last + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d")]
+        meta["months"] = [first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]
     figure.update_layout(
         barmode="stack", dragmode="select", selectdirection="h", bargap=0.1, showlegend=False,
         margin={"l": 40, "r": 8, "t": 22, "b": 20},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11},
                 "itemclick": False, "itemdoubleclick": False},
-        xaxis={"type": "date", "title": None}, yaxis={"title": "events", "fixedrange": True},
-        uirevision="timeline", plot_bgcolor="#ffffff",
+        xaxis=xaxis, yaxis={"title": "events", "fixedrange": True},
+        uirevision="timeline", plot_bgcolor="#ffffff", meta=meta,
     )
     return figure

@@ -7,10 +7,11 @@ Component ids are module constants so callbacks and browser tests name the same 
 from __future__ import annotations
 
 import dash_ag_grid as dag
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import tables
-from dashboard.figures import CLASH_LABEL, CLASH_RING, FAMILY_COLOURS
+from dashboard.figures import CLASH_LABEL, CLASH_RING, SELECTED_RING, marker_sizes, palette
 from dashboard.view import COLOURS, METRICS, MODES
 from geodata.schema import GEO_PRECISIONS
 
@@ -60,12 +61,19 @@ REGIONS_STORE = "regions-store"
 GRID_REQUEST = "grid-request"  # the events grid's block request, passed on once the view exists
 TIMELINE_ZOOM = "timeline-zoom"  # the timeline's x range when the user zooms it (not its autosize)
 PLAY_TICK = "play-tick"  # a Play step, sent only once the last step's map has drawn
+# Exact dates of the view's window (the same `start`/`end` as the slider), for keyboards and phones.
+DATE_START = "date-start"
+DATE_END = "date-end"
+COLOUR_MODE = "colour-mode"  # the colour mode the page's legends and chips follow (set on <body> by assets/app.js)
+MAP_KEY = "map-key"
+TIMELINE_WINDOW = "timeline-window"  # the window last shaded on the timeline (assets/app.js)
 
 # Filter controls and the View field each one sets.
 DROPDOWNS = {
     "f-country": "country",
     "f-admin1": "admin1",
     "f-group": "group",
+    "f-vs": "vs",
     "f-type": "event_type",
     "f-dataset": "dataset",
 }
@@ -76,6 +84,8 @@ COLOUR = "colour"
 MODE = "mode"
 METRIC = "metric"
 DEDUPE = "dedupe"  # checklist: "Count each incident once" (the view's dedupe=incident)
+DISAGREE = "f-disagree"  # checklist: only incidents whose sources disagree (the view's disagree=1)
+COVERAGE_NOTE = "coverage-note"  # which datasets start or end inside the window (issue 24)
 
 # Plotly's "Share chart" button uploads to Plotly Cloud: an offline atlas never offers that.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud"]}
@@ -86,15 +96,32 @@ DEFAULT_SPEED = SPEEDS["Normal"]
 WINDOWS = (1, 3, 6, 12)
 DEFAULT_WINDOW = 3
 
-COLOUR_LABELS = {"actor": "Actor family", "type": "Event type"}
+COLOUR_LABELS = {"actor": "Actor family", "type": "Event type", "dataset": "Dataset"}
+# What the legend says each colour mode colours by.
+COLOUR_HINTS = {"actor": "Points take the colour of the first actor's family.",
+                "type": "Points take the colour of their event type.",
+                "dataset": "Points take the colour of the dataset that reports them."}
+# The datasets' names as the page says them (the store's short names stay in brackets).
+DATASET_LABELS = {"seed": "Bundled sample events (seed)", "curated": "Hand-checked from Wikipedia (curated)",
+                  "text": "Extracted from a text (text)", "acled": "ACLED", "ucdp": "UCDP GED",
+                  "synthetic": "Synthetic test events (synthetic)", "upload": "Uploaded file (upload)"}
+# Fatalities the map key shows as sizes.
+SIZE_KEY = (1, 10, 100)
 MODE_LABELS = {"points": "Events", "regions": "Regions"}
 METRIC_LABELS = {"events": "events", "fatalities": "fatalities"}
 DROPDOWN_LABELS = {
     "f-country": "Country",
     "f-admin1": "Admin-1 region",
     "f-group": "Actor family",
+    "f-vs": "Fighting between",
     "f-type": "Event type",
     "f-dataset": "Dataset",
+}
+
+DROPDOWN_PLACEHOLDERS = {"f-vs": "Two families, e.g. JNIM and ISGS"}
+DROPDOWN_TITLES = {
+    "f-group": "Events where any of these families is one of the two sides",
+    "f-vs": "Events whose two sides are these two families, in either order",
 }
 
 REGION_COLUMNS = [
@@ -140,7 +167,7 @@ def build_layout(options: dict, upload_limit_mb: int, upload_csrf: str | None = 
             dcc.Store(id=GRID_PURGED),
             dcc.Store(id=UPLOAD_PICKER_READY),
             *[dcc.Store(id=i) for i in (FILTERS_STORE, TIMELINE_STORE, REGIONS_STORE, GRID_REQUEST, TIMELINE_ZOOM,
-                                        PLAY_TICK)],
+                                        PLAY_TICK, COLOUR_MODE, TIMELINE_WINDOW)],
             dcc.Interval(id=PLAY_INTERVAL, interval=DEFAULT_SPEED, disabled=True),
             html.Aside(id=FILTERS, className="filters", children=[
                 html.Div(className="filters-head", children=[
@@ -168,9 +195,12 @@ def _filters(options: dict) -> list:
         html.Label(
             [
                 DROPDOWN_LABELS[cid],
-                dcc.Dropdown(id=cid, options=options.get(field, []), multi=True, placeholder="All"),
+                dcc.Dropdown(id=cid, multi=True, placeholder=DROPDOWN_PLACEHOLDERS.get(cid, "All"), options=[
+                    {"label": DATASET_LABELS.get(str(v), str(v)), "value": v} for v in options.get(field, [])
+                ] if field == "dataset" else options.get(field, [])),
             ],
             className="control",
+            title=DROPDOWN_TITLES.get(cid),
         )
         for cid, field in DROPDOWNS.items()
     ]
@@ -178,7 +208,7 @@ def _filters(options: dict) -> list:
         html.H2("Filters"),
         *dropdowns,
         html.Label(
-            ["Minimum fatalities", dcc.Input(id=MIN_FATALITIES, type="number", min=0, step=1, debounce=True)],
+            ["Minimum fatalities", dcc.Input(id=MIN_FATALITIES, type="number", min=0, step=1, debounce=0.6)],
             className="control",
         ),
         html.Fieldset(
@@ -201,23 +231,43 @@ def _filters(options: dict) -> list:
                 html.Legend("Reports of one incident"),
                 dcc.Checklist(id=DEDUPE, options=[{"label": "Count each incident once", "value": "incident"}],
                               value=[]),
+                dcc.Checklist(id=DISAGREE, value=[], options=[
+                    {"label": "Only where sources disagree (toll or perpetrator)", "value": "1"}]),
             ],
             className="control",
         ),
         html.A("Reset all filters", href="/", className="reset"),
-        html.Div(className="family-legend", children=_family_legend()),
+        html.Div(className="family-legend", children=_colour_legends()),
     ]
 
 
-def _family_legend() -> list:
-    """The actor families and the clash ring, in the map's colours (the map and the timeline have the same)."""
-    items = [html.Li([html.Span(className="swatch", style={"background": colour}), family])
-             for family, colour in FAMILY_COLOURS.items()]
+def _colour_legends() -> list:
+    """One legend per colour mode, in the map's colours; the page shows the chosen mode's (assets/style.css)."""
+    return [html.H2("Colours"), *[
+        html.Div(className="mode-legend", **{"data-colour": mode}, children=[
+            html.P(COLOUR_HINTS[mode], className="hint"),
+            html.Ul([html.Li([html.Span(className="swatch", style={"background": colour}), name])
+                     for name, colour in palette(mode).items()], className="legend-list"),
+        ]) for mode in COLOURS]]
+
+
+def _map_key() -> html.Div:
+    """What the map draws besides colours: the clash ring and the picked event as drawn (rings round the point),
+    point sizes for fatalities, and faded points."""
     ring_dark, ring = (c for c, _ in CLASH_RING)
-    items.append(html.Li([html.Span(className="swatch ring", style={"borderColor": ring, "outlineColor": ring_dark}),
-                          CLASH_LABEL]))
-    return [html.H2("Actor families"), html.P("Points take the colour of the first actor's family.",
-                                              className="hint"), html.Ul(items, className="legend-list")]
+    sizes = marker_sizes(pd.Series(SIZE_KEY, dtype="Float64"))
+    return html.Div(id=MAP_KEY, className="map-key", **{"aria-label": "Map key"}, children=[
+        html.Span(className="key-item", children=[
+            html.Span(className="key-ring", style={"borderColor": ring, "outlineColor": ring_dark}), CLASH_LABEL]),
+        html.Span(className="key-item", children=[
+            html.Span(className="key-ring selected", style={"borderColor": "#ffffff", "outlineColor": SELECTED_RING}),
+            "picked event"]),
+        html.Span(className="key-item sizes", children=[
+            *[html.Span(className="key-size", style={"width": f"{d:.0f}px", "height": f"{d:.0f}px"})
+              for d in sizes],
+            f"{', '.join(str(n) for n in SIZE_KEY)} dead"]),
+        html.Span(className="key-item", children=[html.Span(className="key-size faded"), "approximate place"]),
+    ])
 
 
 def _display_controls() -> list:
@@ -254,9 +304,10 @@ def _map_panel() -> list:
                     responsive=True,
                     style={"height": "100%", "width": "100%"},
                 ),
+                _map_key(),
                 html.Div(id=EMPTY, className="empty-state", hidden=True, children="No events match this view."),
-                html.Div(id=EVENT_CARD, className="event-card", hidden=True, role="dialog",
-                         **{"aria-label": "Event details"}, children=[
+                html.Div(id=EVENT_CARD, className="event-card", hidden=True, role="dialog", tabIndex="-1",
+                         **{"aria-label": "Event details (Escape closes it)"}, children=[
                              html.Button("×", id=EVENT_CARD_CLOSE, n_clicks=0, className="icon-button card-close",
                                          title="Close", **{"aria-label": "Close the event card"}),
                              html.Div(id=EVENT_CARD_BODY),
@@ -276,7 +327,7 @@ def _time_panel() -> list:
                 html.Button("Play", id=PLAY, n_clicks=0, className="play"),
                 html.Label(
                     [
-                        "Window",
+                        "Play window",
                         dcc.Dropdown(
                             id=PLAY_WINDOW,
                             options=[{"label": f"{w} month{'s' if w > 1 else ''}", "value": w} for w in WINDOWS],
@@ -284,6 +335,7 @@ def _time_panel() -> list:
                         ),
                     ],
                     className="inline-control",
+                    title="How many months each step of Play shows",
                 ),
                 html.Label(
                     [
@@ -296,17 +348,24 @@ def _time_panel() -> list:
                     ],
                     className="inline-control",
                 ),
-                html.Div(className="slider", children=dcc.RangeSlider(
-                    id=SLIDER, min=0, max=0, step=1, value=[0, 0], allowCross=False, allow_direct_input=False,
-                    updatemode="mouseup")),
+                html.Div(className="dates", children=[
+                    html.Label(["From", dcc.Input(id=DATE_START, type="date", debounce=1.0)], className="date-input"),
+                    html.Label(["to", dcc.Input(id=DATE_END, type="date", debounce=1.0)], className="date-input"),
+                ]),
                 html.Span(id=RANGE_TEXT, className="range-text", role="status"),
             ],
         ),
+        # The slider over the timeline, its two ends lined up with the timeline's first and last month
+        # (assets/app.js), so both share one time axis.
+        html.Div(className="slider", children=dcc.RangeSlider(
+            id=SLIDER, min=0, max=0, step=1, value=[0, 0], allowCross=False, allow_direct_input=False,
+            updatemode="mouseup")),
         html.Div(className="timeline", children=[
             dcc.Graph(id=TIMELINE, config=GRAPH_CONFIG, responsive=True, style={"height": "100%", "width": "100%"}),
-            html.Ul([html.Li([html.Span(className="swatch", style={"background": colour}), family])
-                     for family, colour in FAMILY_COLOURS.items()], className="timeline-legend",
-                    **{"aria-label": "Actor families"}),
+            *[html.Ul([html.Li([html.Span(className="swatch", style={"background": colour}), name])
+                       for name, colour in palette(mode).items()], className="timeline-legend mode-legend",
+                      **{"aria-label": f"Timeline colours: {COLOUR_LABELS[mode].lower()}", "data-colour": mode})
+              for mode in COLOURS],
         ]),
     ]
 
@@ -314,6 +373,7 @@ def _time_panel() -> list:
 def _tables_panel() -> list:
     return [
         html.Div(id=COUNTER, className="counter", role="status"),
+        html.P(id=COVERAGE_NOTE, className="coverage-note", role="note"),
         html.Div(
             className="tables-head",
             children=[

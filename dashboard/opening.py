@@ -46,11 +46,12 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
     options = data.options()
     notes = [problem, *messages] if problem else list(messages)
     return {
-        **{(cid, "value"): control_value(view, field) for cid, field in CONTROLS.items()},
+        **{(cid, "value"): control_value(view, field, data.date_range()) for cid, field in CONTROLS.items()},
         (ids.SLIDER, "value"): slider_value(view, months),
         (ids.SLIDER, "max"): max(len(months) - 1, 0),
         (ids.SLIDER, "marks"): year_marks(months),
-        **{(cid, "options"): dropdown_options(options.get(field, []), getattr(view, field))
+        **{(cid, "options"): dropdown_options(options.get(field, []), getattr(view, field),
+                                              ids.DATASET_LABELS if field == "dataset" else None)
            for cid, field in ids.DROPDOWNS.items()},
         (ids.MESSAGES, "children"): [html.P(m) for m in notes],
         **{(store, "data"): data_ for store, data_ in part_views(view, version).items()},
@@ -62,14 +63,14 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
 PART_OUTPUTS: dict[str, tuple[Prop, ...]] = {
     ids.TIMELINE_STORE: ((ids.TIMELINE, "figure"),),
     ids.FILTERS_STORE: ((ids.COUNTER, "children"), (ids.RANGE_TEXT, "children"), (ids.EMPTY, "hidden"),
-                        (ids.EXPORT_CSV, "href"), (ids.EXPORT_GEOJSON, "href")),
+                        (ids.EXPORT_CSV, "href"), (ids.EXPORT_GEOJSON, "href"), (ids.COVERAGE_NOTE, "children")),
     ids.REGIONS_STORE: ((ids.REGIONS_GRID, "rowData"),),
 }
 
 
 def part_props(data: EventData, store: str, view: View) -> dict[Prop, Any]:
-    """What part ``store`` holding ``view`` draws: the timeline; the counter, range text, empty state and export
-    links; or the regions table."""
+    """What part ``store`` holding ``view`` draws: the timeline; the counter, range text, empty state, export
+    links and coverage note; or the regions table."""
     if store == ids.TIMELINE_STORE:
         values: tuple = (page.timeline_for(data, view),)
     elif store == ids.FILTERS_STORE:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard import aggregate, figures, tables
 from dashboard.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
-from dashboard.events import EventData, summary, summary_text
+from dashboard.events import EventData, coverage_gaps, coverage_text, summary, summary_text
 from dashboard.figures import BoundaryLayers
 from dashboard.view import View
 from dashboard.viewport import Viewport
@@ -93,20 +93,23 @@ def map_with_meta(data: EventData, view: View, layers: BoundaryLayers, *, style:
     return figure
 
 
-def summary_parts(data: EventData, view: View) -> tuple[str, str, bool, str, str]:
-    """The counter, the range text, whether the empty-state note is hidden, and the two export links of the
-    view's filters."""
+def summary_parts(data: EventData, view: View) -> tuple[str, str, bool, str, str, str]:
+    """The counter, the range text, whether the empty-state note is hidden, the two export links of the view's
+    filters, and the coverage note (datasets starting or ending inside the window)."""
     counts = summary(data, data.rows(view))
     suffix = f"?{view.to_query()}" if view.to_query() else ""
     return (summary_text(counts), range_text(view, data.date_range()), counts["events"] > 0,
-            f"/export.csv{suffix}", f"/export.geojson{suffix}")
+            f"/export.csv{suffix}", f"/export.geojson{suffix}", coverage_text(coverage_gaps(data, view)))
 
 
 def timeline_for(data: EventData, view: View) -> go.Figure:
     """The monthly timeline of ``controls.timeline_view(view)`` (no dates): drawn from that alone, so the page
     redraws it only when that changes (not on a slider move or a Play step)."""
     shown = timeline_view(view)
-    return figures.timeline_figure(aggregate.monthly_by_family(data, data.rows(shown)), shown)
+    months = data.months()
+    column = aggregate.COLOUR_COLUMNS.get(shown.colour, "group1")
+    return figures.timeline_figure(aggregate.monthly_counts(data, data.rows(shown), column), shown,
+                                   (months[0], months[-1]) if months else None)
 
 
 def region_rows_for(data: EventData, view: View) -> list[dict[str, Any]]:

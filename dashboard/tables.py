@@ -17,21 +17,24 @@ NO_REGION = "(region unknown)"
 
 # What an analyst reads first comes first: date, place, country, actor families, fatalities, source.
 GRID_FIELDS: tuple[str, ...] = (
-    "date_start", "location", "country_iso2", "group1", "fatalities", "source", "event_type", "actor1", "actor2",
-    "date_end", "admin1", "group2", "geo_precision", "dataset", "source_url", "notes", "event_id",
+    "date_start", "date_end", "location", "country_iso2", "group1", "fatalities", "source", "reports", "event_type",
+    "actor1", "actor2", "admin1", "source_admin1", "group2", "geo_precision", "dataset", "source_url", "notes",
+    "event_id",
 )
+# Columns worked out from the store's incident index, not read from the frame: "2: acled, curated ⚠ disagree".
+REPORT_FIELDS = ("reports",)
+FRAME_FIELDS = tuple(f for f in GRID_FIELDS if f not in REPORT_FIELDS)
 _HEADERS = {
-    "event_id": "Event", "date_start": "Date", "date_end": "End", "location": "Place", "country_iso2": "Ctry",
+    "event_id": "Event", "date_start": "Start", "date_end": "End", "location": "Place", "country_iso2": "Country",
     "admin1": "Region", "group1": "Actor families", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
     "event_type": "Type", "fatalities": "Fatalities", "geo_precision": "Geo precision", "dataset": "Dataset",
-    "source": "Source", "source_url": "Link", "notes": "Notes",
+    "source": "Source", "source_url": "Link", "notes": "Notes", "reports": "Reports",
+    "source_admin1": "Source's region",
 }
-_DATE_FIELDS = ("date_start", "date_end")
-_NUMBER_FIELDS = ("fatalities", "geo_precision")
 # The first four columns fit the tables panel of a 1280-pixel screen (about 370 pixels).
-_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 62, "fatalities": 84,
+_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 80, "fatalities": 84,
            "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 100, "group1": 118,
-           "source": 160}
+           "source": 160, "reports": 130, "source_admin1": 120}
 
 
 def _ink(colour: str) -> str:
@@ -46,13 +49,10 @@ FAMILY_INK = {family: _ink(colour) for family, colour in FAMILY_COLOURS.items()}
 
 
 def _column_def(field: str) -> dict[str, Any]:
-    definition: dict[str, Any] = {"field": field, "headerName": _HEADERS[field], "sortable": True, "resizable": True}
-    if field in _DATE_FIELDS:
-        definition["filter"] = "agDateColumnFilter"
-    elif field in _NUMBER_FIELDS:
-        definition["filter"] = "agNumberColumnFilter"
-    else:
-        definition["filter"] = "agTextColumnFilter"
+    # No column filters: the sidebar's filters are the one set, so the counter, map and exports always agree
+    # with the table (issue 24).
+    definition: dict[str, Any] = {"field": field, "headerName": _HEADERS[field], "sortable": field not in REPORT_FIELDS,
+                                  "resizable": True, "filter": False}
     if field in _WIDTHS:
         definition["width"] = _WIDTHS[field]
     if field == "source_url":
@@ -69,6 +69,12 @@ def _column_def(field: str) -> dict[str, Any]:
         definition["tooltipField"] = field
     if field == "country_iso2":
         definition["headerTooltip"] = "Country (ISO 3166 code)"
+    if field == "reports":
+        definition["headerTooltip"] = ("How many sources report this incident, and which; ⚠ when they disagree on "
+                                       "the toll or the perpetrator")
+        definition["tooltipField"] = "reports"
+    if field == "source_admin1":
+        definition["headerTooltip"] = "The region as the source names it (the atlas's Region is the point's)"
     return definition
 
 
@@ -91,18 +97,15 @@ def region_summary(totals: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-# Bounds on one grid request: rows per block (AG Grid asks for 100), filter conditions per column (the grid
-# offers 2) and sort keys (each column once).
+# Bounds on one grid request: rows per block (AG Grid asks for 100) and sort keys (each column once).
 MAX_BLOCK_ROWS = 500
-MAX_CONDITIONS = 8
 MAX_SORT_KEYS = len(GRID_FIELDS)
-MAX_FILTER_TEXT = 200
 
 
-def grid_request(request: Any) -> tuple[int, int, list[dict[str, str]], dict[str, dict[str, Any]]] | None:
-    """AG Grid's ``getRowsRequest`` checked and bounded: (start, end, sort model, filter model), or None when it
-    is not a request the grid would send. At most :data:`MAX_BLOCK_ROWS` rows, :data:`MAX_SORT_KEYS` distinct
-    sort columns and :data:`MAX_CONDITIONS` conditions per column filter are kept."""
+def grid_request(request: Any) -> tuple[int, int, list[dict[str, str]]] | None:
+    """AG Grid's ``getRowsRequest`` checked and bounded: (start, end, sort model), or None when it is not a request
+    the grid would send. At most :data:`MAX_BLOCK_ROWS` rows and :data:`MAX_SORT_KEYS` distinct sort columns are
+    kept. A filter model is ignored: the table has no filters of its own (the sidebar's are the view's)."""
     if not isinstance(request, Mapping):
         return None
     start, end = _whole(request.get("startRow", 0)), _whole(request.get("endRow", 100))
@@ -113,18 +116,12 @@ def grid_request(request: Any) -> tuple[int, int, list[dict[str, str]], dict[str
     sort_model: list[dict[str, str]] = []
     raw_sort = request.get("sortModel")
     for item in raw_sort if isinstance(raw_sort, list | tuple) else []:
-        if isinstance(item, Mapping) and item.get("colId") in GRID_FIELDS \
+        if isinstance(item, Mapping) and item.get("colId") in FRAME_FIELDS \
                 and item["colId"] not in {s["colId"] for s in sort_model}:
             sort_model.append({"colId": item["colId"], "sort": "desc" if item.get("sort") == "desc" else "asc"})
         if len(sort_model) >= MAX_SORT_KEYS:
             break
-    filter_model: dict[str, dict[str, Any]] = {}
-    raw_filter = request.get("filterModel")
-    for field, model in (raw_filter.items() if isinstance(raw_filter, Mapping) else []):
-        clean = _clean_filter(model)
-        if field in GRID_FIELDS and clean is not None:
-            filter_model[field] = clean
-    return start, end, sort_model, filter_model
+    return start, end, sort_model
 
 
 def _whole(value: Any) -> int | None:
@@ -133,47 +130,36 @@ def _whole(value: Any) -> int | None:
     return int(value)
 
 
-def _clean_filter(model: Any) -> dict[str, Any] | None:
-    """One column filter with only the keys we read, text cut to :data:`MAX_FILTER_TEXT`, conditions bounded."""
-    if not isinstance(model, Mapping):
-        return None
-    if "conditions" in model:
-        conditions = model["conditions"] if isinstance(model["conditions"], list) else []
-        kept = [c for c in (_clean_filter(c) for c in conditions[:MAX_CONDITIONS]) if c and "conditions" not in c]
-        return {"operator": "OR" if model.get("operator") == "OR" else "AND", "conditions": kept}
-    clean = {}
-    for key in ("filterType", "type", "filter", "filterTo", "dateFrom", "dateTo"):
-        value = model.get(key)
-        if isinstance(value, str):
-            clean[key] = value[:MAX_FILTER_TEXT]
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            clean[key] = value
-    return clean
-
-
 def grid_rows(data: EventData, rows: np.ndarray, start_row: int, end_row: int,
-              sort_model: Sequence[Mapping[str, Any]] | None = None,
-              filter_model: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[list[dict[str, Any]], int]:
-    """One block of the view's ``rows`` for AG Grid's infinite model, after its column filters and sort, and the
-    total count. Only the columns a filter or sort needs are read for the whole view; the block's own rows
-    are the only ones turned into JSON. The request is bounded first (:func:`grid_request`)."""
-    checked = grid_request({"startRow": start_row, "endRow": end_row, "sortModel": sort_model,
-                            "filterModel": filter_model})
+              sort_model: Sequence[Mapping[str, Any]] | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One block of the view's ``rows`` for AG Grid's infinite model, after its sort, and the total count. Only the
+    columns a sort needs are read for the whole view; the block's own rows are the only ones turned into JSON.
+    The request is bounded first (:func:`grid_request`)."""
+    checked = grid_request({"startRow": start_row, "endRow": end_row, "sortModel": sort_model})
     if checked is None:
         return [], len(rows)
-    start_row, end_row, sort_model, filter_model = checked
-    if filter_model:
-        mask = np.ones(len(rows), dtype=bool)
-        for field, model in filter_model.items():
-            mask &= _filter_mask(data.frame[field].take(rows), model)
-        rows = rows[mask]
+    start_row, end_row, sort_model = checked
     by = [s["colId"] for s in sort_model]
     if by:
         ascending = [s["sort"] != "desc" for s in sort_model]
         keys = pd.DataFrame({f: _sort_key(data.frame[f].take(rows)).to_numpy() for f in by})
         order = keys.sort_values(by, ascending=ascending, kind="stable", na_position="last").index
         rows = rows[order.to_numpy()]
-    return json_records(data.take(rows[start_row:end_row], list(GRID_FIELDS)), GRID_FIELDS), len(rows)
+    block = rows[start_row:end_row]
+    records = json_records(data.take(block, list(FRAME_FIELDS)), FRAME_FIELDS)
+    reports = report_cells(data, block)
+    return [{f: reports[i] if f == "reports" else record[f] for f in GRID_FIELDS}
+            for i, record in enumerate(records)], len(rows)
+
+
+def report_cells(data: EventData, rows: np.ndarray) -> list[str]:
+    """The reports cell of each of ``rows``: "2: acled, curated", with "⚠ disagree" when the reports differ on
+    the toll or the perpetrator."""
+    index = data.incidents
+    if index is None or not len(index.size):
+        return ["1: " + str(d) for d in data.frame["dataset"].take(rows)]
+    text = index.reports_text(rows).astype(str)
+    return np.where(index.disagree[rows], np.char.add(text, " ⚠ disagree"), text).tolist()
 
 
 def json_records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
@@ -194,60 +180,3 @@ def json_records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, 
 def _sort_key(values: pd.Series) -> pd.Series:
     """Categoricals sort by their text, not by category code."""
     return values.astype("string") if isinstance(values.dtype, pd.CategoricalDtype) else values
-
-
-def _filter_mask(values: pd.Series, model: Mapping[str, Any]) -> np.ndarray:
-    """One AG Grid column filter model (simple, or combined with AND/OR) as a boolean mask."""
-    if "conditions" in model:
-        masks = [_filter_mask(values, c) for c in model["conditions"] if isinstance(c, Mapping)]
-        if not masks:
-            return np.ones(len(values), dtype=bool)
-        return np.logical_or.reduce(masks) if model.get("operator") == "OR" else np.logical_and.reduce(masks)
-    kind, op = model.get("filterType", "text"), model.get("type", "contains")
-    if op == "blank":
-        return values.isna().to_numpy()
-    if op == "notBlank":
-        return values.notna().to_numpy()
-    try:
-        if kind == "text":
-            return _text_mask(values.astype("string").str.lower(), op, str(model.get("filter", "")).lower())
-        if kind == "number":
-            return _compare(values.astype("Float64"), op, float(model["filter"]),
-                            None if model.get("filterTo") is None else float(model["filterTo"]))
-        if kind == "date":
-            to = model.get("dateTo")
-            return _compare(values, op, pd.Timestamp(str(model["dateFrom"])[:10]),
-                            None if to is None else pd.Timestamp(str(to)[:10]))
-    except (KeyError, TypeError, ValueError):
-        pass  # an incomplete filter (the user is still typing) filters nothing
-    return np.ones(len(values), dtype=bool)
-
-
-def _text_mask(text: pd.Series, op: str, needle: str) -> np.ndarray:
-    if op == "equals":
-        result = text == needle
-    elif op == "notEqual":
-        result = ~(text == needle).fillna(False)
-    elif op == "startsWith":
-        result = text.str.startswith(needle)
-    elif op == "endsWith":
-        result = text.str.endswith(needle)
-    elif op == "notContains":
-        result = ~text.str.contains(needle, regex=False).fillna(False)
-    else:
-        result = text.str.contains(needle, regex=False)
-    return result.fillna(False).to_numpy(dtype=bool)
-
-
-def _compare(values: pd.Series, op: str, low: Any, high: Any) -> np.ndarray:
-    operations = {
-        "equals": lambda: values == low,
-        "notEqual": lambda: values != low,
-        "greaterThan": lambda: values > low,
-        "greaterThanOrEqual": lambda: values >= low,
-        "lessThan": lambda: values < low,
-        "lessThanOrEqual": lambda: values <= low,
-        "inRange": lambda: (values >= low) & (values <= (low if high is None else high)),
-    }
-    result = operations.get(op, operations["equals"])()
-    return pd.Series(result).fillna(False).to_numpy(dtype=bool)

@@ -24,6 +24,7 @@ VIEW_PARAMS: tuple[str, ...] = (
     "country",
     "admin1",
     "group",
+    "vs",
     "event_type",
     "dataset",
     "min_fatalities",
@@ -34,11 +35,12 @@ VIEW_PARAMS: tuple[str, ...] = (
     "mode",
     "metric",
     "dedupe",
+    "disagree",
 )
 # Parameters that only change how the rows are drawn; the others choose rows.
 DISPLAY_PARAMS = ("colour", "mode", "metric")
 LIST_PARAMS = ("country", "admin1", "group", "event_type", "dataset", "precision")
-COLOURS = ("actor", "type")
+COLOURS = ("actor", "type", "dataset")
 MODES = ("points", "regions")
 METRICS = ("events", "fatalities")
 # ``dedupe=incident``: count each incident once (one representative per incident, see geodata/incidents.py).
@@ -70,6 +72,10 @@ class View:
     mode: str = "points"
     metric: str = "events"  # what the regions map counts
     dedupe: str = ""  # "incident": one representative per incident instead of every report
+    # ``vs=A,B``: events whose two sides are these actor families, in either order (A,A: fighting within A).
+    # One family alone is kept (the control is half filled in) but selects nothing until the second is given.
+    vs: tuple[str, ...] = ()
+    disagree: bool = False  # only events whose incident's reports disagree on the toll or the perpetrator
 
     def __post_init__(self) -> None:
         for name in LIST_PARAMS:
@@ -77,6 +83,8 @@ class View:
             if name == "country":
                 values = (v.upper() for v in values)
             object.__setattr__(self, name, tuple(sorted(set(values))))
+        # A dyad keeps a repeated family (JNIM,JNIM is fighting within JNIM); order does not matter.
+        object.__setattr__(self, "vs", tuple(sorted(self.vs)))
         if self.bbox is not None:
             object.__setattr__(self, "bbox", tuple(float(v) for v in self.bbox))
 
@@ -123,6 +131,8 @@ class View:
                 out[name] = value.isoformat()
             elif name == "bbox":
                 out[name] = ",".join(_number(v) for v in value)
+            elif isinstance(value, bool):
+                out[name] = "1"
             elif isinstance(value, tuple):
                 out[name] = ",".join(str(v) for v in value)
             else:
@@ -145,6 +155,11 @@ class View:
     def filters_only(self) -> View:
         """The same rows without display choices: two views with equal filters give equal exports."""
         return replace(self, **{name: View.__dataclass_fields__[name].default for name in DISPLAY_PARAMS})
+
+    @property
+    def dyad(self) -> tuple[str, str] | None:
+        """The two families of ``vs`` when both are given, else None (nothing to filter yet)."""
+        return (self.vs[0], self.vs[1]) if len(self.vs) == 2 else None
 
     @property
     def is_filtered(self) -> bool:
@@ -290,6 +305,29 @@ def _parse_dedupe(values: list[str]) -> tuple[str | None, list[str]]:
     return None, [f"{_last(values)!r} is not {' or '.join(DEDUPE)}; counting every report"]
 
 
+def _parse_vs(values: list[str]) -> tuple[tuple[str, ...] | None, list[str]]:
+    """Two actor families (either order; the same one twice means fighting within it)."""
+    good, problems = [], []
+    for item in _items(values):
+        if item.casefold() in _GROUP_KEYS:
+            good.append(_GROUP_KEYS[item.casefold()])
+        else:
+            problems.append(f"{item!r} is not a known actor family ({', '.join(GROUPS)}); ignored")
+    if len(good) > 2:
+        problems.append(f"{','.join(good)} names {len(good)} families; a dyad is two (A,B): ignored")
+        return (), problems
+    return tuple(good), problems
+
+
+def _parse_flag(values: list[str]) -> tuple[bool | None, list[str]]:
+    text = _last(values).lower()
+    if text in ("", "0", "false", "no"):
+        return None, []
+    if text in ("1", "true", "yes"):
+        return True, []
+    return None, [f"{_last(values)!r} is not 1 or 0; ignored"]
+
+
 def _choice(choices: tuple[str, ...]):
     def parse(values: list[str]) -> tuple[str | None, list[str]]:
         text = _last(values).lower()
@@ -318,6 +356,8 @@ _PARSERS = {
     "mode": _choice(MODES),
     "metric": _choice(METRICS),
     "dedupe": _parse_dedupe,
+    "vs": _parse_vs,
+    "disagree": _parse_flag,
 }
 
 
@@ -342,9 +382,11 @@ _HELP = {
     "precision": "geo precisions 1-4, comma-separated",
     "q": "free text searched in place, notes and actors",
     "bbox": "minlon,minlat,maxlon,maxlat",
-    "colour": "map colours: actor or type",
+    "colour": "map colours: actor, type or dataset",
     "mode": "map mode: points or regions",
     "metric": "what the regions map counts: events or fatalities",
+    "vs": "two actor families fighting each other, either order (JNIM,ISGS)",
+    "disagree": "1: only events whose reports disagree on the toll or the perpetrator",
     "dedupe": "'incident' counts each incident once: one representative of its linked reports",
 }
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-from dashboard.card import event_card, fatalities_text
+from dashboard.card import OPEN_REPORT, event_card, fatalities_text
 from dashboard.card_callbacks import clicked_event, event_row
 from dashboard.figures import FAMILY_COLOURS
 from dashboard.view import View
@@ -96,6 +96,12 @@ def test_an_incident_lists_its_reports():
     hrefs = [c.href for c in components(body) if isinstance(c, html.A)]
     assert "https://a.example/x" in hrefs and "ftp://nope" not in hrefs
     assert "Reports of this incident" not in all_text(event_card(ROW))
+    # each other report's id is a button that opens that report; the one shown says so
+    buttons = [c.id for c in components(body) if isinstance(c, html.Button)]
+    assert buttons == [{"type": OPEN_REPORT, "index": "acled:1"}, {"type": OPEN_REPORT, "index": "ucdp:2"}]
+    shown = event_card({**ROW, "event_id": "acled:1"}, reports=reports)
+    assert [c.id["index"] for c in components(shown) if isinstance(c, html.Button)] == ["ucdp:2"]
+    assert "acled:1" in all_text(shown) and "(shown)" in all_text(shown)
 
 
 def test_a_click_names_its_event_by_id_or_by_its_point(data):
@@ -116,3 +122,13 @@ def test_event_row_reads_the_stored_record(data):
     assert "fatalities_low" in row and "sub_event_type" in row
     assert event_row(data, "nope:1") is None
     assert "Solhan" in all_text(event_card(row))
+
+
+def test_the_card_shows_the_source_region_and_the_geo_note():
+    from dashboard.events import EventData
+    from tests.fixtures.dyad_events import MENAKA_NOTE, dyad_events
+
+    data = EventData.from_frame(dyad_events())
+    text = all_text(event_card(event_row(data, "acled:ML1")))
+    assert "Ménaka — Ménaka, ML" in text and "Source's region Gao" in text and MENAKA_NOTE in text
+    assert "Source's region" not in all_text(event_card(ROW)) and "Geo note" not in all_text(event_card(ROW))

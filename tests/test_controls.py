@@ -104,7 +104,8 @@ def held(view: View, version: str = "v1") -> dict:
         ({"country": ("ML", "NE")}, set(PARTS)),  # a filter
         ({"admin1": ("Gao",)}, {ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE}),  # a region click
         ({"bbox": (0.0, 14.0, 2.0, 16.0)}, set(PARTS)),  # a map selection
-        ({"colour": "type"}, {ids.VIEW_STORE}),  # a display choice: the map only
+        ({"colour": "type"}, {ids.VIEW_STORE, ids.TIMELINE_STORE}),  # colours: the map and the timeline's bars
+        ({"mode": "regions"}, {ids.VIEW_STORE}),  # another display choice: the map only
         ({}, set()),  # the same view again: nothing
     ],
 )
@@ -125,7 +126,8 @@ def test_each_part_is_drawn_from_a_view_the_address_parser_reads_back():
     assert View.from_query(stores[ids.VIEW_STORE]["query"]) == (view, [])
     assert View.from_query(stores[ids.FILTERS_STORE]["query"])[0] == view.filters_only()
     assert View.from_query(stores[ids.TIMELINE_STORE]["query"])[0] == timeline_view(view)
+    # the timeline stacks by what the map colours by
     assert (timeline_view(view).start, timeline_view(view).admin1, timeline_view(view).colour) == (None, ("Gao",),
-                                                                                                 "actor")
+                                                                                                 "type")
     assert regions_view(view) == view.filters_only().with_(admin1=())
     assert {d["version"] for d in stores.values()} == {"v1"}

@@ -17,6 +17,7 @@ import pytest
 from dashboard.events import EventData
 from dashboard.export import (
     EXPORT_COLUMNS,
+    REPORT_COLUMNS,
     export_filename,
     export_rows,
     iter_csv,
@@ -54,7 +55,7 @@ def by_id(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
 def test_export_rows_are_the_filtered_rows_in_canonical_columns(data):
     view = View(country=("ML",), start=D(2021, 1, 1))
     rows = export_rows(data, view)
-    assert tuple(rows.columns) == EXPORT_COLUMNS == tuple(c for c in COLUMN_NAMES if c != "geometry")
+    assert tuple(rows.columns) == EXPORT_COLUMNS == (*(c for c in COLUMN_NAMES if c != "geometry"), *REPORT_COLUMNS)
     assert list(rows["event_id"]) == list(data.filter(view)["event_id"])
     assert rows["country_iso2"].dtype == "string" and rows["fatalities"].dtype == "Int64"
 

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from dashboard import tables
 from dashboard.aggregate import region_totals
 from dashboard.figures import FAMILY_COLOURS
 from dashboard.tables import GRID_COLUMNS, GRID_FIELDS, NO_REGION, OUTSIDE, grid_rows, region_summary
@@ -63,26 +64,21 @@ def test_grid_sort_model(data):
     assert unsorted == grid_rows(data, ALL, 0, 30)[0]
 
 
-def test_grid_filter_models(data):
-    def ids(model):
-        rows, total = grid_rows(data, ALL, 0, 100, None, model)
-        assert total == len(rows)
-        return {r["event_id"] for r in rows}
+def test_grid_rows_carry_reports_and_ignore_filter_models(data):
+    """The table has no filters of its own (issue 24): what it lists is the view, as the counter says."""
+    from dashboard.events import EventData
+    from tests.fixtures.dyad_events import dyad_events
 
-    assert ids({"location": {"filterType": "text", "type": "contains", "filter": "TCHOMA"}}) == {"acled:10"}
-    assert ids({"country_iso2": {"filterType": "text", "type": "equals", "filter": "mr"}}) == {"acled:25"}
-    assert ids({"location": {"filterType": "text", "type": "startsWith", "filter": "d"}}) == {
-        "text:18", "acled:19", "acled:22", "synthetic:27"}
-    assert ids({"fatalities": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 141}}) == {
-        "acled:16", "acled:11"}
-    assert len(ids({"fatalities": {"filterType": "number", "type": "blank"}})) == 5
-    assert ids({"date_start": {"filterType": "date", "type": "inRange", "dateFrom": "2022-06-01 00:00:00",
-                               "dateTo": "2022-06-30 00:00:00"}}) == {"acled:17", "text:18"}
-    zero, two = ({"filterType": "number", "type": "equals", "filter": n} for n in (0, 2))
-    either = {"filterType": "number", "operator": "OR", "conditions": [zero, two]}
-    assert ids({"fatalities": either}) == {"acled:26", "acled:25"}
-    # an incomplete filter (no value yet) and unknown columns filter nothing
-    assert len(ids({"fatalities": {"filterType": "number", "type": "equals"}, "nope": {"type": "x"}})) == 30
+    dyad = EventData.from_frame(dyad_events())
+    rows, total = grid_rows(dyad, dyad.rows(View()), 0, 100)
+    by_id = {r["event_id"]: r for r in rows}
+    assert total == len(rows) == 14
+    assert by_id["acled:ML3"]["reports"] == "2: acled, curated ⚠ disagree"
+    assert by_id["ucdp:BF2"]["reports"] == "2: acled, ucdp ⚠ disagree"  # same toll, another perpetrator
+    assert by_id["ucdp:BF5"]["reports"] == "1: ucdp"
+    assert by_id["acled:ML1"]["source_admin1"] == "Gao" and by_id["acled:ML1"]["admin1"] == "Ménaka"
+    assert tables.grid_request({"startRow": 0, "endRow": 10,
+                                "filterModel": {"fatalities": {"type": "greaterThan", "filter": 10}}}) == (0, 10, [])
 
 
 def test_grid_columns_render_text_and_link_sources():
@@ -92,12 +88,13 @@ def test_grid_columns_render_text_and_link_sources():
     assert link["cellRenderer"] == "SourceLink"
     assert not any("dangerously_allow_code" in c or c.get("cellRenderer") not in (None, "SourceLink", "FamilyChips")
                    for c in GRID_COLUMNS)
-    # what an analyst reads first comes first
-    assert fields[:6] == ["date_start", "location", "country_iso2", "group1", "fatalities", "source"]
+    # what an analyst reads first comes first: when (start and end), where, who, the toll
+    assert fields[:6] == ["date_start", "date_end", "location", "country_iso2", "group1", "fatalities"]
+    headers = {c["field"]: c["headerName"] for c in GRID_COLUMNS}
+    assert (headers["date_start"], headers["date_end"], headers["country_iso2"]) == ("Start", "End", "Country")
     chips = next(c for c in GRID_COLUMNS if c["field"] == "group1")
     assert chips["cellRenderer"] == "FamilyChips" and chips["headerName"] == "Actor families"
     assert chips["cellRendererParams"]["colours"] == FAMILY_COLOURS
     assert set(chips["cellRendererParams"]["ink"].values()) <= {"#000000", "#ffffff"}
     assert chips["cellRendererParams"]["ink"]["ISGS"] == "#ffffff"  # white on the black chip
-    filters = {c["field"]: c["filter"] for c in GRID_COLUMNS}
-    assert filters["date_start"] == "agDateColumnFilter" and filters["fatalities"] == "agNumberColumnFilter"
+    assert all(c["filter"] is False for c in GRID_COLUMNS)  # one set of filters: the sidebar's

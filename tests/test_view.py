@@ -68,7 +68,7 @@ def test_unknown_parameters_are_ignored_silently():
         ("bbox=-200,10,1,12", "bbox", "longitudes must be within -180..180"),
         ("bbox=1,-91,2,12", "bbox", "latitudes must be within -90..90"),
         ("bbox=nan,1,2,3", "bbox", "finite numbers"),
-        ("colour=rainbow", "colour", "'rainbow' is not one of actor, type; using actor"),
+        ("colour=rainbow", "colour", "'rainbow' is not one of actor, type, dataset; using actor"),
         ("mode=heatmap", "mode", "'heatmap' is not one of points, regions; using points"),
         ("metric=deaths", "metric", "'deaths' is not one of events, fatalities; using events"),
     ],

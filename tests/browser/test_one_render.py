@@ -138,12 +138,14 @@ def test_a_slider_move_sends_each_callback_once_and_leaves_the_timeline_alone(pa
     assert "timeline.figure" not in wrote
 
 
-def test_a_display_choice_redraws_the_map_only(page):
+def test_a_colour_choice_redraws_the_map_and_the_timeline_only(page):
     forget_callbacks(page)
     page.click(f"#{ids.COLOUR} input[value='type']")
     assert wait_for_query(page, "colour") == ["type"]
     callbacks = settle(page)
-    assert_once_each(callbacks, {VIEW, MAP})
+    assert_once_each(callbacks, {VIEW, MAP, PARTS})
+    # the timeline stacks by the new colours; the counter, exports and regions table are not sent again
+    assert set(only(callbacks, PARTS)["wrote"]) == {"timeline.figure"}
 
 
 def test_a_map_selection_sends_each_callback_once(page):
