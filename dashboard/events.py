@@ -441,6 +441,29 @@ def coverage_gaps(data: EventData, view: View) -> list[dict[str, Any]]:
     return gaps
 
 
+def uncovered_spans(data: EventData, view: View) -> list[tuple[str, datetime.date, datetime.date]]:
+    """(dataset name, first day, last day) of every stretch of the data's range that a systematic dataset the view
+    can show (its dataset and country filters) has no events for: before its first and after its last event. The
+    timeline shades these so a drop where a source stops is not read as less violence."""
+    bounds = data.date_range()
+    if bounds is None or data.coverage is None:
+        return []
+    spans = data.coverage[data.coverage["dataset"].isin(SYSTEMATIC)]
+    if view.country:
+        spans = spans[spans["country_iso2"].isin(view.country)]
+    if view.dataset:
+        spans = spans[spans["dataset"].isin(view.dataset)]
+    out = []
+    for dataset, group in spans.groupby("dataset", sort=True):
+        name = DATASET_NAMES.get(str(dataset), str(dataset))
+        first, last = min(group["first"]), max(group["last"])
+        if first > bounds[0]:
+            out.append((name, bounds[0], first - datetime.timedelta(days=1)))
+        if last < bounds[1]:
+            out.append((name, last + datetime.timedelta(days=1), bounds[1]))
+    return out
+
+
 def coverage_text(gaps: list[dict[str, Any]]) -> str:
     """'Coverage: ACLED ends 2020-08-01; UCDP GED starts 2016-01-05, has no events for ML, NE.' or ''."""
     parts = []

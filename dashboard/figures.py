@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,8 @@ OTHER_FAMILY = "Other"
 # JNIM against ISGS, the war this atlas is about: a yellow ring with a dark edge under the point, a fixed number
 # of pixels wider than it, so these clashes stand out at any zoom whatever the point's family colour.
 CLASH_LABEL = "JNIM–ISGS clash"
+# Stretches of the timeline a source has no events for: a light grey band under the bars.
+UNCOVERED_FILL = "rgba(120,120,120,0.16)"
 CLASH_RING = (("#222222", 7), ("#F0E442", 4))
 # Event types in Paul Tol's "bright" scheme, and datasets in his "vibrant" one: both published as distinct under
 # the common colour-vision deficiencies (tests/test_figures.py checks them with a CVD simulation), and neither
@@ -406,12 +409,15 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     clash = is_clash(frame)
     if clash.any():  # the rings go first, under every point
-        # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here
+        # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here. The rings
+        # carry their events' hover (event id first), so hovering or clicking a ring is hovering or clicking its event.
         for colour, extra in CLASH_RING:
             figure.add_trace(go.Scattermap(
                 lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
-                showlegend=False, hoverinfo="skip", **below,
+                showlegend=False, **below,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
+                **({"customdata": hover[clash], "hovertemplate": POINT_HOVER} if full
+                   else {"text": hover[clash], "hovertemplate": SHORT_HOVER}),
             ))
     for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
         # precise and imprecise points of a group are two traces with one opacity each (one legend entry): an
@@ -570,7 +576,8 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
 # -- timeline ---------------------------------------------------------------------------------------------
 
 
-def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] | None = None) -> go.Figure:
+def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] | None = None,
+                    uncovered: Sequence[tuple[str, Any, Any]] = ()) -> go.Figure:
     """Events per month (``aggregate.monthly_counts`` of the view's colour mode), stacked in the map's colours (a
     name the mode does not know counts as its catch-all, as on the map); drag to pick a span. The names are given
     by the page's own legend over the timeline (dashboard.layout): Plotly's would cost a second layout pass.
@@ -578,7 +585,10 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
     ``months`` (the data's first and last month, the date slider's two ends) fixes the x axis from the first day
     of the one to the last day of the other, and is kept in ``layout.meta.months``: the page lines the slider's
     ends up with those two months' bars (assets/app.js) and shades the view's window on this axis, so the two
-    share one time axis."""
+    share one time axis.
+
+    ``uncovered`` (name, first day, last day) are stretches a source has no events for (``events.uncovered_spans``):
+    each is a grey band under the bars and labelled "no ACLED", so missing data is not read as less violence."""
     figure = go.Figure()
     colours = palette(view.colour)
     catch_all = OTHER_LABELS.get(view.colour, OTHER_FAMILY)
@@ -609,4 +619,11 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
         xaxis=xaxis, yaxis={"title": "events", "fixedrange": True},
         uirevision="timeline", plot_bgcolor="#ffffff", meta=meta,
     )
+    for i, (name, first, last) in enumerate(uncovered):
+        x0 = pd.Timestamp(first).strftime("%Y-%m-%d")
+        x1 = (pd.Timestamp(last) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+        figure.add_shape(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="below",
+                         line={"width": 0}, fillcolor=UNCOVERED_FILL, name=f"no {plain_label(name)}")
+        figure.add_annotation(x=x0, xref="x", y=1 - 0.14 * (i % 3), yref="paper", yanchor="top", xanchor="left",
+                              text=f"no {plain_label(name)}", showarrow=False, font={"size": 10, "color": "#5b5b5b"})
     return figure

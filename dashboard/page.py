@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard import aggregate, figures, tables
 from dashboard.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
-from dashboard.events import EventData, coverage_gaps, coverage_text, summary, summary_text
+from dashboard.events import EventData, coverage_gaps, coverage_text, summary, summary_text, uncovered_spans
 from dashboard.figures import BoundaryLayers
 from dashboard.view import View
 from dashboard.viewport import Viewport
@@ -109,7 +109,8 @@ def timeline_for(data: EventData, view: View) -> go.Figure:
     months = data.months()
     column = aggregate.COLOUR_COLUMNS.get(shown.colour, "group1")
     return figures.timeline_figure(aggregate.monthly_counts(data, data.rows(shown), column), shown,
-                                   (months[0], months[-1]) if months else None)
+                                   (months[0], months[-1]) if months else None,
+                                   uncovered=uncovered_spans(data, shown))
 
 
 def region_rows_for(data: EventData, view: View) -> list[dict[str, Any]]:

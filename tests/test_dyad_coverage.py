@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from dashboard.events import EventData, coverage_gaps, coverage_text
+from dashboard.events import EventData, coverage_gaps, coverage_text, uncovered_spans
 from dashboard.export import export_filename, export_rows, iter_csv
 from dashboard.view import View
 from tests.fixtures.dyad_events import (
@@ -137,3 +137,19 @@ def test_cli_export_vs_flag_writes_the_dyad(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "dashboard", "export", "--store", str(store), "--out", "-",
                           "--vs", "JNIM,Nobody"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "'Nobody' is not a known actor family" in bad.stderr
+
+
+def test_timeline_shades_what_each_systematic_source_does_not_cover(data):
+    from dashboard.page import timeline_for
+
+    spans = uncovered_spans(data, View())
+    assert ("ACLED", datetime.date(2020, 8, 2), datetime.date(2022, 6, 11)) in spans
+    assert ("ACLED", datetime.date(2016, 1, 15), datetime.date(2019, 3, 1)) in spans
+    assert ("UCDP GED", datetime.date(2016, 1, 15), datetime.date(2022, 6, 11)) not in spans  # UCDP spans it all
+    assert not any(name == "curated" for name, _, _ in spans)  # picked events have no coverage to speak of
+    figure = timeline_for(data, View())
+    shaded = {(s.name, s.x0, s.x1) for s in figure.layout.shapes}
+    assert ("no ACLED", "2020-08-02", "2022-06-12") in shaded
+    assert "no ACLED" in {a.text for a in figure.layout.annotations}
+    only_ucdp = timeline_for(data, View(dataset=("ucdp",)))
+    assert not only_ucdp.layout.shapes

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import layout as ids
+from dashboard.figures import CLASH_LABEL
 from tests.browser.conftest import UI_TIMEOUT_MS as UI_WAIT_MS
 
 # Every loaded row of the events grid, once the grid has the rows for its current row count.
@@ -28,7 +29,7 @@ MAP_JS = """
 () => {
   const gd = document.querySelector("#MAP_ID .js-plotly-plot");
   if (!gd || !gd._fullData || !gd._fullLayout || !gd._fullLayout.map) return null;
-  const skip = new Set(["regions", "selected event"]);
+  const skip = new Set(["regions", "selected event", "CLASH_NAME"]);  // rings repeat their events' ids
   const ids = [];
   gd._fullData.filter(t => !skip.has(t.name) && !/ bin$/.test(t.name || ""))
     .forEach(t => Array.from(t.customdata || []).forEach(c => ids.push(c[0])));
@@ -39,7 +40,7 @@ MAP_JS = """
     canvas: Boolean(document.querySelector("#MAP_ID canvas.maplibregl-canvas")),
   };
 }
-""".replace("MAP_ID", ids.MAP)
+""".replace("MAP_ID", ids.MAP).replace("CLASH_NAME", CLASH_LABEL)
 
 
 # The timeline chart, once Plotly has laid out its axes.

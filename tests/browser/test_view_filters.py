@@ -1,0 +1,117 @@
+"""Issue 24 in a real Chromium against a store shaped like the analyst's (tests/fixtures/dyad_events.py): one set of
+filters that the counter, table and CSV link all follow; the JNIM-vs-ISGS dyad; the coverage note; "Menaka"
+finding Ménaka; the card naming the source's own region."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+
+from dashboard import layout as ids
+from tests.browser.conftest import AppServer, start_server
+from tests.browser.pages import (
+    counter_events,
+    open_view,
+    wait_for_count,
+    wait_for_grid,
+    wait_for_url_param,
+    wait_settled,
+    wait_until,
+)
+from tests.fixtures.dyad_events import ACLED_ENDS, JNIM_ISGS_2020, MENAKA_NOTE, write_dyad_store
+
+
+@pytest.fixture(scope="module")
+def dyad_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    directory = tmp_path_factory.mktemp("dyad")
+    server = start_server(write_dyad_store(directory / "events.parquet"), directory / "server.log")
+    yield server
+    server.stop()
+
+
+def csv_ids(page, base_url: str) -> list[str]:
+    """The event ids of the file the page's CSV button downloads (its href, fetched as the browser would)."""
+    href = page.get_attribute(f"#{ids.EXPORT_CSV}", "href")
+    response = page.request.get(base_url + href)
+    assert response.ok, response.status
+    return sorted(r["event_id"] for r in csv.DictReader(io.StringIO(response.text())))
+
+
+def pick(page, control: str, typed: str) -> None:
+    """Type into a dropdown's search box and take the first option it offers (as a keyboard user does)."""
+    page.click(f"#{control}")
+    search = page.locator(".dash-dropdown-search")
+    search.fill(typed)
+    wait_until(page, "() => document.querySelectorAll('.dash-dropdown-option').length > 0",
+               what=f"the {control} dropdown to offer something for {typed!r}")
+    search.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def test_the_table_has_no_filters_of_its_own_and_minimum_fatalities_applies_without_enter(dyad_server, watched):
+    page = watched.page
+    open_view(page, dyad_server.url)
+    # one set of filters: no column offers a filter, so the table never lists fewer rows than the counter says
+    no_filters = wait_until(page, """id => { const api = window.dash_ag_grid.getApi(id);
+        return api.getColumnDefs().length > 0 && api.getColumnDefs().every(c => c.filter === false); }""",
+                            arg=ids.EVENTS_GRID, what="the grid's columns")
+    assert no_filters.json_value() is True
+    assert page.locator(f"#{ids.EVENTS_GRID} .ag-header-cell-filter-button, .ag-floating-filter").count() == 0
+    total = counter_events(page)
+    assert total == 14 and len(csv_ids(page, dyad_server.url)) == 14
+    page.fill(f"#{ids.MIN_FATALITIES}", "10")  # no Enter, no blur: the input applies after a pause
+    wait_for_url_param(page, "min_fatalities", "10")
+    wait_for_count(page, 10)
+    assert len(wait_for_grid(page, 10)) == 10
+    assert "min_fatalities=10" in page.get_attribute(f"#{ids.EXPORT_CSV}", "href")
+    assert len(csv_ids(page, dyad_server.url)) == 10
+
+
+def test_fighting_between_jnim_and_isgs_filters_the_page_and_the_export(dyad_server, watched):
+    page = watched.page
+    open_view(page, dyad_server.url, "start=2020-01-01&end=2020-12-31")
+    assert counter_events(page) == 10
+    pick(page, "f-vs", "JNIM")
+    pick(page, "f-vs", "ISGS")
+    wait_for_url_param(page, "vs", "ISGS,JNIM")
+    wait_for_count(page, len(JNIM_ISGS_2020))
+    assert sorted(wait_for_grid(page, len(JNIM_ISGS_2020))) == sorted(JNIM_ISGS_2020)
+    assert csv_ids(page, dyad_server.url) == sorted(JNIM_ISGS_2020)
+    # the address the issue names gives exactly those events too
+    response = page.request.get(f"{dyad_server.url}/export.csv?start=2020-01-01&end=2020-12-31&vs=JNIM,ISGS")
+    assert sorted(r["event_id"] for r in csv.DictReader(io.StringIO(response.text()))) == sorted(JNIM_ISGS_2020)
+    assert "vs-ISGS+JNIM" in response.headers["content-disposition"]
+    assert watched.errors == []
+
+
+def test_coverage_note_names_where_acled_ends(dyad_server, watched):
+    page = watched.page
+    open_view(page, dyad_server.url, "start=2019-01-01&end=2022-12-31")
+    note = page.inner_text(f"#{ids.COVERAGE_NOTE}")
+    assert f"ACLED starts 2019-03-02, ends {ACLED_ENDS}" in note
+    assert "UCDP GED ends 2022-06-11, has no events for ML, NE" in note
+    open_view(page, dyad_server.url, "start=2019-06-01&end=2020-06-01&country=ML&dataset=acled")
+    wait_until(page, "id => document.getElementById(id).innerText.trim() === ''", arg=ids.COVERAGE_NOTE,
+               what="the coverage note to be empty inside ACLED's span")
+
+
+def test_menaka_finds_menaka_and_the_card_names_the_source_region(dyad_server, watched):
+    page = watched.page
+    open_view(page, dyad_server.url)
+    pick(page, "f-admin1", "Menaka")
+    wait_for_url_param(page, "admin1", "Ménaka")
+    wait_for_count(page, 6)
+    wait_settled(page)
+    page.click(f"#{ids.EVENTS_GRID} .ag-row[row-id='acled:ML1'] .ag-cell[col-id='location']")
+    wait_until(page, "id => !document.getElementById(id).hidden", arg=ids.EVENT_CARD, what="the event card to open")
+    wait_until(page, "id => /Source's region/.test(document.getElementById(id).innerText)", arg=ids.EVENT_CARD,
+               what="the card to show the source's region")
+    card = page.inner_text(f"#{ids.EVENT_CARD}")
+    assert "Gao" in card and MENAKA_NOTE in card
+    # typed into the address without the accent, the region is found as well
+    open_view(page, dyad_server.url, "admin1=menaka")
+    assert counter_events(page) == 6
+    assert watched.errors == []
