@@ -118,6 +118,18 @@ document.addEventListener("click", function (event) {
     }
 });
 
+/* Dash 4.4's dcc.Input puts the caret back (setSelectionRange) after a debounced change, which a date input
+   does not support: the browser throws. A date input has no caret to put back, so the call does nothing there. */
+(function () {
+    var setSelection = HTMLInputElement.prototype.setSelectionRange;
+    HTMLInputElement.prototype.setSelectionRange = function () {
+        if (this.type === "date") {
+            return undefined;
+        }
+        return setSelection.apply(this, arguments);
+    };
+})();
+
 /* Issue 24: one colour mode for the whole page, the keyboard (the events table as one Tab stop, Escape closes
    the event card), slider handles that say their dates, and the slider on the timeline's time axis. */
 (function () {

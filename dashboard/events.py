@@ -405,8 +405,10 @@ def dataset_coverage(columns: Columns) -> pd.DataFrame:
     })
 
 
-# How the coverage note names datasets; others by their own name.
-DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+# The datasets as the page names them (the store's short names are its own: "seed" says nothing to a reader).
+DATASET_NAMES: dict[str, str] = {"acled": "ACLED", "ucdp": "UCDP GED", "curated": "Curated (Wikipedia)",
+                                 "text": "Read from texts", "seed": "Bundled sample", "upload": "Uploaded file",
+                                 "synthetic": "Synthetic"}
 # Datasets that record every event they find in a country (not picked events like seed, curated or text): only
 # for these does "no events for BF" mean the country is not covered.
 SYSTEMATIC = ("acled", "ucdp", "synthetic")
@@ -469,10 +471,13 @@ def coverage_text(gaps: list[dict[str, Any]]) -> str:
     parts = []
     for gap in gaps:
         said = []
-        if gap["starts_inside"]:
-            said.append(f"starts {gap['first'].isoformat()}")
-        if gap["ends_inside"]:
-            said.append(f"ends {gap['last'].isoformat()}")
+        if gap["starts_inside"] and gap["ends_inside"] and gap["first"] == gap["last"]:
+            said.append(f"starts and ends {gap['first'].isoformat()}")
+        else:
+            if gap["starts_inside"]:
+                said.append(f"starts {gap['first'].isoformat()}")
+            if gap["ends_inside"]:
+                said.append(f"ends {gap['last'].isoformat()}")
         if gap["missing"]:
             said.append(f"has no events for {', '.join(gap['missing'])}")
         parts.append(f"{gap['name']} {', '.join(said)}")

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import shapely
 
 from dashboard import basemap
+from dashboard.events import DATASET_NAMES
 from dashboard.view import View
 from dashboard.viewport import Viewport
 from geodata.schema import FOCUS
@@ -77,10 +78,6 @@ DATASET_COLOURS: dict[str, str] = {
     "upload": "#CC3311",
     "synthetic": "#332288",  # Tol's indigo: his vibrant scheme has six colours and grey
 }
-# The datasets as the legends name them (the store's short names are its own: "seed" says nothing to a reader).
-DATASET_NAMES: dict[str, str] = {"acled": "ACLED", "ucdp": "UCDP GED", "curated": "Curated (Wikipedia)",
-                                 "text": "Read from texts", "seed": "Bundled sample", "upload": "Uploaded file",
-                                 "synthetic": "Synthetic"}
 OTHER_COLOUR = "#BBBBBB"  # event types and datasets the tables above do not name
 # What each colour mode of the view colours points by (dashboard.view.COLOURS), and its fixed colours in order.
 COLOUR_TABLES: dict[str, dict[str, str]] = {"actor": FAMILY_COLOURS, "type": EVENT_TYPE_COLOURS,
@@ -298,6 +295,17 @@ def colour_labels(frame: pd.DataFrame, colour: str) -> pd.Series:
     return values.where(known, OTHER_LABELS[colour]).fillna(OTHER_LABELS[colour])
 
 
+def legend_filter(name: str, colour: str) -> dict[str, str] | None:
+    """The filter value of a legend entry in ``colour`` mode ({"filter": "acled"} for "ACLED"), None for the
+    catch-alls ("Other types", "Other datasets"), which no filter value names."""
+    if colour == "dataset":
+        value = {label: key for key, label in DATASET_NAMES.items()}.get(name)
+        return {"filter": value} if value else None
+    if colour == "type" and name == OTHER_LABELS["type"]:
+        return None
+    return {"filter": name}
+
+
 def palette(colour: str) -> dict[str, str]:
     """The legend of a colour mode: every name in its fixed order with its colour, the catch-all last. The map,
     the timeline and the page's legends are all drawn from this, so one colour means one thing on the page."""
@@ -429,6 +437,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                 continue
             figure.add_trace(go.Scattermap(
                 lon=lon[part], lat=lat[part], mode="markers", name=name, legendgroup=name, showlegend=not shown,
+                meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
                 marker={"size": sizes[part], "color": colour, "opacity": level, "sizemode": "diameter"}, **below,
                 **({"customdata": hover[part], "hovertemplate": POINT_HOVER} if full
                    else {"text": hover[part], "hovertemplate": SHORT_HOVER}),

@@ -32,7 +32,7 @@ _HEADERS = {
     "source_admin1": "Source's region",
 }
 # The first four columns fit the tables panel of a 1280-pixel screen (about 370 pixels).
-_WIDTHS = {"event_id": 130, "date_start": 90, "date_end": 90, "country_iso2": 80, "fatalities": 84,
+_WIDTHS = {"event_id": 130, "date_start": 86, "date_end": 86, "country_iso2": 72, "fatalities": 84,
            "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 100, "group1": 118,
            "source": 160, "reports": 130, "source_admin1": 120}
 

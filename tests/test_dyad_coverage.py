@@ -153,3 +153,22 @@ def test_timeline_shades_what_each_systematic_source_does_not_cover(data):
     assert "no ACLED" in {a.text for a in figure.layout.annotations}
     only_ucdp = timeline_for(data, View(dataset=("ucdp",)))
     assert not only_ucdp.layout.shapes
+
+
+def test_map_legend_entries_name_the_filter_a_click_sets(data):
+    from dashboard.figures import map_figure
+
+    for colour, expected in (("actor", {"JNIM": "JNIM", "ISGS": "ISGS"}), ("dataset", {"ACLED": "acled",
+                                                                                        "UCDP GED": "ucdp"})):
+        figure = map_figure(data.frame, View(colour=colour), None)
+        filters = {t.name: t.meta["filter"] for t in figure.data if t.showlegend and t.meta}
+        assert expected.items() <= filters.items()
+        # every filter value a legend click would set is one the address accepts
+        param = {"actor": "group", "dataset": "dataset"}[colour]
+        for value in filters.values():
+            assert View.from_query({param: value})[1] == []
+
+
+def test_a_dataset_of_one_day_is_said_once(data):
+    view = View.from_query("start=2019-01-01&end=2022-12-31")[0]
+    assert "Curated (Wikipedia) starts and ends 2020-02-14" in coverage_text(coverage_gaps(data, view))

@@ -115,3 +115,55 @@ def test_menaka_finds_menaka_and_the_card_names_the_source_region(dyad_server, w
     open_view(page, dyad_server.url, "admin1=menaka")
     assert counter_events(page) == 6
     assert watched.errors == []
+
+
+def test_the_map_legend_filters_the_whole_view(dyad_server, watched):
+    page = watched.page
+    open_view(page, dyad_server.url, "start=2020-01-01&end=2020-12-31")
+    before = page.get_attribute(f"#{ids.EXPORT_CSV}", "href")
+    entry = page.locator(f"#{ids.MAP} .legend .traces", has_text="ISGS").locator(".legendtoggle")
+    entry.click()
+    wait_for_url_param(page, "group", "ISGS")
+    isgs = ["acled:ML2", "acled:ML3", "curated:1", "acled:BF1", "ucdp:BF2", "acled:NE1", "acled:ML4", "ucdp:BF3"]
+    wait_for_count(page, len(isgs))
+    assert sorted(wait_for_grid(page, len(isgs))) == sorted(isgs)
+    assert page.get_attribute(f"#{ids.EXPORT_CSV}", "href") != before
+    assert csv_ids(page, dyad_server.url) == sorted(isgs)
+    wait_settled(page)
+    page.locator(f"#{ids.MAP} .legend .traces", has_text="ISGS").locator(".legendtoggle").click()
+    wait_for_url_param(page, "group", None)
+    wait_for_count(page, 10)
+
+
+# Where on the screen a clash ring's edge is: the map projects the ring's point, and the ring reaches a few
+# pixels beyond the point it rings (dashboard.figures.CLASH_RING).
+RING_EDGE_JS = """
+name => {
+  const gd = document.querySelector("#MAP_ID .js-plotly-plot");
+  const map = gd._fullLayout.map._subplot.map;
+  const ring = gd._fullData.find(t => t.name === name);
+  if (!ring || !ring.lon.length) return null;
+  const p = map.project([ring.lon[0], ring.lat[0]]);
+  const box = gd.querySelector("canvas.maplibregl-canvas").getBoundingClientRect();
+  return {x: box.left + p.x + ring.marker.size[0] / 2 - 1.5, y: box.top + p.y, id: ring.customdata[0][0]};
+}
+""".replace("MAP_ID", ids.MAP)
+
+
+def test_a_clash_ring_hovers_and_opens_its_event(dyad_server, watched):
+    from dashboard.figures import CLASH_LABEL
+
+    page = watched.page
+    open_view(page, dyad_server.url, "start=2020-01-01&end=2020-12-31&vs=JNIM,ISGS&country=BF")
+    edge = wait_until(page, RING_EDGE_JS, arg=CLASH_LABEL, what="a clash ring on the map").json_value()
+    page.evaluate("""() => { const gd = document.querySelector("#MAP_ID .js-plotly-plot");
+        gd.on("plotly_hover", e => { window.__hovered = e.points[0].data.name; });
+        gd.on("plotly_click", e => { window.__clicked = e.points[0].data.name; }); }""".replace("MAP_ID", ids.MAP))
+    page.mouse.move(edge["x"], edge["y"])
+    hovered = wait_until(page, "() => window.__hovered", what="a hover on the ring's edge").json_value()
+    assert hovered == CLASH_LABEL  # the ring itself answers, not only the point it rings
+    page.mouse.click(edge["x"], edge["y"])
+    assert wait_until(page, "() => window.__clicked", what="a click on the ring").json_value() == CLASH_LABEL
+    wait_until(page, "id => !document.getElementById(id).hidden", arg=ids.EVENT_CARD, what="the event card to open")
+    wait_until(page, "([id, event]) => document.getElementById(id).innerText.includes(event)",
+               arg=[ids.EVENT_CARD, edge["id"]], what=f"the card to show {edge['id']}")
