@@ -114,3 +114,79 @@ def test_slider_labels_fit_at_the_issue_sizes(decades_server: AppServer, new_pag
     assert len(shown) >= 4, f"at {viewport['width']} px the slider names too few years: {shown}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"readable_{viewport['width']}x{viewport['height']}.png"))
+
+
+# What covers the map (the graph's box): Plotly's legend, the map key and anything else drawn over it, as the share
+# of the map's area each visible one covers.
+COVER_JS = """
+() => {
+  const map = document.querySelector("#MAP_ID");
+  const m = map && map.getBoundingClientRect();
+  if (!m || !m.width) return null;
+  const overlays = [...document.querySelectorAll("#MAP_ID g.legend, .map-key, .map-wrap > :not(#MAP_ID)")]
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden"
+            && getComputedStyle(e).display !== "none");
+  const out = {};
+  overlays.forEach(e => {
+    const r = e.getBoundingClientRect();
+    const w = Math.max(0, Math.min(r.right, m.right) - Math.max(r.left, m.left));
+    const h = Math.max(0, Math.min(r.bottom, m.bottom) - Math.max(r.top, m.top));
+    const name = e.id || e.getAttribute("class") || e.tagName;
+    out[name] = (out[name] || 0) + (w * h) / (m.width * m.height);
+  });
+  return {covered: out, map: [m.left, m.top, m.width, m.height]};
+}
+""".replace("MAP_ID", ids.MAP)
+
+
+def test_phone_legend_leaves_the_map(decades_server: AppServer, new_page) -> None:
+    page = new_page(PHONE)
+    open_page(page, decades_server.url)
+    found = page.evaluate(f"({COVER_JS})()")
+    share = sum(found["covered"].values())
+    assert share <= 0.10, f"at 390×844 the legend and key cover {share:.1%} of the map: {found}"
+    # the colours are still named, in a strip under the map
+    strip = page.locator(f"#{ids.MAP_KEY} .strip-legend[data-colour='actor']")
+    assert strip.is_visible()
+    assert "JNIM" in strip.inner_text() and "ISGS" in strip.inner_text()
+    box, map_box = strip.bounding_box(), page.locator(f"#{ids.MAP}").bounding_box()
+    assert box["y"] >= map_box["y"] + map_box["height"] - 1, "the strip sits under the map"
+    # and on a desktop Plotly's legend names them over the map, as before (the strip is a phone's)
+    page.set_viewport_size(DESKTOP)
+    wait_until(page, "() => document.querySelector('#MAP_ID g.legend').getClientRects().length > 0"
+               .replace("MAP_ID", ids.MAP), what="Plotly's legend on the desktop map")
+    assert not strip.is_visible()
+
+
+# Each of the table's first columns against the grid's scrolling viewport: [header, left, right] and the viewport's
+# left and right edges, and how far it is scrolled sideways.
+COLUMNS_JS = """
+() => {
+  const grid = document.querySelector("#GRID_ID");
+  const port = grid && grid.querySelector(".ag-body-viewport .ag-center-cols-viewport, .ag-center-cols-viewport");
+  const cells = grid ? [...grid.querySelectorAll(".ag-header-row-column .ag-header-cell")] : [];
+  if (!port || !cells.length) return null;
+  const v = port.getBoundingClientRect();
+  return {
+    viewport: [v.left, v.right], scrolled: port.scrollLeft,
+    columns: cells.map(c => { const r = c.getBoundingClientRect();
+                              return [c.getAttribute("col-id"), r.left, r.right]; }).sort((a, b) => a[1] - b[1]),
+  };
+}
+""".replace("GRID_ID", ids.EVENTS_GRID)
+FIVE = ("date_start", "location", "country_iso2", "group1", "fatalities")
+
+
+def test_desktop_table_shows_date_place_country_families_fatalities_whole(decades_server: AppServer,
+                                                                           new_page) -> None:
+    page = new_page(DESKTOP)
+    open_page(page, decades_server.url)
+    found = wait_until(page, COLUMNS_JS, what="the events grid's header").json_value()
+    left, right = found["viewport"]
+    columns = {cid: (a, b) for cid, a, b in found["columns"]}
+    assert found["scrolled"] == 0
+    for cid in FIVE:
+        assert cid in columns, f"column {cid} missing: {found['columns']}"
+        a, b = columns[cid]
+        assert left - 0.5 <= a and b <= right + 0.5, \
+            f"{cid} spans {a:.0f}–{b:.0f}, the grid shows {left:.0f}–{right:.0f}"
