@@ -233,7 +233,7 @@ document.addEventListener("click", function (event) {
             el.focus({preventScroll: true});
             var box = el.getBoundingClientRect();
             if (box.top < 0 || box.bottom > window.innerHeight) {
-                el.scrollIntoView({block: "nearest"});
+                el.scrollIntoView({block: box.height < window.innerHeight * 0.8 ? "center" : "start"});
             }
         }).observe(el, {attributes: true, attributeFilter: ["hidden"], childList: true, subtree: false});
     }

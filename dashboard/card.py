@@ -80,6 +80,14 @@ def fatalities_text(row: Mapping[str, Any]) -> str:
     return f"{best} (reported {spread})" if spread else best
 
 
+def dataset_text(dataset: str | None) -> str:
+    """'seed (Bundled sample)': the store's short name with what it means, where the name alone does not say."""
+    if dataset is None:
+        return UNKNOWN
+    name = DATASET_NAMES.get(dataset, dataset)
+    return dataset if name.casefold() == dataset.casefold() else f"{dataset} ({name})"
+
+
 def is_http(url: str | None) -> bool:
     return bool(url) and bool(HTTP_URL.match(url or ""))
 
@@ -130,7 +138,7 @@ def event_card(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | No
         *_field("Geo precision", geo_precision_text(row.get("geo_precision"))),
         *_field("Actors", html.Ul(actor_items, className="actors")),
         *_field("Fatalities", fatalities_text(row)),
-        *_field("Dataset", text(row.get("dataset")) or UNKNOWN),
+        *_field("Dataset", dataset_text(text(row.get("dataset")))),
         *_field("Source", *[part for part in (source or ("" if url else "not given"),
                                               " " if source and url else "",
                                               source_link(url, "open source ↗" if source else None)) if part]),

@@ -417,15 +417,21 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     clash = is_clash(frame)
     if clash.any():  # the rings go first, under every point
-        # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here. The rings
-        # carry their events' hover (event id first), so hovering or clicking a ring is hovering or clicking its event.
-        for colour, extra in CLASH_RING:
+        # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here. The outer
+        # ring answers hover and clicks for its event: with the event's own hover (event id first, which the card
+        # reads) in a view small enough for full hovers, else with its name only (no second copy of every text;
+        # a click finds the event by its point, dashboard.card_callbacks.clicked_event).
+        for (colour, extra), outer in zip(CLASH_RING, (True, False), strict=True):
+            if not outer:
+                answers: dict[str, Any] = {"hoverinfo": "skip"}
+            elif full:
+                answers = {"customdata": hover[clash], "hovertemplate": POINT_HOVER}
+            else:
+                answers = {"hovertemplate": f"{CLASH_LABEL}<extra></extra>"}
             figure.add_trace(go.Scattermap(
                 lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
-                showlegend=False, **below,
+                showlegend=False, **below, **answers,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
-                **({"customdata": hover[clash], "hovertemplate": POINT_HOVER} if full
-                   else {"text": hover[clash], "hovertemplate": SHORT_HOVER}),
             ))
     for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
         # precise and imprecise points of a group are two traces with one opacity each (one legend entry): an

@@ -172,3 +172,12 @@ def test_map_legend_entries_name_the_filter_a_click_sets(data):
 def test_a_dataset_of_one_day_is_said_once(data):
     view = View.from_query("start=2019-01-01&end=2022-12-31")[0]
     assert "Curated (Wikipedia) starts and ends 2020-02-14" in coverage_text(coverage_gaps(data, view))
+
+
+def test_clash_rings_of_a_large_view_answer_hover_with_their_name_only(data, monkeypatch):
+    from dashboard import figures
+
+    monkeypatch.setattr(figures, "FULL_HOVER_POINTS", 0)  # as if the view had more events than full hovers allow
+    rings = [t for t in figures.map_figure(data.frame, View(), None).data if t.name == figures.CLASH_LABEL]
+    assert rings[0].hovertemplate == f"{figures.CLASH_LABEL}<extra></extra>" and rings[0].customdata is None
+    assert rings[0].text is None and rings[1].hoverinfo == "skip"
