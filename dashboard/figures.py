@@ -433,22 +433,20 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                 showlegend=False, **below, **answers,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
             ))
-    for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
-        # precise and imprecise points of a group are two traces with one opacity each (one legend entry): an
-        # opacity per point would cost 5 bytes a point in every update
-        shown = False
-        for level in (FULL_OPACITY, FADED_OPACITY):
-            part = rows & (opacity == level)
-            if not part.any():
-                continue
-            figure.add_trace(go.Scattermap(
-                lon=lon[part], lat=lat[part], mode="markers", name=name, legendgroup=name, showlegend=not shown,
-                meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
-                marker={"size": sizes[part], "color": colour, "opacity": level, "sizemode": "diameter"}, **below,
-                **({"customdata": hover[part], "hovertemplate": POINT_HOVER} if full
-                   else {"text": hover[part], "hovertemplate": SHORT_HOVER}),
-            ))
-            shown = True
+    for name, colour, rows in legend_groups(labels, view.colour):  # one trace per legend entry, not per event
+        # One trace per family, its imprecise points faded by a per-point opacity (4 bytes a point, only when the
+        # family mixes both): every trace is a MapLibre source and its layers, parsed and tiled on its own, so
+        # half the traces is half that work on every draw (issue 19).
+        levels = opacity[rows]
+        figure.add_trace(go.Scattermap(
+            lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name, showlegend=True,
+            meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
+            marker={"size": sizes[rows], "color": colour, "sizemode": "diameter",
+                    "opacity": float(levels[0]) if (levels == levels[0]).all() else levels.astype("float32")},
+            **below,
+            **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
+               else {"text": hover[rows], "hovertemplate": SHORT_HOVER}),
+        ))
     center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
     if selected_id is not None:
         chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
