@@ -432,7 +432,10 @@ def coverage_gaps(data: EventData, view: View) -> list[dict[str, Any]]:
     present = set(data.coverage["country_iso2"].dropna()) & set(FOCUS)
     chosen = set(view.country) & present if view.country else present
     gaps = []
-    for dataset, group in spans.groupby("dataset", sort=True):
+    # Systematic datasets first: where they stop matters most to a count; picked ones after.
+    order = sorted(spans["dataset"].dropna().unique(), key=lambda d: (d not in SYSTEMATIC, str(d)))
+    for dataset in order:
+        group = spans[spans["dataset"] == dataset]
         first, last = min(group["first"]), max(group["last"])
         missing = sorted(chosen - set(group["country_iso2"].dropna())) if dataset in SYSTEMATIC else []
         gap = {"dataset": str(dataset), "name": DATASET_NAMES.get(str(dataset), str(dataset)), "first": first,
@@ -467,7 +470,8 @@ def uncovered_spans(data: EventData, view: View) -> list[tuple[str, datetime.dat
 
 
 def coverage_text(gaps: list[dict[str, Any]]) -> str:
-    """'Coverage: ACLED ends 2020-08-01; UCDP GED starts 2016-01-05, has no events for ML, NE.' or ''."""
+    """'Coverage: ACLED ends 2020-08-01; UCDP GED starts 2016-01-05, has no events for ML, NE.' or '' (the page
+    says why it matters in the note's tooltip: fewer events where a dataset stops are missing reports)."""
     parts = []
     for gap in gaps:
         said = []
@@ -483,8 +487,7 @@ def coverage_text(gaps: list[dict[str, Any]]) -> str:
         parts.append(f"{gap['name']} {', '.join(said)}")
     if not parts:
         return ""
-    return ("Coverage: " + "; ".join(parts) + ". Fewer events where a dataset stops are missing reports, "
-            "not less violence.")
+    return "Coverage: " + "; ".join(parts) + "."
 
 
 def summary(data: EventData, rows: np.ndarray) -> dict[str, int]:

@@ -118,6 +118,8 @@ DROPDOWN_LABELS = {
     "f-dataset": "Dataset",
 }
 
+COVERAGE_HINT = ("Fewer events where a dataset starts or stops are missing reports, not less violence; "
+                 "the timeline shades what each source does not cover.")
 DROPDOWN_PLACEHOLDERS = {"f-vs": "Two families, e.g. JNIM and ISGS"}
 DROPDOWN_TITLES = {
     "f-group": "Events where any of these families is one of the two sides",
@@ -379,7 +381,7 @@ def _time_panel() -> list:
 def _tables_panel() -> list:
     return [
         html.Div(id=COUNTER, className="counter", role="status"),
-        html.P(id=COVERAGE_NOTE, className="coverage-note", role="note"),
+        html.P(id=COVERAGE_NOTE, className="coverage-note", role="note", tabIndex=0, title=COVERAGE_HINT),
         html.Div(
             className="tables-head",
             children=[
