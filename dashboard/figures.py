@@ -341,7 +341,8 @@ POINT_HOVER = (
     "<b>%{customdata[2]}</b><br>%{customdata[1]}<br>%{customdata[3]}<br>%{customdata[4]}<br>"
     "Fatalities: %{customdata[5]}<extra></extra>"
 )
-SHORT_HOVER = "%{text}<extra></extra>"
+# Two lines from two arrays: a "<br>" inside every text would cost 14 bytes a point once JSON-escaped.
+SHORT_HOVER = "%{text}<br>%{customdata}<extra></extra>"
 HOVER_CHARS = 34
 # Up to this many points carry the full hover card; bigger views get a one-line hover (date, place, fatalities)
 # so 20,000 points stay near 1 MB of JSON instead of 5 MB.
@@ -354,11 +355,13 @@ def _cut(text: pd.Series, limit: int = HOVER_CHARS) -> pd.Series:
 
 
 def short_hover(frame: pd.DataFrame) -> np.ndarray:
-    """'Ménaka, 2020-03-14: 12 dead' per event (escaped), the hover of large point views."""
+    """Per event (escaped) its two hover lines, '2020-03-14 · Ménaka' and '12 dead': the hover of large point
+    views (``SHORT_HOVER``: the first as the trace's text, the second as its customdata)."""
     start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string").fillna("date unknown")
     place = _cut(frame["location"].astype("string").fillna("unnamed place"), HOVER_CHARS - 12)
     toll = (frame["fatalities"].astype("string") + " dead").fillna("toll unknown")
-    return (_escape(start + " · " + place) + "<br>" + toll).to_numpy(dtype=object)
+    lines = [_escape(start + " · " + place), toll]
+    return np.column_stack([c.to_numpy(dtype=object) for c in lines]) if len(frame) else np.empty((0, 2), object)
 
 
 def hover_data(frame: pd.DataFrame) -> np.ndarray:
@@ -398,9 +401,11 @@ def plain_label(text: object) -> str:
 
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
                selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None,
-               frame_to: tuple[float, float, float, float] | None = None) -> go.Figure:
+               frame_to: tuple[float, float, float, float] | None = None,
+               short: np.ndarray | None = None) -> go.Figure:
     """Events as points coloured by the family of actor1 (or by event type or dataset, ``view.colour``), sized by
-    fatalities, faded when imprecise; JNIM–ISGS clashes ringed.
+    fatalities, faded when imprecise; JNIM–ISGS clashes ringed. ``short``: the rows' hovers when already known
+    (:func:`hover_data` rows up to FULL_HOVER_POINTS events, else :func:`short_hover`).
 
     ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
     the bottom (e.g. that only the events in sight are drawn). Where the map looks: ``viewport`` (the user has
@@ -413,7 +418,8 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
     opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
     full = len(frame) <= FULL_HOVER_POINTS
-    hover = hover_data(frame) if full else short_hover(frame)
+    known = short is not None and len(short) == len(frame)
+    hover = (short if known else hover_data(frame)) if full else (short if known else short_hover(frame))
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     clash = is_clash(frame)
     if clash.any():  # the rings go first, under every point
@@ -445,7 +451,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                     "opacity": float(levels[0]) if (levels == levels[0]).all() else levels.astype("float32")},
             **below,
             **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
-               else {"text": hover[rows], "hovertemplate": SHORT_HOVER}),
+               else {"text": hover[rows, 0], "customdata": hover[rows, 1], "hovertemplate": SHORT_HOVER}),
         ))
     center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
     if selected_id is not None:
