@@ -135,6 +135,7 @@ def _opening(source: EventSource, layers: figures.BoundaryLayers, settings: Sett
     def props(version: str, query: str) -> dict[opening.Prop, Any]:
         data = source.get()
         view, messages = View.from_query(query)
+        view = data.canonical(view)
         return {**opening.address_props(data, view, messages, version, source.problem),
                 **opening.drawn_props(data, view, layers, settings)}
 

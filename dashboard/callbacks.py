@@ -86,6 +86,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         data = source.get()
         months = data.months()
         view, messages = View.from_query(search or "")
+        view = data.canonical(view)  # "admin1=menaka" shows as the region control's Ménaka
         triggered = {t["prop_id"].rsplit(".", 1)[0] for t in ctx.triggered} if ctx.triggered_id else set()
         from_url = not triggered or ids.URL in triggered or ids.UPLOAD_RESULT in triggered
         playing = not paused

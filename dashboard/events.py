@@ -329,6 +329,15 @@ class EventData:
             rows = self.incidents.representatives(rows)
         return rows
 
+    def canonical(self, view: View) -> View:
+        """``view`` with its region names spelled as the data spells them ("menaka" -> "Ménaka"), so the region
+        control shows the name it offers; names the data lacks stay as given."""
+        if not view.admin1:
+            return view
+        labels = [str(label) for label in self.columns.labels["admin1"]]
+        spelled = dict(zip(_fold(pa.array(labels, type=pa.large_string())).to_pylist(), labels, strict=True))
+        return view.with_(admin1=tuple(spelled.get(search_key(name), name) for name in view.admin1))
+
     def prepare_search(self) -> None:
         """Build the free-text index now (the app does it in the background after loading)."""
         _ = self._search

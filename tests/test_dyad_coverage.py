@@ -181,3 +181,15 @@ def test_clash_rings_of_a_large_view_answer_hover_with_their_name_only(data, mon
     rings = [t for t in figures.map_figure(data.frame, View(), None).data if t.name == figures.CLASH_LABEL]
     assert rings[0].hovertemplate == f"{figures.CLASH_LABEL}<extra></extra>" and rings[0].customdata is None
     assert rings[0].text is None and rings[1].hoverinfo == "skip"
+
+
+def test_region_names_are_spelled_as_the_data_spells_them_for_the_controls(data):
+    from dashboard import layout as ids
+    from dashboard.opening import address_props
+
+    view = data.canonical(View.from_query("admin1=menaka,SENO,Atlantis")[0])
+    assert view.admin1 == ("Atlantis", "Ménaka", "Séno")
+    props = address_props(data, view, [], "v1")
+    assert props[("f-admin1", "value")] == ["Atlantis", "Ménaka", "Séno"]
+    assert {"label": "Ménaka", "value": "Ménaka", "search": "Ménaka menaka"} in props[("f-admin1", "options")]
+    assert props[(ids.MESSAGES, "children")] == []

@@ -89,3 +89,27 @@ def test_the_switch_counts_each_incident_once(linked_server, watched):
     wait_until(page, QUERY_JS, arg=None)
     wait_until(page, EXPORT_JS, arg=False)
     assert not watched.errors
+
+
+def test_each_report_id_in_the_card_opens_that_report(linked_server, watched):
+    """Sources side by side (issue 24): the card of one report lists its incident's other reports, and each id
+    opens that report in the card."""
+    events = geostore.read_store(linked_server.store)
+    sizes = events.groupby("incident_id")["event_id"].transform("size")
+    linked = events[sizes > 1].sort_values(["incident_id", "event_id"])
+    first = linked.iloc[0]
+    other = linked[(linked["incident_id"] == first["incident_id"]) & (linked["event_id"] != first["event_id"])]
+    other_id = str(other["event_id"].iloc[0])
+    day = first["date_start"].strftime("%Y-%m-%d")
+    page = watched.page
+    page.goto(f"{linked_server.url}/?start={day}&end={day}")
+    row = page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='{first['event_id']}'] .ag-cell").first
+    row.click()
+    card = f"#{ids.EVENT_CARD}"
+    wait_until(page, "id => { const c = document.querySelector('CARD'); return !c.hidden && c.innerText.includes("
+                     "id + ' (shown)'); }".replace("CARD", card), arg=str(first["event_id"]))
+    page.locator(f"{card} button.report-open", has_text=other_id).click()
+    wait_until(page, "id => document.querySelector('CARD').innerText.includes(id + ' (shown)')".replace("CARD", card),
+               arg=other_id)
+    assert page.locator(f"{card} button.report-open", has_text=str(first["event_id"])).count() == 1
+    assert not watched.errors

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from dashboard import layout as ids
-from dashboard.figures import palette
+from dashboard.figures import CLASH_LABEL, SELECTED_LABEL, palette
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer, Watched, start_server
 from tests.browser.pages import open_view, wait_for_grid, wait_for_url_param, wait_settled, wait_until
 from tests.fixtures.sample_events import sample_events, write_sample_store
@@ -226,6 +226,11 @@ def test_slider_handles_announce_dates_and_the_date_inputs_set_the_window(sample
                          what="the slider handles' date texts").json_value()
     assert [h["text"] for h in handles] == ["From 1 January 2021", "To 31 December 2021"]
     assert all(DATE_TEXT.match(h["text"]) for h in handles)
+    # the table follows the window: it starts in 2021, not at the data's first year
+    wait_for_grid(page)
+    first_day = page.evaluate("id => window.dash_ag_grid.getApi(id).getDisplayedRowAtIndex(0).data.date_start",
+                              ids.EVENTS_GRID)
+    assert "2021-01-01" <= first_day <= "2021-12-31"
     assert page.input_value(f"#{ids.DATE_START}") == "2021-01-01"
     assert page.input_value(f"#{ids.DATE_END}") == "2021-12-31"
     page.focus(f"#{ids.SLIDER} [role='slider']")
@@ -260,7 +265,7 @@ def test_map_timeline_legends_and_chips_follow_one_colour_mode(sample_server, si
     expected = palette(mode)
     assert seen["body"] == mode
     points = {k: v for k, v in seen["map"].items() if k in expected}
-    assert points and set(points) == set(seen["map"]) - {"frame"}
+    assert points and set(points) == set(seen["map"]) - {"frame", CLASH_LABEL, SELECTED_LABEL}
     for name, colour in points.items():
         assert colour.lower() == expected[name].lower() == seen["timeline"][name].lower(), name
     assert seen["timeline"].keys() <= expected.keys()

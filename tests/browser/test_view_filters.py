@@ -93,6 +93,13 @@ def test_coverage_note_names_where_acled_ends(dyad_server, watched):
     note = page.inner_text(f"#{ids.COVERAGE_NOTE}")
     assert f"ACLED starts 2019-03-02, ends {ACLED_ENDS}" in note
     assert "UCDP GED ends 2022-06-11, has no events for ML, NE" in note
+    # the timeline shades what ACLED does not cover, beside the window's own shading
+    shaded = wait_until(page, """id => { const gd = document.querySelector("#" + id + " .js-plotly-plot");
+        const names = (gd.layout.shapes || []).map(s => s.name);
+        return names.includes("no ACLED") && names.includes("window") ? gd.layout.shapes
+            .filter(s => s.name === "no ACLED").map(s => [String(s.x0).slice(0, 10), String(s.x1).slice(0, 10)])
+            : null; }""", arg=ids.TIMELINE, what="the timeline to shade ACLED's gaps and the window").json_value()
+    assert ["2020-08-02", "2022-06-12"] in shaded
     open_view(page, dyad_server.url, "start=2019-06-01&end=2020-06-01&country=ML&dataset=acled")
     wait_until(page, "id => document.getElementById(id).innerText.trim() === ''", arg=ids.COVERAGE_NOTE,
                what="the coverage note to be empty inside ACLED's span")
@@ -114,6 +121,7 @@ def test_menaka_finds_menaka_and_the_card_names_the_source_region(dyad_server, w
     # typed into the address without the accent, the region is found as well
     open_view(page, dyad_server.url, "admin1=menaka")
     assert counter_events(page) == 6
+    assert "Ménaka" in page.inner_text("#f-admin1")  # the control spells it as the data does
     assert watched.errors == []
 
 
@@ -167,3 +175,22 @@ def test_a_clash_ring_hovers_and_opens_its_event(dyad_server, watched):
     wait_until(page, "id => !document.getElementById(id).hidden", arg=ids.EVENT_CARD, what="the event card to open")
     wait_until(page, "([id, event]) => document.getElementById(id).innerText.includes(event)",
                arg=[ids.EVENT_CARD, edge["id"]], what=f"the card to show {edge['id']}")
+
+
+def test_sources_that_disagree_are_flagged_filtered_and_exported(dyad_server, watched):
+    from tests.fixtures.dyad_events import DISAGREE
+
+    page = watched.page
+    open_view(page, dyad_server.url)
+    wait_until(page, "id => { window.dash_ag_grid.getApi(id).ensureColumnVisible('reports'); return true; }",
+               arg=ids.EVENTS_GRID, what="the events grid to scroll to its reports column")
+    cell = page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='acled:ML3'] .ag-cell[col-id='reports']")
+    assert cell.inner_text() == "2: acled, curated ⚠ disagree"
+    page.get_by_label("Only where sources disagree (toll or perpetrator)").check()
+    wait_for_url_param(page, "disagree", "1")
+    wait_for_count(page, len(DISAGREE))
+    assert sorted(wait_for_grid(page, len(DISAGREE))) == sorted(DISAGREE)
+    response = page.request.get(dyad_server.url + page.get_attribute(f"#{ids.EXPORT_CSV}", "href"))
+    table = list(csv.DictReader(io.StringIO(response.text())))
+    assert sorted(r["event_id"] for r in table) == sorted(DISAGREE)
+    assert {r["sources_disagree"] for r in table} == {"1"} and "disagree-1" in response.headers["content-disposition"]
