@@ -108,10 +108,10 @@ def synthetic_accuracy(frame: pd.DataFrame, truth: np.ndarray, incident_id: pd.S
 
 def labelled_accuracy(directory: Path = LABELLED) -> dict[str, float]:
     """Precision and recall of the linker on the hand-labelled pairs, through the real importers and boundaries."""
-    from geodata.boundaries import Boundaries
     from geodata.importers.acled import read_acled
     from geodata.importers.ucdp import read_ucdp
     from geodata.pipeline import screen
+    from geodata.places.boundaries import Boundaries
 
     boundaries = Boundaries.load()
     parts = []

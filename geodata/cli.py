@@ -173,9 +173,9 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from geodata.boundaries import Boundaries
     from geodata.evaluate import evaluate
-    from geodata.geocode import Geocoder
+    from geodata.places.boundaries import Boundaries
+    from geodata.places.geocode import Geocoder
 
     directory = args.dir or settings.seeds_dir / "corpus"
     score = evaluate(directory, Geocoder.from_settings(settings), Boundaries.load(settings.boundaries,
@@ -216,7 +216,7 @@ def _store_copy(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _geocode(args: argparse.Namespace, settings: Settings) -> int:
-    from geodata.geocode import Geocoder, PlaceNotFound
+    from geodata.places.geocode import Geocoder, PlaceNotFound
 
     geocoder = Geocoder.from_settings(settings)
     status = 0

@@ -74,7 +74,7 @@ from geodata.textrules import (
 )
 
 if TYPE_CHECKING:
-    from geodata.geocode import Geocoder, GeocodeResult
+    from geodata.places.geocode import Geocoder, GeocodeResult
 
 REJECTED_COLUMNS = ("sentence_number", "sentence", "source", "reason", "name", "candidates")
 BASIS_COLUMNS = ("date_basis", "place_basis")
@@ -1283,7 +1283,7 @@ class _PlaceLookup:
     def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
         """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
         a list of the closest candidates when nothing matches."""
-        from geodata.geocode import PlaceNotFound
+        from geodata.places.geocode import PlaceNotFound
 
         country = admin1 = None
         for hint in hints:
@@ -1388,7 +1388,7 @@ def _headline_place(sentences: list[Sentence], places: _PlaceLookup) -> tuple[li
 
 def _as_result(row: dict) -> GeocodeResult:
     """An event's place as a geocoding result, for a sentence that points at it ("in the town")."""
-    from geodata.geocode import GeocodeResult
+    from geodata.places.geocode import GeocodeResult
 
     return GeocodeResult(row["latitude"], row["longitude"], row["geo_precision"], row["country_iso2"],
                          row["admin1"], row["admin2"], row["location"], 100.0, f"event {row['event_id']}")  # fmt: skip

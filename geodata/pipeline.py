@@ -16,8 +16,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata import actors, incidents, schema, store, validate
-from geodata.boundaries import Boundaries, difference_lines, source_differences
 from geodata.importers.common import Parsed
+from geodata.places.boundaries import Boundaries, difference_lines, source_differences
 from geodata.settings import Settings
 
 # How many quarantine reasons a summary carries for display.
@@ -193,7 +193,7 @@ def import_file(kind: str, path: Path, settings: Settings, *, update: bool = Fal
 def extract_file(path: Path, settings: Settings, document_day: date | None = None) -> Summary:
     """Turn an English text file into cited events (dataset ``text``) and merge them into the store;
     ``document_day`` (``--date``) anchors its relative dates when the text carries no dateline."""
-    from geodata.geocode import Geocoder
+    from geodata.places.geocode import Geocoder
 
     path = Path(path)
     text = _read_text(path)
@@ -206,8 +206,8 @@ def extract_file(path: Path, settings: Settings, document_day: date | None = Non
 
 def build(settings: Settings) -> Summary:
     """Rebuild the bundled seed-text and curated events in the store, keeping imported datasets."""
-    from geodata.geocode import Geocoder
     from geodata.importers.curated import read_curated
+    from geodata.places.geocode import Geocoder
 
     seed = settings.seeds_dir / "jnim_isgs_war.txt"
     parsed_seed = _parsed_text(

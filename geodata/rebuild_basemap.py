@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--glyphs-out", type=Path, default=DEFAULT_GLYPHS)
     parser.add_argument("--skip-glyphs", action="store_true", help="do not run npm pack")
     args = parser.parse_args(argv)
-    from geodata.gazetteer import Gazetteer
+    from geodata.places.gazetteer import Gazetteer
 
     write_json(towns(Gazetteer.load().places), args.out / "towns.geojson")
     write_json(natural_earth(args.reference / RIVERS, "river"), args.out / "rivers.geojson")

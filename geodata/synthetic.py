@@ -24,10 +24,10 @@ from tqdm import tqdm
 
 from geodata import schema, store
 from geodata.actors import family
-from geodata.boundaries import Boundaries
-from geodata.gazetteer import Gazetteer
 from geodata.importers.common import Parsed, canonical, empty_problems
 from geodata.pipeline import Summary, screen
+from geodata.places.boundaries import Boundaries
+from geodata.places.gazetteer import Gazetteer
 from geodata.settings import Settings
 
 # Shared with the benchmarks' synthetic ACLED export (bench/make_synthetic.py). (actor, ACLED inter type, weight)

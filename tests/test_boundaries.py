@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.boundaries import (
+from geodata.places.boundaries import (
     BOUNDARIES_DIR,
     Boundaries,
     admin1_disagreements,

@@ -10,7 +10,7 @@ import pytest
 
 from geodata import schema
 from geodata.extract import REJECTED_COLUMNS, extract_events, split_sentences
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.textdates import find_dates, refers_to_previous_date
 from geodata.textrules import (

@@ -12,7 +12,7 @@ import pytest
 
 from geodata.evaluate import evaluate, read_gold
 from geodata.extract import RELATIVE_WITHOUT_ANCHOR, extract_events, read_layout, split_sentences
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.textdates import document_date, find_dates, stamp_lines
 from geodata.textrules import find_actors, find_fatalities, place_groups, reference_spans

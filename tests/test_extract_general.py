@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from geodata.extract import extract_events
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.textrules import place_groups
 

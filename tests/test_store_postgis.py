@@ -21,7 +21,7 @@ import pytest
 
 from dashboard import cli as dashboard_cli
 from geodata import cli, schema
-from geodata.gazindex import read_learned
+from geodata.places.index import read_learned
 from geodata.store import SIDE_TABLES, StoreError, open_store
 from tests.fixtures.postgis import PASSWORD
 

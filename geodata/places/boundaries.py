@@ -257,9 +257,9 @@ class Boundaries:
         """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries.
 
         Cutting takes over a second; the tiles are kept in ``cache_dir`` per layer content and this module's code
-        (``geodata.gazindex.cached_for``).
+        (``geodata.places.cache.cached_for``).
         """
-        from geodata.gazindex import cached_for
+        from geodata.places.cache import cached_for
 
         layer = self._join_layer
         # Finer cells over the focus countries' units, where the events are; coarser over the neighbours.

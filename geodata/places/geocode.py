@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from geodata.gazindex import (
+from geodata.names import is_missing, normalise, normalise_words
+from geodata.places.index import (
     COLUMNS,
     TIER_LEARNED,
     GazetteerIndex,
@@ -25,14 +26,13 @@ from geodata.gazindex import (
     load_index,
     load_learned,
 )
-from geodata.names import is_missing, normalise, normalise_words
 from geodata.settings import Settings
 
 if TYPE_CHECKING:  # pandas and geopandas are imported where needed: a warm single lookup loads neither
     import pandas as pd
 
-    from geodata.boundaries import Boundaries
-    from geodata.gazetteer import Gazetteer
+    from geodata.places.boundaries import Boundaries
+    from geodata.places.gazetteer import Gazetteer
 
 # As geodata.schema.FOCUS (not imported: that module loads geopandas, which a warm lookup must not pay for).
 FOCUS = ("ML", "BF", "NE")
@@ -175,7 +175,7 @@ class Geocoder:
         learned: Learned | pd.DataFrame | None = None,
         boundaries: Callable[[], Boundaries] | None = None,
     ) -> Geocoder:
-        """A geocoder over a prebuilt ``index`` plus a ``learned`` layer (:func:`geodata.gazindex.learn_places`).
+        """A geocoder over a prebuilt ``index`` plus a ``learned`` layer (:func:`geodata.places.index.learn_places`).
 
         ``boundaries`` is called only when a border or country phrase needs the polygons (default: bundled).
         """
@@ -193,7 +193,7 @@ class Geocoder:
         override, cache_dir = settings.boundaries, settings.cache_dir
 
         def boundaries() -> Boundaries:
-            from geodata.boundaries import Boundaries
+            from geodata.places.boundaries import Boundaries
 
             return Boundaries.load(override, cache_dir)
 
@@ -235,7 +235,7 @@ class Geocoder:
     def gazetteer(self) -> Gazetteer:
         """The gazetteer frames (places, names, regions); parsed on first use when built from a cached index."""
         if self._gazetteer is None:
-            from geodata.gazetteer import Gazetteer
+            from geodata.places.gazetteer import Gazetteer
 
             self._gazetteer = Gazetteer.load()
         return self._gazetteer
@@ -578,7 +578,7 @@ class Geocoder:
 
 
 def _bundled_boundaries() -> Boundaries:
-    from geodata.boundaries import Boundaries
+    from geodata.places.boundaries import Boundaries
 
     return Boundaries.load()
 
