@@ -19,16 +19,14 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geodata.geo import CRS, METRIC_CRS
 from geodata.names import normalise_words
 from geodata.schema import FOCUS
 from geodata.settings import DATA_DIR
 
 BOUNDARIES_DIR = DATA_DIR / "boundaries"
-CRS = "EPSG:4326"
 ADMIN_FIELDS = ("country_iso2", "admin1", "admin2")
 SUFFIXES = (".shp", ".zip", ".gpkg", ".geojson", ".json")
-# Metric CRS for distances in the region (equidistant conic, standard parallels 10N and 20N: < 1% error).
-METRIC_CRS = "+proj=eqdc +lat_0=15 +lat_1=10 +lat_2=20 +lon_0=0 +datum=WGS84 +units=m +no_defs"
 # A point this close to the country its source names keeps that country (border rule, see keep_source_country).
 BORDER_KM = 10.0
 SOURCE_COUNTRY_KEPT = "source's country kept"

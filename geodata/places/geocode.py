@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from geodata.geo import COUNTRY_NAMES, COUNTRY_WORDS, FOCUS
 from geodata.names import is_missing, normalise, normalise_words
 from geodata.places.index import (
     COLUMNS,
@@ -34,33 +35,7 @@ if TYPE_CHECKING:  # pandas and geopandas are imported where needed: a warm sing
     from geodata.places.boundaries import Boundaries
     from geodata.places.gazetteer import Gazetteer
 
-# As geodata.schema.FOCUS (not imported: that module loads geopandas, which a warm lookup must not pay for).
-FOCUS = ("ML", "BF", "NE")
 
-# Names and adjectives (as normalise_words spells them) that name a country in border and region phrases.
-COUNTRY_WORDS: dict[str, tuple[str, ...]] = {
-    "ML": ("mali", "malian", "malien", "malienne"),
-    "BF": ("burkina faso", "burkina", "burkinabe", "burkinabes"),
-    "NE": ("niger", "nigerien", "nigerienne"),
-    "MR": ("mauritania", "mauritanie", "mauritanian", "mauritanien"),
-    "DZ": ("algeria", "algerie", "algerian", "algerien"),
-    "SN": ("senegal", "senegalese", "senegalais"),
-    "GN": ("guinea", "guinee", "guinean", "guineen", "guinea conakry"),
-    "CI": ("cote divoire", "cote d ivoire", "ivory coast", "ivorian", "ivoirien"),
-    "GH": ("ghana", "ghanaian", "ghaneen"),
-    "TG": ("togo", "togolese", "togolais"),
-    "BJ": ("benin", "beninese", "beninois"),
-    "NG": ("nigeria", "nigerian", "nigerian"),
-    "TD": ("chad", "chadian", "tchad", "tchadien"),
-    "LY": ("libya", "libye", "libyan", "libyen"),
-    # Not in our boundaries, listed so "Guinea-Bissau" is not read as Guinea.
-    "GW": ("guinea bissau", "guinee bissau"),
-}
-COUNTRY_NAMES = {
-    "ML": "Mali", "BF": "Burkina Faso", "NE": "Niger", "MR": "Mauritania", "DZ": "Algeria", "SN": "Senegal",
-    "GN": "Guinea", "CI": "Côte d'Ivoire", "GH": "Ghana", "TG": "Togo", "BJ": "Benin", "NG": "Nigeria",
-    "TD": "Chad", "LY": "Libya", "GW": "Guinea-Bissau",
-}  # fmt: skip
 _WORD_TO_ISO = {word: iso for iso, words in COUNTRY_WORDS.items() for word in words}
 _COUNTRY_ALT = "|".join(sorted(map(re.escape, _WORD_TO_ISO), key=len, reverse=True))
 _COUNTRY_RE = re.compile(rf"\b({_COUNTRY_ALT})s?\b")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from geodata.geo import distances_km
 from geodata.names import is_missing, normalise, normalise_series, normalise_words
 from geodata.places.cache import FORMAT, cached, file_key, fingerprint
 from geodata.settings import DATA_DIR
@@ -332,7 +333,7 @@ def learn_places(events: pd.DataFrame) -> pd.DataFrame:
     spots = points.groupby("key")["key"].transform("size")
     points = points[(spots <= MAX_POINTS).to_numpy()]
     pairs = points.merge(points, on="key")
-    spread = pairs.assign(km=_km(pairs["latitude_x"], pairs["longitude_x"], pairs["latitude_y"],
+    spread = pairs.assign(km=distances_km(pairs["latitude_x"], pairs["longitude_x"], pairs["latitude_y"],
                                  pairs["longitude_y"])).groupby("key")["km"].max()  # fmt: skip
     clear = spread.index[spread <= AMBIGUOUS_KM]
     rows = rows[rows["key"].isin(clear)]
@@ -350,13 +351,6 @@ def learn_places(events: pd.DataFrame) -> pd.DataFrame:
     suffix = np.where(more == 0, "", " +" + more.astype(str) + np.where(more == 1, " event", " events"))
     learned["source"] = learned["event_ids"].map(lambda t: t[0]) + suffix
     return learned[columns].reset_index(drop=True)
-
-
-def _km(lat1: pd.Series, lon1: pd.Series, lat2: pd.Series, lon2: pd.Series) -> np.ndarray:
-    p1, p2 = np.radians(lat1.to_numpy(float)), np.radians(lat2.to_numpy(float))
-    dphi, dl = p2 - p1, np.radians(lon2.to_numpy(float) - lon1.to_numpy(float))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 EVENT_COLUMNS_READ = ["event_id", "dataset", "location", "latitude", "longitude", "geo_precision", "country_iso2",
