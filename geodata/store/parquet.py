@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import json
 import os
-import signal
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -258,17 +257,6 @@ def _staged(path: Path, write: Callable[[Path], None]) -> Path:
 
 # --- committing several files together --------------------------------------------------------------
 
-# Set to a point name to have the process SIGKILL itself there (tests/test_upload_crash.py kills imports at each).
-CRASH_ENV = "SCA_CRASH_AT"
-CRASH_POINTS = ("staged", "journal", *(f"replaced-{i}" for i in range(1, 6)), "committed")
-
-
-def crash_point(name: str) -> None:
-    """A real kill at ``name`` when SCA_CRASH_AT asks for it (the crash tests' hook; a no-op otherwise)."""
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def journal_path(store: Path) -> Path:
     return Path(store).with_name(Path(store).name + ".journal")
 
@@ -292,19 +280,15 @@ class Commit:
         """Journal, then rename every staged file into place (side files first, the store last)."""
         if not self.staged:
             return
-        crash_point("staged")
         ordered = sorted(self.staged, key=lambda pair: pair[1] == self.store)
         journal = journal_path(self.store)
         _write_json_atomic(journal, [[str(tmp), str(target)] for tmp, target in ordered])
-        crash_point("journal")
-        for i, (tmp, target) in enumerate(ordered, 1):
+        for tmp, target in ordered:
             os.replace(tmp, target)
-            crash_point(f"replaced-{i}")
         _fsync_dir(self.store.parent)
         journal.unlink()
         _fsync_dir(self.store.parent)
         self.staged = []
-        crash_point("committed")
 
 
 @contextlib.contextmanager
