@@ -102,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     ))
     inc.set_defaults(run=_incidents)
 
+    _add_store_and_geocode(commands)
+    return parser
+
+
+def _add_store_and_geocode(commands: argparse._SubParsersAction) -> None:
+    """The ``store copy`` and ``geocode`` commands."""
     sto = commands.add_parser("store", help="work on whole stores (copy between GeoParquet and PostGIS)")
     store_commands = sto.add_subparsers(dest="store_command", required=True)
     cop = store_commands.add_parser(
@@ -120,7 +126,6 @@ def _parser() -> argparse.ArgumentParser:
     geo.add_argument("--store", type=store_location,
                      help="store whose events teach place names; default data/events.parquet")
     geo.set_defaults(run=_geocode)
-    return parser
 
 
 def _report(summary: object) -> int:

@@ -115,3 +115,22 @@ def test_bench_imports_nothing_from_tests() -> None:
     offenders = [str(p.relative_to(REPO)) for p in sorted((REPO / "bench").rglob("*.py"))
                  if any(n == "tests" or n.startswith("tests.") for n in imported_names(p, module_name(p)))]
     assert offenders == []
+
+
+# The text reader (issue 15, on its own branch) and the dashboard (issue 22's dashboard side) are measured once
+# those land; until then only the rest of geodata/ is held to the limit.
+TEXT_MODULES = ("extract.py", "textrules.py", "textdates.py", "evaluate.py")
+MAX_FUNCTION_LINES = 80
+
+
+def test_no_function_over_80_lines_in_geodata_outside_the_text_reader() -> None:
+    long = []
+    for path in sorted((REPO / "geodata").rglob("*.py")):
+        if path.name in TEXT_MODULES or "text" in path.relative_to(REPO / "geodata").parts[:-1]:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({lines} lines)")
+    assert long == []

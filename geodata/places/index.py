@@ -194,19 +194,7 @@ def _units(
             found = found[shapely.distance(shape, shapely.points(lon[found], lat[found])) <= near]
         return int(found[np.argmin(rank[found])]) if len(found) else None
 
-    rows: list[dict[str, object]] = []
-    covered: set[tuple[int, str, str]] = set()
-    for region in regions.drop_duplicates(["country_iso2", "region"]).itertuples():
-        position = int(np.flatnonzero(places["place_id"].to_numpy() == region.place_id)[0])
-        unit_key = normalise(region.region)
-        spellings = regions.loc[(regions["country_iso2"] == region.country_iso2) & (regions["region"] == region.region)]
-        covered.update((1, region.country_iso2, key) for key in {unit_key, *spellings["key"]})
-        rows.extend(
-            _unit_row(places, position, None, 1, region.country_iso2, region.region, region.region, key,
-                      bool(spelled.needs_country), "region table geodata/data/regions.csv; capital: ",
-                      f"{region.region} region (capital {region.capital})")
-            for key, spelled in zip(spellings["key"], spellings.itertuples(), strict=True)
-        )  # fmt: skip
+    rows, covered = _region_rows(regions, places)
 
     for (level, iso, unit_key), shape in polygons.items():
         if (level, iso, unit_key) in covered:
@@ -231,18 +219,8 @@ def _units(
                                   f"boundaries: {unit} ({iso} admin-{level}); {provenance}", label)
                         for key in keys)  # fmt: skip
         else:
-            point = shapely.point_on_surface(shape)
-            rows.extend(
-                {
-                    "unit_id": f"{iso}:{level}:{unit_key}", "key": key, "level": level, "unit": unit,
-                    "name": unit, "matched": f"{unit} {word} (no seat known: a point inside the unit)",
-                    "gazetteer_country": iso, "country_iso2": iso, "admin1": admin1,
-                    "admin2": unit if level == 2 else None, "latitude": float(point.y), "longitude": float(point.x),
-                    "seat": None, "seat_key": "", "needs_country": needs_country,
-                    "source": f"boundaries: representative point of {unit} ({iso} admin-{level})",
-                }
-                for key in keys
-            )  # fmt: skip
+            rows.extend(_unseated_row(shape, level, iso, unit_key, unit, admin1, word, key, needs_country)
+                        for key in keys)
     units = pd.DataFrame(rows)
     for column in ("admin1_key", "admin2_key"):
         units[column] = units[column[:6]].map(lambda v: normalise(v) if isinstance(v, str) else "")
@@ -250,6 +228,40 @@ def _units(
     units["population"] = 0
     units["tier"] = TIER_UNIT
     return units
+
+
+def _region_rows(regions: pd.DataFrame, places: pd.DataFrame) -> tuple[list[dict[str, object]], set]:
+    """The admin-1 regions of regions.csv, each at its capital under every spelling; and the (1, iso, key) covered."""
+    rows: list[dict[str, object]] = []
+    covered: set[tuple[int, str, str]] = set()
+    for region in regions.drop_duplicates(["country_iso2", "region"]).itertuples():
+        position = int(np.flatnonzero(places["place_id"].to_numpy() == region.place_id)[0])
+        unit_key = normalise(region.region)
+        spellings = regions.loc[(regions["country_iso2"] == region.country_iso2) & (regions["region"] == region.region)]
+        covered.update((1, region.country_iso2, key) for key in {unit_key, *spellings["key"]})
+        rows.extend(
+            _unit_row(places, position, None, 1, region.country_iso2, region.region, region.region, key,
+                      bool(spelled.needs_country), "region table geodata/data/regions.csv; capital: ",
+                      f"{region.region} region (capital {region.capital})")
+            for key, spelled in zip(spellings["key"], spellings.itertuples(), strict=True)
+        )  # fmt: skip
+    return rows, covered
+
+
+def _unseated_row(shape: object, level: int, iso: str, unit_key: str, unit: str, admin1: str, word: str, key: str,
+                  needs_country: bool) -> dict[str, object]:  # fmt: skip
+    """A unit with no known seat, placed at a point inside its polygon."""
+    import shapely
+
+    point = shapely.point_on_surface(shape)
+    return {
+        "unit_id": f"{iso}:{level}:{unit_key}", "key": key, "level": level, "unit": unit,
+        "name": unit, "matched": f"{unit} {word} (no seat known: a point inside the unit)",
+        "gazetteer_country": iso, "country_iso2": iso, "admin1": admin1,
+        "admin2": unit if level == 2 else None, "latitude": float(point.y), "longitude": float(point.x),
+        "seat": None, "seat_key": "", "needs_country": needs_country,
+        "source": f"boundaries: representative point of {unit} ({iso} admin-{level})",
+    }  # fmt: skip
 
 
 def _unit_row(places: pd.DataFrame, position: int, shape: object | None, level: int, iso: str, unit: str,
