@@ -82,6 +82,7 @@ if TYPE_CHECKING:
 from geodata.geo import distances_km
 from geodata.names import normalise_words
 from geodata.schema import DATASETS, GROUPS
+from geodata.store.base import side_path
 
 DATASET_ORDER = ("acled", "ucdp", "curated", "text", "seed", "upload", "synthetic")
 RADIUS_KM = {1: 7.0, 2: 25.0}
@@ -118,13 +119,11 @@ NOTE_COLUMN = "incident_note"  # set only where the reports disagree (see the ru
 USED_COLUMNS = ("event_id", "dataset", "date_start", "date_end", "geo_precision", "latitude", "longitude",
                 "country_iso2", "admin1", "group1", "group2", "group1_alt", "group2_alt", "fatalities",
                 "fatalities_low", "fatalities_high", "location", "admin2", "source_admin2")
-REPORT_SUFFIX = ".incidents.csv"
 
 
 def report_path(store: Path) -> Path:
     """Where the multi-source incidents are listed, next to the store: ``<store>.incidents.csv``."""
-    store = Path(store)
-    return store.parent / f"{store.stem}{REPORT_SUFFIX}"
+    return side_path(Path(store), "incidents")
 
 
 @dataclass(frozen=True)
