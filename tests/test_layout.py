@@ -134,3 +134,22 @@ def test_no_function_over_80_lines_in_geodata_outside_the_text_reader() -> None:
                 if lines > MAX_FUNCTION_LINES:
                     long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({lines} lines)")
     assert long == []
+
+
+def top_modules(package: str) -> list[str]:
+    """The modules at the top of ``package`` (not __init__/__main__, not the text reader's, which moves to text/)."""
+    skip = {"__init__.py", "__main__.py", *TEXT_MODULES}
+    return sorted(p.name for p in (REPO / package).glob("*.py") if p.name not in skip)
+
+
+@pytest.mark.parametrize("package", ["geodata", pytest.param("dashboard", marks=pytest.mark.xfail(
+    strict=True, reason="the dashboard's packages are issue 22's dashboard side, on another branch"))])
+def test_at_most_12_modules_at_the_top_of_a_package(package: str) -> None:
+    assert len(top_modules(package)) <= 12, top_modules(package)
+
+
+def test_only_the_settings_read_the_environment_in_geodata() -> None:
+    readers = [str(p.relative_to(REPO)) for p in sorted((REPO / "geodata").rglob("*.py"))
+               if p.name != "settings.py" and any(word in p.read_text(encoding="utf-8")
+                                                   for word in ("os.environ", "getenv("))]
+    assert readers == []

