@@ -21,6 +21,7 @@ import shapely
 
 from geodata.geo import CRS, METRIC_CRS
 from geodata.names import normalise_words
+from geodata.places.cache import cached_for
 from geodata.schema import FOCUS
 from geodata.settings import DATA_DIR
 
@@ -257,8 +258,6 @@ class Boundaries:
         Cutting takes over a second; the tiles are kept in ``cache_dir`` per layer content and this module's code
         (``geodata.places.cache.cached_for``).
         """
-        from geodata.places.cache import cached_for
-
         layer = self._join_layer
         # Finer cells over the focus countries' units, where the events are; coarser over the neighbours.
         focus = (layer["admin1"].notna() | layer["country_iso2"].isin(FOCUS)).to_numpy()
