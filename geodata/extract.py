@@ -31,6 +31,7 @@ Context rules (a sentence rarely says everything itself):
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geodata import geo, schema
+from geodata import schema
 from geodata.names import normalise
 from geodata.textdates import (
     DateMention,
@@ -862,7 +863,9 @@ def _sum_figures(a: Fatalities, b: Fatalities) -> Fatalities:
 
 def _km(a: dict, b: dict) -> float:
     """Great-circle distance in km between two event rows."""
-    return geo.distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _apart(a: dict, b: dict) -> bool:
