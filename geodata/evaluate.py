@@ -189,7 +189,7 @@ def _type_agrees(gold: pd.Series, event: pd.Series) -> bool:
 def evaluate(directory: Path, geocoder: object, boundaries: object | None = None) -> Score:
     """Extract every ``*.txt`` of ``directory`` and score its events against ``directory/gold.csv``."""
     from geodata.extract import extract_events
-    from geodata.pipeline import _read_text
+    from geodata.importers.common import read_document as _read_text
 
     directory = Path(directory)
     if not directory.is_dir():

@@ -170,6 +170,14 @@ def _decodes_as(path: Path, encoding: str) -> bool:
     return True
 
 
+def read_document(path: Path) -> str:
+    """A whole text document: UTF-8 (a BOM is dropped), else cp1252, as for the tables."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return Path(path).read_text(encoding="cp1252")
+
+
 def read_text_table(
     path: Path,
     *,
