@@ -23,17 +23,25 @@ from dashboard.view import View
 COUNTRY = next(cid for cid, field in DROPDOWNS.items() if field == "country")
 
 
-def create_app(store: Path) -> dash.Dash:
-    """Read the store and draw the first map (every event), as a tutorial app does before serving."""
+def create_app(store: Path, window: tuple[str, str] | None = None) -> dash.Dash:
+    """Read the store and draw the first map (every event, or those of ``window``: start and end dates), as a
+    tutorial app does before serving."""
     frame = naive_frame(store)
     months = pd.period_range(frame["date_start"].min(), frame["date_start"].max(), freq="M")
+    value = [0, len(months) - 1]
+    first = frame
+    if window:
+        value = [int(months.searchsorted(pd.Period(day, freq="M"))) for day in window]
+        value = [max(0, min(v, len(months) - 1)) for v in value]
+        first = frame[naive_mask(frame, View(start=months[value[0]].start_time.date(),
+                                             end=months[value[1]].end_time.date()))]
     app = dash.Dash(__name__, serve_locally=True)
     app.layout = html.Div([
-        dcc.RangeSlider(id=SLIDER, min=0, max=len(months) - 1, step=1, value=[0, len(months) - 1],
+        dcc.RangeSlider(id=SLIDER, min=0, max=len(months) - 1, step=1, value=value,
                         marks={i: str(m.year) for i, m in enumerate(months) if m.month == 1}),
         dcc.Dropdown(id=COUNTRY, options=sorted(frame["country_iso2"].dropna().unique()), multi=True,
                      placeholder="All"),
-        dcc.Graph(id=MAP, figure=naive_map(frame), style={"height": "520px"}),
+        dcc.Graph(id=MAP, figure=naive_map(first), style={"height": "520px"}),
     ])
 
     @app.callback(Output(MAP, "figure"), Input(SLIDER, "value"), Input(COUNTRY, "value"), prevent_initial_call=True)
@@ -50,8 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8060)
+    parser.add_argument("--start", help="open on this window: first day (YYYY-MM-DD)")
+    parser.add_argument("--end", help="open on this window: last day (YYYY-MM-DD)")
     args = parser.parse_args(argv)
-    create_app(args.store).run(host=args.host, port=args.port)
+    window = (args.start, args.end) if args.start and args.end else None
+    create_app(args.store, window).run(host=args.host, port=args.port)
     return 0
 
 

@@ -40,8 +40,10 @@ def our_app(store: Path, port: int) -> list[str]:
     return [sys.executable, "-m", "dashboard", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)]
 
 
-def naive_app(store: Path, port: int) -> list[str]:
-    return [sys.executable, "-m", "bench.naive_app", "--store", str(store), "--port", str(port)]
+def naive_app(store: Path, port: int, window: tuple[str, str] | None = None) -> list[str]:
+    """``bench/naive_app.py``, its slider and first map on ``window`` (start, end) when given."""
+    extra = ["--start", window[0], "--end", window[1]] if window else []
+    return [sys.executable, "-m", "bench.naive_app", "--store", str(store), "--port", str(port), *extra]
 
 
 @contextlib.contextmanager

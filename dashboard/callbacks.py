@@ -156,6 +156,9 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.SELECTED_EVENT, "data"),
         Input(ids.VIEWPORT, "data"),
         State(ids.PLAY_INTERVAL, "disabled"),
+        # The page came with its map (dashboard.opening): a request on load would only answer "nothing new", and
+        # on a busy server it queues before the events table's first block (issue 19).
+        prevent_initial_call=True,
     )
     @guarded
     def draw_map(store: dict | None, selected: str | None, seen: dict | None, paused: bool | None) -> object:
@@ -175,6 +178,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     @app.callback(
         *[Output(cid, prop) for cid, prop in PARTS_DRAWN],
         *[Input(store, "data") for store in PART_OUTPUTS],
+        prevent_initial_call=True,  # the page came with them (dashboard.opening)
     )
     @guarded
     def draw_view(*held: dict | None) -> tuple:

@@ -155,9 +155,22 @@ def month_end(first: datetime.date) -> datetime.date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def year_marks(months: list[datetime.date]) -> dict[int, str]:
-    """A mark at every January, labelled with the year (and at the first month unless a January follows soon)."""
-    return {i: str(m.year) for i, m in enumerate(months) if m.month == 1 or (i == 0 and m.month <= 6)}
+# Up to this many months the slider marks months (the browser shows every 1st, 2nd, 3rd or 6th); beyond, years.
+MONTH_MARKS_UP_TO = 36
+
+
+def slider_marks(months: list[datetime.date]) -> dict[int, str]:
+    """Every mark the slider may show: each January ("2019") over long spans, each month ("Mar", January as its
+    year) up to MONTH_MARKS_UP_TO months; the first and the last month always, named in full ("Dec 2025") when
+    not a January. The browser shows the ends and every 1st/2nd/5th/10th year (or 1st/2nd/3rd/6th month) that
+    fits the slider's width (assets/marks.js), so no two labels overlap."""
+    if not months:
+        return {}
+    short = len(months) <= MONTH_MARKS_UP_TO
+    marks = {i: str(m.year) if m.month == 1 else f"{m:%b}" for i, m in enumerate(months) if short or m.month == 1}
+    for i in {0, len(months) - 1}:
+        marks[i] = str(months[i].year) if months[i].month == 1 else f"{months[i]:%b %Y}"
+    return dict(sorted(marks.items()))
 
 
 def _window(window: Any) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -212,6 +213,17 @@ class EventData:
     coverage: pd.DataFrame | None = None
     _recent: OrderedDict[View, np.ndarray] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _per_event: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def per_event(self, name: str, build: Callable[[pd.DataFrame], np.ndarray]) -> np.ndarray:
+        """``build(frame)``, one value per event, worked out once per store and kept under ``name``: what every
+        map update would otherwise recompute for its rows (the hover text of each event)."""
+        values = self._per_event.get(name)
+        if values is None:
+            values = build(self.frame)
+            with self._lock:
+                self._per_event[name] = values
+        return values
 
     @classmethod
     def load(cls, path: Path | str) -> EventData:

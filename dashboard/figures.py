@@ -344,7 +344,8 @@ POINT_HOVER = (
     "<b>%{customdata[2]}</b><br>%{customdata[1]}<br>%{customdata[3]}<br>%{customdata[4]}<br>"
     "Fatalities: %{customdata[5]}<extra></extra>"
 )
-SHORT_HOVER = "%{text}<extra></extra>"
+# Two lines from two arrays: a "<br>" inside every text would cost 14 bytes a point once JSON-escaped.
+SHORT_HOVER = "%{text}<br>%{customdata}<extra></extra>"
 HOVER_CHARS = 34
 # Up to this many points carry the full hover card; bigger views get a one-line hover (date, place, fatalities)
 # so 20,000 points stay near 1 MB of JSON instead of 5 MB.
@@ -357,11 +358,13 @@ def _cut(text: pd.Series, limit: int = HOVER_CHARS) -> pd.Series:
 
 
 def short_hover(frame: pd.DataFrame) -> np.ndarray:
-    """'Ménaka, 2020-03-14: 12 dead' per event (escaped), the hover of large point views."""
+    """Per event (escaped) its two hover lines, '2020-03-14 · Ménaka' and '12 dead': the hover of large point
+    views (``SHORT_HOVER``: the first as the trace's text, the second as its customdata)."""
     start = frame["date_start"].dt.strftime("%Y-%m-%d").astype("string").fillna("date unknown")
     place = _cut(frame["location"].astype("string").fillna("unnamed place"), HOVER_CHARS - 12)
     toll = (frame["fatalities"].astype("string") + " dead").fillna("toll unknown")
-    return (_escape(start + " · " + place) + "<br>" + toll).to_numpy(dtype=object)
+    lines = [_escape(start + " · " + place), toll]
+    return np.column_stack([c.to_numpy(dtype=object) for c in lines]) if len(frame) else np.empty((0, 2), object)
 
 
 def hover_data(frame: pd.DataFrame) -> np.ndarray:
@@ -401,9 +404,11 @@ def plain_label(text: object) -> str:
 
 def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *, style: str = OFFLINE,
                selected_id: str | None = None, note: str | None = None, viewport: Viewport | None = None,
-               frame_to: tuple[float, float, float, float] | None = None) -> go.Figure:
+               frame_to: tuple[float, float, float, float] | None = None,
+               short: np.ndarray | None = None) -> go.Figure:
     """Events as points coloured by the family of actor1 (or by event type or dataset, ``view.colour``), sized by
-    fatalities, faded when imprecise; JNIM–ISGS clashes ringed.
+    fatalities, faded when imprecise; JNIM–ISGS clashes ringed. ``short``: the rows' hovers when already known
+    (:func:`hover_data` rows up to FULL_HOVER_POINTS events, else :func:`short_hover`).
 
     ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
     the bottom (e.g. that only the events in sight are drawn). Where the map looks: ``viewport`` (the user has
@@ -416,7 +421,8 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
     opacity = np.where(frame["geo_precision"].fillna(1).to_numpy(dtype=float) >= 3, FADED_OPACITY, FULL_OPACITY)
     full = len(frame) <= FULL_HOVER_POINTS
-    hover = hover_data(frame) if full else short_hover(frame)
+    known = short is not None and len(short) == len(frame)
+    hover = (short if known else hover_data(frame)) if full else (short if known else short_hover(frame))
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
     clash = is_clash(frame)
     if clash.any():  # the rings go first, under every point
@@ -436,22 +442,20 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                 showlegend=False, **below, **answers,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
             ))
-    for name, colour, rows in legend_groups(labels, view.colour):  # a handful of traces, not a loop over events
-        # precise and imprecise points of a group are two traces with one opacity each (one legend entry): an
-        # opacity per point would cost 5 bytes a point in every update
-        shown = False
-        for level in (FULL_OPACITY, FADED_OPACITY):
-            part = rows & (opacity == level)
-            if not part.any():
-                continue
-            figure.add_trace(go.Scattermap(
-                lon=lon[part], lat=lat[part], mode="markers", name=name, legendgroup=name, showlegend=not shown,
-                meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
-                marker={"size": sizes[part], "color": colour, "opacity": level, "sizemode": "diameter"}, **below,
-                **({"customdata": hover[part], "hovertemplate": POINT_HOVER} if full
-                   else {"text": hover[part], "hovertemplate": SHORT_HOVER}),
-            ))
-            shown = True
+    for name, colour, rows in legend_groups(labels, view.colour):  # one trace per legend entry, not per event
+        # One trace per family, its imprecise points faded by a per-point opacity (4 bytes a point, only when the
+        # family mixes both): every trace is a MapLibre source and its layers, parsed and tiled on its own, so
+        # half the traces is half that work on every draw (issue 19).
+        levels = opacity[rows]
+        figure.add_trace(go.Scattermap(
+            lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name, showlegend=True,
+            meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
+            marker={"size": sizes[rows], "color": colour, "sizemode": "diameter",
+                    "opacity": float(levels[0]) if (levels == levels[0]).all() else levels.astype("float32")},
+            **below,
+            **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
+               else {"text": hover[rows, 0], "customdata": hover[rows, 1], "hovertemplate": SHORT_HOVER}),
+        ))
     center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
     if selected_id is not None:
         chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))

@@ -259,6 +259,12 @@ def _map_key() -> html.Div:
     ring_dark, ring = (c for c, _ in CLASH_RING)
     sizes = marker_sizes(pd.Series(SIZE_KEY, dtype="Float64"))
     return html.Div(id=MAP_KEY, className="map-key", **{"aria-label": "Map key"}, children=[
+        # On a phone the key is a strip under the map, and it names the colours too (Plotly's legend would cover
+        # the map there): the chosen colour mode's names, as the timeline's legend lists them.
+        *[html.Ul([html.Li([html.Span(className="swatch", style={"background": colour}), name])
+                   for name, colour in palette(mode).items()], className="strip-legend mode-legend",
+                  **{"aria-label": f"Map colours: {COLOUR_LABELS[mode].lower()}", "data-colour": mode})
+          for mode in COLOURS],
         html.Span(className="key-item", children=[
             html.Span(className="key-ring", style={"borderColor": ring, "outlineColor": ring_dark}), CLASH_LABEL]),
         html.Span(className="key-item", children=[
@@ -306,7 +312,6 @@ def _map_panel() -> list:
                     responsive=True,
                     style={"height": "100%", "width": "100%"},
                 ),
-                _map_key(),
                 html.Div(id=EMPTY, className="empty-state", hidden=True, children="No events match this view."),
                 html.Div(id=EVENT_CARD, className="event-card", hidden=True, role="dialog", tabIndex="-1",
                          **{"aria-label": "Event details (Escape closes it)"}, children=[
@@ -316,6 +321,7 @@ def _map_panel() -> list:
                          ]),
             ],
         ),
+        _map_key(),  # over the map's bottom-left corner on a desktop, a strip under the map on a phone
     ]
 
 

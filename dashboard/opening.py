@@ -23,8 +23,8 @@ from dashboard.controls import (
     control_value,
     dropdown_options,
     part_views,
+    slider_marks,
     slider_value,
-    year_marks,
 )
 from dashboard.view import View
 
@@ -49,7 +49,7 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
         **{(cid, "value"): control_value(view, field, data.date_range()) for cid, field in CONTROLS.items()},
         (ids.SLIDER, "value"): slider_value(view, months),
         (ids.SLIDER, "max"): max(len(months) - 1, 0),
-        (ids.SLIDER, "marks"): year_marks(months),
+        (ids.SLIDER, "marks"): slider_marks(months),
         **{(cid, "options"): dropdown_options(options.get(field, []), getattr(view, field),
                                               ids.DATASET_LABELS if field == "dataset" else None)
            for cid, field in ids.DROPDOWNS.items()},

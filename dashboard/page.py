@@ -21,6 +21,14 @@ from dashboard.viewport import Viewport
 
 FIRST_BLOCK = 100  # rows in the events table's first block (AG Grid's cacheBlockSize)
 FRAME_SAMPLE = 50_000  # most events read to frame the map
+# Up to this many events in the store each event's hover text is worked out once and kept (about 8 MB); beyond,
+# only the rows a map draws get theirs (a million kept strings would cost memory every worker pays for).
+HOVER_CACHE_MAX = 200_000
+# The columns a points map reads (colours, sizes, opacity, hovers): copying only these for a view's rows, not
+# the store's 35 (notes above all), is most of what taking the rows costs.
+MAP_COLUMNS = ["event_id", "dataset", "date_start", "date_end", "date_precision", "event_type", "group1", "group2",
+               "fatalities", "location", "latitude", "longitude", "geo_precision", "country_iso2", "admin1"]
+FULL_HOVER_CACHE_MAX = 60_000  # the full hover card is eight texts an event: kept up to ACLED's Sahel size
 
 
 @dataclass(frozen=True)
@@ -68,17 +76,25 @@ def map_for(data: EventData, view: View, layers: BoundaryLayers, *, style: str =
         return figures.regions_figure(aggregate.region_totals(data, rows), view, layers, style=style,
                                       viewport=viewport, frame_to=frame_to)
     if len(rows) <= max_points:
-        return figures.map_figure(data.take(rows), view, layers, style=style, selected_id=selected_id,
-                                  viewport=viewport, frame_to=frame_to)
+        return figures.map_figure(data.take(rows, MAP_COLUMNS), view, layers, style=style, selected_id=selected_id,
+                                  viewport=viewport, frame_to=frame_to, short=short_hovers(data, rows))
     port = viewport or _opening_viewport(data, view, selected_id, frame_to)
     near = aggregate.within(data.columns, rows, port.padded())
     if len(near) <= max_points:
         note = f"Showing the {len(near):,} events in and around the map's view of {len(rows):,}."
-        return figures.map_figure(data.take(near), view, layers, style=style, selected_id=selected_id, note=note,
-                                  viewport=viewport or port)
+        return figures.map_figure(data.take(near, MAP_COLUMNS), view, layers, style=style, selected_id=selected_id,
+                                  note=note, viewport=viewport or port, short=short_hovers(data, near))
     bins, cell = aggregate.bounded_bins(data.columns, near, aggregate.bin_size(port.zoom), max_points)
     return figures.bins_figure(bins, cell, view, layers, total=len(rows), max_points=max_points, viewport=port,
                                style=style, selected_id=selected_id)
+
+
+def short_hovers(data: EventData, rows: np.ndarray) -> np.ndarray | None:
+    """The hovers of ``rows`` (one-line for views too big for full hovers), from each event's hover worked out
+    once per store: building them was a third to a half of a map's server time (issue 19)."""
+    if len(rows) <= figures.FULL_HOVER_POINTS:
+        return data.per_event("full_hover", figures.hover_data)[rows] if len(data) <= FULL_HOVER_CACHE_MAX else None
+    return data.per_event("short_hover", figures.short_hover)[rows] if len(data) <= HOVER_CACHE_MAX else None
 
 
 def map_with_meta(data: EventData, view: View, layers: BoundaryLayers, *, style: str = figures.OFFLINE,

@@ -17,7 +17,7 @@ NO_REGION = "(region unknown)"
 
 # What an analyst reads first comes first: date, place, country, actor families, fatalities, source.
 GRID_FIELDS: tuple[str, ...] = (
-    "date_start", "date_end", "location", "country_iso2", "group1", "fatalities", "source", "reports", "event_type",
+    "date_start", "location", "country_iso2", "group1", "fatalities", "date_end", "source", "reports", "event_type",
     "actor1", "actor2", "admin1", "source_admin1", "group2", "geo_precision", "dataset", "source_url", "notes",
     "event_id",
 )
@@ -27,13 +27,14 @@ FRAME_FIELDS = tuple(f for f in GRID_FIELDS if f not in REPORT_FIELDS)
 _HEADERS = {
     "event_id": "Event", "date_start": "Start", "date_end": "End", "location": "Place", "country_iso2": "Country",
     "admin1": "Region", "group1": "Actor families", "group2": "Family 2", "actor1": "Actor 1", "actor2": "Actor 2",
-    "event_type": "Type", "fatalities": "Fatalities", "geo_precision": "Geo precision", "dataset": "Dataset",
+    "event_type": "Type", "fatalities": "Deaths", "geo_precision": "Geo precision", "dataset": "Dataset",
     "source": "Source", "source_url": "Link", "notes": "Notes", "reports": "Reports",
     "source_admin1": "Source's region",
 }
-# The first four columns fit the tables panel of a 1280-pixel screen (about 370 pixels).
-_WIDTHS = {"event_id": 130, "date_start": 86, "date_end": 86, "country_iso2": 72, "fatalities": 84,
-           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 100, "group1": 118,
+# Start date, place, country, actor families and fatalities fit the tables panel of a 1280-pixel screen whole
+# (about 380 pixels, assets/style.css) beside a map of at least 40% of the window; the end date comes next.
+_WIDTHS = {"event_id": 130, "date_start": 78, "date_end": 78, "country_iso2": 60, "fatalities": 66,
+           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 82, "group1": 92,
            "source": 160, "reports": 130, "source_admin1": 120}
 
 

@@ -71,12 +71,19 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = commands.add_parser(
         "evaluate",
-        help="score text extraction on a labelled corpus (texts + gold.csv)",
-        description="Extract every DIR/*.txt and match its events with DIR/gold.csv: same place within 10 km (or "
-        "the same admin-2 for region-level events), overlapping dates, the same pair of actor families. Prints "
-        "per-field accuracy and ends with 'events: precision P, recall R, F1 F on T texts'.",
+        help="score text extraction on a labelled folder (texts + labels.csv or gold.csv)",
+        description="Extract every DIR/*.txt and match its events one to one with DIR/labels.csv (same text; within "
+        "tolerance_km + 10 km; dates overlapping with one day of slack; the extracted span at most the label's span "
+        "+ 31 days) or, without one, DIR/gold.csv (same place within 10 km or the same admin-2 for region-level "
+        "events, overlapping dates, the same pair of actor families). Ends with 'events: precision P, recall R, "
+        "F1 F on T texts, actors A, toll T' (shares of matched events with the right perpetrator family and with "
+        "the fatalities inside the label's range).",
     )
     ev.add_argument("dir", type=Path, nargs="?", help="corpus folder (default seeds/corpus)")
+    ev.add_argument(
+        "--date-from-labels", action="store_true",
+        help="extract each text with its labels.csv doc_date as --date (the publication day)",
+    )  # fmt: skip
     ev.add_argument("--boundaries", type=Path, help="admin-2 boundaries for region-level matches")
     ev.set_defaults(run=_evaluate)
 
@@ -180,13 +187,13 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from geodata.evaluate import evaluate
     from geodata.places.boundaries import Boundaries
     from geodata.places.geocode import Geocoder
+    from geodata.text import evaluate
 
     directory = args.dir or settings.seeds_dir / "corpus"
-    score = evaluate(directory, Geocoder.from_settings(settings), Boundaries.load(settings.boundaries,
-                                                                                  settings.cache_dir))
+    score = evaluate(directory, Geocoder.from_settings(settings),
+                     Boundaries.load(settings.boundaries, settings.cache_dir), date_from_labels=args.date_from_labels)
     print("\n".join(score.lines()))
     return 0
 

@@ -225,7 +225,7 @@ def _parsed_text(
     Rejected sentences become rows with a parse problem, so they reach the quarantine with their reason
     and the row accounting covers them.
     """
-    from geodata.extract import extract_events
+    from geodata.text import extract_events
 
     result = extract_events(
         text, geocoder, dataset=dataset, id_prefix=id_prefix, source_name=path.name, document_day=document_day

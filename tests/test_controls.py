@@ -17,11 +17,11 @@ from dashboard.controls import (
     region_click_admin1,
     regions_view,
     selection_bbox,
+    slider_marks,
     slider_value,
     timeline_span,
     timeline_view,
     with_months,
-    year_marks,
 )
 from dashboard.view import View
 
@@ -44,9 +44,19 @@ def test_play_window_starts_where_the_slider_is_and_stops_at_the_end():
     assert play_start([0, 29], None, 30) == [0, ids.DEFAULT_WINDOW - 1]
 
 
-def test_year_marks_label_each_january():
-    marks = year_marks(MONTHS)
-    assert marks == {0: "2019", 12: "2020", 24: "2021"}
+def test_slider_marks_name_each_month_of_a_short_span_and_both_ends():
+    marks = slider_marks(MONTHS)  # 30 months: every month, Januaries as years, the last month in full
+    assert len(marks) == 30
+    assert (marks[0], marks[1], marks[12], marks[24], marks[29]) == ("2019", "Feb", "2020", "2021", "Jun 2021")
+
+
+def test_slider_marks_over_decades_are_januaries_and_the_ends():
+    months = [dt.date(1997 + (m + 2) // 12, (m + 2) % 12 + 1, 1) for m in range(12 * 29 - 2)]  # Mar 1997 .. Dec 2025
+    marks = slider_marks(months)
+    assert marks[0] == "Mar 1997" and marks[len(months) - 1] == "Dec 2025"
+    assert sorted(marks.values())[:3] == ["1998", "1999", "2000"] and marks[10] == "1998"
+    assert len(marks) == 2 + 28  # the ends and every January from 1998 to 2025
+    assert slider_marks([]) == {} and slider_marks(months[:1]) == {0: "Mar 1997"}
 
 
 def test_timeline_selection_and_zoom_give_month_indexes():

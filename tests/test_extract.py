@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from geodata import schema
-from geodata.extract import REJECTED_COLUMNS, extract_events, split_sentences
 from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
-from geodata.textdates import find_dates, refers_to_previous_date
-from geodata.textrules import (
+from geodata.text.dates import find_dates, refers_to_previous_date
+from geodata.text.extract import REJECTED_COLUMNS, extract_events, split_sentences
+from geodata.text.rules import (
     Fatalities,
     event_keyword,
     event_type,
@@ -99,23 +99,23 @@ def test_number_words(words, value):
         ("ISGS announced the killing of forty JNIM fighters in Mali's Menaka region.", 40, 40, 40),
         ("About 30 people were killed.", 30, 30, 30),
         ("Over seventy civilians were killed.", 70, 70, None),
-        ("Fighting killed dozens of fighters.", None, 24, None),
-        ("Between 20 and 30 soldiers were killed.", None, 20, 30),
-        ("The attack killed 20 to 30 soldiers.", None, 20, 30),
+        ("Fighting killed dozens of fighters.", 24, 24, 99),
+        ("Between 20 and 30 soldiers were killed.", 20, 20, 30),
+        ("The attack killed 20 to 30 soldiers.", 20, 20, 30),
         ("Up to 50 people were killed.", 50, None, 50),
         ("A dozen soldiers died.", 12, 12, 12),
-        # a sum: "dozens" has no best figure, so the total has none either; lows add up (24 + 70)
+        # a sum: "dozens" is 24 to 99 (best 24), "over seventy" has no ceiling: 94, open-ended
         (
             "The clashes between the two groups intensified in December 2022 during fighting that killed dozens of "
             "fighters on either side across several battles along with over seventy civilians.",
-            None,
+            94,
             94,
             None,
         ),
         ("Gunmen killed 10 soldiers and 5 civilians.", 15, 15, 15),
         ("JNIM ambushed a convoy, killing at least 12 soldiers and wounding 9 others.", 12, 12, None),
         ("The raid killed 30 people, including 20 soldiers.", 30, 30, 30),
-        ("Clashes in early 2022 left dozens of fighters dead.", None, 24, None),
+        ("Clashes in early 2022 left dozens of fighters dead.", 24, 24, 99),
     ],
 )
 def test_fatality_figures(sentence, best, low, high):
@@ -334,7 +334,7 @@ def test_seed_december_2022_takes_the_place_of_the_sentence_sharing_its_referenc
         pd.Timestamp("2022-12-01"), pd.Timestamp("2022-12-31"), "month",
     )  # fmt: skip
     assert {event["group1"], event["group2"]} == {"JNIM", "ISGS"}
-    assert pd.isna(event["fatalities"]) and event["fatalities_low"] == 94 and pd.isna(event["fatalities_high"])
+    assert event["fatalities"] == 94 and event["fatalities_low"] == 94 and pd.isna(event["fatalities_high"])
     assert event["geo_precision"] == 3
     assert "shared reference [37]" in event["place_basis"]
 
@@ -403,7 +403,7 @@ def test_article_places_and_dates(article):
 
     solhan = event_at(events, "Solhan")
     assert solhan["event_type"] == "Violence against civilians" and solhan["group2"] == "Civilians"
-    assert (solhan["fatalities_low"], solhan["fatalities_high"]) == (130, 160) and pd.isna(solhan["fatalities"])
+    assert (solhan["fatalities_low"], solhan["fatalities_high"]) == (130, 160) and solhan["fatalities"] == 130
     assert solhan["date_start"] == pd.Timestamp("2021-06-05")
 
     tillaberi = event_at(events, "Tillabéri")

@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from geodata.extract import extract_events
 from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
-from geodata.textrules import place_groups
+from geodata.text.extract import extract_events
+from geodata.text.rules import place_groups
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def test_a_claim_by_name_reaches_its_place_even_when_two_places_share_a_point(cl
     ],
 )
 def test_taking_a_base_or_a_town_is_violence_but_seizing_goods_is_not(sentence: str, violent: bool) -> None:
-    from geodata.textrules import event_keyword
+    from geodata.text.rules import event_keyword
 
     assert (event_keyword(sentence) is not None) == violent
 
@@ -547,7 +547,7 @@ def test_a_name_in_several_countries_is_looked_up_in_the_texts_country_first(geo
     ],
 )
 def test_the_countries_a_text_names(text: str, countries: tuple[str, ...]) -> None:
-    from geodata.extract import document_countries
+    from geodata.text.extract import document_countries
 
     assert document_countries(text) == countries
 
@@ -611,7 +611,7 @@ def test_a_day_of_the_month_takes_the_month_written_before_or_the_documents(sent
 
 
 def test_an_ordinal_unit_is_not_a_day() -> None:
-    from geodata.textdates import find_dates
+    from geodata.text.dates import find_dates
 
     assert find_dates("The convoy, escorted by the 14th combined-arms regiment, was attacked.", 2022,
                       date(2022, 10, 5)) == []  # fmt: skip

@@ -94,12 +94,18 @@ def test_size_grows_with_the_square_root_and_is_clamped():
 def test_imprecise_locations_are_faded_and_say_so(data, layers):
     precision = dict(zip(data.frame["event_id"].astype(str), data.frame["geo_precision"].astype(int), strict=True))
     seen = set()
-    for trace in point_traces(map_figure(data.frame, View(), layers)):
-        for row in trace.customdata:
+    traces = point_traces(map_figure(data.frame, View(), layers))
+    for trace in traces:
+        levels = np.broadcast_to(np.asarray(trace.marker.opacity, dtype=float), (len(trace.customdata),))
+        for row, shown in zip(trace.customdata, levels, strict=True):
             level = precision[row[0]]
-            assert trace.marker.opacity == (FADED_OPACITY if level >= 3 else FULL_OPACITY)
+            assert shown == pytest.approx(FADED_OPACITY if level >= 3 else FULL_OPACITY)
             seen.add(level)
     assert seen == {1, 2, 3, 4}
+    # one trace per family: precision is shown by each point's opacity, not by a second trace
+    names = [t.name for t in traces]
+    assert len(names) == len(set(names))
+    assert any(np.ndim(t.marker.opacity) == 1 for t in traces)
 
 
 def test_points_take_the_colour_of_actor1s_family_and_the_legend_stays_short(data, layers):

@@ -88,8 +88,8 @@ def test_grid_columns_render_text_and_link_sources():
     assert link["cellRenderer"] == "SourceLink"
     assert not any("dangerously_allow_code" in c or c.get("cellRenderer") not in (None, "SourceLink", "FamilyChips")
                    for c in GRID_COLUMNS)
-    # what an analyst reads first comes first: when (start and end), where, who, the toll
-    assert fields[:6] == ["date_start", "date_end", "location", "country_iso2", "group1", "fatalities"]
+    # what an analyst reads first comes first: when, where, who, the toll, then when it ended
+    assert fields[:6] == ["date_start", "location", "country_iso2", "group1", "fatalities", "date_end"]
     headers = {c["field"]: c["headerName"] for c in GRID_COLUMNS}
     assert (headers["date_start"], headers["date_end"], headers["country_iso2"]) == ("Start", "End", "Country")
     chips = next(c for c in GRID_COLUMNS if c["field"] == "group1")

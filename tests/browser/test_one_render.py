@@ -70,12 +70,12 @@ def test_page_load_draws_with_the_page_and_the_timeline_autosize_sends_nothing(s
     open_view(page, sample_server.url, YEAR)
     callbacks = settle(page)
     # The layout came with the address's view drawn (dashboard/opening.py): the view callback finds nothing to
-    # change, the map and the other parts are asked once and answer that they have nothing new, and only the
-    # events table sends rows (its first block).
-    assert_once_each(callbacks, FLOW)
+    # change, the map and the other parts are not even asked (no initial call), and only the events table sends
+    # rows (its first block).
+    assert_once_each(callbacks, {VIEW, ROWS})
     view = only(callbacks, VIEW)
     assert view["changed"] == [f"{ids.URL}.search"]
-    for name in (VIEW, MAP, PARTS):
+    for name in (VIEW,):
         assert (only(callbacks, name)["status"], only(callbacks, name)["wrote"]) == (204, []), name
     assert page.evaluate(f"({PROP_JS})", [ids.VIEW_STORE, "data"])["query"] == YEAR
     assert {d["view"] for d in draws(page)} == {YEAR}  # the map only ever drew the address's view

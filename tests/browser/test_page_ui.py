@@ -373,6 +373,6 @@ def test_the_filters_panel_never_scrolls_sideways_and_says_what_seed_means(sampl
                what="the dataset options said in words")
     assert "Play window" in page.inner_text(f"#{ids.TIME_BAR}")
     headers = page.eval_on_selector_all(f"#{ids.EVENTS_GRID} .ag-header-cell-text", "els => els.map(e => e.innerText)")
-    assert headers[:4] == ["Start", "End", "Place", "Country"]
+    assert headers[:6] == ["Start", "Place", "Country", "Actor families", "Deaths", "End"]
     shot(page, "page-1280x800.png")
     assert sized.errors == []

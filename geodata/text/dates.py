@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -79,9 +80,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             + _YEAR.format(g="y2"),
         ),
         ("year", r"\b" + _YEAR.format(g="y")),
+        # "overnight Sunday to Monday", "the night of Saturday into Sunday", "Sunday night to Monday": both days
+        ("rel_overnight", r"\b(?:(?i:overnight|during\s+the\s+night|(?:on\s+)?the\s+night)\s+"
+                          r"(?:(?i:of|from|between)\s+)?)?"
+                          rf"{_WEEKDAY}(?:\s+(?i:night))?\s+(?i:to|into|and|-|–)\s+"
+                          r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
         ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
-        ("rel_days_ago", rf"\b(?P<n>\d|{_SMALL})\s+days\s+ago\b"),
+        ("rel_days_ago", rf"\b(?P<n>\d|(?i:{_SMALL}))\s+(?i:days\s+ago)\b"),
+        ("rel_few_days", r"\b(?i:(?:a\s+few|several|a\s+couple\s+of|some)\s+days\s+(?:ago|earlier|before))\b"),
         ("rel_day", r"\b(?P<which>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
                     r"|this\s+afternoon|this\s+evening|last\s+night))\b"),
         ("rel_weekend", r"\b(?i:(?:the|a|last|this|over\s+the)\s+weekend)\b"),
@@ -195,7 +202,9 @@ def _resolve(kind: str, found: re.Match[str], year: int | None) -> tuple[date | 
     return (day, day, "day") if day else None
 
 
-def find_dates(sentence: str, context_year: int | None = None, anchor: date | None = None) -> list[DateMention]:
+def find_dates(
+    sentence: str, context_year: int | None = None, anchor: date | None = None, document_years: Sequence[int] = ()
+) -> list[DateMention]:
     """Every date mention in ``sentence``, left to right.
 
     A month or day without a year takes the nearest year written before it in the sentence, else the latest
@@ -245,6 +254,9 @@ def find_dates(sentence: str, context_year: int | None = None, anchor: date | No
                 elif year is None:
                     year = context_year
                     relative = year is None
+                if kind == "day_no_year" and anchor is None:  # "on Monday (2 June)": the weekday pins the year
+                    pinned = _weekday_year(sentence, found, context_year, document_years)
+                    year, relative = (pinned, False) if pinned is not None else (year, relative)
             days = _resolve(kind, found, year)
         if days is None or (kind in ("year", "years") and _not_a_year(sentence, found.start())):
             continue
@@ -270,6 +282,29 @@ def _not_a_year(sentence: str, start: int) -> bool:
     return word not in _YEAR_LEADS and word not in MONTHS
 
 
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\W{1,3}$")
+_WEEKDAY_AFTER = re.compile(r"^\W{1,3}(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def _weekday_year(sentence: str, found: re.Match[str], context_year: int | None,
+                  document_years: Sequence[int]) -> int | None:  # fmt: skip
+    """The year a weekday written beside a day without a year pins ("on Sunday, August 13", "on Monday (2 June)"),
+    among the years around it: the context year, else a year the document writes or the one after it (a report
+    recalls last year's events). None without a weekday beside the day or when no such year agrees."""
+    weekday = _WEEKDAY_BEFORE.search(sentence[: found.start()]) or _WEEKDAY_AFTER.search(sentence[found.end() :])
+    if weekday is None:
+        return None
+    wanted = WEEKDAYS.index(weekday.group("wd").lower())
+    month, day = _month(found.group("m")), int(found.group("d"))
+    candidates = [context_year] if context_year else []
+    candidates += sorted({y + step for y in document_years for step in (0, 1)}, reverse=True)
+    for year in candidates:
+        pinned = _day(year, month, day)
+        if pinned is not None and pinned.weekday() == wanted:
+            return year
+    return None
+
+
 def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:
     """The year that puts ``day month`` (or the month) on or before ``anchor``: its year, else the one before."""
     if anchor is None:
@@ -282,6 +317,8 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     """Days of a phrase relative to the document date ``anchor`` (None without one).
 
     "on Thursday" -> the latest Thursday on or before the anchor ("last Thursday": strictly before);
+    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor); "a few days
+    ago" -> the seven days before the anchor (``week``);
     "since Tuesday" -> that Tuesday to the anchor (``week``); "yesterday", "N days ago" -> that day;
     "this week" -> Monday to the anchor, "last week" -> the Monday-Sunday before (``week``); "this/earlier
     this month" -> the 1st to the anchor, "last month" -> that month (``month``); "this year" -> 1 January
@@ -289,6 +326,12 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     """
     if anchor is None:
         return None
+    if kind == "rel_overnight":  # the night from the first weekday (on or before the anchor) into the next
+        first, second = WEEKDAYS.index(groups["wd"].lower()), WEEKDAYS.index(groups["wd2"].lower())
+        end = anchor - timedelta(days=(anchor.weekday() - second) % 7)
+        return end - timedelta(days=(second - first) % 7), end, "day" if (second - first) % 7 <= 1 else "week"
+    if kind == "rel_few_days":  # "a few days ago": the week before the anchor
+        return anchor - timedelta(days=7), anchor - timedelta(days=1), "week"
     if kind in ("rel_weekday", "rel_since"):
         weekday = WEEKDAYS.index(groups["wd"].lower())
         back = (anchor.weekday() - weekday) % 7
@@ -379,7 +422,8 @@ _AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", 
 # "June 17, 2019 · 6 min read", "Ouagadougou, 28 April 2023".
 _STAMP_NOISE = re.compile(
     r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?\b|\b\d{1,2}[:.h]\d\d\b|\b(?:a\.?m|p\.?m)\b\.?|\b(?:UTC|GMT|WAT|CET"
-    r"|CEST|local\s+time)\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bupdated\b|\bat\b",
+    r"|CEST|local\s+time)\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bupdated\b|\bat\b"
+    r"|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",  # "/ Updated 8 years ago"
     re.IGNORECASE,
 )
 # "BAMAKO, March 3 (Agency) -", "NIAMEY, 12 May 2021 —", "OUAGADOUGOU, Burkina Faso, Jan. 5 (AP) —",
@@ -387,7 +431,7 @@ _STAMP_NOISE = re.compile(
 DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*){0,3}(?:\s*\([^)]{1,30}\))?"
     r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?),\s+(?P<date>[^()\n]{3,40}?)\s*"
-    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*)?(?:-+|–|—|:)(?:\s+|$)"
+    r"(?:\((?P<agency>[^)\n]{1,40})\)\s*(?:-+|–|—|:)\s*|(?:-+|–|—|:)(?:\s+|$))"
 )
 # A dateline without a date: a place in capitals, an optional agency, a dash ("OUAGADOUGOU — Gunmen ...").
 _PLACE_DATELINE = re.compile(r"^(?P<place>[A-ZÀ-Ý][A-ZÀ-Ý'’. -]{2,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:--?|–|—)\s+")
@@ -415,12 +459,18 @@ def _full_day(words: str) -> date | None:
     return next((m.start for m in find_dates(words) if m.precision == "day" and m.start == m.end), None)
 
 
+def calendar_case(words: str) -> str:
+    """Month names written in capitals, as datelines do ("JANUARY 5, 2021"), in the case the date rules read."""
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize() if m.group(0).lower() in MONTHS else m.group(0),
+                  words)  # fmt: skip
+
+
 def dateline(paragraph: str) -> re.Match[str] | None:
     """The dateline opening ``paragraph`` ("BAMAKO, March 3 (Reuters) - ", "OUAGADOUGOU — "), when its date
     part is a date (or it is a place in capitals and a dash)."""
     found = DATELINE.match(paragraph)
     if found is not None:
-        words = found.group("date").strip()
+        words = calendar_case(found.group("date").strip())
         if _ISO_DAY.fullmatch(words) or any(m.span == (0, len(words)) for m in find_dates(words)):
             return found
     found = _PLACE_DATELINE.match(paragraph)
@@ -445,7 +495,8 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
     for found in _STAMP_LINE.finditer(text):
         day = _full_day(found.group("rest"))
         if day is not None:
-            stamps.append(Stamp(found.start(), found.end(), " ".join(found["word"].split()).capitalize(), day))
+            line_start = text.rfind("\n", 0, found.start("word")) + 1  # not the blank line ^\s* ran over
+            stamps.append(Stamp(line_start, found.end(), " ".join(found["word"].split()).capitalize(), day))
     position, seen = 0, 0
     for line in text.replace("\r\n", "\n").split("\n"):
         here, position = position, position + len(line) + 1
@@ -485,19 +536,36 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
     return sorted(stamps, key=lambda stamp: stamp.start)
 
 
+# "date 2023-04-25 AT least 60 people ...": a stored page's stamp glued before its first words
+_DATE_PREFIX = re.compile(
+    r"^\s*date\s+(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])"
+    r"(?:\s+[0-3]?\d\s+[A-Z][a-z]{2,8}\.?,?\s+(?:19|20)\d\d\b)?[ \t]*"
+)
+
+
+def date_prefix(text: str) -> re.Match[str] | None:
+    """A "date YYYY-MM-DD" stamp opening the text (stored pages carry one), with the words it stands before."""
+    found = _DATE_PREFIX.match(text)
+    return found if found is not None and _day(int(found["y"]), int(found["m"]), int(found["d"])) else None
+
+
 def document_date(text: str) -> DocumentDate | None:
-    """The day ``text`` was written, read from (first found wins) a dateline with a full date; a dateline's day
+    """The day ``text`` was written, read from (first found wins) a dateline with a full date; a "date
+    YYYY-MM-DD" stamp opening the text; a dateline's day
     and month with the year of a stamp line (the latest such day on or before it); a "Published/Posted/Issued"
     line or a line that is only a date near the top; else an "Updated ..." line. None when the text says none of
     these: relative words are then never resolved by guess."""
     stamps = stamp_lines(text)
     first = [s for s in stamps if not re.match(r"(?i)(?:last\s+)?updated|(?:last\s+)?modified", s.word)]
     stamp = next(iter(first or stamps), None)
+    prefix = date_prefix(text)
+    if prefix is not None:
+        text = text[prefix.end() :]
     for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))[:6]:
         found = dateline(paragraph.strip())
         if found is None or "date" not in found.re.groupindex:
             continue
-        words = found.group("date")
+        words = calendar_case(found.group("date"))
         day = _full_day(words)
         if day is not None:
             return DocumentDate(day, "dateline")
@@ -505,6 +573,32 @@ def document_date(text: str) -> DocumentDate | None:
             mention = next(iter(find_dates(words, None, stamp.day)), None)
             if mention and mention.start and mention.precision == "day":
                 return DocumentDate(mention.start, f"dateline and its {stamp.word.lower()}")
+    if prefix is not None:
+        return DocumentDate(date(int(prefix["y"]), int(prefix["m"]), int(prefix["d"])), "date stamp")
     if stamp is not None:
         return DocumentDate(stamp.day, stamp.word if stamp.word == "Date line" else f"{stamp.word} line")
+    return _leading_date(text)
+
+
+def _leading_date(text: str) -> DocumentDate | None:
+    found = leading_date(text)
+    return DocumentDate(found[2], "date opening a line") if found else None
+
+
+def leading_date(text: str, head_lines: int = 4) -> tuple[int, int, date] | None:
+    """A full date opening one of the first lines ("August 15, 2017On Monday night"): the page's date stamp run
+    into its first words. (start, end) of the date in ``text``, and the day."""
+    position, seen = 0, 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        here, position = position, position + len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > head_lines:
+            return None
+        lead = len(line) - len(line.lstrip())
+        mentions = find_dates(line.strip()[:40])
+        first = mentions[0] if mentions else None
+        if first and first.span[0] == 0 and first.precision == "day" and first.start and not first.relative:
+            return here + lead, here + lead + first.span[1], first.start
     return None

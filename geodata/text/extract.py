@@ -1,12 +1,12 @@
 """Events from English prose: one event per sentence that reports violence at a place, citing that sentence.
 
-A sentence becomes an event when it has a violence word (``textrules.event_keyword``), a date and a place the
+A sentence becomes an event when it has a violence word (``rules.event_keyword``), a date and a place the
 geocoder resolves; a sentence with a violence word that fails any of these goes to ``rejected`` with its
 reason. Nothing is guessed: an unresolved name is reported with the geocoder's closest candidates.
 
 Context rules (a sentence rarely says everything itself):
 
-- Date. The sentence's own date, the one nearest its violence word (``textdates.find_dates``). Without
+- Date. The sentence's own date, the one nearest its violence word (``dates.find_dates``). Without
   one: "that same issue"/"around this same time" take the previous sentence's date whole, "that same year"
   its year; otherwise the *year context*: the last year written in the earlier sentences of the same
   paragraph or in the sentence just before (precision ``year``). Failing that, the *narrative bracket*: a
@@ -18,7 +18,7 @@ Context rules (a sentence rarely says everything itself):
   "the clashes") the pair is the one of the nearest of the three sentences before that names two armed
   families, else the document's *dyad*: the two armed families named in the most sentences (ties: first
   named first). Such context actors are written with their family names ("JNIM", "ISGS").
-- Place. The candidate phrases of ``textrules.place_groups`` in order; the first group with a name the
+- Place. The candidate phrases of ``rules.place_groups`` in order; the first group with a name the
   geocoder resolves wins, and every resolved name of that group becomes its own event ("the Tchoma Bangou
   and Zaroumdareye massacres" -> two events, suffixes -a, -b; the fatality figures go on the first only, so
   sums stay right). A country or "the Sahel" alone is too vague for an event. A sentence with its own date
@@ -40,25 +40,28 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geodata import schema
+from geodata import geo, schema
 from geodata.names import normalise
-from geodata.textdates import (
+from geodata.text.dates import (
     DateMention,
     DocumentDate,
+    date_prefix,
     dateline,
     document_date,
     find_dates,
+    leading_date,
     refers_to_previous_date,
     stamp_lines,
     year_span,
     years_in,
 )
-from geodata.textrules import (
+from geodata.text.rules import (
     ARMED_FAMILIES,
     JIHADIST_FAMILIES,
     STRONG_TIE,
     Actor,
     Fatalities,
+    PlaceGroup,
     competing,
     death_figures,
     event_type,
@@ -71,6 +74,8 @@ from geodata.textrules import (
     parse_number,
     place_groups,
     reference_spans,
+    state_claims,
+    toll_sources,
 )
 
 if TYPE_CHECKING:
@@ -147,7 +152,20 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# A photo credit run into the prose of a stored page ("... in Solhan. © 2021 NAME/AFP via Getty Images Just after
+# 2 a.m. ..."): the credit ends a piece of its own, so the caption's date never dates the sentence after it.
+_CREDIT = re.compile(r"©[^!?\n]{0,80}?(?:Getty\s+Images|AFP|Reuters|AP(?:\s+Photo)?|EPA|Photo)\s+(?=[A-Z])")
+
+
 def _cut(body: str) -> list[str]:
+    credits = [edge for credit in _CREDIT.finditer(body) for edge in credit.span()]
+    if credits:  # cut before and after each credit, then cut each piece as usual
+        bounds = [0, *credits, len(body)]
+        return [piece for a, b in zip(bounds, bounds[1:], strict=False) for piece in _cut_at_ends(body[a:b])]
+    return _cut_at_ends(body)
+
+
+def _cut_at_ends(body: str) -> list[str]:
     pieces, start = [], 0
     for match in _BOUNDARY.finditer(body):
         if body[match.start()] == "." and _is_abbreviation(body[start : match.start()]):
@@ -204,9 +222,19 @@ class Layout:
     infobox_lines: list[str]
 
 
+def _has_dateline(text: str) -> bool:
+    return any(dateline(p.strip()) is not None for p in re.split(r"\n\s*\n", text)[:6])
+
+
 def read_layout(text: str) -> Layout:
-    """Separate what is not prose: "Published/Updated" lines, infobox or table lines and datelines."""
+    """Separate what is not prose: a "date YYYY-MM-DD" stamp opening the text, "Published/Updated" lines,
+    infobox or table lines and datelines."""
+    prefix = date_prefix(text)
+    text = text[prefix.end() :] if prefix is not None else text
     stamps = {stamp.start for stamp in stamp_lines(text)}
+    opening = None if prefix is not None or stamps or _has_dateline(text) else leading_date(text)
+    if opening is not None:  # "August 15, 2017On Monday night, ...": the stamp is no part of the first sentence
+        text = text[: opening[0]] + " " * (opening[1] - opening[0]) + text[opening[1] :]
     lines, infobox, written = [], {}, []
     position = 0
     for line in text.replace("\r\n", "\n").split("\n"):
@@ -251,6 +279,7 @@ def extract_events(
     sentences = split_sentences(layout.prose)
     actors = [find_actors(s.text) for s in sentences]
     years = [years_in(s.text) for s in sentences]
+    written_years = sorted({year for found in years for year in found})  # pin "Sunday, August 13" to one of them
     dyad = _dyad(actors)
     places = _PlaceLookup(geocoder, document_countries(text))
     own_dates: dict[int, _When] = {}
@@ -259,6 +288,7 @@ def extract_events(
     rows: list[dict] = []
     rejected: list[dict] = []
     orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
+    country_leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]] = []
     main, problem = _infobox_incident(layout, places, day, id_prefix, dataset, source_name)
     if main is not None:
         rows.append(main)
@@ -266,25 +296,34 @@ def extract_events(
         rejected.append(problem)
     infobox_year = main["date_start"].year if main is not None else None
     headline = _headline_place(sentences, places)
+    lead: tuple[int, _When] | None = None  # the first violent sentence with a date: the story's date
 
     for index, sentence in enumerate(sentences):
         keyword = main_keyword(sentence.text)
         window = _window(sentences, index)
         context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
         context_year = context_year or infobox_year
-        all_mentions = find_dates(sentence.text, context_year, day)
+        all_mentions = find_dates(sentence.text, context_year, day, written_years)
         mentions = [m for m in all_mentions if m.resolved]
         own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, anchor)
         unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
         if own is None and not unresolved_relative:
             own = _anaphoric_date(sentence.text, window, own_dates)
+        if own is None and not unresolved_relative:  # "Two days earlier, ...", "The next day, ..."
+            own = _offset_date(sentence.text, _story_date(window, own_dates) or (lead[1] if lead else None))
         if own is None and not unresolved_relative and sentence.paragraph in paragraph_dates:
             dated = paragraph_dates[sentence.paragraph]
             own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
+        if own is not None and own.precision in ("quarter", "year") and points_back(sentence.text):
+            own = _finer_story_date(own, _story_date(window, own_dates) or (lead[1] if lead else None))
         if own is not None:
             own_dates[sentence.number] = own
             if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
                 paragraph_dates[sentence.paragraph] = own
+        if lead is None and keyword is not None and not _HABITUAL.search(sentence.text):
+            first = own or _reported_week(mentions, sentence.text)
+            recent = first is not None and first.precision in ("day", "week", "month")
+            lead = (sentence.number, first) if recent else None
         if keyword is None or sentence.heading:
             continue
 
@@ -298,6 +337,7 @@ def extract_events(
         found, tried, vague = places.first_group(groups)
         if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
             found = found[:1]
+        relations = {name: group for group in groups if group.relation for name in group.names}
         place_basis = "sentence"
         ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
                                                                actors, index), kind)  # fmt: skip
@@ -331,9 +371,18 @@ def extract_events(
             if own is None and main is not None and points_back(sentence.text):
                 orphans.append((sentence, ordered))
                 continue
-        when = None if unresolved_relative else own or _context_date(years, index, context_year)
-        if not found and not groups and own is not None:
-            inherited = _inherited_place(sentences, index, placed, dated=anchor is not None)
+        story = None if own is not None or unresolved_relative else _story_date(window, own_dates)
+        story = story or (None if own is not None or unresolved_relative else _reported_week(mentions, sentence.text))
+        if story is None and own is None and not unresolved_relative and lead is not None and anchor is not None:
+            story = _lead_date(sentence, lead, years[index], context_year)
+        if story is None and own is None and not unresolved_relative and lead is None and anchor is not None:
+            story = _recent_past(sentence, anchor, years[index], context_year)
+            lead = (sentence.number, story) if story is not None else None
+        when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
+        if not found and not groups and (own or story) is not None:
+            # "Eight days ago, gunmen attacked a hotel in the capital": a recap is not where the story is
+            recap = _RECAP.search(sentence.text) is not None
+            inherited = None if recap else _inherited_place(sentences, index, placed, dated=anchor is not None)
             if inherited:
                 found, place_basis = inherited
             elif _THERE.search(sentence.text) and (spoken := _paragraph_place(sentences, index, places)):
@@ -373,6 +422,8 @@ def extract_events(
                 reject("place not found")
             elif vague:
                 reject(f"place too vague: only {', '.join(vague)}")
+                if deaths.low is not None or deaths.best is not None:  # a lead "44 killed in an attack in Niger"
+                    country_leads.append((sentence, when, tuple(vague), deaths, ordered))
             else:
                 reject("no place")
             continue
@@ -395,11 +446,13 @@ def extract_events(
         actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
         sequence = _sequence(sentence.text, all_groups, mentions, death_figures(sentence.text, date_spans), when)
         if sequence is not None and place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
+            stepped: set[str] = set()
             for number, (group, step_when, step_figures) in enumerate(sequence):
                 step_found, _, _ = places.first_group([group])
-                if not step_found:
+                if not step_found or normalise(step_found[0][0]) in stepped:  # "... an earlier count gave 49 in X"
                     continue
                 name, result = step_found[0]
+                stepped.add(normalise(name))
                 rows.append(
                     _row(
                         f"{id_prefix}:{sentence.number}-{chr(ord('a') + number)}", dataset, step_when, kind,
@@ -420,6 +473,9 @@ def extract_events(
             )
             if number == 0:
                 rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
+                rows[-1]["notes"] = _with_toll_note(sentence.text, date_spans)
+            if place_basis == "sentence" and name in relations:
+                relate(rows[-1], relations[name])
         if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
             # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
             for extra, (clause, clause_when) in enumerate(extras):
@@ -427,12 +483,13 @@ def extract_events(
                                           found[0], source, place_basis, sentence.number))  # fmt: skip
 
     _attributions(sentences, actors, rows, places)
+    _country_leads(rows, country_leads)
     for sentence, ordered in orphans:
         if main is None:
             rejected.append(_rejection(sentence, source_name, "no place"))
         else:
             _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
-    rows = _one_event_per_incident(rows)
+    rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(rows)))
     for row in rows:
         row.pop("_sentence", None)
         row.pop("_victims", None)
@@ -472,7 +529,7 @@ def _sequence(text: str, groups: list, mentions: list[DateMention], figures: lis
     A place's date is the first date written after it and before the next place ("the next day": the day after
     the place before); its toll is the figure written just before it. A place with neither takes the
     sentence's date and no toll."""
-    named = sorted((g for g in groups if g.role == "event" and g.kind == "name"), key=lambda g: g.start)
+    named = sorted((g for g in groups if g.role == "event" and g.kind in ("name", "region")), key=lambda g: g.start)
     if len(named) < 2 or when is None:
         return None
     ends = [g.start for g in named[1:]] + [len(text)]
@@ -519,9 +576,10 @@ _COUNTRY_WORDS = {
 
 def document_countries(text: str) -> tuple[str, ...]:
     """The countries of the war a text names (Mali/Malian, Burkina Faso/Burkinabe, Niger/Nigerien; not the Niger
-    river), most named first: its place names are searched there first."""
-    counts = {iso: len(re.findall(rf"(?<!\w)(?:{pattern})", text)) for iso, pattern in _COUNTRY_WORDS.items()}
-    return tuple(iso for iso, n in sorted(counts.items(), key=lambda item: -item[1]) if n)
+    river), most named first (ties: the first named first): its place names are searched there first."""
+    found = {iso: [m.start() for m in re.finditer(rf"(?<!\w)(?:{pattern})", text, flags=re.IGNORECASE)]
+             for iso, pattern in _COUNTRY_WORDS.items()}  # fmt: skip
+    return tuple(iso for iso, at in sorted(found.items(), key=lambda item: (-len(item[1]), item[1][:1])) if at)
 
 
 # Clause breaks between two incidents of one sentence: "...; ...", "..., and an attack on 20 November ...".
@@ -610,6 +668,46 @@ def _row(event_id, dataset, when, kind, sub_kind, actor1, actor2, figures, name,
     }
 
 
+def relate(row: dict, group: PlaceGroup) -> None:
+    """A place the text gives relative to a named one ("about 90 km east of Timbuktu", "on the road between X and
+    Y", "near the border with Niger", "in the Nord region") keeps the named place's point, as ACLED does, at
+    precision 2 or coarser, with the relation in ``geo_note``. When the text gives a distance AND a bearing the point
+    is moved there (the point the text describes; the named place stays in ``location``), and ``geo_note`` says so."""
+    row["geo_note"] = group.relation
+    if group.kind == "name":
+        row["geo_precision"] = max(int(row["geo_precision"]), 2)
+    if group.offset is not None:
+        km, bearing = group.offset
+        row["latitude"], row["longitude"] = destination(row["latitude"], row["longitude"], km, bearing)
+        row["geo_note"] = f"{group.relation} (point moved {km:g} km at bearing {bearing:g} from {row['location']})"
+
+
+def destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The point ``km`` from (lat, lon) on the great circle leaving it at ``bearing`` degrees (0 north, 90 east)."""
+    delta, theta = km / geo.EARTH_KM, math.radians(bearing)
+    phi1, lam1 = math.radians(lat), math.radians(lon)
+    phi2 = math.asin(math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(theta))
+    lam2 = lam1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1),
+                             math.cos(delta) - math.sin(phi1) * math.sin(phi2))  # fmt: skip
+    return round(math.degrees(phi2), 5), round(math.degrees(lam2), 5)
+
+
+def _with_toll_note(text: str, date_spans: list[tuple[int, int]] = ()) -> str:
+    """The sentence, with whose figure is whose when it gives competing tolls, and the attackers' dead the state
+    side claims (in the best and high figures, not the low one): "... [toll: at least 50 (officials); over 100
+    (relatives)]"."""
+    notes = []
+    sources = toll_sources(text, list(date_spans))
+    if sources:
+        notes.append(f"toll: {sources}")
+    figures = death_figures(text, date_spans)
+    claimed = state_claims(text, figures)
+    if claimed and len(claimed) < len(figures):
+        notes.append("attackers' dead claimed by the state side, in the best and high figures, not the low: "
+                     + ", ".join(text[f.span[0] : f.span[1]] for f in claimed))  # fmt: skip
+    return f"{text} [{'; '.join(notes)}]" if notes else text
+
+
 def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
     source = " ".join(part for part in (source_name, sentence.reference) if part) or None
     return {"sentence_number": sentence.number, "sentence": sentence.text, "source": source, "reason": reason,
@@ -618,7 +716,8 @@ def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
 
 # ---------------------------------------------------------------- one incident, one event
 
-_ADDITIVE = re.compile(r"\b(?:other|another|more|additional|further|also)\b", re.IGNORECASE)
+# "another", "more" add up ("killed two more"); "more than 70" is a rival figure, not an addition
+_ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|also)\b", re.IGNORECASE)
 
 
 # Words that point back at an incident already told ("The attacks killed 141 people", "Among the dead were ...").
@@ -640,7 +739,8 @@ def points_back(sentence: str) -> bool:
 
 
 _HABITUAL = re.compile(
-    r"\b(?:have|has|had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced|claimed)\b|\bsince\b"
+    r"\b(?:have|has|(?<!\bit\s)(?<!\bthey\s)had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced"
+    r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
     r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b",
     re.IGNORECASE,
 )
@@ -696,7 +796,12 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
 _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
     r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
-    r"|belong(?:ed|s)?\s+to)\b",
+    r"|belong(?:ed|s)?\s+to)\b"
+    # a group's own word for it: "the Islamic State said through its Amaq agency that its fighters had killed 30"
+    r"|\bsaid\b[^.;]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|mujahideen)\s+(?:had\s+)?(?:killed|attacked"
+    r"|ambushed|carried\s+out|struck|targeted)\b"
+    r"|\b(?:said|says)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+|was\s+|were\s+)?(?:carried\s+out|behind|staged|conducted"
+    r"|launched|perpetrated)\b",  # "the jihadist Mujao group said it had carried out the two attacks"
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
@@ -741,6 +846,33 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
                       and last[0]["date_start"] <= row["date_end"]]  # fmt: skip
         for row in chosen:
             _complete_actors(row, [(groups[0].name, groups[0].family)])
+            if row["group2"] == groups[0].family and row["group1"] != groups[0].family:  # who claims is the attacker
+                row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+                    row["actor2"], row["group2"], row["actor1"], row["group1"],
+                )  # fmt: skip
+
+
+def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
+                   ) -> None:  # fmt: skip
+    """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
+    Niger"), placed later in the text ("The attack took place in Fambita"): its figures and actors go to the one event
+    of the same days in that country that has no toll yet (none, or several, and the lead stays held back)."""
+    for sentence, when, vague, deaths, ordered in leads:
+        isos = {iso for name in vague for iso, pattern in _COUNTRY_WORDS.items()
+                if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
+        candidates = [
+            row for row in rows
+            if row["country_iso2"] in isos and row["fatalities"] is None and row["fatalities_low"] is None
+            and row["date_start"].date() <= when.end + timedelta(days=1)
+            and when.start - timedelta(days=1) <= row["date_end"].date()
+        ]  # fmt: skip
+        if len(candidates) != 1:
+            continue
+        row = candidates[0]
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
+        _complete_actors(row, [(a.name, a.family) for a in ordered])
+        row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which names only "\
+                       f"{', '.join(vague)}]"
 
 
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
@@ -800,6 +932,14 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
     competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
     day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
     sentence into ``notes``."""
+    figures = death_figures(sentence.text)
+    claimed = state_claims(sentence.text, figures)
+    has_toll = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
+    claim_note = ""
+    only_claims = bool(claimed) and len(claimed) == len(figures) and has_toll
+    if only_claims:  # "The army said it killed 40 terrorists": its claim, added to best and high, not to low
+        claim_note = (" [attackers' dead claimed by the state side, in the best and high figures, not the low: "
+                      + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
     if deaths.low is not None or deaths.best is not None or deaths.high is not None:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
@@ -809,15 +949,18 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             new = _sum_figures(old, deaths)
         else:
             victims = {f.category for f in death_figures(sentence.text)}
-            same = not victims or not row.get("_victims") or bool(victims & row["_victims"])
+            same = not victims or not row.get("_victims") or bool(victims & row["_victims"]) or (
+                "unknown" in victims | row["_victims"])  # a toll with no noun ("killed more than 60") competes
             new = competing(old, deaths) if same else _sum_figures(old, deaths)
             row["_victims"] = row.get("_victims", set()) | victims
+        if only_claims:
+            new = Fatalities(new.best, old.low, new.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
     if own is not None and own.precision in ("day", "week") and _narrows(row, own):
         row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
         row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
-    row["notes"] = f"{row['notes']} {sentence.text}"
+    row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)}{claim_note}"
     if source and row["source"] and sentence.reference:
         refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
         row["source"] += "".join(refs)
@@ -831,15 +974,21 @@ def _narrows(row: dict, own: _When) -> bool:
 
 def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
     """Fill the event's missing actors, and replace unnamed armed men ("gunmen": Other), with the armed
-    families ``named`` (name, family) that it does not have yet."""
+    families ``named`` (name, family) that it does not have yet. Only a jihadist group or a militia says who the
+    "gunmen" were: soldiers or Wagner named later are another party (the responders), never the gunmen."""
     families = {row["group1"], row["group2"]}
     armed = [(name, family) for name, family in named if family not in families and family != "Civilians"
              and not (family == "Other" and is_generic(name))]  # fmt: skip
     for slot in ("1", "2"):
         if not armed:
             break
-        if row[f"group{slot}"] is None or (row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"])):
+        if row[f"group{slot}"] is None:
             row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
+        elif row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"]):
+            names = [item for item in armed if item[1] in (*JIHADIST_FAMILIES, "Militia")]
+            if names:
+                armed.remove(names[0])
+                row[f"actor{slot}"], row[f"group{slot}"] = names[0]
     for slot in ("1", "2"):  # each family once: "civilians ... civilians" is one party, not a pair
         families = {row["group1"], row["group2"]}
         rest = [(name, family) for name, family in named if family not in families]
@@ -863,9 +1012,7 @@ def _sum_figures(a: Fatalities, b: Fatalities) -> Fatalities:
 
 def _km(a: dict, b: dict) -> float:
     """Great-circle distance in km between two event rows."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+    return geo.distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
 
 
 def _apart(a: dict, b: dict) -> bool:
@@ -923,6 +1070,55 @@ def _one_event_per_incident(rows: list[dict]) -> list[dict]:
             kept.append(row)
             continue
         _fill(first, row)
+    return kept
+
+
+_HEADLINE_REACH_KM = 150.0  # a headline names the wider place: "in Tillabéri" for villages of that region
+
+
+def _placed_by_the_text(rows: list[dict]) -> list[dict]:
+    """An event the headline placed (a region, a town: "100 killed in Tillabéri") gives way when the text itself
+    places the same days' violence nearby ("70 died in Tchoma Bangou and 30 in Zaroumdareye"): the text's places
+    are where it happened; the headline event's words go into the first of them."""
+    kept = list(rows)
+    for row in rows:
+        if not str(row.get("place_basis") or "").startswith("the headline"):
+            continue
+        placed = [
+            other for other in kept
+            if other is not row and not str(other.get("place_basis") or "").startswith("the headline")
+            and other["date_start"] <= row["date_end"] and row["date_start"] <= other["date_end"]
+            and _km(row, other) <= _HEADLINE_REACH_KM
+        ]  # fmt: skip
+        if placed:
+            kept.remove(row)
+            for other in placed:
+                _complete_actors(other, [(row[f"actor{n}"], row[f"group{n}"]) for n in ("1", "2") if row[f"group{n}"]])
+            if row["notes"] not in placed[0]["notes"]:
+                placed[0]["notes"] = f"{row['notes']} {placed[0]['notes']}"
+    return kept
+
+
+_VAGUE_REACH_KM = 300
+
+
+def _placed_precisely(rows: list[dict]) -> list[dict]:
+    """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
+    violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
+    first such event. (Region-level events stay: histories tell separate events "in the Menaka region".)"""
+    kept = list(rows)
+    for row in rows:
+        if row["geo_precision"] < 4 or pd.isna(row.get("geo_note")) or not row.get("geo_note"):
+            continue
+        precise = [
+            other for other in kept
+            if other is not row and other["geo_precision"] <= 2
+            and other["date_start"] <= row["date_end"] + pd.Timedelta(days=1)
+            and row["date_start"] - pd.Timedelta(days=1) <= other["date_end"] and _km(row, other) <= _VAGUE_REACH_KM
+        ]  # fmt: skip
+        if precise:
+            kept.remove(row)
+            _fill(precise[0], row)
     return kept
 
 
@@ -1022,6 +1218,8 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
+    # "said in a statement sent to AFP on Friday"
+    r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
     # "the chief of staff said during a visit on Sunday": the day of the visit, not of the violence
     r"|\b(?:during|at|in)\s+(?:a|an|the|his|her|its|their)\s+(?:\w+\s+)?(?:visit|press\s+conference|briefing"
     r"|interview|speech|meeting|ceremony|funeral)\s+(?:(?:\w+\s+){0,3}?on\s+)?$",
@@ -1030,29 +1228,52 @@ _REPORTING_BEFORE = re.compile(
 
 
 _REPORTING_AFTER = re.compile(
-    r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b",
+    r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b"
+    # "in a Thursday statement"
+    r"|^['’]?s?\s+(?:statement|communiqu[eé]|announcement|press\s+release|video|message|briefing)\b",
     re.IGNORECASE,
 )
+
+
+def _reporting(mention: DateMention, sentence: str) -> bool:
+    return bool(
+        _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
+    )
+
+
+def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
+    """The week up to the day the violence was reported, when that day is the only date around it ("60 people
+    have been killed in X, a prosecutor said late Sunday"): news tells its recent past."""
+    reported = [m for m in mentions if m.precision == "day" and m.start is not None and _reporting(m, sentence)]
+    if not reported:
+        return None
+    day = reported[-1].start
+    return _When(day - timedelta(days=6), day, "week", f"the week before it was reported (\"{reported[-1].text}\")")
+
+
+# "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
+# "the deadliest since the army began fighting militants in 2015": a "since" clause is the yardstick's, too
+_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.()]{0,80}$", re.IGNORECASE)
 
 
 def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
               anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
     """The date nearest the violence word. A date of the reporting ("said on Tuesday", "in a statement on 18
-    April", "(Update, Sept 19)", "on Tuesday published") is never the date of the violence."""
+    April", "(Update, Sept 19)", "on Tuesday published") is never the date of the violence, nor is a yardstick
+    ("the deadliest since 2015")."""
     if not mentions:
         return None
 
-    def reporting(mention: DateMention) -> bool:
-        return bool(
-            _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
-        )
-
-    mentions = [m for m in mentions if not reporting(m)]
+    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
     if not mentions:
         return None
     nearest = min(
         mentions, key=lambda m: (min(abs(m.span[0] - keyword_at), abs(m.span[1] - keyword_at)), m.span)
     )
+    if nearest.precision in ("quarter", "year"):  # "In August this year": the month inside the year
+        inside = [m for m in mentions if m.precision in ("day", "week", "month") and nearest.start <= m.start
+                  and m.end <= nearest.end]  # fmt: skip
+        nearest = inside[0] if inside else nearest
     basis = f"document date {anchor.day.isoformat()} ({anchor.basis})" if nearest.relative and anchor else "sentence"
     return _When(nearest.start, nearest.end, nearest.precision, basis)
 
@@ -1070,6 +1291,98 @@ def _anaphoric_date(text: str, window: list[Sentence], own_dates: dict[int, _Whe
         start, end = year_span(earlier.start.year)
         return _When(start, end, "year", basis)
     return _When(earlier.start, earlier.end, earlier.precision, basis)
+
+
+def _story_date(window: list[Sentence], own_dates: dict[int, _When]) -> _When | None:
+    """The day (or week, month) an earlier sentence of the paragraph, or the sentence just before, gave: a
+    sentence that tells more of the same story without a date of its own ("The assailants came on motorbikes")
+    is of that date, not of the whole year written there."""
+    for earlier in reversed(window):
+        dated = own_dates.get(earlier.number)
+        if dated is not None and dated.precision in ("day", "week", "month"):
+            return _When(dated.start, dated.end, dated.precision, f"the date of sentence {earlier.number}")
+    return None
+
+
+# A sentence recalling another time than the story's: "comes a month after", "two weeks earlier", "last year".
+_RECAP = re.compile(
+    r"\b(?:comes?|came|follows?|followed)\s+(?:\w+\s+){0,3}?(?:after|on\s+the\s+heels)\b"
+    r"|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+"
+    r"(?:after|before|earlier|later|ago|prior)\b|\b(?:earlier|previous(?:ly)?|last)\s+(?:year|month|week|attack)s?\b"
+    r"|\b(?:recalls?|recalling|reminiscent|similar|in\s+the\s+past)\b",
+    re.IGNORECASE,
+)
+
+
+_STRETCH = re.compile(
+    r"\b(?:for|lasted|lasting|over|during)\s+(?:(?:the|a|an|\w+)\s+)?(?:days?|weeks?|months?|years?)\b", re.IGNORECASE
+)
+
+
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_OFFSET = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?)\s+"
+    r"(?P<dir>earlier|later)\b"
+    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)",
+    re.IGNORECASE,
+)
+
+
+def _offset_date(text: str, story: _When | None) -> _When | None:
+    """"Two days earlier", "a week later", "the next day", "the day before": days counted from the story's date
+    (the sentence before, or the lead), when that date is a day."""
+    found = _OFFSET.search(text)
+    if found is None or story is None or story.precision != "day":
+        return None
+    if found.group("n"):
+        word = found.group("n").lower()
+        count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        days = count * (7 if found.group("unit").lower().startswith("week") else 1)
+        sign = -1 if found.group("dir").lower() == "earlier" else 1
+    else:
+        days = 1
+        before = (found.group("near") or "").lower() in ("previous", "preceding") or found.group("side") == "before"
+        sign = -1 if before else 1
+    anchor = story.start if sign < 0 else story.end
+    day = anchor + timedelta(days=sign * days)
+    return _When(day, day, "day", f"{found.group(0)!r} from {story.basis}")
+
+
+def _finer_story_date(own: _When, story: _When | None) -> _When:
+    """A sentence about the story ("The dawn assaults on X ... in retaliation for an offensive this year") whose
+    only date is a year or season holding the story's day is of that day: the coarse date is background's."""
+    if story is None or story.precision in ("quarter", "year") or not (own.start <= story.start <= own.end):
+        return own
+    return _When(story.start, story.end, story.precision, f"{story.basis}, within the sentence's {own.precision}")
+
+
+def _recent_past(sentence: Sentence, anchor: DocumentDate, years: list[int], context_year: int | None) -> _When | None:
+    """The week up to the document date for the lead of a dated report that dates nothing ("An attack on a convoy
+    left 39 people dead"): news tells its recent past. Not for a sentence with a year around it, a habit or a
+    recap."""
+    if years or context_year is not None or _HABITUAL.search(sentence.text) or _RECAP.search(sentence.text):
+        return None
+    if _STRETCH.search(sentence.text):  # "the siege lasted for two weeks": its own stretch, not dated by the writing
+        return None
+    day = anchor.day
+    return _When(day - timedelta(days=6), day, "week", f"the week up to the document date {day} (a report's lead)")
+
+
+def _lead_date(sentence: Sentence, lead: tuple[int, _When], years: list[int], context_year: int | None) -> _When | None:
+    """The lead's date (a day, week or month) for a later sentence of a dated report that writes no date or year
+    of its own or around it ("The attack took place in Fambita", "Up to 70 died in X and 30 in Y"): a report
+    tells its incident's date once; a history does not. A habitual sentence ("attacks have killed thousands")
+    is not of that date."""
+    number, when = lead
+    if number == sentence.number or years or _HABITUAL.search(sentence.text):
+        return None
+    if _RECAP.search(sentence.text):  # "The attack comes a month after militants overran the camp at X"
+        return None
+    if context_year is not None and context_year not in (when.start.year, when.end.year):
+        return None
+    return _When(when.start, when.end, when.precision, f"the lead's date (sentence {number})")
 
 
 def _context_date(years: list[list[int]], index: int, context_year: int | None) -> _When | None:
@@ -1137,6 +1450,22 @@ _REPORTS = re.compile(
 _LEFT = re.compile(r"\b(?:left|withdr[ae]wn?|pulled\s+out|departed|moved\s+out|evacuated|abandoned)\b", re.IGNORECASE)
 
 
+# Who found, recovered or evacuated the dead is no party to the violence ("bodies were recovered by the army").
+_FOUND_BY = re.compile(
+    r"\b(?:found|recovered|counted|collected|buried|retrieved|discovered|identified|evacuated|rescued|freed|released"
+    r"|treated|transported)\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# Who only speaks about the violence ("according to a military source", "the army spokesman said") is no party.
+_SPEAKER_AFTER = re.compile(
+    r"^\s+(?:sources?|spokes(?:man|woman|person|people)|statement|communiqu[eé]|officials?|press\s+(?:office|release))\b",
+    re.IGNORECASE,
+)
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:a|an|the|one|two|several)?\s*(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _parties(text: str, named: list[Actor]) -> list[Actor]:
     """The actors of a sentence minus those who only found or counted the dead ("the army has found 79 bodies")
     and those who only condemn or mourn it ("MINUSMA strongly condemns the attacks")."""
@@ -1158,7 +1487,8 @@ def _parties(text: str, named: list[Actor]) -> list[Actor]:
     return [
         a for a in named
         if not _FINDS.match(text[a.start + len(a.name) :]) and not _REACTS.match(text[a.start + len(a.name) :])
-        and not gone(a) and not reports(a)
+        and not gone(a) and not reports(a) and not _FOUND_BY.search(text[: a.start])
+        and not _SPEAKER_AFTER.match(text[a.start + len(a.name) :]) and not _ACCORDING_TO.search(text[: a.start])
     ]  # fmt: skip
 
 
@@ -1262,6 +1592,9 @@ _ADMIN_UNIT = re.compile(
 )
 
 
+_REGION_QUERY = re.compile(r"\b(?:region|province|cercle|department|prefecture)s?$", re.IGNORECASE)
+
+
 class _PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
@@ -1301,11 +1634,22 @@ class _PlaceLookup:
             self.cache[key] = found
         if key not in self.cache:
             try:
-                found = self.geocoder.geocode(query, country=country or (self.countries[:1] or [None])[0],
-                                              admin1=admin1)  # fmt: skip
+                hint = country or (self.countries[:1] or [None])[0]
+                if re.search(r"\bborder", query, re.IGNORECASE):  # "the border with Burkina Faso": the other side is
+                    # the text's country that the phrase does not name
+                    hint = country or next((iso for iso in self.countries if not re.search(
+                        rf"(?<!\w)(?:{_COUNTRY_WORDS[iso]})", query)), None)  # fmt: skip
+                found = self.geocoder.geocode(query, country=hint, admin1=admin1)
                 self.cache[key] = self._trusted(query, found, country)
             except PlaceNotFound as problem:
                 self.cache[key] = list(problem.candidates)
+                if _REGION_QUERY.search(query) and country is None:  # "the Tahoua region" in a report mostly on Mali:
+                    for other in self.countries[1:]:  # region names are unique enough to try the text's other countries
+                        try:
+                            self.cache[key] = self.geocoder.geocode(query, country=other, admin1=admin1, restrict=True)
+                            break
+                        except PlaceNotFound:
+                            continue
             except ValueError:  # a hint the geocoder does not take
                 self.cache[key] = self.resolve(query) if (country or admin1) else []
         return self.cache[key]
@@ -1333,7 +1677,8 @@ class _PlaceLookup:
 
 
 _THERE = re.compile(
-    r"\b(?:the|that|this)\s+(?:same\s+)?(?:town|village|locality|commune|camp|base|area|market|site)\b|\bthere\b",
+    r"\b(?:the|that|this)\s+(?:same\s+)?(?:[\w-]+\s+){0,2}?(?:town|village|locality|commune|camp|base|area|market|site"
+    r"|barracks|garrison|post|mine)\b|\bthere\b",
     re.IGNORECASE,
 )
 
@@ -1358,7 +1703,7 @@ def _paragraph_place(sentences: list[Sentence], index: int, places: _PlaceLookup
 
 def _subject_place_groups(text: str) -> list:
     """A sentence that opens on a place name as its subject ("Banibangou has suffered repeatedly")."""
-    from geodata.textrules import PlaceGroup, _is_name
+    from geodata.text.rules import PlaceGroup, _is_name
 
     opening = re.match(r"^(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+)(?:[\s-](?-i:[A-ZÀ-Ý][\w'’-]+))?)\s+(?:has|had|is|was|lies)\b",
                        text)  # fmt: skip

@@ -1,8 +1,8 @@
 """Rules that read one English sentence: is it a violent event, of what type, who fought, how many died, where.
 
-Pure functions over strings, no I/O; ``geodata.extract`` runs them sentence by sentence. The choices
+Pure functions over strings, no I/O; ``geodata.text.extract`` runs them sentence by sentence. The choices
 (fatality words, actor order, place phrase order) are documented on each function and in
-``geodata/extract.py``.
+``geodata/text/extract.py``.
 """
 
 from __future__ import annotations
@@ -88,24 +88,32 @@ _DEMONYM = (
 _GENERIC_ARMED = (
     r"(?:(?:unidentified|suspected|unknown|heavily\s+armed|armed|islamist|jihadist|presumed)\s+)*(?:gunmen|armed\s+men"
     r"|militants|jihadists|jihadis|assailants|attackers|insurgents|terrorists|extremists|islamists|armed\s+groups?"
-    r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?))"
+    r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?)"
+    # men described by what they wore are not the army the uniform belongs to ("men in army fatigues")
+    r"|(?:men|individuals|people|assailants|gunmen)\s+(?:(?:who\s+were\s+)?(?:dressed|clad|disguised)\s+)?"
+    r"(?:in|wearing|donning|as)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:fatigues|uniforms?|soldiers|gendarmes)"
+    r"(?:\s+of\s+the\s+(?:[\w-]+\s+){0,2}?(?:army|armed\s+forces|military|forces|gendarmerie|police))?)"
 )
 _GENERIC_RE = re.compile(rf"^(?:the\s+)?{_GENERIC_ARMED}$", re.IGNORECASE)
 JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists")
 # (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
 _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (
-        r"Jama['’ʼ`´‘]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wal?[\s-]+Muslimin|Group\s+(?:for|to)\s+Supports?\s+"
-        r"(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
+        r"Jama['’ʼ`´‘]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wa[\s-]?l?[\s-]*Muslim(?:in|een|un)"
+        r"|Group\s+(?:for|to)\s+(?:the\s+)?Supports?\s+(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims"
+        r"|(?:the\s+)?Support\s+(?:of|for)\s+Islam\s+and\s+Muslims(?:\s+[Gg]roup)?|Nusrat\s+al[\s-]Islam|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
         r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
-        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?ida(?:\s+in\s+the\s+Islamic\s+Maghreb)?",
+        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?[ei]da(?:\s+in\s+the\s+Islamic\s+Maghreb)?"
+        # MUJAO (2011-2013) merged into al-Mourabitoun, a founder of JNIM in 2017: the same family, as Ansar Dine
+        r"|Movement\s+for\s+(?:Oneness|Unity|Unicity)\s+and\s+Jihad\s+in\s+West\s+Africa|Mujao|Mujwa",
         "JNIM",
         False,
     ),
-    (r"JNIM|GSIM|AQIM", "JNIM", True),
+    (r"JNIM|GSIM|AQIM|MUJAO|MUJWA|MOJWA", "JNIM", True),
     (r"Ansar(?:ul|oul|\s+ul|\s+al)[\s-]Islam", "Ansarul Islam", False),
     (
-        r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)|Islamic\s+State"
+        r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)"
+        r"|Islamic\s+State['’]s\s+(?:Sahel(?:\s+Province)?|Greater\s+Sahara(?:\s+branch)?)|Islamic\s+State"
         r"|État\s+islamique(?:\s+(?:dans\s+le|au)\s+Grand\s+Sahara)?|Etat\s+islamique",
         "ISGS",
         False,
@@ -114,7 +122,8 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
     (r"Boko\s+Haram|Islamic\s+State\s+(?:in\s+)?West\s+Africa(?:\s+Province)?", "Lake Chad jihadists", False),
     (r"ISWAP|JAS", "Lake Chad jihadists", True),
     (r"MINUSMA|UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other", False),
-    (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+mercenaries", "Wagner Group", False),
+    (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+(?:mercenaries|paramilitar(?:y|ies)"
+     r"|(?:military\s+)?instructors|fighters|private\s+military\s+contractors)", "Wagner Group", False),
     (
         r"Volunteers\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+Homeland|Volontaires\s+pour\s+la\s+défense\s+de\s+la\s+"
         r"patrie|Movement\s+for\s+the\s+Salvation\s+of\s+Azawad|Dan\s+Na\s+Ambassagou|Koglweogo|dozos?"
@@ -137,7 +146,8 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
         rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
         r"|defen[cs]e\s+(?:and\s+security\s+)?forces|security\s+and\s+defen[cs]e\s+forces"
-        r"|Barkhane",
+        r"|Barkhane|(?:(?:{d})\s+)?air\s+force|(?:{d})\s+(?:military\s+|army\s+)?(?:drones?|aircraft|warplanes?"
+        r"|helicopters?|jets?|fighter\s+jets?)".replace("{d}", _DEMONYM),
         "State forces",
         False,
     ),
@@ -210,11 +220,23 @@ def names_a_pair(sentence: str) -> bool:
     return _PAIR_ANAPHOR.search(sentence) is not None
 
 
+_FACILITY_AFTER = re.compile(
+    r"^['’]?s?\s+(?:[\w-]+\s+)?(?:base|camp|post|barracks|checkpoint|position|outpost|garrison|convoy|patrol|column"
+    r"|vehicle|detachment|headquarters|station|school|academy)s?\b",
+    re.IGNORECASE,
+)
+
+
 def order_actors(sentence: str, actors: list[Actor], event_type_name: str) -> list[Actor]:
-    """Perpetrator first: a name right after "by"/"at the hands of" leads; civilians never lead a
+    """Perpetrator first: a name right after "by"/"at the hands of" leads; a force named by its base, camp or
+    convoy ("the army base", "a military convoy") comes after the others (it was attacked); civilians never lead a
     Violence-against-civilians event; otherwise the order of mention."""
     agents = [a for a in actors if _AGENT_BEFORE.search(sentence[: a.start])]
     ordered = agents + [a for a in actors if a not in agents]
+    # "the army base came under attack, with JNIM fighters...": a force named by its base, camp or convoy is the target
+    targets = [a for a in ordered if a not in agents and _FACILITY_AFTER.match(sentence[a.start + len(a.name) :])]
+    if len(targets) < len(ordered):
+        ordered = [a for a in ordered if a not in targets] + targets
     if event_type_name == "Violence against civilians":
         ordered = [a for a in ordered if a.family != "Civilians"] + [a for a in ordered if a.family == "Civilians"]
     return ordered
@@ -232,7 +254,9 @@ _NUMBER = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:an?\s+(?=hundred|thousand))?{_NUMBER_WORD}"
     rf"(?:(?:\s+and\s+|[\s-]+){_NUMBER_WORD}(?!\w))*)(?!\w)"
 )
-_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20}
+# Vague counts as (low, high): "dozens" is 24 to 99 (two dozen up to a hundred), "hundreds" 200 to 999.
+_VAGUE = {"dozens": (24, 99), "scores": (40, None), "hundreds": (200, 999), "thousands": (2000, None),
+          "tens": (20, 99)}
 _PERSON = (
     r"people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
     r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
@@ -255,7 +279,7 @@ _FIGURE = re.compile(
     rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens)|several\s+dozen)(?:\s+of)?"
     rf"|(?P<n>{_NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
-    rf"|\s+(?:were\s+|was\s+|people\s+)?(?:killed|dead|died|slain|executed|massacred)\b)",
+    rf"|\s+(?:were\s+|was\s+|people\s+|(?:had|have)\s+(?:been\s+)?)?(?:killed|dead|died|slain|executed|massacred)\b)",
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
@@ -329,13 +353,14 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
         return Fatalities(12, 12, 12)
     if groups.get("vague"):
         word = groups["vague"].lower().split()[-1].replace("dozen", "dozens").replace("dozenss", "dozens")
-        return Fatalities(None, _VAGUE[word], None)
+        low, high = _VAGUE[word]
+        return Fatalities(low, low, high)
     lo, hi = groups.get("lo") or groups.get("lo2"), groups.get("hi") or groups.get("hi2")
     if lo and hi:
         low, high = parse_number(lo), parse_number(hi)
         if low is None or high is None or high < low:
             return None
-        return Fatalities(None, low, high)
+        return Fatalities(low, low, high)  # the lower figure is the best one, ACLED's conservative choice
     value = parse_number(groups["n"])
     if value is None:
         return None
@@ -347,7 +372,10 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
 
 
 _DEATH_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    # an appositive between the figure and its verb: "21 people, including two attackers, were killed"
+    r"^\s*(?:,\s*(?:including|among\s+them|among\s+whom|of\s+whom|mostly|most\s+of\s+them|many\s+of\s+them)\b"
+    r"[^,;.]{1,60},)?"
+    r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked)\s+)*(?:killed|dead|died|slain|executed|massacred|murdered"
     r"|perished|lost\s+their\s+lives|to\s+death)\b",
     re.IGNORECASE,
@@ -398,6 +426,10 @@ def _category(words: str) -> str:
     return "unknown"
 
 
+_MOSTLY = re.compile(r"^\s*,\s*(?:mostly|most\s+of\s+them|the\s+majority|nearly\s+all|all\s+of\s+them)\s+"
+                     r"(?P<who>[^,;.]{1,60}),", re.IGNORECASE)
+
+
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
     """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
@@ -409,11 +441,16 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
     for regex in (_FIGURE, _KILL_VERB_FIGURE):
         for match in regex.finditer(sentence):
             candidates.append((_number_span(match), regex, match))
+    subset_end: int | None = None
     for number_span, regex, match in sorted(candidates, key=lambda item: (item[0][0], -item[0][1])):
         if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
             continue
         before, after = sentence[: match.start()], sentence[match.end() :]
         if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+            subset_end = match.end()
+            continue
+        if subset_end is not None and re.fullmatch(r"\s*(?:,\s*)?(?:and\s+)?", sentence[subset_end : match.start()]):
+            subset_end = match.end()  # "including 50 women and 21 children": the second figure is in the subset too
             continue
         tail = match.groupdict().get("tail") or ""
         if regex is _FIGURE:
@@ -427,7 +464,11 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         if figure is None:
             continue
         spans.append(number_span)
-        found.append(DeathFigure(number_span, _category(tail or after[:40]), figure))
+        category = _category(tail or after[:40])
+        mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
+        if category in ("people", "unknown") and mostly and _category(mostly.group("who")) in ("state", "militia"):
+            category = _category(mostly.group("who"))
+        found.append(DeathFigure(number_span, category, figure))
     return found
 
 
@@ -456,25 +497,105 @@ def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatal
     ("killing 12", "the bodies of 79", "raised the toll to 38"), or joined by "and"/"along with" to a figure
     that is. Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N" -> best =
     low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best = high = N;
-    "between A and B"/"A to B" -> low A, high B, best unknown; "dozens"/"several dozen" -> low 24, "scores" ->
-    low 40, "hundreds" -> low 200, best unknown; "a dozen" -> 12. Figures for wounded/kidnapped/captured people,
-    figures inside ``exclude`` spans (dates) and subsets ("including 12 soldiers") are skipped. Figures are
-    combined by :func:`combine`. Nothing found -> all None.
+    "between A and B"/"A to B" -> low = best = A, high B; "dozens"/"several dozen" -> 24 to 99, "scores" ->
+    at least 40, "hundreds" -> 200 to 999 (best the low end); "a dozen" -> 12. Attackers' dead that the state side
+    claims ("the army said it killed 40 terrorists") count in best and high, not in low, when the sentence gives
+    another toll. Figures
+    for wounded/kidnapped/captured people, figures inside ``exclude`` spans (dates) and subsets ("including 12
+    soldiers") are skipped. Figures are combined by :func:`combine`. Nothing found -> all None.
     """
-    return combine(death_figures(sentence, exclude), _mask(sentence, list(exclude)))
+    figures = death_figures(sentence, exclude)
+    text = _mask(sentence, list(exclude))
+    total = combine(figures, text)
+    claimed = state_claims(sentence, figures)
+    if claimed and len(claimed) < len(figures):  # the toll without the state's claim is the low figure
+        return Fatalities(total.best, combine([f for f in figures if f not in claimed], text).low, total.high)
+    return total
+
+
+# The state side speaking ("the army said", "according to the ministry of defence"): its count of attackers killed
+# is its claim, kept apart from the toll of the incident (ACLED does not add such claims to the victims' toll).
+_STATE_SPEAKER = (
+    r"(?:army|military|armed\s+forces|FAMa|FDS|government|ministry(?:\s+of\s+\w+)?|junta|general\s+staff"
+    r"|chief\s+of\s+staff|defen[cs]e\s+(?:ministry|forces)|gendarmerie|authorities|communiqu[eé])"
+)
+_STATE_CLAIM = re.compile(
+    rf"\b{_STATE_SPEAKER}\b[^.;]{{0,60}}?\b(?:said|says|claimed|claims|announced|reported|stated|added)\b[^.;]{{0,50}}$"
+    rf"|\baccording\s+to\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_STATE_SPEAKER}\b[^.;]{{0,50}}$"
+    r"|\b(?:neutrali[sz]ed|eliminated)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_STATE_CLAIM_AFTER = re.compile(
+    rf"^[^.;]{{0,60}}?,\s*(?:the\s+)?(?:\w+\s+){{0,2}}{_STATE_SPEAKER}\s+(?:said|says|claimed|announced|reported)\b",
+    re.IGNORECASE,
+)
+
+
+def state_claims(sentence: str, figures: list[DeathFigure]) -> list[DeathFigure]:
+    """The figures of attackers killed that the state side claims ("the army said it had killed 40 terrorists")."""
+    return [
+        f for f in figures
+        if f.category == "attackers"
+        and (_STATE_CLAIM.search(sentence[: f.span[0]]) or _STATE_CLAIM_AFTER.match(sentence[f.span[1] :]))
+    ]  # fmt: skip
+
+
+# Who gives a figure: "according to X", "X said/put the toll at", in the clause of the figure.
+_SOURCE_BREAK = re.compile(r",?\s+(?:but|while|whereas|although|though|yet)\s+|;\s*|\.\s+", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,;.()]{2,60}?)(?=\s*(?:[,;.()]|$))", re.IGNORECASE)
+_SOURCE_VERB = re.compile(
+    r"(?P<who>[^,;()]{2,80}?)\s+(?:said|say|says|told|reported|claimed|counted|estimated|gave|announced"
+    r"|put\s+the\s+(?:death\s+)?(?:toll|figure|number)|put\s+it)\b",
+    re.IGNORECASE,
+)
+_SOURCE_QUALIFIER = re.compile(rf"{_QUALIFIER}\s+$", re.IGNORECASE)
+
+
+def _source(clause: str) -> str | None:
+    found = _ACCORDING.search(clause)
+    if found:
+        return found.group("who").strip()
+    spoken = _SOURCE_VERB.search(clause)
+    if spoken:
+        words = spoken.group("who").split()
+        if words and words[-1].lower() in ("it", "they", "he", "she", "which", "who"):
+            return None
+        words = words[-5:]
+        while words and words[0].lower() in ("and", "that", "as", "had", "have", "but", "while"):
+            words.pop(0)
+        return " ".join(words) or None
+    return None
+
+
+def toll_sources(sentence: str, exclude: list[tuple[int, int]] = ()) -> str | None:
+    """Whose figure is whose when a sentence gives competing tolls: "at least 50 (officials); more than 100
+    (relatives of the victims)"; None when it gives one figure or names no source."""
+    text = _mask(sentence, list(exclude))
+    every = death_figures(sentence, exclude)
+    claimed = state_claims(text, every)
+    figures = [f for f in every if f not in claimed]
+    if len(figures) < 2:
+        return None
+    breaks = [0, *(m.end() for m in _SOURCE_BREAK.finditer(text)), len(text)]
+    parts, named = [], False
+    for figure in figures:
+        start = max(b for b in breaks if b <= figure.span[0])
+        end = min((b for b in breaks if b > figure.span[1]), default=len(text))
+        who = _source(text[start:end])
+        qualifier = _SOURCE_QUALIFIER.search(text[: figure.span[0]])
+        written = text[qualifier.start() if qualifier else figure.span[0] : figure.span[1]].lower()
+        named = named or who is not None
+        parts.append(f"{written} ({who})" if who else written)
+    return "; ".join(parts) if named else None
 
 
 def competing(a: Fatalities, b: Fatalities) -> Fatalities:
     """Two tolls of one incident from different sources ("45 ... but the army said 30"): low the smaller, high the
-    larger, best the smaller (the conservative figure, as ACLED codes it)."""
+    larger, best the smaller (the conservative figure, as ACLED codes it); "at least 50 ... over 100": 50 to 100."""
     figures = [f for f in (a.best, a.low, a.high, b.best, b.low, b.high) if f is not None]
     if not figures:
         return Fatalities(None, None, None)
-    low, high = min(figures), max(figures)
-    open_ended = (a.high is None and a.low is not None and a.low == high) or (
-        b.high is None and b.low is not None and b.low == high
-    )
-    return Fatalities(low, low, None if open_ended else high)
+    return Fatalities(min(figures), min(figures), max(figures))  # high: the highest figure any source gives
 
 
 def _number_span(match: re.Match[str]) -> tuple[int, int]:
@@ -551,8 +672,44 @@ _REGION = re.compile(
 )
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
-    rf"(?:\s+(?:with|of)\s+{_NAME})?)"
+    rf"(?:\s+(?:with|of)\s+{_NAME})?"
+    # "the border with Niger", "the border between Mali and Niger", "the tri-border area of Mali, Niger and Burkina"
+    rf"|\b(?i:the)\s+(?i:borders?|frontiers?)\s+(?i:with|between)\s+{_NAME}(?:\s+(?i:and)\s+{_NAME})?)"
 )
+# A place given by its distance (and bearing) from a named one: "about 90 km east of Timbuktu", "some thirty
+# kilometres (20 miles) from Djibo", "25 km outside Gao". ACLED places such events at the named place (precision
+# 2); we do too, and move the point by the distance when the text also gives a bearing (see extract.relate).
+_BEARING = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?"
+_RELATIVE_PLACE = re.compile(
+    rf"(?P<phrase>(?i:(?:(?:about|some|around|roughly|nearly|approximately|almost|over|more\s+than|less\s+than|under"
+    rf"|just|barely|only|at\s+least|a\s+few)\s+)?(?P<km>\d+(?:[.,]\d+)?|{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?"
+    rf"{_NUMBER_WORD})*)\s*-?\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles)\b(?:\s*\([^)]{{1,25}}\))?\s+"
+    rf"(?:(?:to\s+the\s+)?(?P<bearing>{_BEARING})(?:ern)?\s+of|from|outside(?:\s+of)?|away\s+from|short\s+of|out\s+of"
+    rf"|before|after)\s+"
+    rf"(?:the\s+(?:(?:regional|provincial|northern|central|southern|eastern|western)\s+)?(?:town|city|village|commune"
+    rf"|locality|capital|hub)(?:\s+of)?\s+)?)(?P<names>{_NAME}))"
+)
+# Where a place lies ("Inates lies about 48 km from Ouallam", "Djibo, which is near the border with Mali") describes
+# that place; it is not where the violence was.
+_DESCRIBES = re.compile(
+    r"\b(?:lies|lay|lying|is|are|was|were|located|situated|sits|stands|based)\s+(?:(?:located|situated|just|only"
+    r"|right)\s+)?(?:(?:near|close\s+to|along|by|on|in)\s+)?$",
+    re.IGNORECASE,
+)
+_BEARING_DEGREES = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225,
+                    "west": 270, "northwest": 315}  # fmt: skip
+# "on the Ouahigouya-Barga road", "the Djibo–Ouagadougou axis": a road named by its two ends.
+_ROAD_PAIR = re.compile(
+    r"(?P<names>(?<![\w'’-])[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?\s*[-–—]\s*[A-ZÀ-Ý][\w'’]*(?:\s+[A-ZÀ-Ý][\w'’]*)?)"
+    r"\s+(?i:road|route|axis|highway|corridor|track)\b"
+)
+# "the road connecting Matiakoali and Kantchari", "the highway linking Gao to Ansongo", "the road from X to Y".
+_ROAD_LINKING = re.compile(
+    rf"(?i:(?:on|along|off)\s+)?(?i:the\s+)?(?i:[\w-]+\s+)?(?i:road|route|axis|highway|track)\s+(?i:connecting|linking"
+    rf"|joining|from)\s+(?P<a>{_NAME})\s+(?i:and|to|with)\s+(?P<b>{_NAME})"
+)
+_ROAD_WORDS = re.compile(r"(?:on|along|off)\s+the\s+(?:[\w-]+\s+)?(?:road|route|axis|highway|track)\s+$",
+                         re.IGNORECASE)
 _OBJECT_VERBS = (
     r"attacked|attacking|attacks|stormed|storming|surrounded|encircled|entered|invaded|raided|raiding|overran|overrun|overrunning|besieged|besieging"
     r"|bombed|shelled|struck|hit|targeted|targeting|ambushed|seized|captured|burned|burnt|torched|looted|razed"
@@ -584,10 +741,10 @@ _REFERENCE_CLAUSE = re.compile(
     r"|February|March|April|May|June|July|August|September|October|November|December)\b)(?-i:[A-ZÀ-Ý]))"
     r"|\b(?:than|as\s+in|like|unlike|compared\s+(?:with|to)|similar\s+to|recalling|reminiscent\s+of)\s+"
     r"(?=(?:in|at|the|an?|those|that)\b|(?-i:[A-ZÀ-Ý]))"
-    r"|\b(?:(?:some|about|around|roughly|nearly|\d+|[a-z]+)\s+)?(?:km|kilomet(?:re|er)s?|miles)\s+(?:\w+\s+){0,2}"
-    r"(?:of|from)\s+"
     # where the dead were buried or the wounded taken, and where a source lives, are not where the violence was
-    r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled|displaced)\b"
+    r"|\b(?:buried|burial|funerals?|taken|evacuated|transferred|hospitali[sz]ed|treated|fled)\b"
+    # the displaced go somewhere ("displaced to Djibo"); "displaced on 2 January following attacks on X" is the attack
+    r"|\bdisplaced\b(?=\s+(?:\w+\s+){0,3}?(?:to|towards?|into|in|at)\b)"
     r"|\b(?:officials?|spokes(?:man|woman|person)|sources?|witness(?:es)?|doctors?|journalists?|reporters?"
     r"|activists?|researchers?|analysts?)\s+(?:from|based\s+in)\s+)",
     re.IGNORECASE,
@@ -662,6 +819,8 @@ class PlaceGroup:
     distance: int = 0
     hints: tuple[str, ...] = ()
     route: bool = False  # "between X and Y": the ends of a road, one place of violence on it, not several
+    relation: str = ""  # how the text places the violence relative to the named place: "about 90 km east of Timbuktu"
+    offset: tuple[float, float] | None = None  # (km, bearing in degrees) when the text gives both
 
 
 def reference_spans(sentence: str) -> list[tuple[int, int]]:
@@ -760,17 +919,45 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
     text = _mask(sentence, [*blocked, *actor_spans(sentence), *institutions]).replace("#", " ")
     text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
     groups: list[PlaceGroup] = []
+    for match in _RELATIVE_PLACE.finditer(text):
+        name = _trim(match.group("names"))
+        if not _is_name(name) or _country(name):
+            continue
+        groups.append(PlaceGroup("name", (name,), (f"near {name}",), match.start(), match.end("names"),
+                                 relation=sentence[match.start() : match.end()], offset=_offset(match)))  # fmt: skip
+    text = _mask(text, [match.span() for match in _RELATIVE_PLACE.finditer(text)])
+    for match in _ROAD_PAIR.finditer(text):
+        names = tuple(re.split(r"\s*[-–—]\s*", match.group("names")))
+        if all(_is_name(name) and not _country(name) for name in names):
+            road = re.search(r"(?:on|along|off)\s+the\s+$", text[: match.start()], re.IGNORECASE)
+            relation = sentence[road.start() if road else match.start() : match.end()]
+            groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start(),
+                                     match.end(), route=True, relation=relation))  # fmt: skip
+    text = _mask(text, [match.span() for match in _ROAD_PAIR.finditer(text)])
+    for match in _ROAD_LINKING.finditer(text):
+        names = (_trim(match.group("a")), _trim(match.group("b")))
+        if all(_is_name(name) and not _country(name) for name in names):
+            relation = sentence[match.start() : match.end()]
+            groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start("a"),
+                                     match.end(), route=True, relation=relation))  # fmt: skip
+    text = _mask(text, [match.span() for match in _ROAD_LINKING.finditer(text)])
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
-        groups.append(
-            PlaceGroup("border", (phrase,), (_with_near(text, match.start(), phrase),), match.start(), match.end())
-        )
+        query = _with_near(text, match.start(), phrase)
+        groups.append(PlaceGroup("border", (phrase,), (query,), match.start(), match.end(), relation=query))
     text = _mask(text, [match.span() for match in _BORDER.finditer(text)])
-    for match in _REGION.finditer(text):
-        if _is_name(match.group("name")) and not _country(match.group("name")):
+    regions, position = [], 0
+    while (match := _REGION.search(text, position)) is not None:
+        if not _is_name(match.group("name")):  # "In Burkina Faso's Nord region": try again from the next word
+            position = match.start() + len(match.group(0).split()[0]) + 1
+            continue
+        position = match.end()
+        regions.append(match.span())
+        if not _country(match.group("name")) and not _country(match.group("name").split()[-1]):  # "Africa's Sahel"
             phrase = match.group("phrase")
-            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end()))
-    text = _mask(text, [match.span() for match in _REGION.finditer(text)])
+            groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end(),
+                                     relation=f"in {phrase} (region-level)"))  # fmt: skip
+    text = _mask(text, regions)
     seen: set[int] = set()
     for regex in (_PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION):
         for match in regex.finditer(text):
@@ -795,11 +982,19 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             near = "near" if near in _NEAR_WORDS or _COMPASS_RE.match(near) else ""
             if match.groupdict().get("area"):
                 near = "near"
+            relation = ""
+            between = (match.groupdict().get("prep") or "").lower() == "between"
+            road_before = _ROAD_WORDS.search(text[: match.start("prep")]) if between else None
+            route = route or (road_before is not None and len(names) == 1)  # "the road between Fada and the mine"
+            if route:  # "on the road between X and Y": near X (ACLED: the nearest named place), the road in geo_note
+                near = "near"
+                road = _ROAD_WORDS.search(text[: match.start("prep")])
+                relation = sentence[road.start() if road else match.start("prep") : match.end("names")]
             if names:
                 queries = tuple(f"{near} {name}".strip() for name in names)
                 end = match.end("area") if match.groupdict().get("area") else match.end("names")
                 groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
-                                         route=route))
+                                         route=route, relation=relation))  # fmt: skip
             if countries:
                 groups.append(
                     PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))
@@ -816,7 +1011,7 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
     ranked: list[PlaceGroup] = []
     for position, group in enumerate(groups):
         role, hints = "event", ()
-        if _inside(group.start, references):
+        if _inside(group.start, references) or (group.relation and _DESCRIBES.search(sentence[: group.start])):
             role = "reference"
         elif position > 0 and (group.kind in ("region", "country") or _UNIT_OF.search(sentence[: group.start])):
             before = groups[position - 1]
@@ -833,6 +1028,15 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
             ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
             # A container inherits nothing; its owner's tie is the tighter of the two.
             ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
+    # "at Boukouma, some 20 km from Arbinda": the town a village is measured from is the village's fallback, as
+    # tightly tied as the village (ACLED places an unknown village at the nearest named place, precision 2).
+    for position, group in enumerate(ranked):
+        if position and group.relation and group.kind == "name" and group.role == "event":
+            owner = ranked[position - 1]
+            gap = sentence[owner.end : group.start]
+            attached = len(gap) <= 45 and not re.search(r"[;:()—–]|\s-\s", gap) and not _EVENT_RE.search(gap)
+            if owner.kind == "name" and owner.role == "event" and not owner.relation and attached:
+                ranked[position] = replace(group, distance=min(group.distance, owner.distance + 1))
     rank = {"name": 0, "region": 1, "border": 2, "country": 3}
     role_rank = {"event": 0, "container": 1, "reference": 2}
     return sorted(
@@ -847,6 +1051,20 @@ def _gap(sentence: str, group: PlaceGroup, anchor: tuple[int, int]) -> int:
         return 0
     between = sentence[group.end : anchor[0]] if group.end <= anchor[0] else sentence[anchor[1] : group.start]
     return len(between) + 40 * between.count(",") + 150 * len(re.findall(r"[;:()—–]|\s-\s", between))
+
+
+def _offset(match: re.Match[str]) -> tuple[float, float] | None:
+    """(km, bearing degrees) of a relative place that gives both; None without a bearing or a readable number."""
+    bearing = match.group("bearing")
+    if not bearing:
+        return None
+    number = match.group("km").replace(",", ".")
+    value = float(number) if re.fullmatch(r"\d+(?:\.\d+)?", number) else parse_number(number)
+    if value is None:
+        return None
+    if match.group("unit").lower() == "miles":
+        value *= 1.609344
+    return float(value), float(_BEARING_DEGREES[re.sub(r"[\s-]", "", bearing.lower())])
 
 
 def _with_near(text: str, start: int, phrase: str) -> str:

@@ -1,0 +1,34 @@
+"""The browser benchmark's one-year window (issue 19): which store it opens, and the naive app opened on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.cases import WINDOW, Case, window_case
+from bench.naive_app import create_app
+from bench.servers import naive_app
+from dashboard.layout import MAP, SLIDER
+from tests.fixtures.sample_events import write_sample_store
+
+
+def test_the_window_is_opened_on_the_largest_store_at_scale_only():
+    small, big = Case(Path("a"), 10_000), Case(Path("b"), 1_000_000)
+    assert window_case([small]) is None
+    found = window_case([small, big])
+    assert found is not None and found.store == Path("b") and found.window == WINDOW
+    assert found.query == f"start={WINDOW[0]}&end={WINDOW[1]}"
+    assert found.size == "1,000,000 events, 2020 window" and big.size == "1,000,000 events" and big.query == ""
+    assert naive_app(Path("b"), 8000, WINDOW)[-4:] == ["--start", WINDOW[0], "--end", WINDOW[1]]
+
+
+def test_the_naive_app_opens_on_the_window_with_its_events_only(tmp_path):
+    store = write_sample_store(tmp_path / "events.parquet")  # 2017-2023
+    whole, year = create_app(store), create_app(store, ("2020-01-01", "2020-12-31"))
+
+    def part(app, cid):
+        return next(c for c in app.layout.children if getattr(c, "id", None) == cid)
+
+    points = [sum(len(t.lat) for t in part(app, MAP).figure.data) for app in (whole, year)]
+    assert points[0] == 30 and 0 < points[1] < 30
+    lo, hi = part(year, SLIDER).value
+    assert hi - lo == 11 and part(whole, SLIDER).value == [0, part(whole, SLIDER).max]
