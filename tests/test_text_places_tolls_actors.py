@@ -399,3 +399,11 @@ def test_two_regions_with_their_own_dates_are_two_events(geocoder: Geocoder) -> 
     events = extract_events(text, geocoder, document_day=date(2025, 6, 2)).events
     assert sorted(events["date_start"].dt.day) == [24, 26]
     assert (events["geo_precision"] == 3).all() and (events["country_iso2"] == "NE").all()
+
+
+def test_a_colon_list_of_the_towns_attacked_gives_one_event_per_town(geocoder: Geocoder) -> None:
+    text = ("Armed men struck five towns: Djibo, Arbinda and Kaya, in coordinated raids on Sunday, the "
+            "army said in a statement.")  # fmt: skip
+    result = extract_events(text, geocoder, document_day=date(2022, 3, 9))
+    assert sorted(result.events["location"]) == ["Arbinda", "Djibo", "Kaya"], result.rejected
+    assert set(result.events["date_start"].dt.date) == {date(2022, 3, 6)}

@@ -726,6 +726,12 @@ _OBJECT_OF_VERB = re.compile(
     rf"\b(?P<prep>(?i:{_OBJECT_VERBS}))\s+(?:(?i:the\s+)?(?:(?i:town|village|city|commune|locality|hamlet|camp|base|"
     rf"market)\s+(?i:of|in|at)\s+)?)?(?P<names>{_NAMES})"
 )
+# "targeted seven towns: A, B, C and D", "the following villages: A and B": a colon list of the places attacked.
+_LISTED_PLACES = re.compile(
+    r"\b(?P<prep>(?i:(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\d{1,2}|the\s+following)"
+    r"\s+(?:(?:other|more|neighbouring|nearby|different)\s+)?(?:towns|villages|cities|localities|communes|hamlets"
+    rf"|places|locations|sites|military\s+(?:posts|bases|camps)|camps|bases)))\s*:\s*(?P<names>{_NAMES})"
+)
 _PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
 _SPLIT_NAMES = re.compile(r",\s*and\s+|,\s*|\s+and\s+")
 
@@ -959,7 +965,9 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
     text = _mask(text, regions)
     seen: set[int] = set()
-    for regex in (_PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION):
+    regexes = (_LISTED_PLACES, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB,
+               _PLACE_AFTER_PREPOSITION)  # fmt: skip
+    for regex in regexes:
         for match in regex.finditer(text):
             if match.start("names") in seen:
                 continue
