@@ -407,3 +407,34 @@ def test_a_colon_list_of_the_towns_attacked_gives_one_event_per_town(geocoder: G
     result = extract_events(text, geocoder, document_day=date(2022, 3, 9))
     assert sorted(result.events["location"]) == ["Arbinda", "Djibo", "Kaya"], result.rejected
     assert set(result.events["date_start"].dt.date) == {date(2022, 3, 6)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("At least three police officers were killed and four civilians were wounded in the raid.", (3, 3, None)),
+        ("The raid on the post resulted in at least twenty-one fatalities and nine injuries.", (21, 21, None)),
+        ("A self-defence unit lost 25 members in the ambush near the village, the army said.", (25, 25, 25)),
+        ("A spokesman for the mission said a peacekeeper was killed when the convoy came under fire.", (1, 1, 1)),
+        ("One soldier was wounded and a civilian died later in hospital.", (1, 1, 1)),
+    ],
+)
+def test_tolls_written_as_fatalities_losses_compound_and_singular_nouns(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The army lost control of the town, and 3 soldiers were wounded in the fighting.",
+     "Two soldiers were wounded and a civilian was abducted during the attack."],
+)
+def test_lost_ground_and_the_wounded_are_no_toll(sentence: str) -> None:
+    assert find_fatalities(sentence) == find_fatalities("")
+
+
+def test_a_follow_up_with_armed_dead_and_wounded_civilians_stays_one_event(geocoder: Geocoder) -> None:
+    text = ("Militants attacked a police station in Ayorou, Niger, late on Tuesday, 9 May. At least three police "
+            "personnel were killed and five civilians were wounded in the attack, a security source said.")  # fmt: skip
+    event = one_event(text, geocoder)
+    assert event["location"] == "Ayorou" and event["fatalities"] == 3

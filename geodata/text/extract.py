@@ -881,6 +881,8 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
     figures = death_figures(sentence.text, date_spans)
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
+    # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
+    civilians = civilians and not all(f.category in ("state", "attackers", "militia") for f in figures)
     parties = {target["group1"], target["group2"]}
     if figures and civilians and None not in parties and "Civilians" not in parties:
         perpetrator = next(

@@ -258,7 +258,7 @@ _NUMBER = (
 _VAGUE = {"dozens": (24, 99), "scores": (40, None), "hundreds": (200, 999), "thousands": (2000, None),
           "tens": (20, 99)}
 _PERSON = (
-    r"people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
+    r"(?:police|security|army|military|defen[cs]e)\s+(?:personnel|officers|agents|members)|people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
     r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
     r"|worshippers|herders|farmers|traders|passengers|victims|assailants|attackers|terrorists|combatants|volunteers"
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
@@ -279,7 +279,8 @@ _FIGURE = re.compile(
     rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens)|several\s+dozen)(?:\s+of)?"
     rf"|(?P<n>{_NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
-    rf"|\s+(?:were\s+|was\s+|people\s+|(?:had|have)\s+(?:been\s+)?)?(?:killed|dead|died|slain|executed|massacred)\b)",
+    rf"|\s+(?:were\s+|was\s+|people\s+|(?:had|have)\s+(?:been\s+)?)?(?:killed|dead|died|slain|executed|massacred"
+    rf"|fatalities|deaths)\b)",
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
@@ -289,9 +290,18 @@ _KILL_VERB_FIGURE = re.compile(
     rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
 )
+# One dead written with the article: "a peacekeeper was killed", "a Malian soldier died in the clash".
+_ONE_DEAD = re.compile(
+    r"\b(?P<n>an?|one)(?P<tail>\s+(?:[A-Za-z'’-]+\s+){0,2}?(?:soldier|peacekeeper|gendarme|police(?:man|\s+officer)"
+    r"|officer|civilian|villager|resident|guard|volunteer|militiaman|fighter|militant|jihadist|attacker|assailant"
+    r"|man|woman|child|boy|girl|driver|trader|herder|farmer|teacher|worker|miner|chief|imam|passenger))"
+    r"\s+(?:(?:was|had\s+been|has\s+been)\s+(?:(?:also|reportedly|later|shot)\s+)?(?:killed|slain|executed|murdered|dead)"
+    r"|(?:also\s+|later\s+)?died)\b",
+    re.IGNORECASE,
+)
 _KILL_CUE = re.compile(
     r"\b(?:kill\w*|dead|deaths?|died|massacre\w*|execut\w*|slain|murder\w*|fatalit\w*"
-    r"|casualt\w*|lives|toll|bodies|perished)\b",
+    r"|casualt\w*|lives|toll|bodies|perished|lost)\b",
     re.IGNORECASE,
 )
 _NOT_DEATH_AFTER = re.compile(
@@ -384,7 +394,7 @@ _DEATH_BEFORE = re.compile(
     rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
     rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
     rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
-    rf"|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
+    rf"|lost|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
     rf"\s+(?:the\s+)?(?:bodies\s+of\s+)?(?:{_QUALIFIER}\s+)?$",
     re.IGNORECASE,
 )
@@ -438,7 +448,7 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
     spans: list[tuple[int, int]] = []
     sentence = _mask(sentence, list(exclude))
     candidates = []
-    for regex in (_FIGURE, _KILL_VERB_FIGURE):
+    for regex in (_FIGURE, _KILL_VERB_FIGURE, _ONE_DEAD):
         for match in regex.finditer(sentence):
             candidates.append((_number_span(match), regex, match))
     subset_end: int | None = None
@@ -454,7 +464,8 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
             continue
         tail = match.groupdict().get("tail") or ""
         if regex is _FIGURE:
-            dead_in_tail = re.search(r"killed|dead|died|slain|executed|massacred", tail, re.IGNORECASE)
+            dead_in_tail = re.search(r"killed|dead|died|slain|executed|massacred|fatalities|deaths", tail,
+                                     re.IGNORECASE)  # fmt: skip
             if not dead_in_tail and _NOT_DEATH_AFTER.match(after):
                 continue
             joined = bool(found) and match.start() - found[-1].span[1] < 100 and _JOINED_BEFORE.search(before)
