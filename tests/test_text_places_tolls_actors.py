@@ -438,3 +438,20 @@ def test_a_follow_up_with_armed_dead_and_wounded_civilians_stays_one_event(geoco
             "personnel were killed and five civilians were wounded in the attack, a security source said.")  # fmt: skip
     event = one_event(text, geocoder)
     assert event["location"] == "Ayorou" and event["fatalities"] == 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("A Chadian peacekeeper and a Malian soldier were killed when the camp was shelled.", (2, 2, 2)),
+        ("Gunmen stormed the hotel, killing two tourists, a Malian guard and a driver, the minister said.", (4, 4, 4)),
+        ("At least 12 soldiers and a civilian were killed in the ambush.", (13, 13, None)),
+        ("Gunmen killed six miners together with a trader and a driver.", (8, 8, 8)),
+        ("The raid killed three soldiers, and a civilian was wounded.", (3, 3, 3)),
+        ("Two civilians were killed and a soldier was wounded.", (2, 2, 2)),
+        ("Gunmen killed seven people, including four guards, a gendarme and a civilian.", (7, 7, 7)),
+    ],
+)
+def test_dead_counted_one_by_one_with_the_article(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures

@@ -290,15 +290,30 @@ _KILL_VERB_FIGURE = re.compile(
     rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
 )
-# One dead written with the article: "a peacekeeper was killed", "a Malian soldier died in the clash".
+# The dead written one by one with the article: "a peacekeeper was killed", "a UN peacekeeper and a Malian soldier
+# were killed" (one each), and after a figure: "killing three foreigners, a Malian civilian and a soldier" (five).
+_SINGULAR = (
+    r"(?:soldier|peacekeeper|gendarme|police(?:man|\s+officer)|officer|civilian|villager|resident|guard|volunteer"
+    r"|militiaman|fighter|militant|jihadist|attacker|assailant|man|woman|child|boy|girl|driver|trader|herder|farmer"
+    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee)"
+)
+_ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}?{_SINGULAR}"
 _ONE_DEAD = re.compile(
-    r"\b(?P<n>an?|one)(?P<tail>\s+(?:[A-Za-z'’-]+\s+){0,2}?(?:soldier|peacekeeper|gendarme|police(?:man|\s+officer)"
-    r"|officer|civilian|villager|resident|guard|volunteer|militiaman|fighter|militant|jihadist|attacker|assailant"
-    r"|man|woman|child|boy|girl|driver|trader|herder|farmer|teacher|worker|miner|chief|imam|passenger))"
-    r"\s+(?:(?:was|had\s+been|has\s+been)\s+(?:(?:also|reportedly|later|shot)\s+)?(?:killed|slain|executed|murdered|dead)"
-    r"|(?:also\s+|later\s+)?died)\b",
+    rf"\b(?P<n>{_ONE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+){_ONE_ITEM})*)"
+    r"\s+(?:(?:was|were|had\s+been|have\s+been|has\s+been)\s+(?:(?:also|reportedly|later|shot)\s+)?"
+    r"(?:killed|slain|executed|murdered|dead)|(?:also\s+|later\s+)?died)\b",
     re.IGNORECASE,
 )
+_JOINED_SINGLES = re.compile(
+    r"^(?:\s+(?!(?:and|were|was|had|have|killed|dead|in|at|on|near)\b)[\w'’-]+){0,3}?"
+    rf"(?P<items>(?:(?:\s*,\s*(?:and\s+)?|,?\s+(?:and|together\s+with|along\s+with|as\s+well\s+as)\s+){_ONE_ITEM}\b)+)"
+    r"(?!\s+(?:(?:was|were|is|are|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:wounded|injured|hurt|kidnapped"
+    r"|abducted|captured|arrested|missing|rescued|freed|released|detained)|said|says|told|added|reported)\b)",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"\b(?:an?|one)\s", re.IGNORECASE)
+
+
 _KILL_CUE = re.compile(
     r"\b(?:kill\w*|dead|deaths?|died|massacre\w*|execut\w*|slain|murder\w*|fatalit\w*"
     r"|casualt\w*|lives|toll|bodies|perished|lost)\b",
@@ -469,11 +484,22 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
             if not dead_in_tail and _NOT_DEATH_AFTER.match(after):
                 continue
             joined = bool(found) and match.start() - found[-1].span[1] < 100 and _JOINED_BEFORE.search(before)
+            listed = _JOINED_SINGLES.match(after)  # "20 soldiers and a civilian were killed"
+            joined = joined or (listed is not None and _DEATH_AFTER.match(after[listed.end() :]))
             if not (dead_in_tail or _DEATH_AFTER.match(after) or _DEATH_BEFORE.search(before) or joined):
                 continue
-        figure = _one_figure(match)
+        if regex is _ONE_DEAD:
+            count = len(_ARTICLE.findall(match.group("n") + " "))
+            figure, tail = Fatalities(count, count, count), _ARTICLE.sub("", match.group("n"), count=1)
+        else:
+            figure = _one_figure(match)
         if figure is None:
             continue
+        singles = _JOINED_SINGLES.match(after) if regex is not _ONE_DEAD else None
+        if singles:  # "killing three foreigners, a Malian civilian and a soldier": one more for each
+            more = len(_ARTICLE.findall(singles.group("items") + " "))
+            figure = Fatalities(*(None if v is None else v + more for v in (figure.best, figure.low, figure.high)))
+            number_span = (number_span[0], match.end() + singles.end())
         spans.append(number_span)
         category = _category(tail or after[:40])
         mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
