@@ -455,3 +455,21 @@ def test_a_follow_up_with_armed_dead_and_wounded_civilians_stays_one_event(geoco
 def test_dead_counted_one_by_one_with_the_article(sentence: str, figures: tuple) -> None:
     found = find_fatalities(sentence)
     assert (found.best, found.low, found.high) == figures
+
+
+def test_eastern_burkina_faso_is_the_est_region_at_region_level(geocoder: Geocoder) -> None:
+    event = one_event("At least eight people were killed and several wounded after an ambush on a bus carrying "
+                      "workers of a Canadian mining firm in eastern Burkina Faso, two sources said on Thursday.",
+                      geocoder)  # fmt: skip
+    assert event["location"] == "Est region" and event["country_iso2"] == "BF"
+    assert event["geo_precision"] == 3 and "eastern Burkina Faso" in event["geo_note"]
+    assert event["fatalities"] == 8 and event["date_start"].date() <= date(2023, 5, 11) <= event["date_end"].date()
+
+
+def test_northern_mali_stays_too_vague_and_an_earlier_attack_stays_a_reference(geocoder: Geocoder) -> None:
+    vague = extract_events("Five soldiers were killed on Monday in an ambush in northern Mali, the army said.",
+                           geocoder, document_day=date(2023, 5, 12))  # fmt: skip
+    assert vague.events.empty and len(vague.rejected) == 1
+    event = one_event("Gunmen killed nine villagers in Djibo on Monday, a week after the attack on a convoy near "
+                      "Arbinda.", geocoder)  # fmt: skip
+    assert event["location"] == "Djibo"

@@ -81,7 +81,8 @@ ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists", "State
 
 _DEMONYM = (
     r"Malian|Burkinab[eè]|Nigerien|Nigérien|French|Mauritanian|Beninese|Togolese|Ivorian|Ghanaian|Chadian"
-    r"|Algerian|Russian"
+    r"|Algerian|Russian|Canadian|American|British|Australian|Chinese|Turkish|Moroccan|Senegalese|Guinean|German"
+    r"|Italian|Spanish|Nigerian|Libyan|Swiss|Belgian|Dutch"
 )
 # Armed men the text does not name (ACLED's "unidentified armed group"): family Other, and only while no
 # jihadist group is named beside them ("JNIM militants" are JNIM).
@@ -707,6 +708,17 @@ _PAIR_BEFORE_EVENT = re.compile(
 _REGION = re.compile(
     rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?i:{_REGION_WORDS})s?)\b"
 )
+# "in eastern Burkina Faso": Burkina Faso's regions are named by the compass, so the phrase names a region
+# (ACLED's region-level fallback, precision 3); "northern" and "central" are left vague (the Sahel and Nord regions,
+# the Centre around the capital: the word does not say which).
+_COMPASS_REGION = {"eastern": "Est", "east": "Est", "south-western": "Sud-Ouest", "southwestern": "Sud-Ouest",
+                   "south-west": "Sud-Ouest", "southwest": "Sud-Ouest", "north-central": "Centre-Nord",
+                   "centre-north": "Centre-Nord", "center-north": "Centre-Nord", "east-central": "Centre-Est",
+                   "centre-east": "Centre-Est", "center-east": "Centre-Est", "west-central": "Centre-Ouest",
+                   "centre-west": "Centre-Ouest", "center-west": "Centre-Ouest"}
+_COMPASS_COUNTRY = re.compile(
+    r"\b(?P<compass>(?i:" + "|".join(sorted(_COMPASS_REGION, key=len, reverse=True)) + r"))\s+Burkina(?:\s+Faso)?\b"
+)
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
     rf"(?:\s+(?:with|of)\s+{_NAME})?"
@@ -866,11 +878,24 @@ class PlaceGroup:
     offset: tuple[float, float] | None = None  # (km, bearing in degrees) when the text gives both
 
 
+# "Ten people were killed after an attack on a convoy in eastern Burkina Faso": the attack the dead died in, not
+# an earlier one ("a week after the attack on X" keeps its quantity and stays a reference).
+_CAUSE_CLAUSE = re.compile(
+    r"(?:after|following|in\s+the\s+wake\s+of)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:attack|ambush|raid|assault"
+    r"|explosion|blast)\b",
+    re.IGNORECASE,
+)
+_DEAD_BEFORE_CAUSE = re.compile(r"\b(?:killed|dead|died|wounded|injured|missing)\b[^.;]{0,60}$", re.IGNORECASE)
+
+
 def reference_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of time and comparison clauses ("a week before the massacres in Tillia,") that do not report
-    violence of their own (no finite violence verb inside)."""
+    violence of their own (no finite violence verb inside), except the attack the dead of the main clause
+    died in ("were killed after an attack on a convoy in X")."""
     spans = []
     for match in _REFERENCE_CLAUSE.finditer(sentence):
+        if _CAUSE_CLAUSE.match(sentence, match.start()) and _DEAD_BEFORE_CAUSE.search(sentence[: match.start()]):
+            continue
         end = match.end() + _CLAUSE_END.search(sentence[match.end():]).start()
         if not _FINITE_VIOLENCE.search(sentence[match.end():end]):
             spans.append((match.start(), end))
@@ -984,6 +1009,11 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start("a"),
                                      match.end(), route=True, relation=relation))  # fmt: skip
     text = _mask(text, [match.span() for match in _ROAD_LINKING.finditer(text)])
+    for match in _COMPASS_COUNTRY.finditer(text):
+        region = _COMPASS_REGION[match.group("compass").lower()]
+        groups.append(PlaceGroup("region", (f"{region} region",), (f"{region} region",), match.start(), match.end(),
+                                 hints=("Burkina Faso",), relation=f"in {match.group(0)} (region-level)"))  # fmt: skip
+    text = _mask(text, [match.span() for match in _COMPASS_COUNTRY.finditer(text)])
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
         query = _with_near(text, match.start(), phrase)
