@@ -473,3 +473,11 @@ def test_northern_mali_stays_too_vague_and_an_earlier_attack_stays_a_reference(g
     event = one_event("Gunmen killed nine villagers in Djibo on Monday, a week after the attack on a convoy near "
                       "Arbinda.", geocoder)  # fmt: skip
     assert event["location"] == "Djibo"
+
+
+def test_the_dead_of_an_incident_a_time_clause_recalls_are_not_the_toll() -> None:
+    recalled = find_fatalities("Soldiers repelled an assault on their camp in Gao on Sunday, two days after an "
+                               "ambush near Ansongo left at least 20 soldiers dead.")  # fmt: skip
+    assert recalled == find_fatalities("")
+    own = find_fatalities("At least nine people were killed and 14 wounded after an attack on a bus near Kaya.")
+    assert (own.best, own.low) == (9, 9)

@@ -456,10 +456,20 @@ _MOSTLY = re.compile(r"^\s*,\s*(?:mostly|most\s+of\s+them|the\s+majority|nearly\
                      r"(?P<who>[^,;.]{1,60}),", re.IGNORECASE)
 
 
+_OTHER_INCIDENT = re.compile(
+    r"(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|\d+)\s+(?:days?|weeks?|months?"
+    r"|years?)\s+)?(?:before|after|since|following|prior\s+to|ahead\s+of|in\s+the\s+wake\s+of|than|as\s+in|like"
+    r"|unlike|compared|similar|recalling|reminiscent|the\s+(?:deadliest|worst|largest|biggest|bloodiest))\b",
+    re.IGNORECASE,
+)
+
+
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
     """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
         return []
+    # "a day after an attack in X left 30 soldiers dead": the dead of the incident the time clause recalls
+    exclude = [*exclude, *(span for span in reference_spans(sentence) if _OTHER_INCIDENT.match(sentence, span[0]))]
     found: list[DeathFigure] = []
     spans: list[tuple[int, int]] = []
     sentence = _mask(sentence, list(exclude))
