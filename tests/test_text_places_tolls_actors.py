@@ -481,3 +481,10 @@ def test_the_dead_of_an_incident_a_time_clause_recalls_are_not_the_toll() -> Non
     assert recalled == find_fatalities("")
     own = find_fatalities("At least nine people were killed and 14 wounded after an attack on a bus near Kaya.")
     assert (own.best, own.low) == (9, 9)
+
+
+def test_a_bare_figure_before_a_road_phrase_is_the_toll_on_that_road(geocoder: Geocoder) -> None:
+    text = "Gunmen struck again on 3 May, killing five in Kaya and four on the road between Djibo and Arbinda."
+    result = extract_events(text, geocoder, document_day=date(2023, 5, 12))
+    tolls = dict(zip(result.events["location"], result.events["fatalities"], strict=True))
+    assert tolls == {"Kaya": 5, "Djibo": 4}, result.events[["location", "fatalities", "notes"]]

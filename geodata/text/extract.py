@@ -514,9 +514,11 @@ RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
 
 
 _NEXT_DAY = re.compile(r"\b(?:the\s+(?:next|following)\s+day|a\s+day\s+later|the\s+day\s+after)\b", re.IGNORECASE)
-# "30 people in X, two in Y and eight in Z": a bare number before "in/at" is a toll for the place after it.
+# "30 people in X, two in Y and eight in Z", "... and three on the road between X and Y": a bare number before
+# "in/at/near" or a road phrase is a toll for the place after it.
 _ELLIPTIC_FIGURE = re.compile(
-    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at)\s+$", re.IGNORECASE
+    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at|near|outside|around"
+    r"|on\s+the\s+(?:road|axis|route|highway)\s+(?:between|to|from|linking|near))\s+$", re.IGNORECASE
 )
 
 
