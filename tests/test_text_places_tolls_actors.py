@@ -488,3 +488,15 @@ def test_a_bare_figure_before_a_road_phrase_is_the_toll_on_that_road(geocoder: G
     result = extract_events(text, geocoder, document_day=date(2023, 5, 12))
     tolls = dict(zip(result.events["location"], result.events["fatalities"], strict=True))
     assert tolls == {"Kaya": 5, "Djibo": 4}, result.events[["location", "fatalities", "notes"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "town"),
+    [
+        ("Gunmen holding guests inside a hotel in Mali's capital, Bamako, killed 14 people on Friday.", "Bamako"),
+        ("Attackers opened fire on a cafe in the Burkinabe capital Ouagadougou on Friday, killing nine.",
+         "Ouagadougou"),
+    ],
+)
+def test_the_capital_named_in_apposition_is_the_place(sentence: str, town: str, geocoder: Geocoder) -> None:
+    assert one_event(sentence, geocoder)["location"] == town

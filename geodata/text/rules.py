@@ -791,6 +791,8 @@ _LISTED_PLACES = re.compile(
     r"\s+(?:(?:other|more|neighbouring|nearby|different)\s+)?(?:towns|villages|cities|localities|communes|hamlets"
     rf"|places|locations|sites|military\s+(?:posts|bases|camps)|camps|bases)))\s*:\s*(?P<names>{_NAMES})"
 )
+# "in Mali's capital, Bamako", "the Burkinabe capital Ouagadougou": the capital's name in apposition.
+_CAPITAL = re.compile(rf"\b(?i:capital)(?:\s+(?i:city))?,?\s+(?P<names>{_NAME})")
 _PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
 _SPLIT_NAMES = re.compile(r",\s*and\s+|,\s*|\s+and\s+")
 
@@ -1042,7 +1044,7 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
     text = _mask(text, regions)
     seen: set[int] = set()
-    regexes = (_LISTED_PLACES, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB,
+    regexes = (_LISTED_PLACES, _CAPITAL, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB,
                _PLACE_AFTER_PREPOSITION)  # fmt: skip
     for regex in regexes:
         for match in regex.finditer(text):
