@@ -446,6 +446,7 @@ def test_a_follow_up_with_armed_dead_and_wounded_civilians_stays_one_event(geoco
         ("A Chadian peacekeeper and a Malian soldier were killed when the camp was shelled.", (2, 2, 2)),
         ("Gunmen stormed the hotel, killing two tourists, a Malian guard and a driver, the minister said.", (4, 4, 4)),
         ("At least 12 soldiers and a civilian were killed in the ambush.", (13, 13, None)),
+        ("Three soldiers from Chad and a civilian driver were killed when the camp was shelled.", (4, 4, 4)),
         ("Gunmen killed six miners together with a trader and a driver.", (8, 8, 8)),
         ("The raid killed three soldiers, and a civilian was wounded.", (3, 3, 3)),
         ("Two civilians were killed and a soldier was wounded.", (2, 2, 2)),

@@ -298,7 +298,7 @@ _SINGULAR = (
     r"|militiaman|fighter|militant|jihadist|attacker|assailant|man|woman|child|boy|girl|driver|trader|herder|farmer"
     r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee)"
 )
-_ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}?{_SINGULAR}"
+_ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}{_SINGULAR}\b"
 _ONE_DEAD = re.compile(
     rf"\b(?P<n>{_ONE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+){_ONE_ITEM})*)"
     r"\s+(?:(?:was|were|had\s+been|have\s+been|has\s+been)\s+(?:(?:also|reportedly|later|shot)\s+)?"
