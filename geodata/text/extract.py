@@ -514,9 +514,11 @@ RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
 
 
 _NEXT_DAY = re.compile(r"\b(?:the\s+(?:next|following)\s+day|a\s+day\s+later|the\s+day\s+after)\b", re.IGNORECASE)
-# "30 people in X, two in Y and eight in Z": a bare number before "in/at" is a toll for the place after it.
+# "30 people in X, two in Y and eight in Z", "... and three on the road between X and Y": a bare number before
+# "in/at/near" or a road phrase is a toll for the place after it.
 _ELLIPTIC_FIGURE = re.compile(
-    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at)\s+$", re.IGNORECASE
+    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at|near|outside|around"
+    r"|on\s+the\s+(?:road|axis|route|highway)\s+(?:between|to|from|linking|near))\s+$", re.IGNORECASE
 )
 
 
@@ -881,6 +883,8 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
     figures = death_figures(sentence.text, date_spans)
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
+    # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
+    civilians = civilians and not all(f.category in ("state", "attackers", "militia") for f in figures)
     parties = {target["group1"], target["group2"]}
     if figures and civilians and None not in parties and "Civilians" not in parties:
         perpetrator = next(
