@@ -12,8 +12,8 @@ from pathlib import Path
 from bench import timed
 from bench.cases import Case
 from bench.report import Measure, Result, Target, markdown_table
-from geodata.boundaries import Boundaries
-from geodata.geocode import Geocoder
+from geodata.places.boundaries import Boundaries
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text import evaluate
 

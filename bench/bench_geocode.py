@@ -18,9 +18,9 @@ import pandas as pd
 from bench import bench_cli_speed, timed
 from bench.cases import Case
 from bench.report import Measure, Result, markdown_table
-from geodata.boundaries import Boundaries
-from geodata.gazetteer import Gazetteer
-from geodata.geocode import Geocoder, PlaceNotFound
+from geodata.places.boundaries import Boundaries
+from geodata.places.gazetteer import Gazetteer
+from geodata.places.geocode import Geocoder, PlaceNotFound
 
 SEED = 20240601
 TOTAL = 100_000

@@ -14,7 +14,6 @@ time to link N events, beside the naive all-pairs way.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import incidents, schema
+from geodata.geo import distance_km
 
 REPO = Path(__file__).resolve().parents[1]
 LABELLED = REPO / "tests" / "fixtures" / "incidents"
@@ -108,10 +108,10 @@ def synthetic_accuracy(frame: pd.DataFrame, truth: np.ndarray, incident_id: pd.S
 
 def labelled_accuracy(directory: Path = LABELLED) -> dict[str, float]:
     """Precision and recall of the linker on the hand-labelled pairs, through the real importers and boundaries."""
-    from geodata.boundaries import Boundaries
     from geodata.importers.acled import read_acled
     from geodata.importers.ucdp import read_ucdp
     from geodata.pipeline import screen
+    from geodata.places.boundaries import Boundaries
 
     boundaries = Boundaries.load()
     parts = []
@@ -150,9 +150,7 @@ def naive_link_pairs(frame: pd.DataFrame) -> int:
         for db, sb, eb, lat_b, lon_b, pb in rows[a + 1:]:
             if da == db or max(sa, sb) - min(ea, eb) > incidents.DATE_SLACK_DAYS:
                 continue
-            h = (math.sin(math.radians(lat_b - lat_a) / 2) ** 2 + math.cos(math.radians(lat_a))
-                 * math.cos(math.radians(lat_b)) * math.sin(math.radians(lon_b - lon_a) / 2) ** 2)
-            distance = 2 * incidents.EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
+            distance = distance_km(lat_a, lon_a, lat_b, lon_b)
             if distance <= incidents.RADIUS_KM[2 if max(pa, pb) >= 2 else 1]:
                 found += 1
     return found

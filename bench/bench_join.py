@@ -16,7 +16,7 @@ import pandas as pd
 from bench import timed
 from bench.cases import Case, run_alone
 from bench.report import Measure, Result, Target
-from geodata.boundaries import Boundaries
+from geodata.places.boundaries import Boundaries
 
 FULL_RUNS = 3
 SAMPLE = 2_000

@@ -17,7 +17,7 @@ from bench import timed
 from bench.cases import Case, run_alone
 from bench.report import Measure, Result
 from geodata import schema, store
-from geodata.boundaries import source_differences
+from geodata.places.boundaries import source_differences
 
 FULL_RUNS = 3
 SAMPLE = 20_000

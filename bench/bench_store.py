@@ -1,7 +1,7 @@
 """Benchmark: the PostGIS store beside the GeoParquet file: an import of 10,000 new events and a dashboard's cold read.
 
 ``python -m bench.bench_store [--sizes 100k,1M] [--store PATH] [--quick] [--pg URL]``. The PostGIS store is a
-database of a throwaway cluster (tests/fixtures/postgis.py; needs PostgreSQL 15 + PostGIS 3 installed) unless
+database of a throwaway cluster (bench/postgis.py; needs PostgreSQL 15 + PostGIS 3 installed) unless
 ``--pg`` (or ``SCA_BENCH_PG``) names a server whose user may create databases. The import is the pipeline's store
 step (read under the writer lock, merge, incident relinking over the whole store, write): the file store rewrites
 every row and side file; PostGIS writes only the rows that changed. The cold read is what a dashboard worker does
@@ -65,7 +65,7 @@ def _merge(before: pd.DataFrame, new: pd.DataFrame) -> tuple:
 def _server(url: str | None):
     if url:
         return url, None
-    from tests.fixtures.postgis import Cluster
+    from bench.postgis import Cluster
 
     cluster = Cluster.start()
     return cluster.url(), cluster

@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata.geo import COUNTRIES
 from geodata.synthetic import ACTORS, EVENT_TYPES, SOURCES  # the tables shared with `python -m geodata synthetic`
 
 PLACES = Path(__file__).resolve().parents[1] / "geodata" / "data" / "places_reference.csv"
-ISO_NUMERIC = {"ML": 466, "BF": 854, "NE": 562, "MR": 478}
-COUNTRY = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger", "MR": "Mauritania"}
+ISO_NUMERIC = {iso: COUNTRIES[iso].numeric for iso in ("ML", "BF", "NE", "MR")}
+COUNTRY = {iso: COUNTRIES[iso].name for iso in ISO_NUMERIC}
 COLUMNS = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
     "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"

@@ -22,7 +22,7 @@ from dashboard.layout import build_layout
 from dashboard.settings import Settings
 from dashboard.startup import check_store
 from dashboard.view import View
-from geodata.boundaries import Boundaries
+from geodata.places.boundaries import Boundaries
 from geodata.schema import empty_events
 from geodata.store import is_url, open_store
 

@@ -29,6 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _with_store(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """``sub`` with the options every command that writes a store takes: --store, --boundaries, --no-progress."""
+    sub.add_argument("--store", type=store_location,
+                     help="event store: a GeoParquet file (default data/events.parquet) or a PostGIS database "
+                     "as postgresql://user:password@host:port/dbname")
+    sub.add_argument("--boundaries", type=Path, help="finer admin boundaries (.shp, .zip, .gpkg, .geojson)")
+    sub.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return sub
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geodata",
@@ -36,18 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def with_store(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument("--store", type=store_location,
-                         help="event store: a GeoParquet file (default data/events.parquet) or a PostGIS database "
-                         "as postgresql://user:password@host:port/dbname")
-        sub.add_argument("--boundaries", type=Path, help="finer admin boundaries (.shp, .zip, .gpkg, .geojson)")
-        sub.add_argument("--no-progress", action="store_true", help="no progress bar")
-        return sub
-
-    build = with_store(commands.add_parser("build", help="seed text + curated events into the store"))
+    build = _with_store(commands.add_parser("build", help="seed text + curated events into the store"))
     build.set_defaults(run=_build)
 
-    imp = with_store(commands.add_parser("import", help="merge an ACLED or UCDP CSV export into the store"))
+    imp = _with_store(commands.add_parser("import", help="merge an ACLED or UCDP CSV export into the store"))
     imp.add_argument("kind", choices=["acled", "ucdp"])
     imp.add_argument("file", type=Path)
     imp.add_argument(
@@ -58,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(run=_import)
 
-    ext = with_store(commands.add_parser("extract", help="cited events from an English text file"))
+    ext = _with_store(commands.add_parser("extract", help="cited events from an English text file"))
     ext.add_argument("file", type=Path)
     ext.add_argument(
         "--date", type=_iso_day, metavar="YYYY-MM-DD",
@@ -100,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     syn.add_argument("--no-progress", action="store_true", help="no progress bar")
     syn.set_defaults(run=_synthetic)
 
-    inc = with_store(commands.add_parser(
+    inc = _with_store(commands.add_parser(
         "incidents",
         help="link reports of one incident across datasets and print a summary",
         description="Re-link the store's events into incidents (see geodata/incidents.py for the rule), write "
@@ -109,6 +111,12 @@ def _parser() -> argparse.ArgumentParser:
     ))
     inc.set_defaults(run=_incidents)
 
+    _add_store_and_geocode(commands)
+    return parser
+
+
+def _add_store_and_geocode(commands: argparse._SubParsersAction) -> None:
+    """The ``store copy`` and ``geocode`` commands."""
     sto = commands.add_parser("store", help="work on whole stores (copy between GeoParquet and PostGIS)")
     store_commands = sto.add_subparsers(dest="store_command", required=True)
     cop = store_commands.add_parser(
@@ -127,7 +135,6 @@ def _parser() -> argparse.ArgumentParser:
     geo.add_argument("--store", type=store_location,
                      help="store whose events teach place names; default data/events.parquet")
     geo.set_defaults(run=_geocode)
-    return parser
 
 
 def _report(summary: object) -> int:
@@ -180,8 +187,8 @@ def _extract(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from geodata.boundaries import Boundaries
-    from geodata.geocode import Geocoder
+    from geodata.places.boundaries import Boundaries
+    from geodata.places.geocode import Geocoder
     from geodata.text import evaluate
 
     directory = args.dir or settings.seeds_dir / "corpus"
@@ -223,7 +230,7 @@ def _store_copy(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _geocode(args: argparse.Namespace, settings: Settings) -> int:
-    from geodata.geocode import Geocoder, PlaceNotFound
+    from geodata.places.geocode import Geocoder, PlaceNotFound
 
     geocoder = Geocoder.from_settings(settings)
     status = 0

@@ -79,8 +79,10 @@ from rapidfuzz import fuzz, process
 if TYPE_CHECKING:
     from geodata.store import Commit
 
+from geodata.geo import distances_km
 from geodata.names import normalise_words
 from geodata.schema import DATASETS, GROUPS
+from geodata.store.base import side_path
 
 DATASET_ORDER = ("acled", "ucdp", "curated", "text", "seed", "upload", "synthetic")
 RADIUS_KM = {1: 7.0, 2: 25.0}
@@ -106,7 +108,6 @@ FATALITY_MARGIN = 5.0
 CELL_DEG = 0.25  # grid cell for pairs with a precision-2 event (wider than its 25 km radius)
 FINE_CELL_DEG = 0.07  # grid cell for two precision-1 events (wider than their 7 km radius)
 BUCKET_DAYS = 4
-EARTH_KM = 6371.0088
 MS_PER_DAY = 86_400_000
 # Words that say what kind of place a name is, dropped before names are compared.
 PLACE_WORDS = re.compile(
@@ -118,13 +119,11 @@ NOTE_COLUMN = "incident_note"  # set only where the reports disagree (see the ru
 USED_COLUMNS = ("event_id", "dataset", "date_start", "date_end", "geo_precision", "latitude", "longitude",
                 "country_iso2", "admin1", "group1", "group2", "group1_alt", "group2_alt", "fatalities",
                 "fatalities_low", "fatalities_high", "location", "admin2", "source_admin2")
-REPORT_SUFFIX = ".incidents.csv"
 
 
 def report_path(store: Path) -> Path:
     """Where the multi-source incidents are listed, next to the store: ``<store>.incidents.csv``."""
-    store = Path(store)
-    return store.parent / f"{store.stem}{REPORT_SUFFIX}"
+    return side_path(Path(store), "incidents")
 
 
 @dataclass(frozen=True)
@@ -412,13 +411,6 @@ def candidate_pairs(ev: _Events) -> tuple[np.ndarray, np.ndarray]:
 # -- the tests and the score -------------------------------------------------------------------------------
 
 
-def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in km."""
-    lon1, lat1, lon2, lat2 = (np.radians(a) for a in (lon1, lat1, lon2, lat2))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-
-
 def actors_compatible(fam_a: np.ndarray, fam_b: np.ndarray) -> np.ndarray:
     """Rows (group1, group2, group1_alt, group2_alt codes) that may name the same two sides, in either order."""
     width = len(GROUPS) + 1
@@ -462,7 +454,7 @@ def score_pairs(ev: _Events, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     disputed[disputed] = same_victims_and_toll(ev, i[disputed], j[disputed])
     ok &= compatible | disputed
     i, j, gap, disputed = i[ok], j[ok], gap[ok], disputed[ok]
-    distance = haversine_km(ev.lon[i], ev.lat[i], ev.lon[j], ev.lat[j])
+    distance = distances_km(ev.lat[i], ev.lon[i], ev.lat[j], ev.lon[j])
     close = distance <= DISPUTED_KM
     i, j, gap, distance, disputed = (a[~disputed | close] for a in (i, j, gap, distance, disputed))
     precision = np.maximum(ev.precision[i], ev.precision[j])

@@ -16,8 +16,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata import actors, incidents, schema, store, validate
-from geodata.boundaries import Boundaries, difference_lines, source_differences
-from geodata.importers.common import Parsed
+from geodata.importers.common import Parsed, read_document
+from geodata.places.boundaries import Boundaries, difference_lines, source_differences
 from geodata.settings import Settings
 
 # How many quarantine reasons a summary carries for display.
@@ -193,10 +193,10 @@ def import_file(kind: str, path: Path, settings: Settings, *, update: bool = Fal
 def extract_file(path: Path, settings: Settings, document_day: date | None = None) -> Summary:
     """Turn an English text file into cited events (dataset ``text``) and merge them into the store;
     ``document_day`` (``--date``) anchors its relative dates when the text carries no dateline."""
-    from geodata.geocode import Geocoder
+    from geodata.places.geocode import Geocoder
 
     path = Path(path)
-    text = _read_text(path)
+    text = read_document(path)
     parsed = _parsed_text(
         text, path, Geocoder.from_settings(settings), dataset="text", id_prefix=f"text:{path.stem}",
         document_day=document_day,
@@ -206,22 +206,15 @@ def extract_file(path: Path, settings: Settings, document_day: date | None = Non
 
 def build(settings: Settings) -> Summary:
     """Rebuild the bundled seed-text and curated events in the store, keeping imported datasets."""
-    from geodata.geocode import Geocoder
     from geodata.importers.curated import read_curated
+    from geodata.places.geocode import Geocoder
 
     seed = settings.seeds_dir / "jnim_isgs_war.txt"
     parsed_seed = _parsed_text(
-        _read_text(seed), seed, Geocoder.from_settings(settings), dataset="seed", id_prefix="seed"
+        read_document(seed), seed, Geocoder.from_settings(settings), dataset="seed", id_prefix="seed"
     )
     parsed_curated = read_curated(settings.seeds_dir / "curated_events.csv")
     return ingest([parsed_seed, parsed_curated], settings, replace_datasets=("seed", "curated"))
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return path.read_text(encoding="cp1252")
 
 
 def _parsed_text(

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-CRS = "EPSG:4326"
+from geodata.geo import CRS, FOCUS, NEIGHBOURS
 
-# The three countries the atlas is about, and the neighbours whose border areas it also covers.
-FOCUS = ("ML", "BF", "NE")
-NEIGHBOURS = ("MR", "DZ", "SN", "GN", "CI", "GH", "TG", "BJ", "NG", "TD", "LY")
 COUNTRIES = FOCUS + NEIGHBOURS
 
 DATASETS = ("seed", "curated", "text", "acled", "ucdp", "synthetic", "upload")

@@ -22,12 +22,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
-from geodata import schema, store
+from geodata import geo, schema, store
 from geodata.actors import family
-from geodata.boundaries import Boundaries
-from geodata.gazetteer import Gazetteer
 from geodata.importers.common import Parsed, canonical, empty_problems
 from geodata.pipeline import Summary, screen
+from geodata.places.boundaries import Boundaries
+from geodata.places.gazetteer import Gazetteer
 from geodata.settings import Settings
 
 # Shared with the benchmarks' synthetic ACLED export (bench/make_synthetic.py). (actor, ACLED inter type, weight)
@@ -58,7 +58,7 @@ EVENT_TYPES = (
 )
 SOURCES = ("Le Monde", "RFI; AFP", "Studio Tamani", "Menastream", "Burkina24", "ActuNiger", "Kibaru")
 
-COUNTRY_NAMES = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger"}
+COUNTRY_NAMES = {iso: geo.COUNTRY_NAMES[iso] for iso in schema.FOCUS}
 # The state forces and civilians of the event's own country replace those drawn from ACTORS.
 STATE_FORCES = {
     iso: next(actor for actor, kind, _ in ACTORS if kind == "State forces" and f"of {name} (" in actor)

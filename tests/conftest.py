@@ -24,8 +24,8 @@ def layers() -> BoundaryLayers:
 
 @pytest.fixture(scope="session")
 def postgis():
-    """A throwaway PostgreSQL 15 + PostGIS 3 cluster for this test session (tests/fixtures/postgis.py)."""
-    from tests.fixtures import postgis as pg
+    """A throwaway PostgreSQL 15 + PostGIS 3 cluster for this test session (bench/postgis.py)."""
+    from bench import postgis as pg
 
     why = pg.missing()
     if why:

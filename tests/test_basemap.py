@@ -9,7 +9,7 @@ import pytest
 from dashboard import basemap
 from dashboard.app import create_app
 from dashboard.settings import Settings
-from geodata.rebuild_basemap import GLYPH_RANGES
+from geodata.rebuild.basemap import GLYPH_RANGES
 from tests.fixtures.sample_events import write_sample_store
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.boundaries import (
+from geodata.places.boundaries import (
     BOUNDARIES_DIR,
     Boundaries,
     admin1_disagreements,
@@ -20,7 +20,7 @@ from geodata.boundaries import (
     load_boundaries,
     source_differences,
 )
-from geodata.rebuild_boundaries import build_layers, write_layers
+from geodata.rebuild.boundaries import build_layers, write_layers
 from geodata.settings import DATA_DIR
 
 MENAKA = (15.91985, 2.39609)
@@ -486,7 +486,7 @@ def test_rebuild_refuses_overlapping_source():
 
 
 def test_fit_units_clips_to_the_outline_fills_gaps_and_names_regions():
-    from geodata.rebuild_boundaries import fit_units
+    from geodata.rebuild.boundaries import fit_units
 
     outline = shapely.box(0, 0, 4, 2)
     # West overshoots the outline to the west; a 0.1-wide gap between the two units; East overshoots north.

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geodata import schema
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text.dates import find_dates, refers_to_previous_date
 from geodata.text.extract import REJECTED_COLUMNS, extract_events, split_sentences

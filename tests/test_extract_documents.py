@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text.dates import document_date, find_dates, stamp_lines
 from geodata.text.extract import RELATIVE_WITHOUT_ANCHOR, extract_events, read_layout, split_sentences

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text.extract import extract_events
 from geodata.text.rules import place_groups

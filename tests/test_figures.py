@@ -37,7 +37,7 @@ from dashboard.figures import (
 )
 from dashboard.page import frame_for
 from dashboard.view import COLOURS, View
-from geodata.boundaries import Boundaries
+from geodata.places.boundaries import Boundaries
 from geodata.schema import GROUPS
 from tests.fixtures.sample_events import sample_events
 

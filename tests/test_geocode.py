@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.boundaries import Boundaries
-from geodata.gazetteer import SUPPLEMENT_CSV, Gazetteer, GazetteerError
-from geodata.geocode import RESULT_FIELDS, Geocoder, GeocodeResult, PlaceNotFound
+from geodata.places.boundaries import Boundaries
+from geodata.places.gazetteer import SUPPLEMENT_CSV, Gazetteer, GazetteerError
+from geodata.places.geocode import RESULT_FIELDS, Geocoder, GeocodeResult, PlaceNotFound
 from geodata.settings import DATA_DIR, Settings
 
 REFERENCE = pd.read_csv(DATA_DIR / "places_reference.csv", dtype="string", keep_default_na=False)

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geodata import gazindex
-from geodata.gazetteer import SUPPLEMENT_CSV
-from geodata.gazindex import learn_places, load_index, load_learned
-from geodata.geocode import Geocoder, PlaceNotFound
+from geodata.places import cache as disk_cache
+from geodata.places.gazetteer import SUPPLEMENT_CSV
+from geodata.places.geocode import Geocoder, PlaceNotFound
+from geodata.places.index import learn_places, load_index, load_learned
 from geodata.settings import Settings
 from tests.fixtures import commands
 
@@ -212,23 +212,23 @@ def test_the_cli_writes_its_index_into_the_cache_directory(tmp_path: Path) -> No
     cache = tmp_path / "cache"
     assert geodata("geocode", "Ménaka", "--store", str(tmp_path / "none.parquet"), cache=cache).returncode == 0
     assert len(list(cache.glob("gazetteer-*.pkl"))) == 1 and len(list(cache.glob("learned-*.pkl"))) == 1
-    assert gazindex.KEEP_FILES >= 2
+    assert disk_cache.KEEP_FILES >= 2
 
 
 def test_the_fingerprint_changes_with_the_code_and_the_data_files(tmp_path: Path) -> None:
     code, data = tmp_path / "code", tmp_path / "data"
-    shutil.copytree(gazindex.PACKAGE_DIR, code, ignore=shutil.ignore_patterns("data", "__pycache__"))
-    shutil.copytree(gazindex.DATA_DIR, data)
-    before = gazindex.fingerprint("x", package_dir=code, data_dir=data)
-    assert gazindex.fingerprint("x", package_dir=code, data_dir=data) == before
-    assert gazindex.fingerprint("y", package_dir=code, data_dir=data) != before
-    with (code / "geocode.py").open("a", encoding="utf-8") as out:
+    shutil.copytree(disk_cache.PACKAGE_DIR, code, ignore=shutil.ignore_patterns("data", "__pycache__"))
+    shutil.copytree(disk_cache.DATA_DIR, data)
+    before = disk_cache.fingerprint("x", package_dir=code, data_dir=data)
+    assert disk_cache.fingerprint("x", package_dir=code, data_dir=data) == before
+    assert disk_cache.fingerprint("y", package_dir=code, data_dir=data) != before
+    with (code / "places" / "geocode.py").open("a", encoding="utf-8") as out:
         out.write("\n# a change to the geocoder's code\n")
-    after_code = gazindex.fingerprint("x", package_dir=code, data_dir=data)
+    after_code = disk_cache.fingerprint("x", package_dir=code, data_dir=data)
     assert after_code != before
     with (data / "regions.csv").open("a", encoding="utf-8") as out:
         out.write("NE,Testregion,Testregion,Niamey,2440485,false\n")
-    assert gazindex.fingerprint("x", package_dir=code, data_dir=data) != after_code
+    assert disk_cache.fingerprint("x", package_dir=code, data_dir=data) != after_code
 
 
 def test_the_country_flag_restricts_the_cli(cache: Path, tmp_path: Path) -> None:
@@ -264,7 +264,7 @@ def test_join_tiles_are_cut_once_and_give_the_same_join(tmp_path: Path) -> None:
     import geopandas as gpd
     import numpy as np
 
-    from geodata.boundaries import Boundaries
+    from geodata.places.boundaries import Boundaries
 
     bundled = Boundaries.load(cache_dir=tmp_path / "cache")
     assert bundled.cache_dir == tmp_path / "cache"  # the settings' cache_dir, passed in, not read from SCA_CACHE_DIR

@@ -187,10 +187,10 @@ def test_linking_keeps_every_row_and_column():
 
 
 def labelled_events() -> pd.DataFrame:
-    from geodata.boundaries import Boundaries
     from geodata.importers.acled import read_acled
     from geodata.importers.ucdp import read_ucdp
     from geodata.pipeline import screen
+    from geodata.places.boundaries import Boundaries
 
     boundaries = Boundaries.load()
     parts = [screen(read_acled(LABELLED / "acled.csv", progress=False), boundaries)[0],

@@ -20,9 +20,9 @@ from dashboard.figures import FAMILY_COLOURS
 from dashboard.layout import _colour_legends
 from dashboard.view import View
 from geodata import actors, incidents, schema, store
-from geodata.boundaries import admin_lineage, difference_lines, source_differences
 from geodata.importers import HeaderTooWideError, read_acled
 from geodata.importers.common import MAX_COLUMNS
+from geodata.places.boundaries import admin_lineage, difference_lines, source_differences
 from geodata.schema import GROUPS
 from tests.fixtures.commands import geodata
 
@@ -260,7 +260,7 @@ def test_menaka_for_gao_is_an_older_unit_and_a_unit_it_never_contained_differs()
 
 
 def test_the_lineage_names_units_of_our_frame_and_has_a_source_for_each_row():
-    from geodata.boundaries import Boundaries, admin_key
+    from geodata.places.boundaries import Boundaries, admin_key
 
     table = pd.read_csv(REPO / "geodata" / "data" / "admin_lineage.csv", dtype=str)
     assert table["source"].str.startswith("https://").all()

@@ -1,5 +1,5 @@
 """The store interface against both backends, and PostGIS against a real PostgreSQL 15 + PostGIS 3 cluster started
-for the session (tests/fixtures/postgis.py): same summaries and exports as GeoParquet, a layer QGIS can open,
+for the session (bench/postgis.py): same summaries and exports as GeoParquet, a layer QGIS can open,
 concurrent and killed imports, copying between backends, clear one-line errors, dashboards that follow imports."""
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import pandas as pd
 import psycopg
 import pytest
 
+from bench.postgis import PASSWORD
 from dashboard import cli as dashboard_cli
 from geodata import cli, schema
-from geodata.gazindex import read_learned
+from geodata.places.index import read_learned
 from geodata.store import SIDE_TABLES, StoreError, open_store
-from tests.fixtures.postgis import PASSWORD
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

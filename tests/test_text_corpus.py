@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text import evaluate
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text import extract_events
 from geodata.text.dates import document_date, find_dates

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geodata.actors import family_of
-from geodata.geocode import Geocoder
+from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text import extract_events
 from geodata.text.rules import find_actors, find_fatalities
@@ -399,3 +399,105 @@ def test_two_regions_with_their_own_dates_are_two_events(geocoder: Geocoder) -> 
     events = extract_events(text, geocoder, document_day=date(2025, 6, 2)).events
     assert sorted(events["date_start"].dt.day) == [24, 26]
     assert (events["geo_precision"] == 3).all() and (events["country_iso2"] == "NE").all()
+
+
+def test_a_colon_list_of_the_towns_attacked_gives_one_event_per_town(geocoder: Geocoder) -> None:
+    text = ("Armed men struck five towns: Djibo, Arbinda and Kaya, in coordinated raids on Sunday, the "
+            "army said in a statement.")  # fmt: skip
+    result = extract_events(text, geocoder, document_day=date(2022, 3, 9))
+    assert sorted(result.events["location"]) == ["Arbinda", "Djibo", "Kaya"], result.rejected
+    assert set(result.events["date_start"].dt.date) == {date(2022, 3, 6)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("At least three police officers were killed and four civilians were wounded in the raid.", (3, 3, None)),
+        ("The raid on the post resulted in at least twenty-one fatalities and nine injuries.", (21, 21, None)),
+        ("A self-defence unit lost 25 members in the ambush near the village, the army said.", (25, 25, 25)),
+        ("A spokesman for the mission said a peacekeeper was killed when the convoy came under fire.", (1, 1, 1)),
+        ("One soldier was wounded and a civilian died later in hospital.", (1, 1, 1)),
+    ],
+)
+def test_tolls_written_as_fatalities_losses_compound_and_singular_nouns(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The army lost control of the town, and 3 soldiers were wounded in the fighting.",
+     "Two soldiers were wounded and a civilian was abducted during the attack."],
+)
+def test_lost_ground_and_the_wounded_are_no_toll(sentence: str) -> None:
+    assert find_fatalities(sentence) == find_fatalities("")
+
+
+def test_a_follow_up_with_armed_dead_and_wounded_civilians_stays_one_event(geocoder: Geocoder) -> None:
+    text = ("Militants attacked a police station in Ayorou, Niger, late on Tuesday, 9 May. At least three police "
+            "personnel were killed and five civilians were wounded in the attack, a security source said.")  # fmt: skip
+    event = one_event(text, geocoder)
+    assert event["location"] == "Ayorou" and event["fatalities"] == 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("A Chadian peacekeeper and a Malian soldier were killed when the camp was shelled.", (2, 2, 2)),
+        ("Gunmen stormed the hotel, killing two tourists, a Malian guard and a driver, the minister said.", (4, 4, 4)),
+        ("At least 12 soldiers and a civilian were killed in the ambush.", (13, 13, None)),
+        ("Three soldiers from Chad and a civilian driver were killed when the camp was shelled.", (4, 4, 4)),
+        ("Gunmen killed six miners together with a trader and a driver.", (8, 8, 8)),
+        ("The raid killed three soldiers, and a civilian was wounded.", (3, 3, 3)),
+        ("Two civilians were killed and a soldier was wounded.", (2, 2, 2)),
+        ("Gunmen killed seven people, including four guards, a gendarme and a civilian.", (7, 7, 7)),
+    ],
+)
+def test_dead_counted_one_by_one_with_the_article(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+def test_eastern_burkina_faso_is_the_est_region_at_region_level(geocoder: Geocoder) -> None:
+    event = one_event("At least eight people were killed and several wounded after an ambush on a bus carrying "
+                      "workers of a Canadian mining firm in eastern Burkina Faso, two sources said on Thursday.",
+                      geocoder)  # fmt: skip
+    assert event["location"] == "Est region" and event["country_iso2"] == "BF"
+    assert event["geo_precision"] == 3 and "eastern Burkina Faso" in event["geo_note"]
+    assert event["fatalities"] == 8 and event["date_start"].date() <= date(2023, 5, 11) <= event["date_end"].date()
+
+
+def test_northern_mali_stays_too_vague_and_an_earlier_attack_stays_a_reference(geocoder: Geocoder) -> None:
+    vague = extract_events("Five soldiers were killed on Monday in an ambush in northern Mali, the army said.",
+                           geocoder, document_day=date(2023, 5, 12))  # fmt: skip
+    assert vague.events.empty and len(vague.rejected) == 1
+    event = one_event("Gunmen killed nine villagers in Djibo on Monday, a week after the attack on a convoy near "
+                      "Arbinda.", geocoder)  # fmt: skip
+    assert event["location"] == "Djibo"
+
+
+def test_the_dead_of_an_incident_a_time_clause_recalls_are_not_the_toll() -> None:
+    recalled = find_fatalities("Soldiers repelled an assault on their camp in Gao on Sunday, two days after an "
+                               "ambush near Ansongo left at least 20 soldiers dead.")  # fmt: skip
+    assert recalled == find_fatalities("")
+    own = find_fatalities("At least nine people were killed and 14 wounded after an attack on a bus near Kaya.")
+    assert (own.best, own.low) == (9, 9)
+
+
+def test_a_bare_figure_before_a_road_phrase_is_the_toll_on_that_road(geocoder: Geocoder) -> None:
+    text = "Gunmen struck again on 3 May, killing five in Kaya and four on the road between Djibo and Arbinda."
+    result = extract_events(text, geocoder, document_day=date(2023, 5, 12))
+    tolls = dict(zip(result.events["location"], result.events["fatalities"], strict=True))
+    assert tolls == {"Kaya": 5, "Djibo": 4}, result.events[["location", "fatalities", "notes"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "town"),
+    [
+        ("Gunmen holding guests inside a hotel in Mali's capital, Bamako, killed 14 people on Friday.", "Bamako"),
+        ("Attackers opened fire on a cafe in the Burkinabe capital Ouagadougou on Friday, killing nine.",
+         "Ouagadougou"),
+    ],
+)
+def test_the_capital_named_in_apposition_is_the_place(sentence: str, town: str, geocoder: Geocoder) -> None:
+    assert one_event(sentence, geocoder)["location"] == town

@@ -19,14 +19,17 @@ from geodata import store as event_store
 from tests.fixtures.sample_events import write_sample_store
 
 REPO = Path(__file__).resolve().parents[1]
+# Python started with this folder on its path runs its sitecustomize: SCA_TEST_CRASH_AT=<point> kills it there.
+CRASH_HOOK = {"PYTHONPATH": os.pathsep.join([str(REPO / "tests" / "fixtures" / "crash_points"), str(REPO)])}
+CRASH_AT = "SCA_TEST_CRASH_AT"
 SOURCE = REPO / "tests" / "fixtures" / "pipeline_acled.csv"  # read 9: kept 4, duplicate 1, quarantined 4
 
 
 def run_import(store: Path, crash_at: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SCA_PROGRESS": "false"}
-    env.pop(event_store.CRASH_ENV, None)
+    env = {**os.environ, "SCA_PROGRESS": "false", **CRASH_HOOK}
+    env.pop(CRASH_AT, None)
     if crash_at:
-        env[event_store.CRASH_ENV] = crash_at
+        env[CRASH_AT] = crash_at
     return subprocess.run([sys.executable, "-m", "geodata", "import", "acled", str(SOURCE), "--store", str(store),
                            "--no-progress"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
 
@@ -113,7 +116,8 @@ def test_an_upload_killed_mid_import_answers_503_and_leaves_the_store_whole(tmp_
     store = write_sample_store(tmp_path / "events.parquet")
     client = create_app(Settings(store=store, upload_limit_mb=1)).server.test_client()
     token = re.search(r'"data-csrf":\s*"([^"]+)"', client.get("/_dash-layout").get_data(as_text=True)).group(1)
-    monkeypatch.setenv(event_store.CRASH_ENV, point)  # the import's child process inherits it and is killed there
+    monkeypatch.setenv("PYTHONPATH", CRASH_HOOK["PYTHONPATH"])  # the import's child process inherits both and
+    monkeypatch.setenv(CRASH_AT, point)  # is killed there
     response = client.post("/upload?name=pipeline_acled.csv&kind=acled&wait=1", data=SOURCE.read_bytes(),
                            content_type="application/octet-stream",
                            headers={"Origin": "http://localhost", "X-CSRF-Token": token})

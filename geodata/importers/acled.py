@@ -37,10 +37,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geodata.actors import alternative_families, family
 from geodata.importers import numeric_dates
 from geodata.importers.common import (
     Parsed,
+    actor_columns,
     blank_to_na,
     canonical,
     columns_by_key,
@@ -140,10 +140,7 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
             "date_precision": precision,
             "event_type": event_type,
             "sub_event_type": sub_event_type,
-            "actor1": actor1,
-            "actor2": actor2,
-            "group1": family(actor1),
-            "group2": family(actor2),
+            **actor_columns(actor1, actor2),
             "fatalities": fatalities,
             "location": blank_to_na(text["location"]),
             "latitude": latitude,
@@ -154,8 +151,6 @@ def read_acled(path: Path, *, progress: bool = True) -> Parsed:
             "notes": blank_to_na(text["notes"]),
             "inter1": inter1,
             "inter2": inter2,
-            "group1_alt": alternative_families(actor1),
-            "group2_alt": alternative_families(actor2),
             "source_country": blank_to_na(text["country"]),
             "source_country_iso2": country_iso2,
             "source_admin2": blank_to_na(text["admin2"]),

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from geodata.actors import alternative_families, family
 from geodata.names import normalise, normalise_series
 from geodata.schema import COLUMN_NAMES, DTYPES
 from geodata.validate import combine
@@ -167,6 +168,14 @@ def _decodes_as(path: Path, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def read_document(path: Path) -> str:
+    """A whole text document: UTF-8 (a BOM is dropped), else cp1252, as for the tables."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return Path(path).read_text(encoding="cp1252")
 
 
 def read_text_table(
@@ -431,6 +440,12 @@ def parse_numbers(text: pd.Series, field_name: str, *, whole: bool = False) -> t
         problems.append(_quoted(field_name, stripped[fractional], "is not a whole number"))
         values = values.mask(fractional).round().astype("Int64")
     return values, join_problems(problems)
+
+
+def actor_columns(actor1: pd.Series, actor2: pd.Series) -> dict[str, pd.Series]:
+    """The two actors as the source names them and their families (geodata.actors): filled alike by every reader."""
+    return {"actor1": actor1, "actor2": actor2, "group1": family(actor1), "group2": family(actor2),
+            "group1_alt": alternative_families(actor1), "group2_alt": alternative_families(actor2)}
 
 
 def canonical(columns: dict[str, pd.Series | object], index: pd.Index) -> pd.DataFrame:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodata.actors import alternative_families, family
 from geodata.importers.common import (
     Parsed,
+    actor_columns,
     blank_to_na,
     canonical,
     columns_by_key,
@@ -101,17 +101,12 @@ def read_curated(path: Path) -> Parsed:
             "date_end": end.fillna(start),
             "date_precision": precision.where(~precision_bad),
             "event_type": blank_to_na(text["event_type"]),
-            "actor1": actor1,
-            "actor2": actor2,
-            "group1": family(actor1),
-            "group2": family(actor2),
+            **actor_columns(actor1, actor2),
             **numbers,
             "location": blank_to_na(text["location"]),
             "source": site_name(source_url),
             "source_url": source_url,
             "notes": blank_to_na(text["summary"]),
-            "group1_alt": alternative_families(actor1),
-            "group2_alt": alternative_families(actor2),
             "source_country_iso2": blank_to_na(text["country_iso2"]).str.upper(),
         },
         raw.index,

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodata.actors import alternative_families, family
 from geodata.importers.common import (
     Parsed,
+    actor_columns,
     blank_to_na,
     canonical,
     iso2_from_name,
@@ -116,10 +116,7 @@ def read_ucdp(path: Path, *, progress: bool = True) -> Parsed:
             "date_precision": precision,
             "event_type": event_type,
             "sub_event_type": sub_event_type,
-            "actor1": actor1,
-            "actor2": actor2,
-            "group1": family(actor1),
-            "group2": family(actor2),
+            **actor_columns(actor1, actor2),
             "fatalities": best,
             "fatalities_low": low,
             "fatalities_high": high,
@@ -130,8 +127,6 @@ def read_ucdp(path: Path, *, progress: bool = True) -> Parsed:
             "source_admin1": blank_to_na(text["adm_1"]),
             "source": blank_to_na(text["source_article"]),
             "notes": blank_to_na(text["dyad_name"]),
-            "group1_alt": alternative_families(actor1),
-            "group2_alt": alternative_families(actor2),
             "source_country": country,
             "source_country_iso2": iso2_from_name(country).fillna(_gw_country(text["country_id"])),
             "source_admin2": blank_to_na(text["adm_2"]),

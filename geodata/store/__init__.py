@@ -14,8 +14,6 @@ from geodata.store.base import SIDE_TABLES, EventStore, Import, StoreError, desc
 
 if TYPE_CHECKING:
     from geodata.store.parquet import (  # noqa: F401
-        CRASH_ENV,
-        CRASH_POINTS,
         DERIVED,
         REVISION_COLUMNS,
         STORE_MODE,
@@ -24,7 +22,6 @@ if TYPE_CHECKING:
         append_quarantine,
         append_revisions,
         commit,
-        crash_point,
         journal_path,
         locked,
         merge_revisions,
@@ -36,8 +33,8 @@ if TYPE_CHECKING:
     )
 
 # The file backend's public names, as they were before the store became a package.
-PARQUET_NAMES = ("CRASH_ENV", "CRASH_POINTS", "DERIVED", "REVISION_COLUMNS", "STORE_MODE", "Commit", "Merge",
-                 "append_quarantine", "append_revisions", "commit", "crash_point", "journal_path", "locked",
+PARQUET_NAMES = ("DERIVED", "REVISION_COLUMNS", "STORE_MODE", "Commit", "Merge",
+                 "append_quarantine", "append_revisions", "commit", "journal_path", "locked",
                  "merge_revisions", "read_store", "recover", "recover_if_idle", "stage_or_write", "write_store")
 
 

@@ -28,6 +28,13 @@ def side_path(store: Path, name: str) -> Path:
     return store.parent / f"{store.stem}{SIDE_SUFFIXES[name]}"
 
 
+def control_path(store: Path, suffix: str) -> Path:
+    """A file the file backend keeps for itself beside ``store`` (``.lock``, ``.journal``): ``<store file
+    name><suffix>``, so two stores of one stem never share a lock. Side tables are named by :func:`side_path`."""
+    store = Path(store)
+    return store.with_name(store.name + suffix)
+
+
 def side_place(store: str | Path, name: str) -> str | Path:
     """Where a side table of ``store`` is, for messages: its file, or ``<url> table <name>`` for PostGIS."""
     return f"{describe(store)} table {name}" if is_url(store) else side_path(Path(store), name)

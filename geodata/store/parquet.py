@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import json
 import os
-import signal
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import safecsv, schema
-from geodata.store.base import side_path
+from geodata.store.base import control_path, side_path
 
 
 def read_store(path: Path) -> gpd.GeoDataFrame:
@@ -219,11 +218,23 @@ def locked(path: Path) -> Iterator[None]:
     imports at once (two upload workers, or hosts sharing the file) run one after the other."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with _flock(path, wait=True):
+        recover(path)
+        yield
+
+
+@contextlib.contextmanager
+def _flock(store: Path, wait: bool) -> Iterator[bool]:
+    """Hold ``<store>.lock`` exclusively: waiting for it, or (``wait`` False) yielding False at once when another
+    process holds it. The one lock helper of the file store."""
+    with open(control_path(store, ".lock"), "a") as handle:
         try:
-            recover(path)
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -258,19 +269,8 @@ def _staged(path: Path, write: Callable[[Path], None]) -> Path:
 
 # --- committing several files together --------------------------------------------------------------
 
-# Set to a point name to have the process SIGKILL itself there (tests/test_upload_crash.py kills imports at each).
-CRASH_ENV = "SCA_CRASH_AT"
-CRASH_POINTS = ("staged", "journal", *(f"replaced-{i}" for i in range(1, 6)), "committed")
-
-
-def crash_point(name: str) -> None:
-    """A real kill at ``name`` when SCA_CRASH_AT asks for it (the crash tests' hook; a no-op otherwise)."""
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def journal_path(store: Path) -> Path:
-    return Path(store).with_name(Path(store).name + ".journal")
+    return control_path(store, ".journal")
 
 
 class Commit:
@@ -292,19 +292,15 @@ class Commit:
         """Journal, then rename every staged file into place (side files first, the store last)."""
         if not self.staged:
             return
-        crash_point("staged")
         ordered = sorted(self.staged, key=lambda pair: pair[1] == self.store)
         journal = journal_path(self.store)
         _write_json_atomic(journal, [[str(tmp), str(target)] for tmp, target in ordered])
-        crash_point("journal")
-        for i, (tmp, target) in enumerate(ordered, 1):
+        for tmp, target in ordered:
             os.replace(tmp, target)
-            crash_point(f"replaced-{i}")
         _fsync_dir(self.store.parent)
         journal.unlink()
         _fsync_dir(self.store.parent)
         self.staged = []
-        crash_point("committed")
 
 
 @contextlib.contextmanager
@@ -351,15 +347,8 @@ def recover_if_idle(store: Path) -> list[str]:
     """:func:`recover` unless an import holds the lock (it recovers itself) or the folder is read-only."""
     store = Path(store)
     try:
-        with open(store.with_name(store.name + ".lock"), "a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return []
-            try:
-                return recover(store)
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with _flock(store, wait=False) as held:
+            return recover(store) if held else []
     except OSError:
         return []
 

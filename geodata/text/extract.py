@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geodata import schema
+from geodata import geo, schema
 from geodata.names import normalise
 from geodata.text.dates import (
     DateMention,
@@ -79,7 +79,7 @@ from geodata.text.rules import (
 )
 
 if TYPE_CHECKING:
-    from geodata.geocode import Geocoder, GeocodeResult
+    from geodata.places.geocode import Geocoder, GeocodeResult
 
 REJECTED_COLUMNS = ("sentence_number", "sentence", "source", "reason", "name", "candidates")
 BASIS_COLUMNS = ("date_basis", "place_basis")
@@ -514,9 +514,11 @@ RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
 
 
 _NEXT_DAY = re.compile(r"\b(?:the\s+(?:next|following)\s+day|a\s+day\s+later|the\s+day\s+after)\b", re.IGNORECASE)
-# "30 people in X, two in Y and eight in Z": a bare number before "in/at" is a toll for the place after it.
+# "30 people in X, two in Y and eight in Z", "... and three on the road between X and Y": a bare number before
+# "in/at/near" or a road phrase is a toll for the place after it.
 _ELLIPTIC_FIGURE = re.compile(
-    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at)\s+$", re.IGNORECASE
+    r"(?:^|,|;|\band\b)\s*(?P<n>\d{1,4}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|others?\s+)?(?:in|at|near|outside|around"
+    r"|on\s+the\s+(?:road|axis|route|highway)\s+(?:between|to|from|linking|near))\s+$", re.IGNORECASE
 )
 
 
@@ -684,7 +686,7 @@ def relate(row: dict, group: PlaceGroup) -> None:
 
 def destination(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
     """The point ``km`` from (lat, lon) on the great circle leaving it at ``bearing`` degrees (0 north, 90 east)."""
-    delta, theta = km / 6371.0, math.radians(bearing)
+    delta, theta = km / geo.EARTH_KM, math.radians(bearing)
     phi1, lam1 = math.radians(lat), math.radians(lon)
     phi2 = math.asin(math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(theta))
     lam2 = lam1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1),
@@ -881,6 +883,8 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
     figures = death_figures(sentence.text, date_spans)
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
+    # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
+    civilians = civilians and not all(f.category in ("state", "attackers", "militia") for f in figures)
     parties = {target["group1"], target["group2"]}
     if figures and civilians and None not in parties and "Civilians" not in parties:
         perpetrator = next(
@@ -1012,9 +1016,7 @@ def _sum_figures(a: Fatalities, b: Fatalities) -> Fatalities:
 
 def _km(a: dict, b: dict) -> float:
     """Great-circle distance in km between two event rows."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+    return geo.distance_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
 
 
 def _apart(a: dict, b: dict) -> bool:
@@ -1618,7 +1620,7 @@ class _PlaceLookup:
     def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
         """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
         a list of the closest candidates when nothing matches."""
-        from geodata.geocode import PlaceNotFound
+        from geodata.places.geocode import PlaceNotFound
 
         country = admin1 = None
         for hint in hints:
@@ -1735,7 +1737,7 @@ def _headline_place(sentences: list[Sentence], places: _PlaceLookup) -> tuple[li
 
 def _as_result(row: dict) -> GeocodeResult:
     """An event's place as a geocoding result, for a sentence that points at it ("in the town")."""
-    from geodata.geocode import GeocodeResult
+    from geodata.places.geocode import GeocodeResult
 
     return GeocodeResult(row["latitude"], row["longitude"], row["geo_precision"], row["country_iso2"],
                          row["admin1"], row["admin2"], row["location"], 100.0, f"event {row['event_id']}")  # fmt: skip

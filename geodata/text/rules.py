@@ -81,7 +81,8 @@ ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists", "State
 
 _DEMONYM = (
     r"Malian|Burkinab[eè]|Nigerien|Nigérien|French|Mauritanian|Beninese|Togolese|Ivorian|Ghanaian|Chadian"
-    r"|Algerian|Russian"
+    r"|Algerian|Russian|Canadian|American|British|Australian|Chinese|Turkish|Moroccan|Senegalese|Guinean|German"
+    r"|Italian|Spanish|Nigerian|Libyan|Swiss|Belgian|Dutch"
 )
 # Armed men the text does not name (ACLED's "unidentified armed group"): family Other, and only while no
 # jihadist group is named beside them ("JNIM militants" are JNIM).
@@ -258,7 +259,7 @@ _NUMBER = (
 _VAGUE = {"dozens": (24, 99), "scores": (40, None), "hundreds": (200, 999), "thousands": (2000, None),
           "tens": (20, 99)}
 _PERSON = (
-    r"people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
+    r"(?:police|security|army|military|defen[cs]e)\s+(?:personnel|officers|agents|members)|people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
     r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
     r"|worshippers|herders|farmers|traders|passengers|victims|assailants|attackers|terrorists|combatants|volunteers"
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
@@ -279,7 +280,8 @@ _FIGURE = re.compile(
     rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens)|several\s+dozen)(?:\s+of)?"
     rf"|(?P<n>{_NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
-    rf"|\s+(?:were\s+|was\s+|people\s+|(?:had|have)\s+(?:been\s+)?)?(?:killed|dead|died|slain|executed|massacred)\b)",
+    rf"|\s+(?:were\s+|was\s+|people\s+|(?:had|have)\s+(?:been\s+)?)?(?:killed|dead|died|slain|executed|massacred"
+    rf"|fatalities|deaths)\b)",
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
@@ -289,9 +291,33 @@ _KILL_VERB_FIGURE = re.compile(
     rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
 )
+# The dead written one by one with the article: "a peacekeeper was killed", "a UN peacekeeper and a Malian soldier
+# were killed" (one each), and after a figure: "killing three foreigners, a Malian civilian and a soldier" (five).
+_SINGULAR = (
+    r"(?:soldier|peacekeeper|gendarme|police(?:man|\s+officer)|officer|civilian|villager|resident|guard|volunteer"
+    r"|militiaman|fighter|militant|jihadist|attacker|assailant|man|woman|child|boy|girl|driver|trader|herder|farmer"
+    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee)"
+)
+_ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}{_SINGULAR}\b"
+_ONE_DEAD = re.compile(
+    rf"\b(?P<n>{_ONE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+){_ONE_ITEM})*)"
+    r"\s+(?:(?:was|were|had\s+been|have\s+been|has\s+been)\s+(?:(?:also|reportedly|later|shot)\s+)?"
+    r"(?:killed|slain|executed|murdered|dead)|(?:also\s+|later\s+)?died)\b",
+    re.IGNORECASE,
+)
+_JOINED_SINGLES = re.compile(
+    r"^(?:\s+(?!(?:and|were|was|had|have|killed|dead|in|at|on|near)\b)[\w'’-]+){0,3}?"
+    rf"(?P<items>(?:(?:\s*,\s*(?:and\s+)?|,?\s+(?:and|together\s+with|along\s+with|as\s+well\s+as)\s+){_ONE_ITEM}\b)+)"
+    r"(?!\s+(?:(?:was|were|is|are|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:wounded|injured|hurt|kidnapped"
+    r"|abducted|captured|arrested|missing|rescued|freed|released|detained)|said|says|told|added|reported)\b)",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"\b(?:an?|one)\s", re.IGNORECASE)
+
+
 _KILL_CUE = re.compile(
     r"\b(?:kill\w*|dead|deaths?|died|massacre\w*|execut\w*|slain|murder\w*|fatalit\w*"
-    r"|casualt\w*|lives|toll|bodies|perished)\b",
+    r"|casualt\w*|lives|toll|bodies|perished|lost)\b",
     re.IGNORECASE,
 )
 _NOT_DEATH_AFTER = re.compile(
@@ -384,7 +410,7 @@ _DEATH_BEFORE = re.compile(
     rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
     rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
     rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
-    rf"|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
+    rf"|lost|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
     rf"\s+(?:the\s+)?(?:bodies\s+of\s+)?(?:{_QUALIFIER}\s+)?$",
     re.IGNORECASE,
 )
@@ -430,15 +456,25 @@ _MOSTLY = re.compile(r"^\s*,\s*(?:mostly|most\s+of\s+them|the\s+majority|nearly\
                      r"(?P<who>[^,;.]{1,60}),", re.IGNORECASE)
 
 
+_OTHER_INCIDENT = re.compile(
+    r"(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|\d+)\s+(?:days?|weeks?|months?"
+    r"|years?)\s+)?(?:before|after|since|following|prior\s+to|ahead\s+of|in\s+the\s+wake\s+of|than|as\s+in|like"
+    r"|unlike|compared|similar|recalling|reminiscent|the\s+(?:deadliest|worst|largest|biggest|bloodiest))\b",
+    re.IGNORECASE,
+)
+
+
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
     """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
         return []
+    # "a day after an attack in X left 30 soldiers dead": the dead of the incident the time clause recalls
+    exclude = [*exclude, *(span for span in reference_spans(sentence) if _OTHER_INCIDENT.match(sentence, span[0]))]
     found: list[DeathFigure] = []
     spans: list[tuple[int, int]] = []
     sentence = _mask(sentence, list(exclude))
     candidates = []
-    for regex in (_FIGURE, _KILL_VERB_FIGURE):
+    for regex in (_FIGURE, _KILL_VERB_FIGURE, _ONE_DEAD):
         for match in regex.finditer(sentence):
             candidates.append((_number_span(match), regex, match))
     subset_end: int | None = None
@@ -454,15 +490,27 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
             continue
         tail = match.groupdict().get("tail") or ""
         if regex is _FIGURE:
-            dead_in_tail = re.search(r"killed|dead|died|slain|executed|massacred", tail, re.IGNORECASE)
+            dead_in_tail = re.search(r"killed|dead|died|slain|executed|massacred|fatalities|deaths", tail,
+                                     re.IGNORECASE)  # fmt: skip
             if not dead_in_tail and _NOT_DEATH_AFTER.match(after):
                 continue
             joined = bool(found) and match.start() - found[-1].span[1] < 100 and _JOINED_BEFORE.search(before)
+            listed = _JOINED_SINGLES.match(after)  # "20 soldiers and a civilian were killed"
+            joined = joined or (listed is not None and _DEATH_AFTER.match(after[listed.end() :]))
             if not (dead_in_tail or _DEATH_AFTER.match(after) or _DEATH_BEFORE.search(before) or joined):
                 continue
-        figure = _one_figure(match)
+        if regex is _ONE_DEAD:
+            count = len(_ARTICLE.findall(match.group("n") + " "))
+            figure, tail = Fatalities(count, count, count), _ARTICLE.sub("", match.group("n"), count=1)
+        else:
+            figure = _one_figure(match)
         if figure is None:
             continue
+        singles = _JOINED_SINGLES.match(after) if regex is not _ONE_DEAD else None
+        if singles:  # "killing three foreigners, a Malian civilian and a soldier": one more for each
+            more = len(_ARTICLE.findall(singles.group("items") + " "))
+            figure = Fatalities(*(None if v is None else v + more for v in (figure.best, figure.low, figure.high)))
+            number_span = (number_span[0], match.end() + singles.end())
         spans.append(number_span)
         category = _category(tail or after[:40])
         mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
@@ -670,6 +718,17 @@ _PAIR_BEFORE_EVENT = re.compile(
 _REGION = re.compile(
     rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?i:{_REGION_WORDS})s?)\b"
 )
+# "in eastern Burkina Faso": Burkina Faso's regions are named by the compass, so the phrase names a region
+# (ACLED's region-level fallback, precision 3); "northern" and "central" are left vague (the Sahel and Nord regions,
+# the Centre around the capital: the word does not say which).
+_COMPASS_REGION = {"eastern": "Est", "east": "Est", "south-western": "Sud-Ouest", "southwestern": "Sud-Ouest",
+                   "south-west": "Sud-Ouest", "southwest": "Sud-Ouest", "north-central": "Centre-Nord",
+                   "centre-north": "Centre-Nord", "center-north": "Centre-Nord", "east-central": "Centre-Est",
+                   "centre-east": "Centre-Est", "center-east": "Centre-Est", "west-central": "Centre-Ouest",
+                   "centre-west": "Centre-Ouest", "center-west": "Centre-Ouest"}
+_COMPASS_COUNTRY = re.compile(
+    r"\b(?P<compass>(?i:" + "|".join(sorted(_COMPASS_REGION, key=len, reverse=True)) + r"))\s+Burkina(?:\s+Faso)?\b"
+)
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
     rf"(?:\s+(?:with|of)\s+{_NAME})?"
@@ -726,6 +785,14 @@ _OBJECT_OF_VERB = re.compile(
     rf"\b(?P<prep>(?i:{_OBJECT_VERBS}))\s+(?:(?i:the\s+)?(?:(?i:town|village|city|commune|locality|hamlet|camp|base|"
     rf"market)\s+(?i:of|in|at)\s+)?)?(?P<names>{_NAMES})"
 )
+# "targeted seven towns: A, B, C and D", "the following villages: A and B": a colon list of the places attacked.
+_LISTED_PLACES = re.compile(
+    r"\b(?P<prep>(?i:(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\d{1,2}|the\s+following)"
+    r"\s+(?:(?:other|more|neighbouring|nearby|different)\s+)?(?:towns|villages|cities|localities|communes|hamlets"
+    rf"|places|locations|sites|military\s+(?:posts|bases|camps)|camps|bases)))\s*:\s*(?P<names>{_NAMES})"
+)
+# "in Mali's capital, Bamako", "the Burkinabe capital Ouagadougou": the capital's name in apposition.
+_CAPITAL = re.compile(rf"\b(?i:capital)(?:\s+(?i:city))?,?\s+(?P<names>{_NAME})")
 _PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
 _SPLIT_NAMES = re.compile(r",\s*and\s+|,\s*|\s+and\s+")
 
@@ -823,11 +890,24 @@ class PlaceGroup:
     offset: tuple[float, float] | None = None  # (km, bearing in degrees) when the text gives both
 
 
+# "Ten people were killed after an attack on a convoy in eastern Burkina Faso": the attack the dead died in, not
+# an earlier one ("a week after the attack on X" keeps its quantity and stays a reference).
+_CAUSE_CLAUSE = re.compile(
+    r"(?:after|following|in\s+the\s+wake\s+of)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:attack|ambush|raid|assault"
+    r"|explosion|blast)\b",
+    re.IGNORECASE,
+)
+_DEAD_BEFORE_CAUSE = re.compile(r"\b(?:killed|dead|died|wounded|injured|missing)\b[^.;]{0,60}$", re.IGNORECASE)
+
+
 def reference_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans of time and comparison clauses ("a week before the massacres in Tillia,") that do not report
-    violence of their own (no finite violence verb inside)."""
+    violence of their own (no finite violence verb inside), except the attack the dead of the main clause
+    died in ("were killed after an attack on a convoy in X")."""
     spans = []
     for match in _REFERENCE_CLAUSE.finditer(sentence):
+        if _CAUSE_CLAUSE.match(sentence, match.start()) and _DEAD_BEFORE_CAUSE.search(sentence[: match.start()]):
+            continue
         end = match.end() + _CLAUSE_END.search(sentence[match.end():]).start()
         if not _FINITE_VIOLENCE.search(sentence[match.end():end]):
             spans.append((match.start(), end))
@@ -941,6 +1021,11 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start("a"),
                                      match.end(), route=True, relation=relation))  # fmt: skip
     text = _mask(text, [match.span() for match in _ROAD_LINKING.finditer(text)])
+    for match in _COMPASS_COUNTRY.finditer(text):
+        region = _COMPASS_REGION[match.group("compass").lower()]
+        groups.append(PlaceGroup("region", (f"{region} region",), (f"{region} region",), match.start(), match.end(),
+                                 hints=("Burkina Faso",), relation=f"in {match.group(0)} (region-level)"))  # fmt: skip
+    text = _mask(text, [match.span() for match in _COMPASS_COUNTRY.finditer(text)])
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
         query = _with_near(text, match.start(), phrase)
@@ -959,7 +1044,9 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
     text = _mask(text, regions)
     seen: set[int] = set()
-    for regex in (_PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION):
+    regexes = (_LISTED_PLACES, _CAPITAL, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB,
+               _PLACE_AFTER_PREPOSITION)  # fmt: skip
+    for regex in regexes:
         for match in regex.finditer(text):
             if match.start("names") in seen:
                 continue

