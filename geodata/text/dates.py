@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -487,6 +487,19 @@ class Stamp:
     day: date
 
 
+def _head_lines(text: str, count: int) -> Iterator[tuple[int, int, str]]:
+    """The first ``count`` non-blank lines of ``text``: (their rank from 1, where each starts, the line)."""
+    position, seen = 0, 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        here, position = position, position + len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > count:
+            return
+        yield seen, here, line
+
+
 def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
     """Lines that stamp the text: "Published 10 September 2022", "Last updated on September 10th, 2022",
     "Issued: 30 August 2024" anywhere, and, among its first ``head_lines`` lines, a line that is only a date
@@ -497,14 +510,7 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         if day is not None:
             line_start = text.rfind("\n", 0, found.start("word")) + 1  # not the blank line ^\s* ran over
             stamps.append(Stamp(line_start, found.end(), " ".join(found["word"].split()).capitalize(), day))
-    position, seen = 0, 0
-    for line in text.replace("\r\n", "\n").split("\n"):
-        here, position = position, position + len(line) + 1
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > head_lines:
-            break
+    for seen, here, line in _head_lines(text, head_lines):
         infobox = re.match(r"^\s*\|?\s*(?:date|dates|date of attack)\s*(?::|\|)", line, re.IGNORECASE)
         if len(line) > 120 or infobox or any(s.start <= here < s.end for s in stamps):
             continue
@@ -588,14 +594,7 @@ def _leading_date(text: str) -> DocumentDate | None:
 def leading_date(text: str, head_lines: int = 4) -> tuple[int, int, date] | None:
     """A full date opening one of the first lines ("August 15, 2017On Monday night"): the page's date stamp run
     into its first words. (start, end) of the date in ``text``, and the day."""
-    position, seen = 0, 0
-    for line in text.replace("\r\n", "\n").split("\n"):
-        here, position = position, position + len(line) + 1
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > head_lines:
-            return None
+    for _, here, line in _head_lines(text, head_lines):
         lead = len(line) - len(line.lstrip())
         mentions = find_dates(line.strip()[:40])
         first = mentions[0] if mentions else None
