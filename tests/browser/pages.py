@@ -268,3 +268,26 @@ def counts_by_output(callbacks: list[dict]) -> dict[str, int]:
         name = output_name(entry["output"] or "")
         counts[name] = counts.get(name, 0) + 1
     return counts
+
+
+# Where an event's point of the map's traces is on the page: [x, y] in pixels, or null (also while the map's
+# style loads).
+EVENT_PIXEL_JS = """
+(eventId) => {
+  try {
+    const gd = document.querySelector("#MAP_ID .js-plotly-plot");
+    const map = gd._fullLayout.map._subplot.map;
+    if (!map.isStyleLoaded()) return null;
+    for (const t of gd._fullData) {
+      const rows = Array.from(t.customdata || []);
+      const i = rows.findIndex(c => c[0] === eventId);
+      if (i >= 0 && t.name !== "selected event") {
+        const p = map.project([t.lon[i], t.lat[i]]);
+        const box = map.getCanvas().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+      }
+    }
+    return null;
+  } catch (e) { return null; }
+}
+""".replace("MAP_ID", ids.MAP)

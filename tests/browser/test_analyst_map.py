@@ -16,7 +16,7 @@ from dashboard import basemap
 from dashboard import layout as ids
 from dashboard.figures import FAMILY_COLOURS
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, Watched
-from tests.browser.pages import MAP_JS, open_view, wait_for_grid, wait_until
+from tests.browser.pages import EVENT_PIXEL_JS, MAP_JS, open_view, wait_for_grid, wait_until
 from tests.fixtures.sample_events import sample_events
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -58,25 +58,6 @@ BOUNDS_JS = """
     const gd = document.querySelector("#MAP_ID .js-plotly-plot");
     const b = gd._fullLayout.map._subplot.map.getBounds();
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
-  } catch (e) { return null; }
-}
-""".replace("MAP_ID", ids.MAP)
-# Where an event of the map's traces is on screen: [x, y] in page pixels, or null.
-EVENT_PIXEL_JS = """
-(eventId) => {
-  try {
-    const gd = document.querySelector("#MAP_ID .js-plotly-plot");
-    const map = gd._fullLayout.map._subplot.map;
-    for (const t of gd._fullData) {
-      const rows = Array.from(t.customdata || []);
-      const i = rows.findIndex(c => c[0] === eventId);
-      if (i >= 0 && t.name !== "selected event") {
-        const p = map.project([t.lon[i], t.lat[i]]);
-        const box = map.getCanvas().getBoundingClientRect();
-        return [box.left + p.x, box.top + p.y];
-      }
-    }
-    return null;
   } catch (e) { return null; }
 }
 """.replace("MAP_ID", ids.MAP)

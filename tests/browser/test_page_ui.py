@@ -17,7 +17,7 @@ import pytest
 from dashboard import layout as ids
 from dashboard.figures import CLASH_LABEL, SELECTED_LABEL, palette
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer, Watched, start_server
-from tests.browser.pages import open_view, wait_for_grid, wait_for_url_param, wait_settled, wait_until
+from tests.browser.pages import EVENT_PIXEL_JS, open_view, wait_for_grid, wait_for_url_param, wait_settled, wait_until
 from tests.fixtures.sample_events import sample_events, write_sample_store
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -29,26 +29,6 @@ LONG_PLACE = "Kantchari (Tapoa province, Est region, near the Niger and Benin bo
 UCDP_SOURCE = ("Agence France Presse,2019-06-12;Le Faso,2019-06-13;Reuters News,2019-06-12;"
                "Burkina24,2019-06-14;BBC Monitoring Africa,2019-06-15")
 
-# Where an event's point is on the page, in pixels, or null.
-POINT_JS = """
-(eventId) => {
-  try {
-    const gd = document.querySelector("#MAP_ID .js-plotly-plot");
-    const map = gd._fullLayout.map._subplot.map;
-    if (!map.isStyleLoaded()) return null;
-    for (const t of gd._fullData) {
-      const rows = Array.from(t.customdata || []);
-      const i = rows.findIndex(c => c[0] === eventId);
-      if (i >= 0 && t.name !== "selected event") {
-        const p = map.project([t.lon[i], t.lat[i]]);
-        const box = map.getCanvas().getBoundingClientRect();
-        return [box.left + p.x, box.top + p.y];
-      }
-    }
-    return null;
-  } catch (e) { return null; }
-}
-""".replace("MAP_ID", ids.MAP)
 # The hover box Plotly shows over the map, and the map's box.
 HOVER_BOX_JS = """
 () => {
@@ -128,7 +108,7 @@ def test_the_hover_of_a_long_named_event_fits_inside_the_map(long_server, sized)
     page = sized.page
     open_map(page, long_server.url)
     for event_id in long_server.long_ids:
-        where = wait_until(page, POINT_JS, arg=event_id, what=f"{event_id}'s point").json_value()
+        where = wait_until(page, EVENT_PIXEL_JS, arg=event_id, what=f"{event_id}'s point").json_value()
         page.mouse.move(1, 1)
         page.mouse.move(where[0], where[1])
         box = wait_until(page, f"() => {{ const b = ({HOVER_BOX_JS})(); return b && b.text.includes('Kantchari')"
