@@ -93,7 +93,7 @@ def test_the_cycle_finder_sees_a_circle_through_a_function_level_import(tmp_path
 
 
 # The dashboard's circle (dashboard.app and its callbacks and routes, through EventSource) is the dashboard side of
-# issue 22, done on another branch: strict, so this fails as soon as the circle is gone and the mark must go.
+# issue 22, not done yet: strict, so this fails as soon as the circle is gone and the mark must go.
 DASHBOARD_CIRCLE = pytest.mark.xfail(strict=True, reason="dashboard.app imports its callbacks, which import it back")
 
 
@@ -143,7 +143,7 @@ def top_modules(package: str) -> list[str]:
 
 
 @pytest.mark.parametrize("package", ["geodata", pytest.param("dashboard", marks=pytest.mark.xfail(
-    strict=True, reason="the dashboard's packages are issue 22's dashboard side, on another branch"))])
+    strict=True, reason="the dashboard's packages are issue 22's dashboard side, not done yet"))])
 def test_at_most_12_modules_at_the_top_of_a_package(package: str) -> None:
     assert len(top_modules(package)) <= 12, top_modules(package)
 
