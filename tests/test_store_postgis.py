@@ -8,7 +8,6 @@ import contextlib
 import io
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import psycopg
 import pytest
 
 from bench.postgis import PASSWORD
+from bench.servers import free_port
 from dashboard import cli as dashboard_cli
 from geodata import cli, schema
 from geodata.places.index import read_learned
@@ -217,9 +217,7 @@ def analyst(postgis) -> str:
 
 
 def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()  # nothing listens on it once the probe socket is closed
 
 
 def test_bad_urls_missing_rights_and_newer_schemas_are_one_clear_line(postgis, analyst, capsys):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
+from bench.servers import free_port
 from tests.fixtures.sample_events import write_sample_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,11 +29,6 @@ START_TIMEOUT_S = 90
 # How long a browser action or wait may take: generous, because CI shares its two cores with other work.
 UI_TIMEOUT_MS = 60_000
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
