@@ -19,6 +19,8 @@ TEXTS = {
     "t01_alpha.txt": ("tune", "https://example.org/alpha", "Gunmen attacked Alpha village on Monday, killing 3.\n"),
     "t02_beta.txt": ("tune", "https://example.org/beta", "Nothing violent happened in Beta this week.\n"),
     "h01_gamma.txt": ("held", "https://example.org/gamma", "Soldiers were ambushed near Gamma; 5 died – officials.\n"),
+    "u01_delta.txt": ("tune2", "https://example.org/delta", "Delta's market was raided overnight; 7 dead.\n"),
+    "k01_epsilon.txt": ("held2", "https://example.org/epsilon", "A drone strike hit Epsilon on 3 May 2022.\n"),
 }
 LABELS = [
     ["t01_alpha.txt", "2021-03-02", "1", "2021-03-01", "2021-03-01", "Alpha", "ML", "14.5", "-4.2", "0", "Other",
@@ -26,6 +28,10 @@ LABELS = [
     ["t02_beta.txt", "2021-03-02", "0", "", "", "", "", "", "", "", "", "", "", ""],
     ["h01_gamma.txt", "2023-05-06", "1", "2023-05-05", "2023-05-05", "near Gamma", "NE", "13.1", "1.8", "25", "Other",
      "State forces", "5", "5"],
+    ["u01_delta.txt", "2023-01-10", "1", "2023-01-09", "2023-01-10", "Delta", "BF", "13.0", "-1.0", "0", "Other",
+     "Civilians", "7", "7"],
+    ["k01_epsilon.txt", "2022-05-04", "1", "2022-05-03", "2022-05-03", "Epsilon", "ML", "16.0", "0.5", "0",
+     "State forces", "Civilians", "", ""],
 ]  # fmt: skip
 
 
@@ -71,7 +77,12 @@ def test_lays_out_each_split_with_its_own_labels(made_up_set: dict[str, Path], c
     assert _label_files(out / "tune" / "labels.csv") == ["t01_alpha.txt", "t02_beta.txt"]
     assert _label_files(out / "held" / "labels.csv") == ["h01_gamma.txt"]
     assert (out / "held" / "h01_gamma.txt").read_bytes() == (made_up_set["texts"] / "h01_gamma.txt").read_bytes()
-    assert "rebuilt 3 texts" in capsys.readouterr().out
+    # The second gathering's splits get folders of their own, each with only its own label rows.
+    assert sorted(p.name for p in (out / "tune2").iterdir()) == ["labels.csv", "u01_delta.txt"]
+    assert sorted(p.name for p in (out / "held2").iterdir()) == ["k01_epsilon.txt", "labels.csv"]
+    assert _label_files(out / "tune2" / "labels.csv") == ["u01_delta.txt"]
+    assert _label_files(out / "held2" / "labels.csv") == ["k01_epsilon.txt"]
+    assert "rebuilt 5 texts" in capsys.readouterr().out
 
 
 def test_split_option_builds_only_that_split_and_finds_texts_in_split_subfolders(made_up_set: dict[str, Path]) -> None:
@@ -81,6 +92,9 @@ def test_split_option_builds_only_that_split_and_finds_texts_in_split_subfolders
     assert rebuild.main(_args(made_up_set, "--split", "held")) == 0
     assert not (made_up_set["out"] / "tune").exists()
     assert _label_files(made_up_set["out"] / "held" / "labels.csv") == ["h01_gamma.txt"]
+    assert rebuild.main(_args(made_up_set, "--split", "held2")) == 0
+    assert not (made_up_set["out"] / "tune2").exists()
+    assert _label_files(made_up_set["out"] / "held2" / "labels.csv") == ["k01_epsilon.txt"]
 
 
 def test_mismatch_and_missing_are_named_with_their_url_and_exit_non_zero(made_up_set: dict[str, Path]) -> None:
@@ -93,12 +107,13 @@ def test_mismatch_and_missing_are_named_with_their_url_and_exit_non_zero(made_up
     assert run.returncode == 1
     assert "checksum mismatch: t01_alpha.txt (tune) from https://example.org/alpha" in run.stderr
     assert "missing: h01_gamma.txt (held) — save the text of https://example.org/gamma" in run.stderr
-    assert "2 of 3 texts missing or mismatched" in run.stderr
+    assert "2 of 5 texts missing or mismatched" in run.stderr
     # The good text is still laid out; the bad ones are not, and the labels hold only the rows of what is there.
     out = made_up_set["out"]
     assert not (out / "tune" / "t01_alpha.txt").exists()
     assert _label_files(out / "tune" / "labels.csv") == ["t02_beta.txt"]
     assert _label_files(out / "held" / "labels.csv") == []
+    assert _label_files(out / "tune2" / "labels.csv") == ["u01_delta.txt"]
 
 
 def test_a_label_row_for_an_unlisted_file_is_refused_with_row_and_field(made_up_set: dict[str, Path],
@@ -106,7 +121,7 @@ def test_a_label_row_for_an_unlisted_file_is_refused_with_row_and_field(made_up_
     with made_up_set["labels"].open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(["t09_nowhere.txt", *[""] * 13])
     assert rebuild.main(_args(made_up_set)) == 2
-    assert "row 5, field file: 't09_nowhere.txt' is not in the manifest" in capsys.readouterr().err
+    assert "row 7, field file: 't09_nowhere.txt' is not in the manifest" in capsys.readouterr().err
 
 
 def test_committed_manifest_and_labels_are_well_formed() -> None:
@@ -124,3 +139,26 @@ def test_committed_manifest_and_labels_are_well_formed() -> None:
         assert 9 <= float(row["lat"]) <= 24 and -13 <= float(row["lon"]) <= 16, row
         if row["fatalities_low"]:
             assert 0 <= int(row["fatalities_low"]) <= int(row["fatalities_high"]), row
+
+
+def test_an_unknown_split_is_refused_with_row_and_field(made_up_set: dict[str, Path],
+                                                        capsys: pytest.CaptureFixture) -> None:
+    text = made_up_set["manifest"].read_text(encoding="utf-8").replace(",tune2,", ",tune3,")
+    made_up_set["manifest"].write_text(text, encoding="utf-8")
+    assert rebuild.main(_args(made_up_set)) == 2
+    assert "row 5, field split: 'tune3' is not one of tune, held, tune2, held2" in capsys.readouterr().err
+
+
+def test_committed_splits_keep_the_publication_year_rule() -> None:
+    """Both gatherings: tune/tune2 hold texts published in odd years (or of unknown year), held/held2 even years; each
+    file's prefix names its split (t, h, u, k), so a text cannot sit in the wrong half unnoticed."""
+    entries = rebuild.read_manifest(rebuild.HERE / "manifest.csv")
+    assert {e.split for e in entries} == set(rebuild.SPLITS)
+    prefix = {"tune": "t", "held": "h", "tune2": "u", "held2": "k"}
+    with (rebuild.HERE / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        published = {row["file"]: row["published"] for row in csv.DictReader(handle)}
+    for entry in entries:
+        assert entry.file.startswith(prefix[entry.split]), entry
+        year = published[entry.file][:4]
+        if year:
+            assert int(year) % 2 == (0 if entry.split.startswith("held") else 1), entry

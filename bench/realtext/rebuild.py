@@ -1,10 +1,11 @@
-"""Lay saved real-report texts out as scoreable folders: ``OUT/tune/`` and ``OUT/held/``, each with its ``.txt`` files
-and the ``labels.csv`` rows of those files, after checking every text against the manifest's sha256.
+"""Lay saved real-report texts out as scoreable folders, one per split (``OUT/tune/``, ``OUT/held/`` and the second
+gathering's ``OUT/tune2/``, ``OUT/held2/``), each with its ``.txt`` files and the ``labels.csv`` rows of those files,
+after checking every text against the manifest's sha256.
 
 The texts are third-party and stay out of the repository; whoever rebuilds saves each manifest URL's text (through the
 search tool's ``pages`` corpus, or a browser) as ``TEXTS/<file>`` (or ``TEXTS/<split>/<file>``). Usage::
 
-    python -m bench.realtext.rebuild --texts TEXTS --out OUT [--split tune|held|all]
+    python -m bench.realtext.rebuild --texts TEXTS --out OUT [--split tune|held|tune2|held2|all]
         [--manifest bench/realtext/manifest.csv] [--labels bench/realtext/labels.csv]
 
 Exit 0 when every text of the chosen split(s) is present and matches; 1 when any is missing or differs (the good ones
@@ -29,7 +30,7 @@ LABEL_COLUMNS = (
     "file", "doc_date", "event_no", "date_start", "date_end", "place", "country_iso2", "lat", "lon", "tolerance_km",
     "family1", "family2", "fatalities_low", "fatalities_high",
 )  # fmt: skip
-SPLITS = ("tune", "held")
+SPLITS = ("tune", "held", "tune2", "held2")  # tune*/held*: odd/even publication years; 2 = second gathering
 
 
 class SetError(ValueError):
@@ -158,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line: check, lay out, print one line per problem and a summary; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m bench.realtext.rebuild", description=__doc__.split("\n\n")[0])
     parser.add_argument("--texts", type=Path, required=True, help="folder where each manifest text was saved")
-    parser.add_argument("--out", type=Path, required=True, help="folder to write OUT/tune and OUT/held into")
+    parser.add_argument("--out", type=Path, required=True, help="folder to write OUT/<split>/ into, one per split")
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--manifest", type=Path, default=HERE / "manifest.csv")
     parser.add_argument("--labels", type=Path, default=HERE / "labels.csv")
