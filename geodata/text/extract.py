@@ -59,6 +59,7 @@ from geodata.text.places import (
     COUNTRY_WORDS,
     THERE,
     PlaceLookup,
+    UnitPlaced,
     as_result,
     document_countries,
     headline_place,
@@ -486,6 +487,8 @@ def extract_events(
                 rows[-1]["notes"] = _with_toll_note(sentence.text, date_spans)
             if place_basis == "sentence" and name in relations:
                 relate(rows[-1], relations[name])
+            if isinstance(result, UnitPlaced):  # a village the gazetteer lacks, at the unit the text names
+                rows[-1]["geo_note"] = result.note
         if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
             # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
             for extra, (clause, clause_when) in enumerate(extras):
