@@ -84,3 +84,24 @@ def test_a_placing_holds_for_later_mentions_of_the_village_in_the_document(geoco
     # another document knows nothing of it
     alone = extract_events("On Wednesday, gunmen killed four people in Tamakoulé.", geocoder, document_day=DAY)
     assert alone.events.empty and list(alone.rejected["reason"]) == ["place not found"]
+
+
+def test_a_unit_written_with_its_country_places_an_unknown_village_at_its_seat(geocoder: Geocoder) -> None:
+    text = "Armed men killed 21 villagers on Thursday in Kourbaga, a Dogon village in Mali's Bankass Cercle."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    seat = geocoder.geocode("Bankass", country="ML")
+    assert event["location"] == "Kourbaga" and event["geo_precision"] == 2 and event["admin2"] == "Bankass"
+    assert (event["latitude"], event["longitude"]) == (seat.latitude, seat.longitude)
+    assert "Bankass Cercle" in event["geo_note"]
+
+
+def test_a_fuzzy_match_on_part_of_a_longer_name_is_not_the_village(geocoder: Geocoder) -> None:
+    # the geocoder alone takes the unknown Sirakorola for Sirakoro Méguétana, a village about 110 km away
+    assert geocoder.geocode("Sirakorola", country="ML").matched_name == "Sirakoro Méguétana"
+    text = "On Friday, jihadists attacked the army post at Sirakorola in Mali, killing three soldiers."
+    result = extract_events(text, geocoder, document_day=DAY)
+    assert result.events.empty
+    assert "part of a longer name" in result.rejected.iloc[0]["candidates"]
+    # a misspelling of the same length is still read as the town ("Ouagadougo")
+    town = extract_events("Gunmen killed four people in Ouagadougo on Friday.", geocoder, document_day=DAY).events
+    assert list(town["location"]) == ["Ouagadougo"] and town.iloc[0]["country_iso2"] == "BF"

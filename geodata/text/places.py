@@ -60,6 +60,11 @@ _REGION_QUERY = re.compile(r"\b(?:region|province|cercle|department|prefecture)s
 # region's capital lay 100-250 km from the village and matched no labelled event (own-corpus precision fell from
 # 0.79 to 0.76); such a village stays a "place not found" sentence for a person to place.
 MAX_UNIT_PRECISION = 2
+# The geocoder's admin-2 units (at precision 3, "Bankass cercle (seat Bankass)") are districts too.
+_ADMIN2_MATCH = re.compile(r"\b(?:cercle|province|department|commune)\s+\((?:seat|no seat)")
+
+
+_LEADING_WORDS = re.compile(r"^(?:(?:near|outside|around|close\s+to|the|town|village|locality|of)\s+)+", re.IGNORECASE)
 
 
 class PlaceLookup:
@@ -74,8 +79,15 @@ class PlaceLookup:
     def _trusted(self, query: str, result: GeocodeResult | list[str],
                  country: str | None) -> GeocodeResult | list[str]:  # fmt: skip
         """A fuzzy match in a country the document never names ("Bouakee" in a report on Mali -> Bouaké, Côte
-        d'Ivoire) is a misspelling of an unknown village, not that town: not found, with its candidates."""
-        if isinstance(result, list) or result.score >= 100 or not self.countries:
+        d'Ivoire) is a misspelling of an unknown village, not that town: not found, with its candidates. So is a
+        fuzzy match on part of a much longer name (an unknown "Sirakorola" is not "Sirakoro Méguétana")."""
+        if isinstance(result, list) or result.score >= 100:
+            return result
+        asked = normalise(_LEADING_WORDS.sub("", query))
+        matched = normalise(re.sub(r"\s*\(.*\)\s*$", "", result.matched_name))  # "X region (capital Y)": X region
+        if asked and len(matched) >= 1.4 * len(asked):  # "Sirakorola" -> "Sirakoro Méguétana"
+            return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match on part of a longer name)"]
+        if not self.countries:
             return result
         if result.country_iso2 in self.countries or result.country_iso2 == country:
             return result
@@ -95,11 +107,13 @@ class PlaceLookup:
         key = (query, country, admin1)
         unit = _ADMIN_UNIT.match(query)
         if unit and key not in self.cache:  # "Tillia Department", "the cercle of Bankass": its seat, precision 2
-            bare = re.sub(r"^(?:the|la|le)\s+", "", unit.group("name") or unit.group("name2"), flags=re.IGNORECASE)
+            bare = re.sub(r"^(?:the|la|le)\s+|^\w+['’]s\s+", "", unit.group("name") or unit.group("name2"),
+                          flags=re.IGNORECASE)  # fmt: skip
             found = self.resolve(bare, hints)
             if not isinstance(found, list) and found.geo_precision < 2:
                 found = replace(found, geo_precision=2, matched_name=f"{found.matched_name} (its unit)")
-            self.cache[key] = found
+            if not isinstance(found, list):  # else the geocoder's own admin units below ("Mali's Bankass Cercle")
+                self.cache[key] = found
         if key not in self.cache:
             try:
                 hint = country or (self.countries[:1] or [None])[0]
@@ -167,7 +181,9 @@ class PlaceLookup:
         units = []
         for hint in group.hints:
             found = self.resolve(hint)
-            if not isinstance(found, list) and found.geo_precision <= MAX_UNIT_PRECISION:
+            if isinstance(found, list):
+                continue
+            if found.geo_precision <= MAX_UNIT_PRECISION or _ADMIN2_MATCH.search(found.matched_name):
                 units.append((found.geo_precision, hint, found))
         if not units:
             return []
