@@ -105,3 +105,11 @@ def test_a_fuzzy_match_on_part_of_a_longer_name_is_not_the_village(geocoder: Geo
     # a misspelling of the same length is still read as the town ("Ouagadougo")
     town = extract_events("Gunmen killed four people in Ouagadougo on Friday.", geocoder, document_day=DAY).events
     assert list(town["location"]) == ["Ouagadougo"] and town.iloc[0]["country_iso2"] == "BF"
+
+
+def test_an_unnamed_village_in_a_cercle_written_circle_is_placed_at_its_seat(geocoder: Geocoder) -> None:
+    # English wire copy writes Mali's cercles as "Circle"
+    text = "Gunmen killed 12 civilians on Thursday in a village in the Bankass Circle, in Mali's Mopti region."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    assert event["location"] == "the Bankass Circle" and event["geo_precision"] == 2 and event["admin2"] == "Bankass"
+    assert event["fatalities"] == 12

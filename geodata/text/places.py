@@ -46,8 +46,8 @@ def document_countries(text: str) -> tuple[str, ...]:
 
 
 _ADMIN_UNIT = re.compile(
-    r"^(?:(?:the\s+)?(?P<unit>department|cercle|commune|district|prefecture|municipality|rural\s+commune)\s+of\s+"
-    r"(?P<name>.+)|(?P<name2>.+?)\s+(?:department|cercle|commune|district|prefecture|municipality|rural\s+commune))$",
+    r"^(?:(?:the\s+)?(?P<unit>department|cercle|circle|commune|district|prefecture|municipality|rural\s+commune)\s+of\s+"
+    r"(?P<name>.+)|(?P<name2>.+?)\s+(?:department|cercle|circle|commune|district|prefecture|municipality|rural\s+commune))$",
     re.IGNORECASE,
 )
 

@@ -694,7 +694,7 @@ _COUNTRIES = frozenset(
     "mali|burkina faso|burkina|niger|mauritania|algeria|ghana|benin|togo|nigeria|chad|senegal|guinea|ivory coast"
     "|cote d'ivoire|côte d'ivoire|libya|sahel|sahara|africa|west africa|liptako-gourma|liptako gourma".split("|")
 )
-_REGION_WORDS = r"region|province|cercle|commune|department|district|prefecture"
+_REGION_WORDS = r"region|province|cercle|circle|commune|department|district|prefecture"
 # Capitalised words that never start a place name here (function words, titles, media, months, weekdays).
 _NOT_PLACE = frozenset(
     "the a an this that these those its their his her in on at by after before during while since when where despite"
