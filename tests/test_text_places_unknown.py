@@ -113,3 +113,15 @@ def test_an_unnamed_village_in_a_cercle_written_circle_is_placed_at_its_seat(geo
     event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
     assert event["location"] == "the Bankass Circle" and event["geo_precision"] == 2 and event["admin2"] == "Bankass"
     assert event["fatalities"] == 12
+
+
+def test_a_settlement_called_or_known_as_a_name_is_a_place(geocoder: Geocoder) -> None:
+    text = "Gunmen stormed a village called Solhan before dawn on Saturday and killed 132 people."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    assert event["location"] == "Solhan" and event["geo_precision"] == 1 and event["country_iso2"] == "BF"
+    unknown = "On Sunday, jihadists raided a hamlet known as Kourbaga in the department of Tillia, killing five."
+    event = extract_events(unknown, geocoder, document_day=DAY).events.iloc[0]
+    assert event["location"] == "Kourbaga" and event["geo_precision"] == 2 and event["admin2"] == "Tillia"
+    # "a man called X" stays a person
+    person = "A herder called Tillia told reporters that gunmen killed five people on Friday."
+    assert extract_events(person, geocoder, document_day=DAY).events.empty
