@@ -125,3 +125,33 @@ def test_a_settlement_called_or_known_as_a_name_is_a_place(geocoder: Geocoder) -
     # "a man called X" stays a person
     person = "A herder called Tillia told reporters that gunmen killed five people on Friday."
     assert extract_events(person, geocoder, document_day=DAY).events.empty
+
+
+def test_an_unknown_village_listed_with_a_known_one_is_placed_near_it(geocoder: Geocoder) -> None:
+    text = "On Sunday gunmen attacked the villages of Kourbaga, Djibo and Tamakoulé, killing 20 people."
+    events = extract_events(text, geocoder, document_day=DAY).events
+    assert list(events["location"]) == ["Kourbaga", "Djibo", "Tamakoulé"]  # one event per village, as ACLED does
+    djibo = events.set_index("location").loc["Djibo"]
+    assert djibo["geo_precision"] == 1
+    for name in ("Kourbaga", "Tamakoulé"):
+        row = events.set_index("location").loc[name]
+        assert (row["latitude"], row["longitude"]) == (djibo["latitude"], djibo["longitude"])
+        assert row["geo_precision"] == 2
+        assert row["geo_note"] == f"{name} is not in the gazetteer: placed near Djibo, listed with it"
+    # names joined without a settlement word are not a list of villages: the unknown one stays unplaced
+    loose = extract_events("On Sunday gunmen attacked Kourbaga and Djibo, killing 20 people.", geocoder,
+                           document_day=DAY)  # fmt: skip
+    assert list(loose.events["location"]) == ["Djibo"] and "Kourbaga" in set(loose.rejected["name"])
+
+
+def test_an_exact_homonym_in_a_country_the_text_never_names_is_not_the_village(geocoder: Geocoder) -> None:
+    # the gazetteer's Soro is in Côte d'Ivoire; a report on Burkina Faso means a Burkinabe village it lacks
+    assert geocoder.geocode("Soro").country_iso2 == "CI"
+    text = "Burkina Faso: soldiers killed 179 villagers in Soro on Sunday, survivors said."
+    result = extract_events(text, geocoder, document_day=DAY)
+    assert result.events.empty
+    assert "a country the text never names" in result.rejected.iloc[0]["candidates"]
+    # the same name in a report that names Côte d'Ivoire is that place
+    ivorian = extract_events("Ivorian police said gunmen killed three traders in Soro on Sunday, near Burkina Faso.",
+                             geocoder, document_day=DAY).events  # fmt: skip
+    assert list(ivorian["country_iso2"]) == ["CI"]

@@ -292,7 +292,7 @@ def extract_events(
     years = [years_in(s.text) for s in sentences]
     written_years = sorted({year for found in years for year in found})  # pin "Sunday, August 13" to one of them
     dyad = _dyad(actors)
-    places = PlaceLookup(geocoder, document_countries(text))
+    places = PlaceLookup(geocoder, document_countries(text), text)
     own_dates: dict[int, _When] = {}
     paragraph_dates: dict[int, _When] = {}
     placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
@@ -345,7 +345,7 @@ def extract_events(
         groups = [g for g in all_groups if g.role == "event"]
         if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
             groups = [g for g in groups if g.distance <= STRONG_TIE]
-        found, tried, vague = places.first_group(groups)
+        found, tried, vague = places.first_group(groups, sentence.text)
         if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
             found = found[:1]
         relations = {name: group for group in groups if group.relation for name in group.names}

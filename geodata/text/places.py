@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from geodata.names import normalise
+from geodata.geo import COUNTRY_WORDS as GEO_COUNTRY_WORDS
+from geodata.names import normalise, normalise_words
 from geodata.places.geocode import GeocodeResult
 from geodata.text.rules import STRONG_TIE, main_keyword, place_groups
 
@@ -35,6 +36,12 @@ COUNTRY_WORDS = {
     "BF": r"Burkina(?:\s+Faso)?\b|Burkinab[eè]s?\b",
     "NE": r"Niger\b(?!\s+(?:river|River|delta|Delta|bend|valley))|Nig[eé]rien(?:ne)?s?\b",
 }
+
+
+def named_countries(text: str) -> set[str]:
+    """ISO codes of the map's countries (:data:`geodata.geo.COUNTRY_WORDS`) whose name or adjective ``text`` uses."""
+    words = f" {normalise_words(text)} "
+    return {iso for iso, names in GEO_COUNTRY_WORDS.items() if any(f" {name} " in words for name in names)}
 
 
 def document_countries(text: str) -> tuple[str, ...]:
@@ -70,10 +77,11 @@ _LEADING_WORDS = re.compile(r"^(?:(?:near|outside|around|close\s+to|the|town|vil
 class PlaceLookup:
     """Geocodes each distinct phrase once and remembers what failed, with the geocoder's candidates."""
 
-    def __init__(self, geocoder: Geocoder, countries: tuple[str, ...] = ()) -> None:
+    def __init__(self, geocoder: Geocoder, countries: tuple[str, ...] = (), text: str = "") -> None:
         self.geocoder = geocoder
         self.cache: dict[object, GeocodeResult | list[str]] = {}
         self.countries = countries  # the countries the document names, most named first
+        self.named = named_countries(text) | set(countries)  # every country of the map the document names
         self.taught: dict[str, UnitPlaced] = {}  # villages placed at a unit the text named for them, by key
 
     def _trusted(self, query: str, result: GeocodeResult | list[str],
@@ -81,7 +89,13 @@ class PlaceLookup:
         """A fuzzy match in a country the document never names ("Bouakee" in a report on Mali -> Bouaké, Côte
         d'Ivoire) is a misspelling of an unknown village, not that town: not found, with its candidates. So is a
         fuzzy match on part of a much longer name (an unknown "Sirakorola" is not "Sirakoro Méguétana")."""
-        if isinstance(result, list) or result.score >= 100:
+        if isinstance(result, list):
+            return result
+        if result.score >= 100:  # an exact homonym in a country the text never names ("Soro" in a report on Burkina
+            # Faso is not Soro, Guinea): the text's own village, unknown to the gazetteer
+            if (self.countries and result.geo_precision == 1 and result.country_iso2 not in self.named
+                    and result.country_iso2 != country):  # fmt: skip
+                return [f"{result.matched_name} ({result.country_iso2}, a country the text never names)"]
             return result
         asked = normalise(_LEADING_WORDS.sub("", query))
         matched = normalise(re.sub(r"\s*\(.*\)\s*$", "", result.matched_name))  # "X region (capital Y)": X region
@@ -136,11 +150,13 @@ class PlaceLookup:
                 self.cache[key] = self.resolve(query) if (country or admin1) else []
         return self.cache[key]
 
-    def first_group(self, groups) -> tuple[list[tuple[str, GeocodeResult]], list[tuple[str, list[str]]], list[str]]:
+    def first_group(self, groups, sentence: str = "",
+                    ) -> tuple[list[tuple[str, GeocodeResult]], list[tuple[str, list[str]]], list[str]]:  # fmt: skip
         """(resolved names of the first group with one, unresolved names tried, country-sized names seen).
 
         When no name of any group is known, a settlement the gazetteer lacks is placed at the unit the text names
-        for it (:meth:`at_named_unit`)."""
+        for it (:meth:`at_named_unit`). In a list of settlements ("the villages of A, B and C", ``sentence`` being
+        the text the groups come from) an unknown one is placed near the first known one, precision 2."""
         tried: list[tuple[str, list[str]]] = []
         vague: list[str] = []
         for group in groups:
@@ -155,6 +171,10 @@ class PlaceLookup:
                     missed.append((name, result))
                 else:
                     found.append((name, result))
+            if found and missed and _SETTLEMENT_LIST.search(sentence[: group.start]):
+                name, known = found[0]
+                placed = {miss: _near_sibling(miss, known, name) for miss, _ in missed}
+                return [(n, placed.get(n) or r) for n, r in _in_order(group.names, found, placed)], [], vague
             if found:
                 return found, missed, vague
             tried.extend(missed)
@@ -197,6 +217,23 @@ class PlaceLookup:
         """The names of ``group`` where the document placed them before (all of them, or none)."""
         placed = [(name, self.taught[normalise(name)]) for name in group.names if normalise(name) in self.taught]
         return placed if len(placed) == len(group.names) else []
+
+
+# "the villages of A, B and C", "in the towns of A and B": settlements listed together lie close together.
+_SETTLEMENT_LIST = re.compile(r"\b(?:villages|towns|hamlets|localities|settlements|communes)\s+(?:of\s+)?$",
+                              re.IGNORECASE)  # fmt: skip
+
+
+def _near_sibling(name: str, known: GeocodeResult, sibling: str) -> UnitPlaced:
+    """``name`` (unknown) at the point of ``sibling``, a settlement listed with it, precision 2."""
+    note = f"{name} is not in the gazetteer: placed near {sibling}, listed with it"
+    return UnitPlaced(**{**known.to_dict(), "geo_precision": max(known.geo_precision, 2), "note": note})
+
+
+def _in_order(names, found, placed) -> list[tuple[str, GeocodeResult | None]]:
+    """The group's names in the text's order, each with its result (found or placed)."""
+    results = dict(found)
+    return [(n, results.get(n)) for n in names if n in results or n in placed]
 
 
 def _at_unit(name: str, unit: GeocodeResult, phrase: str, why: str) -> UnitPlaced:
