@@ -694,7 +694,7 @@ _COUNTRIES = frozenset(
     "mali|burkina faso|burkina|niger|mauritania|algeria|ghana|benin|togo|nigeria|chad|senegal|guinea|ivory coast"
     "|cote d'ivoire|côte d'ivoire|libya|sahel|sahara|africa|west africa|liptako-gourma|liptako gourma".split("|")
 )
-_REGION_WORDS = r"region|province|cercle|commune|department|district|prefecture"
+_REGION_WORDS = r"region|province|cercle|circle|commune|department|district|prefecture"
 # Capitalised words that never start a place name here (function words, titles, media, months, weekdays).
 _NOT_PLACE = frozenset(
     "the a an this that these those its their his her in on at by after before during while since when where despite"
@@ -710,6 +710,10 @@ _PLACE_AFTER_PREPOSITION = re.compile(
     rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality|hamlet|camp)\s+of\s+"
     rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b))?"
     rf"(?P<names>{_NAMES})(?P<area>\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b)?"
+)
+# "stormed a village called Solhan", "a hamlet known as X": the name a settlement word introduces.
+_CALLED_PLACE = re.compile(
+    rf"\b(?i:town|village|hamlet|locality|settlement|commune)\s+(?i:called|named|known\s+as)\s+(?P<names>{_NAMES})"
 )
 _PAIR_BEFORE_EVENT = re.compile(
     rf"(?P<names>{_NAME}(?:(?:,\s*|,?\s+and\s+){_NAME})+)\s+(?i:massacres|attacks|killings|ambushes|clashes"
@@ -1044,8 +1048,8 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
     text = _mask(text, regions)
     seen: set[int] = set()
-    regexes = (_LISTED_PLACES, _CAPITAL, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT, _OBJECT_OF_VERB,
-               _PLACE_AFTER_PREPOSITION)  # fmt: skip
+    regexes = (_LISTED_PLACES, _CAPITAL, _CALLED_PLACE, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT,
+               _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION)  # fmt: skip
     for regex in regexes:
         for match in regex.finditer(text):
             if match.start("names") in seen:
@@ -1058,7 +1062,7 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
                 at = offset + match.group("names").index(part) + part.index(trimmed) if trimmed in part else offset
                 if _country(trimmed):
                     countries.append(trimmed)
-                elif _is_name(trimmed) and not _person(text, at, at + len(trimmed)):
+                elif _is_name(trimmed) and (regex is _CALLED_PLACE or not _person(text, at, at + len(trimmed))):
                     names.append(trimmed)
             near = match.groupdict().get("prep", "") or ""
             route = near.lower() == "between" and len(names) >= 2
