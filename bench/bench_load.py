@@ -38,7 +38,7 @@ from bench.cases import Case, add_case_arguments, cases_from_args
 from bench.dash_client import Callback, Page, Prop
 from bench.report import Result, Target, markdown_table, number
 from bench.servers import serving
-from dashboard import layout as ids
+from dashboard.page import ids
 
 USERS, SECONDS, MAX_ACTIONS = 50, 60, 40
 UPLOADS, UPLOAD_ROWS, UPLOAD_AT_S = 8, 5_000, 5.0

@@ -16,17 +16,21 @@ from typing import Any
 import dash
 import flask
 
-from dashboard import basemap, callbacks, card_callbacks, figures, guard, imports, opening, routes, security
-from dashboard.events import EventData
-from dashboard.layout import build_layout
+from dashboard.callbacks import card as card_callbacks
+from dashboard.callbacks import flow
+from dashboard.model.events import EventData
+from dashboard.model.startup import check_store
+from dashboard.model.view import View
+from dashboard.page import opening
+from dashboard.page.layout import build_layout
+from dashboard.render import basemap, figures
 from dashboard.settings import Settings
-from dashboard.startup import check_store
-from dashboard.view import View
+from dashboard.web import guard, import_jobs, routes, security
 from geodata.places.boundaries import Boundaries
 from geodata.schema import empty_events
 from geodata.store import is_url, open_store
 
-OPENING_CACHE_SIZE = 8  # addresses whose opening props are kept (dashboard.opening)
+OPENING_CACHE_SIZE = 8  # addresses whose opening props are kept (dashboard.page.opening)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TITLE = "Sahel Conflict Atlas"
 # plotly.js (4.6 MB) is loaded by the first graph to render, after the layout has arrived; asked for by the page
@@ -115,7 +119,7 @@ def create_app(settings: Settings) -> dash.Dash:
     interrupted import and removes stale temporary files and upload folders first.
     """
     check_store(settings.store)
-    imports.clean_stale()
+    import_jobs.clean_stale()
     source = EventSource(settings.store)
     source.get()
     layers = map_layers(settings)
@@ -127,7 +131,7 @@ def create_app(settings: Settings) -> dash.Dash:
         external_scripts=[],
         external_stylesheets=[],
         update_title=None,
-        # The upload form is left out of pages whose listener may not upload (dashboard/security.py), so its
+        # The upload form is left out of pages whose listener may not upload (dashboard/web/security.py), so its
         # callbacks may name components a page does not have.
         suppress_callback_exceptions=True,
     )
@@ -137,7 +141,7 @@ def create_app(settings: Settings) -> dash.Dash:
     keeper = security.Guard(settings)
     app.layout = functools.partial(_page, source, settings, keeper, _opening(source, layers, settings),
                                    app.config.requests_pathname_prefix)
-    callbacks.register(app, source, layers, settings)
+    flow.register(app, source, layers, settings)
     card_callbacks.register(app, source)
     routes.register(app.server, source, settings, layers, keeper)
     basemap.register(app.server)
@@ -170,7 +174,7 @@ def _opening(source: EventSource, layers: figures.BoundaryLayers, settings: Sett
 def _page(source: EventSource, settings: Settings, keeper: security.Guard,
           props: Callable[[str, str], dict[opening.Prop, Any]], path: str = "/"):
     """Built per page load, drawn for the address the page was opened at (the query of its Referer when that is
-    the atlas at ``path``, see dashboard.opening), so a reload after an upload shows the new events; the page gets
+    the atlas at ``path``, see dashboard.page.opening), so a reload after an upload shows the new events; the page gets
     its own upload permission, or no upload form when uploads are off for this listener."""
     request = flask.request if flask.has_request_context() else None
     csrf = keeper.new_token() if security.uploads_enabled(settings, request and request.environ) else None

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.security import host_refusal
 from dashboard.settings import Settings
+from dashboard.web.security import host_refusal
 from tests.fixtures.sample_events import write_sample_store
 
 REPO = Path(__file__).resolve().parents[1]

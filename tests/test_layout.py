@@ -142,8 +142,7 @@ def top_modules(package: str) -> list[str]:
     return sorted(p.name for p in (REPO / package).glob("*.py") if p.name not in skip)
 
 
-@pytest.mark.parametrize("package", ["geodata", pytest.param("dashboard", marks=pytest.mark.xfail(
-    strict=True, reason="the dashboard's packages are issue 22's dashboard side, not done yet"))])
+@pytest.mark.parametrize("package", ["geodata", "dashboard"])
 def test_at_most_12_modules_at_the_top_of_a_package(package: str) -> None:
     assert len(top_modules(package)) <= 12, top_modules(package)
 

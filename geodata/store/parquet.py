@@ -403,7 +403,7 @@ class ParquetStore:
         return self.place.exists()
 
     def check(self) -> None:
-        return None  # the dashboard checks the file's columns itself (dashboard/startup.py)
+        return None  # the dashboard checks the file's columns itself (dashboard/model/startup.py)
 
     def read(self, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
         events = read_store(self.place)

@@ -1,4 +1,4 @@
-"""What the browser tests read from and do to the dashboard page (ids come from dashboard.layout)."""
+"""What the browser tests read from and do to the dashboard page (ids come from dashboard.page.layout)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.chromium import RECORD_JS  # the recorder the browser benchmark uses too
-from dashboard import layout as ids
-from dashboard.figures import CLASH_LABEL
+from dashboard.page import ids
+from dashboard.render.figures import CLASH_LABEL
 from tests.browser.conftest import UI_TIMEOUT_MS as UI_WAIT_MS
 
 # Every loaded row of the events grid, once the grid has the rows for its current row count.

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-from dashboard import layout as ids
-from dashboard.events import EventData
-from dashboard.view import View
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.page import ids
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.pages import (
     counter_events,

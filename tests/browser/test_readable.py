@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard import layout as ids
+from dashboard.page import ids
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer, start_server
 from tests.browser.pages import MAP_JS, TIMELINE_JS, wait_settled, wait_until
 from tests.fixtures.decades_events import write_decades_store

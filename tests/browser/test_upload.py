@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard import layout as ids
+from dashboard.page import ids
 from tests.browser.pages import counter_events, note_cell_text, open_view, wait_for_count, wait_for_grid
 
 HERE = Path(__file__).resolve().parent

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard import layout as ids
+from dashboard.page import ids
 from tests.browser.conftest import AppServer, start_server
 from tests.browser.pages import (
     counter_events,
@@ -144,7 +144,7 @@ def test_the_map_legend_filters_the_whole_view(dyad_server, watched):
 
 
 # Where on the screen a clash ring's edge is: the map projects the ring's point, and the ring reaches a few
-# pixels beyond the point it rings (dashboard.figures.CLASH_RING).
+# pixels beyond the point it rings (dashboard.render.figures.CLASH_RING).
 RING_EDGE_JS = """
 name => {
   const gd = document.querySelector("#MAP_ID .js-plotly-plot");
@@ -159,7 +159,7 @@ name => {
 
 
 def test_a_clash_ring_hovers_and_opens_its_event(dyad_server, watched):
-    from dashboard.figures import CLASH_LABEL
+    from dashboard.render.figures import CLASH_LABEL
 
     page = watched.page
     open_view(page, dyad_server.url, "start=2020-01-01&end=2020-12-31&vs=JNIM,ISGS&country=BF")

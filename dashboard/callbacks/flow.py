@@ -17,9 +17,9 @@ import dash
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import layout as ids
-from dashboard import page, tables
-from dashboard.controls import (
+from dashboard.model.view import View
+from dashboard.page import ids
+from dashboard.page.controls import (
     CONTROLS,
     PART_STORES,
     apply_controls,
@@ -37,9 +37,9 @@ from dashboard.controls import (
     timeline_span,
     with_months,
 )
-from dashboard.guard import guarded
-from dashboard.opening import PART_OUTPUTS, address_props, part_props
-from dashboard.view import View
+from dashboard.page.opening import PART_OUTPUTS, address_props, part_props
+from dashboard.render import parts, tables
+from dashboard.web.guard import guarded
 
 # What the view callback writes: the address, every control, the slider, the filters' options, the messages,
 # the view's stores and Play's state.
@@ -48,7 +48,7 @@ VIEW_OUTPUTS = [(ids.URL, "search"), *[(cid, "value") for cid in CONTROLS], (ids
                 (ids.MESSAGES, "children"), *[(store, "data") for store in PART_STORES],
                 (ids.PLAY_INTERVAL, "disabled"), (ids.PLAY, "children")]
 
-# What the view-parts callback writes, timeline first (dashboard.opening.PART_OUTPUTS).
+# What the view-parts callback writes, timeline first (dashboard.page.opening.PART_OUTPUTS).
 PARTS_DRAWN = [prop for props in PART_OUTPUTS.values() for prop in props]
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
     def update_view(search: str | None, *args: Any) -> tuple:
         """URL, controls and play state -> the one view, written back to the URL and the controls; every output
         that would not change is left alone, so nothing downstream runs again for nothing. On page load the page
-        usually holds its address's view already (dashboard.opening), and nothing is written."""
+        usually holds its address's view already (dashboard.page.opening), and nothing is written."""
         control_values = dict(zip(CONTROLS, args[: len(CONTROLS)], strict=True))
         (slider, timeline_selected, timeline_zoom, map_selected, region_click, _clear, _play, _tick,
          upload, window, paused, *held) = args[len(CONTROLS):]
@@ -122,14 +122,14 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
                 else:
                     view = with_months(view, months, step)
 
-        parts = changed_parts(view, source.version, dict(zip(PART_STORES, held, strict=True)))
-        if not parts and not problems and playing == (not paused) and ids.UPLOAD_RESULT not in triggered:
+        changed = changed_parts(view, source.version, dict(zip(PART_STORES, held, strict=True)))
+        if not changed and not problems and playing == (not paused) and ids.UPLOAD_RESULT not in triggered:
             # nothing the page shows would change: a same-value write, a click on nothing, or a page load whose
-            # layout already holds this address's view (dashboard.opening)
+            # layout already holds this address's view (dashboard.page.opening)
             raise PreventUpdate
         if from_url:
             out = address_props(data, view, messages, source.version, source.problem)
-            out = {key: value for key, value in out.items() if key[1] != "data" or key[0] in parts}
+            out = {key: value for key, value in out.items() if key[1] != "data" or key[0] in changed}
         else:
             shown = slider_value(view, months)
             data_range = data.date_range()
@@ -141,7 +141,7 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
             if problems or view != url_view:
                 notes = [source.problem, *problems] if source.problem else problems
                 out[(ids.MESSAGES, "children")] = [html.P(m) for m in notes]
-            out.update({(store, "data"): data_ for store, data_ in parts.items()})
+            out.update({(store, "data"): data_ for store, data_ in changed.items()})
             query = view.to_query()
             new_search = f"?{query}" if query else ""
             if view != url_view and new_search != (search or ""):
@@ -156,14 +156,14 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         Input(ids.SELECTED_EVENT, "data"),
         Input(ids.VIEWPORT, "data"),
         State(ids.PLAY_INTERVAL, "disabled"),
-        # The page came with its map (dashboard.opening): a request on load would only answer "nothing new", and
+        # The page came with its map (dashboard.page.opening): a request on load would only answer "nothing new", and
         # on a busy server it queues before the events table's first block (issue 19).
         prevent_initial_call=True,
     )
     @guarded
     def draw_map(store: dict | None, selected: str | None, seen: dict | None, paused: bool | None) -> object:
         """The map for the view: points, bins where too many are in sight, or a regions choropleth. While Play
-        runs the map keeps one frame (steady). On page load the page came with its map (dashboard.opening): only
+        runs the map keeps one frame (steady). On page load the page came with its map (dashboard.page.opening): only
         a view the view callback wrote since is drawn."""
         if ctx.triggered_id is None:
             raise PreventUpdate
@@ -172,13 +172,13 @@ def register(app: dash.Dash, source: EventSource, layers: object, settings: Sett
         viewport = map_viewport(seen, view, selected)
         if ctx.triggered_id == ids.VIEWPORT and not needs_viewport(view, len(data.rows(view)), settings.max_points):
             raise PreventUpdate  # every event is already drawn: panning and zooming change nothing
-        return page.map_with_meta(data, view, layers, style=settings.map_style, max_points=settings.max_points,
+        return parts.map_with_meta(data, view, layers, style=settings.map_style, max_points=settings.max_points,
                                   viewport=viewport, selected_id=selected, steady=paused is False)
 
     @app.callback(
         *[Output(cid, prop) for cid, prop in PARTS_DRAWN],
         *[Input(store, "data") for store in PART_OUTPUTS],
-        prevent_initial_call=True,  # the page came with them (dashboard.opening)
+        prevent_initial_call=True,  # the page came with them (dashboard.page.opening)
     )
     @guarded
     def draw_view(*held: dict | None) -> tuple:

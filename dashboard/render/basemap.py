@@ -2,7 +2,7 @@
 
 Nothing leaves 127.0.0.1: label glyphs (Noto Sans Regular PBFs, SIL OFL) are served at
 ``/glyphs/{fontstack}/{range}.pbf``, towns, rivers and lakes at ``/basemap/{name}.geojson`` and the boundary
-and region-label layers at ``/boundaries/{name}.geojson`` (see :mod:`dashboard.routes`). The style refers to
+and region-label layers at ``/boundaries/{name}.geojson`` (see :mod:`dashboard.web.routes`). The style refers to
 every layer by its address, so a figure carries a few kilobytes of style, never the geometry.
 """
 
@@ -21,7 +21,7 @@ BASEMAP_DIR = DATA_DIR / "basemap"
 GLYPHS_DIR = DATA_DIR / "glyphs"
 BASEMAP_PREFIX = "/basemap/"
 GLYPHS_URL = "/glyphs/{fontstack}/{range}.pbf"
-BOUNDARIES_PREFIX = "/boundaries/"  # where dashboard.routes serves the boundary layers
+BOUNDARIES_PREFIX = "/boundaries/"  # where dashboard.web.routes serves the boundary layers
 FONT = "Noto Sans Regular"
 BASEMAP_LAYERS = ("towns", "rivers", "lakes")
 # Figures name the style by this address (a few bytes) instead of carrying its 5 KB in every map update.

@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard import aggregate, figures, tables
-from dashboard.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
-from dashboard.events import EventData, coverage_gaps, coverage_text, summary, summary_text, uncovered_spans
-from dashboard.figures import BoundaryLayers
-from dashboard.view import View
-from dashboard.viewport import Viewport
+from dashboard.model import aggregate
+from dashboard.model.events import EventData, coverage_gaps, coverage_text, summary, summary_text, uncovered_spans
+from dashboard.model.view import View
+from dashboard.model.viewport import Viewport
+from dashboard.page.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
+from dashboard.render import figures, tables
+from dashboard.render.figures import BoundaryLayers
 
 FIRST_BLOCK = 100  # rows in the events table's first block (AG Grid's cacheBlockSize)
 FRAME_SAMPLE = 50_000  # most events read to frame the map

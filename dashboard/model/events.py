@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard.view import View
+from dashboard.model.view import View
 from geodata.incidents import representative_order
 from geodata.schema import FOCUS, GROUPS, cast_columns
 from geodata.store import open_store

@@ -1,7 +1,7 @@
 """Callbacks of the event card: a click on a map point or a table row opens the card for that event.
 
-Kept apart from :mod:`dashboard.callbacks` (the view flow); the card's content is the pure
-:func:`dashboard.card.event_card`.
+Kept apart from :mod:`dashboard.callbacks.flow` (the view flow); the card's content is the pure
+:func:`dashboard.render.card.event_card`.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import dash
 import numpy as np
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from dashboard import layout as ids
-from dashboard.card import OPEN_REPORT, event_card
-from dashboard.controls import store_view
-from dashboard.events import incident_reports
-from dashboard.guard import guarded
-from dashboard.tables import json_records
+from dashboard.model.events import incident_reports
+from dashboard.page import ids
+from dashboard.page.controls import store_view
+from dashboard.render.card import OPEN_REPORT, event_card
+from dashboard.render.tables import json_records
+from dashboard.web.guard import guarded
 from geodata.schema import COLUMN_NAMES
 
 if TYPE_CHECKING:
     from dashboard.app import EventSource
-    from dashboard.events import EventData
+    from dashboard.model.events import EventData
 
 MAX_ID_LENGTH = 200
 

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 
 import flask
 
-from dashboard import export, imports
-from dashboard.security import Guard, uploads_enabled, uploads_mode
-from dashboard.upload import (
+from dashboard.model.view import View
+from dashboard.render import export
+from dashboard.web import import_jobs
+from dashboard.web.security import Guard, uploads_enabled, uploads_mode
+from dashboard.web.upload import (
     KINDS,
     UploadError,
     UploadResult,
@@ -29,11 +31,10 @@ from dashboard.upload import (
     store_unavailable_message,
     too_large_message,
 )
-from dashboard.view import View
 
 if TYPE_CHECKING:
     from dashboard.app import EventSource
-    from dashboard.figures import BoundaryLayers
+    from dashboard.render.figures import BoundaryLayers
     from dashboard.settings import Settings
 
 BOUNDARIES_PREFIX = "/boundaries/"
@@ -83,7 +84,7 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
     if uploads_mode(settings) == "off":
         return
     guard = guard or Guard(settings)
-    jobs = imports.ImportQueue(settings.store, settings.boundaries)
+    jobs = import_jobs.ImportQueue(settings.store, settings.boundaries)
     limit = settings.upload_limit_mb * (1 << 20)
 
     def upload() -> flask.Response:
@@ -103,8 +104,8 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
             return _result(UploadResult(ok=False, status=413, message=too_large_message(limit)))
         if not _store_writable(settings.store):
             return _result(UploadResult(ok=False, status=503, message=store_unavailable_message(settings.store)))
-        imports.clean_stale()
-        folder = imports.new_folder()
+        import_jobs.clean_stale()
+        folder = import_jobs.new_folder()
         try:
             check_name(filename)
             path = save_stream(request.stream, folder / filename, limit)
@@ -121,15 +122,15 @@ def register(server: flask.Flask, source: EventSource, settings: Settings, layer
         if request.args.get("wait") in ("1", "true", "yes"):
             deadline = time.monotonic() + WAIT_S
             while time.monotonic() < deadline:
-                status = imports.read_status(folder) or {}
+                status = import_jobs.read_status(folder) or {}
                 if status.get("state") == "done":
                     return _finished(status)
                 time.sleep(0.2)
-        return _pending(job, imports.read_status(folder) or {})
+        return _pending(job, import_jobs.read_status(folder) or {})
 
     def upload_status(job: str) -> flask.Response:
-        folder = imports.folder_of(job)
-        status = imports.read_status(folder) if folder else None
+        folder = import_jobs.folder_of(job)
+        status = import_jobs.read_status(folder) if folder else None
         if status is None:
             return _result(UploadResult(ok=False, status=404, message="No such upload on this server (it may "
                                         "have finished over an hour ago, or run on another host)."))

@@ -1,7 +1,7 @@
 """Pure figure builders: (filtered events, view, boundary layers) -> Plotly figure. No Dash, no I/O.
 
 Maps use Plotly's MapLibre traces (``go.Scattermap``, ``go.Choroplethmap``). The offline style is our own
-(:mod:`dashboard.basemap`), named by its address on this app: towns, regions, countries, rivers and lakes with
+(:mod:`dashboard.render.basemap`), named by its address on this app: towns, regions, countries, rivers and lakes with
 their names, glyphs served locally, so nothing is fetched beyond 127.0.0.1. Boundaries come from the bundled
 shapefiles as GeoJSON line layers. One colour per actor family (``FAMILY_COLOURS``) everywhere.
 """
@@ -20,14 +20,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from dashboard import basemap
-from dashboard.events import DATASET_NAMES
-from dashboard.view import View
-from dashboard.viewport import Viewport
+from dashboard.model.events import DATASET_NAMES
+from dashboard.model.view import View
+from dashboard.model.viewport import Viewport
+from dashboard.render import basemap
 from geodata.schema import FOCUS
 
 OFFLINE = "offline"
-# Our own style with names (dashboard.basemap), by the address this app serves it at: MapLibre fetches it once,
+# Our own style with names (dashboard.render.basemap), by the address this app serves it at: MapLibre fetches it once,
 # and every layer and glyph it names is served by this app too.
 BASEMAP_STYLE: str = basemap.STYLE_URL
 # A style that fetches nothing at all (no names): what the naive benchmark app draws on.
@@ -82,7 +82,7 @@ DATASET_COLOURS: dict[str, str] = {
     "synthetic": "#332288",  # Tol's indigo: his vibrant scheme has six colours and grey
 }
 OTHER_COLOUR = "#BBBBBB"  # event types and datasets the tables above do not name
-# What each colour mode of the view colours points by (dashboard.view.COLOURS), and its fixed colours in order.
+# What each colour mode of the view colours points by (dashboard.model.view.COLOURS), and its fixed colours in order.
 COLOUR_TABLES: dict[str, dict[str, str]] = {"actor": FAMILY_COLOURS, "type": EVENT_TYPE_COLOURS,
                                             "dataset": DATASET_COLOURS}
 # The picked event: a violet ring round a white one round the point; no family, type or dataset is violet.
@@ -127,7 +127,7 @@ class BoundaryLayers:
         return self.urls[name] if self.urls else getattr(self, name)
 
     def served_at(self, prefix: str) -> BoundaryLayers:
-        """These layers, referred to as ``<prefix><name>.geojson`` (see ``dashboard.routes``)."""
+        """These layers, referred to as ``<prefix><name>.geojson`` (see ``dashboard.web.routes``)."""
         return dataclasses.replace(self, urls={name: f"{prefix}{name}.geojson" for name in self.LAYERS})
 
 
@@ -197,7 +197,7 @@ def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, flo
     add a transparent frame trace so that fit is the frame they chose (see :func:`frame_trace`).
     """
     map_layers = []
-    if layers is not None and style != OFFLINE:  # our own style draws the boundaries itself (dashboard.basemap)
+    if layers is not None and style != OFFLINE:  # our own style draws the boundaries itself (dashboard.render.basemap)
         map_layers = [
             {"sourcetype": "geojson", "source": layers.source(name), "type": "line", "below": "traces",
              "color": colour, "line": {"width": width}}
@@ -410,7 +410,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     fatalities, faded when imprecise; JNIM–ISGS clashes ringed. ``short``: the rows' hovers when already known
     (:func:`hover_data` rows up to FULL_HOVER_POINTS events, else :func:`short_hover`).
 
-    ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
+    ``frame`` holds at most a few tens of thousands of events (see ``dashboard.render.parts``); ``note`` is shown at
     the bottom (e.g. that only the events in sight are drawn). Where the map looks: ``viewport`` (the user has
     moved the map: it stays there), else the selected event, else the browser fits it to ``frame_to`` (by default
     the events drawn).
@@ -429,7 +429,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
         # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here. The outer
         # ring answers hover and clicks for its event: with the event's own hover (event id first, which the card
         # reads) in a view small enough for full hovers, else with its name only (no second copy of every text;
-        # a click finds the event by its point, dashboard.card_callbacks.clicked_event).
+        # a click finds the event by its point, dashboard.callbacks.card.clicked_event).
         for (colour, extra), outer in zip(CLASH_RING, (True, False), strict=True):
             if not outer:
                 answers: dict[str, Any] = {"hoverinfo": "skip"}
@@ -602,7 +602,7 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
                     uncovered: Sequence[tuple[str, Any, Any]] = ()) -> go.Figure:
     """Events per month (``aggregate.monthly_counts`` of the view's colour mode), stacked in the map's colours (a
     name the mode does not know counts as its catch-all, as on the map); drag to pick a span. The names are given
-    by the page's own legend over the timeline (dashboard.layout): Plotly's would cost a second layout pass.
+    by the page's own legend over the timeline (dashboard.page.layout): Plotly's would cost a second layout pass.
 
     ``months`` (the data's first and last month, the date slider's two ends) fixes the x axis from the first day
     of the one to the last day of the other, and is kept in ``layout.meta.months``: the page lines the slider's
