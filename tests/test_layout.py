@@ -92,12 +92,7 @@ def test_the_cycle_finder_sees_a_circle_through_a_function_level_import(tmp_path
     assert cycles(graph) == [["pkg.a", "pkg.b"]]
 
 
-# The dashboard's circle (dashboard.app and its callbacks and routes, through EventSource) is the dashboard side of
-# issue 22, not done yet: strict, so this fails as soon as the circle is gone and the mark must go.
-DASHBOARD_CIRCLE = pytest.mark.xfail(strict=True, reason="dashboard.app imports its callbacks, which import it back")
-
-
-@pytest.mark.parametrize("package", ["geodata.places", "geodata", pytest.param("dashboard", marks=DASHBOARD_CIRCLE)])
+@pytest.mark.parametrize("package", ["geodata.places", "geodata", "dashboard"])
 def test_no_import_circle(package: str) -> None:
     graph = import_graph()
     assert graph, "no modules found"

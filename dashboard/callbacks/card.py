@@ -21,8 +21,8 @@ from dashboard.web.guard import guarded
 from geodata.schema import COLUMN_NAMES
 
 if TYPE_CHECKING:
-    from dashboard.app import EventSource
     from dashboard.model.events import EventData
+    from dashboard.model.source import EventSource
 
 MAX_ID_LENGTH = 200
 

@@ -52,7 +52,7 @@ VIEW_OUTPUTS = [(ids.URL, "search"), *[(cid, "value") for cid in CONTROLS], (ids
 PARTS_DRAWN = [prop for props in PART_OUTPUTS.values() for prop in props]
 
 if TYPE_CHECKING:
-    from dashboard.app import EventSource
+    from dashboard.model.source import EventSource
     from dashboard.settings import Settings
 
 

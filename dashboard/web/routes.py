@@ -33,7 +33,7 @@ from dashboard.web.upload import (
 )
 
 if TYPE_CHECKING:
-    from dashboard.app import EventSource
+    from dashboard.model.source import EventSource
     from dashboard.render.figures import BoundaryLayers
     from dashboard.settings import Settings
 
