@@ -35,6 +35,21 @@ TITLE = "Sahel Conflict Atlas"
 # and AG Grid chunks measured no faster: their reading delays the layout request as much as it saves.)
 PLOTLY_NOW = '<script src="{prefix}_dash-component-suites/plotly/package_data/plotly.min.js"></script>'
 
+# The plain routes beside Dash's own, one row each: (rule, handler in dashboard.web.routes, methods). The upload
+# rows are left out when uploads are off (SCA_UPLOADS=off).
+ROUTES: tuple[tuple[str, Callable[..., flask.Response], tuple[str, ...]], ...] = (
+    ("/export.csv", routes.export_csv, ("GET",)),
+    ("/export.geojson", routes.export_geojson, ("GET",)),
+    (f"{routes.BOUNDARIES_PREFIX}<name>.geojson", routes.boundary_layer, ("GET",)),
+    (basemap.STYLE_URL, routes.basemap_style, ("GET",)),
+    (f"{basemap.BASEMAP_PREFIX}<name>.geojson", routes.basemap_layer, ("GET",)),
+    ("/glyphs/<fontstack>/<glyph_range>.pbf", routes.glyph_range, ("GET",)),
+)
+UPLOAD_ROUTES: tuple[tuple[str, Callable[..., flask.Response], tuple[str, ...]], ...] = (
+    ("/upload", routes.upload, ("POST",)),
+    ("/upload/<job>", routes.upload_status, ("GET",)),
+)
+
 
 def create_app(settings: Settings) -> dash.Dash:
     """The whole dashboard for ``settings``: Dash serves its own scripts (no CDN) and ours from ``assets/``.
@@ -67,8 +82,9 @@ def create_app(settings: Settings) -> dash.Dash:
                                    app.config.requests_pathname_prefix)
     flow.register(app, source, layers, settings)
     card_callbacks.register(app, source)
-    routes.register(app.server, source, settings, layers, keeper)
-    basemap.register(app.server)
+    served = routes.attach(app.server, source, settings, layers, keeper)
+    for rule, handler, methods in ROUTES + (UPLOAD_ROUTES if served.jobs is not None else ()):
+        app.server.add_url_rule(rule, handler.__name__, handler, methods=list(methods))
     guard.protect_dash_routes(app)
     security.protect(app.server, app.csp_hashes())
     return app

@@ -1,6 +1,9 @@
-"""Plain Flask routes next to the Dash app: streamed exports of a view and the upload of an ACLED/UCDP file.
+"""Plain Flask routes next to the Dash app, as module-level handlers: streamed exports of a view, the upload of an
+ACLED/UCDP file and its status, the map's boundary layers and the offline basemap (style, layers, glyphs).
 
-Exports never go through a callback: the page's download links point here with the view's query string.
+Exports never go through a callback: the page's download links point here with the view's query string. What the
+handlers serve (the event source, the settings, the encoded layers) is one :class:`Served` per app, kept on the
+Flask server (:func:`attach`); ``dashboard.app.ROUTES`` is the route table that names them.
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import flask
 
 from dashboard.model.view import View
-from dashboard.render import export
+from dashboard.render import basemap, export
 from dashboard.web import import_jobs
 from dashboard.web.security import Guard, uploads_enabled, uploads_mode
 from dashboard.web.upload import (
@@ -37,7 +41,8 @@ if TYPE_CHECKING:
     from dashboard.render.figures import BoundaryLayers
     from dashboard.settings import Settings
 
-BOUNDARIES_PREFIX = "/boundaries/"
+BOUNDARIES_PREFIX = basemap.BOUNDARIES_PREFIX
+EXTENSION = "sahel_atlas"  # the key of this app's Served in flask.Flask.extensions
 BOUNDARY_MAX_AGE_S = 3600  # the layers change only when the app restarts with other boundaries
 # Full Content-Type values, passed as content_type= so Flask adds no second charset.
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
@@ -51,102 +56,168 @@ PROBLEM_CHARS = 300
 MAX_TEXT_BYTES = 8_000
 
 
-def register(server: flask.Flask, source: EventSource, settings: Settings, layers: BoundaryLayers,
-             guard: Guard | None = None) -> None:
-    """Add ``/export.csv``, ``/export.geojson``, the map's boundary layers and, unless SCA_UPLOADS=off,
-    ``POST /upload`` and ``GET /upload/<job>`` to ``server``."""
-    encoded = {name: json.dumps(getattr(layers, name), separators=(",", ":")).encode() for name in layers.LAYERS}
+@dataclass
+class Served:
+    """What one app's routes serve, worked out once when the app is built."""
 
-    def boundary_layer(name: str) -> flask.Response:
-        if name not in encoded:
-            return _text(f"No boundary layer {name[:60]!r}; there are {', '.join(encoded)}", 404)
-        response = flask.Response(encoded[name], mimetype="application/geo+json")
-        response.cache_control.public = True
-        response.cache_control.max_age = BOUNDARY_MAX_AGE_S
-        return response
+    source: EventSource
+    settings: Settings
+    boundaries: dict[str, bytes]  # each boundary layer as GeoJSON bytes, by name
+    basemap: basemap.BasemapFiles
+    guard: Guard
+    jobs: import_jobs.ImportQueue | None  # None when uploads are off
 
-    server.add_url_rule(f"{BOUNDARIES_PREFIX}<name>.geojson", "boundary_layer", boundary_layer)
+    @property
+    def upload_limit(self) -> int:
+        return self.settings.upload_limit_mb * (1 << 20)
 
-    def export_view(fmt: str) -> flask.Response:
-        view, messages = View.from_query(flask.request.args)
-        if messages:
-            return _text("Cannot export this view: " + problems_text(messages), 400)
-        data = source.get()
-        chunks = export.iter_export(data, view, fmt)
-        response = flask.Response(flask.stream_with_context(chunks), content_type=CONTENT_TYPES[fmt])
-        filename = export.export_filename(view, fmt, data)
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
-    server.add_url_rule("/export.csv", "export_csv", lambda: export_view("csv"))
-    server.add_url_rule("/export.geojson", "export_geojson", lambda: export_view("geojson"))
+def attach(server: flask.Flask, source: EventSource, settings: Settings, layers: BoundaryLayers,
+           guard: Guard | None = None) -> Served:
+    """Keep what the handlers serve on ``server`` (the upload queue only when uploads are not off)."""
+    served = Served(
+        source=source, settings=settings,
+        boundaries={name: json.dumps(getattr(layers, name), separators=(",", ":")).encode() for name in layers.LAYERS},
+        basemap=basemap.bundled_files(), guard=guard or Guard(settings),
+        jobs=None if uploads_mode(settings) == "off" else import_jobs.ImportQueue(settings.store, settings.boundaries),
+    )
+    server.extensions[EXTENSION] = served
+    return served
 
-    if uploads_mode(settings) == "off":
-        return
-    guard = guard or Guard(settings)
-    jobs = import_jobs.ImportQueue(settings.store, settings.boundaries)
-    limit = settings.upload_limit_mb * (1 << 20)
 
-    def upload() -> flask.Response:
-        request = flask.request
-        if not uploads_enabled(settings, request.environ):
-            return _result(UploadResult(ok=False, status=403, message=(
-                "Uploads are off on this server: it listens on a non-loopback address and no SCA_UPLOAD_TOKEN "
-                "is set; nothing was imported.")))
-        refusal = guard.refusal(request)
-        if refusal:
-            return _result(UploadResult(ok=False, status=403, message=refusal))
-        filename = safe_name(request.args.get("name"))
-        kind = request.args.get("kind", "auto")
-        if kind not in ("auto", "", *KINDS):
-            return _result(UploadResult(ok=False, message=f"Unknown export type {kind[:40]!r}: choose ACLED or UCDP."))
-        if request.content_length is not None and request.content_length > limit:
-            return _result(UploadResult(ok=False, status=413, message=too_large_message(limit)))
-        if not _store_writable(settings.store):
-            return _result(UploadResult(ok=False, status=503, message=store_unavailable_message(settings.store)))
-        import_jobs.clean_stale()
-        folder = import_jobs.new_folder()
-        try:
-            check_name(filename)
-            path = save_stream(request.stream, folder / filename, limit)
-            detect_kind(path, filename)  # cheap header checks answer now; the import itself is queued
-        except UploadError as error:
-            shutil.rmtree(folder, ignore_errors=True)
-            status = 413 if isinstance(error, UploadTooLarge) else 400
-            return _result(UploadResult(ok=False, status=status, message=str(error)))
-        except OSError as error:
-            shutil.rmtree(folder, ignore_errors=True)
-            return _result(UploadResult(ok=False, status=503, message=store_unavailable_message(settings.store,
-                                                                                                error)))
-        job = jobs.submit(folder, path, filename, kind or "auto")
-        if request.args.get("wait") in ("1", "true", "yes"):
-            deadline = time.monotonic() + WAIT_S
-            while time.monotonic() < deadline:
-                status = import_jobs.read_status(folder) or {}
-                if status.get("state") == "done":
-                    return _finished(status)
-                time.sleep(0.2)
-        return _pending(job, import_jobs.read_status(folder) or {})
+def served() -> Served:
+    """The app's :class:`Served`, for the request being handled."""
+    return flask.current_app.extensions[EXTENSION]
 
-    def upload_status(job: str) -> flask.Response:
-        folder = import_jobs.folder_of(job)
-        status = import_jobs.read_status(folder) if folder else None
-        if status is None:
-            return _result(UploadResult(ok=False, status=404, message="No such upload on this server (it may "
-                                        "have finished over an hour ago, or run on another host)."))
-        if status.get("state") == "done":
-            return _finished(status)
-        return _pending(job, status)
 
-    def _finished(status: dict) -> flask.Response:
-        result = status.get("result") or {}
-        if result.get("ok"):
-            source.get()  # reload now so the page's next callbacks see the new events
-        return flask.Response(json.dumps({**result, "state": "done"}), status=int(result.get("status") or 500),
-                              mimetype="application/json")
+def boundary_layer(name: str) -> flask.Response:
+    """``GET /boundaries/<name>.geojson``: one of the map's boundary layers."""
+    encoded = served().boundaries
+    if name not in encoded:
+        return _text(f"No boundary layer {name[:60]!r}; there are {', '.join(encoded)}", 404)
+    return _cached(flask.Response(encoded[name], mimetype="application/geo+json"), BOUNDARY_MAX_AGE_S)
 
-    server.add_url_rule("/upload", "upload", upload, methods=["POST"])
-    server.add_url_rule("/upload/<job>", "upload_status", upload_status, methods=["GET"])
+
+def export_csv() -> flask.Response:
+    """``GET /export.csv?<view>``: the view's rows as CSV, streamed."""
+    return _export("csv")
+
+
+def export_geojson() -> flask.Response:
+    """``GET /export.geojson?<view>``: the view's rows as GeoJSON, streamed."""
+    return _export("geojson")
+
+
+def _export(fmt: str) -> flask.Response:
+    view, messages = View.from_query(flask.request.args)
+    if messages:
+        return _text("Cannot export this view: " + problems_text(messages), 400)
+    data = served().source.get()
+    chunks = export.iter_export(data, view, fmt)
+    response = flask.Response(flask.stream_with_context(chunks), content_type=CONTENT_TYPES[fmt])
+    filename = export.export_filename(view, fmt, data)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def upload() -> flask.Response:
+    """``POST /upload?name=&kind=[&wait=1]``: save the body and queue its import; answers with the job to poll
+    (or, with ``wait=1``, with the import's result once it is done)."""
+    request, here = flask.request, served()
+    refusal = _upload_refusal(request, here)
+    if refusal is not None:
+        return _result(refusal)
+    filename = safe_name(request.args.get("name"))
+    import_jobs.clean_stale()
+    folder = import_jobs.new_folder()
+    try:
+        check_name(filename)
+        path = save_stream(request.stream, folder / filename, here.upload_limit)
+        detect_kind(path, filename)  # cheap header checks answer now; the import itself is queued
+    except UploadError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        status = 413 if isinstance(error, UploadTooLarge) else 400
+        return _result(UploadResult(ok=False, status=status, message=str(error)))
+    except OSError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _result(UploadResult(ok=False, status=503,
+                                    message=store_unavailable_message(here.settings.store, error)))
+    job = here.jobs.submit(folder, path, filename, request.args.get("kind") or "auto")
+    if request.args.get("wait") in ("1", "true", "yes"):
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            status = import_jobs.read_status(folder) or {}
+            if status.get("state") == "done":
+                return _finished(status)
+            time.sleep(0.2)
+    return _pending(job, import_jobs.read_status(folder) or {})
+
+
+def _upload_refusal(request: flask.Request, here: Served) -> UploadResult | None:
+    """Why this upload is refused before its body is read (uploads off, no permission, an unknown kind, too
+    large, a store that cannot be written), or None."""
+    if here.jobs is None or not uploads_enabled(here.settings, request.environ):
+        return UploadResult(ok=False, status=403, message=(
+            "Uploads are off on this server: it listens on a non-loopback address and no SCA_UPLOAD_TOKEN "
+            "is set; nothing was imported."))
+    refusal = here.guard.refusal(request)
+    if refusal:
+        return UploadResult(ok=False, status=403, message=refusal)
+    kind = request.args.get("kind", "auto")
+    if kind not in ("auto", "", *KINDS):
+        return UploadResult(ok=False, message=f"Unknown export type {kind[:40]!r}: choose ACLED or UCDP.")
+    if request.content_length is not None and request.content_length > here.upload_limit:
+        return UploadResult(ok=False, status=413, message=too_large_message(here.upload_limit))
+    if not _store_writable(here.settings.store):
+        return UploadResult(ok=False, status=503, message=store_unavailable_message(here.settings.store))
+    return None
+
+
+def upload_status(job: str) -> flask.Response:
+    """``GET /upload/<job>``: where an upload's import is (queued, running, done with its result)."""
+    folder = import_jobs.folder_of(job)
+    status = import_jobs.read_status(folder) if folder else None
+    if status is None:
+        return _result(UploadResult(ok=False, status=404, message="No such upload on this server (it may "
+                                    "have finished over an hour ago, or run on another host)."))
+    if status.get("state") == "done":
+        return _finished(status)
+    return _pending(job, status)
+
+
+def _finished(status: dict) -> flask.Response:
+    result = status.get("result") or {}
+    if result.get("ok"):
+        served().source.get()  # reload now so the page's next callbacks see the new events
+    return flask.Response(json.dumps({**result, "state": "done"}), status=int(result.get("status") or 500),
+                          mimetype="application/json")
+
+
+def basemap_style() -> flask.Response:
+    """``GET /basemap/style.json``: the offline MapLibre style."""
+    return _cached(flask.Response(served().basemap.style, mimetype="application/json"))
+
+
+def basemap_layer(name: str) -> flask.Response:
+    """``GET /basemap/<name>.geojson``: towns, rivers or lakes."""
+    files = served().basemap.layers
+    if name not in files:
+        return _text(f"No basemap layer {name[:60]!r}; there are {', '.join(files)}", 404)
+    return _cached(flask.Response(files[name], mimetype="application/geo+json"))
+
+
+def glyph_range(fontstack: str, glyph_range: str) -> flask.Response:
+    """``GET /glyphs/<fontstack>/<range>.pbf``: every font stack gets our one font; a range we do not ship is an
+    empty (valid) glyph set, so MapLibre simply draws no glyph for those characters instead of failing the map."""
+    if not basemap.is_glyph_range(glyph_range):
+        return _text("A glyph range is like 0-255", 404)
+    return _cached(flask.Response(served().basemap.glyphs.get(glyph_range, b""), mimetype="application/x-protobuf"))
+
+
+def _cached(response: flask.Response, max_age: int = basemap.MAX_AGE_S) -> flask.Response:
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
 
 
 def _store_writable(store: Path | str) -> bool:
