@@ -14,8 +14,7 @@ from typing import Any
 import dash
 import flask
 
-from dashboard.callbacks import card as card_callbacks
-from dashboard.callbacks import flow
+from dashboard import callbacks
 from dashboard.model.source import EventSource
 from dashboard.model.startup import check_store
 from dashboard.model.view import View
@@ -80,8 +79,7 @@ def create_app(settings: Settings) -> dash.Dash:
     keeper = security.Guard(settings)
     app.layout = functools.partial(_page, source, settings, keeper, _opening(source, layers, settings),
                                    app.config.requests_pathname_prefix)
-    flow.register(app, source, layers, settings)
-    card_callbacks.register(app, source)
+    callbacks.register(app, source, layers, settings)
     served = routes.attach(app.server, source, settings, layers, keeper)
     for rule, handler, methods in ROUTES + (UPLOAD_ROUTES if served.jobs is not None else ()):
         app.server.add_url_rule(rule, handler.__name__, handler, methods=list(methods))

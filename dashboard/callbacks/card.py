@@ -72,15 +72,14 @@ def register(app: dash.Dash, source: EventSource) -> None:
     @app.callback(
         Output(ids.EVENT_CARD_BODY, "children"),
         Output(ids.EVENT_CARD, "hidden"),
-        Input(ids.MAP, "clickData"),
-        Input(ids.SELECTED_EVENT, "data"),
-        Input(ids.EVENT_CARD_CLOSE, "n_clicks"),
-        Input({"type": OPEN_REPORT, "index": ALL}, "n_clicks"),
-        State(ids.VIEW_STORE, "data"),
+        inputs={"click": Input(ids.MAP, "clickData"), "selected": Input(ids.SELECTED_EVENT, "data"),
+                "close": Input(ids.EVENT_CARD_CLOSE, "n_clicks"),
+                "reports": Input({"type": OPEN_REPORT, "index": ALL}, "n_clicks"),
+                "store": State(ids.VIEW_STORE, "data")},
         prevent_initial_call=True,
     )
     @guarded
-    def show_card(click: dict | None, selected: Any, _close: int | None, _reports: list | None,
+    def show_card(click: dict | None, selected: Any, close: int | None, reports: list | None,
                   store: dict | None) -> tuple:
         """Open the card on the clicked point or table row, or on one of its incident's reports; close it on its
         button."""

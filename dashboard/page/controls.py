@@ -1,6 +1,6 @@
 """Pure conversions between the page's controls and the view: slider months, play windows, selections.
 
-The callbacks in :mod:`dashboard.callbacks.flow` only wire Dash inputs to these functions, so every rule here is
+The callbacks in :mod:`dashboard.callbacks` only wire Dash inputs to these functions, so every rule here is
 tested without a browser (tests/test_controls.py).
 """
 

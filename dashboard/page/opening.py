@@ -60,7 +60,7 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
 
 
 # What the page draws from each part store (``controls.part_views``) but the map's, timeline first: the outputs of
-# the view-parts callback (``dashboard.callbacks.flow``), in this order.
+# the view-parts callback (``dashboard.callbacks.draw``), in this order.
 PART_OUTPUTS: dict[str, tuple[Prop, ...]] = {
     ids.TIMELINE_STORE: ((ids.TIMELINE, "figure"),),
     ids.FILTERS_STORE: ((ids.COUNTER, "children"), (ids.RANGE_TEXT, "children"), (ids.EMPTY, "hidden"),
