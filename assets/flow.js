@@ -123,7 +123,7 @@
         },
 
         /* The map was panned or zoomed: keep its zoom and corners, tagged with the figure revision they belong to,
-           so the server can send points or bins for what is in sight (dashboard/viewport.py reads this). Only
+           so the server can send points or bins for what is in sight (dashboard/model/viewport.py reads this). Only
            when the figure says its content follows the viewport (layout.meta.viewport), and once the map has
            been still for VIEWPORT_SETTLE_MS: a new figure arriving in the middle of a zoom would stop it. */
         viewport: function (relayout, figure) {

@@ -7,7 +7,7 @@
 
     function toggle(event) {
         var trace = (event && event.data && event.data[event.curveNumber]) || {};
-        var name = trace.meta && trace.meta.filter;  // set by dashboard.figures.legend_filter
+        var name = trace.meta && trace.meta.filter;  // set by dashboard.render.figures.legend_filter
         var filter = FILTERS[document.body.getAttribute("data-colour") || "actor"];
         var clientside = window.dash_clientside;
         if (!filter || !name || !clientside || !clientside.set_props) {

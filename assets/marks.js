@@ -1,5 +1,5 @@
 /* The date slider's labels, fitted to its width (issue 19). The server sends every mark the slider may show
-   (dashboard.controls.slider_marks: each January, or each month of a short span, and both ends); here the step is
+   (dashboard.page.controls.slider_marks: each January, or each month of a short span, and both ends); here the step is
    chosen from the track's width in pixels and the widest label: every 1, 2, 5 or 10 years (or 1, 2, 3, 6 months),
    the first and last always shown, and a last pass hides any label that would still touch its neighbour. It runs
    again whenever the track changes size (a window resize, the slider lined up with the timeline) or the marks

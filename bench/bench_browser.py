@@ -18,7 +18,8 @@ from bench.cases import Case, run_alone
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS, RECORD_JS  # launched and recorded as the browser tests do
 from bench.report import Measure, Result, Target
 from bench.servers import naive_app, our_app, serving
-from dashboard.layout import DROPDOWNS, MAP, PLAY, PLAY_SPEED, PLAY_TICK, SLIDER, SPEEDS
+from dashboard.page.ids import DROPDOWNS, MAP, PLAY, PLAY_SPEED, PLAY_TICK, SLIDER
+from dashboard.page.layout import SPEEDS
 
 VIEWPORT = {"width": 1400, "height": 1100}
 TIMEOUT_MS = 600_000  # the naive page at 1M events takes most of a minute per load

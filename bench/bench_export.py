@@ -17,9 +17,9 @@ import pandas as pd
 from bench import timed
 from bench.cases import Case, run_alone
 from bench.report import Measure, Result, Target
-from dashboard.events import EventData
-from dashboard.export import export_rows, iter_csv, iter_geojson
-from dashboard.view import View
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.render.export import export_rows, iter_csv, iter_geojson
 
 FULL_RUNS = 3
 NAIVE_ROWS = 200_000

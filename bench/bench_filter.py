@@ -19,11 +19,11 @@ from bench.cases import Case, run_alone
 from bench.naive import naive_frame, naive_map, naive_mask
 from bench.report import Measure, Result, Target, number
 from dashboard.app import map_layers
-from dashboard.events import EventData
-from dashboard.figures import BoundaryLayers
-from dashboard.page import render_view
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.render.figures import BoundaryLayers
+from dashboard.render.parts import render_view
 from dashboard.settings import Settings
-from dashboard.view import View
 
 DEFINITION = {
     "filter change → figures": "one filter change, server-side: ours = `render_view` (map, timeline, counter, "

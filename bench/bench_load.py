@@ -1,4 +1,4 @@
-"""Load test: simulated users against ``gunicorn dashboard.app:server`` on 127.0.0.1 (pages, filter changes, exports).
+"""Load test: simulated users against gunicorn (``dashboard.app:server_from_env()``) on 127.0.0.1, pages to exports.
 
 ``python -m bench.bench_load [--sizes 1000000] [--store PATH] [--users 50] [--seconds 60] [--workers 2] [--threads 4]
 [--uploads 8] [--quick]``.
@@ -38,7 +38,7 @@ from bench.cases import Case, add_case_arguments, cases_from_args
 from bench.dash_client import Callback, Page, Prop
 from bench.report import Result, Target, markdown_table, number
 from bench.servers import serving
-from dashboard import layout as ids
+from dashboard.page import ids
 
 USERS, SECONDS, MAX_ACTIONS = 50, 60, 40
 UPLOADS, UPLOAD_ROWS, UPLOAD_AT_S = 8, 5_000, 5.0
@@ -66,7 +66,7 @@ TARGET_P95 = Target("<", 1000, "ms", label="p95 < 1 s")
 TARGET_ERRORS = Target("<", 1, "errors", label="0 errors")
 DEFINITION = {
     "load": f"`gunicorn --workers {WORKERS} --threads {THREADS} --worker-class gthread --preload "
-    "dashboard.app:server` on the largest store; "
+    "'dashboard.app:server_from_env()'` on the largest store; "
     f"{USERS} simulated users (threads with keep-alive sessions, arriving over {RAMP_S:.0f} s) for {SECONDS} s, at "
     f"most {MAX_ACTIONS} actions each, {THINK_S[0]:.0f}–{THINK_S[1]:.0f} s think time between actions. A page load = "
     "`/`, `/_dash-layout`, `/_dash-dependencies` and the callbacks; a change = the controls→view callback, then, "
@@ -81,10 +81,10 @@ DEFINITION = {
 
 
 def gunicorn(workers: int, threads: int, port: int) -> list[str]:
-    """Production serving: ``gunicorn dashboard.app:server`` with gthread workers on 127.0.0.1."""
+    """Production serving: ``gunicorn 'dashboard.app:server_from_env()'`` with gthread workers on 127.0.0.1."""
     return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--preload",
-            "--no-control-socket", "dashboard.app:server"]
+            "--no-control-socket", "dashboard.app:server_from_env()"]
 
 
 @dataclass

@@ -23,7 +23,7 @@ import psycopg
 from bench import timed
 from bench.cases import Case, add_case_arguments, cases_from_args
 from bench.report import Measure, Result, markdown_table
-from dashboard.events import EventData
+from dashboard.model.events import EventData
 from geodata import incidents, schema
 from geodata.store import merge_revisions, open_store
 

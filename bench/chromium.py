@@ -5,7 +5,7 @@ Lives in bench/ so the benchmark needs nothing from tests/; the browser tests im
 
 from __future__ import annotations
 
-from dashboard import layout as ids
+from dashboard.page import ids
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

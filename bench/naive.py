@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.figures import DEFAULT_CENTER, DEFAULT_ZOOM, OFFLINE_STYLE
-from dashboard.view import View
+from dashboard.model.view import View
+from dashboard.render.figures import DEFAULT_CENTER, DEFAULT_ZOOM, OFFLINE_STYLE
 
 HOVER = ["date_start", "event_type", "fatalities"]
 

@@ -17,8 +17,8 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from bench.naive import naive_frame, naive_map, naive_mask
-from dashboard.layout import DROPDOWNS, MAP, SLIDER
-from dashboard.view import View
+from dashboard.model.view import View
+from dashboard.page.ids import DROPDOWNS, MAP, SLIDER
 
 COUNTRY = next(cid for cid, field in DROPDOWNS.items() if field == "country")
 

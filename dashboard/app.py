@@ -1,14 +1,12 @@
-"""The Dash application: one store in memory, boundary layers once, the page, its callbacks and plain routes.
+"""The composition root: one store in memory, boundary layers once, the page, its callbacks and plain routes.
 
-``create_app(settings)`` builds an app; ``server`` (for ``gunicorn dashboard.app:server``) is built on first
-access from ``Settings.from_env()``.
+``create_app(settings)`` builds an app; ``server_from_env()`` builds one from the SCA_* environment variables for
+``gunicorn 'dashboard.app:server_from_env()'``. Nothing is built on import.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,17 +14,18 @@ from typing import Any
 import dash
 import flask
 
-from dashboard import basemap, callbacks, card_callbacks, figures, guard, imports, opening, routes, security
-from dashboard.events import EventData
-from dashboard.layout import build_layout
+from dashboard import callbacks
+from dashboard.model.source import EventSource
+from dashboard.model.startup import check_store
+from dashboard.model.view import View
+from dashboard.page import opening
+from dashboard.page.layout import build_layout
+from dashboard.render import basemap, figures
 from dashboard.settings import Settings
-from dashboard.startup import check_store
-from dashboard.view import View
+from dashboard.web import guard, import_jobs, routes, security
 from geodata.places.boundaries import Boundaries
-from geodata.schema import empty_events
-from geodata.store import is_url, open_store
 
-OPENING_CACHE_SIZE = 8  # addresses whose opening props are kept (dashboard.opening)
+OPENING_CACHE_SIZE = 8  # addresses whose opening props are kept (dashboard.page.opening)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TITLE = "Sahel Conflict Atlas"
 # plotly.js (4.6 MB) is loaded by the first graph to render, after the layout has arrived; asked for by the page
@@ -35,77 +34,20 @@ TITLE = "Sahel Conflict Atlas"
 # and AG Grid chunks measured no faster: their reading delays the layout request as much as it saves.)
 PLOTLY_NOW = '<script src="{prefix}_dash-component-suites/plotly/package_data/plotly.min.js"></script>'
 
-
-class EventSource:
-    """The event store in memory: read once per process, read again only when the store changes (an upload, an
-    import from any host).
-
-    Every callback and route asks :meth:`get`. For a file the check is one ``stat`` call, so several worker
-    processes all see an upload made through any one of them; for PostGIS it is the store's version row, asked at
-    most once per :data:`POLL_S`, and the events are then read with that version from one consistent snapshot.
-    """
-
-    POLL_S = 1.0
-
-    def __init__(self, path: Path | str) -> None:
-        self.url = str(path) if is_url(path) else None
-        self.path = Path(path) if self.url is None else None
-        self.store = open_store(path) if self.url else None
-        self.problem: str | None = None
-        self._lock = threading.Lock()
-        self._stamp: object = None
-        self._data: EventData | None = None
-        self._asked = 0.0
-
-    def get(self) -> EventData:
-        """The current events (an empty set, with :attr:`problem` saying why, when the store is missing)."""
-        stamp = self._file_stamp() if self.url is None else self._db_stamp()
-        if self._data is None or stamp != self._stamp:
-            with self._lock:
-                if self._data is None or stamp != self._stamp:
-                    self._data, self._stamp = self._read(stamp)
-        return self._data
-
-    @property
-    def version(self) -> str:
-        """Changes whenever the events do; callbacks use it to refresh after an upload."""
-        self.get()
-        if self._stamp is None:
-            return "missing"
-        return str(self._stamp) if self.url else f"{self._stamp[0]}-{self._stamp[1]}"
-
-    def _file_stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = self.path.stat()
-        except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
-
-    def _db_stamp(self) -> object:
-        now = time.monotonic()
-        if self._data is not None and now - self._asked < self.POLL_S:
-            return self._stamp
-        self._asked = now
-        try:
-            return self.store.version()
-        except ValueError:  # StoreError: the server is away for now; keep serving what was read
-            return self._stamp
-
-    def _read(self, stamp: object) -> tuple[EventData, object]:
-        try:
-            if self.url is not None:
-                stamp, frame = self.store.snapshot()  # the version read with the rows it belongs to
-                data = EventData.from_frame(frame)
-            else:
-                check_store(self.path)  # a store replaced by one with other columns is refused here too
-                data = EventData.load(self.path)
-        except (FileNotFoundError, ValueError) as error:
-            self.problem = str(error)
-            return EventData.from_frame(empty_events()), stamp
-        self.problem = None
-        # The free-text index takes a few seconds at a million events: build it now, off the request path.
-        threading.Thread(target=data.prepare_search, name="search-index", daemon=True).start()
-        return data, stamp
+# The plain routes beside Dash's own, one row each: (rule, handler in dashboard.web.routes, methods). The upload
+# rows are left out when uploads are off (SCA_UPLOADS=off).
+ROUTES: tuple[tuple[str, Callable[..., flask.Response], tuple[str, ...]], ...] = (
+    ("/export.csv", routes.export_csv, ("GET",)),
+    ("/export.geojson", routes.export_geojson, ("GET",)),
+    (f"{routes.BOUNDARIES_PREFIX}<name>.geojson", routes.boundary_layer, ("GET",)),
+    (basemap.STYLE_URL, routes.basemap_style, ("GET",)),
+    (f"{basemap.BASEMAP_PREFIX}<name>.geojson", routes.basemap_layer, ("GET",)),
+    ("/glyphs/<fontstack>/<glyph_range>.pbf", routes.glyph_range, ("GET",)),
+)
+UPLOAD_ROUTES: tuple[tuple[str, Callable[..., flask.Response], tuple[str, ...]], ...] = (
+    ("/upload", routes.upload, ("POST",)),
+    ("/upload/<job>", routes.upload_status, ("GET",)),
+)
 
 
 def create_app(settings: Settings) -> dash.Dash:
@@ -115,7 +57,7 @@ def create_app(settings: Settings) -> dash.Dash:
     interrupted import and removes stale temporary files and upload folders first.
     """
     check_store(settings.store)
-    imports.clean_stale()
+    import_jobs.clean_stale()
     source = EventSource(settings.store)
     source.get()
     layers = map_layers(settings)
@@ -127,7 +69,7 @@ def create_app(settings: Settings) -> dash.Dash:
         external_scripts=[],
         external_stylesheets=[],
         update_title=None,
-        # The upload form is left out of pages whose listener may not upload (dashboard/security.py), so its
+        # The upload form is left out of pages whose listener may not upload (dashboard/web/security.py), so its
         # callbacks may name components a page does not have.
         suppress_callback_exceptions=True,
     )
@@ -138,9 +80,9 @@ def create_app(settings: Settings) -> dash.Dash:
     app.layout = functools.partial(_page, source, settings, keeper, _opening(source, layers, settings),
                                    app.config.requests_pathname_prefix)
     callbacks.register(app, source, layers, settings)
-    card_callbacks.register(app, source)
-    routes.register(app.server, source, settings, layers, keeper)
-    basemap.register(app.server)
+    served = routes.attach(app.server, source, settings, layers, keeper)
+    for rule, handler, methods in ROUTES + (UPLOAD_ROUTES if served.jobs is not None else ()):
+        app.server.add_url_rule(rule, handler.__name__, handler, methods=list(methods))
     guard.protect_dash_routes(app)
     security.protect(app.server, app.csp_hashes())
     return app
@@ -170,7 +112,7 @@ def _opening(source: EventSource, layers: figures.BoundaryLayers, settings: Sett
 def _page(source: EventSource, settings: Settings, keeper: security.Guard,
           props: Callable[[str, str], dict[opening.Prop, Any]], path: str = "/"):
     """Built per page load, drawn for the address the page was opened at (the query of its Referer when that is
-    the atlas at ``path``, see dashboard.opening), so a reload after an upload shows the new events; the page gets
+    the atlas at ``path``, see dashboard.page.opening), so a reload after an upload shows the new events; the page gets
     its own upload permission, or no upload form when uploads are off for this listener."""
     request = flask.request if flask.has_request_context() else None
     csrf = keeper.new_token() if security.uploads_enabled(settings, request and request.environ) else None
@@ -180,13 +122,7 @@ def _page(source: EventSource, settings: Settings, keeper: security.Guard,
                               props(source.version, query))
 
 
-@functools.cache
-def _default_app() -> dash.Dash:
-    return create_app(Settings.from_env())
-
-
-def __getattr__(name: str) -> object:
-    # `gunicorn dashboard.app:server` reads this attribute; the app is built on that first access only.
-    if name == "server":
-        return _default_app().server
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def server_from_env() -> flask.Flask:
+    """The Flask server of an app built from ``Settings.from_env()``: gunicorn's application factory
+    (``gunicorn 'dashboard.app:server_from_env()'``)."""
+    return create_app(Settings.from_env()).server

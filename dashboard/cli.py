@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dashboard.export import FORMATS, export_filename, iter_export
+from dashboard.model.view import add_view_arguments, view_from_args
+from dashboard.render.export import FORMATS, export_filename, iter_export
 from dashboard.settings import Settings
-from dashboard.view import add_view_arguments, view_from_args
 from geodata.store.base import location as store_location
 
 
@@ -51,8 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command == "export":
         return run_export(ns, settings)
     from dashboard.app import create_app  # imported here so `export` never loads Dash
-    from dashboard.security import is_loopback
-    from dashboard.startup import StoreSchemaError
+    from dashboard.model.startup import StoreSchemaError
+    from dashboard.web.security import is_loopback
     from geodata.store import StoreError
 
     if settings.debug:
@@ -87,7 +87,7 @@ def export_format(out: str, given: str | None) -> str:
 
 def run_export(ns: argparse.Namespace, settings: Settings) -> int:
     """Write the view's rows; invalid view flags or a missing store end with a message and a non-zero code."""
-    from dashboard.events import EventData
+    from dashboard.model.events import EventData
 
     view, messages = view_from_args(ns)
     if messages:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from dashboard.figures import MAX_POINTS
+from dashboard.render.figures import MAX_POINTS
 from geodata.settings import EnvSettings
 from geodata.settings import Settings as PipelineSettings
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.events import EventData
-from dashboard.figures import BoundaryLayers, boundary_layers
+from dashboard.model.events import EventData
+from dashboard.render.figures import BoundaryLayers, boundary_layers
 from tests.fixtures.sample_events import sample_boundaries, sample_events
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from dashboard import basemap
 from dashboard.app import create_app
+from dashboard.render import basemap
 from dashboard.settings import Settings
 from geodata.rebuild.basemap import GLYPH_RANGES
 from tests.fixtures.sample_events import write_sample_store

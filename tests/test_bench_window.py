@@ -7,7 +7,7 @@ from pathlib import Path
 from bench.cases import WINDOW, Case, window_case
 from bench.naive_app import create_app
 from bench.servers import naive_app
-from dashboard.layout import MAP, SLIDER
+from dashboard.page.ids import MAP, SLIDER
 from tests.fixtures.sample_events import write_sample_store
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-from dashboard.card import OPEN_REPORT, event_card, fatalities_text
-from dashboard.card_callbacks import clicked_event, event_row
-from dashboard.figures import FAMILY_COLOURS
-from dashboard.view import View
+from dashboard.callbacks.card import clicked_event, event_row
+from dashboard.model.view import View
+from dashboard.render.card import OPEN_REPORT, event_card, fatalities_text
+from dashboard.render.figures import FAMILY_COLOURS
 
 
 def components(node):
@@ -125,7 +125,7 @@ def test_event_row_reads_the_stored_record(data):
 
 
 def test_the_card_shows_the_source_region_and_the_geo_note():
-    from dashboard.events import EventData
+    from dashboard.model.events import EventData
     from tests.fixtures.dyad_events import MENAKA_NOTE, dyad_events
 
     data = EventData.from_frame(dyad_events())

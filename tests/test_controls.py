@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from dashboard import layout as ids
-from dashboard.controls import (
+from dashboard.model.view import View
+from dashboard.page import ids
+from dashboard.page.controls import (
     apply_controls,
     changed_parts,
     part_views,
@@ -23,7 +24,7 @@ from dashboard.controls import (
     timeline_view,
     with_months,
 )
-from dashboard.view import View
+from dashboard.page.layout import DEFAULT_WINDOW
 
 MONTHS = [dt.date(2019 + (m // 12), m % 12 + 1, 1) for m in range(0, 30)]  # Jan 2019 .. Jun 2021
 
@@ -41,7 +42,7 @@ def test_play_window_starts_where_the_slider_is_and_stops_at_the_end():
     assert play_start([28, 29], 3, 30) == [0, 2]  # no room for a whole window: start over
     assert play_step([4, 6], 3, 30) == [5, 7]
     assert play_step([27, 29], 3, 30) is None
-    assert play_start([0, 29], None, 30) == [0, ids.DEFAULT_WINDOW - 1]
+    assert play_start([0, 29], None, 30) == [0, DEFAULT_WINDOW - 1]
 
 
 def test_slider_marks_name_each_month_of_a_short_span_and_both_ends():

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import layout as ids
-from dashboard.controls import apply_controls, control_value
-from dashboard.events import EventData, incident_reports, summary
-from dashboard.export import export_rows, iter_csv
-from dashboard.view import View
+from dashboard.model.events import EventData, incident_reports, summary
+from dashboard.model.view import View
+from dashboard.page import ids
+from dashboard.page.controls import apply_controls, control_value
+from dashboard.render.export import export_rows, iter_csv
 from geodata import store as geostore
 from tests.fixtures.commands import geodata
 
@@ -177,7 +177,7 @@ def test_incident_reports_of_an_event_alone_and_of_an_unknown_id(data, events):
 
 
 def test_the_event_card_lists_each_report_with_its_dataset_source_and_figures(data, events):
-    from dashboard.card_callbacks import card_content
+    from dashboard.callbacks.card import card_content
 
     solhan = events.loc[events["location"].str.contains("Solhan", na=False), "event_id"].tolist()
     body = str(card_content(data, solhan[1]))

@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from dashboard.events import EventData, coverage_gaps, coverage_text, uncovered_spans
-from dashboard.export import export_filename, export_rows, iter_csv
-from dashboard.view import View
+from dashboard.model.events import EventData, coverage_gaps, coverage_text, uncovered_spans
+from dashboard.model.view import View
+from dashboard.render.export import export_filename, export_rows, iter_csv
 from tests.fixtures.dyad_events import (
     ACLED_ENDS,
     DISAGREE,
@@ -140,7 +140,7 @@ def test_cli_export_vs_flag_writes_the_dyad(tmp_path):
 
 
 def test_timeline_shades_what_each_systematic_source_does_not_cover(data):
-    from dashboard.page import timeline_for
+    from dashboard.render.parts import timeline_for
 
     spans = uncovered_spans(data, View())
     assert ("ACLED", datetime.date(2020, 8, 2), datetime.date(2022, 6, 11)) in spans
@@ -156,7 +156,7 @@ def test_timeline_shades_what_each_systematic_source_does_not_cover(data):
 
 
 def test_map_legend_entries_name_the_filter_a_click_sets(data):
-    from dashboard.figures import map_figure
+    from dashboard.render.figures import map_figure
 
     for colour, expected in (("actor", {"JNIM": "JNIM", "ISGS": "ISGS"}), ("dataset", {"ACLED": "acled",
                                                                                         "UCDP GED": "ucdp"})):
@@ -175,7 +175,7 @@ def test_a_dataset_of_one_day_is_said_once(data):
 
 
 def test_clash_rings_of_a_large_view_answer_hover_with_their_name_only(data, monkeypatch):
-    from dashboard import figures
+    from dashboard.render import figures
 
     monkeypatch.setattr(figures, "FULL_HOVER_POINTS", 0)  # as if the view had more events than full hovers allow
     rings = [t for t in figures.map_figure(data.frame, View(), None).data if t.name == figures.CLASH_LABEL]
@@ -184,8 +184,8 @@ def test_clash_rings_of_a_large_view_answer_hover_with_their_name_only(data, mon
 
 
 def test_region_names_are_spelled_as_the_data_spells_them_for_the_controls(data):
-    from dashboard import layout as ids
-    from dashboard.opening import address_props
+    from dashboard.page import ids
+    from dashboard.page.opening import address_props
 
     view = data.canonical(View.from_query("admin1=menaka,SENO,Atlantis")[0])
     assert view.admin1 == ("Atlantis", "Ménaka", "Séno")

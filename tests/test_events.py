@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.events import EventData, summary, summary_text
-from dashboard.view import View
+from dashboard.model.events import EventData, summary, summary_text
+from dashboard.model.view import View
 from tests.fixtures.sample_events import sample_events, write_sample_store
 
 D = datetime.date

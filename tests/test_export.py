@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.events import EventData
-from dashboard.export import (
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.render.export import (
     EXPORT_COLUMNS,
     REPORT_COLUMNS,
     export_filename,
@@ -26,7 +27,6 @@ from dashboard.export import (
     json_values,
     neutralise_formulas,
 )
-from dashboard.view import View
 from geodata.schema import COLUMN_NAMES, empty_events
 from tests.fixtures.sample_events import sample_events, write_sample_store
 

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import basemap
-from dashboard.aggregate import monthly_by_family, region_totals
-from dashboard.events import EventData
-from dashboard.figures import (
+from dashboard.model.aggregate import monthly_by_family, region_totals
+from dashboard.model.events import EventData
+from dashboard.model.view import COLOURS, View
+from dashboard.render import basemap
+from dashboard.render.figures import (
     BASEMAP_STYLE,
     CLASH_LABEL,
     EVENT_TYPE_COLOURS,
@@ -35,8 +36,7 @@ from dashboard.figures import (
     regions_figure,
     timeline_figure,
 )
-from dashboard.page import frame_for
-from dashboard.view import COLOURS, View
+from dashboard.render.parts import frame_for
 from geodata.places.boundaries import Boundaries
 from geodata.schema import GROUPS
 from tests.fixtures.sample_events import sample_events
@@ -133,7 +133,7 @@ def test_the_palette_is_one_fixed_colour_per_family():
 def test_jnim_isgs_clashes_are_ringed_whoever_is_actor1(data, layers):
     figure = map_figure(data.frame, View(), layers)
     rings = [t for t in figure.data if t.name == CLASH_LABEL]
-    # Plotly's legend would draw the ring as a dot: the page's map key draws it (dashboard.layout)
+    # Plotly's legend would draw the ring as a dot: the page's map key draws it (dashboard.page.layout)
     assert len(rings) == 2 and [t.showlegend for t in rings] == [False, False]
     clash = data.frame[((data.frame["group1"] == "JNIM") & (data.frame["group2"] == "ISGS"))
                        | ((data.frame["group1"] == "ISGS") & (data.frame["group2"] == "JNIM"))]
@@ -337,7 +337,8 @@ def test_timeline_stacks_events_per_month_by_family(data):
 def test_the_timeline_families_are_named_by_the_pages_own_legend(data):
     """Plotly's legend costs the timeline a second layout pass on every draw; the page names the families in the
     same colours above it instead."""
-    from dashboard.layout import TIMELINE, build_layout
+    from dashboard.page.ids import TIMELINE
+    from dashboard.page.layout import build_layout
 
     assert timeline_figure(monthly_by_family(data, data.rows(View())), View()).layout.showlegend is False
     page = build_layout(data.options(), 1, None)

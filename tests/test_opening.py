@@ -1,5 +1,5 @@
-"""The page as first served for an address (dashboard/opening.py): the layout the browser asks for already holds the
-view of the page that asked (its Referer), drawn; the page's scripts ask for plotly.js themselves."""
+"""The page as first served for an address (dashboard/page/opening.py): the layout the browser asks for already
+holds the view of the page that asked (its Referer), drawn; the page's scripts ask for plotly.js themselves."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import layout as ids
 from dashboard.app import create_app
-from dashboard.controls import part_views
-from dashboard.events import EventData
-from dashboard.opening import address_query, with_props
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.page import ids
+from dashboard.page.controls import part_views
+from dashboard.page.opening import address_query, with_props
 from dashboard.settings import Settings
-from dashboard.view import View
 from tests.fixtures.sample_events import write_sample_store
 
 

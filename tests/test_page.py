@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 from dash._utils import to_json
 
-from dashboard import aggregate, page
-from dashboard.controls import map_viewport, needs_viewport
-from dashboard.events import EventData
-from dashboard.figures import map_revision
-from dashboard.view import View
-from dashboard.viewport import Viewport
+from dashboard.model import aggregate
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.model.viewport import Viewport
+from dashboard.page.controls import map_viewport, needs_viewport
+from dashboard.render import parts
+from dashboard.render.figures import map_revision
 from tests.fixtures.sample_events import sample_events
 
 D = datetime.date
@@ -133,31 +134,31 @@ def test_within_keeps_the_rows_inside_the_bounds(data):
 
 
 def test_the_map_is_aggregated_above_the_limit_and_points_below(data, layers):
-    binned = page.map_for(data, View(), layers, max_points=10)
+    binned = parts.map_for(data, View(), layers, max_points=10)
     assert len(traces(binned, "bins")) == 1 and traces(binned, "points") == []
     counts = traces(binned, "bins")[0].customdata
     assert int(np.asarray(counts)[:, 0].sum()) == 30  # the bins' counts sum to the filtered count
     assert binned.layout.annotations[0].text.startswith("Aggregated: 30 events in ")
     assert traces(binned, "bins")[0].marker.colorbar.title.text == "events per bin"  # the legend
-    fatalities = page.map_for(data, View(metric="fatalities"), layers, max_points=10)
+    fatalities = parts.map_for(data, View(metric="fatalities"), layers, max_points=10)
     assert traces(fatalities, "bins")[0].name.startswith("fatalities per ")
-    points = page.map_for(data, View(), layers, max_points=30)
+    points = parts.map_for(data, View(), layers, max_points=30)
     assert traces(points, "bins") == [] and sum(len(t.lon) for t in traces(points, "points")) == 30
-    few = page.map_for(data, View(country=("NE",)), layers, max_points=10)  # filtered below the limit
+    few = parts.map_for(data, View(country=("NE",)), layers, max_points=10)  # filtered below the limit
     assert sum(len(t.lon) for t in traces(few, "points")) == 8
 
 
 def test_bins_of_a_filtered_view_sum_to_its_count(many, layers):
     view = View(country=("ML", "BF"), start=D(2019, 1, 1), end=D(2022, 12, 31))
-    figure = page.map_for(many, view, layers, max_points=1000)
+    figure = parts.map_for(many, view, layers, max_points=1000)
     assert int(np.asarray(traces(figure, "bins")[0].customdata)[:, 0].sum()) == len(many.rows(view))
 
 
 def test_zooming_in_brings_points_back(many, layers):
-    zoomed_out = page.map_for(many, View(), layers, max_points=5000)
+    zoomed_out = parts.map_for(many, View(), layers, max_points=5000)
     assert traces(zoomed_out, "bins")
     close = Viewport.around({"lon": 1.6, "lat": 15.0}, 11.0)
-    zoomed_in = page.map_for(many, View(), layers, max_points=5000, viewport=close)
+    zoomed_in = parts.map_for(many, View(), layers, max_points=5000, viewport=close)
     shown = traces(zoomed_in, "points")
     assert shown and not traces(zoomed_in, "bins")
     lon = np.concatenate([np.asarray(t.lon) for t in shown])
@@ -169,9 +170,9 @@ def test_zooming_in_brings_points_back(many, layers):
 
 def test_points_and_bins_payloads_stay_small(many, layers):
     limit = 20_000
-    wide = page.map_for(many, View(), layers, max_points=limit)
+    wide = parts.map_for(many, View(), layers, max_points=limit)
     assert len(to_json(wide)) < 300_000
-    many_points = page.map_for(many, View(start=D(2017, 1, 1), end=D(2020, 12, 31)), layers, max_points=limit)
+    many_points = parts.map_for(many, View(start=D(2017, 1, 1), end=D(2020, 12, 31)), layers, max_points=limit)
     count = sum(len(t.lon) for t in traces(many_points, "points"))
     assert 10_000 < count <= limit
     assert len(to_json(many_points)) / count < 80  # bytes a point: the 1.5 MB budget allows 75 at 20,000
@@ -183,27 +184,27 @@ def test_the_map_frames_the_views_events_and_play_keeps_one_frame(data, layers):
         return (min(trace.lon), min(trace.lat), max(trace.lon), max(trace.lat))
 
     bf = data.filter(View(country=("BF",)))
-    west, south, east, north = frame(page.map_for(data, View(country=("BF",)), layers))
+    west, south, east, north = frame(parts.map_for(data, View(country=("BF",)), layers))
     assert west <= bf["longitude"].min() and east >= bf["longitude"].max()
     assert south <= bf["latitude"].min() and north >= bf["latitude"].max()
     assert east - west < 8 and north - south < 8  # Burkina Faso, not the whole region
     # Play: every window of the same filters gets the frame of the whole play, so the map holds still
     windows = [View(country=("BF",), start=D(y, 1, 1), end=D(y, 3, 31)) for y in (2021, 2022, 2023)]
-    frames = {frame(page.map_for(data, w, layers, steady=True)) for w in windows}
+    frames = {frame(parts.map_for(data, w, layers, steady=True)) for w in windows}
     assert frames == {(west, south, east, north)}
     # a user who moved the map keeps it: no frame, their centre and zoom
     moved = Viewport.around({"lon": 0.0, "lat": 14.0}, 6.0)
-    kept = page.map_for(data, View(country=("BF",)), layers, viewport=moved)
+    kept = parts.map_for(data, View(country=("BF",)), layers, viewport=moved)
     assert "frame" not in {t.name for t in kept.data} and kept.layout.map.zoom == 6.0
     # regions are centred by the server on the same frame
-    regions = page.map_for(data, View(country=("BF",), mode="regions"), layers)
+    regions = parts.map_for(data, View(country=("BF",), mode="regions"), layers)
     assert west < regions.layout.map.center.lon < east
 
 
 def test_render_view_gives_every_part_of_the_page(data, layers):
-    parts = page.render_view(data, View(country=("BF",)), layers)
-    assert parts.count == len(data.rows(View(country=("BF",)))) == len(parts.first_block)
-    assert parts.counter.startswith(f"{parts.count} events")
-    assert {r["country_iso2"] for r in parts.region_rows} == {"BF"}
-    assert sum(int(np.sum(t.y)) for t in parts.timeline.data) == parts.count
+    shown = parts.render_view(data, View(country=("BF",)), layers)
+    assert shown.count == len(data.rows(View(country=("BF",)))) == len(shown.first_block)
+    assert shown.counter.startswith(f"{shown.count} events")
+    assert {r["country_iso2"] for r in shown.region_rows} == {"BF"}
+    assert sum(int(np.sum(t.y)) for t in shown.timeline.data) == shown.count
 

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import aggregate
-from dashboard.events import EventData
-from dashboard.figures import (
+from dashboard.model import aggregate
+from dashboard.model.events import EventData
+from dashboard.model.view import COLOURS, View
+from dashboard.render.figures import (
     CLASH_LABEL,
     DATASET_COLOURS,
     DATASET_NAMES,
@@ -30,8 +31,7 @@ from dashboard.figures import (
     palette,
     timeline_figure,
 )
-from dashboard.page import timeline_for
-from dashboard.view import COLOURS, View
+from dashboard.render.parts import timeline_for
 from tests.fixtures.sample_events import sample_events
 
 MACHADO = {

@@ -188,7 +188,7 @@ def test_ucdp_region_names_agree_and_update_needs_the_flag(tmp_path):
 
 
 def test_an_upload_shows_the_differences_from_the_source_beside_its_summary(tmp_path):
-    from dashboard.upload import import_upload
+    from dashboard.web.upload import import_upload
 
     result = import_upload(GED, "ged.csv", "ucdp", settings(tmp_path))
     assert result.ok and result.message.endswith("read 7, kept 7, updated 0, duplicates 0, quarantined 0")

@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.card import event_card
-from dashboard.card_callbacks import card_content
-from dashboard.events import EventData
-from dashboard.export import export_rows
-from dashboard.figures import FAMILY_COLOURS
-from dashboard.layout import _colour_legends
-from dashboard.view import View
+from dashboard.callbacks.card import card_content
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.page.layout import _colour_legends
+from dashboard.render.card import event_card
+from dashboard.render.export import export_rows
+from dashboard.render.figures import FAMILY_COLOURS
 from geodata import actors, incidents, schema, store
 from geodata.importers import HeaderTooWideError, read_acled
 from geodata.importers.common import MAX_COLUMNS
@@ -195,7 +195,7 @@ CVD = {
 
 
 def test_the_lake_chad_colour_stays_distinct_from_every_family_under_colour_blindness():
-    from dashboard.figures import CLASH_RING
+    from dashboard.render.figures import CLASH_RING
 
     assert tuple(FAMILY_COLOURS) == GROUPS and LAKE_CHAD in GROUPS
     others = {f: c for f, c in FAMILY_COLOURS.items() if f != LAKE_CHAD} | {"clash ring": CLASH_RING[1][0]}
@@ -372,7 +372,7 @@ def test_the_command_line_refuses_a_header_of_40000_columns_with_the_upload_limi
 
 @pytest.mark.parametrize("columns, refused", [(MAX_COLUMNS, False), (MAX_COLUMNS + 1, True)])
 def test_the_header_cap_is_the_upload_routes_own(tmp_path, columns, refused):
-    from dashboard import upload
+    from dashboard.web import upload
 
     assert upload.MAX_COLUMNS == MAX_COLUMNS
     path = wide_header(tmp_path / "edge.csv", columns)

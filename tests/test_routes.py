@@ -38,7 +38,7 @@ def client(store: Path):
 
 def cli_export(store: Path, query: str, fmt: str) -> bytes:
     """What `python -m dashboard export` writes for the same view."""
-    from dashboard.view import View
+    from dashboard.model.view import View
 
     view, messages = View.from_query(query)
     assert not messages

@@ -6,11 +6,11 @@ import json
 
 import numpy as np
 
-from dashboard import tables
-from dashboard.aggregate import region_totals
-from dashboard.figures import FAMILY_COLOURS
-from dashboard.tables import GRID_COLUMNS, GRID_FIELDS, NO_REGION, OUTSIDE, grid_rows, region_summary
-from dashboard.view import View
+from dashboard.model.aggregate import region_totals
+from dashboard.model.view import View
+from dashboard.render import tables
+from dashboard.render.figures import FAMILY_COLOURS
+from dashboard.render.tables import GRID_COLUMNS, GRID_FIELDS, NO_REGION, OUTSIDE, grid_rows, region_summary
 
 ALL = np.arange(30)
 
@@ -66,7 +66,7 @@ def test_grid_sort_model(data):
 
 def test_grid_rows_carry_reports_and_ignore_filter_models(data):
     """The table has no filters of its own (issue 24): what it lists is the view, as the counter says."""
-    from dashboard.events import EventData
+    from dashboard.model.events import EventData
     from tests.fixtures.dyad_events import dyad_events
 
     dyad = EventData.from_frame(dyad_events())

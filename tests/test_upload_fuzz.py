@@ -168,12 +168,12 @@ def big_store(tmp_path_factory) -> Path:
 def test_the_map_payload_stays_under_its_bound_for_made_up_viewports(big_store, zoom):
     """A made-up zoom with corners around the whole world: the zoom is clamped and bins coarsened, so the map
     stays under the README's 1.5 MB with the default SCA_MAX_POINTS."""
-    from dashboard import page
     from dashboard.app import map_layers
-    from dashboard.events import EventData
-    from dashboard.figures import MAX_POINTS
-    from dashboard.view import View
-    from dashboard.viewport import Viewport
+    from dashboard.model.events import EventData
+    from dashboard.model.view import View
+    from dashboard.model.viewport import Viewport
+    from dashboard.render import parts
+    from dashboard.render.figures import MAX_POINTS
 
     data = EventData.load(big_store)
     layers = map_layers(Settings(store=big_store))
@@ -181,7 +181,7 @@ def test_the_map_payload_stays_under_its_bound_for_made_up_viewports(big_store, 
                 "map._derived": {"coordinates": [[-180, 85], [180, 85], [180, -85], [-180, -85]]}}
     viewport = Viewport.from_relayout(relayout)
     assert viewport is None or 0 <= viewport.zoom <= 22
-    figure = page.map_for(data, View(), layers, max_points=MAX_POINTS, viewport=viewport)
+    figure = parts.map_for(data, View(), layers, max_points=MAX_POINTS, viewport=viewport)
     drawn = sum(len(t.lon if t.lon is not None else ()) for t in figure.data if t.name != "regions")
     assert drawn <= MAX_POINTS + 1
     assert len(figure.to_json().encode()) < 1_500_000

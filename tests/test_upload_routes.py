@@ -15,11 +15,11 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from dashboard import imports
 from dashboard.app import create_app
+from dashboard.model.startup import StoreSchemaError
 from dashboard.settings import Settings
-from dashboard.startup import StoreSchemaError
-from dashboard.upload import MAX_COLUMNS
+from dashboard.web import import_jobs
+from dashboard.web.upload import MAX_COLUMNS
 from tests.fixtures.sample_events import write_sample_store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -283,10 +283,10 @@ def test_debug_is_refused_on_a_public_host_and_loud_on_loopback(tmp_path):
 
 def test_stale_upload_folders_are_removed_at_start(store, tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = imports.uploads_root() / f"{imports.FOLDER_PREFIX}{dead.stdout.strip()}-stale1234"
+    stale = import_jobs.uploads_root() / f"{import_jobs.FOLDER_PREFIX}{dead.stdout.strip()}-stale1234"
     stale.mkdir(exist_ok=True)
     (stale / "big.csv").write_bytes(b"x" * 100)
-    mine = imports.new_folder()  # this process is alive: its folder stays
+    mine = import_jobs.new_folder()  # this process is alive: its folder stays
     try:
         make_client(store)
         assert not stale.exists() and mine.exists()

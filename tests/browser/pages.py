@@ -1,4 +1,4 @@
-"""What the browser tests read from and do to the dashboard page (ids come from dashboard.layout)."""
+"""What the browser tests read from and do to the dashboard page (ids come from dashboard.page.layout)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.chromium import RECORD_JS  # the recorder the browser benchmark uses too
-from dashboard import layout as ids
-from dashboard.figures import CLASH_LABEL
+from dashboard.page import ids
+from dashboard.render.figures import CLASH_LABEL
 from tests.browser.conftest import UI_TIMEOUT_MS as UI_WAIT_MS
 
 # Every loaded row of the events grid, once the grid has the rows for its current row count.
@@ -202,6 +202,16 @@ def note_cell_text(page, event_id: str) -> str:
         what="the events grid to scroll to its notes column",
     )
     return page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='{event_id}'] .ag-cell[col-id='notes']").inner_text()
+
+
+def assert_note_is_inert(page, watched, event_id: str, note: str, tag: str) -> None:
+    """The event's note shows in the grid as exactly ``note`` (markup as text): no ``tag`` element in the grid,
+    no dialog opened and no script error, a moment after it drew."""
+    assert note_cell_text(page, event_id) == note
+    assert page.locator(f"#{ids.EVENTS_GRID} {tag}").count() == 0
+    page.wait_for_timeout(300)
+    assert watched.dialogs == []
+    assert watched.errors == []
 
 
 # -- callback requests and draws, to count what one user action costs ---------------------------------------

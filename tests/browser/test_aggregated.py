@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard import layout as ids
+from dashboard.page import ids
 from tests.browser.conftest import AppServer, start_server
 from tests.browser.pages import map_state, open_view, wait_for_count, wait_until
 from tests.fixtures.sample_events import write_sample_store

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard import basemap
-from dashboard import layout as ids
-from dashboard.figures import FAMILY_COLOURS
+from dashboard.page import ids
+from dashboard.render import basemap
+from dashboard.render.figures import FAMILY_COLOURS
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, Watched
 from tests.browser.pages import EVENT_PIXEL_JS, MAP_JS, open_view, wait_for_grid, wait_until
 from tests.fixtures.sample_events import sample_events

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard import layout as ids
-from dashboard.events import EventData
+from dashboard.model.events import EventData
+from dashboard.page import ids
 from tests.browser.conftest import ARTIFACTS, REPO, AppServer, start_server
 from tests.browser.pages import MAP_JS, counter_events, open_view, wait_for_grid, wait_for_map_ids, wait_until
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import layout as ids
+from dashboard.page import ids
 from geodata import store as geostore
 from tests.browser.conftest import AppServer, start_server
 from tests.browser.pages import wait_until

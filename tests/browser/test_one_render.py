@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import layout as ids
+from dashboard.page import ids
 from tests.browser.pages import (
     counts_by_output,
     draws,
@@ -69,7 +69,7 @@ def test_page_load_draws_with_the_page_and_the_timeline_autosize_sends_nothing(s
     record_callbacks(page)
     open_view(page, sample_server.url, YEAR)
     callbacks = settle(page)
-    # The layout came with the address's view drawn (dashboard/opening.py): the view callback finds nothing to
+    # The layout came with the address's view drawn (dashboard/page/opening.py): the view callback finds nothing to
     # change, the map and the other parts are not even asked (no initial call), and only the events table sends
     # rows (its first block).
     assert_once_each(callbacks, {VIEW, ROWS})

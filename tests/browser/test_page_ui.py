@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard import layout as ids
-from dashboard.figures import CLASH_LABEL, SELECTED_LABEL, palette
+from dashboard.page import ids
+from dashboard.render.figures import CLASH_LABEL, SELECTED_LABEL, palette
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer, Watched, start_server
 from tests.browser.pages import EVENT_PIXEL_JS, open_view, wait_for_grid, wait_for_url_param, wait_settled, wait_until
 from tests.fixtures.sample_events import sample_events, write_sample_store

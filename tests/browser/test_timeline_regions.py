@@ -12,8 +12,8 @@ from urllib.parse import parse_qs
 import pandas as pd
 import pytest
 
-from dashboard import layout as ids
-from dashboard.figures import CLASH_LABEL
+from dashboard.page import ids
+from dashboard.render.figures import CLASH_LABEL
 from tests.browser.pages import (
     MAP_JS,
     counter_events,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard import layout as ids
+from dashboard.page import ids
 from tests.browser.conftest import UI_TIMEOUT_MS, AppServer, Watched, start_server
 from tests.browser.pages import wait_until
 from tests.fixtures.sample_events import sample_events, write_sample_store

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard import layout as ids
-from tests.browser.conftest import AppServer, start_server
+from dashboard.page import ids
+from tests.browser.conftest import AppServer
 from tests.browser.pages import (
     counter_events,
     open_view,
@@ -21,15 +21,13 @@ from tests.browser.pages import (
     wait_settled,
     wait_until,
 )
+from tests.fixtures.app_server import serve_store
 from tests.fixtures.dyad_events import ACLED_ENDS, JNIM_ISGS_2020, MENAKA_NOTE, write_dyad_store
 
 
 @pytest.fixture(scope="module")
 def dyad_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    directory = tmp_path_factory.mktemp("dyad")
-    server = start_server(write_dyad_store(directory / "events.parquet"), directory / "server.log")
-    yield server
-    server.stop()
+    yield from serve_store(tmp_path_factory.mktemp("dyad"), write_dyad_store)
 
 
 def csv_ids(page, base_url: str) -> list[str]:
@@ -144,7 +142,7 @@ def test_the_map_legend_filters_the_whole_view(dyad_server, watched):
 
 
 # Where on the screen a clash ring's edge is: the map projects the ring's point, and the ring reaches a few
-# pixels beyond the point it rings (dashboard.figures.CLASH_RING).
+# pixels beyond the point it rings (dashboard.render.figures.CLASH_RING).
 RING_EDGE_JS = """
 name => {
   const gd = document.querySelector("#MAP_ID .js-plotly-plot");
@@ -159,7 +157,7 @@ name => {
 
 
 def test_a_clash_ring_hovers_and_opens_its_event(dyad_server, watched):
-    from dashboard.figures import CLASH_LABEL
+    from dashboard.render.figures import CLASH_LABEL
 
     page = watched.page
     open_view(page, dyad_server.url, "start=2020-01-01&end=2020-12-31&vs=JNIM,ISGS&country=BF")

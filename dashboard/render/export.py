@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.events import EventData
-from dashboard.view import View
+from dashboard.model.events import EventData
+from dashboard.model.view import View
 from geodata import safecsv
 from geodata.schema import COLUMN_NAMES, DATE_COLUMNS, TEXT_COLUMNS
 

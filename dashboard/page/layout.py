@@ -1,7 +1,7 @@
 """The page: filters, map, time controls, linked tables, exports, upload and credits.
 
 Only structure lives here; the values of the controls come from the URL through the callbacks.
-Component ids are module constants so callbacks and browser tests name the same things.
+Component ids live in :mod:`dashboard.page.ids` so the callbacks and browser tests name the same things.
 """
 
 from __future__ import annotations
@@ -10,82 +10,11 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import tables
-from dashboard.figures import CLASH_LABEL, CLASH_RING, SELECTED_RING, marker_sizes, palette
-from dashboard.view import COLOURS, METRICS, MODES
+from dashboard.model.view import COLOURS, METRICS, MODES
+from dashboard.page import ids
+from dashboard.render import tables
+from dashboard.render.figures import CLASH_LABEL, CLASH_RING, SELECTED_RING, marker_sizes, palette
 from geodata.schema import GEO_PRECISIONS
-
-URL = "url"
-VIEW_STORE = "view-store"
-SELECTED_EVENT = "selected-event"
-VIEWPORT = "map-viewport"  # {"rev": the map's uirevision, "relayout": its relayoutData} from the browser
-MESSAGES = "messages"
-COUNTER = "counter"
-EMPTY = "empty-state"
-MAP = "map"
-TIMELINE = "timeline"
-SLIDER = "date-slider"
-RANGE_TEXT = "range-text"
-PLAY = "play"
-PLAY_INTERVAL = "play-interval"
-PLAY_SPEED = "play-speed"
-PLAY_WINDOW = "play-window"
-CLEAR_BBOX = "clear-bbox"
-EVENTS_GRID = "events-grid"
-REGIONS_GRID = "regions-grid"
-EXPORT_CSV = "export-csv"
-EXPORT_GEOJSON = "export-geojson"
-UPLOAD_FILE = "upload-file"
-UPLOAD_PICKER = "upload-picker"
-UPLOAD_PICKER_READY = "upload-picker-ready"
-UPLOAD_KIND = "upload-kind"
-UPLOAD_BUTTON = "upload-button"
-UPLOAD_STATUS = "upload-status"
-UPLOAD_RESULT = "upload-result"
-GRID_PURGED = "grid-purged"
-# The analyst's map (issue 10): the event card, the filters panel toggle and the tables' tabs.
-EVENT_CARD = "event-card"
-EVENT_CARD_BODY = "event-card-body"
-EVENT_CARD_CLOSE = "event-card-close"
-FILTERS = "filters"
-FILTERS_TOGGLE = "filters-toggle"
-FILTERS_CLOSE = "filters-close"
-TABLES = "tables-panel"
-TAB_EVENTS = "tab-events"
-TAB_REGIONS = "tab-regions"
-TIME_BAR = "time-bar"
-# What each part of the page is drawn from (see dashboard.controls.part_views): written only when it changes.
-FILTERS_STORE = "filters-store"
-TIMELINE_STORE = "timeline-store"
-REGIONS_STORE = "regions-store"
-GRID_REQUEST = "grid-request"  # the events grid's block request, passed on once the view exists
-TIMELINE_ZOOM = "timeline-zoom"  # the timeline's x range when the user zooms it (not its autosize)
-PLAY_TICK = "play-tick"  # a Play step, sent only once the last step's map has drawn
-# Exact dates of the view's window (the same `start`/`end` as the slider), for keyboards and phones.
-DATE_START = "date-start"
-DATE_END = "date-end"
-COLOUR_MODE = "colour-mode"  # the colour mode the page's legends and chips follow (set on <body> by assets/app.js)
-MAP_KEY = "map-key"
-TIMELINE_WINDOW = "timeline-window"  # the window last shaded on the timeline (assets/app.js)
-
-# Filter controls and the View field each one sets.
-DROPDOWNS = {
-    "f-country": "country",
-    "f-admin1": "admin1",
-    "f-group": "group",
-    "f-vs": "vs",
-    "f-type": "event_type",
-    "f-dataset": "dataset",
-}
-PRECISION = "f-precision"
-MIN_FATALITIES = "f-min-fatalities"
-QUERY = "f-q"
-COLOUR = "colour"
-MODE = "mode"
-METRIC = "metric"
-DEDUPE = "dedupe"  # checklist: "Count each incident once" (the view's dedupe=incident)
-DISAGREE = "f-disagree"  # checklist: only incidents whose sources disagree (the view's disagree=1)
-COVERAGE_NOTE = "coverage-note"  # which datasets start or end inside the window (issue 24)
 
 # Plotly's "Share chart" button uploads to Plotly Cloud: an offline atlas never offers that.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud"]}
@@ -151,7 +80,7 @@ CREDITS = [
 
 def build_layout(options: dict, upload_limit_mb: int, upload_csrf: str | None = "") -> html.Div:
     """The whole page. ``options`` is ``EventData.options()``; the callbacks refresh it after an upload.
-    ``upload_csrf`` is this page's upload permission (dashboard/security.py); None leaves the upload form out.
+    ``upload_csrf`` is this page's upload permission (dashboard/web/security.py); None leaves the upload form out.
 
     One screen at 1280×800 and up: filters in a collapsible side panel, the map as the main area, the tables
     (tabs) beside it and the time bar docked under both; on a phone everything stacks and the filters become a
@@ -161,32 +90,33 @@ def build_layout(options: dict, upload_limit_mb: int, upload_csrf: str | None = 
         className="page",
         id="page",
         children=[
-            dcc.Location(id=URL, refresh=False),
-            dcc.Store(id=VIEW_STORE),
-            dcc.Store(id=SELECTED_EVENT),
-            dcc.Store(id=VIEWPORT),
-            dcc.Store(id=UPLOAD_RESULT),
-            dcc.Store(id=GRID_PURGED),
-            dcc.Store(id=UPLOAD_PICKER_READY),
-            *[dcc.Store(id=i) for i in (FILTERS_STORE, TIMELINE_STORE, REGIONS_STORE, GRID_REQUEST, TIMELINE_ZOOM,
-                                        PLAY_TICK, COLOUR_MODE, TIMELINE_WINDOW)],
-            dcc.Interval(id=PLAY_INTERVAL, interval=DEFAULT_SPEED, disabled=True),
-            html.Aside(id=FILTERS, className="filters", children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.VIEW_STORE),
+            dcc.Store(id=ids.SELECTED_EVENT),
+            dcc.Store(id=ids.VIEWPORT),
+            dcc.Store(id=ids.UPLOAD_RESULT),
+            dcc.Store(id=ids.GRID_PURGED),
+            dcc.Store(id=ids.UPLOAD_PICKER_READY),
+            *[dcc.Store(id=i) for i in (ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE, ids.GRID_REQUEST,
+                                        ids.TIMELINE_ZOOM,
+                                        ids.PLAY_TICK, ids.COLOUR_MODE, ids.TIMELINE_WINDOW)],
+            dcc.Interval(id=ids.PLAY_INTERVAL, interval=DEFAULT_SPEED, disabled=True),
+            html.Aside(id=ids.FILTERS, className="filters", children=[
                 html.Div(className="filters-head", children=[
                     html.H1("Sahel Conflict Atlas"),
-                    html.Button("×", id=FILTERS_CLOSE, className="icon-button", title="Hide the filters",
+                    html.Button("×", id=ids.FILTERS_CLOSE, className="icon-button", title="Hide the filters",
                                 **{"aria-label": "Hide the filters"}),
                 ]),
                 html.P("Armed-conflict events in Mali, Burkina Faso and Niger: JNIM, ISGS and the states.",
                        className="subtitle"),
-                html.Div(id=MESSAGES, className="messages", role="alert"),
+                html.Div(id=ids.MESSAGES, className="messages", role="alert"),
                 *_filters(options),
                 *_display_controls(),
                 _upload_panel(upload_limit_mb, upload_csrf) if upload_csrf is not None else html.Div(hidden=True),
             ]),
             html.Main(className="map-area", children=_map_panel()),
-            html.Section(id=TABLES, className="tables-panel", children=_tables_panel(), **{"data-tab": "events"}),
-            html.Section(id=TIME_BAR, className="time-bar", children=_time_panel()),
+            html.Section(id=ids.TABLES, className="tables-panel", children=_tables_panel(), **{"data-tab": "events"}),
+            html.Section(id=ids.TIME_BAR, className="time-bar", children=_time_panel()),
             html.Footer(className="footer", children=_credits()),
         ],
     )
@@ -204,20 +134,20 @@ def _filters(options: dict) -> list:
             className="control",
             title=DROPDOWN_TITLES.get(cid),
         )
-        for cid, field in DROPDOWNS.items()
+        for cid, field in ids.DROPDOWNS.items()
     ]
     return [
         html.H2("Filters"),
         *dropdowns,
         html.Label(
-            ["Minimum fatalities", dcc.Input(id=MIN_FATALITIES, type="number", min=0, step=1, debounce=0.6)],
+            ["Minimum fatalities", dcc.Input(id=ids.MIN_FATALITIES, type="number", min=0, step=1, debounce=0.6)],
             className="control",
         ),
         html.Fieldset(
             [
                 html.Legend("Geo precision"),
                 dcc.Checklist(
-                    id=PRECISION,
+                    id=ids.PRECISION,
                     options=[{"label": f"{k}: {text}", "value": k} for k, text in GEO_PRECISIONS.items()],
                     value=[],
                 ),
@@ -225,15 +155,15 @@ def _filters(options: dict) -> list:
             className="control",
         ),
         html.Label(
-            ["Search text", dcc.Input(id=QUERY, type="text", debounce=0.6, placeholder="place, actor, notes")],
+            ["Search text", dcc.Input(id=ids.QUERY, type="text", debounce=0.6, placeholder="place, actor, notes")],
             className="control",
         ),
         html.Fieldset(
             [
                 html.Legend("Reports of one incident"),
-                dcc.Checklist(id=DEDUPE, options=[{"label": "Count each incident once", "value": "incident"}],
+                dcc.Checklist(id=ids.DEDUPE, options=[{"label": "Count each incident once", "value": "incident"}],
                               value=[]),
-                dcc.Checklist(id=DISAGREE, value=[], options=[
+                dcc.Checklist(id=ids.DISAGREE, value=[], options=[
                     {"label": "Only where sources disagree (toll or perpetrator)", "value": "1"}]),
             ],
             className="control",
@@ -258,7 +188,7 @@ def _map_key() -> html.Div:
     point sizes for fatalities, and faded points."""
     ring_dark, ring = (c for c, _ in CLASH_RING)
     sizes = marker_sizes(pd.Series(SIZE_KEY, dtype="Float64"))
-    return html.Div(id=MAP_KEY, className="map-key", **{"aria-label": "Map key"}, children=[
+    return html.Div(id=ids.MAP_KEY, className="map-key", **{"aria-label": "Map key"}, children=[
         # On a phone the key is a strip under the map, and it names the colours too (Plotly's legend would cover
         # the map there): the chosen colour mode's names, as the timeline's legend lists them.
         *[html.Ul([html.Li([html.Span(className="swatch", style={"background": colour}), name])
@@ -283,20 +213,20 @@ def _display_controls() -> list:
         html.H2("Display"),
         html.Div(className="control", children=[
             html.Span("Colour by", className="label"),
-            dcc.RadioItems(id=COLOUR, options=[{"label": COLOUR_LABELS[c], "value": c} for c in COLOURS],
+            dcc.RadioItems(id=ids.COLOUR, options=[{"label": COLOUR_LABELS[c], "value": c} for c in COLOURS],
                            value="actor", inline=True),
         ]),
         html.Div(className="control", children=[
             html.Span("Show", className="label"),
-            dcc.RadioItems(id=MODE, options=[{"label": MODE_LABELS[m], "value": m} for m in MODES],
+            dcc.RadioItems(id=ids.MODE, options=[{"label": MODE_LABELS[m], "value": m} for m in MODES],
                            value="points", inline=True),
         ]),
         html.Div(className="control", children=[
             html.Span("Regions by", className="label"),
-            dcc.RadioItems(id=METRIC, options=[{"label": METRIC_LABELS[m], "value": m} for m in METRICS],
+            dcc.RadioItems(id=ids.METRIC, options=[{"label": METRIC_LABELS[m], "value": m} for m in METRICS],
                            value="events", inline=True),
         ]),
-        html.Button("Clear map selection", id=CLEAR_BBOX, n_clicks=0, className="secondary"),
+        html.Button("Clear map selection", id=ids.CLEAR_BBOX, n_clicks=0, className="secondary"),
     ]
 
 
@@ -306,18 +236,18 @@ def _map_panel() -> list:
             className="map-wrap",
             children=[
                 dcc.Graph(
-                    id=MAP,
+                    id=ids.MAP,
                     className="map",
                     config={**GRAPH_CONFIG, "scrollZoom": True},
                     responsive=True,
                     style={"height": "100%", "width": "100%"},
                 ),
-                html.Div(id=EMPTY, className="empty-state", hidden=True, children="No events match this view."),
-                html.Div(id=EVENT_CARD, className="event-card", hidden=True, role="dialog", tabIndex="-1",
+                html.Div(id=ids.EMPTY, className="empty-state", hidden=True, children="No events match this view."),
+                html.Div(id=ids.EVENT_CARD, className="event-card", hidden=True, role="dialog", tabIndex="-1",
                          **{"aria-label": "Event details (Escape closes it)"}, children=[
-                             html.Button("×", id=EVENT_CARD_CLOSE, n_clicks=0, className="icon-button card-close",
+                             html.Button("×", id=ids.EVENT_CARD_CLOSE, n_clicks=0, className="icon-button card-close",
                                          title="Close", **{"aria-label": "Close the event card"}),
-                             html.Div(id=EVENT_CARD_BODY),
+                             html.Div(id=ids.EVENT_CARD_BODY),
                          ]),
             ],
         ),
@@ -330,14 +260,14 @@ def _time_panel() -> list:
         html.Div(
             className="time-controls",
             children=[
-                html.Button("☰ Filters", id=FILTERS_TOGGLE, className="secondary filters-toggle",
-                            title="Show or hide the filters", **{"aria-controls": FILTERS}),
-                html.Button("Play", id=PLAY, n_clicks=0, className="play"),
+                html.Button("☰ Filters", id=ids.FILTERS_TOGGLE, className="secondary filters-toggle",
+                            title="Show or hide the filters", **{"aria-controls": ids.FILTERS}),
+                html.Button("Play", id=ids.PLAY, n_clicks=0, className="play"),
                 html.Label(
                     [
                         "Play window",
                         dcc.Dropdown(
-                            id=PLAY_WINDOW,
+                            id=ids.PLAY_WINDOW,
                             options=[{"label": f"{w} month{'s' if w > 1 else ''}", "value": w} for w in WINDOWS],
                             value=DEFAULT_WINDOW, clearable=False, searchable=False,
                         ),
@@ -349,7 +279,7 @@ def _time_panel() -> list:
                     [
                         "Speed",
                         dcc.Dropdown(
-                            id=PLAY_SPEED,
+                            id=ids.PLAY_SPEED,
                             options=[{"label": name, "value": ms} for name, ms in SPEEDS.items()],
                             value=DEFAULT_SPEED, clearable=False, searchable=False,
                         ),
@@ -357,19 +287,20 @@ def _time_panel() -> list:
                     className="inline-control",
                 ),
                 html.Div(className="dates", children=[
-                    html.Label(["From", dcc.Input(id=DATE_START, type="date", debounce=1.0)], className="date-input"),
-                    html.Label(["to", dcc.Input(id=DATE_END, type="date", debounce=1.0)], className="date-input"),
+                    html.Label(["From", dcc.Input(id=ids.DATE_START, type="date", debounce=1.0)],
+                               className="date-input"),
+                    html.Label(["to", dcc.Input(id=ids.DATE_END, type="date", debounce=1.0)], className="date-input"),
                 ]),
-                html.Span(id=RANGE_TEXT, className="range-text", role="status"),
+                html.Span(id=ids.RANGE_TEXT, className="range-text", role="status"),
             ],
         ),
         # The slider over the timeline, its two ends lined up with the timeline's first and last month
         # (assets/app.js), so both share one time axis.
         html.Div(className="slider", children=dcc.RangeSlider(
-            id=SLIDER, min=0, max=0, step=1, value=[0, 0], allowCross=False, allow_direct_input=False,
+            id=ids.SLIDER, min=0, max=0, step=1, value=[0, 0], allowCross=False, allow_direct_input=False,
             updatemode="mouseup")),
         html.Div(className="timeline", children=[
-            dcc.Graph(id=TIMELINE, config=GRAPH_CONFIG, responsive=True, style={"height": "100%", "width": "100%"}),
+            dcc.Graph(id=ids.TIMELINE, config=GRAPH_CONFIG, responsive=True, style={"height": "100%", "width": "100%"}),
             *[html.Ul([html.Li([html.Span(className="swatch", style={"background": colour}), name])
                        for name, colour in palette(mode).items()], className="timeline-legend mode-legend",
                       **{"aria-label": f"Timeline colours: {COLOUR_LABELS[mode].lower()}", "data-colour": mode})
@@ -380,27 +311,27 @@ def _time_panel() -> list:
 
 def _tables_panel() -> list:
     return [
-        html.Div(id=COUNTER, className="counter", role="status"),
-        html.P(id=COVERAGE_NOTE, className="coverage-note", role="note", tabIndex=0, title=COVERAGE_HINT),
+        html.Div(id=ids.COUNTER, className="counter", role="status"),
+        html.P(id=ids.COVERAGE_NOTE, className="coverage-note", role="note", tabIndex=0, title=COVERAGE_HINT),
         html.Div(
             className="tables-head",
             children=[
                 html.Div(className="tabs", role="tablist", children=[
-                    html.Button("Events", id=TAB_EVENTS, className="tab", role="tab", **{"data-tab": "events"}),
-                    html.Button("Admin-1 regions", id=TAB_REGIONS, className="tab", role="tab",
+                    html.Button("Events", id=ids.TAB_EVENTS, className="tab", role="tab", **{"data-tab": "events"}),
+                    html.Button("Admin-1 regions", id=ids.TAB_REGIONS, className="tab", role="tab",
                                 **{"data-tab": "regions"}),
                 ]),
                 html.Div(className="exports", children=[
-                    html.A("CSV", id=EXPORT_CSV, href="/export.csv", className="button", download="",
+                    html.A("CSV", id=ids.EXPORT_CSV, href="/export.csv", className="button", download="",
                            title="Download the filtered events as CSV"),
-                    html.A("GeoJSON", id=EXPORT_GEOJSON, href="/export.geojson", className="button", download="",
+                    html.A("GeoJSON", id=ids.EXPORT_GEOJSON, href="/export.geojson", className="button", download="",
                            title="Download the filtered events as GeoJSON"),
                 ]),
             ],
         ),
         html.Div(className="tab-page events-page", children=[
             dag.AgGrid(
-                id=EVENTS_GRID,
+                id=ids.EVENTS_GRID,
                 columnDefs=tables.GRID_COLUMNS,
                 rowModelType="infinite",
                 getRowId="params.data.event_id",
@@ -422,7 +353,7 @@ def _tables_panel() -> list:
             html.P("Events in the current view by region, whatever the region filter; click a region to show "
                    "only it.", className="hint"),
             dag.AgGrid(
-                id=REGIONS_GRID,
+                id=ids.REGIONS_GRID,
                 columnDefs=REGION_COLUMNS,
                 rowData=[],
                 getRowId="params.data.row_id",
@@ -444,17 +375,17 @@ def _upload_panel(upload_limit_mb: int, csrf: str = "") -> html.Section:
                 className="upload-row",
                 children=[
                     # Dash has no file <input>; assets/app.js puts a plain one here so the file is posted as is.
-                    html.Div(id=UPLOAD_PICKER, className="upload-picker"),
+                    html.Div(id=ids.UPLOAD_PICKER, className="upload-picker"),
                     dcc.Dropdown(
-                        id=UPLOAD_KIND,
+                        id=ids.UPLOAD_KIND,
                         options=[{"label": "Detect from header", "value": "auto"},
                                  {"label": "ACLED", "value": "acled"}, {"label": "UCDP GED", "value": "ucdp"}],
                         value="auto", clearable=False, searchable=False, className="upload-kind",
                     ),
-                    html.Button("Import", id=UPLOAD_BUTTON, n_clicks=0),
+                    html.Button("Import", id=ids.UPLOAD_BUTTON, n_clicks=0),
                 ],
             ),
-            html.Div(id=UPLOAD_STATUS, className="upload-status", role="status",
+            html.Div(id=ids.UPLOAD_STATUS, className="upload-status", role="status",
                      **{"data-limit-bytes": str(upload_limit_mb * (1 << 20)), "data-csrf": csrf}),
         ],
     )

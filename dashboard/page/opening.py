@@ -5,7 +5,7 @@ then the map, timeline and tables from the view) while the browser waits. Instea
 the view's stores, controls, map, timeline, counter and regions table for the address it was loaded from, so the
 map starts drawing as soon as the scripts run; the view callback then finds nothing to change. The layout request
 does not carry the address, so it is read from the request's ``Referer`` (sent in full to the same origin, see
-``dashboard.security``); without one the page opens on the default view and the view callback corrects it.
+``dashboard.web.security``); without one the page opens on the default view and the view callback corrects it.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from dash import html
 
-from dashboard import layout as ids
-from dashboard import page
-from dashboard.controls import (
+from dashboard.model.view import View
+from dashboard.page import ids
+from dashboard.page.controls import (
     CONTROLS,
     control_value,
     dropdown_options,
@@ -26,13 +26,14 @@ from dashboard.controls import (
     slider_marks,
     slider_value,
 )
-from dashboard.view import View
+from dashboard.page.layout import DATASET_LABELS
+from dashboard.render import parts
 
 if TYPE_CHECKING:
     from dash.development.base_component import Component
 
-    from dashboard.events import EventData
-    from dashboard.figures import BoundaryLayers
+    from dashboard.model.events import EventData
+    from dashboard.render.figures import BoundaryLayers
     from dashboard.settings import Settings
 
 Prop = tuple[str, str]  # (component id, property)
@@ -51,7 +52,7 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
         (ids.SLIDER, "max"): max(len(months) - 1, 0),
         (ids.SLIDER, "marks"): slider_marks(months),
         **{(cid, "options"): dropdown_options(options.get(field, []), getattr(view, field),
-                                              ids.DATASET_LABELS if field == "dataset" else None)
+                                              DATASET_LABELS if field == "dataset" else None)
            for cid, field in ids.DROPDOWNS.items()},
         (ids.MESSAGES, "children"): [html.P(m) for m in notes],
         **{(store, "data"): data_ for store, data_ in part_views(view, version).items()},
@@ -59,7 +60,7 @@ def address_props(data: EventData, view: View, messages: Iterable[str], version:
 
 
 # What the page draws from each part store (``controls.part_views``) but the map's, timeline first: the outputs of
-# the view-parts callback (``dashboard.callbacks``), in this order.
+# the view-parts callback (``dashboard.callbacks.draw``), in this order.
 PART_OUTPUTS: dict[str, tuple[Prop, ...]] = {
     ids.TIMELINE_STORE: ((ids.TIMELINE, "figure"),),
     ids.FILTERS_STORE: ((ids.COUNTER, "children"), (ids.RANGE_TEXT, "children"), (ids.EMPTY, "hidden"),
@@ -72,18 +73,18 @@ def part_props(data: EventData, store: str, view: View) -> dict[Prop, Any]:
     """What part ``store`` holding ``view`` draws: the timeline; the counter, range text, empty state, export
     links and coverage note; or the regions table."""
     if store == ids.TIMELINE_STORE:
-        values: tuple = (page.timeline_for(data, view),)
+        values: tuple = (parts.timeline_for(data, view),)
     elif store == ids.FILTERS_STORE:
-        values = page.summary_parts(data, view)
+        values = parts.summary_parts(data, view)
     else:
-        values = (page.region_rows_for(data, view),)
+        values = (parts.region_rows_for(data, view),)
     return dict(zip(PART_OUTPUTS[store], values, strict=True))
 
 
 def drawn_props(data: EventData, view: View, layers: BoundaryLayers, settings: Settings) -> dict[Prop, Any]:
     """What the map and view callbacks draw for ``view``: the map and every part of :data:`PART_OUTPUTS`."""
     props: dict[Prop, Any] = {
-        (ids.MAP, "figure"): page.map_with_meta(data, view, layers, style=settings.map_style,
+        (ids.MAP, "figure"): parts.map_with_meta(data, view, layers, style=settings.map_style,
                                                 max_points=settings.max_points),
     }
     for store in PART_OUTPUTS:
@@ -96,8 +97,8 @@ def address_query(referrer: str | None, path: str = "/") -> str:
     at ``path``; "" otherwise."""
     if not referrer:
         return ""
-    parts = urlsplit(referrer)
-    return parts.query if (parts.path or "/") == path else ""
+    address = urlsplit(referrer)
+    return address.query if (address.path or "/") == path else ""
 
 
 def with_props(layout: Component, props: dict[Prop, Any]) -> Component:

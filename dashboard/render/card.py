@@ -16,11 +16,11 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from dashboard.figures import DATASET_NAMES, FAMILY_COLOURS, OTHER_FAMILY
-from dashboard.tables import FAMILY_INK
+from dashboard.render.figures import DATASET_NAMES, FAMILY_COLOURS, OTHER_FAMILY
+from dashboard.render.tables import FAMILY_INK
 from geodata.schema import GEO_PRECISIONS
 
-# The id of a report's button in the card: a click opens that report's card (dashboard.card_callbacks).
+# The id of a report's button in the card: a click opens that report's card (dashboard.callbacks.card).
 OPEN_REPORT = "open-report"
 HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", flags=re.IGNORECASE)
 UNKNOWN = "unknown"

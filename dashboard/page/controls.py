@@ -12,12 +12,13 @@ import math
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
-from dashboard import layout as ids
-from dashboard import tables
-from dashboard.events import search_key
-from dashboard.figures import map_revision
-from dashboard.view import View
-from dashboard.viewport import Viewport
+from dashboard.model.events import search_key
+from dashboard.model.view import View
+from dashboard.model.viewport import Viewport
+from dashboard.page import ids
+from dashboard.page.layout import DEFAULT_WINDOW
+from dashboard.render import tables
+from dashboard.render.figures import map_revision
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,7 +178,7 @@ def _window(window: Any) -> int:
     """A play window in months (the default for anything that is not a whole number up to 1200)."""
     if isinstance(window, int | float) and not isinstance(window, bool) and 1 <= window <= 1200:
         return int(window)
-    return ids.DEFAULT_WINDOW
+    return DEFAULT_WINDOW
 
 
 def play_start(value: list[int], window: int | None, n_months: int) -> list[int]:

@@ -2,7 +2,7 @@
 
 Nothing leaves 127.0.0.1: label glyphs (Noto Sans Regular PBFs, SIL OFL) are served at
 ``/glyphs/{fontstack}/{range}.pbf``, towns, rivers and lakes at ``/basemap/{name}.geojson`` and the boundary
-and region-label layers at ``/boundaries/{name}.geojson`` (see :mod:`dashboard.routes`). The style refers to
+and region-label layers at ``/boundaries/{name}.geojson`` (see :mod:`dashboard.web.routes`). The style refers to
 every layer by its address, so a figure carries a few kilobytes of style, never the geometry.
 """
 
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import flask
 
 from geodata.settings import DATA_DIR
 
@@ -21,7 +20,7 @@ BASEMAP_DIR = DATA_DIR / "basemap"
 GLYPHS_DIR = DATA_DIR / "glyphs"
 BASEMAP_PREFIX = "/basemap/"
 GLYPHS_URL = "/glyphs/{fontstack}/{range}.pbf"
-BOUNDARIES_PREFIX = "/boundaries/"  # where dashboard.routes serves the boundary layers
+BOUNDARIES_PREFIX = "/boundaries/"  # where dashboard.web.routes serves the boundary layers
 FONT = "Noto Sans Regular"
 BASEMAP_LAYERS = ("towns", "rivers", "lakes")
 # Figures name the style by this address (a few bytes) instead of carrying its 5 KB in every map update.
@@ -123,34 +122,25 @@ def offline_style() -> dict[str, Any]:
     }
 
 
-def register(server: flask.Flask, basemap_dir: Path = BASEMAP_DIR, glyphs_dir: Path = GLYPHS_DIR) -> None:
-    """Serve ``/glyphs/<fontstack>/<range>.pbf`` and ``/basemap/<name>.geojson`` from the bundled files."""
-    files = {name: (basemap_dir / f"{name}.geojson").read_bytes() for name in BASEMAP_LAYERS}
-    style = json.dumps(offline_style(), ensure_ascii=False, separators=(",", ":")).encode()
-    glyphs = {path.stem: path.read_bytes() for path in sorted(glyphs_dir.glob("*.pbf"))}
+@dataclass(frozen=True)
+class BasemapFiles:
+    """The bundled basemap as served: the style, the towns/rivers/lakes layers and the glyph ranges, as bytes."""
 
-    def cached(response: flask.Response) -> flask.Response:
-        response.cache_control.public = True
-        response.cache_control.max_age = MAX_AGE_S
-        return response
+    style: bytes
+    layers: dict[str, bytes]
+    glyphs: dict[str, bytes]
 
-    def basemap_layer(name: str) -> flask.Response:
-        if name not in files:
-            return flask.Response(f"No basemap layer {name[:60]!r}; there are {', '.join(files)}\n", status=404,
-                                  content_type="text/plain; charset=utf-8")
-        return cached(flask.Response(files[name], mimetype="application/geo+json"))
 
-    def glyph_range(fontstack: str, glyph_range: str) -> flask.Response:
-        # Every font stack gets our one font; a range we do not ship is an empty (valid) glyph set, so MapLibre
-        # simply draws no glyph for those characters instead of failing the map.
-        match = _RANGE.match(glyph_range)
-        if not match or int(match.group(2)) - int(match.group(1)) != 255 or int(match.group(1)) % 256:
-            return flask.Response("A glyph range is like 0-255\n", status=404, content_type="text/plain; charset=utf-8")
-        return cached(flask.Response(glyphs.get(glyph_range, b""), mimetype="application/x-protobuf"))
+def bundled_files(basemap_dir: Path = BASEMAP_DIR, glyphs_dir: Path = GLYPHS_DIR) -> BasemapFiles:
+    """Read the bundled basemap once (dashboard.web.routes serves it)."""
+    return BasemapFiles(
+        style=json.dumps(offline_style(), ensure_ascii=False, separators=(",", ":")).encode(),
+        layers={name: (basemap_dir / f"{name}.geojson").read_bytes() for name in BASEMAP_LAYERS},
+        glyphs={path.stem: path.read_bytes() for path in sorted(glyphs_dir.glob("*.pbf"))},
+    )
 
-    def style_json() -> flask.Response:
-        return cached(flask.Response(style, mimetype="application/json"))
 
-    server.add_url_rule(STYLE_URL, "basemap_style", style_json)
-    server.add_url_rule(f"{BASEMAP_PREFIX}<name>.geojson", "basemap_layer", basemap_layer)
-    server.add_url_rule("/glyphs/<fontstack>/<glyph_range>.pbf", "glyph_range", glyph_range)
+def is_glyph_range(name: str) -> bool:
+    """Whether ``name`` is a MapLibre glyph range such as ``0-255`` (256 code points from a multiple of 256)."""
+    match = _RANGE.match(name)
+    return bool(match) and int(match.group(2)) - int(match.group(1)) == 255 and int(match.group(1)) % 256 == 0

@@ -1,7 +1,7 @@
 """Pure figure builders: (filtered events, view, boundary layers) -> Plotly figure. No Dash, no I/O.
 
 Maps use Plotly's MapLibre traces (``go.Scattermap``, ``go.Choroplethmap``). The offline style is our own
-(:mod:`dashboard.basemap`), named by its address on this app: towns, regions, countries, rivers and lakes with
+(:mod:`dashboard.render.basemap`), named by its address on this app: towns, regions, countries, rivers and lakes with
 their names, glyphs served locally, so nothing is fetched beyond 127.0.0.1. Boundaries come from the bundled
 shapefiles as GeoJSON line layers. One colour per actor family (``FAMILY_COLOURS``) everywhere.
 """
@@ -20,14 +20,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from dashboard import basemap
-from dashboard.events import DATASET_NAMES
-from dashboard.view import View
-from dashboard.viewport import Viewport
+from dashboard.model.events import DATASET_NAMES, event_position
+from dashboard.model.view import View
+from dashboard.model.viewport import Viewport
+from dashboard.render import basemap
 from geodata.schema import FOCUS
 
 OFFLINE = "offline"
-# Our own style with names (dashboard.basemap), by the address this app serves it at: MapLibre fetches it once,
+# Our own style with names (dashboard.render.basemap), by the address this app serves it at: MapLibre fetches it once,
 # and every layer and glyph it names is served by this app too.
 BASEMAP_STYLE: str = basemap.STYLE_URL
 # A style that fetches nothing at all (no names): what the naive benchmark app draws on.
@@ -82,7 +82,7 @@ DATASET_COLOURS: dict[str, str] = {
     "synthetic": "#332288",  # Tol's indigo: his vibrant scheme has six colours and grey
 }
 OTHER_COLOUR = "#BBBBBB"  # event types and datasets the tables above do not name
-# What each colour mode of the view colours points by (dashboard.view.COLOURS), and its fixed colours in order.
+# What each colour mode of the view colours points by (dashboard.model.view.COLOURS), and its fixed colours in order.
 COLOUR_TABLES: dict[str, dict[str, str]] = {"actor": FAMILY_COLOURS, "type": EVENT_TYPE_COLOURS,
                                             "dataset": DATASET_COLOURS}
 # The picked event: a violet ring round a white one round the point; no family, type or dataset is violet.
@@ -127,7 +127,7 @@ class BoundaryLayers:
         return self.urls[name] if self.urls else getattr(self, name)
 
     def served_at(self, prefix: str) -> BoundaryLayers:
-        """These layers, referred to as ``<prefix><name>.geojson`` (see ``dashboard.routes``)."""
+        """These layers, referred to as ``<prefix><name>.geojson`` (see ``dashboard.web.routes``)."""
         return dataclasses.replace(self, urls={name: f"{prefix}{name}.geojson" for name in self.LAYERS})
 
 
@@ -197,7 +197,7 @@ def _map_layout(layers: BoundaryLayers | None, style: str, center: dict[str, flo
     add a transparent frame trace so that fit is the frame they chose (see :func:`frame_trace`).
     """
     map_layers = []
-    if layers is not None and style != OFFLINE:  # our own style draws the boundaries itself (dashboard.basemap)
+    if layers is not None and style != OFFLINE:  # our own style draws the boundaries itself (dashboard.render.basemap)
         map_layers = [
             {"sourcetype": "geojson", "source": layers.source(name), "type": "line", "below": "traces",
              "color": colour, "line": {"width": width}}
@@ -410,7 +410,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     fatalities, faded when imprecise; JNIM–ISGS clashes ringed. ``short``: the rows' hovers when already known
     (:func:`hover_data` rows up to FULL_HOVER_POINTS events, else :func:`short_hover`).
 
-    ``frame`` holds at most a few tens of thousands of events (see ``dashboard.page``); ``note`` is shown at
+    ``frame`` holds at most a few tens of thousands of events (see ``dashboard.render.parts``); ``note`` is shown at
     the bottom (e.g. that only the events in sight are drawn). Where the map looks: ``viewport`` (the user has
     moved the map: it stays there), else the selected event, else the browser fits it to ``frame_to`` (by default
     the events drawn).
@@ -429,7 +429,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
         # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here. The outer
         # ring answers hover and clicks for its event: with the event's own hover (event id first, which the card
         # reads) in a view small enough for full hovers, else with its name only (no second copy of every text;
-        # a click finds the event by its point, dashboard.card_callbacks.clicked_event).
+        # a click finds the event by its point, dashboard.callbacks.card.clicked_event).
         for (colour, extra), outer in zip(CLASH_RING, (True, False), strict=True):
             if not outer:
                 answers: dict[str, Any] = {"hoverinfo": "skip"}
@@ -457,22 +457,14 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                else {"text": hover[rows, 0], "customdata": hover[rows, 1], "hovertemplate": SHORT_HOVER}),
         ))
     center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
-    if selected_id is not None:
-        chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
-        if len(chosen):
-            i = int(chosen[0])
-            size = float(sizes[i])
-            own = category_colour(str(labels.iloc[i]), view.colour)
-            for extra, colour in ((12, SELECTED_RING), (7, "#ffffff"), (0, own)):
-                figure.add_trace(go.Scattermap(
-                    lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name=SELECTED_LABEL,
-                    legendgroup="selected", showlegend=extra == 12, **below,
-                    marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
-                    customdata=hover_data(frame.iloc[i : i + 1]), hovertemplate=POINT_HOVER,
-                ))
-            if viewport is None:
-                center = {"lon": float(frame["longitude"].iloc[i]), "lat": float(frame["latitude"].iloc[i])}
-                zoom = SELECTED_ZOOM
+    chosen = event_position(frame, selected_id) if selected_id is not None else None
+    if chosen is not None:
+        figure.add_traces(_selected_rings(frame.iloc[chosen : chosen + 1], (float(lon[chosen]), float(lat[chosen])),
+                                          float(sizes[chosen]), category_colour(str(labels.iloc[chosen]), view.colour),
+                                          below))
+        if viewport is None:
+            center = {"lon": float(frame["longitude"].iloc[chosen]), "lat": float(frame["latitude"].iloc[chosen])}
+            zoom = SELECTED_ZOOM
     box = None
     if center is None:
         box = frame_to or frame_box(lon.astype("float64"), lat.astype("float64"))
@@ -489,6 +481,18 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     elif note:
         figure.add_annotation(_note(note))
     return figure
+
+
+def _selected_rings(event: pd.DataFrame, at: tuple[float, float], size: float, own: str, below: dict[str, Any]
+                    ) -> list[go.Scattermap]:
+    """The selected event (a one-row frame, drawn at ``at``) again on top, ringed: the ring, a white gap, its own
+    colour."""
+    lon, lat = at
+    return [go.Scattermap(lon=[lon], lat=[lat], mode="markers", name=SELECTED_LABEL, legendgroup="selected",
+                          showlegend=extra == 12, **below,
+                          marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
+                          customdata=hover_data(event), hovertemplate=POINT_HOVER)
+            for extra, colour in ((12, SELECTED_RING), (7, "#ffffff"), (0, own))]
 
 
 def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLayers | None, *, total: int,
@@ -602,7 +606,7 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
                     uncovered: Sequence[tuple[str, Any, Any]] = ()) -> go.Figure:
     """Events per month (``aggregate.monthly_counts`` of the view's colour mode), stacked in the map's colours (a
     name the mode does not know counts as its catch-all, as on the map); drag to pick a span. The names are given
-    by the page's own legend over the timeline (dashboard.layout): Plotly's would cost a second layout pass.
+    by the page's own legend over the timeline (dashboard.page.layout): Plotly's would cost a second layout pass.
 
     ``months`` (the data's first and last month, the date slider's two ends) fixes the x axis from the first day
     of the one to the last day of the other, and is kept in ``layout.meta.months``: the page lines the slider's

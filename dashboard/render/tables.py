@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.events import EventData
-from dashboard.figures import FAMILY_COLOURS
+from dashboard.model.events import EventData
+from dashboard.render.figures import FAMILY_COLOURS
 from geodata.schema import FOCUS
 
 OUTSIDE = "(outside ML/BF/NE)"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.events import Columns, EventData
-from dashboard.viewport import Viewport
+from dashboard.model.events import Columns, EventData
+from dashboard.model.viewport import Viewport
 from geodata.schema import GROUPS
 
 UNKNOWN_FAMILY = "Unknown actor"
@@ -18,7 +18,7 @@ MONTH_ZERO = np.datetime64("1970-01", "M")
 MAX_DENSE_BINS = 4_000_000
 
 
-# What the timeline stacks by in each colour mode of the view (dashboard.view.COLOURS).
+# What the timeline stacks by in each colour mode of the view (dashboard.model.view.COLOURS).
 COLOUR_COLUMNS = {"actor": "group1", "type": "event_type", "dataset": "dataset"}
 
 

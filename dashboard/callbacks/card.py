@@ -1,7 +1,7 @@
 """Callbacks of the event card: a click on a map point or a table row opens the card for that event.
 
-Kept apart from :mod:`dashboard.callbacks` (the view flow); the card's content is the pure
-:func:`dashboard.card.event_card`.
+Kept apart from :mod:`dashboard.callbacks.flow` (the view flow); the card's content is the pure
+:func:`dashboard.render.card.event_card`.
 """
 
 from __future__ import annotations
@@ -12,27 +12,27 @@ import dash
 import numpy as np
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from dashboard import layout as ids
-from dashboard.card import OPEN_REPORT, event_card
-from dashboard.controls import store_view
-from dashboard.events import incident_reports
-from dashboard.guard import guarded
-from dashboard.tables import json_records
+from dashboard.model.events import event_position, incident_reports
+from dashboard.page import ids
+from dashboard.page.controls import store_view
+from dashboard.render.card import OPEN_REPORT, event_card
+from dashboard.render.tables import json_records
+from dashboard.web.guard import guarded
 from geodata.schema import COLUMN_NAMES
 
 if TYPE_CHECKING:
-    from dashboard.app import EventSource
-    from dashboard.events import EventData
+    from dashboard.model.events import EventData
+    from dashboard.model.source import EventSource
 
 MAX_ID_LENGTH = 200
 
 
 def event_row(data: EventData, event_id: str) -> dict[str, Any] | None:
     """The stored record of ``event_id`` as a JSON-safe dict, or None."""
-    found = np.flatnonzero((data.frame["event_id"] == event_id).fillna(False).to_numpy(dtype=bool))
-    if not len(found):
+    row = event_position(data.frame, event_id)
+    if row is None:
         return None
-    return json_records(data.take(found[:1], list(COLUMN_NAMES)), COLUMN_NAMES)[0]
+    return json_records(data.take(np.array([row]), list(COLUMN_NAMES)), COLUMN_NAMES)[0]
 
 
 def card_content(data: EventData, event_id: str) -> list | None:
@@ -72,15 +72,14 @@ def register(app: dash.Dash, source: EventSource) -> None:
     @app.callback(
         Output(ids.EVENT_CARD_BODY, "children"),
         Output(ids.EVENT_CARD, "hidden"),
-        Input(ids.MAP, "clickData"),
-        Input(ids.SELECTED_EVENT, "data"),
-        Input(ids.EVENT_CARD_CLOSE, "n_clicks"),
-        Input({"type": OPEN_REPORT, "index": ALL}, "n_clicks"),
-        State(ids.VIEW_STORE, "data"),
+        inputs={"click": Input(ids.MAP, "clickData"), "selected": Input(ids.SELECTED_EVENT, "data"),
+                "close": Input(ids.EVENT_CARD_CLOSE, "n_clicks"),
+                "reports": Input({"type": OPEN_REPORT, "index": ALL}, "n_clicks"),
+                "store": State(ids.VIEW_STORE, "data")},
         prevent_initial_call=True,
     )
     @guarded
-    def show_card(click: dict | None, selected: Any, _close: int | None, _reports: list | None,
+    def show_card(click: dict | None, selected: Any, close: int | None, reports: list | None,
                   store: dict | None) -> tuple:
         """Open the card on the clicked point or table row, or on one of its incident's reports; close it on its
         button."""

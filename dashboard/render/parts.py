@@ -12,12 +12,21 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard import aggregate, figures, tables
-from dashboard.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
-from dashboard.events import EventData, coverage_gaps, coverage_text, summary, summary_text, uncovered_spans
-from dashboard.figures import BoundaryLayers
-from dashboard.view import View
-from dashboard.viewport import Viewport
+from dashboard.model import aggregate
+from dashboard.model.events import (
+    EventData,
+    coverage_gaps,
+    coverage_text,
+    event_position,
+    summary,
+    summary_text,
+    uncovered_spans,
+)
+from dashboard.model.view import View
+from dashboard.model.viewport import Viewport
+from dashboard.page.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
+from dashboard.render import figures, tables
+from dashboard.render.figures import BoundaryLayers
 
 FIRST_BLOCK = 100  # rows in the events table's first block (AG Grid's cacheBlockSize)
 FRAME_SAMPLE = 50_000  # most events read to frame the map
@@ -154,9 +163,9 @@ def _opening_viewport(data: EventData, view: View, selected_id: str | None,
     """Where the map opens: on the selected event if there is one, else around the view's events, else the
     view's selection or the region."""
     if selected_id is not None:
-        found = np.flatnonzero((data.frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
-        if len(found) and not np.isnan(data.columns.lon[found[0]]):
-            center = {"lon": float(data.columns.lon[found[0]]), "lat": float(data.columns.lat[found[0]])}
+        row = event_position(data.frame, selected_id)
+        if row is not None and not np.isnan(data.columns.lon[row]):
+            center = {"lon": float(data.columns.lon[row]), "lat": float(data.columns.lat[row])}
             return Viewport.around(center, figures.SELECTED_ZOOM)
     if frame_to is not None:
         return Viewport.around(*figures.fit_position(frame_to))

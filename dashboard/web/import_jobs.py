@@ -1,16 +1,16 @@
 """Uploads are imported one at a time, off the request threads: a queue per app process feeds a child process.
 
 The route saves the body into a private folder ``<tmp>/sca-upload-<server pid>-<random>/`` and answers at once
-with a job id; the page polls ``GET /upload/<job>``. Each job runs as ``python -m dashboard.imports <folder>`` at a
-lower CPU priority, holding ``<store>.import.lock`` for its whole run, so across every worker process (and host
-sharing the store) only one import works at a time while the readers keep their cores. The child writes
+with a job id; the page polls ``GET /upload/<job>``. Each job runs as
+``python -m dashboard.web.import_jobs <folder>`` at a lower CPU priority, holding ``<store>.import.lock`` for its
+whole run, so across every worker process (and host sharing the store) only one import works at a time while the
+readers keep their cores. The child writes
 ``status.json`` in its folder, which any worker on the host can read, so polling may land on any of them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import queue
@@ -21,11 +21,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from geodata import store as event_store
+from geodata.store.base import control_path
+from geodata.store.parquet import file_lock
 
-REPO_DIR = Path(__file__).resolve().parent.parent  # where `python -m dashboard.imports` finds its packages
+REPO_DIR = Path(__file__).resolve().parents[2]  # where `python -m dashboard.web.import_jobs` finds its packages
 FOLDER_PREFIX = "sca-upload-"
 JOB_ID = re.compile(r"^[0-9]{1,10}-[A-Za-z0-9_]{4,32}$")
 # Finished jobs' status files are kept this long for the page to read, then removed.
@@ -142,7 +145,7 @@ class ImportQueue:
 
 def run_child(folder: Path) -> None:
     """Run one job in a child process at a lower priority; a child that dies leaves a clear message."""
-    process = subprocess.Popen([sys.executable, "-m", "dashboard.imports", str(folder)], cwd=REPO_DIR,
+    process = subprocess.Popen([sys.executable, "-m", "dashboard.web.import_jobs", str(folder)], cwd=REPO_DIR,
                                preexec_fn=lambda: os.nice(NICE), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     _, err = process.communicate()
@@ -162,32 +165,21 @@ def run_child(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def import_lock(store: Path | str, wait_s: float = LOCK_WAIT_S):
+def import_lock(store: Path | str, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
     """Hold ``<store>.import.lock`` for a whole import; TimeoutError when another holds it for ``wait_s``. (A
     PostGIS store needs no file: its import transaction holds the database's advisory lock.)"""
     if event_store.is_url(store):
         yield
         return
-    path = store.with_name(store.name + ".import.lock")
-    with open(path, "a") as handle:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("another import holds the store") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(control_path(Path(store), ".import.lock"), wait_s) as held:
+        if not held:
+            raise TimeoutError("another import holds the store")
+        yield
 
 
 def main(folder_arg: str) -> int:
     """The child: import the job in ``folder`` and write its result to ``status.json``."""
-    from dashboard.upload import UploadResult, import_upload, store_unavailable_message
+    from dashboard.web.upload import UploadResult, import_upload, store_unavailable_message
     from geodata.settings import Settings as PipelineSettings
 
     folder = Path(folder_arg)
