@@ -14,7 +14,8 @@ from geodata.actors import family_of
 from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text import extract_events
-from geodata.text.rules import find_actors, find_fatalities
+from geodata.text.actors import find_actors
+from geodata.text.tolls import find_fatalities
 
 
 @pytest.fixture(scope="module")
@@ -309,7 +310,7 @@ def test_dead_mostly_of_one_kind_are_that_kind(geocoder: Geocoder) -> None:
     ],
 )
 def test_named_group_first_and_a_force_named_by_its_base_is_the_target(sentence: str, families: list) -> None:
-    from geodata.text.rules import order_actors
+    from geodata.text.actors import order_actors
 
     ordered = order_actors(sentence, find_actors(sentence), "Battles")
     assert [a.family for a in ordered] == families

@@ -42,6 +42,15 @@ import pandas as pd
 
 from geodata import geo, schema
 from geodata.names import normalise
+from geodata.text.actors import (
+    ARMED_FAMILIES,
+    JIHADIST_FAMILIES,
+    Actor,
+    find_actors,
+    is_generic,
+    names_a_pair,
+    order_actors,
+)
 from geodata.text.dates import (
     DateMention,
     DocumentDate,
@@ -55,28 +64,9 @@ from geodata.text.dates import (
     year_span,
     years_in,
 )
-from geodata.text.rules import (
-    ARMED_FAMILIES,
-    JIHADIST_FAMILIES,
-    STRONG_TIE,
-    Actor,
-    Fatalities,
-    PlaceGroup,
-    competing,
-    death_figures,
-    event_type,
-    find_actors,
-    find_fatalities,
-    is_generic,
-    main_keyword,
-    names_a_pair,
-    order_actors,
-    parse_number,
-    place_groups,
-    reference_spans,
-    state_claims,
-    toll_sources,
-)
+from geodata.text.numbers import parse_number
+from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
+from geodata.text.tolls import Fatalities, competing, death_figures, find_fatalities, state_claims, toll_sources
 
 if TYPE_CHECKING:
     from geodata.places.geocode import Geocoder, GeocodeResult
