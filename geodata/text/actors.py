@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geodata.actors import find_names
+
 ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists", "State forces", "Wagner Group", "Militia")
 
 _DEMONYM = (
@@ -28,51 +30,15 @@ _GENERIC_ARMED = (
 )
 _GENERIC_RE = re.compile(rf"^(?:the\s+)?{_GENERIC_ARMED}$", re.IGNORECASE)
 JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists")
-# (pattern, family, case-sensitive). Longest alternatives first inside one regex; families checked in this order.
-_ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
-    (
-        r"Jama['’ʼ`´‘]?a?t\s+(?:Nasr|Nusrat)\s+al[\s-]Islam\s+wa[\s-]?l?[\s-]*Muslim(?:in|een|un)"
-        r"|Group\s+(?:for|to)\s+(?:the\s+)?Supports?\s+(?:of\s+)?(?:the\s+)?Islam\s+and\s+(?:the\s+)?Muslims"
-        r"|(?:the\s+)?Support\s+(?:of|for)\s+Islam\s+and\s+Muslims(?:\s+[Gg]roup)?|Nusrat\s+al[\s-]Islam|Groupe\s+de\s+soutien\s+à\s+l['’]islam\s+et\s+aux\s+"
-        r"musulmans|Katiba[ht]?\s+(?:Macina|Serma|Hanifa|Gourma)|Macina\s+Liberation\s+Front|Ansar\s+(?:Dine|Eddine)"
-        r"|Al[\s-]Mourabito?un[e]?|al[\s-]Qa['’]?[ei]da(?:\s+in\s+the\s+Islamic\s+Maghreb)?"
-        # MUJAO (2011-2013) merged into al-Mourabitoun, a founder of JNIM in 2017: the same family, as Ansar Dine
-        r"|Movement\s+for\s+(?:Oneness|Unity|Unicity)\s+and\s+Jihad\s+in\s+West\s+Africa|Mujao|Mujwa",
-        "JNIM",
-        False,
-    ),
-    (r"JNIM|GSIM|AQIM|MUJAO|MUJWA|MOJWA", "JNIM", True),
-    (r"Ansar(?:ul|oul|\s+ul|\s+al)[\s-]Islam", "Ansarul Islam", False),
-    (
-        r"Islamic\s+State\s+(?:in\s+the\s+)?(?:Greater\s+Sahara|Sahel(?:\s+Province)?)"
-        r"|Islamic\s+State['’]s\s+(?:Sahel(?:\s+Province)?|Greater\s+Sahara(?:\s+branch)?)|Islamic\s+State"
-        r"|État\s+islamique(?:\s+(?:dans\s+le|au)\s+Grand\s+Sahara)?|Etat\s+islamique",
-        "ISGS",
-        False,
-    ),
-    (r"ISGS|EIGS|ISSP|ISIS|ISIL|IS[\s-]Sahel|EI[\s-]Sahel|Daesh", "ISGS", True),
-    (r"Boko\s+Haram|Islamic\s+State\s+(?:in\s+)?West\s+Africa(?:\s+Province)?", "Lake Chad jihadists", False),
-    (r"ISWAP|JAS", "Lake Chad jihadists", True),
-    (r"MINUSMA|UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other", False),
-    (r"Wagner(?:\s+Group)?(?:\s+mercenaries)?|Africa\s+Corps|Russian\s+(?:mercenaries|paramilitar(?:y|ies)"
-     r"|(?:military\s+)?instructors|fighters|private\s+military\s+contractors)", "Wagner Group", False),
-    (
-        r"Volunteers\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+Homeland|Volontaires\s+pour\s+la\s+défense\s+de\s+la\s+"
-        r"patrie|Movement\s+for\s+the\s+Salvation\s+of\s+Azawad|Dan\s+Na\s+Ambassagou|Koglweogo|dozos?"
-        r"|(?:pro-government\s+|ethnic\s+|self-defen[cs]e\s+|non-Islamist\s+|communal\s+|Dogon\s+|Bambara\s+"
-        r"|Fulani\s+|Tuareg\s+)?militia(?:s|men)?|self-defen[cs]e\s+(?:groups?|committees?)"
-        r"|(?:local\s+)?vigilance\s+committees?|vigilantes",
-        "Militia",
-        False,
-    ),
-    (r"VDP|MSA|GATIA", "Militia", True),
-    # The CSP of 2022 was the framework of the armed groups that signed the 2015 accord (MSA, GATIA...), fighting
-    # the ISGS beside the state; its successors CSP-PSD/CSP-DPA (2023-) and the FLA are rebels fighting the state.
-    (r"CSP[\s-](?:DPA|PSD)|FLA|CMA", "Other", True),
-    (r"Strategic\s+Framework\s+for\s+the\s+Defen[cs]e\s+of\s+the\s+People\s+of\s+Azawad|Azawad\s+Liberation\s+Front"
-     r"|Coordination\s+of\s+Azawad\s+Movements", "Other", False),
-    (r"CSP", "Militia", True),
-    (r"Permanent\s+Strategic\s+Framework|Cadre\s+strat[ée]gique\s+permanent", "Militia", False),
+# Group NAMES (JNIM, Islamic State Sahel Province, Wagner, VDP, CSP...) come from the one actor taxonomy,
+# ``geodata/data/actor_aliases.csv`` through :func:`geodata.actors.find_names`. What stays here are the words
+# English uses to DESCRIBE a side without naming a group: a state's forces (the GUIDE's State forces include French
+# and other foreign troops), militias by their people, UN peacekeepers, unnamed armed men, civilians.
+# (pattern, family). Longest alternatives first inside one regex; case-insensitive.
+_DESCRIPTIONS: tuple[tuple[str, str], ...] = (
+    (r"UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other"),
+    (r"(?:pro-government|ethnic|self-defen[cs]e|non-Islamist|communal|Dogon|Bambara|Fulani|Tuareg)\s+militia(?:s|men)?",
+     "Militia"),
     (
         rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
         rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
@@ -81,20 +47,12 @@ _ACTOR_PATTERNS: tuple[tuple[str, str, bool], ...] = (
         r"|Barkhane|(?:(?:{d})\s+)?air\s+force|(?:{d})\s+(?:military\s+|army\s+)?(?:drones?|aircraft|warplanes?"
         r"|helicopters?|jets?|fighter\s+jets?)".replace("{d}", _DEMONYM),
         "State forces",
-        False,
     ),
-    (r"FAMa|FAMAs|FDS", "State forces", True),
-    (_GENERIC_ARMED, "Other", False),
-    (
-        r"civilians|villagers|residents|inhabitants|worshippers|herders"
-        r"|displaced\s+people",
-        "Civilians",
-        False,
-    ),
+    (_GENERIC_ARMED, "Other"),
+    (r"civilians|villagers|residents|inhabitants|worshippers|herders|displaced\s+people", "Civilians"),
 )
-_ACTOR_RES = tuple(
-    (re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", 0 if exact else re.IGNORECASE), family)
-    for pattern, family, exact in _ACTOR_PATTERNS
+_DESCRIPTION_RES = tuple(
+    (re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE), family) for pattern, family in _DESCRIPTIONS
 )
 _PAIR_ANAPHOR = re.compile(
     r"\b(?:the\s+two\s+(?:groups|sides|rivals|organi[sz]ations)|both\s+(?:groups|sides)|either\s+side|neither\s+side"
@@ -113,24 +71,28 @@ class Actor:
     start: int
 
 
+def _mentions(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, family) of every group name (the alias table) and description in ``sentence``."""
+    found = [(name.start, name.end, name.family) for name in find_names(sentence)]
+    for regex, family in _DESCRIPTION_RES:
+        found += [(match.start(), match.end(), family) for match in regex.finditer(sentence)]
+    return found
+
+
 def find_actors(sentence: str) -> list[Actor]:
     """Actors named in ``sentence``, one per family, in the order of their first mention.
 
     A longer name claims its words before a shorter one ("Islamic State Sahel Province" before "Islamic State").
     """
-    found: list[tuple[int, int, str, str]] = []
-    for regex, family in _ACTOR_RES:
-        for match in regex.finditer(sentence):
-            found.append((match.start(), match.end(), match.group(0), family))
-    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
-    kept: list[tuple[int, int, str, str]] = []
+    found = sorted(_mentions(sentence), key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, str]] = []
     for item in found:
         if kept and item[0] < kept[-1][1]:
             continue
         kept.append(item)
     seen: dict[str, Actor] = {}
-    for start, _end, name, family in kept:
-        seen.setdefault(family, Actor(name, family, start))
+    for start, end, family in kept:
+        seen.setdefault(family, Actor(sentence[start:end], family, start))
     if any(family in seen for family in JIHADIST_FAMILIES) and "Other" in seen and is_generic(seen["Other"].name):
         del seen["Other"]
     return list(seen.values())
@@ -144,7 +106,7 @@ def is_generic(name: str | None) -> bool:
 
 def actor_spans(sentence: str) -> list[tuple[int, int]]:
     """Character spans of every actor name (place phrases inside them are not places)."""
-    return [match.span() for regex, _family in _ACTOR_RES for match in regex.finditer(sentence)]
+    return [(start, end) for start, end, _family in _mentions(sentence)]
 
 
 def names_a_pair(sentence: str) -> bool:
