@@ -522,7 +522,7 @@ def _sequence(text: str, groups: list, mentions: list[DateMention], figures: lis
     the place before); its toll is the figure written just before it. A place with neither takes the
     sentence's date and no toll."""
     named = sorted((g for g in groups if g.role == "event" and g.kind in ("name", "region")), key=lambda g: g.start)
-    if len(named) < 2 or when is None:
+    if len({normalise(g.names[0]) for g in named}) < 2 or when is None:  # a headline and lead naming X twice
         return None
     ends = [g.start for g in named[1:]] + [len(text)]
     dates: list[_When | None] = []
@@ -934,7 +934,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
     if only_claims:  # "The army said it killed 40 terrorists": its claim, added to best and high, not to low
         claim_note = (" [attackers' dead claimed by the state side, in the best and high figures, not the low: "
                       + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
-    if deaths.low is not None or deaths.best is not None or deaths.high is not None:
+    zero = deaths == Fatalities(0, 0, 0) and has_toll  # "no one else was hurt" after a toll: no rival figure
+    if (deaths.low is not None or deaths.best is not None or deaths.high is not None) and not zero:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
             new = deaths
@@ -947,8 +948,9 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
                 "unknown" in victims | row["_victims"])  # a toll with no noun ("killed more than 60") competes
             new = competing(old, deaths) if same else _sum_figures(old, deaths)
             row["_victims"] = row.get("_victims", set()) | victims
-        if only_claims:
-            new = Fatalities(new.best, old.low, new.high)
+        if only_claims:  # the attackers the state says it killed add to the toll's best and high figures
+            added = _sum_figures(old, deaths)
+            new = Fatalities(added.best, old.low, added.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
     if own is not None and own.precision in ("day", "week") and _narrows(row, own):

@@ -112,7 +112,9 @@ _NOT_PLACE = frozenset(
     " april may june july august september october november december monday tuesday wednesday thursday friday"
     " saturday sunday"
     # number words head counts ("Two attacks claimed by JNIM"), never place names
-    " one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands".split()
+    " one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands"
+    # headline-case words before "attack" ("Gun attack on base in X", "Deadly attack", "Suicide bombing")
+    " gun suicide deadly twin double triple drone terror terrorist jihadist militant bomb".split()
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(

@@ -22,18 +22,22 @@ _PERSON = (
     r"|dozos|recruits|mercenaries|bodies|others|individuals|personnel|peacekeepers|hostages|jihadis|rebels"
     r"|pupils|students|schoolchildren|boys|girls|babies|infants|mourners|guests|shoppers|miners|gold\s+miners"
     r"|fishermen|pastoralists|refugees|displaced\s+people|patients|teachers|chiefs|elders|notables|drivers"
-    r"|auxiliaries|guards|guardsmen|conscripts|cadets|trainees"
+    r"|auxiliaries|guards|guardsmen|conscripts|cadets|trainees|foreigners|expatriates|tourists|customers|workers"
+    r"|employees|contractors|nationals|hunters|(?:suicide\s+)?bombers|lives"
 )
 _QUALIFIER = (
     r"(?P<q>at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|well\s+over|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
     r"|some|an\s+estimated|nearly|almost|close\s+to|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|at\s+most)"
 )
+# "a dozen" 12, "half a dozen" 6, "two dozen" 24 ("more than two dozen": at least 24).
+_DOZEN = rf"(?:an?|one|half\s+a|{NUMBER})\s+dozen(?!s)"
 # Words that end the gap between a number and its people noun ("2022 left dozens of fighters" is not 2022 fighters).
-_TAIL_STOP = rf"(?:and|or|were|was|had|have|left|killed|dozens|scores|hundreds|thousands|\d+|{NUMBER_WORD})\b"
+_TAIL_STOP = (rf"(?:and|or|were|was|had|have|left|killed|dozens|scores|hundreds|thousands|\d+|{NUMBER_WORD}"
+              r"|wounded|injured|hurt|kidnapped|abducted|missing|when|while|after|as|by)\b")
 _FIGURE = re.compile(
-    rf"\b(?:{_QUALIFIER}\s+)?(?:between\s+(?P<lo>{NUMBER})\s+and\s+(?P<hi>{NUMBER})"
+    rf"\b(?<!\bno\s)(?<!\bno-)(?:{_QUALIFIER}\s+)?(?:between\s+(?P<lo>{NUMBER})\s+and\s+(?P<hi>{NUMBER})"
     rf"|(?P<lo2>{NUMBER})(?:\s*[–—]\s*|\s+(?:to|or)\s+|(?<=\d)-(?=\d))(?P<hi2>{NUMBER})"
-    rf"|(?P<dozen>an?\s+dozen|one\s+dozen)"
+    rf"|(?P<dozen>{_DOZEN})"
     rf"|(?P<vague>(?:several\s+)?(?:dozens|scores|hundreds|thousands|tens)|several\s+dozen)(?:\s+of)?"
     rf"|(?P<n>{NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
@@ -42,9 +46,12 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
-    rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed|toll\s+(?:of|rose\s+to|reached|stood\s+at|at)"
+    rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed"
+    # "the toll rose to", "the death toll has risen to", "the toll now stands at", "a toll of"
+    rf"|toll\s+(?:(?:has|had|have|now|officially|then|later|since)\s+)*(?:of|(?:rose|risen|climbed|increased|jumped"
+    rf"|grew|gone\s+up|went\s+up)\s+to|reached|(?:stands?|stood)\s+at|at)"
     rf"|put\s+the\s+(?:death\s+)?(?:toll|number\s+of\s+(?:dead|deaths|victims)|figure)\s+at"
-    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?:(?P<n>{NUMBER})(?![\w-])"
+    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?:(?P<dozen>{_DOZEN})|(?P<n>{NUMBER})(?![\w-])"
     rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
 )
@@ -57,7 +64,7 @@ _SINGULAR = (
 )
 _ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}{_SINGULAR}\b"
 _ONE_DEAD = re.compile(
-    rf"\b(?P<n>{_ONE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+){_ONE_ITEM})*)"
+    rf"\b(?<!\bno\s)(?P<n>{_ONE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+){_ONE_ITEM})*)"
     r"\s+(?:(?:was|were|had\s+been|have\s+been|has\s+been)\s+(?:(?:also|reportedly|later|shot)\s+)?"
     r"(?:killed|slain|executed|murdered|dead)|(?:also\s+|later\s+)?died)\b",
     re.IGNORECASE,
@@ -74,7 +81,21 @@ _ARTICLE = re.compile(r"\b(?:an?|one)\s", re.IGNORECASE)
 
 _KILL_CUE = re.compile(
     r"\b(?:kill\w*|dead|deaths?|died|massacre\w*|execut\w*|slain|murder\w*|fatalit\w*"
-    r"|casualt\w*|lives|toll|bodies|perished|lost)\b",
+    r"|casualt\w*|lives|toll|bodies|perished|lost|himself|herself)\b",
+    re.IGNORECASE,
+)
+# A suicide bomber who dies by his own bomb is the incident's one death when the text counts no other.
+_SELF_KILLED = re.compile(
+    r"\bbomber\b[^.;]{0,50}?\b(?:(?:blew|blown|blowing)\s+(?:himself|herself)\s+up|kill(?:ed|ing)\s+(?:himself|herself))",
+    re.IGNORECASE,
+)
+# "No one was killed", "there were no casualties": a toll of zero, when the sentence gives no other figure and
+# speaks of no other side ("no casualties among the troops", "no one else was hurt" are not the incident's toll).
+_NOBODY = re.compile(
+    r"\b(?<!\bother\s)(?:no\s+one|no-one|nobody)\s+(?!else\b)(?:(?:was|were|has\s+been|had\s+been|have\s+been)\s+)"
+    r"(?:\w+\s+)?(?:killed|hurt|injured|wounded|harmed)\b(?!\s+(?:among|in\s+the\s+ranks|on\s+the\s+side))"
+    r"|\bno\s+(?:casualties|deaths|fatalities|loss\s+of\s+life)\b(?!\s+(?:among|in\s+the\s+ranks|on\s+the\s+side"
+    r"|on\s+(?:our|their)\s+side))",
     re.IGNORECASE,
 )
 _NOT_DEATH_AFTER = re.compile(
@@ -102,11 +123,25 @@ class Fatalities:
     high: int | None
 
 
+def _dozen(words: str) -> int | None:
+    """``"a dozen"`` -> 12, ``"half a dozen"`` -> 6, ``"two dozen"`` -> 24."""
+    head = re.sub(r"\s+dozen$", "", words.strip().lower())
+    if head.startswith("half"):
+        return 6
+    count = 1 if head in ("a", "an", "one") else parse_number(head)
+    return None if count is None else 12 * count
+
+
 def _one_figure(match: re.Match[str]) -> Fatalities | None:
     groups = match.groupdict()
     qualifier = re.sub(r"\s+", " ", (groups.get("q") or "").lower())
     if groups.get("dozen"):
-        return Fatalities(12, 12, 12)
+        count = _dozen(groups["dozen"])
+        if count is None:
+            return None
+        if qualifier in _FLOOR:
+            return Fatalities(count, count, None)
+        return Fatalities(count, None, count) if qualifier in _CEILING else Fatalities(count, count, count)
     if groups.get("vague"):
         word = groups["vague"].lower().split()[-1].replace("dozen", "dozens").replace("dozenss", "dozens")
         low, high = _VAGUE[word]
@@ -139,9 +174,16 @@ _DEATH_AFTER = re.compile(
 _DEATH_BEFORE = re.compile(
     rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
     rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
+    rf"|claimed|cost"
     rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
     rf"|lost|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
     rf"\s+(?:the\s+)?(?:bodies\s+of\s+)?(?:{_QUALIFIER}\s+)?$",
+    re.IGNORECASE,
+)
+# "ten soldiers and three civilians were killed": a figure joined to a next one that the death word follows
+_JOINED_AFTER = re.compile(
+    rf"^(?:\s*,\s*(?:and\s+)?|,?\s+and\s+)(?:{_QUALIFIER}\s+)?(?:{_DOZEN}|{NUMBER}|an?)"
+    rf"(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON}|{_SINGULAR})\b",
     re.IGNORECASE,
 )
 _JOINED_BEFORE = re.compile(r"(?:,|\band|\bas\s+well\s+as|\balong\s+with|\bplus|\bwith)\s+(?:{q}\s+)?$".replace(
@@ -194,6 +236,16 @@ _OTHER_INCIDENT = re.compile(
 )
 
 
+def _joined_ahead(after: str) -> bool:
+    """The figures joined after this one ("and three civilians", ", two gendarmes and ...") end in a death word."""
+    rest = after
+    while (step := _JOINED_AFTER.match(rest)) is not None:
+        rest = rest[step.end() :]
+        if _DEATH_AFTER.match(rest):
+            return True
+    return False
+
+
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
     """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
@@ -227,6 +279,7 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
             joined = bool(found) and match.start() - found[-1].span[1] < 100 and _JOINED_BEFORE.search(before)
             listed = _JOINED_SINGLES.match(after)  # "20 soldiers and a civilian were killed"
             joined = joined or (listed is not None and _DEATH_AFTER.match(after[listed.end() :]))
+            joined = joined or _joined_ahead(after)  # "ten soldiers and three civilians were killed"
             if not (dead_in_tail or _DEATH_AFTER.match(after) or _DEATH_BEFORE.search(before) or joined):
                 continue
         if regex is _ONE_DEAD:
@@ -247,6 +300,9 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         if category in ("people", "unknown") and mostly and _category(mostly.group("who")) in ("state", "militia"):
             category = _category(mostly.group("who"))
         found.append(DeathFigure(number_span, category, figure))
+    if not found:
+        found = [DeathFigure(m.span(), "attackers", Fatalities(1, 1, 1)) for m in _SELF_KILLED.finditer(sentence)
+                 if not any(m.start() < end and start < m.end() for start, end in exclude)]  # fmt: skip
     return found
 
 
@@ -284,6 +340,8 @@ def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatal
     """
     figures = death_figures(sentence, exclude)
     text = _mask(sentence, list(exclude))
+    if not figures and _NOBODY.search(text):
+        return Fatalities(0, 0, 0)
     total = combine(figures, text)
     claimed = state_claims(sentence, figures)
     if claimed and len(claimed) < len(figures):  # the toll without the state's claim is the low figure
