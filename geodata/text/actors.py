@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from geodata.actors import find_names
+from geodata.text.numbers import NUMBER
 
 ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists", "State forces", "Wagner Group", "Militia")
 
@@ -59,7 +60,11 @@ _PAIR_ANAPHOR = re.compile(
     r"|each\s+other|one\s+another|the\s+(?:clashes|fighting|hostilities|war|rivals))\b",
     re.IGNORECASE,
 )
-_AGENT_BEFORE = re.compile(r"(?:\bby|\bat\s+the\s+hands\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
+_AGENT_BEFORE = re.compile(
+    r"(?:\bby|\bat\s+the\s+hands\s+of|\b(?:blamed|pinned)\s+on|\battributed\s+to)\s+(?:the\s+)?"
+    r"(?:(?:suspected|presumed|alleged)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -119,18 +124,42 @@ _FACILITY_AFTER = re.compile(
     r"|vehicle|detachment|headquarters|station|school|academy)s?\b",
     re.IGNORECASE,
 )
+# Where the words say a side was hit: "an attack on Niger's military", "ambushed soldiers", "killing 12 gendarmes",
+# "the soldiers were ambushed", "the VDP lost 40 men", "the army came under fire". Never after "by".
+_TARGET_BEFORE = re.compile(
+    r"\b(?:attacks?|assaults?|ambush(?:es)?|raids?|offensive|deadliest|worst|bloodiest|deadly)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:on|against)\s+(?:the\s+|an?\s+)?(?:[\w-]+['’]s?\s+)?$"
+    rf"|\b(?:target(?:ing|ed)|kill(?:ing|ed)|wound(?:ing|ed)|ambush(?:ing|ed)|attack(?:ing|ed)|massacr(?:ing|ed)"
+    rf"|execut(?:ing|ed)|kidnapp(?:ing|ed)|abduct(?:ing|ed)|injur(?:ing|ed))\s+(?:(?:at\s+least|more\s+than|some|about|over|dozens\s+of"
+    rf"|scores\s+of|several|(?:{NUMBER})|two\s+dozen|a\s+dozen)\s+)*(?:the\s+|an?\s+)?(?!by\b)(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_TARGET_AFTER = re.compile(
+    r"^['’]?s?\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been|being|got)\s+(?:\w+\s+)?(?:attacked|killed|ambushed"
+    r"|targeted|wounded|kidnapped|abducted|massacred|executed|overrun|besieged)\b(?!\s+(?:and|as)\b)"
+    r"|lost\s+(?:\w+\s+){0,3}?(?:men|members|soldiers|troops|fighters|personnel|lives|volunteers)\b"
+    r"|came\s+under\s+(?:attack|fire|siege))",
+    re.IGNORECASE,
+)
+
+
+def _target(sentence: str, actor: Actor) -> bool:
+    """The words around ``actor`` say it was hit (see :data:`_TARGET_BEFORE`, :data:`_TARGET_AFTER`)."""
+    after = sentence[actor.start + len(actor.name) :]
+    return bool(_FACILITY_AFTER.match(after) or _TARGET_AFTER.match(after)
+                or _TARGET_BEFORE.search(sentence[max(0, actor.start - 120) : actor.start]))  # fmt: skip
 
 
 def order_actors(sentence: str, actors: list[Actor], event_type_name: str) -> list[Actor]:
-    """Perpetrator first: a name right after "by"/"at the hands of" leads; a force named by its base, camp or
-    convoy ("the army base", "a military convoy") comes after the others (it was attacked); civilians never lead a
-    Violence-against-civilians event; otherwise the order of mention."""
+    """Perpetrator first: a name right after "by"/"at the hands of"/"blamed on" leads; a side the words say was hit
+    (named by its base, camp or convoy: "the army base"; after "an attack on", "killing 12", "ambushed"; before
+    "were killed", "lost 40 men", "came under fire") never leads while a side that was not hit is named;
+    civilians never lead a Violence-against-civilians event; otherwise the order of mention."""
     agents = [a for a in actors if _AGENT_BEFORE.search(sentence[: a.start])]
     ordered = agents + [a for a in actors if a not in agents]
-    # "the army base came under attack, with JNIM fighters...": a force named by its base, camp or convoy is the target
-    targets = [a for a in ordered if a not in agents and _FACILITY_AFTER.match(sentence[a.start + len(a.name) :])]
-    if len(targets) < len(ordered):
-        ordered = [a for a in ordered if a not in targets] + targets
+    lead = next((a for a in ordered if a in agents or a.start < 0 or not _target(sentence, a)), None)
+    if lead is not None:  # the first side not hit leads; the others keep their order
+        ordered = [lead] + [a for a in ordered if a is not lead]
     if event_type_name == "Violence against civilians":
         ordered = [a for a in ordered if a.family != "Civilians"] + [a for a in ordered if a.family == "Civilians"]
     return ordered
