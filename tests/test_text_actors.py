@@ -42,3 +42,9 @@ def test_the_first_side_not_hit_leads_and_the_victims_follow_it() -> None:
     assert families(sentence)[:2] == ["Other", "Civilians"]
     sentence = "Gunmen killed 11 soldiers and three civilians near the town."
     assert families(sentence)[:2] == ["Other", "State forces"]
+
+
+def test_sides_hit_together_leave_the_attacker_unnamed() -> None:
+    """"An attack against gendarmes and VDP": both were hit; the attacker is an unidentified armed group."""
+    sentence = "The communiqué spoke of an attack against gendarmes and VDP at Falagountou."
+    assert families(sentence)[:3] == ["Other", "State forces", "Militia"]

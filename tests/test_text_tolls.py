@@ -84,3 +84,39 @@ def test_a_headline_that_repeats_the_town_is_one_place_and_keeps_its_toll(geocod
     events = extract_events(text, geocoder, document_day=date(2016, 3, 9)).events
     assert list(events["location"]) == ["Gao"]
     assert events.iloc[0]["fatalities"] == 5
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        # nationals in the plural are people; figures joined before the death word add up
+        ("In the ambush six Nigeriens, three Chadians and 14 assailants were killed.", (23, 23, 23)),
+        ("At least 31 Burkinabe soldiers were killed at the post.", (31, 31, None)),
+        # a communiqué's words for death
+        ("The ambush resulted in the loss of seven of our brave comrades.", (7, 7, 7)),
+        ("Twelve attackers were neutralised by the air force.", (12, 12, 12)),
+        # a short complement before the join
+        ("At least 9 members of the village vigilance committee and two herders were killed.", (11, 11, None)),
+        # a subset after a comma is no rival; after the kill verb it is the toll
+        ("Gunmen stopped the bus, killing 23 of them, including the driver.", (23, 23, 23)),
+        ("The prefect said 40 people died, ten of them children.", (40, 40, 40)),
+        # a bomber who killed only himself
+        ("The bomber, a young man from the region, killed only himself.", (1, 1, 1)),
+    ],
+)
+def test_nationals_communique_words_complements_and_subsets(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The attack hit Kobe, where armed groups have killed hundreds of villagers this year.",
+        "The force has lost more soldiers than any other in recent years, with 58 peacekeepers killed.",
+        "Since 2015 jihadists have killed more than 2,000 people in the region.",
+    ],
+)
+def test_a_count_over_a_period_is_no_toll_of_the_incident(sentence: str) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == (None, None, None)

@@ -153,13 +153,22 @@ def _target(sentence: str, actor: Actor) -> bool:
 def order_actors(sentence: str, actors: list[Actor], event_type_name: str) -> list[Actor]:
     """Perpetrator first: a name right after "by"/"at the hands of"/"blamed on" leads; a side the words say was hit
     (named by its base, camp or convoy: "the army base"; after "an attack on", "killing 12", "ambushed"; before
-    "were killed", "lost 40 men", "came under fire") never leads while a side that was not hit is named;
-    civilians never lead a Violence-against-civilians event; otherwise the order of mention."""
+    "were killed", "lost 40 men", "came under fire") never leads while a side that was not hit is named, and
+    when every side named was hit the attacker is an unidentified armed group (ACLED's way); civilians never lead a
+    Violence-against-civilians event; otherwise the order of mention."""
     agents = [a for a in actors if _AGENT_BEFORE.search(sentence[: a.start])]
     ordered = agents + [a for a in actors if a not in agents]
-    lead = next((a for a in ordered if a in agents or a.start < 0 or not _target(sentence, a)), None)
+    hit: list[Actor] = []
+    for actor in sorted(actors, key=lambda a: a.start):  # "an attack against gendarmes and VDP": both were hit
+        joined = hit and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as\s+well\s+as)\s+(?:the\s+)?",
+                                      sentence[hit[-1].start + len(hit[-1].name) : max(actor.start, 0)])
+        if actor not in agents and actor.start >= 0 and (joined or _target(sentence, actor)):
+            hit.append(actor)
+    lead = next((a for a in ordered if a not in hit), None)
     if lead is not None:  # the first side not hit leads; the others keep their order
         ordered = [lead] + [a for a in ordered if a is not lead]
+    elif hit and not any(is_generic(a.name) for a in actors):  # every side named was hit: by no one named
+        ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
     if event_type_name == "Violence against civilians":
         ordered = [a for a in ordered if a.family != "Civilians"] + [a for a in ordered if a.family == "Civilians"]
     return ordered

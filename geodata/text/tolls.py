@@ -15,6 +15,15 @@ from geodata.text.rules import _mask, reference_spans
 # Vague counts as (low, high): "dozens" is 24 to 99 (two dozen up to a hundred), "hundreds" 200 to 999.
 _VAGUE = {"dozens": (24, 99), "scores": (40, None), "hundreds": (200, 999), "thousands": (2000, None),
           "tens": (20, 99)}
+# Nationals in the plural, nouns only ("24 Burkinabe soldiers" are soldiers): people, but soldiers as often as not
+# ("five Nigeriens and four Americans were killed" in an ambush on a patrol), so their category stays unknown.
+_NATIONALS = (
+    r"(?:Malians|Nigeriens|Nigériens|Nigerians|Burkinab[eè]s?|Americans|Europeans|Westerners|Frenchmen|Canadians"
+    r"|Chadians|Mauritanians|Togolese|Beninese|Ivorians|Ghanaians|Algerians|Libyans|Senegalese|Guineans|Germans"
+    r"|Italians|Spaniards|Belgians|Britons|Russians|Ukrainians|Moroccans|Turks|Chinese|Swiss|Dutch|Austrians)"
+    r"(?!\s+(?:[\w-]+\s+)?(?:soldiers|troops|civilians|gendarmes|police\w*|nationals|citizens|people|men|women|workers"
+    r"|officers|personnel|volunteers|fighters|militants|army|military|forces|guards|peacekeepers|hostages|tourists))"
+)
 _PERSON = (
     r"(?:police|security|army|military|defen[cs]e)\s+(?:personnel|officers|agents|members)|people|persons|civilians|villagers|residents|inhabitants|soldiers|troops|fighters|militants|jihadists"
     r"|insurgents|members|militiamen|militia\s+members|gendarmes|police(?:men)?|officers|men|women|children"
@@ -24,6 +33,7 @@ _PERSON = (
     r"|fishermen|pastoralists|refugees|displaced\s+people|patients|teachers|chiefs|elders|notables|drivers"
     r"|auxiliaries|guards|guardsmen|conscripts|cadets|trainees|foreigners|expatriates|tourists|customers|workers"
     r"|employees|contractors|nationals|hunters|(?:suicide\s+)?bombers|lives"
+    r"|" + _NATIONALS
 )
 _QUALIFIER = (
     r"(?P<q>at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|well\s+over|more\s+than|over|upwards\s+of|in\s+excess\s+of|about|around|approximately|roughly"
@@ -42,7 +52,7 @@ _FIGURE = re.compile(
     rf"|(?P<n>{NUMBER}))"
     rf"(?P<tail>(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON})\b"
     rf"|\s+(?:were\s+|was\s+|people\s+|(?:had|have)\s+(?:been\s+)?)?(?:killed|dead|died|slain|executed|massacred"
-    rf"|fatalities|deaths)\b)",
+    rf"|fatalities|deaths|neutrali[sz]ed)\b)",
     re.IGNORECASE,
 )
 _KILL_VERB_FIGURE = re.compile(
@@ -51,7 +61,7 @@ _KILL_VERB_FIGURE = re.compile(
     rf"|toll\s+(?:(?:has|had|have|now|officially|then|later|since)\s+)*(?:of|(?:rose|risen|climbed|increased|jumped"
     rf"|grew|gone\s+up|went\s+up)\s+to|reached|(?:stands?|stood)\s+at|at)"
     rf"|put\s+the\s+(?:death\s+)?(?:toll|number\s+of\s+(?:dead|deaths|victims)|figure)\s+at"
-    rf"|claimed\s+the\s+lives\s+of|left)\s+(?:{_QUALIFIER}\s+)?(?:(?P<dozen>{_DOZEN})|(?P<n>{NUMBER})(?![\w-])"
+    rf"|claimed\s+the\s+lives\s+of|left|(?:the\s+)?loss\s+of|neutrali[sz]ing|neutrali[sz]ed)\s+(?:{_QUALIFIER}\s+)?(?:(?P<dozen>{_DOZEN})|(?P<n>{NUMBER})(?![\w-])"
     rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
     re.IGNORECASE,
 )
@@ -81,12 +91,13 @@ _ARTICLE = re.compile(r"\b(?:an?|one)\s", re.IGNORECASE)
 
 _KILL_CUE = re.compile(
     r"\b(?:kill\w*|dead|deaths?|died|massacre\w*|execut\w*|slain|murder\w*|fatalit\w*"
-    r"|casualt\w*|lives|toll|bodies|perished|lost|himself|herself)\b",
+    r"|casualt\w*|lives|toll|bodies|perished|lost|loss|himself|herself|neutrali[sz]\w*)\b",
     re.IGNORECASE,
 )
 # A suicide bomber who dies by his own bomb is the incident's one death when the text counts no other.
 _SELF_KILLED = re.compile(
-    r"\bbomber\b[^.;]{0,50}?\b(?:(?:blew|blown|blowing)\s+(?:himself|herself)\s+up|kill(?:ed|ing)\s+(?:himself|herself))",
+    r"\bbomber\b[^.;]{0,50}?\b(?:(?:blew|blown|blowing)\s+(?:himself|herself)\s+up"
+    r"|kill(?:ed|ing)\s+(?:only\s+)?(?:himself|herself))",
     re.IGNORECASE,
 )
 # "No one was killed", "there were no casualties": a toll of zero, when the sentence gives no other figure and
@@ -167,8 +178,8 @@ _DEATH_AFTER = re.compile(
     r"^\s*(?:,\s*(?:including|among\s+them|among\s+whom|of\s+whom|mostly|most\s+of\s+them|many\s+of\s+them)\b"
     r"[^,;.]{1,60},)?"
     r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
-    r"confirmed|found|also|all|later|shot|burned|burnt|hacked)\s+)*(?:killed|dead|died|slain|executed|massacred|murdered"
-    r"|perished|lost\s+their\s+lives|to\s+death)\b",
+    r"confirmed|found|also|all|later|shot|burned|burnt|hacked|summarily|allegedly)\s+)*(?:killed|dead|died|slain|executed"
+    r"|massacred|murdered|perished|lost\s+their\s+lives|to\s+death|neutrali[sz]ed)\b",
     re.IGNORECASE,
 )
 _DEATH_BEFORE = re.compile(
@@ -182,7 +193,7 @@ _DEATH_BEFORE = re.compile(
 )
 # "ten soldiers and three civilians were killed": a figure joined to a next one that the death word follows
 _JOINED_AFTER = re.compile(
-    rf"^(?:\s*,\s*(?:and\s+)?|,?\s+and\s+)(?:{_QUALIFIER}\s+)?(?:{_DOZEN}|{NUMBER}|an?)"
+    rf"^(?:\s+(?:of|for|from)\s+[^,;.]{{1,40}}?)?(?:\s*,\s*(?:and\s+)?|,?\s+and\s+)(?:{_QUALIFIER}\s+)?(?:{_DOZEN}|{NUMBER}|an?)"
     rf"(?:\s+(?!{_TAIL_STOP})[\w'’-]+){{0,3}}?\s+(?:{_PERSON}|{_SINGULAR})\b",
     re.IGNORECASE,
 )
@@ -219,7 +230,8 @@ def _category(words: str) -> str:
     for name, pattern in _CATEGORIES:
         if re.search(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:{pattern})\b", words, re.IGNORECASE):
             return name
-    if head and re.search(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:{_PERSON})\b", words, re.IGNORECASE):
+    person = re.search(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_PERSON})\b", words, re.IGNORECASE)
+    if head and person and not re.fullmatch(_NATIONALS, person.group("noun")):
         return "people"
     return "unknown"
 
@@ -246,6 +258,21 @@ def _joined_ahead(after: str) -> bool:
     return False
 
 
+_CUMULATIVE = re.compile(
+    r"\b(?:this|last|that)\s+year\b|\bsince\s+(?:\d{4}|the\s+(?:start|beginning)|its\s+(?:creation|deployment))"
+    r"|\bso\s+far\b|\bin\s+recent\s+(?:years|months|weeks)\b|\bover\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?"
+    r"|weeks|decade)\b|\bin\s+total\b|\baltogether\b",
+    re.IGNORECASE,
+)
+
+
+def _cumulative(sentence: str, span: tuple[int, int]) -> bool:
+    """A figure whose own clause counts over a period ("hundreds this year", "in recent years, with 56 killed")."""
+    before = re.split(r"[;.()]|,\s+(?:and|but|while|as)\s", sentence[max(0, span[0] - 60) : span[0]])[-1]
+    after = re.split(r"[,;.()]", sentence[span[1] : span[1] + 40])[0]
+    return bool(_CUMULATIVE.search(before) or _CUMULATIVE.search(after))
+
+
 def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[DeathFigure]:
     """The figures of dead ``sentence`` gives, left to right (see :func:`find_fatalities` for what counts)."""
     if not _KILL_CUE.search(sentence):
@@ -264,7 +291,10 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         if any(number_span[0] < end and start < number_span[1] for start, end in [*exclude, *spans]):
             continue
         before, after = sentence[: match.start()], sentence[match.end() :]
-        if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before):
+        after_number = sentence[number_span[1] :]
+        of_them = re.search(r",\s*$", sentence[: number_span[0]]) and re.match(  # "160 bodies, twenty of them ..."
+            r"\s+of\s+(?:them|whom|those)\b", after_number, re.IGNORECASE)
+        if _NOT_DEATH_BEFORE.search(before) or _SUBSET_BEFORE.search(before) or of_them:  # "twenty of them children"
             subset_end = match.end()
             continue
         if subset_end is not None and re.fullmatch(r"\s*(?:,\s*)?(?:and\s+)?", sentence[subset_end : match.start()]):
@@ -299,6 +329,8 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
         if category in ("people", "unknown") and mostly and _category(mostly.group("who")) in ("state", "militia"):
             category = _category(mostly.group("who"))
+        if _cumulative(sentence, number_span):
+            continue
         found.append(DeathFigure(number_span, category, figure))
     if not found:
         found = [DeathFigure(m.span(), "attackers", Fatalities(1, 1, 1)) for m in _SELF_KILLED.finditer(sentence)
@@ -312,9 +344,10 @@ def combine(figures: list[DeathFigure], sentence: str = "") -> Fatalities:
     sources stand between them, and add up otherwise."""
     merged: list[DeathFigure] = []
     for figure in figures:
-        rival = next((m for m in merged if figure.category in (m.category, "unknown") or m.category == "unknown"), None)
+        rival = next((m for m in reversed(merged)  # the nearest figure before it of the same kind
+                      if figure.category in (m.category, "unknown") or m.category == "unknown"), None)  # fmt: skip
         between = sentence[rival.span[1] : figure.span[0]] if rival else ""
-        joined = re.fullmatch(r"[\w\s'’-]{0,40}?(?:\band|,|\bplus|\bas\s+well\s+as)\s+(?:\w+\s+){0,2}", between)
+        joined = re.fullmatch(r"[\w\s'’-]{0,60}?(?:\band|,|\bplus|\bas\s+well\s+as)\s+(?:\w+\s+){0,2}", between)
         if rival is not None and (_CONTRAST.search(between) or not joined):
             both = competing(rival.figures, figure.figures)
             merged[merged.index(rival)] = DeathFigure(rival.span, rival.category, both)
