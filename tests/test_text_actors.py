@@ -48,3 +48,9 @@ def test_sides_hit_together_leave_the_attacker_unnamed() -> None:
     """"An attack against gendarmes and VDP": both were hit; the attacker is an unidentified armed group."""
     sentence = "The communiqué spoke of an attack against gendarmes and VDP at Falagountou."
     assert families(sentence)[:3] == ["Other", "State forces", "Militia"]
+
+
+def test_a_side_killed_beside_another_is_hit() -> None:
+    """"16 VDP and two civilians were killed": the VDP were hit, not the attackers."""
+    sentence = "At least 16 VDP and two civilians were killed on Friday in an attack near Boulsa."
+    assert families(sentence)[0] == "Other"

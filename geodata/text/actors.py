@@ -135,7 +135,9 @@ _TARGET_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _TARGET_AFTER = re.compile(
-    r"^['’]?s?\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been|being|got)\s+(?:\w+\s+)?(?:attacked|killed|ambushed"
+    # "16 VDP and two civilians were killed": the passive may follow a second party joined by "and"
+    r"^['’]?s?(?:\s*,?\s+(?:and|as\s+well\s+as)(?:\s+[\w'’-]+){1,4}?)?\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been"
+    r"|being|got)\s+(?:\w+\s+)?(?:attacked|killed|ambushed"
     r"|targeted|wounded|kidnapped|abducted|massacred|executed|overrun|besieged)\b(?!\s+(?:and|as)\b)"
     r"|lost\s+(?:\w+\s+){0,3}?(?:men|members|soldiers|troops|fighters|personnel|lives|volunteers)\b"
     r"|came\s+under\s+(?:attack|fire|siege))",
