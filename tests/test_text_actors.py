@@ -54,3 +54,18 @@ def test_a_side_killed_beside_another_is_hit() -> None:
     """"16 VDP and two civilians were killed": the VDP were hit, not the attackers."""
     sentence = "At least 16 VDP and two civilians were killed on Friday in an attack near Boulsa."
     assert families(sentence)[0] == "Other"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "family"),
+    [
+        ("Two Mirages struck a gathering near Douentza.", "State forces"),
+        ("French Rafale jets bombed the camp.", "State forces"),
+        ("Barkhane troops clashed with gunmen near Ménaka.", "State forces"),
+        ("Suspected jihadists attacked the market.", "Other"),
+        ("Russian mercenaries and FAMa soldiers raided the village.", "Wagner Group"),
+    ],
+)
+def test_foreign_forces_and_unnamed_jihadists(sentence: str, family: str) -> None:
+    """The GUIDE's State forces include French troops and jets; 'suspected jihadists' name no group."""
+    assert families(sentence)[0] == family

@@ -45,7 +45,9 @@ _DESCRIPTIONS: tuple[tuple[str, str], ...] = (
         rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
         rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
         r"|defen[cs]e\s+(?:and\s+security\s+)?forces|security\s+and\s+defen[cs]e\s+forces"
-        r"|Barkhane|(?:(?:{d})\s+)?air\s+force|(?:{d})\s+(?:military\s+|army\s+)?(?:drones?|aircraft|warplanes?"
+        # France's forces in the Sahel: Barkhane, its Mirage and Rafale jets
+        r"|Barkhane|(?:French\s+)?(?:Mirage|Rafale)(?:\s+2000)?(?:s|\s+(?:fighter\s+)?jets?)?"
+        r"|(?:(?:{d})\s+)?air\s+force|(?:{d})\s+(?:military\s+|army\s+)?(?:drones?|aircraft|warplanes?"
         r"|helicopters?|jets?|fighter\s+jets?)".replace("{d}", _DEMONYM),
         "State forces",
     ),
