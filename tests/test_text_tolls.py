@@ -120,3 +120,10 @@ def test_nationals_communique_words_complements_and_subsets(sentence: str, figur
 def test_a_count_over_a_period_is_no_toll_of_the_incident(sentence: str) -> None:
     found = find_fatalities(sentence)
     assert (found.best, found.low, found.high) == (None, None, None)
+
+
+def test_a_toll_raised_in_the_next_sentence_is_the_best_figure(geocoder: Geocoder) -> None:
+    """The first count stays the low end; the update is the best and high figure."""
+    text = ("Gunmen attacked Arbinda on Monday, killing 14 people. The toll later rose to 22, the mayor's office said.")
+    event = extract_events(text, geocoder, document_day=date(2023, 5, 10)).events.iloc[0]
+    assert (event["fatalities_low"], event["fatalities"], event["fatalities_high"]) == (14, 22, 22)

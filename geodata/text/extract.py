@@ -66,7 +66,16 @@ from geodata.text.dates import (
 )
 from geodata.text.numbers import parse_number
 from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
-from geodata.text.tolls import Fatalities, competing, death_figures, find_fatalities, state_claims, toll_sources
+from geodata.text.tolls import (
+    Fatalities,
+    competing,
+    death_figures,
+    find_fatalities,
+    raises_toll,
+    state_claims,
+    toll_sources,
+    updated,
+)
 
 if TYPE_CHECKING:
     from geodata.places.geocode import Geocoder, GeocodeResult
@@ -940,6 +949,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
         if old == Fatalities(None, None, None):
             new = deaths
             row["_victims"] = {f.category for f in death_figures(sentence.text)}
+        elif raises_toll(sentence.text):  # "the toll later rose to 20": the update is the best figure
+            new = updated(old, deaths)
         elif _ADDITIVE.search(sentence.text):
             new = _sum_figures(old, deaths)
         else:
@@ -1123,6 +1134,10 @@ def _fill(row: dict, other: dict) -> None:
     if row["fatalities"] is None and row["fatalities_low"] is None and row["fatalities_high"] is None:
         for column in ("fatalities", "fatalities_low", "fatalities_high"):
             row[column] = other[column]
+    elif other["fatalities"] is not None and raises_toll(str(other["notes"])):  # "the toll later rose to 20"
+        new = updated(Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"]),
+                      Fatalities(other["fatalities"], other["fatalities_low"], other["fatalities_high"]))
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(other[f"actor{n}"], other[f"group{n}"]) for n in ("1", "2") if other[f"group{n}"]])
     if other["date_end"] - other["date_start"] < row["date_end"] - row["date_start"] and (
         row["date_start"] <= other["date_start"] and other["date_end"] <= row["date_end"]

@@ -488,3 +488,26 @@ def _sum(figures) -> Fatalities:
         sum(lows) if lows else None,
         sum(highs) if None not in highs else None,
     )
+
+
+# A later toll that replaces an earlier one: "the toll rose to 20", "has risen to", "now stands at", "raised the
+# toll to", "revised the toll upwards to".
+_RAISED = re.compile(
+    r"\btoll\b[^.;]{0,40}?\b(?:rose|risen|climbed|increased|jumped|grew|gone\s+up|went\s+up|now\s+stands|revised)"
+    r"|\b(?:raised|revised|increased|pushed)\s+(?:the\s+)?(?:death\s+)?toll\b",
+    re.IGNORECASE,
+)
+
+
+def raises_toll(sentence: str) -> bool:
+    """True when ``sentence`` updates an earlier toll upwards ("the toll later rose to 20")."""
+    return _RAISED.search(sentence) is not None
+
+
+def updated(old: Fatalities, new: Fatalities) -> Fatalities:
+    """An earlier toll and its update: the update is the best figure, the earlier one stays the low end."""
+    lows = [f for f in (old.low, new.low) if f is not None]
+    highs = [f for f in (old.high, new.high, new.best) if f is not None]
+    return Fatalities(new.best if new.best is not None else old.best, min(lows) if lows else None,
+                      max(highs) if highs else None)  # fmt: skip
+
