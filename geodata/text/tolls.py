@@ -359,17 +359,20 @@ def combine(figures: list[DeathFigure], sentence: str = "") -> Fatalities:
 def find_fatalities(sentence: str, exclude: list[tuple[int, int]] = ()) -> Fatalities:
     """Deaths the sentence reports.
 
-    Counted only when the sentence speaks of death (killed, dead, massacre, toll...) and the figure is tied to
-    it: a death word right after it ("71 soldiers killed", "were found dead"), a killing word right before it
-    ("killing 12", "the bodies of 79", "raised the toll to 38"), or joined by "and"/"along with" to a figure
-    that is. Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N" -> best =
+    Counted only when the sentence speaks of death (killed, dead, massacre, toll, neutralised, "the loss of"...)
+    and the figure is tied to it: a death word right after it ("71 soldiers killed", "were found dead"), a killing
+    word right before it ("killing 12", "the bodies of 79", "raised the toll to 38", "claimed 20 lives"), or joined
+    by "and"/"along with"/commas to a figure that is, before or after it ("ten soldiers and three civilians were
+    killed"). Rules: a plain number or "about N" -> best = low = high = N; "at least/over/more than N" -> best =
     low = N (the floor the text states, as ACLED codes it), high unknown; "up to/nearly N" -> best = high = N;
     "between A and B"/"A to B" -> low = best = A, high B; "dozens"/"several dozen" -> 24 to 99, "scores" ->
-    at least 40, "hundreds" -> 200 to 999 (best the low end); "a dozen" -> 12. Attackers' dead that the state side
-    claims ("the army said it killed 40 terrorists") count in best and high, not in low, when the sentence gives
-    another toll. Figures
-    for wounded/kidnapped/captured people, figures inside ``exclude`` spans (dates) and subsets ("including 12
-    soldiers") are skipped. Figures are combined by :func:`combine`. Nothing found -> all None.
+    at least 40, "hundreds" -> 200 to 999 (best the low end); "a dozen" -> 12, "half a dozen" 6, "two dozen" 24.
+    Attackers' dead that the state side claims ("the army said it killed 40 terrorists") count in best and high,
+    not in low, when the sentence gives another toll. "No one was killed"/"no casualties" with no other figure ->
+    0; a suicide bomber who blew himself up, with no other figure -> 1. Figures for wounded/kidnapped/captured
+    people, figures inside ``exclude`` spans (dates), subsets ("including 12 soldiers", ", ten of them children")
+    and counts over a period ("hundreds this year", "in recent years, with 56 killed") are skipped. Figures are
+    combined by :func:`combine`. Nothing found -> all None.
     """
     figures = death_figures(sentence, exclude)
     text = _mask(sentence, list(exclude))
