@@ -1,8 +1,8 @@
-"""Rules that read one English sentence: is it a violent event, of what type, who fought, how many died, where.
+"""Rules that read one English sentence: is it a violent event, of what type, and where (place phrases).
 
-Pure functions over strings, no I/O; ``geodata.text.extract`` runs them sentence by sentence. The choices
-(fatality words, actor order, place phrase order) are documented on each function and in
-``geodata/text/extract.py``.
+Pure functions over strings, no I/O; ``geodata.text.extract`` runs them sentence by sentence. Who fought is
+``geodata.text.actors``, how many died ``geodata.text.tolls``. The choices (event words, place phrase order) are
+documented on each function and in ``geodata/text/extract.py``.
 """
 
 from __future__ import annotations
