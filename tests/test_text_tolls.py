@@ -127,3 +127,11 @@ def test_a_toll_raised_in_the_next_sentence_is_the_best_figure(geocoder: Geocode
     text = ("Gunmen attacked Arbinda on Monday, killing 14 people. The toll later rose to 22, the mayor's office said.")
     event = extract_events(text, geocoder, document_day=date(2023, 5, 10)).events.iloc[0]
     assert (event["fatalities_low"], event["fatalities"], event["fatalities_high"]) == (14, 22, 22)
+
+
+def test_dead_named_one_by_one_are_of_their_side() -> None:
+    """"A peacekeeper and a soldier were killed": the state side's dead, not people (civilians)."""
+    from geodata.text.tolls import death_figures
+
+    figures = death_figures("A UN peacekeeper and a Malian soldier were killed in the attack on the camp.")
+    assert [(f.category, f.figures.best) for f in figures] == [("state", 2)]

@@ -206,11 +206,12 @@ _CONTRAST = re.compile(
 )
 # Who the dead were: figures for the same kind of people compete, figures for different kinds add up.
 _CATEGORIES = (
-    ("state", r"soldiers?|troops|gendarmes|police\w*|officers|personnel|peacekeepers|recruits|servicemen|army"
-              r"|guards(?:men)?|conscripts|cadets"),
-    ("attackers", r"militants|jihadis\w*|insurgents|assailants|attackers|terrorists|fighters|combatants|rebels"
-                  r"|gunmen|mercenaries"),
-    ("militia", r"volunteers|militiam[ae]n|militia\s+members|dozos|VDP|vigilantes|(?:VDP\s+)?auxiliaries"),
+    # singular too: "a UN peacekeeper and a Malian soldier were killed" are the state side's dead
+    ("state", r"soldiers?|troops|gendarmes?|police\w*|officers?|personnel|peacekeepers?|recruits?|servicem[ae]n|army"
+              r"|guards?(?:men|man)?|conscripts?|cadets?"),
+    ("attackers", r"militants?|jihadis\w*|insurgents?|assailants?|attackers?|terrorists?|fighters|combatants?|rebels?"
+                  r"|gunm[ae]n|mercenar(?:y|ies)"),
+    ("militia", r"volunteers?|militiam[ae]n|militia\s+members|dozos?|VDP|vigilantes|(?:VDP\s+)?auxiliar(?:y|ies)"),
 )  # fmt: skip
 
 
