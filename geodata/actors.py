@@ -7,7 +7,13 @@ matter. ``pattern`` is written in that normalised form. ``rule`` is one of:
 - ``exact``: the whole name equals the pattern (UCDP's bare ``IS``);
 - ``prefix``: the name starts with the pattern as whole words (``Military Forces of Mali (2021-)``);
 - ``phrase``: the pattern occurs anywhere in the name as whole words (``Katiba Macina``, ``JNIM``);
+- ``acronym``: like ``phrase``; in running text (:func:`find_names`) only when it starts with a capital
+  (``JNIM``, ``FAMa``, ``Mujao``), so that ``msa`` or ``jas`` in lower case are no group;
 - ``regex``: a Python regular expression searched in the normalised name.
+
+The text reader (``geodata.text.actors``) finds group names in sentences with :func:`find_names`, from this same
+table: one taxonomy for importers and text. Rows with rule ``exact`` are whole-name rules (UCDP's bare ``IS``) and
+are not searched in running text.
 
 When several rows match, the match that starts leftmost wins, then the longest one, then the first
 row in the file: the name's head word decides (``Bambara dozo militia`` is a militia, not a state
@@ -30,6 +36,7 @@ family of the second actor so a dashboard can still show the uncertainty.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,7 +47,7 @@ from geodata.names import normalise_words
 from geodata.schema import GROUPS
 
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "actor_aliases.csv"
-RULES = ("exact", "prefix", "phrase", "regex")
+RULES = ("exact", "prefix", "phrase", "acronym", "regex")
 OTHER = "Other"
 LAKE_CHAD = "Lake Chad jihadists"
 # East of this longitude (Diffa region, the Lake Chad basin) a name that says only "Islamic State (West Africa)" is
@@ -82,13 +89,75 @@ def load_aliases(path: Path = ALIASES_PATH) -> tuple[Alias, ...]:
 def _compile(pattern: str, rule: str) -> re.Pattern[str]:
     words = re.escape(pattern)
     return re.compile(
-        {"exact": rf"^{words}$", "prefix": rf"^{words}\b", "phrase": rf"\b{words}\b", "regex": pattern}[rule]
+        {"exact": rf"^{words}$", "prefix": rf"^{words}\b", "phrase": rf"\b{words}\b", "acronym": rf"\b{words}\b",
+         "regex": pattern}[rule]
     )
 
 
 @cache
 def _default_aliases() -> tuple[Alias, ...]:
     return load_aliases()
+
+
+@dataclass(frozen=True)
+class NameInText:
+    """A group name found in running text: its span in the text as written and its family."""
+
+    start: int
+    end: int
+    family: str
+
+
+def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised as :func:`geodata.names.normalise_words` does, and for each of its characters the
+    offset in ``text`` it came from (so a match in the normalised form maps back to the words as written)."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for position, char in enumerate(text):
+        if char in "'’`":
+            continue
+        folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii").casefold()
+        for piece in folded:
+            if piece.isalnum():
+                out.append(piece)
+                offsets.append(position)
+            elif out and out[-1] != " ":
+                out.append(" ")
+                offsets.append(position)
+    return "".join(out), offsets
+
+
+@cache
+def _text_regexes(aliases: tuple[Alias, ...]) -> tuple[tuple[re.Pattern[str], Alias], ...]:
+    """Regexes for running text: a ``prefix`` row is searched as a phrase there; ``exact`` rows are left out."""
+    return tuple(
+        (re.compile(rf"\b{re.escape(alias.pattern)}\b") if alias.rule == "prefix" else alias.regex, alias)
+        for alias in aliases
+        if alias.rule != "exact"
+    )
+
+
+def find_names(text: str, aliases: tuple[Alias, ...] | None = None) -> list[NameInText]:
+    """Every group name of the alias table in ``text``, as spans of ``text`` left to right, overlaps resolved as
+    :func:`family_of` resolves them (leftmost, then longest, then first row); an ``acronym`` row only where the
+    words are written with a capital."""
+    key, offsets = _normalised_with_offsets(text)
+    found: list[tuple[int, int, int, str]] = []
+    for order, (regex, alias) in enumerate(_text_regexes(aliases or _default_aliases())):
+        for match in regex.finditer(key):
+            if match.end() == match.start():
+                continue
+            start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+            if alias.rule == "acronym" and not text[start].isupper():
+                continue
+            found.append((start, -end, order, alias.family))
+    found.sort()
+    kept: list[NameInText] = []
+    for start, negative_end, _order, family_name in found:
+        if kept and start < kept[-1].end:
+            continue
+        kept.append(NameInText(start, -negative_end, family_name))
+    return kept
 
 
 def split_actors(name: str) -> list[str]:

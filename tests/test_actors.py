@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geodata.actors import ALIASES_PATH, alternative_family, family, family_of, load_aliases, split_actors
+from geodata.actors import (
+    ALIASES_PATH,
+    alternative_family,
+    family,
+    family_of,
+    find_names,
+    load_aliases,
+    split_actors,
+)
 from geodata.names import normalise_words
 from geodata.schema import GROUPS
 
@@ -117,6 +125,18 @@ def test_bad_alias_table_names_the_line(tmp_path) -> None:
     bad.write_text("pattern,family,rule,note\nJNIM,JNIM,phrase,not normalised\n")
     with pytest.raises(ValueError, match="line 2: pattern 'JNIM' is not normalised"):
         load_aliases(bad)
+
+
+def test_names_in_running_text_come_from_the_table(tmp_path) -> None:
+    """find_names searches a table's rows in a sentence and gives the spans as written; exact rows stay whole-name."""
+    table = tmp_path / "aliases.csv"
+    table.write_text("pattern,family,rule,note\nkatiba tessit,JNIM,phrase,made up\nis,ISGS,exact,whole name\n"
+                     "zq,Militia,acronym,made up\n")
+    aliases = load_aliases(table)
+    text = "It is said the Katiba-Tessit and ZQ men and the zq road"
+    names = find_names(text, aliases)
+    assert [(text[n.start : n.end], n.family) for n in names] == [("Katiba-Tessit", "JNIM"), ("ZQ", "Militia")]
+    assert family_of("zq", aliases) == "Militia"  # a whole name in a data file: the case does not matter there
 
 
 def test_regex_rule(tmp_path) -> None:

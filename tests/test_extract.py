@@ -11,19 +11,12 @@ import pytest
 from geodata import schema
 from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
+from geodata.text.actors import find_actors, names_a_pair, order_actors
 from geodata.text.dates import find_dates, refers_to_previous_date
 from geodata.text.extract import REJECTED_COLUMNS, extract_events, split_sentences
-from geodata.text.rules import (
-    Fatalities,
-    event_keyword,
-    event_type,
-    find_actors,
-    find_fatalities,
-    names_a_pair,
-    order_actors,
-    parse_number,
-    place_groups,
-)
+from geodata.text.numbers import parse_number
+from geodata.text.rules import event_keyword, event_type, place_groups
+from geodata.text.tolls import Fatalities, find_fatalities
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "jnim_isgs_war.txt"

@@ -12,10 +12,12 @@ import pytest
 
 from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
+from geodata.text.actors import find_actors
 from geodata.text.dates import document_date, find_dates, stamp_lines
 from geodata.text.extract import RELATIVE_WITHOUT_ANCHOR, extract_events, read_layout, split_sentences
-from geodata.text.rules import find_actors, find_fatalities, place_groups, reference_spans
+from geodata.text.rules import place_groups, reference_spans
 from geodata.text.scoring import evaluate, read_gold
+from geodata.text.tolls import find_fatalities
 from tests.fixtures.commands import geodata
 
 FIXTURES = Path(__file__).parent / "fixtures"

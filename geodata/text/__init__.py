@@ -1,7 +1,8 @@
 """Events from English reporting: one entry point for reading texts and scoring the reader.
 
-``extract_events`` reads one document into cited events and held-back sentences (``extract``, with ``dates``
-and ``rules`` reading single sentences); ``evaluate`` scores the reader on a labelled folder (``scoring``).
+``extract_events`` reads one document into cited events and held-back sentences (``extract``, with ``dates``,
+``actors``, ``tolls`` and ``rules`` reading single sentences); ``evaluate`` scores the reader on a labelled folder
+(``scoring``).
 """
 
 from geodata.text.extract import BASIS_COLUMNS, REJECTED_COLUMNS, Extraction, extract_events, split_sentences

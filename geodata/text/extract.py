@@ -42,6 +42,15 @@ import pandas as pd
 
 from geodata import geo, schema
 from geodata.names import normalise
+from geodata.text.actors import (
+    ARMED_FAMILIES,
+    JIHADIST_FAMILIES,
+    Actor,
+    find_actors,
+    is_generic,
+    names_a_pair,
+    order_actors,
+)
 from geodata.text.dates import (
     DateMention,
     DocumentDate,
@@ -55,6 +64,7 @@ from geodata.text.dates import (
     year_span,
     years_in,
 )
+from geodata.text.numbers import parse_number
 from geodata.text.places import (
     COUNTRY_WORDS,
     THERE,
@@ -66,27 +76,16 @@ from geodata.text.places import (
     inherited_place,
     paragraph_place,
 )
-from geodata.text.rules import (
-    ARMED_FAMILIES,
-    JIHADIST_FAMILIES,
-    STRONG_TIE,
-    Actor,
+from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
+from geodata.text.tolls import (
     Fatalities,
-    PlaceGroup,
     competing,
     death_figures,
-    event_type,
-    find_actors,
     find_fatalities,
-    is_generic,
-    main_keyword,
-    names_a_pair,
-    order_actors,
-    parse_number,
-    place_groups,
-    reference_spans,
+    raises_toll,
     state_claims,
     toll_sources,
+    updated,
 )
 
 if TYPE_CHECKING:
@@ -545,7 +544,7 @@ def _sequence(text: str, groups: list, mentions: list[DateMention], figures: lis
     the place before); its toll is the figure written just before it. A place with neither takes the
     sentence's date and no toll."""
     named = sorted((g for g in groups if g.role == "event" and g.kind in ("name", "region")), key=lambda g: g.start)
-    if len(named) < 2 or when is None:
+    if len({normalise(g.names[0]) for g in named}) < 2 or when is None:  # a headline and lead naming X twice
         return None
     ends = [g.start for g in named[1:]] + [len(text)]
     dates: list[_When | None] = []
@@ -942,11 +941,14 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
     if only_claims:  # "The army said it killed 40 terrorists": its claim, added to best and high, not to low
         claim_note = (" [attackers' dead claimed by the state side, in the best and high figures, not the low: "
                       + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
-    if deaths.low is not None or deaths.best is not None or deaths.high is not None:
+    zero = deaths == Fatalities(0, 0, 0) and has_toll  # "no one else was hurt" after a toll: no rival figure
+    if (deaths.low is not None or deaths.best is not None or deaths.high is not None) and not zero:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
             new = deaths
             row["_victims"] = {f.category for f in death_figures(sentence.text)}
+        elif raises_toll(sentence.text):  # "the toll later rose to 20": the update is the best figure
+            new = updated(old, deaths)
         elif _ADDITIVE.search(sentence.text):
             new = _sum_figures(old, deaths)
         else:
@@ -955,8 +957,9 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
                 "unknown" in victims | row["_victims"])  # a toll with no noun ("killed more than 60") competes
             new = competing(old, deaths) if same else _sum_figures(old, deaths)
             row["_victims"] = row.get("_victims", set()) | victims
-        if only_claims:
-            new = Fatalities(new.best, old.low, new.high)
+        if only_claims:  # the attackers the state says it killed add to the toll's best and high figures
+            added = _sum_figures(old, deaths)
+            new = Fatalities(added.best, old.low, added.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
     if own is not None and own.precision in ("day", "week") and _narrows(row, own):
@@ -1129,6 +1132,10 @@ def _fill(row: dict, other: dict) -> None:
     if row["fatalities"] is None and row["fatalities_low"] is None and row["fatalities_high"] is None:
         for column in ("fatalities", "fatalities_low", "fatalities_high"):
             row[column] = other[column]
+    elif other["fatalities"] is not None and raises_toll(str(other["notes"])):  # "the toll later rose to 20"
+        new = updated(Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"]),
+                      Fatalities(other["fatalities"], other["fatalities_low"], other["fatalities_high"]))
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(other[f"actor{n}"], other[f"group{n}"]) for n in ("1", "2") if other[f"group{n}"]])
     if other["date_end"] - other["date_start"] < row["date_end"] - row["date_start"] and (
         row["date_start"] <= other["date_start"] and other["date_end"] <= row["date_end"]

@@ -1,0 +1,178 @@
+"""Who did what to whom in one English sentence: the actors it names, their families, perpetrator first.
+
+Pure functions over strings, no I/O; ``geodata.text.extract`` runs them sentence by sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geodata.actors import find_names
+from geodata.text.numbers import NUMBER
+
+ARMED_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists", "State forces", "Wagner Group", "Militia")
+
+_DEMONYM = (
+    r"Malian|Burkinab[eè]|Nigerien|Nigérien|French|Mauritanian|Beninese|Togolese|Ivorian|Ghanaian|Chadian"
+    r"|Algerian|Russian|Canadian|American|British|Australian|Chinese|Turkish|Moroccan|Senegalese|Guinean|German"
+    r"|Italian|Spanish|Nigerian|Libyan|Swiss|Belgian|Dutch"
+)
+# Armed men the text does not name (ACLED's "unidentified armed group"): family Other, and only while no
+# jihadist group is named beside them ("JNIM militants" are JNIM).
+_GENERIC_ARMED = (
+    r"(?:(?:unidentified|suspected|unknown|heavily\s+armed|armed|islamist|jihadist|presumed)\s+)*(?:gunmen|armed\s+men"
+    r"|militants|jihadists|jihadis|assailants|attackers|insurgents|terrorists|extremists|islamists|armed\s+groups?"
+    r"|bandits|raiders|(?:islamist|jihadist|armed|unidentified|suspected)\s+(?:fighters|groups?)"
+    # men described by what they wore are not the army the uniform belongs to ("men in army fatigues")
+    r"|(?:men|individuals|people|assailants|gunmen)\s+(?:(?:who\s+were\s+)?(?:dressed|clad|disguised)\s+)?"
+    r"(?:in|wearing|donning|as)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:fatigues|uniforms?|soldiers|gendarmes)"
+    r"(?:\s+of\s+the\s+(?:[\w-]+\s+){0,2}?(?:army|armed\s+forces|military|forces|gendarmerie|police))?)"
+)
+_GENERIC_RE = re.compile(rf"^(?:the\s+)?{_GENERIC_ARMED}$", re.IGNORECASE)
+JIHADIST_FAMILIES = ("JNIM", "ISGS", "Ansarul Islam", "Lake Chad jihadists")
+# Group NAMES (JNIM, Islamic State Sahel Province, Wagner, VDP, CSP...) come from the one actor taxonomy,
+# ``geodata/data/actor_aliases.csv`` through :func:`geodata.actors.find_names`. What stays here are the words
+# English uses to DESCRIBE a side without naming a group: a state's forces (the GUIDE's State forces include French
+# and other foreign troops), militias by their people, UN peacekeepers, unnamed armed men, civilians.
+# (pattern, family). Longest alternatives first inside one regex; case-insensitive.
+_DESCRIPTIONS: tuple[tuple[str, str], ...] = (
+    (r"UN\s+peacekeepers|(?:the\s+)?UN\s+mission|United\s+Nations\s+peacekeepers|peacekeepers", "Other"),
+    (r"(?:pro-government|ethnic|self-defen[cs]e|non-Islamist|communal|Dogon|Bambara|Fulani|Tuareg)\s+militia(?:s|men)?",
+     "Militia"),
+    (
+        rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
+        rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
+        rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
+        r"|defen[cs]e\s+(?:and\s+security\s+)?forces|security\s+and\s+defen[cs]e\s+forces"
+        # France's forces in the Sahel: Barkhane, its Mirage and Rafale jets
+        r"|Barkhane|(?:French\s+)?(?:Mirage|Rafale)(?:\s+2000)?(?:s|\s+(?:fighter\s+)?jets?)?"
+        r"|(?:(?:{d})\s+)?air\s+force|(?:{d})\s+(?:military\s+|army\s+)?(?:drones?|aircraft|warplanes?"
+        r"|helicopters?|jets?|fighter\s+jets?)".replace("{d}", _DEMONYM),
+        "State forces",
+    ),
+    (_GENERIC_ARMED, "Other"),
+    (r"civilians|villagers|residents|inhabitants|worshippers|herders|displaced\s+people", "Civilians"),
+)
+_DESCRIPTION_RES = tuple(
+    (re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE), family) for pattern, family in _DESCRIPTIONS
+)
+_PAIR_ANAPHOR = re.compile(
+    r"\b(?:the\s+two\s+(?:groups|sides|rivals|organi[sz]ations)|both\s+(?:groups|sides)|either\s+side|neither\s+side"
+    r"|each\s+other|one\s+another|the\s+(?:clashes|fighting|hostilities|war|rivals))\b",
+    re.IGNORECASE,
+)
+_AGENT_BEFORE = re.compile(
+    r"(?:\bby|\bat\s+the\s+hands\s+of|\b(?:blamed|pinned)\s+on|\battributed\s+to)\s+(?:the\s+)?"
+    r"(?:(?:suspected|presumed|alleged)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor named in a sentence: the words as written, its family and where it stands."""
+
+    name: str
+    family: str
+    start: int
+
+
+def _mentions(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, family) of every group name (the alias table) and description in ``sentence``."""
+    found = [(name.start, name.end, name.family) for name in find_names(sentence)]
+    for regex, family in _DESCRIPTION_RES:
+        found += [(match.start(), match.end(), family) for match in regex.finditer(sentence)]
+    return found
+
+
+def find_actors(sentence: str) -> list[Actor]:
+    """Actors named in ``sentence``, one per family, in the order of their first mention.
+
+    A longer name claims its words before a shorter one ("Islamic State Sahel Province" before "Islamic State").
+    """
+    found = sorted(_mentions(sentence), key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, str]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            continue
+        kept.append(item)
+    seen: dict[str, Actor] = {}
+    for start, end, family in kept:
+        seen.setdefault(family, Actor(sentence[start:end], family, start))
+    if any(family in seen for family in JIHADIST_FAMILIES) and "Other" in seen and is_generic(seen["Other"].name):
+        del seen["Other"]
+    return list(seen.values())
+
+
+def is_generic(name: str | None) -> bool:
+    """True for armed men the text does not name ("gunmen", "suspected jihadists"): family Other, replaced
+    as soon as the text names who they were."""
+    return bool(name) and _GENERIC_RE.match(name) is not None
+
+
+def actor_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character spans of every actor name (place phrases inside them are not places)."""
+    return [(start, end) for start, end, _family in _mentions(sentence)]
+
+
+def names_a_pair(sentence: str) -> bool:
+    """True when the sentence points at "the two groups", "each other", "the clashes"... without naming them."""
+    return _PAIR_ANAPHOR.search(sentence) is not None
+
+
+_FACILITY_AFTER = re.compile(
+    r"^['’]?s?\s+(?:[\w-]+\s+)?(?:base|camp|post|barracks|checkpoint|position|outpost|garrison|convoy|patrol|column"
+    r"|vehicle|detachment|headquarters|station|school|academy)s?\b",
+    re.IGNORECASE,
+)
+# Where the words say a side was hit: "an attack on Niger's military", "ambushed soldiers", "killing 12 gendarmes",
+# "the soldiers were ambushed", "the VDP lost 40 men", "the army came under fire". Never after "by".
+_TARGET_BEFORE = re.compile(
+    r"\b(?:attacks?|assaults?|ambush(?:es)?|raids?|offensive|deadliest|worst|bloodiest|deadly)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:on|against)\s+(?:the\s+|an?\s+)?(?:[\w-]+['’]s?\s+)?$"
+    rf"|\b(?:target(?:ing|ed)|kill(?:ing|ed)|wound(?:ing|ed)|ambush(?:ing|ed)|attack(?:ing|ed)|massacr(?:ing|ed)"
+    rf"|execut(?:ing|ed)|kidnapp(?:ing|ed)|abduct(?:ing|ed)|injur(?:ing|ed))\s+(?:(?:at\s+least|more\s+than|some|about|over|dozens\s+of"
+    rf"|scores\s+of|several|(?:{NUMBER})|two\s+dozen|a\s+dozen)\s+)*(?:the\s+|an?\s+)?(?!by\b)(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_TARGET_AFTER = re.compile(
+    # "16 VDP and two civilians were killed": the passive may follow a second party joined by "and"
+    r"^['’]?s?(?:\s*,?\s+(?:and|as\s+well\s+as)(?:\s+[\w'’-]+){1,4}?)?\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been"
+    r"|being|got)\s+(?:\w+\s+)?(?:attacked|killed|ambushed"
+    r"|targeted|wounded|kidnapped|abducted|massacred|executed|overrun|besieged)\b(?!\s+(?:and|as)\b)"
+    r"|lost\s+(?:\w+\s+){0,3}?(?:men|members|soldiers|troops|fighters|personnel|lives|volunteers)\b"
+    r"|came\s+under\s+(?:attack|fire|siege))",
+    re.IGNORECASE,
+)
+
+
+def _target(sentence: str, actor: Actor) -> bool:
+    """The words around ``actor`` say it was hit (see :data:`_TARGET_BEFORE`, :data:`_TARGET_AFTER`)."""
+    after = sentence[actor.start + len(actor.name) :]
+    return bool(_FACILITY_AFTER.match(after) or _TARGET_AFTER.match(after)
+                or _TARGET_BEFORE.search(sentence[max(0, actor.start - 120) : actor.start]))  # fmt: skip
+
+
+def order_actors(sentence: str, actors: list[Actor], event_type_name: str) -> list[Actor]:
+    """Perpetrator first: a name right after "by"/"at the hands of"/"blamed on" leads; a side the words say was hit
+    (named by its base, camp or convoy: "the army base"; after "an attack on", "killing 12", "ambushed"; before
+    "were killed", "lost 40 men", "came under fire") never leads while a side that was not hit is named, and
+    when every side named was hit the attacker is an unidentified armed group (ACLED's way); civilians never lead a
+    Violence-against-civilians event; otherwise the order of mention."""
+    agents = [a for a in actors if _AGENT_BEFORE.search(sentence[: a.start])]
+    ordered = agents + [a for a in actors if a not in agents]
+    hit: list[Actor] = []
+    for actor in sorted(actors, key=lambda a: a.start):  # "an attack against gendarmes and VDP": both were hit
+        joined = hit and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+as\s+well\s+as)\s+(?:the\s+)?",
+                                      sentence[hit[-1].start + len(hit[-1].name) : max(actor.start, 0)])
+        if actor not in agents and actor.start >= 0 and (joined or _target(sentence, actor)):
+            hit.append(actor)
+    lead = next((a for a in ordered if a not in hit), None)
+    if lead is not None:  # the first side not hit leads; the others keep their order
+        ordered = [lead] + [a for a in ordered if a is not lead]
+    elif hit and not any(is_generic(a.name) for a in actors):  # every side named was hit: by no one named
+        ordered = [Actor("unidentified armed group", "Other", -1), *ordered]
+    if event_type_name == "Violence against civilians":
+        ordered = [a for a in ordered if a.family != "Civilians"] + [a for a in ordered if a.family == "Civilians"]
+    return ordered

@@ -1,0 +1,137 @@
+"""Tolls in English reporting: counts in words, joined figures, zero tolls, a bomber's own death, the state's
+claims beside the victims' toll. Own-written sentences; the real geocoder where an event is extracted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geodata.places.geocode import Geocoder
+from geodata.settings import Settings
+from geodata.text.extract import extract_events
+from geodata.text.tolls import find_fatalities
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.from_settings(Settings())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("More than two dozen gendarmes were killed near the post.", (24, 24, None)),
+        ("Three dozen herders were killed at the wells.", (36, 36, 36)),
+        ("Half a dozen guards were killed at the gate.", (6, 6, 6)),
+        ("The raiders withdrew after killing two dozen villagers.", (24, 24, 24)),
+        ("By Friday the death toll had risen to 57, the mayor said.", (57, 57, 57)),
+        ("The toll now stands at 19.", (19, 19, 19)),
+        ("Eight soldiers and two volunteers were killed when the convoy hit a mine.", (10, 10, 10)),
+        ("Four gendarmes, two customs officers and a driver were killed at the checkpoint.", (7, 7, 7)),
+        ("Eight soldiers and two volunteers were wounded when the convoy hit a mine.", (None, None, None)),
+        ("The raid on the market claimed 31 lives.", (31, 31, 31)),
+        ("The ambush cost nine lives, according to the prefect.", (9, 9, 9)),
+        ("Gunmen opened fire on the bus, killing four foreigners and their driver.", (4, 4, 4)),
+    ],
+)
+def test_counts_in_words_joined_figures_and_lives(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+def test_twenty_killed_and_sixteen_wounded_when_bombers_struck_is_twenty() -> None:
+    """A wounded count is no toll even when a word for people follows a few words later."""
+    found = find_fatalities("At least 12 soldiers were killed and 9 injured when suicide bombers struck the camp.")
+    assert (found.best, found.low, found.high) == (12, 12, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("No one was killed in the blast, the governor said.", (0, 0, 0)),
+        ("There were no casualties, according to the army.", (0, 0, 0)),
+        ("Nobody has claimed the attack.", (None, None, None)),
+        ("There were no casualties among the soldiers, while 14 assailants were killed.", (14, 14, 14)),
+    ],
+)
+def test_a_text_that_says_nobody_died_gives_zero(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+def test_a_suicide_bomber_who_died_alone_is_the_toll() -> None:
+    alone = find_fatalities("A suicide bomber on a motorbike blew himself up at the checkpoint on Sunday.")
+    assert (alone.best, alone.low, alone.high) == (1, 1, 1)
+    others = find_fatalities("A suicide bomber blew himself up at the checkpoint, killing three gendarmes.")
+    assert (others.best, others.low, others.high) == (3, 3, 3)
+
+
+def test_the_attackers_the_army_says_it_killed_add_to_the_best_and_high_figures(geocoder: Geocoder) -> None:
+    """Victims' toll 6 in the lead; the army's claim of 3 attackers killed: best 9 and high 9, low stays 6."""
+    text = ("Gunmen attacked a hotel in Sévaré on Saturday, killing six guests. A rescue force was sent to the scene, "
+            "and the incident was over on Saturday evening; an army spokesman stated that three assailants had been "
+            "killed.")  # fmt: skip
+    event = extract_events(text, geocoder, document_day=date(2016, 3, 7)).events.iloc[0]
+    assert (event["fatalities_low"], event["fatalities"], event["fatalities_high"]) == (6, 9, 9)
+
+
+def test_a_headline_that_repeats_the_town_is_one_place_and_keeps_its_toll(geocoder: Geocoder) -> None:
+    """"Gun attack" in headline case is no place; the town named three times is one place with the lead's toll."""
+    text = ("Mali: Attack on army post in Gao kills five\n"
+            "Gun attack on army post in Gao leaves five dead on Tuesday, March 8\n"
+            "Gunmen attacked an army post in Gao on Tuesday, March 8, killing five soldiers.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2016, 3, 9)).events
+    assert list(events["location"]) == ["Gao"]
+    assert events.iloc[0]["fatalities"] == 5
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        # nationals in the plural are people; figures joined before the death word add up
+        ("In the ambush six Nigeriens, three Chadians and 14 assailants were killed.", (23, 23, 23)),
+        ("At least 31 Burkinabe soldiers were killed at the post.", (31, 31, None)),
+        # a communiqué's words for death
+        ("The ambush resulted in the loss of seven of our brave comrades.", (7, 7, 7)),
+        ("Twelve attackers were neutralised by the air force.", (12, 12, 12)),
+        # a short complement before the join
+        ("At least 9 members of the village vigilance committee and two herders were killed.", (11, 11, None)),
+        # a subset after a comma is no rival; after the kill verb it is the toll
+        ("Gunmen stopped the bus, killing 23 of them, including the driver.", (23, 23, 23)),
+        ("The prefect said 40 people died, ten of them children.", (40, 40, 40)),
+        # a bomber who killed only himself
+        ("The bomber, a young man from the region, killed only himself.", (1, 1, 1)),
+    ],
+)
+def test_nationals_communique_words_complements_and_subsets(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The attack hit Kobe, where armed groups have killed hundreds of villagers this year.",
+        "The force has lost more soldiers than any other in recent years, with 58 peacekeepers killed.",
+        "Since 2015 jihadists have killed more than 2,000 people in the region.",
+    ],
+)
+def test_a_count_over_a_period_is_no_toll_of_the_incident(sentence: str) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == (None, None, None)
+
+
+def test_a_toll_raised_in_the_next_sentence_is_the_best_figure(geocoder: Geocoder) -> None:
+    """The first count stays the low end; the update is the best and high figure."""
+    text = ("Gunmen attacked Arbinda on Monday, killing 14 people. The toll later rose to 22, the mayor's office said.")
+    event = extract_events(text, geocoder, document_day=date(2023, 5, 10)).events.iloc[0]
+    assert (event["fatalities_low"], event["fatalities"], event["fatalities_high"]) == (14, 22, 22)
+
+
+def test_dead_named_one_by_one_are_of_their_side() -> None:
+    """"A peacekeeper and a soldier were killed": the state side's dead, not people (civilians)."""
+    from geodata.text.tolls import death_figures
+
+    figures = death_figures("A UN peacekeeper and a Malian soldier were killed in the attack on the camp.")
+    assert [(f.category, f.figures.best) for f in figures] == [("state", 2)]
