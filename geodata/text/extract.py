@@ -299,7 +299,7 @@ def extract_events(
     lead: tuple[int, _When] | None = None  # the first violent sentence with a date: the story's date
 
     for index, sentence in enumerate(sentences):
-        keyword = main_keyword(sentence.text)
+        keyword = main_keyword(sentence.text) or (_ALSO_HIT.search(sentence.text) if rows else None)
         window = _window(sentences, index)
         context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
         context_year = context_year or infobox_year
@@ -357,6 +357,8 @@ def extract_events(
                 _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
                 continue
         loose = groups and all(g.distance > STRONG_TIE for g in groups)  # places not tied to the violence
+        if loose and _another_place_hit(sentence.text, found, rows):  # "A post in Bamba was also targeted"
+            loose = False
         if (not groups or loose) and not unresolved_relative:
             target = _continued(rows, sentences, index, own, dated=anchor is not None)
             if target is not None:
@@ -754,6 +756,23 @@ _GOES_ON = re.compile(
     r"|paused|until|through(?:out)?)\b",
     re.IGNORECASE,
 )
+
+
+# "A post in X was also targeted", "another attack hit X": a second incident at a place of its own
+_ALSO_HIT = re.compile(
+    r"\balso\s+(?:been\s+)?(?:targeted|attacked|hit|struck|raided|ambushed|shelled|stormed|overrun)\b"
+    r"|\b(?:another|a\s+second|a\s+separate)\s+(?:\w+\s+)?(?:attack|assault|ambush|raid|strike|bombing)\b",
+    re.IGNORECASE,
+)
+
+
+def _another_place_hit(text: str, found: list, rows: list[dict]) -> bool:
+    """True when a sentence says a place it names was also hit and that place is not the last incident's: its
+    place is a new incident's, not a loose mention to fold into the last one."""
+    if not found or not rows or _ALSO_HIT.search(text) is None:
+        return False
+    _, result = found[0]
+    return _km(rows[-1], {"latitude": result.latitude, "longitude": result.longitude}) > 10
 
 
 def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None,
@@ -1239,7 +1258,18 @@ _REPORTING_AFTER = re.compile(
 )
 
 
+# "a May 14 attack", "Friday's ambush", "the 2 June raid": a date naming the violence is its date, whatever precedes it
+_NAMES_THE_VIOLENCE = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:[\w-]+|\(\w+\))\s+){0,2}?(?:attacks?|assaults?|ambush(?:es)?|raids?|massacres?|killings?"
+    r"|bombings?|strikes?|airstrikes?|clash(?:es)?|fighting|siege)\b",
+    re.IGNORECASE,
+)
+
+
 def _reporting(mention: DateMention, sentence: str) -> bool:
+    """True for the date of a statement or report ("said on Tuesday"), not of the violence itself."""
+    if _NAMES_THE_VIOLENCE.match(sentence[mention.span[1] :]):
+        return False
     return bool(
         _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
     )

@@ -1,0 +1,42 @@
+"""The document walk carries context the way a reader does (issue 18): a date that names the violence is its date
+even after a claim, a place named beside "also" is a second incident, anaphors ("the same road") point at the
+place already told, and a re-telling of an incident is not a new event. All texts are our own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geodata.places.geocode import Geocoder
+from geodata.settings import Settings
+from geodata.text import extract_events
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.from_settings(Settings())
+
+
+def test_a_date_naming_the_attack_after_a_claim_is_the_attack_date(geocoder):
+    text = (
+        "Niger extends curfew in the west\n\n"
+        "The curfew in the Tillabéri region stays in force until December 2021. "
+        "ISGS later claimed responsibility for a March 2 attack on soldiers in Tera that killed 11 of them.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2021, 4, 10)).events
+    assert list(events["location"]) == ["Tera"]
+    event = events.iloc[0]
+    assert event["date_start"].date() == event["date_end"].date() == date(2021, 3, 2)
+
+
+def test_a_place_that_was_also_targeted_is_an_incident_of_its_own(geocoder):
+    text = (
+        "Gunmen killed seven soldiers in an ambush near Ménaka on Tuesday, the army said.\n\n"
+        "A gendarmerie post in Ansongo, further west in the Gao region, was also targeted.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 6, 9)).events
+    assert list(events["location"]) == ["Ménaka", "Ansongo"]
+    assert set(events["date_start"].dt.date) == {date(2022, 6, 7)}
+    assert events.iloc[1]["fatalities"] is pd.NA  # the seven dead are Ménaka's
