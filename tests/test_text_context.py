@@ -40,3 +40,25 @@ def test_a_place_that_was_also_targeted_is_an_incident_of_its_own(geocoder):
     assert list(events["location"]) == ["Ménaka", "Ansongo"]
     assert set(events["date_start"].dt.date) == {date(2022, 6, 7)}
     assert events.iloc[1]["fatalities"] is pd.NA  # the seven dead are Ménaka's
+
+
+def test_an_incident_told_again_with_other_actors_is_one_event(geocoder):
+    text = (
+        "Douentza was hit by a night of fighting between jihadists and residents who killed four of them, a local "
+        "official said on Sunday.\n\n"
+        "Gunmen of the MUJAO attacked Douentza late Saturday and were pushed back by Malian soldiers, he said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2013, 3, 31)).events
+    assert list(events["location"]) == ["Douentza"]
+    event = events.iloc[0]
+    assert event["date_start"].date() == event["date_end"].date() == date(2013, 3, 30)  # the retelling's day
+    assert event["fatalities"] == 4
+
+
+def test_a_second_attack_at_the_same_place_stays_an_event_of_its_own(geocoder):
+    text = (
+        "A suicide bomber blew himself up at a checkpoint in Gao on Friday, wounding one soldier.\n\n"
+        "A second suicide bomber struck the same checkpoint in Gao on Saturday.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2013, 2, 10)).events
+    assert sorted(events["date_start"].dt.date) == [date(2013, 2, 8), date(2013, 2, 9)]

@@ -1060,9 +1060,32 @@ def _same_incident(a: dict, b: dict) -> bool:
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
         return False
+    if _retold(a, b):  # "Our camp in Kidal was attacked early this morning": the incident told again, whoever it names
+        return True
     pair_a = {g for g, n in ((a["group1"], a["actor1"]), (a["group2"], a["actor2"])) if g and not is_generic(n)}
     pair_b = {g for g, n in ((b["group1"], b["actor1"]), (b["group2"], b["actor2"])) if g and not is_generic(n)}
     return len(pair_a | pair_b) <= 2  # no third party: {State forces} and {ISGS} complete each other
+
+
+# "another", "a second", "a new", "fresh", "separate": the words that tell a further incident at a place already told
+_FURTHER = re.compile(
+    r"\b(?:another|second|third|new|fresh|separate|renewed|further|earlier|previous)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|assaults?|ambush(?:es)?|raids?|bombings?|bombers?|strikes?|blasts?|explosions?|incidents?|wave)\b"
+    r"|\bagain\b",
+    re.IGNORECASE,
+)
+
+
+def _retold(first: dict, row: dict) -> bool:
+    """A row at the very place ``first`` names, whose date was resolved against the document's date ("late
+    Saturday", "this morning"), that counts no dead of its own and whose sentence tells of no further incident: on
+    days already told, it is that incident told again (a second incident there comes with its own toll or
+    "another")."""
+    if _core_name(first["location"]) != _core_name(row["location"]):
+        return False
+    tolled = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
+    return (not tolled and str(row["date_basis"]).startswith("document date")
+            and _FURTHER.search(str(row["notes"])) is None)  # fmt: skip
 
 
 def _one_event_per_incident(rows: list[dict]) -> list[dict]:
