@@ -62,3 +62,28 @@ def test_a_second_attack_at_the_same_place_stays_an_event_of_its_own(geocoder):
     )
     events = extract_events(text, geocoder, document_day=date(2013, 2, 10)).events
     assert sorted(events["date_start"].dt.date) == [date(2013, 2, 8), date(2013, 2, 9)]
+
+
+def test_the_same_road_points_at_the_incident_told_before(geocoder):
+    text = (
+        "Gunmen ambushed a bus carrying miners near Diapaga on Tuesday, killing eleven of them, officials said.\n\n"
+        "The company suspended its night convoys on Wednesday.\n\n"
+        "In March a customs patrol was attacked on the same road, leaving four officers dead.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2021, 9, 16)).events
+    assert len(events) == 2
+    first, second = events.iloc[0], events.iloc[1]
+    assert second["location"] == first["location"] and second["fatalities"] == 4
+    assert (second["date_start"].date(), second["date_end"].date()) == (date(2021, 3, 1), date(2021, 3, 31))
+    assert "the same road" in second["place_basis"]
+
+
+def test_the_same_region_takes_the_last_incident_at_region_precision(geocoder):
+    text = (
+        "Armed men killed 23 villagers in Barsalogho on Sunday, a local official said.\n\n"
+        "Three days before, on 9 May, twelve soldiers were killed in an ambush in the same region.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2023, 5, 16)).events
+    assert len(events) == 2
+    second = events.iloc[1]
+    assert second["date_start"].date() == date(2023, 5, 9) and second["geo_precision"] >= 3

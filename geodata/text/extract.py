@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -392,19 +392,9 @@ def extract_events(
             lead = (sentence.number, story) if story is not None else None
         when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
         if not found and not groups and (own or story) is not None:
-            # "Eight days ago, gunmen attacked a hotel in the capital": a recap is not where the story is
-            recap = _RECAP.search(sentence.text) is not None
-            inherited = None if recap else inherited_place(sentences, index, placed, dated=anchor is not None)
-            if inherited:
-                found, place_basis = inherited
-            elif THERE.search(sentence.text) and (spoken := paragraph_place(sentences, index, places)):
-                found, place_basis = spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
-            elif rows and THERE.search(sentence.text):  # "in the town", "the same village", "there"
-                last = rows[-1]
-                found = [(last["location"], as_result(last))]
-                place_basis = f"{last['event_id']} (\"{THERE.search(sentence.text).group(0)}\")"
-            elif not rows and headline is not None:  # the first incident told is the one the headline names
-                found, place_basis = headline
+            pointed = _context_place(sentences, index, placed, places, rows, headline, dated=anchor is not None)
+            if pointed is not None:
+                found, place_basis = pointed
         if found:
             placed[sentence.number] = found
 
@@ -1086,6 +1076,40 @@ def _retold(first: dict, row: dict) -> bool:
     tolled = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
     return (not tolled and str(row["date_basis"]).startswith("document date")
             and _FURTHER.search(str(row["notes"])) is None)  # fmt: skip
+
+
+# "on the same road", "in the same region", "the same location": the place of the incident told just before
+_SAME_PLACE = re.compile(
+    r"\b(?:the|that)\s+(?:very\s+)?same\s+(?:[\w-]+\s+)?(?P<unit>road|route|axis|highway|location|spot|place|area"
+    r"|zone|sector|region|province|district)\b",
+    re.IGNORECASE,
+)
+
+
+def _context_place(sentences: list[Sentence], index: int, placed: dict, places: PlaceLookup, rows: list[dict],
+                   headline: tuple[list, str] | None, dated: bool) -> tuple[list, str] | None:  # fmt: skip
+    """The place of a dated violent sentence that names none, as a reader finds it: the sentence before's (not for
+    a recap: "Eight days ago, gunmen attacked a hotel in the capital"), the settlement its paragraph is about
+    when it says "the town"/"there", the last incident's when it says "there" or "the same road/region", else
+    the headline's for the first incident told."""
+    text = sentences[index].text
+    inherited = None if _RECAP.search(text) else inherited_place(sentences, index, placed, dated=dated)
+    if inherited:
+        return inherited
+    there = THERE.search(text)
+    if there and (spoken := paragraph_place(sentences, index, places)):
+        return spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
+    same = _SAME_PLACE.search(text)
+    pointer = there or same
+    if rows and pointer:  # "in the town", "the same village", "there", "on the same road"
+        last = rows[-1]
+        result = as_result(last)
+        if pointer is same and same.group("unit").lower() in ("region", "province", "district"):
+            result = replace(result, geo_precision=max(result.geo_precision, 3))  # the region, not the town
+        return [(last["location"], result)], f"{last['event_id']} (\"{pointer.group(0)}\")"
+    if not rows and headline is not None:  # the first incident told is the one the headline names
+        return headline
+    return None
 
 
 def _one_event_per_incident(rows: list[dict]) -> list[dict]:
