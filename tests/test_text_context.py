@@ -87,3 +87,15 @@ def test_the_same_region_takes_the_last_incident_at_region_precision(geocoder):
     assert len(events) == 2
     second = events.iloc[1]
     assert second["date_start"].date() == date(2023, 5, 9) and second["geo_precision"] >= 3
+
+
+def test_comes_a_week_after_dates_the_recalled_incident_back_from_the_story(geocoder):
+    text = (
+        "Gunmen killed nine soldiers in an ambush near Kaya on 14 March, the army said.\n\n"
+        "The attack comes a week after jihadists killed twelve villagers in Barsalogho.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 3, 16)).events
+    assert list(events["location"]) == ["Kaya", "Barsalogho"]
+    recalled = events.iloc[1]
+    assert (recalled["date_start"].date(), recalled["date_end"].date()) == (date(2022, 3, 6), date(2022, 3, 8))
+    assert "a week after" in recalled["date_basis"]

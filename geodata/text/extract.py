@@ -1401,6 +1401,9 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 _OFFSET = re.compile(
     r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?)\s+"
     r"(?P<dir>earlier|later)\b"
+    # "The attack comes a week after a siege at a Bamako hotel": the recalled incident, counted back from the story
+    r"|\b(?:comes?|came)\s+(?:just\s+|only\s+|barely\s+|some\s+)?(?P<n2>\d{1,2}|a|an|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten)\s+(?P<unit2>days?|weeks?)\s+after\b"
     r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)",
     re.IGNORECASE,
 )
@@ -1410,7 +1413,17 @@ def _offset_date(text: str, story: _When | None) -> _When | None:
     """"Two days earlier", "a week later", "the next day", "the day before": days counted from the story's date
     (the sentence before, or the lead), when that date is a day."""
     found = _OFFSET.search(text)
-    if found is None or story is None or story.precision != "day":
+    if found is None or story is None or story.precision not in ("day", "week"):
+        return None
+    if found.group("n2"):  # "comes a week after": that long before the story's days, a day either side for weeks
+        word = found.group("n2").lower()
+        count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        weeks = found.group("unit2").lower().startswith("week")
+        back = timedelta(days=count * (7 if weeks else 1))
+        slack = timedelta(days=1 if weeks else 0)
+        start, end = story.start - back - slack, story.end - back + slack
+        return _When(start, end, "day" if start == end else "week", f"{found.group(0)!r} from {story.basis}")
+    if story.precision != "day":
         return None
     if found.group("n"):
         word = found.group("n").lower()
