@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -269,6 +269,98 @@ def read_layout(text: str) -> Layout:
     return Layout("".join(paragraphs), infobox, written)
 
 
+@dataclass
+class Document:
+    """A text as the reader walks it: its sentences and what each names, the document's date, and the context
+    gathered so far (dates and places told, the lead, the events found, the sentences held back)."""
+
+    sentences: list[Sentence]
+    anchor: DocumentDate | None
+    actors: list[list[Actor]]
+    years: list[list[int]]
+    places: PlaceLookup
+    dataset: str
+    id_prefix: str
+    source_name: str
+    main: dict | None = None  # the infobox's incident
+    headline: tuple[list, str] | None = None
+    own_dates: dict[int, _When] = field(default_factory=dict)
+    paragraph_dates: dict[int, _When] = field(default_factory=dict)
+    placed: dict[int, list[tuple[str, GeocodeResult]]] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    orphans: list[tuple[Sentence, list[Actor]]] = field(default_factory=list)  # follow-ups with no incident before
+    country_leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]] = field(default_factory=list)
+    lead: tuple[int, _When] | None = None  # the first violent sentence with a date: the story's date
+    infobox_year: int | None = None
+
+    @property
+    def day(self) -> date | None:
+        return self.anchor.day if self.anchor else None
+
+    @property
+    def written_years(self) -> list[int]:
+        """Every year the text writes: "Sunday, August 13" is pinned to one of them."""
+        return sorted({year for found in self.years for year in found})
+
+    @property
+    def dyad(self) -> tuple[Actor, Actor] | None:
+        return _dyad(self.actors)
+
+    def lead_when(self) -> _When | None:
+        return self.lead[1] if self.lead else None
+
+
+@dataclass
+class _Dating:
+    """What a sentence and its neighbours say of its date."""
+
+    own: _When | None
+    unresolved: bool  # a relative date ("on Tuesday") and no document date to count from
+    mentions: list[DateMention]  # the resolved ones
+    all_mentions: list[DateMention]
+    context_year: int | None
+    window: list[Sentence]
+
+
+@dataclass
+class _Reading:
+    """A violent sentence's own facts: type, candidate places, actors and dead."""
+
+    sentence: Sentence
+    source: str | None
+    kind: str
+    sub_kind: str
+    date_spans: list[tuple[int, int]]
+    all_groups: list[PlaceGroup]
+    groups: list[PlaceGroup]
+    found: list[tuple[str, GeocodeResult]]
+    tried: list[tuple[str, list[str]]]
+    vague: list[str]
+    ordered: list[Actor]
+    deaths: Fatalities
+    place_basis: str = "sentence"
+
+
+def read_document(text: str, geocoder: Geocoder, dataset: str, id_prefix: str, source_name: str,
+                  document_day: date | None) -> Document:  # fmt: skip
+    """The text cut into sentences with their actors and years, its date, its infobox incident and headline place."""
+    layout = read_layout(text)
+    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
+    sentences = split_sentences(layout.prose)
+    places = PlaceLookup(geocoder, document_countries(text))
+    doc = Document(sentences, anchor, [find_actors(s.text) for s in sentences], [years_in(s.text) for s in sentences],
+                   places, dataset, id_prefix, source_name)  # fmt: skip
+    doc.main, problem = _infobox_incident(layout, places, doc.day, id_prefix, dataset, source_name)
+    if doc.main is not None:
+        doc.rows.append(doc.main)
+        doc.infobox_year = doc.main["date_start"].year
+    if problem is not None:
+        doc.rejected.append(problem)
+    doc.headline = headline_place(sentences, places)
+    return doc
+
+
 def extract_events(
     text: str,
     geocoder: Geocoder,
@@ -283,215 +375,252 @@ def extract_events(
 
     ``document_day`` (the CLI's ``--date``) is the day the text was written; without it the text's dateline or
     "Published ..." line gives it, and relative words ("on Thursday") are never resolved without one."""
-    layout = read_layout(text)
-    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
-    day = anchor.day if anchor else None
-    sentences = split_sentences(layout.prose)
-    actors = [find_actors(s.text) for s in sentences]
-    years = [years_in(s.text) for s in sentences]
-    written_years = sorted({year for found in years for year in found})  # pin "Sunday, August 13" to one of them
-    dyad = _dyad(actors)
-    places = PlaceLookup(geocoder, document_countries(text))
-    own_dates: dict[int, _When] = {}
-    paragraph_dates: dict[int, _When] = {}
-    placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
-    rows: list[dict] = []
-    rejected: list[dict] = []
-    orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
-    country_leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]] = []
-    main, problem = _infobox_incident(layout, places, day, id_prefix, dataset, source_name)
-    if main is not None:
-        rows.append(main)
-    if problem is not None:
-        rejected.append(problem)
-    infobox_year = main["date_start"].year if main is not None else None
-    headline = headline_place(sentences, places)
-    lead: tuple[int, _When] | None = None  # the first violent sentence with a date: the story's date
-
-    for index, sentence in enumerate(sentences):
-        keyword = main_keyword(sentence.text) or (_ALSO_HIT.search(sentence.text) if rows else None)
-        window = _window(sentences, index)
-        context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
-        context_year = context_year or infobox_year
-        all_mentions = find_dates(sentence.text, context_year, day, written_years)
-        mentions = [m for m in all_mentions if m.resolved]
-        own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, anchor)
-        unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
-        if own is None and not unresolved_relative:
-            own = _anaphoric_date(sentence.text, window, own_dates)
-        if own is None and not unresolved_relative:  # "Two days earlier, ...", "The next day, ..."
-            own = _offset_date(sentence.text, _story_date(window, own_dates) or (lead[1] if lead else None))
-        if own is None and not unresolved_relative and sentence.paragraph in paragraph_dates:
-            dated = paragraph_dates[sentence.paragraph]
-            own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
-        if own is not None and own.precision in ("quarter", "year") and points_back(sentence.text):
-            own = _finer_story_date(own, _story_date(window, own_dates) or (lead[1] if lead else None))
-        if own is not None:
-            own_dates[sentence.number] = own
-            if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
-                paragraph_dates[sentence.paragraph] = own
-        if lead is None and keyword is not None and not _HABITUAL.search(sentence.text):
-            first = own or _reported_week(mentions, sentence.text)
-            recent = first is not None and first.precision in ("day", "week", "month")
-            lead = (sentence.number, first) if recent else None
+    doc = read_document(text, geocoder, dataset, id_prefix, source_name, document_day)
+    for index, sentence in enumerate(doc.sentences):
+        keyword = main_keyword(sentence.text) or (_ALSO_HIT.search(sentence.text) if doc.rows else None)
+        dating = _date_of(doc, index, keyword)
         if keyword is None or sentence.heading:
             continue
-
-        source = " ".join(part for part in (source_name, sentence.reference) if part) or None
-        kind, sub_kind = event_type(sentence.text, [a.family for a in actors[index]])
-        date_spans = [m.span for m in all_mentions]
-        all_groups = place_groups(sentence.text, date_spans)
-        groups = [g for g in all_groups if g.role == "event"]
-        if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
-            groups = [g for g in groups if g.distance <= STRONG_TIE]
-        found, tried, vague = places.first_group(groups)
-        if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
-            found = found[:1]
-        relations = {name: group for group in groups if group.relation for name in group.names}
-        place_basis = "sentence"
-        ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
-                                                               actors, index), kind)  # fmt: skip
-        deaths = find_fatalities(sentence.text, date_spans)
-
-        if own is None and found and not unresolved_relative:  # an undated sentence about a place already told
-            told = [row for row in rows if _km(row, {"latitude": found[0][1].latitude,
-                                                      "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
-            by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
-            told = by_name or told  # two villages placed at one seat's point stay apart
-            if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
-                # another village of the incident ("then moved on to the nearby village of X, where they killed
-                # two more"), placed at the same seat's point as the first: an event of its own, same date and actors
-                rows.append(_sibling(rows, told[-1], sentence, found[0], ordered, deaths, source))
-                continue
-            if told:
-                _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
-                continue
-        loose = groups and all(g.distance > STRONG_TIE for g in groups)  # places not tied to the violence
-        if loose and _another_place_hit(sentence.text, found, rows):  # "A post in Bamba was also targeted"
-            loose = False
-        if (not groups or loose) and not unresolved_relative:
-            target = _continued(rows, sentences, index, own, dated=anchor is not None)
-            if target is not None:
-                if own is not None and _GOES_ON.search(sentence.text):  # "it resumed until Saturday"
-                    last_day = max(m.end for m in mentions if m.end is not None)
-                    if target["date_end"].date() < last_day <= target["date_end"].date() + timedelta(days=3):
-                        target["date_end"] = pd.Timestamp(last_day)
-                        target["date_basis"] = f"{target['date_basis']}; until {last_day} (a follow-up sentence)"
-                        own = None  # its days extend the incident, they do not narrow it
-                _follow_up(rows, target, sentence, ordered, deaths, source, own, date_spans)
-                continue
-            if own is None and main is not None and points_back(sentence.text):
-                orphans.append((sentence, ordered))
-                continue
-        story = None if own is not None or unresolved_relative else _story_date(window, own_dates)
-        story = story or (None if own is not None or unresolved_relative else _reported_week(mentions, sentence.text))
-        if story is None and own is None and not unresolved_relative and lead is not None and anchor is not None:
-            story = _lead_date(sentence, lead, years[index], context_year)
-        if story is None and own is None and not unresolved_relative and lead is None and anchor is not None:
-            story = _recent_past(sentence, anchor, years[index], context_year)
-            lead = (sentence.number, story) if story is not None else None
-        when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
-        if not found and not groups and (own or story) is not None:
-            pointed = _context_place(sentences, index, placed, places, rows, headline, dated=anchor is not None)
+        reading = _read_violence(doc, index, dating)
+        if _told_again(doc, reading, dating) or _goes_on(doc, index, reading, dating):
+            continue
+        story, when = _story_and_when(doc, index, dating)
+        if not reading.found and not reading.groups and (dating.own or story) is not None:
+            pointed = _context_place(doc.sentences, index, doc.placed, doc.places, doc.rows, doc.headline,
+                                     dated=doc.anchor is not None)  # fmt: skip
             if pointed is not None:
-                found, place_basis = pointed
-        if found:
-            placed[sentence.number] = found
+                reading.found, reading.place_basis = pointed
+        if reading.found:
+            doc.placed[sentence.number] = reading.found
+        if not _held_back(doc, reading, dating, when):
+            _add_events(doc, index, reading, dating, when)
+    return _finish(doc)
 
-        def reject(reason: str, sentence=sentence, source=source, tried=tried, found=found) -> None:
-            names = [name for name, _ in found] + [name for name, _ in tried]
-            candidates = [f"{name} -> {result.matched_name}" for name, result in found]
-            candidates += [c for _, cands in tried for c in cands]
-            rejected.append(
-                {
-                    "sentence_number": sentence.number,
-                    "sentence": sentence.text,
-                    "source": source,
-                    "reason": reason,
-                    "name": "; ".join(dict.fromkeys(names)) or None,
-                    "candidates": "; ".join(dict.fromkeys(candidates)) or None,
-                }
-            )
 
-        if unresolved_relative:
-            reject(RELATIVE_WITHOUT_ANCHOR)
-            continue
-        if when is None:
-            reject("no date")
-            continue
-        if not found:
-            if tried:
-                reject("place not found")
-            elif vague:
-                reject(f"place too vague: only {', '.join(vague)}")
-                if deaths.low is not None or deaths.best is not None:  # a lead "44 killed in an attack in Niger"
-                    country_leads.append((sentence, when, tuple(vague), deaths, ordered))
-            else:
-                reject("no place")
-            continue
-        if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
-            reject("place not found (other places of this sentence were placed)", found=[])
+def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Dating:
+    """The sentence's own date (the one nearest its violence word; else "that same day", "two days earlier",
+    the paragraph's heading day), remembered for the sentences after it; the first violent one dated recently
+    is the lead."""
+    sentence = doc.sentences[index]
+    window = _window(doc.sentences, index)
+    context_year = next((doc.years[s.number - 1][-1] for s in reversed(window) if doc.years[s.number - 1]), None)
+    context_year = context_year or doc.infobox_year
+    all_mentions = find_dates(sentence.text, context_year, doc.day, doc.written_years)
+    mentions = [m for m in all_mentions if m.resolved]
+    own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, doc.anchor)
+    unresolved = own is None and any(m.relative and not m.resolved for m in all_mentions)
+    if own is None and not unresolved:
+        own = _anaphoric_date(sentence.text, window, doc.own_dates)
+    if own is None and not unresolved:  # "Two days earlier, ...", "The next day, ..."
+        own = _offset_date(sentence.text, _story_date(window, doc.own_dates) or doc.lead_when())
+    if own is None and not unresolved and sentence.paragraph in doc.paragraph_dates:
+        dated = doc.paragraph_dates[sentence.paragraph]
+        own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
+    if own is not None and own.precision in ("quarter", "year") and points_back(sentence.text):
+        own = _finer_story_date(own, _story_date(window, doc.own_dates) or doc.lead_when())
+    if own is not None:
+        doc.own_dates[sentence.number] = own
+        if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
+            doc.paragraph_dates[sentence.paragraph] = own
+    if doc.lead is None and keyword is not None and not _HABITUAL.search(sentence.text):
+        first = own or _reported_week(mentions, sentence.text)
+        recent = first is not None and first.precision in ("day", "week", "month")
+        doc.lead = (sentence.number, first) if recent else None
+    return _Dating(own, unresolved, mentions, all_mentions, context_year, window)
 
-        extras = _other_incidents(sentence.text, when, context_year, anchor) if found else []
-        main_text = sentence.text
-        if extras:  # the first clause's actors and dead are the first incident's; the others have their own
-            main_end = sentence.text.find(extras[0][0])
-            main_text = sentence.text[:main_end]
-            ordered = [a for a in ordered if not 0 <= a.start < 10_000 or a.start < main_end]
-            deaths = find_fatalities(main_text, date_spans)
-        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(main_text, date_spans), kind,
-                                                      main_text)  # fmt: skip
-        if new_kind != kind and kind == "Battles":
-            kind, sub_kind = new_kind, "Attack"
-        elif new_kind == "Battles" and kind == "Violence against civilians":  # armed men among the dead
-            kind, sub_kind = new_kind, "Armed clash"
-        actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
-        sequence = _sequence(sentence.text, all_groups, mentions, death_figures(sentence.text, date_spans), when)
-        if sequence is not None and place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
-            stepped: set[str] = set()
-            for number, (group, step_when, step_figures) in enumerate(sequence):
-                step_found, _, _ = places.first_group([group])
-                if not step_found or normalise(step_found[0][0]) in stepped:  # "... an earlier count gave 49 in X"
-                    continue
-                name, result = step_found[0]
-                stepped.add(normalise(name))
-                rows.append(
-                    _row(
-                        f"{id_prefix}:{sentence.number}-{chr(ord('a') + number)}", dataset, step_when, kind,
-                        sub_kind, actor1, actor2, step_figures, name, result, source, sentence.text,
-                        "sentence (one of several places with their own date or toll)", sentence.number,
-                    )
-                )
-                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
-            continue
-        for number, (name, result) in enumerate(found):
-            suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
-            figures = deaths if number == 0 else Fatalities(None, None, None)
-            rows.append(
-                _row(
-                    f"{id_prefix}:{sentence.number}{suffix}", dataset, when, kind, sub_kind, actor1, actor2,
-                    figures, name, result, source, sentence.text, place_basis, sentence.number,
-                )
-            )
-            if number == 0:
-                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
-                rows[-1]["notes"] = _with_toll_note(sentence.text, date_spans)
-            if place_basis == "sentence" and name in relations:
-                relate(rows[-1], relations[name])
-        if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
-            # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
-            for extra, (clause, clause_when) in enumerate(extras):
-                rows.append(_clause_event(f"{id_prefix}:{sentence.number}-{extra + 2}", dataset, clause, clause_when,
-                                          found[0], source, place_basis, sentence.number))  # fmt: skip
 
-    _attributions(sentences, actors, rows, places)
-    _country_leads(rows, country_leads)
-    for sentence, ordered in orphans:
-        if main is None:
-            rejected.append(_rejection(sentence, source_name, "no place"))
+def _read_violence(doc: Document, index: int, dating: _Dating) -> _Reading:
+    """Type, places tied to the violence (the first group the geocoder resolves), actors in order and the dead."""
+    sentence = doc.sentences[index]
+    source = " ".join(part for part in (doc.source_name, sentence.reference) if part) or None
+    kind, sub_kind = event_type(sentence.text, [a.family for a in doc.actors[index]])
+    date_spans = [m.span for m in dating.all_mentions]
+    all_groups = place_groups(sentence.text, date_spans)
+    groups = [g for g in all_groups if g.role == "event"]
+    if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
+        groups = [g for g in groups if g.distance <= STRONG_TIE]
+    found, tried, vague = doc.places.first_group(groups)
+    if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
+        found = found[:1]
+    named = _with_antecedent(sentence.text, _parties(sentence.text, doc.actors[index]), doc.actors, index)
+    ordered = order_actors(sentence.text, named, kind)
+    deaths = find_fatalities(sentence.text, date_spans)
+    return _Reading(sentence, source, kind, sub_kind, date_spans, all_groups, groups, found, tried, vague, ordered,
+                    deaths)  # fmt: skip
+
+
+def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
+    """An undated sentence about a place already told adds its facts to that incident (or, for another village
+    placed at the same seat's point, is a sibling event of the same date and actors). True when it did."""
+    found = reading.found
+    if dating.own is not None or not found or dating.unresolved:
+        return False
+    point = {"latitude": found[0][1].latitude, "longitude": found[0][1].longitude}
+    told = [row for row in doc.rows if _km(row, point) <= 10]
+    by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
+    told = by_name or told  # two villages placed at one seat's point stay apart
+    if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
+        # another village of the incident ("then moved on to the nearby village of X, where they killed two
+        # more"), placed at the same seat's point as the first: an event of its own, same date and actors
+        doc.rows.append(_sibling(doc.rows, told[-1], reading.sentence, found[0], reading.ordered, reading.deaths,
+                                 reading.source))  # fmt: skip
+        return True
+    if told:
+        _follow_up(doc.rows, told[-1], reading.sentence, reading.ordered, reading.deaths, reading.source, None,
+                   reading.date_spans)  # fmt: skip
+        return True
+    return False
+
+
+def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> bool:
+    """A sentence with no place tied to its violence goes on with the incident it continues ("it resumed until
+    Saturday" extends its days), or, pointing back with no incident before it, waits for the infobox's. True
+    when it was used so."""
+    text, own = reading.sentence.text, dating.own
+    loose = reading.groups and all(g.distance > STRONG_TIE for g in reading.groups)  # places not tied to violence
+    if loose and _another_place_hit(text, reading.found, doc.rows):  # "A post in Bamba was also targeted"
+        loose = False
+    if (reading.groups and not loose) or dating.unresolved:
+        return False
+    target = _continued(doc.rows, doc.sentences, index, own, dated=doc.anchor is not None)
+    if target is not None:
+        if own is not None and _GOES_ON.search(text):  # "it resumed until Saturday"
+            last_day = max(m.end for m in dating.mentions if m.end is not None)
+            if target["date_end"].date() < last_day <= target["date_end"].date() + timedelta(days=3):
+                target["date_end"] = pd.Timestamp(last_day)
+                target["date_basis"] = f"{target['date_basis']}; until {last_day} (a follow-up sentence)"
+                own = None  # its days extend the incident, they do not narrow it
+        _follow_up(doc.rows, target, reading.sentence, reading.ordered, reading.deaths, reading.source, own,
+                   reading.date_spans)  # fmt: skip
+        return True
+    if own is None and doc.main is not None and points_back(text):
+        doc.orphans.append((reading.sentence, reading.ordered))
+        return True
+    return False
+
+
+def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When | None, _When | None]:
+    """(the story's date a sentence without its own takes, the date its event gets): the paragraph's day, the
+    reported week, the lead's date, the week up to a report's date, else the year context."""
+    sentence, own = doc.sentences[index], dating.own
+    if dating.unresolved:
+        return None, None
+    story = None if own is not None else _story_date(dating.window, doc.own_dates)
+    story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
+    if story is None and own is None and doc.lead is not None and doc.anchor is not None:
+        story = _lead_date(sentence, doc.lead, doc.years[index], dating.context_year)
+    if story is None and own is None and doc.lead is None and doc.anchor is not None:
+        story = _recent_past(sentence, doc.anchor, doc.years[index], dating.context_year)
+        doc.lead = (sentence.number, story) if story is not None else None
+    return story, own or story or _context_date(doc.years, index, dating.context_year)
+
+
+def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:
+    """Keep a violent sentence out of the events with its reason, the names it tried and their candidates."""
+    found = reading.found if found is None else found
+    names = [name for name, _ in found] + [name for name, _ in reading.tried]
+    candidates = [f"{name} -> {result.matched_name}" for name, result in found]
+    candidates += [c for _, cands in reading.tried for c in cands]
+    doc.rejected.append(
+        {
+            "sentence_number": reading.sentence.number,
+            "sentence": reading.sentence.text,
+            "source": reading.source,
+            "reason": reason,
+            "name": "; ".join(dict.fromkeys(names)) or None,
+            "candidates": "; ".join(dict.fromkeys(candidates)) or None,
+        }
+    )
+
+
+def _held_back(doc: Document, reading: _Reading, dating: _Dating, when: _When | None) -> bool:
+    """True when the sentence cannot be an event (no date, no place, a place too vague or not found); a country-
+    level lead with a toll is kept aside for the text's incidents."""
+    if dating.unresolved:
+        _hold_back(doc, reading, RELATIVE_WITHOUT_ANCHOR)
+        return True
+    if when is None:
+        _hold_back(doc, reading, "no date")
+        return True
+    if not reading.found:
+        if reading.tried:
+            _hold_back(doc, reading, "place not found")
+        elif reading.vague:
+            _hold_back(doc, reading, f"place too vague: only {', '.join(reading.vague)}")
+            if reading.deaths.low is not None or reading.deaths.best is not None:  # "44 killed in an attack in Niger"
+                doc.country_leads.append((reading.sentence, when, tuple(reading.vague), reading.deaths,
+                                          reading.ordered))  # fmt: skip
         else:
-            _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
-    rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(rows)))
+            _hold_back(doc, reading, "no place")
+        return True
+    if reading.tried and reading.place_basis == "sentence":  # names of the winning group the geocoder missed
+        _hold_back(doc, reading, "place not found (other places of this sentence were placed)", found=[])
+    return False
+
+
+def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, when: _When) -> None:
+    """The sentence's events: one per place of its winning group (the dead on the first), one per step of a
+    sequence ("at X on 8 March, then at Y on 11 March"), one per further dated clause at the same place."""
+    sentence, found, kind, sub_kind = reading.sentence, reading.found, reading.kind, reading.sub_kind
+    spans = reading.date_spans
+    extras = _other_incidents(sentence.text, when, dating.context_year, doc.anchor)
+    main_text, ordered, deaths = sentence.text, reading.ordered, reading.deaths
+    if extras:  # the first clause's actors and dead are the first incident's; the others have their own
+        main_end = sentence.text.find(extras[0][0])
+        main_text = sentence.text[:main_end]
+        ordered = [a for a in ordered if not 0 <= a.start < 10_000 or a.start < main_end]
+        deaths = find_fatalities(main_text, spans)
+    ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(main_text, spans), kind, main_text)
+    if new_kind != kind and kind == "Battles":
+        kind, sub_kind = new_kind, "Attack"
+    elif new_kind == "Battles" and kind == "Violence against civilians":  # armed men among the dead
+        kind, sub_kind = new_kind, "Armed clash"
+    actor1, actor2 = _pair(ordered, _recent_pair(doc.actors, index) or doc.dyad, names_a_pair(sentence.text), kind)
+    victims = {f.category for f in death_figures(sentence.text, spans)}
+    sequence = _sequence(sentence.text, reading.all_groups, dating.mentions, death_figures(sentence.text, spans), when)
+    prefix = f"{doc.id_prefix}:{sentence.number}"
+    if sequence is not None and reading.place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
+        stepped: set[str] = set()
+        for number, (group, step_when, step_figures) in enumerate(sequence):
+            step_found, _, _ = doc.places.first_group([group])
+            if not step_found or normalise(step_found[0][0]) in stepped:  # "... an earlier count gave 49 in X"
+                continue
+            name, result = step_found[0]
+            stepped.add(normalise(name))
+            basis = "sentence (one of several places with their own date or toll)"
+            doc.rows.append(_row(f"{prefix}-{chr(ord('a') + number)}", doc.dataset, step_when, kind, sub_kind, actor1,
+                                 actor2, step_figures, name, result, reading.source, sentence.text, basis,
+                                 sentence.number))  # fmt: skip
+            doc.rows[-1]["_victims"] = victims
+        return
+    relations = {name: group for group in reading.groups if group.relation for name in group.names}
+    for number, (name, result) in enumerate(found):
+        suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
+        figures = deaths if number == 0 else Fatalities(None, None, None)
+        doc.rows.append(_row(f"{prefix}{suffix}", doc.dataset, when, kind, sub_kind, actor1, actor2, figures, name,
+                             result, reading.source, sentence.text, reading.place_basis, sentence.number))  # fmt: skip
+        if number == 0:
+            doc.rows[-1]["_victims"] = victims
+            doc.rows[-1]["notes"] = _with_toll_note(sentence.text, spans)
+        if reading.place_basis == "sentence" and name in relations:
+            relate(doc.rows[-1], relations[name])
+    # "On 9 June, 19 people were shot dead in the town, and an attack on 20 November was repelled": a second dated
+    # incident in a clause of its own, at the same place
+    for extra, (clause, clause_when) in enumerate(extras):
+        doc.rows.append(_clause_event(f"{prefix}-{extra + 2}", doc.dataset, clause, clause_when, found[0],
+                                      reading.source, reading.place_basis, sentence.number))  # fmt: skip
+
+
+def _finish(doc: Document) -> Extraction:
+    """Attributions and country-level leads onto the incidents, one event per incident, actor pairs tidied."""
+    _attributions(doc.sentences, doc.actors, doc.rows, doc.places)
+    _country_leads(doc.rows, doc.country_leads)
+    for sentence, ordered in doc.orphans:
+        if doc.main is None:
+            doc.rejected.append(_rejection(sentence, doc.source_name, "no place"))
+        else:
+            _add_facts(doc.main, sentence, ordered, find_fatalities(sentence.text), None)
+    rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(doc.rows)))
     for row in rows:
         row.pop("_sentence", None)
         row.pop("_victims", None)
@@ -506,10 +635,10 @@ def extract_events(
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
-    rejected_frame = pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS)).astype(
+    rejected_frame = pd.DataFrame(doc.rejected, columns=list(REJECTED_COLUMNS)).astype(
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
-    return Extraction(events=events, rejected=rejected_frame, n_sentences=len(sentences))
+    return Extraction(events=events, rejected=rejected_frame, n_sentences=len(doc.sentences))
 
 
 RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
