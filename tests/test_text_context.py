@@ -99,3 +99,14 @@ def test_comes_a_week_after_dates_the_recalled_incident_back_from_the_story(geoc
     recalled = events.iloc[1]
     assert (recalled["date_start"].date(), recalled["date_end"].date()) == (date(2022, 3, 6), date(2022, 3, 8))
     assert "a week after" in recalled["date_basis"]
+
+
+def test_an_existential_there_points_at_no_place(geocoder):
+    text = (
+        "Gunmen stormed a hotel in Bamako on Friday and killed 20 guests, officials said.\n\n"
+        "Two more bodies were found, and on 22 November the embassy said there were French citizens among "
+        "those killed.\n"
+    )
+    result = extract_events(text, geocoder, document_day=date(2015, 11, 23))
+    assert list(result.events["location"]) == ["Bamako"]
+    assert result.events.iloc[0]["date_start"].date() == date(2015, 11, 20)

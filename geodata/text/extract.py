@@ -1215,6 +1215,21 @@ _SAME_PLACE = re.compile(
 )
 
 
+# "there were Russians among the dead", "there is no toll yet": "there" that points at no place
+_EXISTENTIAL = re.compile(r"\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|must|seems?|seemed"
+                          r"|appears?|appeared|remains?|remained)\b", re.IGNORECASE)  # fmt: skip
+
+
+def _pointer(text: str) -> re.Match[str] | None:
+    """The first words pointing at a place already told ("the town", "the camp", "there"), not an existential
+    "there were"."""
+    for found in THERE.finditer(text):
+        if found.group(0).lower() == "there" and _EXISTENTIAL.match(text, found.end()):
+            continue
+        return found
+    return None
+
+
 def _context_place(sentences: list[Sentence], index: int, placed: dict, places: PlaceLookup, rows: list[dict],
                    headline: tuple[list, str] | None, dated: bool) -> tuple[list, str] | None:  # fmt: skip
     """The place of a dated violent sentence that names none, as a reader finds it: the sentence before's (not for
@@ -1225,7 +1240,7 @@ def _context_place(sentences: list[Sentence], index: int, placed: dict, places: 
     inherited = None if _RECAP.search(text) else inherited_place(sentences, index, placed, dated=dated)
     if inherited:
         return inherited
-    there = THERE.search(text)
+    there = _pointer(text)
     if there and (spoken := paragraph_place(sentences, index, places)):
         return spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
     same = _SAME_PLACE.search(text)
