@@ -110,3 +110,23 @@ def test_an_existential_there_points_at_no_place(geocoder):
     result = extract_events(text, geocoder, document_day=date(2015, 11, 23))
     assert list(result.events["location"]) == ["Bamako"]
     assert result.events.iloc[0]["date_start"].date() == date(2015, 11, 20)
+
+
+def test_background_takes_no_date_from_the_sentence_before(geocoder):
+    text = (
+        "French and Malian troops drove the jihadists out of Gao on 26 January 2013. "
+        "Since then the town has been hit repeatedly by suicide bombers and rocket attacks.\n"
+    )
+    result = extract_events(text, geocoder)
+    assert result.events.empty
+    assert list(result.rejected["reason"]) == ["no date"]
+
+
+def test_a_yardstick_since_clause_is_not_background(geocoder):
+    text = (
+        "Jihadists attacked the army camp in Ménaka on Tuesday, killing 20 soldiers. "
+        "The attack on the camp in Ménaka is the deadliest on the army since the fighting began in 2012.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 6, 9)).events
+    assert list(events["location"]) == ["Ménaka"]
+    assert events.iloc[0]["date_start"].date() == date(2022, 6, 7)

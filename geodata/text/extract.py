@@ -499,12 +499,33 @@ def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> b
     return False
 
 
+# Background, not an incident: a stretch up to now ("since then", "since 2012") or a habit ("repeatedly", "for years")
+_BACKGROUND = re.compile(
+    r"\bsince\b|\b(?:repeatedly|frequently|regularly|routinely|often|increasingly)\b"
+    r"|\bfor\s+(?:years|decades|months)\b",
+    re.IGNORECASE,
+)
+
+
+_YARDSTICK = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|heaviest|highest|first|most\s+\w+)\b[^.;]*$",
+                        re.IGNORECASE)  # fmt: skip
+
+
+def _background(text: str) -> bool:
+    """True for a sentence of background: a stretch up to now or a habit, not a yardstick ("the deadliest attack
+    since 2015" is about the incident)."""
+    for found in _BACKGROUND.finditer(text):
+        if found.group(0).lower() != "since" or not _YARDSTICK.search(text[max(0, found.start() - 80) : found.start()]):
+            return True
+    return False
+
+
 def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When | None, _When | None]:
     """(the story's date a sentence without its own takes, the date its event gets): the paragraph's day, the
     reported week, the lead's date, the week up to a report's date, else the year context."""
     sentence, own = doc.sentences[index], dating.own
-    if dating.unresolved:
-        return None, None
+    if dating.unresolved or (own is None and _background(sentence.text)):
+        return None, None  # background takes no date from around it: "Since then, the town has been hit ..."
     story = None if own is not None else _story_date(dating.window, doc.own_dates)
     story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
     if story is None and own is None and doc.lead is not None and doc.anchor is not None:
