@@ -130,3 +130,14 @@ def test_a_yardstick_since_clause_is_not_background(geocoder):
     events = extract_events(text, geocoder, document_day=date(2022, 6, 9)).events
     assert list(events["location"]) == ["Ménaka"]
     assert events.iloc[0]["date_start"].date() == date(2022, 6, 7)
+
+
+def test_on_this_road_points_at_the_incident_told_before(geocoder):
+    text = (
+        "Gunmen ambushed a lorry near Diapaga on Tuesday, killing six traders, officials said.\n\n"
+        "In early March, nine herders were shot dead by suspected jihadists on this road.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2021, 9, 16)).events
+    assert len(events) == 2
+    assert events.iloc[1]["location"] == events.iloc[0]["location"] and events.iloc[1]["fatalities"] == 9
+    assert "this road" in events.iloc[1]["place_basis"]

@@ -1231,7 +1231,8 @@ def _retold(first: dict, row: dict) -> bool:
 # "on the same road", "in the same region", "the same location": the place of the incident told just before
 _SAME_PLACE = re.compile(
     r"\b(?:the|that)\s+(?:very\s+)?same\s+(?:[\w-]+\s+)?(?P<unit>road|route|axis|highway|location|spot|place|area"
-    r"|zone|sector|region|province|district)\b",
+    r"|zone|sector|region|province|district)\b"
+    r"|\b(?:on|along)\s+(?:this|that)\s+(?:[\w-]+\s+)?(?P<road>road|route|axis|highway|stretch)\b",  # "on this road"
     re.IGNORECASE,
 )
 
@@ -1269,7 +1270,7 @@ def _context_place(sentences: list[Sentence], index: int, placed: dict, places: 
     if rows and pointer:  # "in the town", "the same village", "there", "on the same road"
         last = rows[-1]
         result = as_result(last)
-        if pointer is same and same.group("unit").lower() in ("region", "province", "district"):
+        if pointer is same and (same.group("unit") or "").lower() in ("region", "province", "district"):
             result = replace(result, geo_precision=max(result.geo_precision, 3))  # the region, not the town
         return [(last["location"], result)], f"{last['event_id']} (\"{pointer.group(0)}\")"
     if not rows and headline is not None:  # the first incident told is the one the headline names
