@@ -141,3 +141,16 @@ def test_on_this_road_points_at_the_incident_told_before(geocoder):
     assert len(events) == 2
     assert events.iloc[1]["location"] == events.iloc[0]["location"] and events.iloc[1]["fatalities"] == 9
     assert "this road" in events.iloc[1]["place_basis"]
+
+
+def test_a_bulletin_date_in_the_headline_is_not_the_day_of_the_violence(geocoder):
+    text = (
+        "Mali - Soldiers killed in attack on Boulkessi camp (Humanitarian Daily Flash of 3 October 2019)\n\n"
+        "On the night of 30 September, the Boulkessi military camp was attacked by an armed group.\n\n"
+        "Twenty-five soldiers were killed in Mali, the defence ministry confirmed.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2019, 10, 3)).events
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert event["date_start"].date() == event["date_end"].date() == date(2019, 9, 30)
+    assert event["fatalities"] == 25

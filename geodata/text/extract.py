@@ -1012,7 +1012,7 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
                    ) -> None:  # fmt: skip
     """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
     Niger"), placed later in the text ("The attack took place in Fambita"): its figures and actors go to the one event
-    of the same days in that country that has no toll yet (none, or several, and the lead stays held back)."""
+    of the same days in that country that has no toll yet (none, or several places, and the lead stays held back)."""
     for sentence, when, vague, deaths, ordered in leads:
         isos = {iso for name in vague for iso, pattern in COUNTRY_WORDS.items()
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
@@ -1022,7 +1022,9 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
             and row["date_start"].date() <= when.end + timedelta(days=1)
             and when.start - timedelta(days=1) <= row["date_end"].date()
         ]  # fmt: skip
-        if len(candidates) != 1:
+        one_place = all(_km(candidates[0], other) <= 10 and _core_name(candidates[0]["location"])
+                        == _core_name(other["location"]) for other in candidates)  # fmt: skip
+        if not candidates or not one_place:  # one incident told twice at one place is still one event
             continue
         row = candidates[0]
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
@@ -1451,6 +1453,8 @@ _REPORTING_BEFORE = re.compile(
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
     # "said in a statement sent to AFP on Friday"
     r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
+    # "(Daily Flash of 12 December 2019)", "Situation report for 3 May": the bulletin's own date
+    r"|\b(?:flash|bulletin|sitrep|digest|newsletter|edition|situation\s+report|update)\s+(?:of|for|dated)\s+$"
     # "the chief of staff said during a visit on Sunday": the day of the visit, not of the violence
     r"|\b(?:during|at|in)\s+(?:a|an|the|his|her|its|their)\s+(?:\w+\s+)?(?:visit|press\s+conference|briefing"
     r"|interview|speech|meeting|ceremony|funeral)\s+(?:(?:\w+\s+){0,3}?on\s+)?$",
