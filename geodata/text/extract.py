@@ -1,32 +1,33 @@
-"""Events from English prose: one event per sentence that reports violence at a place, citing that sentence.
+"""Events from English prose, read as a document: headline, dateline, lead and paragraphs, with the context a reader
+carries from one sentence to the next.
 
-A sentence becomes an event when it has a violence word (``rules.event_keyword``), a date and a place the
-geocoder resolves; a sentence with a violence word that fails any of these goes to ``rejected`` with its
-reason. Nothing is guessed: an unresolved name is reported with the geocoder's closest candidates.
+The walk (:func:`extract_events`) reads a :class:`Document` sentence by sentence, in named steps: its date
+(``_date_of``), its violence, places, actors and dead (``_read_violence``), whether it only tells an incident
+already told (``_told_again``, ``_goes_on``), the date it takes from the story (``_story_and_when``), the place it
+points at (``_context_place``), whether it must be held back (``_held_back``), and its events (``_add_events``);
+``_finish`` then merges an incident told twice into one event. A violent sentence that cannot be dated or placed
+goes to ``rejected`` with its reason; an unresolved name is reported with the geocoder's closest candidates.
 
-Context rules (a sentence rarely says everything itself):
-
-- Date. The sentence's own date, the one nearest its violence word (``dates.find_dates``). Without
-  one: "that same issue"/"around this same time" take the previous sentence's date whole, "that same year"
-  its year; otherwise the *year context*: the last year written in the earlier sentences of the same
-  paragraph or in the sentence just before (precision ``year``). Failing that, the *narrative bracket*: a
-  history is told in order, so the sentence lies between the last year written anywhere before it and the
-  first year written anywhere after it (Jan 1 of the one to Dec 31 of the other, precision ``year``).
-  With no year anywhere around it the sentence is rejected "no date".
-- Actors. Named actors in order (perpetrator after "by" first; civilians always second). When the sentence
-  names fewer than two armed actors but points at a pair ("the two groups", "both sides", "each other",
-  "the clashes") the pair is the one of the nearest of the three sentences before that names two armed
-  families, else the document's *dyad*: the two armed families named in the most sentences (ties: first
-  named first). Such context actors are written with their family names ("JNIM", "ISGS").
-- Place. The candidate phrases of ``rules.place_groups`` in order; the first group with a name the
-  geocoder resolves wins, and every resolved name of that group becomes its own event ("the Tchoma Bangou
-  and Zaroumdareye massacres" -> two events, suffixes -a, -b; the fatality figures go on the first only, so
-  sums stay right). A country or "the Sahel" alone is too vague for an event. A sentence with its own date
-  but no place phrase takes the place of the sentence just before it when both are in one paragraph or
-  share a reference number ("[37][38]" and "[37][39]") - the same story, a later stage of it.
-- ``notes`` is the sentence, ``source`` the file name and the paragraph's reference numbers
-  ("jnim_isgs_war.txt [37][38]"), ``location`` the place phrase as written. Two extra columns say where the
-  date and place came from when not from the sentence itself: ``date_basis``, ``place_basis``.
+- Date. The sentence's own date, the one nearest its violence word (``dates.find_dates``; a date naming the
+  violence, "a May 14 attack", even after "claimed"; never a statement's or bulletin's date). Without one:
+  "that same day/year", "two days earlier", "comes a week after" (counted from the story's date), the
+  paragraph's heading day, the day of an earlier sentence of the paragraph, the reported week, the lead's date
+  in a dated report, the week up to a report's date for its undated lead; else the *year context* or the
+  *narrative bracket* of a history. Background (a stretch up to now, "since then"; a habit, "repeatedly") takes
+  no date from around it. Relative words ("on Tuesday") need a document date (``--date``, dateline, stamp).
+- Place. The candidate phrases of ``rules.place_groups`` tied to the violence; the first group with a name the
+  geocoder resolves wins, one event per resolved name. Without a place of its own a dated sentence takes: the
+  place of the sentence before in its paragraph (not for a recap), the settlement its paragraph is about when it
+  says "the town"/"there" (not an existential "there were"), the last incident's when it says "there", "the
+  same road/region", "on this road", else the headline's for the first incident. A country alone is too vague.
+  A place "also targeted" is a second incident, not a follow-up of the last one.
+- Actors. Named actors in order (perpetrator after "by" first; civilians second); "the two groups" take the
+  nearest pair named before, else the document's *dyad*.
+- One incident, one event: a later sentence at the same place on the same days whose date is the document's
+  ("late Saturday", "this morning"), without a toll of its own or "another attack", is the incident told again.
+- ``notes`` is the sentence(s), ``source`` the file name and reference numbers, ``location`` the place phrase
+  as written; ``date_basis`` and ``place_basis`` say where the date and place came from when not from the
+  sentence itself.
 """
 
 from __future__ import annotations
