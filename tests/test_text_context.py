@@ -154,3 +154,14 @@ def test_a_bulletin_date_in_the_headline_is_not_the_day_of_the_violence(geocoder
     event = events.iloc[0]
     assert event["date_start"].date() == event["date_end"].date() == date(2019, 9, 30)
     assert event["fatalities"] == 25
+
+
+def test_the_place_attack_speaks_of_the_incident_told_before(geocoder):
+    text = (
+        "Jihadists attacked the army camp in Ménaka on Monday (6 June), killing nine soldiers, the army said. "
+        "The Ménaka attack was the group's second in two days, following Saturday's raid on a convoy.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 6, 8)).events
+    assert list(events["location"]) == ["Ménaka"]
+    assert events.iloc[0]["date_start"].date() == events.iloc[0]["date_end"].date() == date(2022, 6, 6)
+    assert "second in two days" in events.iloc[0]["notes"]

@@ -450,12 +450,21 @@ def _read_violence(doc: Document, index: int, dating: _Dating) -> _Reading:
                     deaths)  # fmt: skip
 
 
+def _names_the_told(text: str, name: str) -> bool:
+    """True when the sentence's subject is "the <place> attack" ("The Timbuktu attack was the group's second in 48
+    hours, following Sunday's raid on Boulkessi"): it speaks of an incident told before, whatever dates follow."""
+    pattern = (rf"^(?:the|this|that)\s+{re.escape(name)}\s+(?:[\w-]+\s+)?(?:attack|assault|raid|ambush|massacre"
+               r"|bombing|killings|siege)s?\b")  # fmt: skip
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
 def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
     """An undated sentence about a place already told adds its facts to that incident (or, for another village
     placed at the same seat's point, is a sibling event of the same date and actors). True when it did."""
     found = reading.found
-    if dating.own is not None or not found or dating.unresolved:
-        return False
+    if not found or dating.unresolved or (dating.own is not None and not _names_the_told(reading.sentence.text,
+                                                                                         found[0][0])):
+        return False  # a dated sentence is its own incident unless it says "the Timbuktu attack" of a told one
     point = {"latitude": found[0][1].latitude, "longitude": found[0][1].longitude}
     told = [row for row in doc.rows if _km(row, point) <= 10]
     by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
