@@ -12,6 +12,7 @@ import pytest
 from geodata.places.geocode import Geocoder
 from geodata.settings import Settings
 from geodata.text import extract_events
+from geodata.text.dates import document_date
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +166,15 @@ def test_the_place_attack_speaks_of_the_incident_told_before(geocoder):
     assert list(events["location"]) == ["Ménaka"]
     assert events.iloc[0]["date_start"].date() == events.iloc[0]["date_end"].date() == date(2022, 6, 6)
     assert "second in two days" in events.iloc[0]["notes"]
+
+
+def test_a_bracketed_page_date_before_the_dateline_dates_the_document(geocoder):
+    text = (
+        "Share this story\n\nBomber strikes army post in Gao\n\n"
+        "[March 14, 2013]  GAO, Mali (AP) -- A suicide bomber blew himself up at an army post in Gao on Wednesday, "
+        "killing two soldiers.\n"
+    )
+    assert document_date(text).day == date(2013, 3, 14)
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Gao"]
+    assert events.iloc[0]["date_start"].date() == date(2013, 3, 13)
