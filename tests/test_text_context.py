@@ -178,3 +178,13 @@ def test_a_bracketed_page_date_before_the_dateline_dates_the_document(geocoder):
     events = extract_events(text, geocoder).events
     assert list(events["location"]) == ["Gao"]
     assert events.iloc[0]["date_start"].date() == date(2013, 3, 13)
+
+
+def test_an_attack_that_echoed_an_earlier_massacre_dates_the_recalled_one(geocoder):
+    text = (
+        "Gunmen on motorbikes killed 31 traders returning from the market of Téra on Monday, officials said.\n\n"
+        "Monday's attack echoed a January massacre that left 40 people dead in Bankilaré.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2021, 3, 17)).events
+    recalled = events[events["fatalities"] == 40].iloc[0]
+    assert (recalled["date_start"].date(), recalled["date_end"].date()) == (date(2021, 1, 1), date(2021, 1, 31))

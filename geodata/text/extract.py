@@ -1512,6 +1512,19 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
 _COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.()]{0,80}$", re.IGNORECASE)
 
 
+# "The attack echoed / came after / recalled a January massacre": a second, earlier incident with its own date
+_RECALLS = re.compile(r"\b(?:echo(?:ed|es)|recall(?:ed|s)|mirror(?:ed|s)|(?:comes?|came)\s+(?:\w+\s+){0,3}?after"
+                      r"|follow(?:ed|s)|reminiscent\s+of)\b", re.IGNORECASE)  # fmt: skip
+
+
+# "The attack", "Monday's attack", "this ambush": the subject is an incident already told
+_TOLD_INCIDENT = re.compile(
+    r"(?:\b(?:the|this|that|these)|['’]s)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|massacres?|raids?|ambush(?:es)?"
+    r"|killings?|bombings?|strikes?)\b",
+    re.IGNORECASE,
+)
+
+
 def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
               anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
     """The date nearest the violence word. A date of the reporting ("said on Tuesday", "in a statement on 18
@@ -1521,6 +1534,9 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
         return None
 
     mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
+    recalls = _RECALLS.search(sentence)
+    if recalls and _TOLD_INCIDENT.search(sentence[: recalls.start()]):  # "Monday's attack echoed a January
+        mentions = [m for m in mentions if m.span[0] > recalls.start()] or mentions  # massacre": the recalled is new
     if not mentions:
         return None
     nearest = min(
