@@ -592,12 +592,19 @@ def _leading_date(text: str) -> DocumentDate | None:
 
 
 def leading_date(text: str, head_lines: int = 4) -> tuple[int, int, date] | None:
-    """A full date opening one of the first lines ("August 15, 2017On Monday night"): the page's date stamp run
-    into its first words. (start, end) of the date in ``text``, and the day."""
+    """A full date opening one of the first lines ("August 15, 2017On Monday night", "[February 08, 2013] GAO,
+    Mali (AP) --"): the page's date stamp run into its first words. (start, end) of the date (and its brackets) in
+    ``text``, and the day."""
     for _, here, line in _head_lines(text, head_lines):
         lead = len(line) - len(line.lstrip())
-        mentions = find_dates(line.strip()[:40])
+        bracket = line[lead : lead + 1] in ("[", "(")
+        words = line.strip()[1:] if bracket else line.strip()
+        mentions = find_dates(words[:40])
         first = mentions[0] if mentions else None
         if first and first.span[0] == 0 and first.precision == "day" and first.start and not first.relative:
-            return here + lead, here + lead + first.span[1], first.start
+            end = here + lead + bracket + first.span[1]
+            closed = bracket and text[end : end + 1] in ("]", ")")
+            if bracket and not closed:
+                continue
+            return here + lead, end + closed, first.start
     return None

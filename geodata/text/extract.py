@@ -1,32 +1,33 @@
-"""Events from English prose: one event per sentence that reports violence at a place, citing that sentence.
+"""Events from English prose, read as a document: headline, dateline, lead and paragraphs, with the context a reader
+carries from one sentence to the next.
 
-A sentence becomes an event when it has a violence word (``rules.event_keyword``), a date and a place the
-geocoder resolves; a sentence with a violence word that fails any of these goes to ``rejected`` with its
-reason. Nothing is guessed: an unresolved name is reported with the geocoder's closest candidates.
+The walk (:func:`extract_events`) reads a :class:`Document` sentence by sentence, in named steps: its date
+(``_date_of``), its violence, places, actors and dead (``_read_violence``), whether it only tells an incident
+already told (``_told_again``, ``_goes_on``), the date it takes from the story (``_story_and_when``), the place it
+points at (``_context_place``), whether it must be held back (``_held_back``), and its events (``_add_events``);
+``_finish`` then merges an incident told twice into one event. A violent sentence that cannot be dated or placed
+goes to ``rejected`` with its reason; an unresolved name is reported with the geocoder's closest candidates.
 
-Context rules (a sentence rarely says everything itself):
-
-- Date. The sentence's own date, the one nearest its violence word (``dates.find_dates``). Without
-  one: "that same issue"/"around this same time" take the previous sentence's date whole, "that same year"
-  its year; otherwise the *year context*: the last year written in the earlier sentences of the same
-  paragraph or in the sentence just before (precision ``year``). Failing that, the *narrative bracket*: a
-  history is told in order, so the sentence lies between the last year written anywhere before it and the
-  first year written anywhere after it (Jan 1 of the one to Dec 31 of the other, precision ``year``).
-  With no year anywhere around it the sentence is rejected "no date".
-- Actors. Named actors in order (perpetrator after "by" first; civilians always second). When the sentence
-  names fewer than two armed actors but points at a pair ("the two groups", "both sides", "each other",
-  "the clashes") the pair is the one of the nearest of the three sentences before that names two armed
-  families, else the document's *dyad*: the two armed families named in the most sentences (ties: first
-  named first). Such context actors are written with their family names ("JNIM", "ISGS").
-- Place. The candidate phrases of ``rules.place_groups`` in order; the first group with a name the
-  geocoder resolves wins, and every resolved name of that group becomes its own event ("the Tchoma Bangou
-  and Zaroumdareye massacres" -> two events, suffixes -a, -b; the fatality figures go on the first only, so
-  sums stay right). A country or "the Sahel" alone is too vague for an event. A sentence with its own date
-  but no place phrase takes the place of the sentence just before it when both are in one paragraph or
-  share a reference number ("[37][38]" and "[37][39]") - the same story, a later stage of it.
-- ``notes`` is the sentence, ``source`` the file name and the paragraph's reference numbers
-  ("jnim_isgs_war.txt [37][38]"), ``location`` the place phrase as written. Two extra columns say where the
-  date and place came from when not from the sentence itself: ``date_basis``, ``place_basis``.
+- Date. The sentence's own date, the one nearest its violence word (``dates.find_dates``; a date naming the
+  violence, "a May 14 attack", even after "claimed"; never a statement's or bulletin's date). Without one:
+  "that same day/year", "two days earlier", "comes a week after" (counted from the story's date), the
+  paragraph's heading day, the day of an earlier sentence of the paragraph, the reported week, the lead's date
+  in a dated report, the week up to a report's date for its undated lead; else the *year context* or the
+  *narrative bracket* of a history. Background (a stretch up to now, "since then"; a habit, "repeatedly") takes
+  no date from around it. Relative words ("on Tuesday") need a document date (``--date``, dateline, stamp).
+- Place. The candidate phrases of ``rules.place_groups`` tied to the violence; the first group with a name the
+  geocoder resolves wins, one event per resolved name. Without a place of its own a dated sentence takes: the
+  place of the sentence before in its paragraph (not for a recap), the settlement its paragraph is about when it
+  says "the town"/"there" (not an existential "there were"), the last incident's when it says "there", "the
+  same road/region", "on this road", else the headline's for the first incident. A country alone is too vague.
+  A place "also targeted" is a second incident, not a follow-up of the last one.
+- Actors. Named actors in order (perpetrator after "by" first; civilians second); "the two groups" take the
+  nearest pair named before, else the document's *dyad*.
+- One incident, one event: a later sentence at the same place on the same days whose date is the document's
+  ("late Saturday", "this morning"), without a toll of its own or "another attack", is the incident told again.
+- ``notes`` is the sentence(s), ``source`` the file name and reference numbers, ``location`` the place phrase
+  as written; ``date_basis`` and ``place_basis`` say where the date and place came from when not from the
+  sentence itself.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,7 @@ from geodata.text.places import (
     paragraph_place,
 )
 from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
+from geodata.text.sentences import Sentence, points_back, split_sentences
 from geodata.text.tolls import (
     Fatalities,
     competing,
@@ -94,26 +96,6 @@ if TYPE_CHECKING:
 REJECTED_COLUMNS = ("sentence_number", "sentence", "source", "reason", "name", "candidates")
 BASIS_COLUMNS = ("date_basis", "place_basis")
 
-_LEADING_REFS = re.compile(r"^\s*((?:\[\d+[a-z]?\])+)\s*")
-_INLINE_REFS = re.compile(r"\s*((?:\[\d+[a-z]?\])+)")
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?:\[\d+[a-z]?\])*\s+(?=[\"“'(\[]?[A-Z0-9À-Ý])")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen col lt capt sgt maj cpt cdr prof jan feb mar apr jun jul aug sep sept oct nov dec no vs"
-    " etc e.g i.e u.s u.n approx fig al".split()
-)
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence: 1-based number in the text, its words, the reference numbers citing it, its paragraph."""
-
-    number: int
-    text: str
-    reference: str
-    paragraph: int
-    heading: bool = False
-
-
 @dataclass
 class Extraction:
     """What :func:`extract_events` found: canonical events, rejected sentences, and how many sentences it read."""
@@ -121,79 +103,6 @@ class Extraction:
     events: pd.DataFrame
     rejected: pd.DataFrame
     n_sentences: int
-
-
-_BULLET = re.compile(r"^\s*(?:[•▪◦·*]|-(?=\s)|–|\d{1,2}[.)](?=\s))\s*")
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Paragraphs (blank-line separated; each bullet line is a paragraph of its own) cut into sentences; a
-    paragraph's leading "[37][38]" cites all of its sentences, reference marks inside a sentence cite that
-    sentence too and are removed from its text. A one-line paragraph without closing punctuation is a heading
-    (a title, "KEY INCIDENTS"): its sentence is marked ``heading`` and never becomes an event."""
-    sentences: list[Sentence] = []
-    blocks = []
-    for paragraph in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
-        current: list[str] = []
-        bullet = False
-        for line in paragraph.splitlines():
-            if _BULLET.match(line) and current:
-                blocks.append((current, bullet))
-                current = []
-            if _BULLET.match(line):
-                bullet = True
-            if line.strip():
-                current.append(_BULLET.sub("", line, count=1) if _BULLET.match(line) else line)
-        if current:
-            blocks.append((current, bullet))
-    for paragraph_number, (lines, bullet) in enumerate(blocks, start=1):
-        body = " ".join(line.strip() for line in lines if line.strip())
-        closed = re.search(r"[.!?:;\"”’)\]]\s*$", body)
-        heading = len(lines) == 1 and len(body) <= 150 and not closed and not bullet
-        leading = _LEADING_REFS.match(body)
-        reference = leading.group(1) if leading else ""
-        body = body[leading.end():] if leading else body
-        for piece in _cut(body):
-            inline = "".join(_INLINE_REFS.findall(piece))
-            clean = re.sub(r"\s+", " ", _INLINE_REFS.sub("", piece)).strip()
-            if clean:
-                refs = reference + "".join(r for r in re.findall(r"\[\d+[a-z]?\]", inline) if r not in reference)
-                sentences.append(Sentence(len(sentences) + 1, clean, refs, paragraph_number, heading))
-    return sentences
-
-
-# A photo credit run into the prose of a stored page ("... in Solhan. © 2021 NAME/AFP via Getty Images Just after
-# 2 a.m. ..."): the credit ends a piece of its own, so the caption's date never dates the sentence after it.
-_CREDIT = re.compile(r"©[^!?\n]{0,80}?(?:Getty\s+Images|AFP|Reuters|AP(?:\s+Photo)?|EPA|Photo)\s+(?=[A-Z])")
-
-
-def _cut(body: str) -> list[str]:
-    credits = [edge for credit in _CREDIT.finditer(body) for edge in credit.span()]
-    if credits:  # cut before and after each credit, then cut each piece as usual
-        bounds = [0, *credits, len(body)]
-        return [piece for a, b in zip(bounds, bounds[1:], strict=False) for piece in _cut_at_ends(body[a:b])]
-    return _cut_at_ends(body)
-
-
-def _cut_at_ends(body: str) -> list[str]:
-    pieces, start = [], 0
-    for match in _BOUNDARY.finditer(body):
-        if body[match.start()] == "." and _is_abbreviation(body[start : match.start()]):
-            continue
-        pieces.append(body[start : match.end()].strip())
-        start = match.end()
-    pieces.append(body[start:].strip())
-    return [piece for piece in pieces if piece]
-
-
-def _is_abbreviation(before: str) -> bool:
-    word = before.split()[-1] if before.split() else ""
-    word = word.lstrip("(\"'“")
-    return (
-        word.lower().rstrip(".") in _ABBREVIATIONS
-        or re.fullmatch(r"[A-Z]", word) is not None
-        or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word) is not None
-    )
 
 
 @dataclass(frozen=True)
@@ -269,6 +178,98 @@ def read_layout(text: str) -> Layout:
     return Layout("".join(paragraphs), infobox, written)
 
 
+@dataclass
+class Document:
+    """A text as the reader walks it: its sentences and what each names, the document's date, and the context
+    gathered so far (dates and places told, the lead, the events found, the sentences held back)."""
+
+    sentences: list[Sentence]
+    anchor: DocumentDate | None
+    actors: list[list[Actor]]
+    years: list[list[int]]
+    places: PlaceLookup
+    dataset: str
+    id_prefix: str
+    source_name: str
+    main: dict | None = None  # the infobox's incident
+    headline: tuple[list, str] | None = None
+    own_dates: dict[int, _When] = field(default_factory=dict)
+    paragraph_dates: dict[int, _When] = field(default_factory=dict)
+    placed: dict[int, list[tuple[str, GeocodeResult]]] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    orphans: list[tuple[Sentence, list[Actor]]] = field(default_factory=list)  # follow-ups with no incident before
+    country_leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]] = field(default_factory=list)
+    lead: tuple[int, _When] | None = None  # the first violent sentence with a date: the story's date
+    infobox_year: int | None = None
+
+    @property
+    def day(self) -> date | None:
+        return self.anchor.day if self.anchor else None
+
+    @property
+    def written_years(self) -> list[int]:
+        """Every year the text writes: "Sunday, August 13" is pinned to one of them."""
+        return sorted({year for found in self.years for year in found})
+
+    @property
+    def dyad(self) -> tuple[Actor, Actor] | None:
+        return _dyad(self.actors)
+
+    def lead_when(self) -> _When | None:
+        return self.lead[1] if self.lead else None
+
+
+@dataclass
+class _Dating:
+    """What a sentence and its neighbours say of its date."""
+
+    own: _When | None
+    unresolved: bool  # a relative date ("on Tuesday") and no document date to count from
+    mentions: list[DateMention]  # the resolved ones
+    all_mentions: list[DateMention]
+    context_year: int | None
+    window: list[Sentence]
+
+
+@dataclass
+class _Reading:
+    """A violent sentence's own facts: type, candidate places, actors and dead."""
+
+    sentence: Sentence
+    source: str | None
+    kind: str
+    sub_kind: str
+    date_spans: list[tuple[int, int]]
+    all_groups: list[PlaceGroup]
+    groups: list[PlaceGroup]
+    found: list[tuple[str, GeocodeResult]]
+    tried: list[tuple[str, list[str]]]
+    vague: list[str]
+    ordered: list[Actor]
+    deaths: Fatalities
+    place_basis: str = "sentence"
+
+
+def read_document(text: str, geocoder: Geocoder, dataset: str, id_prefix: str, source_name: str,
+                  document_day: date | None) -> Document:  # fmt: skip
+    """The text cut into sentences with their actors and years, its date, its infobox incident and headline place."""
+    layout = read_layout(text)
+    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
+    sentences = split_sentences(layout.prose)
+    places = PlaceLookup(geocoder, document_countries(text), text)
+    doc = Document(sentences, anchor, [find_actors(s.text) for s in sentences], [years_in(s.text) for s in sentences],
+                   places, dataset, id_prefix, source_name)  # fmt: skip
+    doc.main, problem = _infobox_incident(layout, places, doc.day, id_prefix, dataset, source_name)
+    if doc.main is not None:
+        doc.rows.append(doc.main)
+        doc.infobox_year = doc.main["date_start"].year
+    if problem is not None:
+        doc.rejected.append(problem)
+    doc.headline = headline_place(sentences, places)
+    return doc
+
+
 def extract_events(
     text: str,
     geocoder: Geocoder,
@@ -283,225 +284,284 @@ def extract_events(
 
     ``document_day`` (the CLI's ``--date``) is the day the text was written; without it the text's dateline or
     "Published ..." line gives it, and relative words ("on Thursday") are never resolved without one."""
-    layout = read_layout(text)
-    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
-    day = anchor.day if anchor else None
-    sentences = split_sentences(layout.prose)
-    actors = [find_actors(s.text) for s in sentences]
-    years = [years_in(s.text) for s in sentences]
-    written_years = sorted({year for found in years for year in found})  # pin "Sunday, August 13" to one of them
-    dyad = _dyad(actors)
-    places = PlaceLookup(geocoder, document_countries(text), text)
-    own_dates: dict[int, _When] = {}
-    paragraph_dates: dict[int, _When] = {}
-    placed: dict[int, list[tuple[str, GeocodeResult]]] = {}
-    rows: list[dict] = []
-    rejected: list[dict] = []
-    orphans: list[tuple[Sentence, list[Actor]]] = []  # follow-ups with no incident before them
-    country_leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]] = []
-    main, problem = _infobox_incident(layout, places, day, id_prefix, dataset, source_name)
-    if main is not None:
-        rows.append(main)
-    if problem is not None:
-        rejected.append(problem)
-    infobox_year = main["date_start"].year if main is not None else None
-    headline = headline_place(sentences, places)
-    lead: tuple[int, _When] | None = None  # the first violent sentence with a date: the story's date
-
-    for index, sentence in enumerate(sentences):
-        keyword = main_keyword(sentence.text)
-        window = _window(sentences, index)
-        context_year = next((years[s.number - 1][-1] for s in reversed(window) if years[s.number - 1]), None)
-        context_year = context_year or infobox_year
-        all_mentions = find_dates(sentence.text, context_year, day, written_years)
-        mentions = [m for m in all_mentions if m.resolved]
-        own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, anchor)
-        unresolved_relative = own is None and any(m.relative and not m.resolved for m in all_mentions)
-        if own is None and not unresolved_relative:
-            own = _anaphoric_date(sentence.text, window, own_dates)
-        if own is None and not unresolved_relative:  # "Two days earlier, ...", "The next day, ..."
-            own = _offset_date(sentence.text, _story_date(window, own_dates) or (lead[1] if lead else None))
-        if own is None and not unresolved_relative and sentence.paragraph in paragraph_dates:
-            dated = paragraph_dates[sentence.paragraph]
-            own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
-        if own is not None and own.precision in ("quarter", "year") and points_back(sentence.text):
-            own = _finer_story_date(own, _story_date(window, own_dates) or (lead[1] if lead else None))
-        if own is not None:
-            own_dates[sentence.number] = own
-            if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
-                paragraph_dates[sentence.paragraph] = own
-        if lead is None and keyword is not None and not _HABITUAL.search(sentence.text):
-            first = own or _reported_week(mentions, sentence.text)
-            recent = first is not None and first.precision in ("day", "week", "month")
-            lead = (sentence.number, first) if recent else None
+    doc = read_document(text, geocoder, dataset, id_prefix, source_name, document_day)
+    for index, sentence in enumerate(doc.sentences):
+        keyword = main_keyword(sentence.text) or (_ALSO_HIT.search(sentence.text) if doc.rows else None)
+        dating = _date_of(doc, index, keyword)
         if keyword is None or sentence.heading:
             continue
-
-        source = " ".join(part for part in (source_name, sentence.reference) if part) or None
-        kind, sub_kind = event_type(sentence.text, [a.family for a in actors[index]])
-        date_spans = [m.span for m in all_mentions]
-        all_groups = place_groups(sentence.text, date_spans)
-        groups = [g for g in all_groups if g.role == "event"]
-        if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
-            groups = [g for g in groups if g.distance <= STRONG_TIE]
-        found, tried, vague = places.first_group(groups, sentence.text)
-        if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
-            found = found[:1]
-        relations = {name: group for group in groups if group.relation for name in group.names}
-        place_basis = "sentence"
-        ordered = order_actors(sentence.text, _with_antecedent(sentence.text, _parties(sentence.text, actors[index]),
-                                                               actors, index), kind)  # fmt: skip
-        deaths = find_fatalities(sentence.text, date_spans)
-
-        if own is None and found and not unresolved_relative:  # an undated sentence about a place already told
-            told = [row for row in rows if _km(row, {"latitude": found[0][1].latitude,
-                                                      "longitude": found[0][1].longitude}) <= 10]  # fmt: skip
-            by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
-            told = by_name or told  # two villages placed at one seat's point stay apart
-            if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
-                # another village of the incident ("then moved on to the nearby village of X, where they killed
-                # two more"), placed at the same seat's point as the first: an event of its own, same date and actors
-                rows.append(_sibling(rows, told[-1], sentence, found[0], ordered, deaths, source))
-                continue
-            if told:
-                _follow_up(rows, told[-1], sentence, ordered, deaths, source, None, date_spans)
-                continue
-        loose = groups and all(g.distance > STRONG_TIE for g in groups)  # places not tied to the violence
-        if (not groups or loose) and not unresolved_relative:
-            target = _continued(rows, sentences, index, own, dated=anchor is not None)
-            if target is not None:
-                if own is not None and _GOES_ON.search(sentence.text):  # "it resumed until Saturday"
-                    last_day = max(m.end for m in mentions if m.end is not None)
-                    if target["date_end"].date() < last_day <= target["date_end"].date() + timedelta(days=3):
-                        target["date_end"] = pd.Timestamp(last_day)
-                        target["date_basis"] = f"{target['date_basis']}; until {last_day} (a follow-up sentence)"
-                        own = None  # its days extend the incident, they do not narrow it
-                _follow_up(rows, target, sentence, ordered, deaths, source, own, date_spans)
-                continue
-            if own is None and main is not None and points_back(sentence.text):
-                orphans.append((sentence, ordered))
-                continue
-        story = None if own is not None or unresolved_relative else _story_date(window, own_dates)
-        story = story or (None if own is not None or unresolved_relative else _reported_week(mentions, sentence.text))
-        if story is None and own is None and not unresolved_relative and lead is not None and anchor is not None:
-            story = _lead_date(sentence, lead, years[index], context_year)
-        if story is None and own is None and not unresolved_relative and lead is None and anchor is not None:
-            story = _recent_past(sentence, anchor, years[index], context_year)
-            lead = (sentence.number, story) if story is not None else None
-        when = None if unresolved_relative else own or story or _context_date(years, index, context_year)
-        if not found and not groups and (own or story) is not None:
-            # "Eight days ago, gunmen attacked a hotel in the capital": a recap is not where the story is
-            recap = _RECAP.search(sentence.text) is not None
-            inherited = None if recap else inherited_place(sentences, index, placed, dated=anchor is not None)
-            if inherited:
-                found, place_basis = inherited
-            elif THERE.search(sentence.text) and (spoken := paragraph_place(sentences, index, places)):
-                found, place_basis = spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
-            elif rows and THERE.search(sentence.text):  # "in the town", "the same village", "there"
-                last = rows[-1]
-                found = [(last["location"], as_result(last))]
-                place_basis = f"{last['event_id']} (\"{THERE.search(sentence.text).group(0)}\")"
-            elif not rows and headline is not None:  # the first incident told is the one the headline names
-                found, place_basis = headline
-        if found:
-            placed[sentence.number] = found
-
-        def reject(reason: str, sentence=sentence, source=source, tried=tried, found=found) -> None:
-            names = [name for name, _ in found] + [name for name, _ in tried]
-            candidates = [f"{name} -> {result.matched_name}" for name, result in found]
-            candidates += [c for _, cands in tried for c in cands]
-            rejected.append(
-                {
-                    "sentence_number": sentence.number,
-                    "sentence": sentence.text,
-                    "source": source,
-                    "reason": reason,
-                    "name": "; ".join(dict.fromkeys(names)) or None,
-                    "candidates": "; ".join(dict.fromkeys(candidates)) or None,
-                }
-            )
-
-        if unresolved_relative:
-            reject(RELATIVE_WITHOUT_ANCHOR)
+        reading = _read_violence(doc, index, dating)
+        if _told_again(doc, reading, dating) or _goes_on(doc, index, reading, dating):
             continue
-        if when is None:
-            reject("no date")
-            continue
-        if not found:
-            if tried:
-                reject("place not found")
-            elif vague:
-                reject(f"place too vague: only {', '.join(vague)}")
-                if deaths.low is not None or deaths.best is not None:  # a lead "44 killed in an attack in Niger"
-                    country_leads.append((sentence, when, tuple(vague), deaths, ordered))
-            else:
-                reject("no place")
-            continue
-        if tried and place_basis == "sentence":  # names of the winning group the geocoder could not resolve
-            reject("place not found (other places of this sentence were placed)", found=[])
+        story, when = _story_and_when(doc, index, dating)
+        if not reading.found and not reading.groups and (dating.own or story) is not None:
+            pointed = _context_place(doc.sentences, index, doc.placed, doc.places, doc.rows, doc.headline,
+                                     dated=doc.anchor is not None)  # fmt: skip
+            if pointed is not None:
+                reading.found, reading.place_basis = pointed
+        if reading.found:
+            doc.placed[sentence.number] = reading.found
+        if not _held_back(doc, reading, dating, when):
+            _add_events(doc, index, reading, dating, when)
+    return _finish(doc)
 
-        extras = _other_incidents(sentence.text, when, context_year, anchor) if found else []
-        main_text = sentence.text
-        if extras:  # the first clause's actors and dead are the first incident's; the others have their own
-            main_end = sentence.text.find(extras[0][0])
-            main_text = sentence.text[:main_end]
-            ordered = [a for a in ordered if not 0 <= a.start < 10_000 or a.start < main_end]
-            deaths = find_fatalities(main_text, date_spans)
-        ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(main_text, date_spans), kind,
-                                                      main_text)  # fmt: skip
-        if new_kind != kind and kind == "Battles":
-            kind, sub_kind = new_kind, "Attack"
-        elif new_kind == "Battles" and kind == "Violence against civilians":  # armed men among the dead
-            kind, sub_kind = new_kind, "Armed clash"
-        actor1, actor2 = _pair(ordered, _recent_pair(actors, index) or dyad, names_a_pair(sentence.text), kind)
-        sequence = _sequence(sentence.text, all_groups, mentions, death_figures(sentence.text, date_spans), when)
-        if sequence is not None and place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
-            stepped: set[str] = set()
-            for number, (group, step_when, step_figures) in enumerate(sequence):
-                step_found, _, _ = places.first_group([group])
-                if not step_found or normalise(step_found[0][0]) in stepped:  # "... an earlier count gave 49 in X"
-                    continue
-                name, result = step_found[0]
-                stepped.add(normalise(name))
-                rows.append(
-                    _row(
-                        f"{id_prefix}:{sentence.number}-{chr(ord('a') + number)}", dataset, step_when, kind,
-                        sub_kind, actor1, actor2, step_figures, name, result, source, sentence.text,
-                        "sentence (one of several places with their own date or toll)", sentence.number,
-                    )
-                )
-                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
-            continue
-        for number, (name, result) in enumerate(found):
-            suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
-            figures = deaths if number == 0 else Fatalities(None, None, None)
-            rows.append(
-                _row(
-                    f"{id_prefix}:{sentence.number}{suffix}", dataset, when, kind, sub_kind, actor1, actor2,
-                    figures, name, result, source, sentence.text, place_basis, sentence.number,
-                )
-            )
-            if number == 0:
-                rows[-1]["_victims"] = {f.category for f in death_figures(sentence.text, date_spans)}
-                rows[-1]["notes"] = _with_toll_note(sentence.text, date_spans)
-            if place_basis == "sentence" and name in relations:
-                relate(rows[-1], relations[name])
-            if isinstance(result, UnitPlaced):  # a village the gazetteer lacks, at the unit the text names
-                rows[-1]["geo_note"] = result.note
-        if found:  # "On 9 June, 19 people were shot dead in the town, and an attack
-            # on 20 November was repelled": a second dated incident in a clause of its own, at the same place
-            for extra, (clause, clause_when) in enumerate(extras):
-                rows.append(_clause_event(f"{id_prefix}:{sentence.number}-{extra + 2}", dataset, clause, clause_when,
-                                          found[0], source, place_basis, sentence.number))  # fmt: skip
 
-    _attributions(sentences, actors, rows, places)
-    _country_leads(rows, country_leads)
-    for sentence, ordered in orphans:
-        if main is None:
-            rejected.append(_rejection(sentence, source_name, "no place"))
+def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Dating:
+    """The sentence's own date (the one nearest its violence word; else "that same day", "two days earlier",
+    the paragraph's heading day), remembered for the sentences after it; the first violent one dated recently
+    is the lead."""
+    sentence = doc.sentences[index]
+    window = _window(doc.sentences, index)
+    context_year = next((doc.years[s.number - 1][-1] for s in reversed(window) if doc.years[s.number - 1]), None)
+    context_year = context_year or doc.infobox_year
+    all_mentions = find_dates(sentence.text, context_year, doc.day, doc.written_years)
+    mentions = [m for m in all_mentions if m.resolved]
+    own = _own_date(mentions, keyword.start() if keyword else 0, sentence.text, doc.anchor)
+    unresolved = own is None and any(m.relative and not m.resolved for m in all_mentions)
+    if own is None and not unresolved:
+        own = _anaphoric_date(sentence.text, window, doc.own_dates)
+    if own is None and not unresolved:  # "Two days earlier, ...", "The next day, ..."
+        own = _offset_date(sentence.text, _story_date(window, doc.own_dates) or doc.lead_when())
+    if own is None and not unresolved and sentence.paragraph in doc.paragraph_dates:
+        dated = doc.paragraph_dates[sentence.paragraph]
+        own = _When(dated.start, dated.end, dated.precision, f"the paragraph's date ({dated.basis})")
+    if own is not None and own.precision in ("quarter", "year") and points_back(sentence.text):
+        own = _finer_story_date(own, _story_date(window, doc.own_dates) or doc.lead_when())
+    if own is not None:
+        doc.own_dates[sentence.number] = own
+        if _only_a_date(sentence.text, all_mentions):  # "Thursday." heads the items of a round-up
+            doc.paragraph_dates[sentence.paragraph] = own
+    if doc.lead is None and keyword is not None and not _HABITUAL.search(sentence.text):
+        first = own or _reported_week(mentions, sentence.text)
+        recent = first is not None and first.precision in ("day", "week", "month")
+        doc.lead = (sentence.number, first) if recent else None
+    return _Dating(own, unresolved, mentions, all_mentions, context_year, window)
+
+
+def _read_violence(doc: Document, index: int, dating: _Dating) -> _Reading:
+    """Type, places tied to the violence (the first group the geocoder resolves), actors in order and the dead."""
+    sentence = doc.sentences[index]
+    source = " ".join(part for part in (doc.source_name, sentence.reference) if part) or None
+    kind, sub_kind = event_type(sentence.text, [a.family for a in doc.actors[index]])
+    date_spans = [m.span for m in dating.all_mentions]
+    all_groups = place_groups(sentence.text, date_spans)
+    groups = [g for g in all_groups if g.role == "event"]
+    if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
+        groups = [g for g in groups if g.distance <= STRONG_TIE]
+    found, tried, vague = doc.places.first_group(groups, sentence.text)
+    if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
+        found = found[:1]
+    named = _with_antecedent(sentence.text, _parties(sentence.text, doc.actors[index]), doc.actors, index)
+    ordered = order_actors(sentence.text, named, kind)
+    deaths = find_fatalities(sentence.text, date_spans)
+    return _Reading(sentence, source, kind, sub_kind, date_spans, all_groups, groups, found, tried, vague, ordered,
+                    deaths)  # fmt: skip
+
+
+def _names_the_told(text: str, name: str) -> bool:
+    """True when the sentence's subject is "the <place> attack" ("The Timbuktu attack was the group's second in 48
+    hours, following Sunday's raid on Boulkessi"): it speaks of an incident told before, whatever dates follow."""
+    pattern = (rf"^(?:the|this|that)\s+{re.escape(name)}\s+(?:[\w-]+\s+)?(?:attack|assault|raid|ambush|massacre"
+               r"|bombing|killings|siege)s?\b")  # fmt: skip
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
+    """An undated sentence about a place already told adds its facts to that incident (or, for another village
+    placed at the same seat's point, is a sibling event of the same date and actors). True when it did."""
+    found = reading.found
+    if not found or dating.unresolved or (dating.own is not None and not _names_the_told(reading.sentence.text,
+                                                                                         found[0][0])):
+        return False  # a dated sentence is its own incident unless it says "the Timbuktu attack" of a told one
+    point = {"latitude": found[0][1].latitude, "longitude": found[0][1].longitude}
+    told = [row for row in doc.rows if _km(row, point) <= 10]
+    by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
+    told = by_name or told  # two villages placed at one seat's point stay apart
+    if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
+        # another village of the incident ("then moved on to the nearby village of X, where they killed two
+        # more"), placed at the same seat's point as the first: an event of its own, same date and actors
+        doc.rows.append(_sibling(doc.rows, told[-1], reading.sentence, found[0], reading.ordered, reading.deaths,
+                                 reading.source))  # fmt: skip
+        return True
+    if told:
+        _follow_up(doc.rows, told[-1], reading.sentence, reading.ordered, reading.deaths, reading.source, None,
+                   reading.date_spans)  # fmt: skip
+        return True
+    return False
+
+
+def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> bool:
+    """A sentence with no place tied to its violence goes on with the incident it continues ("it resumed until
+    Saturday" extends its days), or, pointing back with no incident before it, waits for the infobox's. True
+    when it was used so."""
+    text, own = reading.sentence.text, dating.own
+    loose = reading.groups and all(g.distance > STRONG_TIE for g in reading.groups)  # places not tied to violence
+    if loose and _another_place_hit(text, reading.found, doc.rows):  # "A post in Bamba was also targeted"
+        loose = False
+    if (reading.groups and not loose) or dating.unresolved:
+        return False
+    target = _continued(doc.rows, doc.sentences, index, own, dated=doc.anchor is not None)
+    if target is not None:
+        if own is not None and _GOES_ON.search(text):  # "it resumed until Saturday"
+            last_day = max(m.end for m in dating.mentions if m.end is not None)
+            if target["date_end"].date() < last_day <= target["date_end"].date() + timedelta(days=3):
+                target["date_end"] = pd.Timestamp(last_day)
+                target["date_basis"] = f"{target['date_basis']}; until {last_day} (a follow-up sentence)"
+                own = None  # its days extend the incident, they do not narrow it
+        _follow_up(doc.rows, target, reading.sentence, reading.ordered, reading.deaths, reading.source, own,
+                   reading.date_spans)  # fmt: skip
+        return True
+    if own is None and doc.main is not None and points_back(text):
+        doc.orphans.append((reading.sentence, reading.ordered))
+        return True
+    return False
+
+
+# Background, not an incident: a stretch up to now ("since then", "since 2012") or a habit ("repeatedly", "for years")
+_BACKGROUND = re.compile(
+    r"\bsince\b|\b(?:repeatedly|frequently|regularly|routinely|often|increasingly)\b"
+    r"|\bfor\s+(?:years|decades|months)\b",
+    re.IGNORECASE,
+)
+
+
+_YARDSTICK = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|heaviest|highest|first|most\s+\w+)\b[^.;]*$",
+                        re.IGNORECASE)  # fmt: skip
+
+
+def _background(text: str) -> bool:
+    """True for a sentence of background: a stretch up to now or a habit, not a yardstick ("the deadliest attack
+    since 2015" is about the incident)."""
+    for found in _BACKGROUND.finditer(text):
+        if found.group(0).lower() != "since" or not _YARDSTICK.search(text[max(0, found.start() - 80) : found.start()]):
+            return True
+    return False
+
+
+def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When | None, _When | None]:
+    """(the story's date a sentence without its own takes, the date its event gets): the paragraph's day, the
+    reported week, the lead's date, the week up to a report's date, else the year context."""
+    sentence, own = doc.sentences[index], dating.own
+    if dating.unresolved or (own is None and _background(sentence.text)):
+        return None, None  # background takes no date from around it: "Since then, the town has been hit ..."
+    story = None if own is not None else _story_date(dating.window, doc.own_dates)
+    story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
+    if story is None and own is None and doc.lead is not None and doc.anchor is not None:
+        story = _lead_date(sentence, doc.lead, doc.years[index], dating.context_year)
+    if story is None and own is None and doc.lead is None and doc.anchor is not None:
+        story = _recent_past(sentence, doc.anchor, doc.years[index], dating.context_year)
+        doc.lead = (sentence.number, story) if story is not None else None
+    return story, own or story or _context_date(doc.years, index, dating.context_year)
+
+
+def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:
+    """Keep a violent sentence out of the events with its reason, the names it tried and their candidates."""
+    found = reading.found if found is None else found
+    names = [name for name, _ in found] + [name for name, _ in reading.tried]
+    candidates = [f"{name} -> {result.matched_name}" for name, result in found]
+    candidates += [c for _, cands in reading.tried for c in cands]
+    doc.rejected.append(
+        {
+            "sentence_number": reading.sentence.number,
+            "sentence": reading.sentence.text,
+            "source": reading.source,
+            "reason": reason,
+            "name": "; ".join(dict.fromkeys(names)) or None,
+            "candidates": "; ".join(dict.fromkeys(candidates)) or None,
+        }
+    )
+
+
+def _held_back(doc: Document, reading: _Reading, dating: _Dating, when: _When | None) -> bool:
+    """True when the sentence cannot be an event (no date, no place, a place too vague or not found); a country-
+    level lead with a toll is kept aside for the text's incidents."""
+    if dating.unresolved:
+        _hold_back(doc, reading, RELATIVE_WITHOUT_ANCHOR)
+        return True
+    if when is None:
+        _hold_back(doc, reading, "no date")
+        return True
+    if not reading.found:
+        if reading.tried:
+            _hold_back(doc, reading, "place not found")
+        elif reading.vague:
+            _hold_back(doc, reading, f"place too vague: only {', '.join(reading.vague)}")
+            if reading.deaths.low is not None or reading.deaths.best is not None:  # "44 killed in an attack in Niger"
+                doc.country_leads.append((reading.sentence, when, tuple(reading.vague), reading.deaths,
+                                          reading.ordered))  # fmt: skip
         else:
-            _add_facts(main, sentence, ordered, find_fatalities(sentence.text), None)
-    rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(rows)))
+            _hold_back(doc, reading, "no place")
+        return True
+    if reading.tried and reading.place_basis == "sentence":  # names of the winning group the geocoder missed
+        _hold_back(doc, reading, "place not found (other places of this sentence were placed)", found=[])
+    return False
+
+
+def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, when: _When) -> None:
+    """The sentence's events: one per place of its winning group (the dead on the first), one per step of a
+    sequence ("at X on 8 March, then at Y on 11 March"), one per further dated clause at the same place."""
+    sentence, found, kind, sub_kind = reading.sentence, reading.found, reading.kind, reading.sub_kind
+    spans = reading.date_spans
+    extras = _other_incidents(sentence.text, when, dating.context_year, doc.anchor)
+    main_text, ordered, deaths = sentence.text, reading.ordered, reading.deaths
+    if extras:  # the first clause's actors and dead are the first incident's; the others have their own
+        main_end = sentence.text.find(extras[0][0])
+        main_text = sentence.text[:main_end]
+        ordered = [a for a in ordered if not 0 <= a.start < 10_000 or a.start < main_end]
+        deaths = find_fatalities(main_text, spans)
+    ordered, new_kind = _victims_and_perpetrators(ordered, death_figures(main_text, spans), kind, main_text)
+    if new_kind != kind and kind == "Battles":
+        kind, sub_kind = new_kind, "Attack"
+    elif new_kind == "Battles" and kind == "Violence against civilians":  # armed men among the dead
+        kind, sub_kind = new_kind, "Armed clash"
+    actor1, actor2 = _pair(ordered, _recent_pair(doc.actors, index) or doc.dyad, names_a_pair(sentence.text), kind)
+    victims = {f.category for f in death_figures(sentence.text, spans)}
+    sequence = _sequence(sentence.text, reading.all_groups, dating.mentions, death_figures(sentence.text, spans), when)
+    prefix = f"{doc.id_prefix}:{sentence.number}"
+    if sequence is not None and reading.place_basis == "sentence":  # "at X on 8 March, then at Y on 11 March"
+        stepped: set[str] = set()
+        for number, (group, step_when, step_figures) in enumerate(sequence):
+            step_found, _, _ = doc.places.first_group([group])
+            if not step_found or normalise(step_found[0][0]) in stepped:  # "... an earlier count gave 49 in X"
+                continue
+            name, result = step_found[0]
+            stepped.add(normalise(name))
+            basis = "sentence (one of several places with their own date or toll)"
+            doc.rows.append(_row(f"{prefix}-{chr(ord('a') + number)}", doc.dataset, step_when, kind, sub_kind, actor1,
+                                 actor2, step_figures, name, result, reading.source, sentence.text, basis,
+                                 sentence.number))  # fmt: skip
+            doc.rows[-1]["_victims"] = victims
+        return
+    relations = {name: group for group in reading.groups if group.relation for name in group.names}
+    for number, (name, result) in enumerate(found):
+        suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
+        figures = deaths if number == 0 else Fatalities(None, None, None)
+        doc.rows.append(_row(f"{prefix}{suffix}", doc.dataset, when, kind, sub_kind, actor1, actor2, figures, name,
+                             result, reading.source, sentence.text, reading.place_basis, sentence.number))  # fmt: skip
+        if number == 0:
+            doc.rows[-1]["_victims"] = victims
+            doc.rows[-1]["notes"] = _with_toll_note(sentence.text, spans)
+        if reading.place_basis == "sentence" and name in relations:
+            relate(doc.rows[-1], relations[name])
+        if isinstance(result, UnitPlaced):  # a village the gazetteer lacks, at the unit the text names
+            doc.rows[-1]["geo_note"] = result.note
+    # "On 9 June, 19 people were shot dead in the town, and an attack on 20 November was repelled": a second dated
+    # incident in a clause of its own, at the same place
+    for extra, (clause, clause_when) in enumerate(extras):
+        doc.rows.append(_clause_event(f"{prefix}-{extra + 2}", doc.dataset, clause, clause_when, found[0],
+                                      reading.source, reading.place_basis, sentence.number))  # fmt: skip
+
+
+def _finish(doc: Document) -> Extraction:
+    """Attributions and country-level leads onto the incidents, one event per incident, actor pairs tidied."""
+    _attributions(doc.sentences, doc.actors, doc.rows, doc.places)
+    _country_leads(doc.rows, doc.country_leads)
+    for sentence, ordered in doc.orphans:
+        if doc.main is None:
+            doc.rejected.append(_rejection(sentence, doc.source_name, "no place"))
+        else:
+            _add_facts(doc.main, sentence, ordered, find_fatalities(sentence.text), None)
+    rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(doc.rows)))
     for row in rows:
         row.pop("_sentence", None)
         row.pop("_victims", None)
@@ -516,10 +576,10 @@ def extract_events(
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
-    rejected_frame = pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS)).astype(
+    rejected_frame = pd.DataFrame(doc.rejected, columns=list(REJECTED_COLUMNS)).astype(
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
-    return Extraction(events=events, rejected=rejected_frame, n_sentences=len(sentences))
+    return Extraction(events=events, rejected=rejected_frame, n_sentences=len(doc.sentences))
 
 
 RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
@@ -719,24 +779,6 @@ def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
 _ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|also)\b", re.IGNORECASE)
 
 
-# Words that point back at an incident already told ("The attacks killed 141 people", "Among the dead were ...").
-_POINTS_BACK = re.compile(
-    r"\b(?:the|these|this|those|that|such|its|their)\s+(?:[\w-]+\s+){0,2}(?:attacks?|massacres?|assaults?|raids?"
-    r"|ambush(?:es)?|killings?|violence|incidents?|clash(?:es)?|fighting|bombings?|explosions?|blasts?|toll"
-    r"|assailants|attackers|gunmen|militants|victims|dead|operation|offensive)\b|^(?:It|They)\b"
-    r"|\bamong\s+the\s+(?:dead|victims|killed)\b"
-    # a count of the dead with no place of its own: "the government counted 132 dead", "160 bodies were buried"
-    r"|\b(?:counted|recorded|reported|confirmed|registered)\s+(?:\w+\s+){0,2}?(?:\d[\d,]*|[a-z]+)\s+(?:dead|bodies)\b"
-    r"|\b\d[\d,]*\s+bodies\b",
-    re.IGNORECASE,
-)
-
-
-def points_back(sentence: str) -> bool:
-    """True when ``sentence`` refers to an incident told before ("The attacks killed 141 people")."""
-    return _POINTS_BACK.search(sentence) is not None
-
-
 _HABITUAL = re.compile(
     r"\b(?:have|has|(?<!\bit\s)(?<!\bthey\s)had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced"
     r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
@@ -751,6 +793,23 @@ _GOES_ON = re.compile(
     r"|paused|until|through(?:out)?)\b",
     re.IGNORECASE,
 )
+
+
+# "A post in X was also targeted", "another attack hit X": a second incident at a place of its own
+_ALSO_HIT = re.compile(
+    r"\balso\s+(?:been\s+)?(?:targeted|attacked|hit|struck|raided|ambushed|shelled|stormed|overrun)\b"
+    r"|\b(?:another|a\s+second|a\s+separate)\s+(?:\w+\s+)?(?:attack|assault|ambush|raid|strike|bombing)\b",
+    re.IGNORECASE,
+)
+
+
+def _another_place_hit(text: str, found: list, rows: list[dict]) -> bool:
+    """True when a sentence says a place it names was also hit and that place is not the last incident's: its
+    place is a new incident's, not a loose mention to fold into the last one."""
+    if not found or not rows or _ALSO_HIT.search(text) is None:
+        return False
+    _, result = found[0]
+    return _km(rows[-1], {"latitude": result.latitude, "longitude": result.longitude}) > 10
 
 
 def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _When | None,
@@ -855,7 +914,7 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
                    ) -> None:  # fmt: skip
     """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
     Niger"), placed later in the text ("The attack took place in Fambita"): its figures and actors go to the one event
-    of the same days in that country that has no toll yet (none, or several, and the lead stays held back)."""
+    of the same days in that country that has no toll yet (none, or several places, and the lead stays held back)."""
     for sentence, when, vague, deaths, ordered in leads:
         isos = {iso for name in vague for iso, pattern in COUNTRY_WORDS.items()
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
@@ -865,7 +924,9 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
             and row["date_start"].date() <= when.end + timedelta(days=1)
             and when.start - timedelta(days=1) <= row["date_end"].date()
         ]  # fmt: skip
-        if len(candidates) != 1:
+        one_place = all(_km(candidates[0], other) <= 10 and _core_name(candidates[0]["location"])
+                        == _core_name(other["location"]) for other in candidates)  # fmt: skip
+        if not candidates or not one_place:  # one incident told twice at one place is still one event
             continue
         row = candidates[0]
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
@@ -1047,9 +1108,82 @@ def _same_incident(a: dict, b: dict) -> bool:
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
         return False
+    if _retold(a, b):  # "Our camp in Kidal was attacked early this morning": the incident told again, whoever it names
+        return True
     pair_a = {g for g, n in ((a["group1"], a["actor1"]), (a["group2"], a["actor2"])) if g and not is_generic(n)}
     pair_b = {g for g, n in ((b["group1"], b["actor1"]), (b["group2"], b["actor2"])) if g and not is_generic(n)}
     return len(pair_a | pair_b) <= 2  # no third party: {State forces} and {ISGS} complete each other
+
+
+# "another", "a second", "a new", "fresh", "separate": the words that tell a further incident at a place already told
+_FURTHER = re.compile(
+    r"\b(?:another|second|third|new|fresh|separate|renewed|further|earlier|previous)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|assaults?|ambush(?:es)?|raids?|bombings?|bombers?|strikes?|blasts?|explosions?|incidents?|wave)\b"
+    r"|\bagain\b",
+    re.IGNORECASE,
+)
+
+
+def _retold(first: dict, row: dict) -> bool:
+    """A row at the very place ``first`` names, whose date was resolved against the document's date ("late
+    Saturday", "this morning"), that counts no dead of its own and whose sentence tells of no further incident: on
+    days already told, it is that incident told again (a second incident there comes with its own toll or
+    "another")."""
+    if _core_name(first["location"]) != _core_name(row["location"]):
+        return False
+    tolled = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
+    return (not tolled and str(row["date_basis"]).startswith("document date")
+            and _FURTHER.search(str(row["notes"])) is None)  # fmt: skip
+
+
+# "on the same road", "in the same region", "the same location": the place of the incident told just before
+_SAME_PLACE = re.compile(
+    r"\b(?:the|that)\s+(?:very\s+)?same\s+(?:[\w-]+\s+)?(?P<unit>road|route|axis|highway|location|spot|place|area"
+    r"|zone|sector|region|province|district)\b"
+    r"|\b(?:on|along)\s+(?:this|that)\s+(?:[\w-]+\s+)?(?P<road>road|route|axis|highway|stretch)\b",  # "on this road"
+    re.IGNORECASE,
+)
+
+
+# "there were Russians among the dead", "there is no toll yet": "there" that points at no place
+_EXISTENTIAL = re.compile(r"\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|must|seems?|seemed"
+                          r"|appears?|appeared|remains?|remained)\b", re.IGNORECASE)  # fmt: skip
+
+
+def _pointer(text: str) -> re.Match[str] | None:
+    """The first words pointing at a place already told ("the town", "the camp", "there"), not an existential
+    "there were"."""
+    for found in THERE.finditer(text):
+        if found.group(0).lower() == "there" and _EXISTENTIAL.match(text, found.end()):
+            continue
+        return found
+    return None
+
+
+def _context_place(sentences: list[Sentence], index: int, placed: dict, places: PlaceLookup, rows: list[dict],
+                   headline: tuple[list, str] | None, dated: bool) -> tuple[list, str] | None:  # fmt: skip
+    """The place of a dated violent sentence that names none, as a reader finds it: the sentence before's (not for
+    a recap: "Eight days ago, gunmen attacked a hotel in the capital"), the settlement its paragraph is about
+    when it says "the town"/"there", the last incident's when it says "there" or "the same road/region", else
+    the headline's for the first incident told."""
+    text = sentences[index].text
+    inherited = None if _RECAP.search(text) else inherited_place(sentences, index, placed, dated=dated)
+    if inherited:
+        return inherited
+    there = _pointer(text)
+    if there and (spoken := paragraph_place(sentences, index, places)):
+        return spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
+    same = _SAME_PLACE.search(text)
+    pointer = there or same
+    if rows and pointer:  # "in the town", "the same village", "there", "on the same road"
+        last = rows[-1]
+        result = as_result(last)
+        if pointer is same and (same.group("unit") or "").lower() in ("region", "province", "district"):
+            result = replace(result, geo_precision=max(result.geo_precision, 3))  # the region, not the town
+        return [(last["location"], result)], f"{last['event_id']} (\"{pointer.group(0)}\")"
+    if not rows and headline is not None:  # the first incident told is the one the headline names
+        return headline
+    return None
 
 
 def _one_event_per_incident(rows: list[dict]) -> list[dict]:
@@ -1229,6 +1363,8 @@ _REPORTING_BEFORE = re.compile(
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
     # "said in a statement sent to AFP on Friday"
     r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
+    # "(Daily Flash of 12 December 2019)", "Situation report for 3 May": the bulletin's own date
+    r"|\b(?:flash|bulletin|sitrep|digest|newsletter|edition|situation\s+report|update)\s+(?:of|for|dated)\s+$"
     # "the chief of staff said during a visit on Sunday": the day of the visit, not of the violence
     r"|\b(?:during|at|in)\s+(?:a|an|the|his|her|its|their)\s+(?:\w+\s+)?(?:visit|press\s+conference|briefing"
     r"|interview|speech|meeting|ceremony|funeral)\s+(?:(?:\w+\s+){0,3}?on\s+)?$",
@@ -1244,7 +1380,18 @@ _REPORTING_AFTER = re.compile(
 )
 
 
+# "a May 14 attack", "Friday's ambush", "the 2 June raid": a date naming the violence is its date, whatever precedes it
+_NAMES_THE_VIOLENCE = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:[\w-]+|\(\w+\))\s+){0,2}?(?:attacks?|assaults?|ambush(?:es)?|raids?|massacres?|killings?"
+    r"|bombings?|strikes?|airstrikes?|clash(?:es)?|fighting|siege)\b",
+    re.IGNORECASE,
+)
+
+
 def _reporting(mention: DateMention, sentence: str) -> bool:
+    """True for the date of a statement or report ("said on Tuesday"), not of the violence itself."""
+    if _NAMES_THE_VIOLENCE.match(sentence[mention.span[1] :]):
+        return False
     return bool(
         _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
     )
@@ -1265,6 +1412,19 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
 _COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.()]{0,80}$", re.IGNORECASE)
 
 
+# "The attack echoed / came after / recalled a January massacre": a second, earlier incident with its own date
+_RECALLS = re.compile(r"\b(?:echo(?:ed|es)|recall(?:ed|s)|mirror(?:ed|s)|(?:comes?|came)\s+(?:\w+\s+){0,3}?after"
+                      r"|follow(?:ed|s)|reminiscent\s+of)\b", re.IGNORECASE)  # fmt: skip
+
+
+# "The attack", "Monday's attack", "this ambush": the subject is an incident already told
+_TOLD_INCIDENT = re.compile(
+    r"(?:\b(?:the|this|that|these)|['’]s)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|massacres?|raids?|ambush(?:es)?"
+    r"|killings?|bombings?|strikes?)\b",
+    re.IGNORECASE,
+)
+
+
 def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
               anchor: DocumentDate | None = None) -> _When | None:  # fmt: skip
     """The date nearest the violence word. A date of the reporting ("said on Tuesday", "in a statement on 18
@@ -1274,6 +1434,9 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
         return None
 
     mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
+    recalls = _RECALLS.search(sentence)
+    if recalls and _TOLD_INCIDENT.search(sentence[: recalls.start()]):  # "Monday's attack echoed a January
+        mentions = [m for m in mentions if m.span[0] > recalls.start()] or mentions  # massacre": the recalled is new
     if not mentions:
         return None
     nearest = min(
@@ -1334,6 +1497,9 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 _OFFSET = re.compile(
     r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?)\s+"
     r"(?P<dir>earlier|later)\b"
+    # "The attack comes a week after a siege at a Bamako hotel": the recalled incident, counted back from the story
+    r"|\b(?:comes?|came)\s+(?:just\s+|only\s+|barely\s+|some\s+)?(?P<n2>\d{1,2}|a|an|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten)\s+(?P<unit2>days?|weeks?)\s+after\b"
     r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)",
     re.IGNORECASE,
 )
@@ -1343,7 +1509,17 @@ def _offset_date(text: str, story: _When | None) -> _When | None:
     """"Two days earlier", "a week later", "the next day", "the day before": days counted from the story's date
     (the sentence before, or the lead), when that date is a day."""
     found = _OFFSET.search(text)
-    if found is None or story is None or story.precision != "day":
+    if found is None or story is None or story.precision not in ("day", "week"):
+        return None
+    if found.group("n2"):  # "comes a week after": that long before the story's days, a day either side for weeks
+        word = found.group("n2").lower()
+        count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        weeks = found.group("unit2").lower().startswith("week")
+        back = timedelta(days=count * (7 if weeks else 1))
+        slack = timedelta(days=1 if weeks else 0)
+        start, end = story.start - back - slack, story.end - back + slack
+        return _When(start, end, "day" if start == end else "week", f"{found.group(0)!r} from {story.basis}")
+    if story.precision != "day":
         return None
     if found.group("n"):
         word = found.group("n").lower()

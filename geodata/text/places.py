@@ -20,7 +20,7 @@ from geodata.text.rules import STRONG_TIE, main_keyword, place_groups
 
 if TYPE_CHECKING:
     from geodata.places.geocode import Geocoder
-    from geodata.text.extract import Sentence
+    from geodata.text.sentences import Sentence
 
 
 @dataclass(frozen=True)
@@ -316,7 +316,7 @@ def inherited_place(
         re.findall(r"\[\d+[a-z]?\]", current.reference)
     )
     # in a dated report, "The victims were killed on Thursday" goes on from the paragraph before
-    from geodata.text.extract import points_back
+    from geodata.text.sentences import points_back
 
     follows = dated and previous.paragraph + 1 == current.paragraph and points_back(current.text)
     if previous.number not in placed or not (previous.paragraph == current.paragraph or shared or follows):
