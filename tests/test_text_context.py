@@ -188,3 +188,17 @@ def test_an_attack_that_echoed_an_earlier_massacre_dates_the_recalled_one(geocod
     events = extract_events(text, geocoder, document_day=date(2021, 3, 17)).events
     recalled = events[events["fatalities"] == 40].iloc[0]
     assert (recalled["date_start"].date(), recalled["date_end"].date()) == (date(2021, 1, 1), date(2021, 1, 31))
+
+
+def test_who_was_hit_in_a_list_of_villages_holds_for_each_village(geocoder):
+    text = (
+        "Gao, 3 May 2021\n\n"
+        "The governor condemned the attacks of the night of 1 to 2 May 2021 against the villages of Boni, Hombori "
+        "and Douentza.\n\n"
+        "Forty-one civilians were killed, he said, and he blamed the Katiba Macina.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Boni", "Hombori", "Douentza"]
+    assert set(zip(events["group1"], events["group2"])) == {("JNIM", "Civilians")}
+    assert events.iloc[0]["fatalities"] == 41  # the toll stays on the first village told, as the labels count it
+    assert events.iloc[1:]["fatalities"].isna().all()

@@ -964,6 +964,14 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
             parties - {None}) <= 1:  # fmt: skip
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
     _add_facts(target, sentence, ordered, deaths, source, own)
+    for row in _listed_with(rows, target):  # "the villages of A, B and C": who was hit is the same in all three
+        _complete_actors(row, [(a.name, a.family) for a in ordered])
+
+
+def _listed_with(rows: list[dict], target: dict) -> list[dict]:
+    """The other places of ``target``'s sentence told as one incident (same sentence, same days)."""
+    return [row for row in rows if row is not target and row.get("_sentence") == target.get("_sentence")
+            and row["date_start"] == target["date_start"] and row["date_end"] == target["date_end"]]  # fmt: skip
 
 
 def _sibling(rows: list[dict], base: dict, sentence: Sentence, place: tuple[str, GeocodeResult], ordered: list[Actor],
