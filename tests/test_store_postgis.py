@@ -24,6 +24,7 @@ from dashboard import cli as dashboard_cli
 from geodata import cli, schema
 from geodata.places.index import read_learned
 from geodata.store import SIDE_TABLES, StoreError, open_store
+from geodata.store.postgis import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -231,7 +232,7 @@ def test_bad_urls_missing_rights_and_newer_schemas_are_one_clear_line(postgis, a
         f"postgresql://postgres:{PASSWORD}@127.0.0.1:{closed_port()}/atlas": "Connection refused",
         f"postgresql://postgres:{PASSWORD}@127.0.0.1:port/atlas": 'invalid integer value "port"',
         analyst: "a database administrator must run `CREATE EXTENSION postgis;` in database",
-        newer: "has schema version 99, newer than this version of the atlas knows (1)",
+        newer: f"has schema version 99, newer than this version of the atlas knows ({SCHEMA_VERSION})",
     }
     for place, expected in cases.items():
         code, out, err = run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)
