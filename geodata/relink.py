@@ -60,20 +60,23 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
     asked_first: set[str] = set()
     incidents_read: set[str] = set()
 
+    pooled: set[str] = set(_ids(pool))
+
     def load(ids: Iterable[str]) -> None:
         nonlocal pool
-        missing = set(ids) - set(pool["event_id"].astype(str))
+        missing = set(ids) - pooled
         if missing:
             pool = pd.concat([pool, _plain(store.rows(sorted(missing)))], ignore_index=True)
+            pooled.update(_ids(pool))
 
     def rows_of(ids: set[str]) -> pd.DataFrame:  # both versions of a changed event: its old and new place
-        return pd.concat([pool.loc[pool["event_id"].astype(str).isin(ids)],
-                          changed.loc[changed["event_id"].astype(str).isin(ids)]], ignore_index=True)
+        return pd.concat([pool.loc[_isin(_ids(pool), ids)], changed.loc[_isin(_ids(changed), ids)]],
+                         ignore_index=True)
 
     interest |= set(store.near(rows_of(changed_ids)))  # every event that can gain or lose a candidate
     while True:
         load(interest)
-        stored_incidents = set(pool.loc[pool["event_id"].astype(str).isin(interest), "incident_id"].dropna()
+        stored_incidents = set(pool.loc[_isin(_ids(pool), interest), "incident_id"].dropna()
                                .astype(str)) - incidents_read
         if stored_incidents:  # the others in an incident of an event of interest can change with it
             incidents_read |= stored_incidents
@@ -91,7 +94,7 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
             found = set(store.near(rows_of(ask)))
             asked |= ask
             load(found)
-        after = pd.concat([pool.loc[~pool["event_id"].astype(str).isin(changed_ids)], changed], ignore_index=True)
+        after = pd.concat([pool.loc[~_isin(_ids(pool), changed_ids)], changed], ignore_index=True)
         linked = incidents.link(after)
         grown = _groups_of(after, linked.group, interest) | _groups_of(pool, incidents.link(pool).group, interest)
         if grown <= interest:
@@ -101,17 +104,17 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
     out = after.copy()
     for column in INCIDENT_COLUMNS:
         out[column] = getattr(linked, column)
-    ids = out["event_id"].astype(str)
-    mine = out.loc[ids.isin(interest)]
-    before = pool.drop_duplicates("event_id").set_index(pool["event_id"].drop_duplicates().astype(str))
-    stored = before.reindex(mine["event_id"].astype(str))
+    mine = out.loc[_isin(_ids(out), interest)]
+    before = pool.drop_duplicates("event_id")
+    before.index = _ids(before)
+    stored = before.reindex(_ids(mine))
     moved = np.zeros(len(mine), dtype=bool)
     for column in INCIDENT_COLUMNS:
         moved |= _differs(stored[column], mine[column])
-    write = mine.loc[moved | mine["event_id"].astype(str).isin(changed_ids).to_numpy()]
+    write = mine.loc[moved | _isin(_ids(mine), changed_ids)]
     new_ids = set(mine["incident_id"].dropna().astype(str))
     links = linked.links
-    links = links.loc[links["incident_id"].astype(str).isin(new_ids)] if len(links) else links
+    links = links.loc[_isin(links["incident_id"].astype(str).to_numpy(dtype=object), new_ids)] if len(links) else links
     table = incidents.incident_table(mine, links)
     replaced = sorted(new_ids | set(stored["incident_id"].dropna().astype(str)))
     return Relinked(write.reset_index(drop=True), table, replaced, len(pool))
@@ -119,9 +122,19 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
 
 def _groups_of(frame: pd.DataFrame, group: np.ndarray, interest: set[str]) -> set[str]:
     """The ids of every event in a group (before same-dataset links were dropped) holding an event of interest."""
-    ids = frame["event_id"].astype(str).to_numpy()
-    touched = np.unique(group[np.isin(ids, list(interest))])
+    ids = _ids(frame)
+    touched = np.unique(group[_isin(ids, interest)])
     return set(ids[np.isin(group, touched)])
+
+
+def _ids(frame: pd.DataFrame) -> np.ndarray:
+    """The event ids of ``frame`` as Python strings (object array)."""
+    return frame["event_id"].astype(object).to_numpy(dtype=object).astype(str).astype(object)
+
+
+def _isin(values: np.ndarray, members: set[str]) -> np.ndarray:
+    """Whether each value is one of ``members`` (hashed, not sorted: fast for text ids)."""
+    return pd.Index(values, dtype=object).isin(list(members))
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

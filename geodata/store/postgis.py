@@ -74,8 +74,11 @@ DAY_ZERO = "2000-01-01"
 
 
 def _space_time(e: str = "") -> str:
-    """The indexed point (longitude, latitude, day) of an event (columns prefixed ``e``)."""
-    return f"ST_MakePoint({e}longitude, {e}latitude, ({e}date_start - DATE '{DAY_ZERO}')::float8)"
+    """The indexed shape of an event (columns prefixed ``e``): a line from (longitude, latitude, first day) to
+    (longitude, latitude, last day), so its box overlaps a query box of days exactly when the date ranges do."""
+    point = f"ST_MakePoint({e}longitude, {e}latitude, ({{}} - DATE '{DAY_ZERO}')::float8)"
+    return (f"ST_MakeLine({point.format(f'{e}date_start')}, "
+            f"{point.format(f'coalesce({e}date_end, {e}date_start)')})")
 
 
 def _coarse(e: str = "") -> str:
@@ -83,15 +86,14 @@ def _coarse(e: str = "") -> str:
     return f"coalesce({e}geo_precision, 4) >= {incidents.COARSE_PRECISION}"
 
 
-
 def _v2(cur: psycopg.Cursor) -> None:
-    """Schema version 2: what an import needs to read only the events near its own (geodata/relink.py): a
-    space-time GiST index (longitude, latitude, day), country/date indexes for region-level events, an index on
-    incident_id; and the admin differences keep which rows the latest import wrote (see :func:`_read_side`)."""
+    """Schema version 2: what an import needs to read only the events near its own (geodata/relink.py):
+    space-time GiST indexes (longitude, latitude, days) of every event and of the region-level ones, an index on
+    incident_id; and the admin differences keep which rows the latest import wrote (see :func:`_order`)."""
     cur.execute(f"CREATE INDEX IF NOT EXISTS events_space_time ON events USING gist ({_space_time()} "
                 "gist_geometry_ops_nd)")
-    cur.execute("CREATE INDEX IF NOT EXISTS events_country_date ON events (country_iso2, date_start)")
-    cur.execute(f"CREATE INDEX IF NOT EXISTS events_coarse ON events (country_iso2, date_start) WHERE {_coarse()}")
+    cur.execute(f"CREATE INDEX IF NOT EXISTS events_coarse_space_time ON events USING gist ({_space_time()} "
+                f"gist_geometry_ops_nd) WHERE {_coarse()}")
     cur.execute("CREATE INDEX IF NOT EXISTS events_incident ON events (incident_id)")
     cur.execute(f"ALTER TABLE admin_differences ADD COLUMN IF NOT EXISTS {LATEST} boolean NOT NULL DEFAULT true")
 
@@ -254,7 +256,16 @@ class PostgisStore:
     def replace(self, events: gpd.GeoDataFrame, sides: dict[str, pd.DataFrame]) -> None:
         with self.importing() as tx:
             tx.conn.execute("DELETE FROM events")
+            # Loading a whole store is faster into a bare table: the indexes are built once afterwards (readers
+            # wait for this one transaction; ``store copy`` is a one-off).
+            indexes = tx.conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events' AND "
+                                      "schemaname = current_schema() AND indexname <> 'events_pkey'").fetchall()
+            for name, _ in indexes:
+                tx.conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
             _copy_events(tx.conn, schema.conform(events))
+            for _, definition in indexes:
+                tx.conn.execute(definition)
+            tx.conn.execute("ANALYZE events")  # the planner's statistics for the imports' queries
             for name, table in sides.items():
                 tx.conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(SIDE[name])))
                 _append_text(tx.conn, SIDE[name], table)
@@ -321,9 +332,9 @@ class PostgisImport:
         return np.array([i for (i,) in found], dtype=object)
 
     def near(self, rows: pd.DataFrame) -> np.ndarray:
-        """Ids of stored events within the linker's reach of ``rows``: the space-time index for a box of
-        ``REACH_KM`` around each point over its dates (plus the longest linkable range before them), the country and
-        date indexes where either event is region-level. A superset of the candidates (actors are not asked)."""
+        """Ids of stored events within the linker's reach of ``rows``, through the space-time indexes: within a box
+        of ``REACH_KM`` around each point and its days widened by DATE_SLACK_DAYS; any distance in the same country
+        (or admin-1 region) when either event is region-level. A superset of the candidates (actors are not asked)."""
         query = _reach(rows)
         if query.empty:
             return np.empty(0, dtype=object)
@@ -334,25 +345,23 @@ class PostgisImport:
         with self.conn.cursor() as cur, cur.copy("COPY sca_near FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
             copy.write(query.to_csv(index=False, header=False, na_rep=NULL, date_format="%Y-%m-%d"))
         self.conn.execute("ANALYZE sca_near")
-        slack = incidents.DATE_SLACK_DAYS
-        window = (f"e.date_start BETWEEN q.d0 - {SPAN_BEFORE} AND q.d1 + {slack} AND "
-                  f"coalesce(e.date_end, e.date_start) >= q.d0 - {slack} AND e.dataset <> q.dataset")
-        region = ("(greatest(coalesce(e.geo_precision, 4), q.p) >= 4 OR q.admin1 IS NULL OR e.admin1 IS NULL "
-                  "OR e.admin1 = q.admin1)")
-        parts = [
-            f"SELECT e.event_id FROM sca_near q JOIN events e ON {_space_time('e.')} "
-            "&&& ST_3DMakeBox(ST_MakePoint(q.x0, q.y0, q.z0), ST_MakePoint(q.x1, q.y1, q.z1)) "
-            f"AND coalesce(e.date_end, e.date_start) >= q.d0 - {slack} AND e.dataset <> q.dataset",
+        box = "ST_3DMakeBox(ST_MakePoint({}, {}, q.z0), ST_MakePoint({}, {}, q.z1))"
+        near, anywhere = box.format("q.x0", "q.y0", "q.x1", "q.y1"), box.format(-180, -90, 180, 90)
+        region = ("(e.country_iso2 = q.country OR (q.country IS NULL AND e.country_iso2 IS NULL AND "
+                  "e.admin1 = q.admin1)) AND (greatest(coalesce(e.geo_precision, 4), q.p) >= 4 OR q.admin1 IS NULL "
+                  "OR e.admin1 IS NULL OR e.admin1 = q.admin1)")
+        parts = [  # the days are in every index box: the date test is the index's
+            f"SELECT e.event_id FROM sca_near q JOIN events e ON {_space_time('e.')} &&& {near} "
+            "AND e.dataset <> q.dataset",
             f"SELECT e.event_id FROM sca_near q JOIN events e ON q.p >= {incidents.COARSE_PRECISION} "
-            f"AND e.country_iso2 = q.country AND {window} AND {region}",
+            f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
             f"SELECT e.event_id FROM sca_near q JOIN events e ON {_coarse('e.')} "
-            f"AND e.country_iso2 = q.country AND {window} AND {region}",
+            f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
         ]
-        if query["country"].isna().any():  # no country: region-level events link within their admin-1 name
-            parts.append(f"SELECT e.event_id FROM sca_near q JOIN events e ON q.country IS NULL AND e.country_iso2 "
-                         f"IS NULL AND e.admin1 = q.admin1 AND {window}")
-        found = self.conn.execute(" UNION ".join(parts)).fetchall()
-        return np.array([i for (i,) in found], dtype=object)
+        found: set[str] = set()
+        for part in parts:  # one by one: each a nested loop over the query rows into its index
+            found.update(i for (i,) in self.conn.execute(part).fetchall())
+        return np.array(sorted(found), dtype=object)
 
     def upsert(self, rows: pd.DataFrame) -> None:
         """Write ``rows`` (whole events) through COPY into a temporary table and INSERT ... ON CONFLICT: new ids
@@ -471,15 +480,13 @@ def _temp_ids(conn: psycopg.Connection, name: str, ids: Sequence[str]) -> None:
     conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(name)))
 
 
-# How far before an event's first day a linkable event may start and still come within DATE_SLACK_DAYS of it.
-SPAN_BEFORE = incidents.DATE_SLACK_DAYS + incidents.MAX_SPAN_DAYS
 KM_PER_DEGREE = 110.0  # a little under a degree of latitude (110.57-111.69 km), so the box errs wide
 
 
 def _reach(rows: pd.DataFrame) -> pd.DataFrame:
     """One query row per linkable event of ``rows`` for :meth:`PostgisImport.near`: a lon/lat box of REACH_KM
-    around it (wider towards the poles), its day range as index days (from the longest linkable range before it
-    to a day after), its precision class, country, admin-1 and dataset."""
+    around it (wider towards the poles), its day range widened by DATE_SLACK_DAYS as index days, its precision
+    class, country, admin-1 and dataset."""
     start = pd.to_datetime(rows["date_start"], errors="coerce")
     end = pd.to_datetime(rows["date_end"], errors="coerce").fillna(start)
     lon = pd.to_numeric(rows["longitude"], errors="coerce")
@@ -495,7 +502,8 @@ def _reach(rows: pd.DataFrame) -> pd.DataFrame:
     precision = pd.to_numeric(rows["geo_precision"], errors="coerce").fillna(4).clip(1, 4).astype("int64")
     return pd.DataFrame({
         "x0": lon - dlon, "y0": lat - dlat, "x1": lon + dlon, "y1": lat + dlat,
-        "z0": (start - zero).dt.days - SPAN_BEFORE, "z1": (end - zero).dt.days + incidents.DATE_SLACK_DAYS,
+        "z0": (start - zero).dt.days - incidents.DATE_SLACK_DAYS,
+        "z1": (end - zero).dt.days + incidents.DATE_SLACK_DAYS,
         "d0": start, "d1": end, "p": precision,
         "country": rows["country_iso2"].astype("string"), "admin1": rows["admin1"].astype("string"),
         "dataset": rows["dataset"].astype("string"),
@@ -529,6 +537,37 @@ def _read_events(conn: psycopg.Connection, geometry: bool = True,
     frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): pd.StringDtype("pyarrow"),
                                                                          pa.int64(): pd.Int64Dtype()}.get)
     return schema.conform(frame) if geometry else frame
+
+
+def read_arrow(url: str) -> tuple[str, pd.DataFrame]:
+    """The store's version and every event (no geometry), date-sorted, as Arrow through ADBC
+    (``adbc-driver-postgresql``, the server's binary protocol; no text parsing). One statement, so the version
+    and the rows come from one snapshot. What the dashboard loads at start and after each import."""
+    import adbc_driver_postgresql.dbapi as adbc
+
+    with adbc.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT attname FROM pg_attribute WHERE attrelid = 'events'::regclass AND attnum > 0 "
+                    "AND NOT attisdropped ORDER BY attnum")
+        have = [name for (name,) in cur.fetchall()]
+        canonical = {*schema.COLUMN_NAMES, "geom"}
+        columns = [*schema.COLUMN_NAMES, *(c for c in have if c not in canonical)]
+        names = ", ".join(f'"{c}"' for c in columns)
+        cur.execute(f"SELECT (SELECT version FROM store_version WHERE id = 1) AS sca_version, {names} FROM events "
+                    "ORDER BY date_start, event_id")
+        table = cur.fetch_arrow_table()
+        if not table.num_rows:
+            cur.execute("SELECT version FROM store_version WHERE id = 1")
+            version = cur.fetchone()[0]
+            return str(version), pd.DataFrame(schema.empty_events().drop(columns="geometry"))
+    version = table.column("sca_version")[0].as_py()
+    table = table.drop_columns(["sca_version"])
+    strings = pd.StringDtype("pyarrow")
+    frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): strings, pa.large_string(): strings,
+                                                                pa.int64(): pd.Int64Dtype()}.get)
+    for name in frame.columns:
+        if name in schema.DTYPES and str(frame[name].dtype) != schema.DTYPES[name] and schema.DTYPES[name] != "string":
+            frame[name] = frame[name].astype(schema.DTYPES[name])
+    return str(version), frame
 
 
 def _side_columns(conn: psycopg.Connection, table: str) -> list[str]:
