@@ -620,7 +620,7 @@ def _append_text(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> N
                                                                              sql.Identifier(name)))
     if frame.empty:
         return
-    text = frame.to_csv(index=False, header=False)
+    text = safecsv.rows_text(frame)  # each value as the file store writes it (floats, dates)
     names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({}))").format(
             sql.Identifier(table), names, names)) as copy:
