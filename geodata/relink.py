@@ -73,7 +73,10 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
         return pd.concat([pool.loc[_isin(_ids(pool), ids)], changed.loc[_isin(_ids(changed), ids)]],
                          ignore_index=True)
 
-    interest |= set(store.near(rows_of(changed_ids)))  # every event that can gain or lose a candidate
+    first |= set(store.near(rows_of(changed_ids)))  # every event that can gain or lose a candidate
+    interest |= first
+    asked |= changed_ids
+    asked_first |= changed_ids
     while True:
         load(interest)
         stored_incidents = set(pool.loc[_isin(_ids(pool), interest), "incident_id"].dropna()
