@@ -764,17 +764,38 @@ def incident_table(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     multi = frame.loc[frame["incident_size"].fillna(1) > 1, ["incident_id", "event_id", "dataset", "incident_size"]]
     multi = multi.astype({"incident_id": str, "event_id": str, "dataset": str}).assign(incident_note=notes)
     multi = multi.sort_values(["incident_id", "event_id"], kind="stable")
-    members = multi.groupby("incident_id", sort=True).agg(
-        incident_size=("incident_size", "first"),
-        incident_note=("incident_note", "first"),
-        datasets=("dataset", lambda s: "+".join(sorted(set(s), key=_dataset_rank))),
-        members=("event_id", "; ".join),
-    )
-    ordered_links = links.sort_values(["incident_id", "a", "b"], kind="stable")
-    reasons = ordered_links.assign(text=ordered_links["a"] + " ~ " + ordered_links["b"] + ": "
-                                   + ordered_links["why"].astype(str))
-    why = reasons.groupby("incident_id", sort=True).agg(score=("score", "min"), why=("text", " | ".join))
+    # Rows of one incident are contiguous once sorted: each group is a slice (no per-group pandas machinery).
+    ids, starts, ends = _runs(multi["incident_id"].to_numpy(dtype=object))
+    events, datasets = multi["event_id"].to_numpy(dtype=object), multi["dataset"].to_numpy(dtype=object)
+    note = multi["incident_note"]
+    first_note = note.groupby(multi["incident_id"].to_numpy(), sort=True).first()  # first non-empty, as before
+    members = pd.DataFrame({
+        "incident_size": multi["incident_size"].iloc[starts].to_numpy(),
+        "incident_note": first_note.reindex(ids).to_numpy(),
+        "datasets": ["+".join(sorted(set(datasets[a:b]), key=_dataset_rank))
+                     for a, b in zip(starts, ends, strict=True)],
+        "members": ["; ".join(events[a:b]) for a, b in zip(starts, ends, strict=True)],
+    }, index=pd.Index(ids, name="incident_id"))
+    members["incident_size"] = members["incident_size"].astype(multi["incident_size"].dtype)
+    members["incident_note"] = members["incident_note"].astype(note.dtype)
+    ordered = links.sort_values(["incident_id", "a", "b"], kind="stable")
+    text = (ordered["a"] + " ~ " + ordered["b"] + ": " + ordered["why"].astype(str)).to_numpy(dtype=object)
+    link_ids, first, last = _runs(ordered["incident_id"].to_numpy(dtype=object))
+    why = pd.DataFrame({"score": np.minimum.reduceat(ordered["score"].to_numpy(dtype="float64"), first),
+                        "why": [" | ".join(text[a:b]) for a, b in zip(first, last, strict=True)]},
+                       index=pd.Index(link_ids, name="incident_id"))
     return members.join(why, how="left").reset_index()[columns]
+
+
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values of sorted ``keys`` with the start and end of each one's run."""
+    if not len(keys):
+        empty = np.empty(0, dtype=np.int64)
+        return keys[:0], empty, empty
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(keys)]])
+    return keys[starts], starts, ends
 
 
 def _dataset_rank(name: str) -> int:

@@ -368,6 +368,7 @@ class PostgisImport:
         region = ("(e.country_iso2 = q.country OR (q.country IS NULL AND e.country_iso2 IS NULL AND "
                   "e.admin1 = q.admin1)) AND (greatest(coalesce(e.geo_precision, 4), q.p) >= 4 OR q.admin1 IS NULL "
                   "OR e.admin1 IS NULL OR e.admin1 = q.admin1)")
+        regions = "(SELECT DISTINCT z0, z1, p, country, admin1, dataset FROM sca_near)"
         line = _space_time("e.")
         close = "ST_MakeEnvelope(q.cx0, q.cy0, q.cx1, q.cy1, 4326)"
         parts = [  # the days are in every index box: the date test is the index's
@@ -375,9 +376,11 @@ class PostgisImport:
             # reaches REACH_KM: one probe of the large box, the small one asked of two precise reports.
             f"SELECT e.event_id FROM sca_near q JOIN events e ON {line} &&& {near} AND e.dataset <> q.dataset "
             f"AND (q.p = 2 OR {_district('e.')} OR {_coarse('e.')} OR e.geom && {close})",
-            f"SELECT e.event_id FROM sca_near q JOIN events e ON q.p >= {incidents.COARSE_PRECISION} "
+            # Region-level candidates depend on the days, country, admin-1, precision and dataset only: one probe
+            # per distinct combination.
+            f"SELECT e.event_id FROM {regions} q JOIN events e ON q.p >= {incidents.COARSE_PRECISION} "
             f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
-            f"SELECT e.event_id FROM sca_near q JOIN events e ON {_coarse('e.')} "
+            f"SELECT e.event_id FROM {regions} q JOIN events e ON {_coarse('e.')} "
             f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
         ]
         found: set[str] = set()
