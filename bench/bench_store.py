@@ -36,6 +36,17 @@ from geodata.store import open_store, postgis
 NEW_ROWS = 10_000
 RUNS = 2
 COMPARED = ("event_id", *incidents.COLUMNS, incidents.NOTE_COLUMN)
+DEFINITION = {
+    "store import of 10,000 new events": "the pipeline's store step (`pipeline.store_step`) for 10,000 new reports "
+    "(dataset upload) of the store's first events, under the writer lock (GeoParquet: read, relink and rewrite "
+    "everything; PostGIS: read the incoming ids and the events within the linker's reach, relink there, upsert what "
+    "changed, in one transaction). Both stores must then hold the same incidents. Ours = PostGIS, naive = GeoParquet.",
+    "store cold read (ADBC)": "every event into memory and the dashboard's filter arrays built (EventData): PostGIS "
+    "through ADBC (Arrow), beside the GeoParquet file read by pyarrow; the note gives COPY in CSV form. "
+    "Ours = PostGIS.",
+    "filter change → figures": "bench_filter's render of a view from the columns each backend loaded (store benchmark "
+    "rows: ours = PostGIS, naive = GeoParquet).",
+}
 
 
 def new_events(events: pd.DataFrame, run: int, n: int = NEW_ROWS) -> pd.DataFrame:
