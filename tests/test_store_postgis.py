@@ -380,3 +380,23 @@ def test_a_postgis_import_relinks_only_around_its_events_and_equals_a_whole_stor
         now = dict(conn.execute("SELECT event_id, xmin::text FROM events WHERE event_id IN "
                                 "('acled:A8', 'ucdp:U8')").fetchall())
     assert now == untouched, "rows whose incident columns did not change are not written"
+
+
+def test_a_schema_1_store_is_upgraded_in_place_and_keeps_its_events(postgis, capsys):
+    place = postgis.url(postgis.database())
+    assert run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)[0] == 0
+    before = open_store(place).read()
+    with psycopg.connect(place, autocommit=True) as conn:  # as schema 1 left it
+        for index in ("events_space_time", "events_coarse_space_time", "events_incident"):
+            conn.execute(f"DROP INDEX {index}")
+        conn.execute("ALTER TABLE admin_differences DROP COLUMN sca_latest")
+        conn.execute("UPDATE schema_version SET version = 1")
+    store = open_store(place)
+    pd.testing.assert_frame_equal(store.read(), before)
+    with psycopg.connect(place) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+        indexes = {name for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+        assert {"events_space_time", "events_coarse_space_time", "events_incident"} <= indexes
+    code, out, _ = run(["import", "ucdp", str(UCDP), "--store", place, "--no-progress"], capsys)
+    assert code == 0 and out.splitlines()[0] == "read 8, kept 7, updated 0, duplicates 0, quarantined 1"
+    assert len(open_store(place).side("admin_differences")) == 2
