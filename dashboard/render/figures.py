@@ -60,6 +60,8 @@ OTHER_FAMILY = "Other"
 CLASH_LABEL = "JNIM–ISGS clash"
 # Stretches of the timeline a source has no events for: a light grey band under the bars.
 UNCOVERED_FILL = "rgba(120,120,120,0.16)"
+# The view's window on the timeline (assets/app.js shadeWindow draws the same on a slider move).
+WINDOW_FILL, WINDOW_LINE = "rgba(31, 111, 139, 0.14)", "#1f6f8b"
 CLASH_RING = (("#222222", 7), ("#F0E442", 4))
 # Event types in Paul Tol's "bright" scheme, and datasets in his "vibrant" one: both published as distinct under
 # the common colour-vision deficiencies (tests/test_figures.py checks them with a CVD simulation), and neither
@@ -598,8 +600,22 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
 # -- timeline ---------------------------------------------------------------------------------------------
 
 
+def window_shapes(window: tuple[Any, Any], axis: Sequence[str]) -> list[dict[str, Any]]:
+    """The shaded window on the timeline (none for the whole range): from its first day to the day after its last,
+    an open end at the axis's end, as assets/app.js ``shadeWindow`` draws it (the page compares the two)."""
+    start, end = window
+    if start is None and end is None:
+        return []
+    x0 = pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None else axis[0]
+    x1 = (pd.Timestamp(end) + pd.Timedelta(days=1)).strftime("%Y-%m-%d") if end is not None else axis[1]
+    return [{"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+             "fillcolor": WINDOW_FILL, "line": {"color": WINDOW_LINE, "width": 1}, "layer": "below",
+             "name": "window"}]
+
+
 def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] | None = None,
-                    uncovered: Sequence[tuple[str, Any, Any]] = ()) -> go.Figure:
+                    uncovered: Sequence[tuple[str, Any, Any]] = (),
+                    window: tuple[Any, Any] | None = None) -> go.Figure:
     """Events per month (``aggregate.monthly_counts`` of the view's colour mode), stacked in the map's colours (a
     name the mode does not know counts as its catch-all, as on the map); drag to pick a span. The names are given
     by the page's own legend over the timeline (dashboard.page.layout): Plotly's would cost a second layout pass.
@@ -610,7 +626,11 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
     share one time axis.
 
     ``uncovered`` (name, first day, last day) are stretches a source has no events for (``events.uncovered_spans``):
-    each is a grey band under the bars and labelled "no ACLED", so missing data is not read as less violence."""
+    each is a grey band under the bars and labelled "no ACLED", so missing data is not read as less violence.
+
+    ``window`` (the view's first and last day, either None when open) is shaded as the page shades it on a slider
+    move (assets/app.js ``shadeWindow``): drawn with the bars, the page finds it there and does not draw the
+    timeline a second time only to add it (issue 19)."""
     figure = go.Figure()
     colours = palette(view.colour)
     catch_all = OTHER_LABELS.get(view.colour, OTHER_FAMILY)
@@ -633,13 +653,14 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
         first, last = (pd.Timestamp(m) for m in months)
         xaxis["range"] = [first.strftime("%Y-%m-%d"), (last + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d")]
         meta["months"] = [first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]
+    shapes = [] if months is None or window is None else window_shapes(window, xaxis["range"])
     figure.update_layout(
         barmode="stack", dragmode="select", selectdirection="h", bargap=0.1, showlegend=False,
         margin={"l": 40, "r": 8, "t": 22, "b": 20},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11},
                 "itemclick": False, "itemdoubleclick": False},
         xaxis=xaxis, yaxis={"title": "events", "fixedrange": True},
-        uirevision="timeline", plot_bgcolor="#ffffff", meta=meta,
+        uirevision="timeline", plot_bgcolor="#ffffff", meta=meta, shapes=shapes,
     )
     for i, (name, first, last) in enumerate(uncovered):
         x0 = pd.Timestamp(first).strftime("%Y-%m-%d")
