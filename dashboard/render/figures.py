@@ -245,11 +245,17 @@ def frame_box(lon: np.ndarray, lat: np.ndarray, min_span: float = MIN_FRAME_SPAN
     return west, south, east, north
 
 
-def frame_trace(box: tuple[float, float, float, float]) -> go.Scattermap:
+def _scattermap(**props: Any) -> dict[str, Any]:
+    """A scattermap trace as a dict: a map's traces go into one ``go.Figure(data=...)``, checked once, where a
+    ``go.Scattermap`` each, added one by one, was checked and deep-copied twice (a third of a map's server time)."""
+    return {"type": "scattermap", **props}
+
+
+def frame_trace(box: tuple[float, float, float, float]) -> dict[str, Any]:
     """Two invisible corner points: with no centre and zoom given, Plotly fits the map to them in the browser,
     at whatever size the map has (phone or desktop)."""
     west, south, east, north = box
-    return go.Scattermap(lon=[west, east], lat=[south, north], mode="markers", name=FRAME, showlegend=False,
+    return _scattermap(lon=[west, east], lat=[south, north], mode="markers", name=FRAME, showlegend=False,
                          hoverinfo="skip", marker={"size": 1, "opacity": 0})
 
 
@@ -417,7 +423,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     moved the map: it stays there), else the selected event, else the browser fits it to ``frame_to`` (by default
     the events drawn).
     """
-    figure = go.Figure()
+    traces: list[dict[str, Any]] = []  # made into one figure at the end: Plotly checks them once (issue 19)
     below = _below(style)
     labels = colour_labels(frame, view.colour)
     sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
@@ -439,7 +445,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                 answers = {"customdata": hover[clash], "hovertemplate": POINT_HOVER}
             else:
                 answers = {"hovertemplate": f"{CLASH_LABEL}<extra></extra>"}
-            figure.add_trace(go.Scattermap(
+            traces.append(_scattermap(
                 lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
                 showlegend=False, **below, **answers,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
@@ -449,7 +455,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
         # family mixes both): every trace is a MapLibre source and its layers, parsed and tiled on its own, so
         # half the traces is half that work on every draw (issue 19).
         levels = opacity[rows]
-        figure.add_trace(go.Scattermap(
+        traces.append(_scattermap(
             lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name, showlegend=True,
             meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
             marker={"size": sizes[rows], "color": colour, "sizemode": "diameter",
@@ -466,7 +472,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
             size = float(sizes[i])
             own = category_colour(str(labels.iloc[i]), view.colour)
             for extra, colour in ((12, SELECTED_RING), (7, "#ffffff"), (0, own)):
-                figure.add_trace(go.Scattermap(
+                traces.append(_scattermap(
                     lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name=SELECTED_LABEL,
                     legendgroup="selected", showlegend=extra == 12, **below,
                     marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
@@ -481,16 +487,15 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
         if box is None:
             center, zoom = map_position(view)
     if box is not None:
-        figure.add_trace(frame_trace(box))
-    elif not figure.data:  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
-        figure.add_trace(go.Scattermap(lon=[], lat=[], mode="markers", name=FRAME, showlegend=False,
-                                       hoverinfo="skip"))
-    figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, selected_id)))
+        traces.append(frame_trace(box))
+    elif not traces:  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
+        traces.append(_scattermap(lon=[], lat=[], mode="markers", name=FRAME, showlegend=False, hoverinfo="skip"))
+    layout = _map_layout(layers, style, center, zoom, map_revision(view, selected_id))
     if not len(frame):
-        figure.add_annotation(_empty_annotation())
+        layout["annotations"] = [_empty_annotation()]
     elif note:
-        figure.add_annotation(_note(note))
-    return figure
+        layout["annotations"] = [_note(note)]
+    return go.Figure(data=traces, layout=layout)
 
 
 def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLayers | None, *, total: int,
