@@ -636,7 +636,8 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
     ``window`` (the view's first and last day, either None when open) is shaded as the page shades it on a slider
     move (assets/app.js ``shadeWindow``): drawn with the bars, the page finds it there and does not draw the
     timeline a second time only to add it (issue 19)."""
-    figure = go.Figure()
+    traces: list[dict[str, Any]] = []  # one go.Figure of dicts at the end: Plotly checks them once (issue 19)
+    annotations: list[dict[str, Any]] = []
     colours = palette(view.colour)
     catch_all = OTHER_LABELS.get(view.colour, OTHER_FAMILY)
     if len(monthly):
@@ -644,14 +645,14 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
         names = pd.Index([c if c in colours else catch_all for c in shown])
         monthly = monthly.T.groupby(names, sort=False).sum().T
         for name in [f for f in colours if f in monthly.columns]:
-            figure.add_trace(go.Bar(
-                x=monthly.index, y=monthly[name].to_numpy(), name=name, legendgroup=name,
+            traces.append(dict(
+                type="bar", x=monthly.index, y=monthly[name].to_numpy(), name=name, legendgroup=name,
                 xperiod="M1", xperiodalignment="middle",  # a bar spans its month, as the window's shading does
                 marker={"color": colours[name], "line": {"width": 0}},
                 hovertemplate="%{x|%b %Y}: %{y} events<extra>" + plain_label(name) + "</extra>",
             ))
     else:
-        figure.add_annotation(_empty_annotation())
+        annotations.append(_empty_annotation())
     xaxis: dict[str, Any] = {"type": "date", "title": None}
     meta: dict[str, Any] = {"colour": view.colour}
     if months is not None:
@@ -659,19 +660,18 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
         xaxis["range"] = [first.strftime("%Y-%m-%d"), (last + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d")]
         meta["months"] = [first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]
     shapes = [] if months is None or window is None else window_shapes(window, xaxis["range"])
-    figure.update_layout(
+    for i, (name, first, last) in enumerate(uncovered):
+        x0 = pd.Timestamp(first).strftime("%Y-%m-%d")
+        x1 = (pd.Timestamp(last) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="below",
+                           line={"width": 0}, fillcolor=UNCOVERED_FILL, name=f"no {plain_label(name)}"))
+        annotations.append(dict(x=x0, xref="x", y=1 - 0.14 * (i % 3), yref="paper", yanchor="top", xanchor="left",
+                                text=f"no {plain_label(name)}", showarrow=False, font={"size": 10, "color": "#5b5b5b"}))
+    return go.Figure(data=traces, layout=dict(
         barmode="stack", dragmode="select", selectdirection="h", bargap=0.1, showlegend=False,
         margin={"l": 40, "r": 8, "t": 22, "b": 20},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11},
                 "itemclick": False, "itemdoubleclick": False},
         xaxis=xaxis, yaxis={"title": "events", "fixedrange": True},
-        uirevision="timeline", plot_bgcolor="#ffffff", meta=meta, shapes=shapes,
-    )
-    for i, (name, first, last) in enumerate(uncovered):
-        x0 = pd.Timestamp(first).strftime("%Y-%m-%d")
-        x1 = (pd.Timestamp(last) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
-        figure.add_shape(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="below",
-                         line={"width": 0}, fillcolor=UNCOVERED_FILL, name=f"no {plain_label(name)}")
-        figure.add_annotation(x=x0, xref="x", y=1 - 0.14 * (i % 3), yref="paper", yanchor="top", xanchor="left",
-                              text=f"no {plain_label(name)}", showarrow=False, font={"size": 10, "color": "#5b5b5b"})
-    return figure
+        uirevision="timeline", plot_bgcolor="#ffffff", meta=meta, shapes=shapes, annotations=annotations,
+    ))
