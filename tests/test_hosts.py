@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,10 +16,9 @@ import pytest
 
 from dashboard.settings import Settings
 from dashboard.web.security import host_refusal
+from tests.fixtures.app_server import AppServer, start_server
 from tests.fixtures.sample_events import write_sample_store
 
-REPO = Path(__file__).resolve().parents[1]
-START_TIMEOUT_S = 90
 TEAM_HOSTS = "atlas.example.org, Team-Atlas:8443"
 REFUSAL = "This atlas does not answer to the host"
 # Every kind of route: the page, the layout (carries the token), both exports, uploads, Dash's scripts, our
@@ -35,10 +30,21 @@ PATHS = ["/", "/_dash-layout", "/_dash-dependencies", "/export.csv", "/export.ge
 
 @dataclass
 class Server:
-    host: str
-    port: int
-    log: Path
-    process: subprocess.Popen
+    """A running app (tests.fixtures.app_server) and requests to it with any ``Host`` header."""
+
+    app: AppServer
+
+    @property
+    def host(self) -> str:
+        return self.app.host
+
+    @property
+    def port(self) -> int:
+        return self.app.port
+
+    @property
+    def log(self) -> Path:
+        return self.app.log
 
     def request(self, path: str, host: str | None = None, method: str = "GET", body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -58,43 +64,13 @@ class Server:
             connection.close()
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
 def _start(directory: Path, host: str, env: dict[str, str]) -> Server:
     store = write_sample_store(directory / "events.parquet")
-    port = _free_port(host)
-    log = directory / "server.log"
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "dashboard", "--store", str(store), "--host", host, "--port", str(port)],
-            cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **env})
-    server = Server(host, port, log, process)
-    deadline = time.monotonic() + START_TIMEOUT_S  # a readiness wait, not a speed check
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            if server.request("/")[0] == 200:
-                return server
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the app did not answer in {START_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
+    return Server(start_server(store, directory / "server.log", env, host=host))
 
 
 def _stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=10)
+    server.app.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import dash
 import numpy as np
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from dashboard.model.events import incident_reports
+from dashboard.model.events import event_position, incident_reports
 from dashboard.page import ids
 from dashboard.page.controls import store_view
 from dashboard.render.card import OPEN_REPORT, event_card
@@ -29,10 +29,10 @@ MAX_ID_LENGTH = 200
 
 def event_row(data: EventData, event_id: str) -> dict[str, Any] | None:
     """The stored record of ``event_id`` as a JSON-safe dict, or None."""
-    found = np.flatnonzero((data.frame["event_id"] == event_id).fillna(False).to_numpy(dtype=bool))
-    if not len(found):
+    row = event_position(data.frame, event_id)
+    if row is None:
         return None
-    return json_records(data.take(found[:1], list(COLUMN_NAMES)), COLUMN_NAMES)[0]
+    return json_records(data.take(np.array([row]), list(COLUMN_NAMES)), COLUMN_NAMES)[0]
 
 
 def card_content(data: EventData, event_id: str) -> list | None:

@@ -91,12 +91,10 @@ def register(app: dash.Dash, source: EventSource, layers: BoundaryLayers, settin
                                        request.get("endRow", 100), request.get("sortModel"))
         return {"rowData": rows, "rowCount": count}
 
-    @app.callback(
-        Output(ids.SELECTED_EVENT, "data"),
-        inputs={"click": Input(ids.EVENTS_GRID, "cellClicked")},
-        prevent_initial_call=True,
-    )
-    @guarded
-    def select_event(click: dict | None) -> str | None:
-        """The event whose row was clicked, for the map to highlight and centre on."""
-        return click.get("rowId") if click else None
+    app.callback(Output(ids.SELECTED_EVENT, "data"), inputs={"click": Input(ids.EVENTS_GRID, "cellClicked")},
+                 prevent_initial_call=True)(guarded(select_event))
+
+
+def select_event(click: dict | None) -> str | None:
+    """The event whose row was clicked, for the map to highlight and centre on."""
+    return click.get("rowId") if click else None

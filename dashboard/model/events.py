@@ -591,17 +591,21 @@ REPORT_FIELDS = ("event_id", "dataset", "source", "source_url", "date_start", "d
                  "fatalities_low", "fatalities_high", "geo_precision", "incident_score")
 
 
+def event_position(frame: pd.DataFrame, event_id: str) -> int | None:
+    """Where the event ``event_id`` is in ``frame`` (its first row), or None: the one lookup of an event by id."""
+    found = np.flatnonzero((frame["event_id"] == event_id).fillna(False).to_numpy(dtype=bool))
+    return int(found[0]) if len(found) else None
+
+
 def incident_reports(data: EventData, event_id: str) -> list[dict[str, Any]]:
     """Every report of the incident that ``event_id`` belongs to, representative first, for the event card: its
     dataset, source and figures (``representative`` marks the one counted when incidents are counted once).
 
     An event alone gives a list of itself; an unknown id gives an empty list.
     """
-    ids = data.frame["event_id"]
-    found = np.flatnonzero((ids == event_id).fillna(False).to_numpy(dtype=bool))
-    if not len(found):
+    row = event_position(data.frame, event_id)
+    if row is None:
         return []
-    row = int(found[0])
     index = data.incidents
     if index is None or index.code[row] < 0:
         rows = np.array([row])

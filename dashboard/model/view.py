@@ -296,27 +296,15 @@ def _parse_bbox(values: list[str]) -> tuple[tuple[float, float, float, float] | 
     return (minlon, minlat, maxlon, maxlat), []
 
 
-def _parse_dedupe(values: list[str]) -> tuple[str | None, list[str]]:
-    text = _last(values).lower()
-    if not text:
-        return None, []
-    if text in DEDUPE:
-        return text, []
-    return None, [f"{_last(values)!r} is not {' or '.join(DEDUPE)}; counting every report"]
+_parse_groups = _known(_GROUP_KEYS, "actor family")
 
 
 def _parse_vs(values: list[str]) -> tuple[tuple[str, ...] | None, list[str]]:
     """Two actor families (either order; the same one twice means fighting within it)."""
-    good, problems = [], []
-    for item in _items(values):
-        if item.casefold() in _GROUP_KEYS:
-            good.append(_GROUP_KEYS[item.casefold()])
-        else:
-            problems.append(f"{item!r} is not a known actor family ({', '.join(GROUPS)}); ignored")
+    good, problems = _parse_groups(values)
     if len(good) > 2:
-        problems.append(f"{','.join(good)} names {len(good)} families; a dyad is two (A,B): ignored")
-        return (), problems
-    return tuple(good), problems
+        return (), [*problems, f"{','.join(good)} names {len(good)} families; a dyad is two (A,B): ignored"]
+    return good, problems
 
 
 def _parse_flag(values: list[str]) -> tuple[bool | None, list[str]]:
@@ -328,16 +316,23 @@ def _parse_flag(values: list[str]) -> tuple[bool | None, list[str]]:
     return None, [f"{_last(values)!r} is not 1 or 0; ignored"]
 
 
-def _choice(choices: tuple[str, ...]):
+def _choice(choices: tuple[str, ...], otherwise: str | None = None):
+    """A parser of one of ``choices``; anything else is refused, saying ``otherwise`` (by default: the first
+    choice is used)."""
     def parse(values: list[str]) -> tuple[str | None, list[str]]:
         text = _last(values).lower()
         if not text:
             return None, []
         if text in choices:
             return text, []
+        if otherwise is not None:
+            return None, [f"{_last(values)!r} is not {' or '.join(choices)}; {otherwise}"]
         return None, [f"{_last(values)!r} is not one of {', '.join(choices)}; using {choices[0]}"]
 
     return parse
+
+
+_parse_dedupe = _choice(DEDUPE, "counting every report")
 
 
 _PARSERS = {
@@ -345,7 +340,7 @@ _PARSERS = {
     "end": _parse_date,
     "country": _parse_country,
     "admin1": _parse_text_list,
-    "group": _known(_GROUP_KEYS, "actor family"),
+    "group": _parse_groups,
     "event_type": _parse_text_list,
     "dataset": _known(_DATASET_KEYS, "dataset"),
     "min_fatalities": _parse_min_fatalities,

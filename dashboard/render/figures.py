@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from dashboard.model.events import DATASET_NAMES
+from dashboard.model.events import DATASET_NAMES, event_position
 from dashboard.model.view import View
 from dashboard.model.viewport import Viewport
 from dashboard.render import basemap
@@ -465,22 +465,14 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                else {"text": hover[rows, 0], "customdata": hover[rows, 1], "hovertemplate": SHORT_HOVER}),
         ))
     center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
-    if selected_id is not None:
-        chosen = np.flatnonzero((frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
-        if len(chosen):
-            i = int(chosen[0])
-            size = float(sizes[i])
-            own = category_colour(str(labels.iloc[i]), view.colour)
-            for extra, colour in ((12, SELECTED_RING), (7, "#ffffff"), (0, own)):
-                traces.append(_scattermap(
-                    lon=[float(lon[i])], lat=[float(lat[i])], mode="markers", name=SELECTED_LABEL,
-                    legendgroup="selected", showlegend=extra == 12, **below,
-                    marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
-                    customdata=hover_data(frame.iloc[i : i + 1]), hovertemplate=POINT_HOVER,
-                ))
-            if viewport is None:
-                center = {"lon": float(frame["longitude"].iloc[i]), "lat": float(frame["latitude"].iloc[i])}
-                zoom = SELECTED_ZOOM
+    chosen = event_position(frame, selected_id) if selected_id is not None else None
+    if chosen is not None:
+        traces.extend(_selected_rings(frame.iloc[chosen : chosen + 1], (float(lon[chosen]), float(lat[chosen])),
+                                      float(sizes[chosen]), category_colour(str(labels.iloc[chosen]), view.colour),
+                                      below))
+        if viewport is None:
+            center = {"lon": float(frame["longitude"].iloc[chosen]), "lat": float(frame["latitude"].iloc[chosen])}
+            zoom = SELECTED_ZOOM
     box = None
     if center is None:
         box = frame_to or frame_box(lon.astype("float64"), lat.astype("float64"))
@@ -496,6 +488,18 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     elif note:
         layout["annotations"] = [_note(note)]
     return go.Figure(data=traces, layout=layout)
+
+
+def _selected_rings(event: pd.DataFrame, at: tuple[float, float], size: float, own: str, below: dict[str, Any]
+                    ) -> list[dict[str, Any]]:
+    """The selected event (a one-row frame, drawn at ``at``) again on top, ringed: the ring, a white gap, its own
+    colour."""
+    lon, lat = at
+    return [_scattermap(lon=[lon], lat=[lat], mode="markers", name=SELECTED_LABEL, legendgroup="selected",
+                        showlegend=extra == 12, **below,
+                        marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
+                        customdata=hover_data(event), hovertemplate=POINT_HOVER)
+            for extra, colour in ((12, SELECTED_RING), (7, "#ffffff"), (0, own))]
 
 
 def bins_figure(bins: pd.DataFrame, cell: float, view: View, layers: BoundaryLayers | None, *, total: int,

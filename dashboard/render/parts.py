@@ -13,7 +13,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.model import aggregate
-from dashboard.model.events import EventData, coverage_gaps, coverage_text, summary, summary_text, uncovered_spans
+from dashboard.model.events import (
+    EventData,
+    coverage_gaps,
+    coverage_text,
+    event_position,
+    summary,
+    summary_text,
+    uncovered_spans,
+)
 from dashboard.model.view import View
 from dashboard.model.viewport import Viewport
 from dashboard.page.controls import needs_viewport, range_text, region_rows, regions_view, timeline_view
@@ -156,9 +164,9 @@ def _opening_viewport(data: EventData, view: View, selected_id: str | None,
     """Where the map opens: on the selected event if there is one, else around the view's events, else the
     view's selection or the region."""
     if selected_id is not None:
-        found = np.flatnonzero((data.frame["event_id"] == selected_id).fillna(False).to_numpy(dtype=bool))
-        if len(found) and not np.isnan(data.columns.lon[found[0]]):
-            center = {"lon": float(data.columns.lon[found[0]]), "lat": float(data.columns.lat[found[0]])}
+        row = event_position(data.frame, selected_id)
+        if row is not None and not np.isnan(data.columns.lon[row]):
+            center = {"lon": float(data.columns.lon[row]), "lat": float(data.columns.lat[row])}
             return Viewport.around(center, figures.SELECTED_ZOOM)
     if frame_to is not None:
         return Viewport.around(*figures.fit_position(frame_to))

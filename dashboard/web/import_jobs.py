@@ -11,7 +11,6 @@ readers keep their cores. The child writes
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import queue
@@ -22,9 +21,12 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from geodata import store as event_store
+from geodata.store.base import control_path
+from geodata.store.parquet import file_lock
 
 REPO_DIR = Path(__file__).resolve().parents[2]  # where `python -m dashboard.web.import_jobs` finds its packages
 FOLDER_PREFIX = "sca-upload-"
@@ -163,27 +165,16 @@ def run_child(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def import_lock(store: Path | str, wait_s: float = LOCK_WAIT_S):
+def import_lock(store: Path | str, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
     """Hold ``<store>.import.lock`` for a whole import; TimeoutError when another holds it for ``wait_s``. (A
     PostGIS store needs no file: its import transaction holds the database's advisory lock.)"""
     if event_store.is_url(store):
         yield
         return
-    path = store.with_name(store.name + ".import.lock")
-    with open(path, "a") as handle:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("another import holds the store") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(control_path(Path(store), ".import.lock"), wait_s) as held:
+        if not held:
+            raise TimeoutError("another import holds the store")
+        yield
 
 
 def main(folder_arg: str) -> int:

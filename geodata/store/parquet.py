@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,13 +227,30 @@ def locked(path: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def _flock(store: Path, wait: bool) -> Iterator[bool]:
     """Hold ``<store>.lock`` exclusively: waiting for it, or (``wait`` False) yielding False at once when another
-    process holds it. The one lock helper of the file store."""
-    with open(control_path(store, ".lock"), "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
+    process holds it."""
+    with file_lock(control_path(store, ".lock"), None if wait else 0) as held:
+        yield held
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, wait_s: float | None = None) -> Iterator[bool]:
+    """Hold an exclusive ``flock`` on ``path`` (made if missing): waiting as long as it takes (``wait_s`` None),
+    or at most ``wait_s`` seconds, then yielding False while another process still holds it. The one lock helper
+    (the store's lock, the dashboard's import lock); the lock dies with its holder, so it is never left held."""
+    with open(path, "a") as handle:
+        if wait_s is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        else:
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(min(0.2, max(deadline - time.monotonic(), 0.0)))
         try:
             yield True
         finally:

@@ -6,12 +6,7 @@ uploads never changes what another module sees.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,62 +15,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
-from bench.servers import free_port
+from tests.fixtures.app_server import REPO, AppServer, start_server
 from tests.fixtures.sample_events import write_sample_store
 
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-START_TIMEOUT_S = 90
 # How long a browser action or wait may take: generous, because CI shares its two cores with other work.
 UI_TIMEOUT_MS = 60_000
 
-
-
-@dataclass
-class AppServer:
-    """One running ``python -m dashboard`` and where it keeps its store."""
-
-    url: str
-    store: Path
-    process: subprocess.Popen
-    log: Path
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def start_server(store: Path, log: Path, env: dict[str, str] | None = None) -> AppServer:
-    """Start the real app on a free 127.0.0.1 port and wait until it answers."""
-    port = free_port()
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
-    )
-    handle.close()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2) as response:
-                if response.status == 200:
-                    return AppServer(url=url, store=store, process=process, log=log)
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the app did not answer within {START_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
 
 
 @pytest.fixture(scope="module")

@@ -204,6 +204,16 @@ def note_cell_text(page, event_id: str) -> str:
     return page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='{event_id}'] .ag-cell[col-id='notes']").inner_text()
 
 
+def assert_note_is_inert(page, watched, event_id: str, note: str, tag: str) -> None:
+    """The event's note shows in the grid as exactly ``note`` (markup as text): no ``tag`` element in the grid,
+    no dialog opened and no script error, a moment after it drew."""
+    assert note_cell_text(page, event_id) == note
+    assert page.locator(f"#{ids.EVENTS_GRID} {tag}").count() == 0
+    page.wait_for_timeout(300)
+    assert watched.dialogs == []
+    assert watched.errors == []
+
+
 # -- callback requests and draws, to count what one user action costs ---------------------------------------
 
 # The page has settled after a recorded action: the map has drawn the view the page holds, no callback is on its

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 import pytest
 
 from dashboard.page import ids
-from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer, start_server
+from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer
 from tests.browser.pages import MAP_JS, TIMELINE_JS, wait_settled, wait_until
+from tests.fixtures.app_server import serve_store
 from tests.fixtures.decades_events import write_decades_store
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -48,10 +49,7 @@ FITTED_JS = """
 
 @pytest.fixture(scope="module")
 def decades_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    directory = tmp_path_factory.mktemp("decades")
-    server = start_server(write_decades_store(directory / "events.parquet"), directory / "server.log")
-    yield server
-    server.stop()
+    yield from serve_store(tmp_path_factory.mktemp("decades"), write_decades_store)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from dashboard.page import ids
-from tests.browser.conftest import AppServer, start_server
+from tests.browser.conftest import AppServer
 from tests.browser.pages import (
     counter_events,
     open_view,
@@ -21,15 +21,13 @@ from tests.browser.pages import (
     wait_settled,
     wait_until,
 )
+from tests.fixtures.app_server import serve_store
 from tests.fixtures.dyad_events import ACLED_ENDS, JNIM_ISGS_2020, MENAKA_NOTE, write_dyad_store
 
 
 @pytest.fixture(scope="module")
 def dyad_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    directory = tmp_path_factory.mktemp("dyad")
-    server = start_server(write_dyad_store(directory / "events.parquet"), directory / "server.log")
-    yield server
-    server.stop()
+    yield from serve_store(tmp_path_factory.mktemp("dyad"), write_dyad_store)
 
 
 def csv_ids(page, base_url: str) -> list[str]:
