@@ -408,20 +408,45 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
     after a settlement ("Tillia, Tahoua Region, Niger") role ``container``: both come last and are never the
     place of the violence. Actor names and ``blocked`` spans (dates) are masked first; month names, demonyms,
     acronyms, possessives ("Africa's"), person names and function words never start a place.
+
+    Each step reads the text as the steps before it left it: what a step claims is masked, so a later, looser
+    pattern cannot read the same words again.
     """
+    text = _masked_for_places(sentence, blocked)
+    groups: list[PlaceGroup] = []
+    for step in (_relative_places, _road_pairs, _roads_linking, _compass_regions, _borders, _regions,
+                 _named_places):  # fmt: skip
+        found, text = step(sentence, text)
+        groups.extend(found)
+    return _rank(sentence, groups)
+
+
+def _masked_for_places(sentence: str, blocked: list[tuple[int, int]]) -> str:
+    """``sentence`` with what is never a place masked: ``blocked`` spans (dates), actor names, institutions named
+    ("the government of X", "the authorities in Ouagadougou"), social-media handles; "#" read as a space."""
     institutions = [m.span("name") if m.group("name") else m.span("capital")
                     for m in _INSTITUTION_OF.finditer(sentence)
                     if m.group("name") or not _country(m.group("capital"))]  # fmt: skip
     text = _mask(sentence, [*blocked, *actor_spans(sentence), *institutions]).replace("#", " ")
-    text = re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
-    groups: list[PlaceGroup] = []
+    return re.sub(r"@\w+", lambda handle: "§" * len(handle.group(0)), text)
+
+
+def _relative_places(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
+    """Settlements placed by distance or direction ("about 90 km east of Timbuktu"): queried as "near X", with
+    the phrase as the relation and the (km, bearing) offset where the text gives both."""
+    groups = []
     for match in _RELATIVE_PLACE.finditer(text):
         name = _trim(match.group("names"))
         if not _is_name(name) or _country(name):
             continue
         groups.append(PlaceGroup("name", (name,), (f"near {name}",), match.start(), match.end("names"),
                                  relation=sentence[match.start() : match.end()], offset=_offset(match)))  # fmt: skip
-    text = _mask(text, [match.span() for match in _RELATIVE_PLACE.finditer(text)])
+    return groups, _mask(text, [match.span() for match in _RELATIVE_PLACE.finditer(text)])
+
+
+def _road_pairs(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
+    """Roads written as their two ends ("on the Djibo-Ouagadougou road"): one route group, each end "near"."""
+    groups = []
     for match in _ROAD_PAIR.finditer(text):
         names = tuple(re.split(r"\s*[-–—]\s*", match.group("names")))
         if all(_is_name(name) and not _country(name) for name in names):
@@ -429,25 +454,46 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             relation = sentence[road.start() if road else match.start() : match.end()]
             groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start(),
                                      match.end(), route=True, relation=relation))  # fmt: skip
-    text = _mask(text, [match.span() for match in _ROAD_PAIR.finditer(text)])
+    return groups, _mask(text, [match.span() for match in _ROAD_PAIR.finditer(text)])
+
+
+def _roads_linking(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
+    """Roads written as linking two places ("the road linking X to Y"): one route group, each end "near"."""
+    groups = []
     for match in _ROAD_LINKING.finditer(text):
         names = (_trim(match.group("a")), _trim(match.group("b")))
         if all(_is_name(name) and not _country(name) for name in names):
             relation = sentence[match.start() : match.end()]
             groups.append(PlaceGroup("name", names, tuple(f"near {name}" for name in names), match.start("a"),
                                      match.end(), route=True, relation=relation))  # fmt: skip
-    text = _mask(text, [match.span() for match in _ROAD_LINKING.finditer(text)])
+    return groups, _mask(text, [match.span() for match in _ROAD_LINKING.finditer(text)])
+
+
+def _compass_regions(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
+    """A compass part of Burkina Faso ("eastern Burkina Faso"): the region it names, hinted to that country."""
+    groups = []
     for match in _COMPASS_COUNTRY.finditer(text):
         region = _COMPASS_REGION[match.group("compass").lower()]
         groups.append(PlaceGroup("region", (f"{region} region",), (f"{region} region",), match.start(), match.end(),
                                  hints=("Burkina Faso",), relation=f"in {match.group(0)} (region-level)"))  # fmt: skip
-    text = _mask(text, [match.span() for match in _COMPASS_COUNTRY.finditer(text)])
+    return groups, _mask(text, [match.span() for match in _COMPASS_COUNTRY.finditer(text)])
+
+
+def _borders(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
+    """Border phrases ("the Malian-Mauritanian border"), queried with the preposition before them when it is a
+    "near" word ("near the border with Mali")."""
+    groups = []
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
         query = _with_near(text, match.start(), phrase)
         groups.append(PlaceGroup("border", (phrase,), (query,), match.start(), match.end(), relation=query))
-    text = _mask(text, [match.span() for match in _BORDER.finditer(text)])
-    regions, position = [], 0
+    return groups, _mask(text, [match.span() for match in _BORDER.finditer(text)])
+
+
+def _regions(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
+    """Region phrases ("Mali's Menaka region"); one whose name is a country or a continent's ("Africa's Sahel")
+    is masked but not kept, and one that does not start with a name is tried again from its next word."""
+    groups, regions, position = [], [], 0
     while (match := _REGION.search(text, position)) is not None:
         if not _is_name(match.group("name")):  # "In Burkina Faso's Nord region": try again from the next word
             position = match.start() + len(match.group(0).split()[0]) + 1
@@ -458,52 +504,75 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
             phrase = match.group("phrase")
             groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end(),
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
-    text = _mask(text, regions)
+    return groups, _mask(text, regions)
+
+
+_NAMED_PLACE_PATTERNS = (_LISTED_PLACES, _CAPITAL, _CALLED_PLACE, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT,
+                         _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION)  # fmt: skip
+
+
+def _named_places(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
+    """Settlement and country names by the patterns of :data:`_NAMED_PLACE_PATTERNS`, tightest first; a list
+    of names is read once, by the first pattern that finds it, and each pattern masks what it read."""
+    groups: list[PlaceGroup] = []
     seen: set[int] = set()
-    regexes = (_LISTED_PLACES, _CAPITAL, _CALLED_PLACE, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT, _PASSIVE_SUBJECT,
-               _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION)  # fmt: skip
-    for regex in regexes:
+    for regex in _NAMED_PLACE_PATTERNS:
         for match in regex.finditer(text):
             if match.start("names") in seen:
                 continue
             seen.add(match.start("names"))
-            offset = match.start("names")
-            names, countries = [], []
-            for part in _SPLIT_NAMES.split(match.group("names")):
-                trimmed = _trim(part)
-                at = offset + match.group("names").index(part) + part.index(trimmed) if trimmed in part else offset
-                if _country(trimmed):
-                    countries.append(trimmed)
-                elif _is_name(trimmed) and (regex is _CALLED_PLACE or not _person(text, at, at + len(trimmed))):
-                    names.append(trimmed)
-            near = match.groupdict().get("prep", "") or ""
-            route = near.lower() == "between" and len(names) >= 2
-            cost = _PREPOSITION_COST.get(near.lower(), 0)
-            if near.lower() in ("to", "towards", "toward") and _ROAD_BEFORE.search(text[: match.start("prep")]):
-                cost += 150  # "on the road to X": where the road leads
-            near = " ".join(near.lower().split())
-            near = "near" if near in _NEAR_WORDS or _COMPASS_RE.match(near) else ""
-            if match.groupdict().get("area"):
-                near = "near"
-            relation = ""
-            between = (match.groupdict().get("prep") or "").lower() == "between"
-            road_before = _ROAD_WORDS.search(text[: match.start("prep")]) if between else None
-            route = route or (road_before is not None and len(names) == 1)  # "the road between Fada and the mine"
-            if route:  # "on the road between X and Y": near X (ACLED: the nearest named place), the road in geo_note
-                near = "near"
-                road = _ROAD_WORDS.search(text[: match.start("prep")])
-                relation = sentence[road.start() if road else match.start("prep") : match.end("names")]
-            if names:
-                queries = tuple(f"{near} {name}".strip() for name in names)
-                end = match.end("area") if match.groupdict().get("area") else match.end("names")
-                groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
-                                         route=route, relation=relation))  # fmt: skip
-            if countries:
-                groups.append(
-                    PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))
-                )
+            groups.extend(_named_group(sentence, text, regex, match))
         text = _mask(text, [match.span("names") for match in regex.finditer(text)])
-    return _rank(sentence, groups)
+    return groups, text
+
+
+def _names_and_countries(text: str, regex: re.Pattern[str], match: re.Match[str]) -> tuple[list[str], list[str]]:
+    """The parts of a match's list of names that are settlement names, and those that are countries; person
+    names are dropped, except after "a village called" (:data:`_CALLED_PLACE`)."""
+    offset = match.start("names")
+    names, countries = [], []
+    for part in _SPLIT_NAMES.split(match.group("names")):
+        trimmed = _trim(part)
+        at = offset + match.group("names").index(part) + part.index(trimmed) if trimmed in part else offset
+        if _country(trimmed):
+            countries.append(trimmed)
+        elif _is_name(trimmed) and (regex is _CALLED_PLACE or not _person(text, at, at + len(trimmed))):
+            names.append(trimmed)
+    return names, countries
+
+
+def _named_group(sentence: str, text: str, regex: re.Pattern[str], match: re.Match[str]) -> list[PlaceGroup]:
+    """The settlement group and the country group of one match: the preposition sets the query ("near X"), the
+    cost of the tie (more for "on the road to X", where the road leads) and whether it is a route ("between")."""
+    names, countries = _names_and_countries(text, regex, match)
+    near = match.groupdict().get("prep", "") or ""
+    route = near.lower() == "between" and len(names) >= 2
+    cost = _PREPOSITION_COST.get(near.lower(), 0)
+    if near.lower() in ("to", "towards", "toward") and _ROAD_BEFORE.search(text[: match.start("prep")]):
+        cost += 150  # "on the road to X": where the road leads
+    near = " ".join(near.lower().split())
+    near = "near" if near in _NEAR_WORDS or _COMPASS_RE.match(near) else ""
+    if match.groupdict().get("area"):
+        near = "near"
+    relation = ""
+    between = (match.groupdict().get("prep") or "").lower() == "between"
+    road_before = _ROAD_WORDS.search(text[: match.start("prep")]) if between else None
+    route = route or (road_before is not None and len(names) == 1)  # "the road between Fada and the mine"
+    if route:  # "on the road between X and Y": near X (ACLED: the nearest named place), the road in geo_note
+        near = "near"
+        road = _ROAD_WORDS.search(text[: match.start("prep")])
+        relation = sentence[road.start() if road else match.start("prep") : match.end("names")]
+    groups = []
+    if names:
+        queries = tuple(f"{near} {name}".strip() for name in names)
+        end = match.end("area") if match.groupdict().get("area") else match.end("names")
+        groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
+                                 route=route, relation=relation))  # fmt: skip
+    if countries:
+        groups.append(
+            PlaceGroup("country", tuple(countries), tuple(countries), match.start("names"), match.end("names"))
+        )
+    return groups
 
 
 def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
