@@ -199,6 +199,6 @@ def test_who_was_hit_in_a_list_of_villages_holds_for_each_village(geocoder):
     )
     events = extract_events(text, geocoder).events
     assert list(events["location"]) == ["Boni", "Hombori", "Douentza"]
-    assert set(zip(events["group1"], events["group2"])) == {("JNIM", "Civilians")}
+    assert set(zip(events["group1"], events["group2"], strict=True)) == {("JNIM", "Civilians")}
     assert events.iloc[0]["fatalities"] == 41  # the toll stays on the first village told, as the labels count it
     assert events.iloc[1:]["fatalities"].isna().all()

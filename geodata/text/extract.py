@@ -62,6 +62,7 @@ from geodata.text.dates import (
     leading_date,
     refers_to_previous_date,
     stamp_lines,
+    weekday_day,
     year_span,
     years_in,
 )
@@ -255,7 +256,7 @@ def read_document(text: str, geocoder: Geocoder, dataset: str, id_prefix: str, s
                   document_day: date | None) -> Document:  # fmt: skip
     """The text cut into sentences with their actors and years, its date, its infobox incident and headline place."""
     layout = read_layout(text)
-    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
+    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text) or weekday_day(text)
     sentences = split_sentences(layout.prose)
     places = PlaceLookup(geocoder, document_countries(text), text)
     doc = Document(sentences, anchor, [find_actors(s.text) for s in sentences], [years_in(s.text) for s in sentences],

@@ -1,0 +1,46 @@
+"""Unseen reporting (issue 18, round 2): what a wire copy without a stamp, a bulletin or a local outlet still
+lets the reader pin. Every text here is our own, invented in the manner of such reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geodata.places.geocode import Geocoder
+from geodata.settings import Settings
+from geodata.text import extract_events
+from geodata.text.dates import weekday_day
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.from_settings(Settings())
+
+
+def _spans(result) -> list[tuple[str, date, date]]:
+    return sorted((row.location, row.date_start.date(), row.date_end.date()) for row in result.events.itertuples())
+
+
+def test_a_written_day_that_a_bare_weekday_names_dates_the_report():
+    # 12 March 2022 was a Saturday: the report speaks of "Saturday" and writes the day in full once
+    text = ("Armed men killed nine traders on Saturday near Tera, officials said. "
+            "\"On 12 March 2022, at about noon, a lorry was stopped outside Tera,\" the statement read. "
+            "On Thursday, another group was attacked in Gotheye.")  # fmt: skip
+    assert weekday_day(text).day == date(2022, 3, 12)
+    # no weekday names that day: nothing is guessed
+    assert weekday_day(text.replace("Saturday", "Sunday").replace("Thursday", "Monday")) is None
+    # a weekday only written beside its own date does not count as a second telling
+    assert weekday_day("On Saturday, 12 March 2022, a lorry was stopped outside Tera.") is None
+    # a day whose year is borrowed from another sentence is not a written day
+    assert weekday_day("In 2021 the town was quiet. On 13 March a lorry was stopped on Sunday.") is None
+
+
+def test_the_weekdays_of_an_unstamped_report_resolve_against_its_written_day(geocoder):
+    text = ("Nine traders killed near Tera\n\n"
+            "Armed men killed nine traders on Saturday in Tera, in western Niger, officials said. "
+            "\"On 12 March 2022, at about noon, the lorry was stopped in Tera,\" the statement read.\n\n"
+            "On Thursday, gunmen killed four herders in Gotheye, a local official said.\n")  # fmt: skip
+    result = extract_events(text, geocoder)
+    assert ("Gotheye", date(2022, 3, 10), date(2022, 3, 10)) in _spans(result)
+    assert ("Tera", date(2022, 3, 12), date(2022, 3, 12)) in _spans(result)
