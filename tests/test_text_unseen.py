@@ -44,3 +44,20 @@ def test_the_weekdays_of_an_unstamped_report_resolve_against_its_written_day(geo
     result = extract_events(text, geocoder)
     assert ("Gotheye", date(2022, 3, 10), date(2022, 3, 10)) in _spans(result)
     assert ("Tera", date(2022, 3, 12), date(2022, 3, 12)) in _spans(result)
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["in Burkina Faso's far northern Sahel region", "in the Sahel region of Burkina Faso",
+     "in Burkina's Sahel region"],
+)  # fmt: skip
+def test_the_burkinabe_sahel_region_is_a_region_not_the_belt(where: str, geocoder) -> None:
+    text = f"Gunmen killed seven herders on 3 May 2022 {where}, a security source said."
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Sahel region"]
+    assert events.iloc[0]["geo_precision"] == 3 and events.iloc[0]["country_iso2"] == "BF"
+
+
+def test_the_sahel_belt_alone_places_nothing(geocoder) -> None:
+    text = "Gunmen killed seven herders on 3 May 2022 in the Sahel region, where attacks on Burkina Faso are common."
+    assert extract_events(text, geocoder).events.empty

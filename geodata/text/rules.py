@@ -145,6 +145,12 @@ _COMPASS_REGION = {"eastern": "Est", "east": "Est", "south-western": "Sud-Ouest"
 _COMPASS_COUNTRY = re.compile(
     r"\b(?P<compass>(?i:" + "|".join(sorted(_COMPASS_REGION, key=len, reverse=True)) + r"))\s+Burkina(?:\s+Faso)?\b"
 )
+# "Burkina's northern Sahel region", "the Sahel region of Burkina Faso", "the Sahel region's Seno province": the
+# Burkinabe region named Sahel (capital Dori), not the belt across Africa that "the Sahel region" alone names.
+_BURKINA_SAHEL = re.compile(
+    r"\bBurkina(?:\s+Faso)?['’]s\s+(?:(?:far\s+)?(?i:north(?:ern|-eastern|eastern)?)\s+)?Sahel\s+[Rr]egion\b"
+    r"|\b(?:(?i:the)\s+)?Sahel\s+[Rr]egion(?:\s+of\s+Burkina(?:\s+Faso)?\b|['’]s(?=\s+[A-ZÀ-Ý]))"
+)
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
     rf"(?:\s+(?:with|of)\s+{_NAME})?"
@@ -442,6 +448,10 @@ def place_groups(sentence: str, blocked: list[tuple[int, int]] = ()) -> list[Pla
         groups.append(PlaceGroup("region", (f"{region} region",), (f"{region} region",), match.start(), match.end(),
                                  hints=("Burkina Faso",), relation=f"in {match.group(0)} (region-level)"))  # fmt: skip
     text = _mask(text, [match.span() for match in _COMPASS_COUNTRY.finditer(text)])
+    for match in _BURKINA_SAHEL.finditer(text):
+        groups.append(PlaceGroup("region", ("Sahel region",), ("Sahel region",), match.start(), match.end(),
+                                 hints=("Burkina Faso",), relation=f"in {match.group(0)} (region-level)"))  # fmt: skip
+    text = _mask(text, [match.span() for match in _BURKINA_SAHEL.finditer(text)])
     for match in _BORDER.finditer(text):
         phrase = match.group("phrase")
         query = _with_near(text, match.start(), phrase)
