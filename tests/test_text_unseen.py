@@ -61,3 +61,27 @@ def test_the_burkinabe_sahel_region_is_a_region_not_the_belt(where: str, geocode
 def test_the_sahel_belt_alone_places_nothing(geocoder) -> None:
     text = "Gunmen killed seven herders on 3 May 2022 in the Sahel region, where attacks on Burkina Faso are common."
     assert extract_events(text, geocoder).events.empty
+
+
+def test_a_settlement_named_before_its_word_is_the_place(geocoder) -> None:
+    text = "Nine gendarmes died on 2 March 2022 in an attack on the post in the Tera settlement, western Niger."
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Tera"]
+
+
+def test_a_country_word_near_the_violence_does_not_hide_the_town_of_the_sentence(geocoder) -> None:
+    # "coup in Mali" sits by a violence word; Bamako, further away, is where the sentence's own violence was
+    text = ("In the capital Bamako, far to the south, soldiers loyal to the leader of last year's military coup in "
+            "Mali stormed a guard camp on Friday, 8 February 2013, and at least one person was killed.")  # fmt: skip
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Bamako"]
+    # "last year's coup" names an earlier incident in passing: the sentence's day is its own
+    assert (events.iloc[0]["date_start"].date(), events.iloc[0]["date_end"].date()) == (
+        date(2013, 2, 8), date(2013, 2, 8))  # fmt: skip
+
+
+def test_last_years_incident_in_passing_does_not_date_the_sentence(geocoder) -> None:
+    text = ("BAMAKO, 9 February 2013 (Sahel Wire) - Troops who backed last year's coup attacked a rival unit's "
+            "camp in Kati on Friday, killing two people.")  # fmt: skip
+    events = extract_events(text, geocoder).events
+    assert [(e.location, e.date_start.date()) for e in events.itertuples()] == [("Kati", date(2013, 2, 8))]

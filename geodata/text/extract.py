@@ -347,8 +347,8 @@ def _read_violence(doc: Document, index: int, dating: _Dating) -> _Reading:
     date_spans = [m.span for m in dating.all_mentions]
     all_groups = place_groups(sentence.text, date_spans)
     groups = [g for g in all_groups if g.role == "event"]
-    if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
-        groups = [g for g in groups if g.distance <= STRONG_TIE]
+    if any(g.distance <= STRONG_TIE and g.kind != "country" for g in groups):  # a place tied to the violence: never
+        groups = [g for g in groups if g.distance <= STRONG_TIE]  # fall back to others (a country places nothing)
     found, tried, vague = doc.places.first_group(groups, sentence.text)
     if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
         found = found[:1]
@@ -1443,6 +1443,10 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
         return None
 
     mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
+    # "last year's coup": a year or month naming an earlier incident in passing, when the sentence writes another
+    # date ("Monday's attack" is the sentence's own incident)
+    mentions = [m for m in mentions if m.precision == "day" or not re.match(r"['’]s\b", sentence[m.span[1] :])
+                ] or mentions  # fmt: skip
     recalls = _RECALLS.search(sentence)
     if recalls and _TOLD_INCIDENT.search(sentence[: recalls.start()]):  # "Monday's attack echoed a January
         mentions = [m for m in mentions if m.span[0] > recalls.start()] or mentions  # massacre": the recalled is new

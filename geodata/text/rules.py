@@ -120,7 +120,8 @@ _NOT_PLACE = frozenset(
 
 _PLACE_AFTER_PREPOSITION = re.compile(
     rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality|hamlet|camp)\s+of\s+"
-    rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b))?"
+    rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity"
+    rf"|settlement|village|town|locality|hamlet)\b))?"  # "in the Yirgou settlement": its name
     rf"(?P<names>{_NAMES})(?P<area>\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b)?"
 )
 # "stormed a village called Solhan", "a hamlet known as X": the name a settlement word introduces.
