@@ -85,3 +85,17 @@ def test_last_years_incident_in_passing_does_not_date_the_sentence(geocoder) -> 
             "camp in Kati on Friday, killing two people.")  # fmt: skip
     events = extract_events(text, geocoder).events
     assert [(e.location, e.date_start.date()) for e in events.itertuples()] == [("Kati", date(2013, 2, 8))]
+
+
+def test_a_follow_up_naming_a_finer_place_moves_an_incident_placed_at_a_border(geocoder) -> None:
+    text = ("Gunmen killed eight soldiers in an ambush on 4 June 2022 in western Niger, not far from the Malian "
+            "border, the ministry said. When the column came under the ambush, it was escorting traders in the "
+            "south of the Tillia department.")  # fmt: skip
+    events = extract_events(text, geocoder).events
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert event["country_iso2"] == "NE" and event["geo_precision"] < 4
+    assert "Tillia" in event["location"]
+    # without the follow-up the incident stays at the border
+    alone = extract_events(text.split(" When ")[0], geocoder).events
+    assert alone.iloc[0]["geo_precision"] == 4

@@ -411,11 +411,29 @@ def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> b
                 own = None  # its days extend the incident, they do not narrow it
         _follow_up(doc.rows, target, reading.sentence, reading.ordered, reading.deaths, reading.source, own,
                    reading.date_spans)  # fmt: skip
+        if own is None and reading.found:
+            _narrow_place(target, reading.found[0], reading.sentence)
         return True
     if own is None and doc.main is not None and points_back(text):
         doc.orphans.append((reading.sentence, reading.ordered))
         return True
     return False
+
+
+def _narrow_place(row: dict, found: tuple[str, GeocodeResult], sentence: Sentence) -> None:
+    """An incident placed only at a border or a country-wide phrase (precision 4) that a follow-up sentence places
+    in a named unit or town of the same country ("... near the Mali border. The troops were on patrol in the north
+    of the Banibangou department") moves there: the finer place the text gives for the same incident."""
+    name, result = found
+    if row["geo_precision"] < 4 or result.geo_precision >= row["geo_precision"]:
+        return
+    border = re.search(r"\bborder", str(row["location"]), re.IGNORECASE)  # its point lies on either side
+    if row["country_iso2"] and result.country_iso2 != row["country_iso2"] and not border:
+        return
+    row.update(location=name, latitude=result.latitude, longitude=result.longitude,
+               geo_precision=result.geo_precision, country_iso2=result.country_iso2, admin1=result.admin1,
+               admin2=result.admin2, place_basis=f"sentence {sentence.number} (a follow-up naming a finer place)",
+               geo_note=getattr(result, "note", None) or None)  # fmt: skip
 
 
 # Background, not an incident: a stretch up to now ("since then", "since 2012") or a habit ("repeatedly", "for years")
