@@ -3,9 +3,12 @@
 ``python -m bench.bench_store [--sizes 100k,1M] [--store PATH] [--quick] [--pg URL]``. The PostGIS store is a
 database of a throwaway cluster (bench/postgis.py; needs PostgreSQL 15 + PostGIS 3 installed) unless
 ``--pg`` (or ``SCA_BENCH_PG``) names a server whose user may create databases. The import is the pipeline's store
-step (read under the writer lock, merge, incident relinking over the whole store, write): the file store rewrites
-every row and side file; PostGIS writes only the rows that changed. The cold read is what a dashboard worker does
-at start and after each import: every event into memory, then the filter arrays (``EventData``).
+step (``pipeline.store_step`` under the writer lock): the file store reads, relinks and rewrites everything; PostGIS
+reads the incoming ids and the events within the linker's reach, relinks there and writes what changed. After the
+imports both stores must hold the same incident columns and incidents table (checked, the run fails otherwise). The
+cold read is what a dashboard worker does at start and after each import: every event into memory, then the filter
+arrays (``EventData``), PostGIS through ADBC (Arrow) and, for comparison, through COPY in CSV form. The filter change
+is the dashboard's render of a view (bench_filter's changes) from the columns each backend loaded.
 """
 
 from __future__ import annotations
@@ -20,46 +23,61 @@ from pathlib import Path
 import pandas as pd
 import psycopg
 
-from bench import timed
+from bench import load_average, timed
+from bench.bench_filter import changes, ours
 from bench.cases import Case, add_case_arguments, cases_from_args
 from bench.report import Measure, Result, markdown_table
+from dashboard.app import map_layers
 from dashboard.model.events import EventData
-from geodata import incidents, schema
-from geodata.store import merge_revisions, open_store
+from dashboard.settings import Settings
+from geodata import incidents, pipeline, schema
+from geodata.store import open_store, postgis
 
 NEW_ROWS = 10_000
 RUNS = 2
+COMPARED = ("event_id", *incidents.COLUMNS, incidents.NOTE_COLUMN)
 DEFINITION = {
-    "store import of 10,000 new events": "the pipeline's store step for 10,000 new events into the N-event store: "
-    "read under the writer lock, merge, relink incidents over the whole store, write (GeoParquet: the whole file "
-    "and side files again; PostGIS: one transaction writing the touched rows). Ours = PostGIS, naive = GeoParquet.",
-    "store cold read": "every event into memory and the dashboard's filter arrays built (EventData): PostGIS via "
-    "COPY in CSV form parsed by pyarrow, beside the GeoParquet file read by pyarrow. Ours = PostGIS.",
+    "store import of 10,000 new events": "the pipeline's store step (`pipeline.store_step`) for 10,000 new reports "
+    "(dataset upload) of the store's first events, under the writer lock (GeoParquet: read, relink and rewrite "
+    "everything; PostGIS: read the incoming ids and the events within the linker's reach, relink there, upsert what "
+    "changed, in one transaction). Both stores must then hold the same incidents. Ours = PostGIS, naive = GeoParquet.",
+    "store cold read (ADBC)": "every event into memory and the dashboard's filter arrays built (EventData): PostGIS "
+    "through ADBC (Arrow), beside the GeoParquet file read by pyarrow; the note gives COPY in CSV form. "
+    "Ours = PostGIS.",
+    "filter change → figures": "bench_filter's render of a view from the columns each backend loaded (store benchmark "
+    "rows: ours = PostGIS, naive = GeoParquet).",
 }
 
 
 def new_events(events: pd.DataFrame, run: int, n: int = NEW_ROWS) -> pd.DataFrame:
-    """``n`` events like the store's first ones under new ids (an import of new events)."""
+    """``n`` reports of the store's first events from another source (dataset ``upload``, new ids): each links to
+    the event it repeats, and a second run's copies compete with the first's (equal candidates: neither links), so
+    the relinking makes and unmakes incidents."""
     rows = events.iloc[:n].copy()
     rows["event_id"] = [f"bench{run}:{i}" for i in range(len(rows))]
+    rows["dataset"] = "upload"
+    for column in (*incidents.COLUMNS, incidents.NOTE_COLUMN):
+        rows[column] = pd.NA
     return schema.conform(rows)
 
 
-def import_rows(place: str | Path, new: pd.DataFrame) -> dict[str, float]:
-    """One import of ``new`` through the store interface; seconds per step."""
-    steps: dict[str, float] = {}
-    with open_store(place).importing() as tx:
-        steps["read"], before = timed(tx.read)
-        steps["merge+relink"], (merged, found, result) = timed(lambda: _merge(before, new))
-        steps["write"], _ = timed(lambda: (tx.set_incidents(incidents.incident_table(merged, found.links)),
-                                           tx.write_events(merged, before), tx.add_revisions(result.revisions)))
-    return steps
+def import_rows(place: str | Path, new: pd.DataFrame) -> float:
+    """One import of ``new`` through the pipeline's store step, commit included; seconds."""
+    def step() -> None:
+        with open_store(place).importing() as tx:
+            pipeline.store_step([new], [], pipeline.Summary(read=len(new)), set(), False, tx)
+
+    return timed(step)[0]
 
 
-def _merge(before: pd.DataFrame, new: pd.DataFrame) -> tuple:
-    result = merge_revisions(before, new)
-    merged, found = incidents.apply(result.merged)
-    return merged, found, result
+def same_incidents(parquet: Path, database: str) -> None:
+    """The incident columns and the incidents table of both stores are equal, or the benchmark fails."""
+    a, b = (open_store(p).read(list(COMPARED)).sort_values("event_id").reset_index(drop=True)
+            for p in (parquet, database))
+    pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b), check_dtype=False)
+    tables = [open_store(p).side("incidents") for p in (parquet, database)]
+    if not ((tables[0].empty and tables[1].empty) or tables[0].equals(tables[1])):
+        raise AssertionError("the incidents tables differ between GeoParquet and PostGIS")
 
 
 def _server(url: str | None):
@@ -71,38 +89,57 @@ def _server(url: str | None):
     return cluster.url(), cluster
 
 
+def filter_ms(data: EventData, layers, settings: Settings) -> list[float]:  # noqa: ANN001 - plotly layers
+    ours(data, layers, settings, changes(0)[0])  # warm-up
+    return [timed(lambda view=view: ours(data, layers, settings, view))[0] * 1000 for view in changes(0)]
+
+
 def results(case: Case, server: str) -> list[Result]:
     # As an import leaves a store: incidents linked (the synthetic stores are written without).
-    events = incidents.apply(open_store(case.store).read())[0]
+    events, found = incidents.apply(open_store(case.store).read())
     folder = Path(tempfile.mkdtemp(prefix="sca-bench-store-"))
     name = "bench_" + uuid.uuid4().hex[:8]
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     database = server.rsplit("/", 1)[0] + "/" + name
+    loads = [load_average()]
     try:
         parquet = folder / "events.parquet"
-        open_store(parquet).replace(events, {})
-        loaded, _ = timed(lambda: open_store(database).replace(events, {}))
+        open_store(parquet).replace(events, {"incidents": incidents.incident_table(events, found.links)})
+        loaded, _ = timed(lambda: open_store(database).replace(events, {"incidents": open_store(parquet).side(
+            "incidents")}))
         runs = case.runs(RUNS)
-        pg_steps = [import_rows(database, new_events(events, run)) for run in range(runs)]
-        file_steps = [import_rows(parquet, new_events(events, run)) for run in range(runs)]
-        cold_pg = [timed(lambda: EventData.from_frame(open_store(database).snapshot()[1]))[0] for _ in range(runs)]
-        cold_file = [timed(lambda: EventData.load(parquet))[0] for _ in range(runs)]
+        pg_import, file_import = [], []
+        for run in range(runs):  # alternating, so both sides see the same load
+            pg_import.append(import_rows(database, new_events(events, run)))
+            file_import.append(import_rows(parquet, new_events(events, run)))
+        same_incidents(parquet, database)
+        loads.append(load_average())
+        cold_adbc, cold_copy, cold_file = [], [], []
+        for _ in range(runs):
+            cold_adbc.append(timed(lambda: EventData.from_frame(postgis.read_arrow(database)[1]))[0])
+            cold_copy.append(timed(lambda: EventData.from_frame(open_store(database).snapshot()[1]))[0])
+            cold_file.append(timed(lambda: EventData.load(parquet))[0])
+        settings = Settings(store=parquet)
+        layers = map_layers(settings)
+        filter_pg = filter_ms(EventData.from_frame(open_store(database).snapshot()[1]), layers, settings)
+        filter_file = filter_ms(EventData.load(parquet), layers, settings)
+        loads.append(load_average())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-    def split(steps: list[dict[str, float]]) -> str:
-        return ", ".join(f"{k} {v:.1f} s" for k, v in steps[-1].items())
-
+    load = f"load average {' / '.join(loads)}"
     return [
-        Result("store import of 10,000 new events", case.size, Measure.of([sum(s.values()) for s in pg_steps], "s"),
-               Measure.of([sum(s.values()) for s in file_steps], "s"),
-               note=f"PostGIS: {split(pg_steps)}; GeoParquet: {split(file_steps)}; first COPY of the "
-               f"{len(events):,} events into PostGIS {loaded:.1f} s"),
-        Result("store cold read", case.size, Measure.of(cold_pg, "s"), Measure.of(cold_file, "s"),
-               note="PostGIS COPY + pyarrow CSV beside GeoParquet"),
+        Result("store import of 10,000 new events", case.size, Measure.of(pg_import, "s"),
+               Measure.of(file_import, "s"),
+               note=f"same incident columns and incidents table after the imports (checked); {load}; first COPY "
+               f"of the {len(events):,} events into PostGIS {loaded:.1f} s"),
+        Result("store cold read (ADBC)", case.size, Measure.of(cold_adbc, "s"), Measure.of(cold_file, "s"),
+               note=f"PostGIS via ADBC (Arrow) beside GeoParquet; via COPY in CSV form + pyarrow: "
+               f"{', '.join(f'{v:.1f}' for v in cold_copy)} s"),
+        Result("filter change → figures", case.size, Measure.of(filter_pg, "ms"), Measure.of(filter_file, "ms"),
+               note=f"{len(filter_pg)} changes, columns loaded from PostGIS beside from GeoParquet"),
     ]
 
 

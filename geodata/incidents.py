@@ -91,6 +91,11 @@ RADIUS_KM = {1: 7.0, 2: 25.0}
 ADMIN2_KM = 80.0
 DATE_SLACK_DAYS = 1
 MAX_SPAN_DAYS = 62
+# How far a candidate can be, whatever else the rule asks (geodata/relink.py reads only this far around the events
+# an import changes): at most REACH_KM apart and DATE_SLACK_DAYS between the date ranges, or, when either event is
+# region-level or coarser (geo precision COARSE_PRECISION and up, or unknown), in the same country.
+REACH_KM = ADMIN2_KM
+COARSE_PRECISION = 3
 MIN_SCORE = 0.45
 # Reports naming different perpetrators are one incident only when this close, on one day, with one toll.
 DISPUTED_KM = 2.0
@@ -134,6 +139,9 @@ class Links:
     incident_size: pd.Series
     incident_score: pd.Series
     incident_note: pd.Series
+    # Per event (frame order), a label of its group before links joining two events of one dataset were dropped:
+    # the events whose links and incidents can depend on one another (geodata/relink.py).
+    group: np.ndarray
     _events: _Events
     _links: pd.DataFrame
     _incident: np.ndarray
@@ -554,12 +562,12 @@ def mutual_best(ev: _Events, pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs.loc[votes == 2].reset_index(drop=True)
 
 
-def _components(n: int, ev: _Events, links: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+def _components(n: int, ev: _Events, links: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
     """Connected groups of links (label = smallest member position); links that would put two events of one
-    dataset together are dropped, best first."""
+    dataset together are dropped, best first. Also the groups before that (equal to the first when none clash)."""
     label = np.arange(n)
     if links.empty:
-        return label, links
+        return label, links, label
     i, j = links["i"].to_numpy(), links["j"].to_numpy()
     label = _propagate(label, i, j)
     key = pd.DataFrame({"label": label, "dataset": ev.dataset})
@@ -567,7 +575,7 @@ def _components(n: int, ev: _Events, links: pd.DataFrame) -> tuple[np.ndarray, p
     member[i] = member[j] = True
     clash_labels = key.loc[member & key.duplicated(["label", "dataset"], keep=False).to_numpy(), "label"].unique()
     if not len(clash_labels):
-        return label, links
+        return label, links, label
     clashing = np.isin(label[i], clash_labels)
     # The rare groups a chain would join across one dataset: links taken best first (ties by ids).
     sub = links.loc[clashing].assign(a=lambda t: ev.ids[t["i"]], b=lambda t: ev.ids[t["j"]])
@@ -590,7 +598,7 @@ def _components(n: int, ev: _Events, links: pd.DataFrame) -> tuple[np.ndarray, p
         sets[ra] = da | db
         kept.append(index)
     links = pd.concat([links.loc[~clashing], links.loc[kept]]).sort_index()
-    return _propagate(np.arange(n), links["i"].to_numpy(), links["j"].to_numpy()), links
+    return _propagate(np.arange(n), links["i"].to_numpy(), links["j"].to_numpy()), links, label
 
 
 def _propagate(label: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -634,7 +642,7 @@ def link(frame: pd.DataFrame) -> Links:
     i, j = candidate_pairs(ev)
     pairs = score_pairs(ev, i, j)
     links = mutual_best(ev, pairs)
-    label, links = _components(n, ev, links)
+    label, links, group = _components(n, ev, links)
 
     # Representative of each group: first by the stated rule.
     keys = representative_order(ordered, ids=np.arange(n))  # rows are in event_id order already
@@ -656,13 +664,15 @@ def link(frame: pd.DataFrame) -> Links:
     out_size = np.empty(n, dtype=np.int64)
     out_score = np.empty(n, dtype="float64")
     out_note = np.empty(n, dtype=object)
-    out_id[back], out_size[back], out_score[back], out_note[back] = incident, size, best, note
+    out_group = np.empty(n, dtype=np.int64)
+    out_id[back], out_size[back], out_score[back], out_note[back], out_group[back] = incident, size, best, note, group
     index = frame.index
     return Links(
         incident_id=pd.Series(out_id, index=index, dtype="string"),
         incident_size=pd.Series(out_size, index=index, dtype="Int64"),
         incident_score=pd.Series(out_score, index=index, dtype="float64"),
         incident_note=pd.Series(out_note, index=index, dtype="string"),
+        group=out_group,
         _events=ev,
         _links=links,
         _incident=incident,
@@ -754,17 +764,38 @@ def incident_table(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     multi = frame.loc[frame["incident_size"].fillna(1) > 1, ["incident_id", "event_id", "dataset", "incident_size"]]
     multi = multi.astype({"incident_id": str, "event_id": str, "dataset": str}).assign(incident_note=notes)
     multi = multi.sort_values(["incident_id", "event_id"], kind="stable")
-    members = multi.groupby("incident_id", sort=True).agg(
-        incident_size=("incident_size", "first"),
-        incident_note=("incident_note", "first"),
-        datasets=("dataset", lambda s: "+".join(sorted(set(s), key=_dataset_rank))),
-        members=("event_id", "; ".join),
-    )
-    ordered_links = links.sort_values(["incident_id", "a", "b"], kind="stable")
-    reasons = ordered_links.assign(text=ordered_links["a"] + " ~ " + ordered_links["b"] + ": "
-                                   + ordered_links["why"].astype(str))
-    why = reasons.groupby("incident_id", sort=True).agg(score=("score", "min"), why=("text", " | ".join))
+    # Rows of one incident are contiguous once sorted: each group is a slice (no per-group pandas machinery).
+    ids, starts, ends = _runs(multi["incident_id"].to_numpy(dtype=object))
+    events, datasets = multi["event_id"].to_numpy(dtype=object), multi["dataset"].to_numpy(dtype=object)
+    note = multi["incident_note"]
+    first_note = note.groupby(multi["incident_id"].to_numpy(), sort=True).first()  # first non-empty, as before
+    members = pd.DataFrame({
+        "incident_size": multi["incident_size"].iloc[starts].to_numpy(),
+        "incident_note": first_note.reindex(ids).to_numpy(),
+        "datasets": ["+".join(sorted(set(datasets[a:b]), key=_dataset_rank))
+                     for a, b in zip(starts, ends, strict=True)],
+        "members": ["; ".join(events[a:b]) for a, b in zip(starts, ends, strict=True)],
+    }, index=pd.Index(ids, name="incident_id"))
+    members["incident_size"] = members["incident_size"].astype(multi["incident_size"].dtype)
+    members["incident_note"] = members["incident_note"].astype(note.dtype)
+    ordered = links.sort_values(["incident_id", "a", "b"], kind="stable")
+    text = (ordered["a"] + " ~ " + ordered["b"] + ": " + ordered["why"].astype(str)).to_numpy(dtype=object)
+    link_ids, first, last = _runs(ordered["incident_id"].to_numpy(dtype=object))
+    why = pd.DataFrame({"score": np.minimum.reduceat(ordered["score"].to_numpy(dtype="float64"), first),
+                        "why": [" | ".join(text[a:b]) for a, b in zip(first, last, strict=True)]},
+                       index=pd.Index(link_ids, name="incident_id"))
     return members.join(why, how="left").reset_index()[columns]
+
+
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values of sorted ``keys`` with the start and end of each one's run."""
+    if not len(keys):
+        empty = np.empty(0, dtype=np.int64)
+        return keys[:0], empty, empty
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(keys)]])
+    return keys[starts], starts, ends
 
 
 def _dataset_rank(name: str) -> int:

@@ -88,11 +88,23 @@ def ingest(
 def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame], summary: Summary,
                      settings: Settings, replace: set[str], update: bool, tx: store.Import) -> Summary:
     """Read, merge and write the store inside the import ``tx`` (which holds the writer lock)."""
-    before = tx.read()
+    return store_step(accepted, quarantine, summary, replace, update, tx)
+
+
+def store_step(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame], summary: Summary,
+               replace: set[str], update: bool, tx: store.Import) -> Summary:
+    """Merge the screened rows into the store and write it, the quarantine and the reports inside ``tx``.
+
+    A store that can read parts of itself (``tx.local``: PostGIS) reads only the stored rows of the incoming ids and
+    relinks incidents only around them (geodata/relink.py); the file store reads and relinks everything. Dropping
+    whole datasets (``replace``) always takes the whole store.
+    """
+    new = schema.conform(pd.concat(accepted, ignore_index=True)) if accepted else schema.empty_events()
+    local = getattr(tx, "local", False) and not replace
+    before = tx.read_ids(new["event_id"].dropna().astype(str).unique().tolist()) if local else tx.read()
     existing = before
     if replace:
         existing = existing.loc[~existing["dataset"].isin(replace)]
-    new = schema.conform(pd.concat(accepted, ignore_index=True)) if accepted else schema.empty_events()
     result = store.merge_revisions(existing, new, update=update)
     merged, duplicate, updated = result.merged, result.duplicate, result.updated
     summary.duplicates = int(duplicate.sum())
@@ -113,13 +125,35 @@ def _merge_and_write(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataF
     if summary.read != summary.kept + summary.updated + summary.duplicates + summary.quarantined:
         raise AssertionError(f"row accounting broken: {summary.line()}")
 
-    merged, found = incidents.apply(merged)
-    tx.set_incidents(incidents.incident_table(merged, found.links))
-    tx.write_events(merged, before)
+    if local:
+        _write_local(merged, before, new.loc[~duplicate.to_numpy(), "event_id"], tx)
+    else:
+        merged, found = incidents.apply(merged)
+        tx.set_incidents(incidents.incident_table(merged, found.links))
+        tx.write_events(merged, before)
     tx.add_quarantine(bad)
     summary.revised_values = tx.add_revisions(result.revisions)
-    summary.disagreements, summary.differences = _write_admin1_report(merged, tx)
+    if local:
+        written = merged.loc[merged["event_id"].isin(new.loc[~duplicate.to_numpy(), "event_id"])]
+        report = tx.update_admin_differences(written["event_id"].astype(str).tolist(), source_differences(written))
+        summary.disagreements = len(report)
+        summary.differences = difference_lines(None, report, counts=tx.difference_counts())
+    else:
+        summary.disagreements, summary.differences = _write_admin1_report(merged, tx)
     return summary
+
+
+def _write_local(merged: pd.DataFrame, before: pd.DataFrame, written: pd.Series, tx: store.Import) -> None:
+    """Write the new and replaced events and relink incidents only around them (``before``: the stored rows of
+    the incoming ids; ``written``: the ids the merge took from the import)."""
+    from geodata.relink import relink_around
+
+    ids = set(written.astype(str))
+    changed = merged.loc[merged["event_id"].astype(str).isin(ids)]
+    old = before.loc[before["event_id"].astype(str).isin(ids)]
+    relinked = relink_around(changed, old, tx)
+    tx.upsert(relinked.events)
+    tx.replace_incidents(relinked.replaced, relinked.table)
 
 
 def screen(parsed: Parsed, boundaries: Boundaries) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

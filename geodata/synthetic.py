@@ -146,9 +146,10 @@ def _check(n: int, seed: int) -> None:
 def _places(boundaries: Boundaries) -> pd.DataFrame:
     """The gazetteer's places inside ML/BF/NE (by the join), one row per place, with a draw ``weight`` summing to 1.
 
-    A supplement row naming a GeoNames place replaces it rather than doubling its weight.
+    A supplement row naming a GeoNames place replaces it rather than doubling its weight. The village tier is left
+    out, so the synthetic draw does not shift when villages are added.
     """
-    places = Gazetteer.load().places
+    places = Gazetteer.load(villages=None).places
     places = places[places["country_iso2"].isin(schema.FOCUS)]
     curated = places.loc[places["supplement"], "geonameid"].dropna()
     places = places[places["supplement"] | ~places["geonameid"].isin(curated)]

@@ -24,6 +24,7 @@ from dashboard import cli as dashboard_cli
 from geodata import cli, schema
 from geodata.places.index import read_learned
 from geodata.store import SIDE_TABLES, StoreError, open_store
+from geodata.store.postgis import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -231,7 +232,7 @@ def test_bad_urls_missing_rights_and_newer_schemas_are_one_clear_line(postgis, a
         f"postgresql://postgres:{PASSWORD}@127.0.0.1:{closed_port()}/atlas": "Connection refused",
         f"postgresql://postgres:{PASSWORD}@127.0.0.1:port/atlas": 'invalid integer value "port"',
         analyst: "a database administrator must run `CREATE EXTENSION postgis;` in database",
-        newer: "has schema version 99, newer than this version of the atlas knows (1)",
+        newer: f"has schema version 99, newer than this version of the atlas knows ({SCHEMA_VERSION})",
     }
     for place, expected in cases.items():
         code, out, err = run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)
@@ -298,3 +299,104 @@ def test_an_upload_through_the_page_imports_into_postgis(postgis):
     result = json.loads(response.data)
     assert response.status_code == 200 and result["ok"], result
     assert len(ids(place)) == 4 and len(open_store(place).side("quarantine")) == 4
+
+
+# --- an import touches only what it changes ------------------------------------------------------------------------
+
+KM = 1 / 111.0  # about a kilometre of latitude, in degrees
+
+
+def event(event_id: str, dataset: str, km_north: float, day: str = "2022-03-01", fatalities: int = 5,
+          timestamp: int | None = None, km_east: float = 0.0) -> dict:
+    """One precise report of JNIM against civilians near Mopti, ``km_north`` km north of a fixed point."""
+    return {"event_id": event_id, "dataset": dataset, "date_start": day, "date_end": day, "date_precision": "day",
+            "event_type": "Violence against civilians", "group1": "JNIM", "group2": "Civilians",
+            "fatalities": fatalities, "latitude": 14.0 + km_north * KM, "longitude": -4.0 + km_east * KM,
+            "geo_precision": 1, "country_iso2": "ML", "admin1": "Mopti", "location": f"Place {event_id[-2:]}",
+            "source_timestamp": timestamp}
+
+
+def linked_events(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from geodata import incidents
+
+    events, found = incidents.apply(schema.conform(pd.DataFrame(rows)))
+    return events, incidents.incident_table(events, found.links)
+
+
+def import_events(place: str, rows: list[dict]) -> None:
+    """The pipeline's store step for ``rows`` (already screened), as every import runs it."""
+    from geodata import pipeline
+
+    new = schema.conform(pd.DataFrame(rows))
+    with open_store(place).importing() as tx:
+        pipeline.store_step([new], [], pipeline.Summary(read=len(new)), set(), False, tx)
+
+
+def incident_columns(place: str) -> pd.DataFrame:
+    frame = open_store(place).read(["event_id", "incident_id", "incident_size", "incident_score", "incident_note"])
+    return pd.DataFrame(frame).sort_values("event_id").reset_index(drop=True)
+
+
+def test_a_postgis_import_relinks_only_around_its_events_and_equals_a_whole_store_relink(postgis, tmp_path):
+    stored = [
+        event("acled:A1", "acled", 0, fatalities=10), event("ucdp:U1", "ucdp", 0, fatalities=3),  # incident 1
+        event("acled:A2", "acled", 10, fatalities=3), event("ucdp:U2", "ucdp", 10, fatalities=10),  # incident 2
+        event("acled:A3", "acled", 40, day="2022-03-05"),  # alone
+        event("acled:A8", "acled", 300), event("ucdp:U8", "ucdp", 300.5),  # far away: never touched
+        event("acled:A9", "acled", 200, timestamp=1), event("ucdp:U9", "ucdp", 200.5),  # broken by a revision
+    ]
+    incoming = [
+        event("upload:N1", "upload", 0.5, fatalities=10),  # joins incident 1
+        # Halfway between incidents 1 and 2, closest in toll to A1 and U2: it links both, and the chain would hold
+        # two ACLED and two UCDP reports, so the linker keeps the best links that hold one of each.
+        event("text:T1", "text", 5, fatalities=10),
+        event("upload:N3", "upload", 40.5, day="2022-03-05"),  # makes a new incident with A3
+        event("acled:A9", "acled", 200, timestamp=2, km_east=150),  # a newer revision, 150 km away from U9
+    ]
+    events, table = linked_events(stored)
+    assert events.set_index("event_id").loc["acled:A9", "incident_id"] == "acled:A9"
+    assert events.set_index("event_id").loc["ucdp:U9", "incident_id"] == "acled:A9"
+    places = {"parquet": str(tmp_path / "events.parquet"), "postgis": postgis.url(postgis.database())}
+    for place in places.values():
+        open_store(place).replace(events, {"incidents": table})
+    with psycopg.connect(places["postgis"]) as conn:
+        untouched = dict(conn.execute("SELECT event_id, xmin::text FROM events WHERE event_id IN "
+                                      "('acled:A8', 'ucdp:U8')").fetchall())
+    for place in places.values():
+        import_events(place, incoming)
+
+    # GeoParquet relinks the whole store; PostGIS only around the incoming events: the same incidents.
+    relinked, local = incident_columns(places["parquet"]), incident_columns(places["postgis"])
+    pd.testing.assert_frame_equal(local, relinked, check_dtype=False)
+    assert open_store(places["postgis"]).side("incidents").equals(open_store(places["parquet"]).side("incidents"))
+    after = relinked.set_index("event_id")["incident_id"]
+    assert after["upload:N1"] == after["acled:A1"] == after["ucdp:U1"], "N1 joins incident 1"
+    assert after["text:T1"] in (after["acled:A1"], after["ucdp:U2"]), "T1 joins incident 1 or 2"
+    assert after["upload:N3"] == after["acled:A3"], "N3 and A3 are a new incident"
+    assert after["acled:A9"] == "acled:A9" and after["ucdp:U9"] == "ucdp:U9", "the revision broke incident 9"
+    assert after["acled:A8"] == after["ucdp:U8"] == "acled:A8", "incident 8 keeps its id"
+    assert set(after.unique()) != set(events["incident_id"]), "the import changed incidents"
+    with psycopg.connect(places["postgis"]) as conn:
+        now = dict(conn.execute("SELECT event_id, xmin::text FROM events WHERE event_id IN "
+                                "('acled:A8', 'ucdp:U8')").fetchall())
+    assert now == untouched, "rows whose incident columns did not change are not written"
+
+
+def test_a_schema_1_store_is_upgraded_in_place_and_keeps_its_events(postgis, capsys):
+    place = postgis.url(postgis.database())
+    assert run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)[0] == 0
+    before = open_store(place).read()
+    with psycopg.connect(place, autocommit=True) as conn:  # as schema 1 left it
+        for index in ("events_space_time", "events_coarse_space_time", "events_incident"):
+            conn.execute(f"DROP INDEX {index}")
+        conn.execute("ALTER TABLE admin_differences DROP COLUMN sca_latest")
+        conn.execute("UPDATE schema_version SET version = 1")
+    store = open_store(place)
+    pd.testing.assert_frame_equal(store.read(), before)
+    with psycopg.connect(place) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+        indexes = {name for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+        assert {"events_space_time", "events_coarse_space_time", "events_incident"} <= indexes
+    code, out, _ = run(["import", "ucdp", str(UCDP), "--store", place, "--no-progress"], capsys)
+    assert code == 0 and out.splitlines()[0] == "read 8, kept 7, updated 0, duplicates 0, quarantined 1"
+    assert len(open_store(place).side("admin_differences")) == 2

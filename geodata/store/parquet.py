@@ -465,6 +465,8 @@ class ParquetStore:
 class ParquetImport:
     """An import into the file store: every file it writes is staged in one :class:`Commit`."""
 
+    local = False  # reads and rewrites the whole file
+
     def __init__(self, path: Path, tx: Commit) -> None:
         self.path, self.tx = path, tx
 

@@ -22,11 +22,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from psycopg import errors, sql
 
-from geodata import safecsv, schema
+from geodata import incidents, safecsv, schema
 from geodata.store.base import StoreError, describe, side_place
 from geodata.store.parquet import REVISION_COLUMNS, _differs
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Advisory lock keys (any two fixed numbers): one for imports, one for creating or upgrading the schema.
 IMPORT_LOCK = 5_120_020_001
 SCHEMA_LOCK = 5_120_020_002
@@ -34,6 +34,7 @@ CHANNEL = "sca_store_changed"
 CONNECT_TIMEOUT_S = 5
 NULL = "\\N"
 ROW = "sca_row"  # the insertion order of the side tables' rows
+LATEST = "sca_latest"  # admin differences: written by the latest import that wrote any (older ones read date-sorted)
 SIDE = {"quarantine": "quarantine", "revisions": "revisions", "admin_differences": "admin_differences",
         "incidents": "incidents"}
 TAIL = ("reason", "source_file", "source_row")  # quarantine columns kept last, as in the CSV
@@ -68,8 +69,42 @@ def _v1(cur: psycopg.Cursor) -> None:
     cur.execute("INSERT INTO store_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")
 
 
+# The day number of the space-time index (days since this date), as relink queries it.
+DAY_ZERO = "2000-01-01"
+
+
+def _space_time(e: str = "") -> str:
+    """The indexed shape of an event (columns prefixed ``e``): a line from (longitude, latitude, first day) to
+    (longitude, latitude, last day), so its box overlaps a query box of days exactly when the date ranges do."""
+    point = f"ST_MakePoint({e}longitude, {e}latitude, ({{}} - DATE '{DAY_ZERO}')::float8)"
+    return (f"ST_MakeLine({point.format(f'{e}date_start')}, "
+            f"{point.format(f'coalesce({e}date_end, {e}date_start)')})")
+
+
+def _district(e: str = "") -> str:
+    """Whether an event is placed at district precision (2), whose candidates reach farthest (``REACH_KM``)."""
+    return f"{e}geo_precision = 2"
+
+
+def _coarse(e: str = "") -> str:
+    """Whether an event is region-level or coarser (as the linker counts an unknown precision)."""
+    return f"coalesce({e}geo_precision, 4) >= {incidents.COARSE_PRECISION}"
+
+
+def _v2(cur: psycopg.Cursor) -> None:
+    """Schema version 2: what an import needs to read only the events near its own (geodata/relink.py):
+    space-time GiST indexes (longitude, latitude, days) of every event and of the region-level ones, an index on
+    incident_id; and the admin differences keep which rows the latest import wrote (see :func:`_order`)."""
+    cur.execute(f"CREATE INDEX IF NOT EXISTS events_space_time ON events USING gist ({_space_time()} "
+                "gist_geometry_ops_nd)")
+    cur.execute(f"CREATE INDEX IF NOT EXISTS events_coarse_space_time ON events USING gist ({_space_time()} "
+                f"gist_geometry_ops_nd) WHERE {_coarse()}")
+    cur.execute("CREATE INDEX IF NOT EXISTS events_incident ON events (incident_id)")
+    cur.execute(f"ALTER TABLE admin_differences ADD COLUMN IF NOT EXISTS {LATEST} boolean NOT NULL DEFAULT true")
+
+
 # Upgrades in place: MIGRATIONS[n] turns schema n-1 into schema n.
-MIGRATIONS = {1: _v1}
+MIGRATIONS = {1: _v1, 2: _v2}
 
 
 def _reason(error: BaseException) -> str:
@@ -191,6 +226,18 @@ class PostgisStore:
         return events if columns is None else events[list(columns)]
 
     def snapshot(self) -> tuple[str, pd.DataFrame]:
+        """Version and events from one state, through ADBC (Arrow: about 1.5x faster than COPY in CSV form,
+        bench/RESULTS.md), or COPY when the ADBC driver is not installed."""
+        self.check()  # the schema is in place (created or upgraded on first use), or one clear line
+        try:
+            import adbc_driver_postgresql.dbapi as adbc
+        except ImportError:
+            adbc = None
+        if adbc is not None:
+            try:
+                return read_arrow(self.place)
+            except adbc.Error as error:
+                raise StoreError(f"PostGIS store {describe(self.place)}: {_reason(error)}") from None
         with self._reading() as conn, conn.transaction():  # REPEATABLE READ: version and rows from one state
             version = conn.execute("SELECT version FROM store_version WHERE id = 1").fetchone()[0]
             return str(version), _read_events(conn, geometry=False)
@@ -226,7 +273,16 @@ class PostgisStore:
     def replace(self, events: gpd.GeoDataFrame, sides: dict[str, pd.DataFrame]) -> None:
         with self.importing() as tx:
             tx.conn.execute("DELETE FROM events")
+            # Loading a whole store is faster into a bare table: the indexes are built once afterwards (readers
+            # wait for this one transaction; ``store copy`` is a one-off).
+            indexes = tx.conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events' AND "
+                                      "schemaname = current_schema() AND indexname <> 'events_pkey'").fetchall()
+            for name, _ in indexes:
+                tx.conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
             _copy_events(tx.conn, schema.conform(events))
+            for _, definition in indexes:
+                tx.conn.execute(definition)
+            tx.conn.execute("ANALYZE events")  # the planner's statistics for the imports' queries
             for name, table in sides.items():
                 tx.conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(SIDE[name])))
                 _append_text(tx.conn, SIDE[name], table)
@@ -273,6 +329,110 @@ class PostgisImport:
         self.conn.execute("DELETE FROM incidents")
         _append_text(self.conn, "incidents", table)
 
+    # -- an import that reads and writes only what it touches (geodata/relink.py, pipeline's local path) ---------
+
+    local = True
+
+    def read_ids(self, ids: Sequence[str]) -> gpd.GeoDataFrame:
+        """The stored events with these ids (what the upsert rule compares incoming rows with)."""
+        return schema.conform(self.rows(ids))
+
+    def rows(self, ids: Sequence[str]) -> pd.DataFrame:
+        _temp_ids(self.conn, "sca_ids", ids)
+        return _read_events(self.conn, geometry=False,
+                            where=sql.SQL("event_id IN (SELECT event_id FROM sca_ids)"))
+
+    def members(self, incident_ids: Sequence[str]) -> np.ndarray:
+        _temp_ids(self.conn, "sca_ids", incident_ids)
+        found = self.conn.execute("SELECT event_id FROM events WHERE incident_id IN "
+                                  "(SELECT event_id FROM sca_ids)").fetchall()
+        return np.array([i for (i,) in found], dtype=object)
+
+    def near(self, rows: pd.DataFrame) -> np.ndarray:
+        """Ids of stored events within the linker's reach of ``rows``, through the space-time indexes: within a box
+        of ``RADIUS_KM[1]`` (``REACH_KM`` where either is at district precision) around each point and its days
+        widened by DATE_SLACK_DAYS; any distance in the same country
+        (or admin-1 region) when either event is region-level. A superset of the candidates (actors are not asked)."""
+        query = _reach(rows).drop_duplicates()
+        if query.empty:
+            return np.empty(0, dtype=object)
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sca_near (x0 float8, y0 float8, x1 float8, y1 float8, "
+                          "cx0 float8, cy0 float8, cx1 float8, cy1 float8, z0 float8, z1 float8, d0 date, d1 date, "
+                          "p int, country text, admin1 text, dataset text) ON COMMIT DROP")
+        self.conn.execute("TRUNCATE sca_near")
+        with self.conn.cursor() as cur, cur.copy("COPY sca_near FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
+            copy.write(query.to_csv(index=False, header=False, na_rep=NULL, date_format="%Y-%m-%d"))
+        self.conn.execute("ANALYZE sca_near")
+        box = "ST_3DMakeBox(ST_MakePoint({}, {}, q.z0), ST_MakePoint({}, {}, q.z1))"
+        near, anywhere = box.format("q.x0", "q.y0", "q.x1", "q.y1"), box.format(-180, -90, 180, 90)
+        region = ("(e.country_iso2 = q.country OR (q.country IS NULL AND e.country_iso2 IS NULL AND "
+                  "e.admin1 = q.admin1)) AND (greatest(coalesce(e.geo_precision, 4), q.p) >= 4 OR q.admin1 IS NULL "
+                  "OR e.admin1 IS NULL OR e.admin1 = q.admin1)")
+        regions = "(SELECT DISTINCT z0, z1, p, country, admin1, dataset FROM sca_near)"
+        line = _space_time("e.")
+        close = "ST_MakeEnvelope(q.cx0, q.cy0, q.cx1, q.cy1, 4326)"
+        parts = [  # the days are in every index box: the date test is the index's
+            # Two precise reports (precision 1) are candidates within RADIUS_KM[1]; one at district precision (2)
+            # reaches REACH_KM: one probe of the large box, the small one asked of two precise reports.
+            f"SELECT e.event_id FROM sca_near q JOIN events e ON {line} &&& {near} AND e.dataset <> q.dataset "
+            f"AND (q.p = 2 OR {_district('e.')} OR {_coarse('e.')} OR e.geom && {close})",
+            # Region-level candidates depend on the days, country, admin-1, precision and dataset only: one probe
+            # per distinct combination.
+            f"SELECT e.event_id FROM {regions} q JOIN events e ON q.p >= {incidents.COARSE_PRECISION} "
+            f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
+            f"SELECT e.event_id FROM {regions} q JOIN events e ON {_coarse('e.')} "
+            f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
+        ]
+        found: set[str] = set()
+        for part in parts:  # one by one: each a nested loop over the query rows into its index
+            found.update(i for (i,) in self.conn.execute(part).fetchall())
+        return np.array(sorted(found), dtype=object)
+
+    def upsert(self, rows: pd.DataFrame) -> None:
+        """Write ``rows`` (whole events) through COPY into a temporary table and INSERT ... ON CONFLICT: new ids
+        are added, stored ones replaced (extra columns the rows lack become empty, as in a rewrite)."""
+        if rows.empty:
+            return
+        frame = _events_csv_frame(self.conn, rows)
+        for name in _extras(self.conn):
+            if name not in frame:
+                frame[name] = pd.Series(pd.NA, index=frame.index, dtype="string")
+        names = sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
+        self.conn.execute("DROP TABLE IF EXISTS sca_incoming")
+        self.conn.execute(sql.SQL("CREATE TEMP TABLE sca_incoming ON COMMIT DROP AS SELECT {} FROM events "
+                                  "WITH NO DATA").format(names))
+        _copy_csv(self.conn, "sca_incoming", frame)
+        updates = sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c))
+                                     for c in frame.columns if c != "event_id")
+        self.conn.execute(sql.SQL("INSERT INTO events ({0}) SELECT {0} FROM sca_incoming "
+                                  "ON CONFLICT (event_id) DO UPDATE SET {1}").format(names, updates))
+
+    def replace_incidents(self, replaced: Sequence[str], table: pd.DataFrame) -> None:
+        """Drop the incidents table's rows of ``replaced`` incident ids and add ``table`` (read back in id order)."""
+        if replaced and "incident_id" in _side_columns(self.conn, "incidents"):
+            self.conn.execute("DELETE FROM incidents WHERE incident_id = ANY(%s)", (list(replaced),))
+        _append_text(self.conn, "incidents", table)
+
+    def update_admin_differences(self, ids: Sequence[str], report: pd.DataFrame) -> pd.DataFrame:
+        """Replace the admin differences of the events ``ids`` by ``report`` (their rows now); the whole report."""
+        if "event_id" in _side_columns(self.conn, "admin_differences"):
+            self.conn.execute("DELETE FROM admin_differences WHERE event_id = ANY(%s)", (list(ids),))
+        # The file store rewrites the report at every import: rows from before it then follow the store's order.
+        self.conn.execute(sql.SQL("UPDATE admin_differences SET {0} = false WHERE {0}").format(sql.Identifier(LATEST)))
+        _append_text(self.conn, "admin_differences", report)
+        return _read_side(self.conn, "admin_differences")
+
+    def difference_counts(self) -> dict[str, int]:
+        """What ``boundaries.difference_counts`` gives for the whole store, counted by the server."""
+        from geodata.places.boundaries import COMPARED, SOURCE_COUNTRY_KEPT
+
+        counts = [sql.SQL("count(*) FILTER (WHERE {} IS NOT NULL AND {} IS NOT NULL)").format(
+            sql.Identifier(ours), sql.Identifier(theirs)) for ours, theirs in COMPARED.values()]
+        counts.append(sql.SQL("count(*) FILTER (WHERE starts_with(geo_note, {}))").format(
+            sql.Literal(SOURCE_COUNTRY_KEPT)))
+        values = self.conn.execute(sql.SQL("SELECT {} FROM events").format(sql.SQL(", ").join(counts))).fetchone()
+        return dict(zip([*COMPARED, "kept"], map(int, values), strict=True))
+
 
 def touched(before: pd.DataFrame, merged: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame]:
     """What an import changes: the ids to delete (gone, or replaced) and the rows to write (new or changed).
@@ -309,30 +469,87 @@ def _copy_events(conn: psycopg.Connection, events: pd.DataFrame) -> None:
     """COPY ``events`` (canonical columns, then any extra ones as text) into the events table in CSV form."""
     if events.empty:
         return
+    _copy_csv(conn, "events", _events_csv_frame(conn, events))
+
+
+def _events_csv_frame(conn: psycopg.Connection, events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` as the events table holds them (canonical columns, then extra ones as text), adding to the table
+    any extra column it lacks (once; a short lock)."""
     extras = [str(c) for c in events.columns if c not in schema.DTYPES and c not in ("geometry", "geom")]
     have = set(_extras(conn))
     for name in extras:
-        if name not in have:  # a new kind of column: added once (a short lock on the table)
+        if name not in have:
             conn.execute(sql.SQL("ALTER TABLE events ADD COLUMN {} text").format(sql.Identifier(name)))
     frame = schema.cast_columns(events)
     for name in extras:
         frame[name] = events[name].astype("string").to_numpy()
+    return frame
+
+
+def _copy_csv(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> None:
     text = frame.to_csv(index=False, header=False, na_rep=NULL, date_format="%Y-%m-%d")
     names = sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
-    with conn.cursor() as cur, cur.copy(sql.SQL("COPY events ({}) FROM STDIN (FORMAT csv, NULL {})").format(
-            names, sql.Literal(NULL))) as copy:
+    with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL {})").format(
+            sql.Identifier(table), names, sql.Literal(NULL))) as copy:
         copy.write(text)
 
 
-def _read_events(conn: psycopg.Connection, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Every event, date-sorted, through COPY TO in CSV form parsed by pyarrow (extra columns as text); without
-    ``geometry``, the columns as pyarrow typed them (already the canonical dtypes), with no point column built."""
+def _temp_ids(conn: psycopg.Connection, name: str, ids: Sequence[str]) -> None:
+    """A temporary one-column table ``name`` (event_id text) holding ``ids``, for this transaction."""
+    conn.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (event_id text) ON COMMIT DROP").format(
+        sql.Identifier(name)))
+    conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(name)))
+    with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} (event_id) FROM STDIN").format(sql.Identifier(name))) as copy:
+        for value in ids:
+            copy.write_row((str(value),))
+    conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(name)))
+
+
+KM_PER_DEGREE = 110.0  # a little under a degree of latitude (110.57-111.69 km), so the box errs wide
+
+
+def _reach(rows: pd.DataFrame) -> pd.DataFrame:
+    """One query row per linkable event of ``rows`` for :meth:`PostgisImport.near`: a lon/lat box of REACH_KM
+    around it (wider towards the poles), its day range widened by DATE_SLACK_DAYS as index days, its precision
+    class, country, admin-1 and dataset."""
+    start = pd.to_datetime(rows["date_start"], errors="coerce")
+    end = pd.to_datetime(rows["date_end"], errors="coerce").fillna(start)
+    lon = pd.to_numeric(rows["longitude"], errors="coerce")
+    lat = pd.to_numeric(rows["latitude"], errors="coerce")
+    dataset = rows["dataset"].astype("string")
+    span = (end - start).dt.days
+    linkable = (start.notna() & lon.notna() & lat.notna() & dataset.notna()
+                & (span <= incidents.MAX_SPAN_DAYS - 1)).fillna(False).to_numpy(dtype=bool)
+    rows, start, end, lon, lat = (x[linkable] for x in (rows, start, end, lon, lat))
+    dlat = incidents.REACH_KM / KM_PER_DEGREE + 0.01
+    dlon = dlat / np.cos(np.radians(np.minimum(np.abs(lat) + dlat, 89.0)))
+    clat = incidents.RADIUS_KM[1] / KM_PER_DEGREE + 0.01
+    clon = clat / np.cos(np.radians(np.minimum(np.abs(lat) + clat, 89.0)))
+    zero = pd.Timestamp(DAY_ZERO)
+    precision = pd.to_numeric(rows["geo_precision"], errors="coerce").fillna(4).clip(1, 4).astype("int64")
+    return pd.DataFrame({
+        "x0": lon - dlon, "y0": lat - dlat, "x1": lon + dlon, "y1": lat + dlat,
+        "cx0": lon - clon, "cy0": lat - clat, "cx1": lon + clon, "cy1": lat + clat,
+        "z0": (start - zero).dt.days - incidents.DATE_SLACK_DAYS,
+        "z1": (end - zero).dt.days + incidents.DATE_SLACK_DAYS,
+        "d0": start, "d1": end, "p": precision,
+        "country": rows["country_iso2"].astype("string"), "admin1": rows["admin1"].astype("string"),
+        "dataset": rows["dataset"].astype("string"),
+    })
+
+
+def _read_events(conn: psycopg.Connection, geometry: bool = True,
+                 where: sql.Composable | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Every event (or those ``where`` selects), date-sorted, through COPY TO in CSV form parsed by pyarrow (extra
+    columns as text); without ``geometry``, the columns as pyarrow typed them (already the canonical dtypes), with
+    no point column built."""
     buffer = io.BytesIO()
     columns = [*schema.COLUMN_NAMES, *_extras(conn)]
     types = {c: ARROW_TYPES[schema.DTYPES[c]] if c in schema.DTYPES else pa.string() for c in columns}
     names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-    query = sql.SQL("COPY (SELECT {} FROM events ORDER BY date_start, event_id) TO STDOUT (FORMAT csv, NULL {})")
-    with conn.cursor() as cur, cur.copy(query.format(names, sql.Literal(NULL))) as copy:
+    query = sql.SQL("COPY (SELECT {} FROM events {} ORDER BY date_start, event_id) TO STDOUT (FORMAT csv, NULL {})")
+    where = sql.SQL("WHERE ") + where if where is not None else sql.SQL("")
+    with conn.cursor() as cur, cur.copy(query.format(names, where, sql.Literal(NULL))) as copy:
         for chunk in copy:
             buffer.write(chunk)
     if not buffer.tell():
@@ -350,24 +567,73 @@ def _read_events(conn: psycopg.Connection, geometry: bool = True) -> gpd.GeoData
     return schema.conform(frame) if geometry else frame
 
 
+def read_arrow(url: str) -> tuple[str, pd.DataFrame]:
+    """The store's version and every event (no geometry), date-sorted, as Arrow through ADBC
+    (``adbc-driver-postgresql``, the server's binary protocol; no text parsing). One statement, so the version
+    and the rows come from one snapshot. What the dashboard loads at start and after each import."""
+    import adbc_driver_postgresql.dbapi as adbc
+
+    with adbc.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT attname FROM pg_attribute WHERE attrelid = 'events'::regclass AND attnum > 0 "
+                    "AND NOT attisdropped ORDER BY attnum")
+        have = [name for (name,) in cur.fetchall()]
+        canonical = {*schema.COLUMN_NAMES, "geom"}
+        columns = [*schema.COLUMN_NAMES, *(c for c in have if c not in canonical)]
+        names = ", ".join(f'"{c}"' for c in columns)
+        cur.execute(f"SELECT (SELECT version FROM store_version WHERE id = 1) AS sca_version, {names} FROM events "
+                    "ORDER BY date_start, event_id")
+        table = cur.fetch_arrow_table()
+        if not table.num_rows:
+            cur.execute("SELECT version FROM store_version WHERE id = 1")
+            version = cur.fetchone()[0]
+            return str(version), pd.DataFrame(schema.empty_events().drop(columns="geometry"))
+    version = table.column("sca_version")[0].as_py()
+    table = table.drop_columns(["sca_version"])
+    strings = pd.StringDtype("pyarrow")
+    frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): strings, pa.large_string(): strings,
+                                                                pa.int64(): pd.Int64Dtype()}.get)
+    for name in frame.columns:
+        if name in schema.DTYPES and str(frame[name].dtype) != schema.DTYPES[name] and schema.DTYPES[name] != "string":
+            frame[name] = frame[name].astype(schema.DTYPES[name])
+    return str(version), frame
+
+
 def _side_columns(conn: psycopg.Connection, table: str) -> list[str]:
     rows = conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT "
                         "attisdropped ORDER BY attnum", (table,)).fetchall()
-    return [name for (name,) in rows if name != ROW]
+    return [name for (name,) in rows if name not in (ROW, LATEST)]
 
 
 def _read_side(conn: psycopg.Connection, table: str) -> pd.DataFrame:
-    """A side table as text columns ("" for empty), in insertion order, as its CSV reads with ``dtype=str``."""
+    """A side table as text columns ("" for empty), in the order its CSV would hold the rows (see :func:`_order`),
+    as the CSV reads with ``dtype=str``."""
     columns = _side_columns(conn, table)
     if table == "quarantine":
         columns = [c for c in columns if c not in TAIL] + [c for c in TAIL if c in columns]
-    query = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
-        sql.SQL(", ").join(sql.Identifier(c) for c in columns), sql.Identifier(table), sql.Identifier(ROW))
+    query = sql.SQL("SELECT {} FROM {} AS side {}").format(
+        sql.SQL(", ").join(sql.SQL("side.{}").format(sql.Identifier(c)) for c in columns), sql.Identifier(table),
+        _order(table, columns))
     rows = conn.execute(query).fetchall()
     if not rows:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
     return frame.astype(str)
+
+
+def _order(table: str, columns: list[str]) -> sql.Composable:
+    """The row order of a side table as the file store writes it: the incidents by incident_id (the linker lists
+    them so); the admin differences as the last import's merge left them, i.e. rows of earlier imports in the
+    store's order (date_start, event_id) and then the latest import's rows as written; others as appended.
+    Ids compare in code point order (COLLATE "C"), as Python sorts them."""
+    row = sql.SQL("side.{}").format(sql.Identifier(ROW))
+    if table == "incidents" and "incident_id" in columns:
+        return sql.SQL('ORDER BY side.incident_id COLLATE "C", {}').format(row)
+    if table == "admin_differences" and "event_id" in columns:
+        return sql.SQL('LEFT JOIN events e ON e.event_id = side.event_id ORDER BY side.{latest}, '
+                       'CASE WHEN NOT side.{latest} THEN e.date_start END NULLS LAST, '
+                       'CASE WHEN NOT side.{latest} THEN e.event_id END COLLATE "C", {row}').format(
+            latest=sql.Identifier(LATEST), row=row)
+    return sql.SQL("ORDER BY {}").format(row)
 
 
 def _append_text(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> None:
@@ -382,7 +648,7 @@ def _append_text(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> N
                                                                              sql.Identifier(name)))
     if frame.empty:
         return
-    text = frame.to_csv(index=False, header=False)
+    text = safecsv.rows_text(frame)  # each value as the file store writes it (floats, dates)
     names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({}))").format(
             sql.Identifier(table), names, names)) as copy:

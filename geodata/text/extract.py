@@ -983,8 +983,9 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
             parties - {None}) <= 1:  # fmt: skip
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
     _add_facts(target, sentence, ordered, deaths, source, own)
-    for row in _listed_with(rows, target):  # "the villages of A, B and C": who was hit is the same in all three
-        _complete_actors(row, [(a.name, a.family) for a in ordered])
+    if normalise(str(target["location"])) not in normalise(sentence.text):  # of the whole incident, not one place
+        for row in _listed_with(rows, target):  # "the villages of A, B and C": who was hit is the same in all three
+            _complete_actors(row, [(a.name, a.family) for a in ordered])
 
 
 def _listed_with(rows: list[dict], target: dict) -> list[dict]:

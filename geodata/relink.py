@@ -1,0 +1,149 @@
+"""Incident relinking of only what an import can change, for a store that can read the events near given ones.
+
+The linker (geodata/incidents.py) decides a link from the candidates of its two events, and an incident from the
+group its links form; a candidate is never farther than the linker's reach (``REACH_KM`` and ``DATE_SLACK_DAYS``,
+or the same country when either event is region-level). So after an import only the events within reach of the
+changed ones can gain or lose a candidate, and only the groups holding such an event, before or after the import,
+can change. :func:`relink_around` loads those events, their groups and two rings of neighbours around them (every
+candidate of theirs and of their candidates), grows the set while a group reaches further, and relinks that part:
+its events get exactly what a relink of the whole store gives them, and every other event keeps its incident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from geodata import incidents, schema
+from geodata.store.parquet import _differs
+
+INCIDENT_COLUMNS = (*incidents.COLUMNS, incidents.NOTE_COLUMN)
+
+
+class Neighbourhood(Protocol):
+    """What :func:`relink_around` asks of a store (which is still as it was before the import)."""
+
+    def near(self, rows: pd.DataFrame) -> np.ndarray:
+        """The ids of stored events that may be candidates of ``rows``: within the linker's reach in space and
+        time, or in their country when either is region-level (a superset is fine; never fewer)."""
+
+    def members(self, incident_ids: Iterable[str]) -> np.ndarray:
+        """The ids of stored events whose ``incident_id`` is one of ``incident_ids``."""
+
+    def rows(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The stored events with these ids (every column, canonical dtypes, no geometry needed)."""
+
+
+@dataclass
+class Relinked:
+    """What an import writes after relinking the part of the store it can change."""
+
+    events: pd.DataFrame  # the changed events and the stored ones whose incident columns moved, as they now are
+    table: pd.DataFrame  # rows of the incidents table for the incidents of the relinked events
+    replaced: list[str]  # incident ids whose rows in the incidents table ``table`` replaces
+    loaded: int  # how many events were read to decide it
+
+
+def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood) -> Relinked:
+    """Relink the incidents around ``changed`` (new and replaced events as the import leaves them; ``old`` holds
+    the stored versions of the replaced ones); the result equals a relink of the whole store."""
+    changed = _plain(changed)
+    pool = _plain(old)  # stored events read so far (as before the import)
+    changed_ids = set(changed["event_id"].astype(str))
+    interest: set[str] = set(changed_ids)  # events whose incident columns are recomputed
+    first: set[str] = set()  # candidates of the events of interest
+    asked: set[str] = set()  # events whose neighbours were asked for
+    asked_first: set[str] = set()
+    incidents_read: set[str] = set()
+
+    pooled: set[str] = set(_ids(pool))
+
+    def load(ids: Iterable[str]) -> None:
+        nonlocal pool
+        missing = set(ids) - pooled
+        if missing:
+            pool = pd.concat([pool, _plain(store.rows(sorted(missing)))], ignore_index=True)
+            pooled.update(_ids(pool))
+
+    def rows_of(ids: set[str]) -> pd.DataFrame:  # both versions of a changed event: its old and new place
+        return pd.concat([pool.loc[_isin(_ids(pool), ids)], changed.loc[_isin(_ids(changed), ids)]],
+                         ignore_index=True)
+
+    first |= set(store.near(rows_of(changed_ids)))  # every event that can gain or lose a candidate
+    interest |= first
+    asked |= changed_ids
+    asked_first |= changed_ids
+    while True:
+        load(interest)
+        stored_incidents = set(pool.loc[_isin(_ids(pool), interest), "incident_id"].dropna()
+                               .astype(str)) - incidents_read
+        if stored_incidents:  # the others in an incident of an event of interest can change with it
+            incidents_read |= stored_incidents
+            interest |= set(store.members(sorted(stored_incidents)))
+            load(interest)
+        ask = interest - asked_first
+        if ask:
+            found = set(store.near(rows_of(ask)))
+            asked_first |= ask
+            asked |= ask
+            first |= found
+        ask = first - asked
+        if ask:
+            load(first)
+            found = set(store.near(rows_of(ask)))
+            asked |= ask
+            load(found)
+        after = pd.concat([pool.loc[~_isin(_ids(pool), changed_ids)], changed], ignore_index=True)
+        linked = incidents.link(after)
+        grown = _groups_of(after, linked.group, interest) | _groups_of(pool, incidents.link(pool).group, interest)
+        if grown <= interest:
+            break
+        interest |= grown
+
+    out = after.copy()
+    for column in INCIDENT_COLUMNS:
+        out[column] = getattr(linked, column)
+    mine = out.loc[_isin(_ids(out), interest)]
+    before = pool.drop_duplicates("event_id")
+    before.index = _ids(before)
+    stored = before.reindex(_ids(mine))
+    moved = np.zeros(len(mine), dtype=bool)
+    for column in INCIDENT_COLUMNS:
+        moved |= _differs(stored[column], mine[column])
+    write = mine.loc[moved | _isin(_ids(mine), changed_ids)]
+    new_ids = set(mine["incident_id"].dropna().astype(str))
+    links = linked.links
+    links = links.loc[_isin(links["incident_id"].astype(str).to_numpy(dtype=object), new_ids)] if len(links) else links
+    table = incidents.incident_table(mine, links)
+    replaced = sorted(new_ids | set(stored["incident_id"].dropna().astype(str)))
+    return Relinked(write.reset_index(drop=True), table, replaced, len(pool))
+
+
+def _groups_of(frame: pd.DataFrame, group: np.ndarray, interest: set[str]) -> set[str]:
+    """The ids of every event in a group (before same-dataset links were dropped) holding an event of interest."""
+    ids = _ids(frame)
+    touched = np.unique(group[_isin(ids, interest)])
+    return set(ids[np.isin(group, touched)])
+
+
+def _ids(frame: pd.DataFrame) -> np.ndarray:
+    """The event ids of ``frame`` as Python strings (object array)."""
+    return frame["event_id"].astype(object).to_numpy(dtype=object).astype(str).astype(object)
+
+
+def _isin(values: np.ndarray, members: set[str]) -> np.ndarray:
+    """Whether each value is one of ``members`` (hashed, not sorted: fast for text ids)."""
+    return pd.Index(values, dtype=object).isin(list(members))
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Events as a plain frame (no geometry): the linker reads coordinates, not points."""
+    if "geometry" in frame:
+        frame = pd.DataFrame(frame.drop(columns="geometry"))
+    if frame.empty and not len(frame.columns):
+        return pd.DataFrame(schema.empty_events().drop(columns="geometry"))
+    return frame.reset_index(drop=True)
