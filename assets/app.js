@@ -317,7 +317,9 @@ document.addEventListener("click", function (event) {
         holder.style.paddingRight = padRight.toFixed(1) + "px";
     }
 
-    /* Shade the view's window on the timeline (its exact days; the whole range is not shaded). */
+    /* Shade the view's window on the timeline (its exact days; the whole range is not shaded). A timeline sent by
+       the server comes with this shape already (dashboard.render.figures.window_shapes), found here unchanged:
+       only a slider move or a Play step, which send no new timeline, relayout it. */
     function shadeWindow(query) {
         var gd = timelineGraph();
         var months = firstMonth();

@@ -77,7 +77,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 if TYPE_CHECKING:
-    from geodata.store import Commit
+    from geodata.store.parquet import Commit
 
 from geodata.geo import distances_km
 from geodata.names import normalise_words
@@ -814,7 +814,7 @@ def relink(frame: pd.DataFrame, report: Path | None = None, tx: Commit | None = 
 def write_report(table: pd.DataFrame, path: Path, tx: Commit | None = None) -> None:
     """Write the incidents CSV atomically next to the store (staged in ``tx`` when given)."""
     from geodata import safecsv
-    from geodata.store import stage_or_write
+    from geodata.store.parquet import stage_or_write
 
     stage_or_write(Path(path), lambda tmp: safecsv.write(table, tmp), tx)
 

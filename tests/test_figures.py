@@ -370,3 +370,23 @@ def test_event_type_names_from_the_data_are_shown_literally_in_the_legend(layers
     names = {t.name for t in point_traces(map_figure(EventData.from_frame(frame).frame, View(colour="type"), layers))}
     # a type the palette does not name is one of the "Other types" (the page's legend names every colour)
     assert names == {"Other types", "Battles"}
+
+
+def test_a_timeline_comes_with_the_views_window_shaded_as_the_page_shades_it(data):
+    """The page shades the window on a slider move (assets/app.js shadeWindow); a timeline the server sends carries
+    the same shape, so the page does not draw the timeline a second time only to add it (issue 19)."""
+    import datetime as dt
+
+    from dashboard.render.parts import timeline_for
+
+    def windows(view):
+        return [(s.x0, s.x1) for s in timeline_for(data, view).layout.shapes if s.name == "window"]
+
+    assert windows(View()) == []  # the whole range is not shaded
+    assert windows(View(start=dt.date(2021, 3, 5), end=dt.date(2022, 6, 30))) == [("2021-03-05", "2022-07-01")]
+    first, last = data.months()[0], data.months()[-1]
+    open_end = windows(View(start=dt.date(2021, 3, 5)))
+    assert open_end == [("2021-03-05", (pd.Timestamp(last) + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d"))]
+    assert windows(View(end=dt.date(2022, 6, 30))) == [(pd.Timestamp(first).strftime("%Y-%m-%d"), "2022-07-01")]
+    shape = next(s for s in timeline_for(data, View(start=dt.date(2021, 3, 5))).layout.shapes if s.name == "window")
+    assert (shape.fillcolor, shape.line.color, shape.layer) == ("rgba(31, 111, 139, 0.14)", "#1f6f8b", "below")

@@ -67,7 +67,11 @@ def register(app: dash.Dash, source: EventSource, layers: BoundaryLayers, settin
         out: dict = {}
         for store in PART_OUTPUTS:
             if store in changed:
-                out.update(part_props(data, store, store_view(held[store])))
+                view = store_view(held[store])
+                if store == ids.TIMELINE_STORE:  # its window comes shaded: the view's dates (the filters' store)
+                    dates = store_view(held[ids.FILTERS_STORE])
+                    view = view.with_(start=dates.start, end=dates.end)
+                out.update(part_props(data, store, view))
         return tuple(out.get(key, no_update) for key in PARTS_DRAWN)
 
     @app.callback(

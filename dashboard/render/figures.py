@@ -60,6 +60,8 @@ OTHER_FAMILY = "Other"
 CLASH_LABEL = "JNIM–ISGS clash"
 # Stretches of the timeline a source has no events for: a light grey band under the bars.
 UNCOVERED_FILL = "rgba(120,120,120,0.16)"
+# The view's window on the timeline (assets/app.js shadeWindow draws the same on a slider move).
+WINDOW_FILL, WINDOW_LINE = "rgba(31, 111, 139, 0.14)", "#1f6f8b"
 CLASH_RING = (("#222222", 7), ("#F0E442", 4))
 # Event types in Paul Tol's "bright" scheme, and datasets in his "vibrant" one: both published as distinct under
 # the common colour-vision deficiencies (tests/test_figures.py checks them with a CVD simulation), and neither
@@ -243,11 +245,17 @@ def frame_box(lon: np.ndarray, lat: np.ndarray, min_span: float = MIN_FRAME_SPAN
     return west, south, east, north
 
 
-def frame_trace(box: tuple[float, float, float, float]) -> go.Scattermap:
+def _scattermap(**props: Any) -> dict[str, Any]:
+    """A scattermap trace as a dict: a map's traces go into one ``go.Figure(data=...)``, checked once, where a
+    ``go.Scattermap`` each, added one by one, was checked and deep-copied twice (a third of a map's server time)."""
+    return {"type": "scattermap", **props}
+
+
+def frame_trace(box: tuple[float, float, float, float]) -> dict[str, Any]:
     """Two invisible corner points: with no centre and zoom given, Plotly fits the map to them in the browser,
     at whatever size the map has (phone or desktop)."""
     west, south, east, north = box
-    return go.Scattermap(lon=[west, east], lat=[south, north], mode="markers", name=FRAME, showlegend=False,
+    return _scattermap(lon=[west, east], lat=[south, north], mode="markers", name=FRAME, showlegend=False,
                          hoverinfo="skip", marker={"size": 1, "opacity": 0})
 
 
@@ -415,7 +423,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     moved the map: it stays there), else the selected event, else the browser fits it to ``frame_to`` (by default
     the events drawn).
     """
-    figure = go.Figure()
+    traces: list[dict[str, Any]] = []  # made into one figure at the end: Plotly checks them once (issue 19)
     below = _below(style)
     labels = colour_labels(frame, view.colour)
     sizes = np.round(marker_sizes(frame["fatalities"])).astype("uint8")  # one byte a point in the figure's JSON
@@ -437,7 +445,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                 answers = {"customdata": hover[clash], "hovertemplate": POINT_HOVER}
             else:
                 answers = {"hovertemplate": f"{CLASH_LABEL}<extra></extra>"}
-            figure.add_trace(go.Scattermap(
+            traces.append(_scattermap(
                 lon=lon[clash], lat=lat[clash], mode="markers", name=CLASH_LABEL, legendgroup=CLASH_LABEL,
                 showlegend=False, **below, **answers,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
@@ -447,7 +455,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
         # family mixes both): every trace is a MapLibre source and its layers, parsed and tiled on its own, so
         # half the traces is half that work on every draw (issue 19).
         levels = opacity[rows]
-        figure.add_trace(go.Scattermap(
+        traces.append(_scattermap(
             lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name, showlegend=True,
             meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
             marker={"size": sizes[rows], "color": colour, "sizemode": "diameter",
@@ -459,9 +467,9 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
     chosen = event_position(frame, selected_id) if selected_id is not None else None
     if chosen is not None:
-        figure.add_traces(_selected_rings(frame.iloc[chosen : chosen + 1], (float(lon[chosen]), float(lat[chosen])),
-                                          float(sizes[chosen]), category_colour(str(labels.iloc[chosen]), view.colour),
-                                          below))
+        traces.extend(_selected_rings(frame.iloc[chosen : chosen + 1], (float(lon[chosen]), float(lat[chosen])),
+                                      float(sizes[chosen]), category_colour(str(labels.iloc[chosen]), view.colour),
+                                      below))
         if viewport is None:
             center = {"lon": float(frame["longitude"].iloc[chosen]), "lat": float(frame["latitude"].iloc[chosen])}
             zoom = SELECTED_ZOOM
@@ -471,27 +479,26 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
         if box is None:
             center, zoom = map_position(view)
     if box is not None:
-        figure.add_trace(frame_trace(box))
-    elif not figure.data:  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
-        figure.add_trace(go.Scattermap(lon=[], lat=[], mode="markers", name=FRAME, showlegend=False,
-                                       hoverinfo="skip"))
-    figure.update_layout(_map_layout(layers, style, center, zoom, map_revision(view, selected_id)))
+        traces.append(frame_trace(box))
+    elif not traces:  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
+        traces.append(_scattermap(lon=[], lat=[], mode="markers", name=FRAME, showlegend=False, hoverinfo="skip"))
+    layout = _map_layout(layers, style, center, zoom, map_revision(view, selected_id))
     if not len(frame):
-        figure.add_annotation(_empty_annotation())
+        layout["annotations"] = [_empty_annotation()]
     elif note:
-        figure.add_annotation(_note(note))
-    return figure
+        layout["annotations"] = [_note(note)]
+    return go.Figure(data=traces, layout=layout)
 
 
 def _selected_rings(event: pd.DataFrame, at: tuple[float, float], size: float, own: str, below: dict[str, Any]
-                    ) -> list[go.Scattermap]:
+                    ) -> list[dict[str, Any]]:
     """The selected event (a one-row frame, drawn at ``at``) again on top, ringed: the ring, a white gap, its own
     colour."""
     lon, lat = at
-    return [go.Scattermap(lon=[lon], lat=[lat], mode="markers", name=SELECTED_LABEL, legendgroup="selected",
-                          showlegend=extra == 12, **below,
-                          marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
-                          customdata=hover_data(event), hovertemplate=POINT_HOVER)
+    return [_scattermap(lon=[lon], lat=[lat], mode="markers", name=SELECTED_LABEL, legendgroup="selected",
+                        showlegend=extra == 12, **below,
+                        marker={"size": max(size, MIN_SIZE) + extra, "color": colour, "opacity": 1.0},
+                        customdata=hover_data(event), hovertemplate=POINT_HOVER)
             for extra, colour in ((12, SELECTED_RING), (7, "#ffffff"), (0, own))]
 
 
@@ -602,8 +609,22 @@ def regions_figure(totals: pd.DataFrame, view: View, layers: BoundaryLayers, *, 
 # -- timeline ---------------------------------------------------------------------------------------------
 
 
+def window_shapes(window: tuple[Any, Any], axis: Sequence[str]) -> list[dict[str, Any]]:
+    """The shaded window on the timeline (none for the whole range): from its first day to the day after its last,
+    an open end at the axis's end, as assets/app.js ``shadeWindow`` draws it (the page compares the two)."""
+    start, end = window
+    if start is None and end is None:
+        return []
+    x0 = pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None else axis[0]
+    x1 = (pd.Timestamp(end) + pd.Timedelta(days=1)).strftime("%Y-%m-%d") if end is not None else axis[1]
+    return [{"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+             "fillcolor": WINDOW_FILL, "line": {"color": WINDOW_LINE, "width": 1}, "layer": "below",
+             "name": "window"}]
+
+
 def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] | None = None,
-                    uncovered: Sequence[tuple[str, Any, Any]] = ()) -> go.Figure:
+                    uncovered: Sequence[tuple[str, Any, Any]] = (),
+                    window: tuple[Any, Any] | None = None) -> go.Figure:
     """Events per month (``aggregate.monthly_counts`` of the view's colour mode), stacked in the map's colours (a
     name the mode does not know counts as its catch-all, as on the map); drag to pick a span. The names are given
     by the page's own legend over the timeline (dashboard.page.layout): Plotly's would cost a second layout pass.
@@ -614,8 +635,13 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
     share one time axis.
 
     ``uncovered`` (name, first day, last day) are stretches a source has no events for (``events.uncovered_spans``):
-    each is a grey band under the bars and labelled "no ACLED", so missing data is not read as less violence."""
-    figure = go.Figure()
+    each is a grey band under the bars and labelled "no ACLED", so missing data is not read as less violence.
+
+    ``window`` (the view's first and last day, either None when open) is shaded as the page shades it on a slider
+    move (assets/app.js ``shadeWindow``): drawn with the bars, the page finds it there and does not draw the
+    timeline a second time only to add it (issue 19)."""
+    traces: list[dict[str, Any]] = []  # one go.Figure of dicts at the end: Plotly checks them once (issue 19)
+    annotations: list[dict[str, Any]] = []
     colours = palette(view.colour)
     catch_all = OTHER_LABELS.get(view.colour, OTHER_FAMILY)
     if len(monthly):
@@ -623,33 +649,33 @@ def timeline_figure(monthly: pd.DataFrame, view: View, months: tuple[Any, Any] |
         names = pd.Index([c if c in colours else catch_all for c in shown])
         monthly = monthly.T.groupby(names, sort=False).sum().T
         for name in [f for f in colours if f in monthly.columns]:
-            figure.add_trace(go.Bar(
-                x=monthly.index, y=monthly[name].to_numpy(), name=name, legendgroup=name,
+            traces.append(dict(
+                type="bar", x=monthly.index, y=monthly[name].to_numpy(), name=name, legendgroup=name,
                 xperiod="M1", xperiodalignment="middle",  # a bar spans its month, as the window's shading does
                 marker={"color": colours[name], "line": {"width": 0}},
                 hovertemplate="%{x|%b %Y}: %{y} events<extra>" + plain_label(name) + "</extra>",
             ))
     else:
-        figure.add_annotation(_empty_annotation())
+        annotations.append(_empty_annotation())
     xaxis: dict[str, Any] = {"type": "date", "title": None}
     meta: dict[str, Any] = {"colour": view.colour}
     if months is not None:
         first, last = (pd.Timestamp(m) for m in months)
         xaxis["range"] = [first.strftime("%Y-%m-%d"), (last + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d")]
         meta["months"] = [first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]
-    figure.update_layout(
+    shapes = [] if months is None or window is None else window_shapes(window, xaxis["range"])
+    for i, (name, first, last) in enumerate(uncovered):
+        x0 = pd.Timestamp(first).strftime("%Y-%m-%d")
+        x1 = (pd.Timestamp(last) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="below",
+                           line={"width": 0}, fillcolor=UNCOVERED_FILL, name=f"no {plain_label(name)}"))
+        annotations.append(dict(x=x0, xref="x", y=1 - 0.14 * (i % 3), yref="paper", yanchor="top", xanchor="left",
+                                text=f"no {plain_label(name)}", showarrow=False, font={"size": 10, "color": "#5b5b5b"}))
+    return go.Figure(data=traces, layout=dict(
         barmode="stack", dragmode="select", selectdirection="h", bargap=0.1, showlegend=False,
         margin={"l": 40, "r": 8, "t": 22, "b": 20},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11},
                 "itemclick": False, "itemdoubleclick": False},
         xaxis=xaxis, yaxis={"title": "events", "fixedrange": True},
-        uirevision="timeline", plot_bgcolor="#ffffff", meta=meta,
-    )
-    for i, (name, first, last) in enumerate(uncovered):
-        x0 = pd.Timestamp(first).strftime("%Y-%m-%d")
-        x1 = (pd.Timestamp(last) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
-        figure.add_shape(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="below",
-                         line={"width": 0}, fillcolor=UNCOVERED_FILL, name=f"no {plain_label(name)}")
-        figure.add_annotation(x=x0, xref="x", y=1 - 0.14 * (i % 3), yref="paper", yanchor="top", xanchor="left",
-                              text=f"no {plain_label(name)}", showarrow=False, font={"size": 10, "color": "#5b5b5b"})
-    return figure
+        uirevision="timeline", plot_bgcolor="#ffffff", meta=meta, shapes=shapes, annotations=annotations,
+    ))

@@ -129,13 +129,14 @@ def summary_parts(data: EventData, view: View) -> tuple[str, str, bool, str, str
 
 def timeline_for(data: EventData, view: View) -> go.Figure:
     """The monthly timeline of ``controls.timeline_view(view)`` (no dates): drawn from that alone, so the page
-    redraws it only when that changes (not on a slider move or a Play step)."""
+    redraws it only when that changes (not on a slider move or a Play step). The window of ``view``'s dates comes
+    shaded."""
     shown = timeline_view(view)
     months = data.months()
     column = aggregate.COLOUR_COLUMNS.get(shown.colour, "group1")
     return figures.timeline_figure(aggregate.monthly_counts(data, data.rows(shown), column), shown,
                                    (months[0], months[-1]) if months else None,
-                                   uncovered=uncovered_spans(data, shown))
+                                   uncovered=uncovered_spans(data, shown), window=(view.start, view.end))
 
 
 def region_rows_for(data: EventData, view: View) -> list[dict[str, Any]]:
