@@ -99,3 +99,13 @@ def test_a_follow_up_naming_a_finer_place_moves_an_incident_placed_at_a_border(g
     # without the follow-up the incident stays at the border
     alone = extract_events(text.split(" When ")[0], geocoder).events
     assert alone.iloc[0]["geo_precision"] == 4
+
+
+def test_the_town_of_a_mayor_who_speaks_is_the_town_the_sentence_points_at(geocoder) -> None:
+    text = ("NIAMEY, 6 June 2022 (Sahel Wire) — The mayor of Tera says at least nine traders were shot dead on "
+            "Sunday when gunmen raided the market of the town.")  # fmt: skip
+    events = extract_events(text, geocoder).events
+    assert list(events["location"]) == ["Tera"]
+    # a mayor's words with no pointer at "the town" place nothing by themselves
+    quiet = "NIAMEY, 6 June 2022 (Sahel Wire) — The mayor of Tera says nine traders were shot dead on Sunday."
+    assert extract_events(quiet, geocoder).events.empty

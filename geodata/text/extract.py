@@ -1188,6 +1188,11 @@ def _pointer(text: str) -> re.Match[str] | None:
     return None
 
 
+# "the mayor of Kidal": an office that belongs to one town, the town a later "the town" in the sentence points at
+_TOWN_OFFICE = re.compile(r"\b(?P<office>mayor|(?i:town\s+council(?:lor)?|municipal\s+council(?:lor)?))\s+of\s+"
+                          r"(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?))", re.IGNORECASE)  # fmt: skip
+
+
 def _context_place(sentences: list[Sentence], index: int, placed: dict, places: PlaceLookup, rows: list[dict],
                    headline: tuple[list, str] | None, dated: bool) -> tuple[list, str] | None:  # fmt: skip
     """The place of a dated violent sentence that names none, as a reader finds it: the sentence before's (not for
@@ -1201,6 +1206,10 @@ def _context_place(sentences: list[Sentence], index: int, placed: dict, places: 
     there = _pointer(text)
     if there and (spoken := paragraph_place(sentences, index, places)):
         return spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
+    if there and (mayor := _TOWN_OFFICE.search(text[: there.start()])):  # "The mayor of Kidal says ... around
+        found = places.resolve(mayor.group("name"))  # the town": the town is the mayor's
+        if not isinstance(found, list) and found.geo_precision <= 2:
+            return [(mayor.group("name"), found)], f"the town whose {mayor.group('office').lower()} speaks"
     same = _SAME_PLACE.search(text)
     pointer = there or same
     if rows and pointer:  # "in the town", "the same village", "there", "on the same road"
