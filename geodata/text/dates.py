@@ -586,6 +586,27 @@ def document_date(text: str) -> DocumentDate | None:
     return _leading_date(text)
 
 
+# a weekday not written beside a day of its own ("on Thursday", not "Thursday, 4 November" nor "Friday July 7")
+_BARE_WEEKDAY = re.compile(
+    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,?\s*(?:\d|[A-Z][a-z]+\s+\d))"
+)
+
+
+def weekday_day(text: str) -> DocumentDate | None:
+    """For a text with no date of its own: its latest fully written day, when a bare weekday elsewhere in it names
+    that day's weekday ("on Thursday ... On November 4, 2021, at 4.30 p.m."): the report was written around the
+    incident it dates twice, so its other weekdays and yearless days are read against that day. None otherwise."""
+    days = [m.start for m in find_dates(text) if m.precision == "day" and m.start == m.end and not m.relative
+            and re.search(r"(?:19|20)\d\d", m.text)]  # written with its year, not borrowed from another
+    if not days:
+        return None
+    latest = max(days)
+    named = {WEEKDAYS.index(m.group("wd").lower()) for m in _BARE_WEEKDAY.finditer(text)}
+    if latest.weekday() not in named:
+        return None
+    return DocumentDate(latest, "the latest day it writes, which its weekdays name")
+
+
 def _leading_date(text: str) -> DocumentDate | None:
     found = leading_date(text)
     return DocumentDate(found[2], "date opening a line") if found else None

@@ -62,6 +62,7 @@ from geodata.text.dates import (
     leading_date,
     refers_to_previous_date,
     stamp_lines,
+    weekday_day,
     year_span,
     years_in,
 )
@@ -255,7 +256,7 @@ def read_document(text: str, geocoder: Geocoder, dataset: str, id_prefix: str, s
                   document_day: date | None) -> Document:  # fmt: skip
     """The text cut into sentences with their actors and years, its date, its infobox incident and headline place."""
     layout = read_layout(text)
-    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text)
+    anchor = DocumentDate(document_day, "--date") if document_day else document_date(text) or weekday_day(text)
     sentences = split_sentences(layout.prose)
     places = PlaceLookup(geocoder, document_countries(text), text)
     doc = Document(sentences, anchor, [find_actors(s.text) for s in sentences], [years_in(s.text) for s in sentences],
@@ -346,8 +347,8 @@ def _read_violence(doc: Document, index: int, dating: _Dating) -> _Reading:
     date_spans = [m.span for m in dating.all_mentions]
     all_groups = place_groups(sentence.text, date_spans)
     groups = [g for g in all_groups if g.role == "event"]
-    if any(g.distance <= STRONG_TIE for g in groups):  # a place tied to the violence: never fall back to others
-        groups = [g for g in groups if g.distance <= STRONG_TIE]
+    if any(g.distance <= STRONG_TIE and g.kind != "country" for g in groups):  # a place tied to the violence: never
+        groups = [g for g in groups if g.distance <= STRONG_TIE]  # fall back to others (a country places nothing)
     found, tried, vague = doc.places.first_group(groups, sentence.text)
     if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
         found = found[:1]
@@ -410,11 +411,29 @@ def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> b
                 own = None  # its days extend the incident, they do not narrow it
         _follow_up(doc.rows, target, reading.sentence, reading.ordered, reading.deaths, reading.source, own,
                    reading.date_spans)  # fmt: skip
+        if own is None and reading.found:
+            _narrow_place(target, reading.found[0], reading.sentence)
         return True
     if own is None and doc.main is not None and points_back(text):
         doc.orphans.append((reading.sentence, reading.ordered))
         return True
     return False
+
+
+def _narrow_place(row: dict, found: tuple[str, GeocodeResult], sentence: Sentence) -> None:
+    """An incident placed only at a border or a country-wide phrase (precision 4) that a follow-up sentence places
+    in a named unit or town of the same country ("... near the Mali border. The troops were on patrol in the north
+    of the Banibangou department") moves there: the finer place the text gives for the same incident."""
+    name, result = found
+    if row["geo_precision"] < 4 or result.geo_precision >= row["geo_precision"]:
+        return
+    border = re.search(r"\bborder", str(row["location"]), re.IGNORECASE)  # its point lies on either side
+    if row["country_iso2"] and result.country_iso2 != row["country_iso2"] and not border:
+        return
+    row.update(location=name, latitude=result.latitude, longitude=result.longitude,
+               geo_precision=result.geo_precision, country_iso2=result.country_iso2, admin1=result.admin1,
+               admin2=result.admin2, place_basis=f"sentence {sentence.number} (a follow-up naming a finer place)",
+               geo_note=getattr(result, "note", None) or None)  # fmt: skip
 
 
 # Background, not an incident: a stretch up to now ("since then", "since 2012") or a habit ("repeatedly", "for years")
@@ -1169,6 +1188,11 @@ def _pointer(text: str) -> re.Match[str] | None:
     return None
 
 
+# "the mayor of Kidal": an office that belongs to one town, the town a later "the town" in the sentence points at
+_TOWN_OFFICE = re.compile(r"\b(?P<office>mayor|(?i:town\s+council(?:lor)?|municipal\s+council(?:lor)?))\s+of\s+"
+                          r"(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?))", re.IGNORECASE)  # fmt: skip
+
+
 def _context_place(sentences: list[Sentence], index: int, placed: dict, places: PlaceLookup, rows: list[dict],
                    headline: tuple[list, str] | None, dated: bool) -> tuple[list, str] | None:  # fmt: skip
     """The place of a dated violent sentence that names none, as a reader finds it: the sentence before's (not for
@@ -1182,6 +1206,10 @@ def _context_place(sentences: list[Sentence], index: int, placed: dict, places: 
     there = _pointer(text)
     if there and (spoken := paragraph_place(sentences, index, places)):
         return spoken  # "Banibangou has suffered again. ... the town's market": Banibangou
+    if there and (mayor := _TOWN_OFFICE.search(text[: there.start()])):  # "The mayor of Kidal says ... around
+        found = places.resolve(mayor.group("name"))  # the town": the town is the mayor's
+        if not isinstance(found, list) and found.geo_precision <= 2:
+            return [(mayor.group("name"), found)], f"the town whose {mayor.group('office').lower()} speaks"
     same = _SAME_PLACE.search(text)
     pointer = there or same
     if rows and pointer:  # "in the town", "the same village", "there", "on the same road"
@@ -1443,6 +1471,10 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
         return None
 
     mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
+    # "last year's coup": a year or month naming an earlier incident in passing, when the sentence writes another
+    # date ("Monday's attack" is the sentence's own incident)
+    mentions = [m for m in mentions if m.precision == "day" or not re.match(r"['’]s\b", sentence[m.span[1] :])
+                ] or mentions  # fmt: skip
     recalls = _RECALLS.search(sentence)
     if recalls and _TOLD_INCIDENT.search(sentence[: recalls.start()]):  # "Monday's attack echoed a January
         mentions = [m for m in mentions if m.span[0] > recalls.start()] or mentions  # massacre": the recalled is new

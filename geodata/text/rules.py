@@ -120,7 +120,8 @@ _NOT_PLACE = frozenset(
 
 _PLACE_AFTER_PREPOSITION = re.compile(
     rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality|hamlet|camp)\s+of\s+"
-    rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b))?"
+    rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity"
+    rf"|settlement|village|town|locality|hamlet)\b))?"  # "in the Yirgou settlement": its name
     rf"(?P<names>{_NAMES})(?P<area>\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b)?"
 )
 # "stormed a village called Solhan", "a hamlet known as X": the name a settlement word introduces.
@@ -144,6 +145,12 @@ _COMPASS_REGION = {"eastern": "Est", "east": "Est", "south-western": "Sud-Ouest"
                    "centre-west": "Centre-Ouest", "center-west": "Centre-Ouest"}
 _COMPASS_COUNTRY = re.compile(
     r"\b(?P<compass>(?i:" + "|".join(sorted(_COMPASS_REGION, key=len, reverse=True)) + r"))\s+Burkina(?:\s+Faso)?\b"
+)
+# "Burkina's northern Sahel region", "the Sahel region of Burkina Faso", "the Sahel region's Seno province": the
+# Burkinabe region named Sahel (capital Dori), not the belt across Africa that "the Sahel region" alone names.
+_BURKINA_SAHEL = re.compile(
+    r"\bBurkina(?:\s+Faso)?['’]s\s+(?:(?:far\s+)?(?i:north(?:ern|-eastern|eastern)?)\s+)?Sahel\s+[Rr]egion\b"
+    r"|\b(?:(?i:the)\s+)?Sahel\s+[Rr]egion(?:\s+of\s+Burkina(?:\s+Faso)?\b|['’]s(?=\s+[A-ZÀ-Ý]))"
 )
 _BORDER = re.compile(
     rf"(?P<phrase>\b(?i:the)\s+(?:{_NAME_WORD}(?:(?:-|\s+and\s+|,\s*){_NAME_WORD})*)\s+borders?"
@@ -470,13 +477,18 @@ def _roads_linking(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
 
 
 def _compass_regions(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
-    """A compass part of Burkina Faso ("eastern Burkina Faso"): the region it names, hinted to that country."""
+    """A compass part of Burkina Faso ("eastern Burkina Faso") or its Sahel region ("Burkina's northern Sahel
+    region", not the belt across Africa): the region it names, hinted to that country."""
     groups = []
     for match in _COMPASS_COUNTRY.finditer(text):
         region = _COMPASS_REGION[match.group("compass").lower()]
         groups.append(PlaceGroup("region", (f"{region} region",), (f"{region} region",), match.start(), match.end(),
                                  hints=("Burkina Faso",), relation=f"in {match.group(0)} (region-level)"))  # fmt: skip
-    return groups, _mask(text, [match.span() for match in _COMPASS_COUNTRY.finditer(text)])
+    text = _mask(text, [match.span() for match in _COMPASS_COUNTRY.finditer(text)])
+    for match in _BURKINA_SAHEL.finditer(text):
+        groups.append(PlaceGroup("region", ("Sahel region",), ("Sahel region",), match.start(), match.end(),
+                                 hints=("Burkina Faso",), relation=f"in {match.group(0)} (region-level)"))  # fmt: skip
+    return groups, _mask(text, [match.span() for match in _BURKINA_SAHEL.finditer(text)])
 
 
 def _borders(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
