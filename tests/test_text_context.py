@@ -199,6 +199,27 @@ def test_who_was_hit_in_a_list_of_villages_holds_for_each_village(geocoder):
     )
     events = extract_events(text, geocoder).events
     assert list(events["location"]) == ["Boni", "Hombori", "Douentza"]
-    assert set(zip(events["group1"], events["group2"])) == {("JNIM", "Civilians")}
+    assert set(zip(events["group1"], events["group2"], strict=True)) == {("JNIM", "Civilians")}
     assert events.iloc[0]["fatalities"] == 41  # the toll stays on the first village told, as the labels count it
     assert events.iloc[1:]["fatalities"].isna().all()
+
+
+def test_a_placeless_lead_gives_its_toll_to_the_incident_placed_after_it(geocoder):
+    text = (
+        "At least 27 soldiers were killed on Tuesday in an ambush by armed men in the north of the country, the "
+        "army said.\n\n"
+        "A supply convoy was attacked on Tuesday near Hombori, in the Mopti region, the statement said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
+    convoy = events[events["location"] == "Hombori"].iloc[0]
+    assert convoy["fatalities"] == 27
+    assert "toll from the lead, which names no place" in convoy["notes"]
+
+
+def test_a_placeless_toll_told_after_the_incident_is_not_its_lead(geocoder):
+    text = (
+        "A supply convoy was attacked on Tuesday near Hombori, in the Mopti region, the statement said.\n\n"
+        "Elsewhere, 12 herders were killed on Tuesday by armed men, residents said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
+    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()

@@ -491,6 +491,8 @@ def _held_back(doc: Document, reading: _Reading, dating: _Dating, when: _When | 
                                           reading.ordered))  # fmt: skip
         else:
             _hold_back(doc, reading, "no place")
+            if reading.deaths.low is not None or reading.deaths.best is not None:  # "51 soldiers were killed Friday"
+                doc.country_leads.append((reading.sentence, when, (), reading.deaths, reading.ordered))
         return True
     if reading.tried and reading.place_basis == "sentence":  # names of the winning group the geocoder missed
         _hold_back(doc, reading, "place not found (other places of this sentence were placed)", found=[])
@@ -913,14 +915,17 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
 def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
                    ) -> None:  # fmt: skip
     """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
-    Niger"), placed later in the text ("The attack took place in Fambita"): its figures and actors go to the one event
-    of the same days in that country that has no toll yet (none, or several places, and the lead stays held back)."""
+    Niger"), or no place at all ("51 soldiers were killed on Friday in the north"), placed later in the text ("The
+    attack took place in Fambita"): its figures and actors go to the one event of the same days (in that country;
+    told after it, for a placeless lead) that has no toll yet (none, or several places, and the lead stays held
+    back)."""
     for sentence, when, vague, deaths, ordered in leads:
         isos = {iso for name in vague for iso, pattern in COUNTRY_WORDS.items()
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
         candidates = [
             row for row in rows
-            if row["country_iso2"] in isos and row["fatalities"] is None and row["fatalities_low"] is None
+            if (row["country_iso2"] in isos or (not vague and row["_sentence"] > sentence.number))
+            and row["fatalities"] is None and row["fatalities_low"] is None
             and row["date_start"].date() <= when.end + timedelta(days=1)
             and when.start - timedelta(days=1) <= row["date_end"].date()
         ]  # fmt: skip
@@ -931,8 +936,8 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
         row = candidates[0]
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
         _complete_actors(row, [(a.name, a.family) for a in ordered])
-        row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which names only "\
-                       f"{', '.join(vague)}]"
+        named = f"names only {', '.join(vague)}" if vague else "names no place"
+        row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which {named}]"
 
 
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
@@ -965,7 +970,7 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
         ordered = [*ordered, Actor("civilians", "Civilians", 10_000)]
     _add_facts(target, sentence, ordered, deaths, source, own)
     for row in _listed_with(rows, target):  # "the villages of A, B and C": who was hit is the same in all three
-        _complete_actors(row, [(a.name, a.family) for a in ordered])
+        _complete_actors(row, [(a.name, a.family) for a in ordered if a.family == "Civilians"])
 
 
 def _listed_with(rows: list[dict], target: dict) -> list[dict]:
