@@ -223,3 +223,23 @@ def test_a_placeless_toll_told_after_the_incident_is_not_its_lead(geocoder):
     )
     events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
     assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
+
+
+def test_soldiers_killed_by_no_one_named_are_the_target_of_an_unidentified_group(geocoder):
+    text = (
+        "Fourteen gendarmes were killed on Sunday in a new attack in the country's west, the minister said.\n\n"
+        "The ambush took place between the villages of Hombori and Boni, officials added.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2019, 5, 14)).events
+    first = events.iloc[0]
+    assert first["location"] == "Hombori" and first["fatalities"] == 14  # the toll on the first place told
+    assert (first["group1"], first["group2"]) == ("Other", "State forces")
+
+
+def test_a_placeless_toll_of_several_attacks_goes_to_none_of_them(geocoder):
+    text = (
+        "At least 33 people were killed on Monday in two attacks by armed men, the government said.\n\n"
+        "A bus was attacked on Monday near Hombori, in the Mopti region, officials said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
+    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()

@@ -566,7 +566,7 @@ def _finish(doc: Document) -> Extraction:
     rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(doc.rows)))
     for row in rows:
         row.pop("_sentence", None)
-        row.pop("_victims", None)
+        _victims_second(row, row.pop("_victims", None))
         if row["group1"] is not None and row["group1"] == row["group2"]:  # one party named twice
             row["actor2"], row["group2"] = None, None
         if row["group1"] is None and row["group2"] == "Civilians":  # an IED that killed civilians, no one named
@@ -582,6 +582,21 @@ def _finish(doc: Document) -> Extraction:
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
     return Extraction(events=events, rejected=rejected_frame, n_sentences=len(doc.sentences))
+
+
+def _victims_second(row: dict, victims: set[str] | None) -> None:
+    """When all the event's dead are soldiers or militiamen, their side is the target (family2), the one who
+    attacked them (named, or unnamed: "unidentified armed group", Other) the perpetrator, as ACLED codes it."""
+    pro = ("State forces", "Militia", "Wagner Group")
+    if not victims or not victims <= {"state", "militia"} or row["group1"] not in pro:
+        return
+    if row["group2"] is None:
+        row["actor2"], row["group2"] = row["actor1"], row["group1"]
+        row["actor1"], row["group1"] = "unidentified armed group", "Other"
+    elif row["group2"] not in pro and row["group2"] != "Civilians":
+        row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+            row["actor2"], row["group2"], row["actor1"], row["group1"],
+        )  # fmt: skip
 
 
 RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
@@ -912,6 +927,9 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
                 )  # fmt: skip
 
 
+_SEVERAL_ATTACKS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives)\b", re.IGNORECASE)
+
+
 def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
                    ) -> None:  # fmt: skip
     """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
@@ -920,6 +938,8 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
     told after it, for a placeless lead) that has no toll yet (none, or several places, and the lead stays held
     back)."""
     for sentence, when, vague, deaths, ordered in leads:
+        if not vague and _SEVERAL_ATTACKS.search(sentence.text):  # a toll of "two attacks" is no one place's
+            continue
         isos = {iso for name in vague for iso, pattern in COUNTRY_WORDS.items()
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
         candidates = [
@@ -931,10 +951,13 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
         ]  # fmt: skip
         one_place = all(_km(candidates[0], other) <= 10 and _core_name(candidates[0]["location"])
                         == _core_name(other["location"]) for other in candidates)  # fmt: skip
-        if not candidates or not one_place:  # one incident told twice at one place is still one event
-            continue
+        one_sentence = all(other["_sentence"] == candidates[0]["_sentence"] for other in candidates)
+        if not candidates or not (one_place or one_sentence):  # one incident told twice at one place is one event;
+            continue  # "ambushed between the villages of A and B": the toll on the first, as for a sentence's own
         row = candidates[0]
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
+        figures = death_figures(sentence.text)
+        row["_victims"] = {f.category for f in figures}
         _complete_actors(row, [(a.name, a.family) for a in ordered])
         named = f"names only {', '.join(vague)}" if vague else "names no place"
         row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which {named}]"
