@@ -177,6 +177,9 @@ _DEATH_AFTER = re.compile(
     # an appositive between the figure and its verb: "21 people, including two attackers, were killed"
     r"^\s*(?:,\s*(?:including|among\s+them|among\s+whom|of\s+whom|mostly|most\s+of\s+them|many\s+of\s+them)\b"
     r"[^,;.]{1,60},)?"
+    # what the victims were doing: "21 traders returning from the market in a bus were killed"
+    r"(?:\s+(?:returning|travell?ing|heading|coming|going|fleeing|attending|working|riding|walking|driving|on\s+their"
+    r"\s+way)\b[^,;.]{1,60}?(?=\s+(?:were|was|had|have|has)\s))?"
     r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked|summarily|allegedly)\s+)*(?:killed|dead|died|slain|executed"
     r"|massacred|murdered|perished|lost\s+their\s+lives|to\s+death|neutrali[sz]ed)\b",
