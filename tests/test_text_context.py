@@ -243,3 +243,23 @@ def test_a_placeless_toll_of_several_attacks_goes_to_none_of_them(geocoder):
     )
     events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
     assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
+
+
+def test_a_placeless_toll_of_weeks_of_fighting_is_no_one_days_toll(geocoder):
+    text = (
+        "BAMAKO, 28 March 2022 - More than 60 fighters have been killed in three weeks of fighting between the ISGS "
+        "and the MSA, a first count says.\n\n"
+        "The ISGS fought the MSA at Hombori on 8 March, the movement said.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
+
+
+def test_a_placeless_lead_belongs_to_the_incident_told_next_only(geocoder):
+    text = (
+        "A suicide bomber blew himself up on Saturday near a checkpoint, wounding two soldiers, the army said.\n\n"
+        "On Friday, a bomber had struck near Hombori, killing four soldiers.\n\n"
+        "On Saturday, gunmen also attacked a patrol near Boni, the army said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2013, 2, 10)).events
+    assert events[events["location"] == "Boni"]["fatalities"].isna().all()

@@ -927,6 +927,11 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
                 )  # fmt: skip
 
 
+def _told_next(rows: list[dict], number: int) -> int | None:
+    """The sentence of the first incident told after sentence ``number`` (a placeless lead's own, told next)."""
+    return min((row["_sentence"] for row in rows if row["_sentence"] > number), default=None)
+
+
 _SEVERAL_ATTACKS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives)\b", re.IGNORECASE)
 
 
@@ -944,7 +949,9 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
         candidates = [
             row for row in rows
-            if (row["country_iso2"] in isos or (not vague and row["_sentence"] > sentence.number))
+            if (row["country_iso2"] in isos or (not vague and row["_sentence"] == _told_next(rows, sentence.number)
+                                                and when.end - when.start <= row["date_end"] - row["date_start"]
+                                                + timedelta(days=6)))  # "in three weeks of fighting": no one day's
             and row["fatalities"] is None and row["fatalities_low"] is None
             and row["date_start"].date() <= when.end + timedelta(days=1)
             and when.start - timedelta(days=1) <= row["date_end"].date()
