@@ -263,3 +263,13 @@ def test_a_placeless_lead_belongs_to_the_incident_told_next_only(geocoder):
     )
     events = extract_events(text, geocoder, document_day=date(2013, 2, 10)).events
     assert events[events["location"] == "Boni"]["fatalities"].isna().all()
+
+
+@pytest.mark.parametrize("habit", ["continue to attack convoys and posts", "regularly attack convoys and posts"])
+def test_a_groups_ongoing_habit_names_no_perpetrator_of_the_incident(geocoder, habit):
+    text = (
+        "Gunmen attacked a UN camp in Hombori on Monday, killing two peacekeepers, the mission said.\n"
+        f"Jihadists of the Katiba Macina {habit} in the region.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2017, 8, 16)).events
+    assert events.iloc[0]["group1"] == "Other"

@@ -419,7 +419,7 @@ def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> b
 
 # Background, not an incident: a stretch up to now ("since then", "since 2012") or a habit ("repeatedly", "for years")
 _BACKGROUND = re.compile(
-    r"\bsince\b|\b(?:repeatedly|frequently|regularly|routinely|often|increasingly)\b"
+    r"\bsince\b|\b(?:repeatedly|frequently|regularly|routinely|often|increasingly)\b|\bcontinu(?:e|es|ing)\s+to\b"
     r"|\bfor\s+(?:years|decades|months)\b",
     re.IGNORECASE,
 )
@@ -799,7 +799,9 @@ _ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|a
 _HABITUAL = re.compile(
     r"\b(?:have|has|(?<!\bit\s)(?<!\bthey\s)had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced"
     r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
-    r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b",
+    r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b"
+    # a group's ongoing habit: "jihadists of AQIM continue to carry out suicide attacks" is no one incident's
+    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b",
     re.IGNORECASE,
 )
 
