@@ -147,3 +147,12 @@ def test_dead_named_one_by_one_are_of_their_side() -> None:
 )
 def test_what_the_victims_were_doing_stands_between_the_figure_and_its_verb(sentence: str, best: int | None) -> None:
     assert find_fatalities(sentence).best == best
+
+
+def test_a_period_after_the_figure_counts_even_when_it_is_masked_as_a_date() -> None:
+    sentence = "The raid hit Boni on Tuesday, in a district where armed men have killed hundreds of herders this year."
+    year = sentence.index("this year")
+    assert find_fatalities(sentence, [(year, year + len("this year"))]).best is None
+    dated = "In May this year, 31 gendarmes were killed in an assault on their post at Boni."
+    may = dated.index("May this year")
+    assert find_fatalities(dated, [(may, may + len("May this year"))]).best == 31
