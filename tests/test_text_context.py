@@ -273,3 +273,12 @@ def test_a_groups_ongoing_habit_names_no_perpetrator_of_the_incident(geocoder, h
     )
     events = extract_events(text, geocoder, document_day=date(2017, 8, 16)).events
     assert events.iloc[0]["group1"] == "Other"
+
+
+def test_the_dead_counted_the_next_morning_are_the_last_incidents_toll(geocoder):
+    text = (
+        "Armed men stormed the village of Hombori on Tuesday evening, the mayor said.\n\n"
+        '"This morning we counted 23 dead and the search goes on," he added.\n'
+    )
+    events = extract_events(text, geocoder, document_day=date(2023, 2, 15)).events
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == 23

@@ -858,6 +858,9 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
         # a dated report (news, bulletin) tells its incidents in turn: an undated placeless sentence goes on with
         # the last one told; a history (no document date) only within a paragraph or when it points back
         return first if previous.paragraph == current.paragraph or refers or dated else None
+    counted = _COUNTED.search(current.text) and first["fatalities"] is None and first["fatalities_low"] is None
+    if counted and first["date_start"].date() <= own.start <= first["date_end"].date() + timedelta(days=3):
+        return first  # "This morning we counted 19 dead": the toll of the last incident, counted after it
     goes_on = _GOES_ON.search(current.text) and previous.paragraph == current.paragraph
     if refers and goes_on and first["date_start"].date() <= own.start <= first["date_end"].date() + timedelta(days=3):
         return first  # "a sandstorm halted the fighting on Friday; it resumed until Saturday"
@@ -868,6 +871,12 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
     if not (own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end):
         return None
     return first
+
+
+# Counting or finding the dead after an incident ("we counted 19 dead", "the bodies of 12 were found").
+_COUNTED = re.compile(r"\b(?:counted|recovered|found|buried|collected)\b[^.;]{0,40}\b(?:dead|bodies|corpses)\b"
+                      r"|\b(?:bodies|corpses)\b[^.;]{0,40}\b(?:were|have\s+been|had\s+been)\s+(?:found|recovered"
+                      r"|counted|buried)\b", re.IGNORECASE)  # fmt: skip
 
 
 _CLAIM = re.compile(
