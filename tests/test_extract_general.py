@@ -211,7 +211,7 @@ def test_a_group_named_as_taking_the_base_is_the_attacker_the_first_report_left_
         "at Boni."
     )
     frame, _ = events(text, geocoder, day=None)
-    assert pairs(frame) == [("Boni", "State forces", "JNIM")]
+    assert pairs(frame) == [("Boni", "JNIM", "State forces")]  # the attacker first, as the labelling guide says
 
 
 # ---------------------------------------------------------------- a stretch of time up to the writing

@@ -69,3 +69,15 @@ def test_a_side_killed_beside_another_is_hit() -> None:
 def test_foreign_forces_and_unnamed_jihadists(sentence: str, family: str) -> None:
     """The GUIDE's State forces include French troops and jets; 'suspected jihadists' name no group."""
     assert families(sentence)[0] == family
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The raid on the village left 40 dead and has not been claimed by any jihadist group or militia.", set()),
+        ("Neither the ISGS nor the JNIM has said it carried out the ambush.", set()),
+        ("The Katiba Macina killed nine herders, and no other group claimed any part in it.", {"JNIM", "Civilians"}),
+    ],
+)
+def test_a_group_named_only_to_be_ruled_out_is_no_party(sentence: str, expected: set[str]) -> None:
+    assert {a.family for a in find_actors(sentence)} == expected

@@ -202,3 +202,83 @@ def test_who_was_hit_in_a_list_of_villages_holds_for_each_village(geocoder):
     assert set(zip(events["group1"], events["group2"], strict=True)) == {("JNIM", "Civilians")}
     assert events.iloc[0]["fatalities"] == 41  # the toll stays on the first village told, as the labels count it
     assert events.iloc[1:]["fatalities"].isna().all()
+
+
+def test_a_placeless_lead_gives_its_toll_to_the_incident_placed_after_it(geocoder):
+    text = (
+        "At least 27 soldiers were killed on Tuesday in an ambush by armed men in the north of the country, the "
+        "army said.\n\n"
+        "A supply convoy was attacked on Tuesday near Hombori, in the Mopti region, the statement said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
+    convoy = events[events["location"] == "Hombori"].iloc[0]
+    assert convoy["fatalities"] == 27
+    assert "toll from the lead, which names no place" in convoy["notes"]
+
+
+def test_a_placeless_toll_told_after_the_incident_is_not_its_lead(geocoder):
+    text = (
+        "A supply convoy was attacked on Tuesday near Hombori, in the Mopti region, the statement said.\n\n"
+        "Elsewhere, 12 herders were killed on Tuesday by armed men, residents said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
+    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
+
+
+def test_soldiers_killed_by_no_one_named_are_the_target_of_an_unidentified_group(geocoder):
+    text = (
+        "Fourteen gendarmes were killed on Sunday in a new attack in the country's west, the minister said.\n\n"
+        "The ambush took place between the villages of Hombori and Boni, officials added.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2019, 5, 14)).events
+    first = events.iloc[0]
+    assert first["location"] == "Hombori" and first["fatalities"] == 14  # the toll on the first place told
+    assert (first["group1"], first["group2"]) == ("Other", "State forces")
+
+
+def test_a_placeless_toll_of_several_attacks_goes_to_none_of_them(geocoder):
+    text = (
+        "At least 33 people were killed on Monday in two attacks by armed men, the government said.\n\n"
+        "A bus was attacked on Monday near Hombori, in the Mopti region, officials said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
+    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
+
+
+def test_a_placeless_toll_of_weeks_of_fighting_is_no_one_days_toll(geocoder):
+    text = (
+        "BAMAKO, 28 March 2022 - More than 60 fighters have been killed in three weeks of fighting between the ISGS "
+        "and the MSA, a first count says.\n\n"
+        "The ISGS fought the MSA at Hombori on 8 March, the movement said.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
+
+
+def test_a_placeless_lead_belongs_to_the_incident_told_next_only(geocoder):
+    text = (
+        "A suicide bomber blew himself up on Saturday near a checkpoint, wounding two soldiers, the army said.\n\n"
+        "On Friday, a bomber had struck near Hombori, killing four soldiers.\n\n"
+        "On Saturday, gunmen also attacked a patrol near Boni, the army said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2013, 2, 10)).events
+    assert events[events["location"] == "Boni"]["fatalities"].isna().all()
+
+
+@pytest.mark.parametrize("habit", ["continue to attack convoys and posts", "regularly attack convoys and posts"])
+def test_a_groups_ongoing_habit_names_no_perpetrator_of_the_incident(geocoder, habit):
+    text = (
+        "Gunmen attacked a UN camp in Hombori on Monday, killing two peacekeepers, the mission said.\n"
+        f"Jihadists of the Katiba Macina {habit} in the region.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2017, 8, 16)).events
+    assert events.iloc[0]["group1"] == "Other"
+
+
+def test_the_dead_counted_the_next_morning_are_the_last_incidents_toll(geocoder):
+    text = (
+        "Armed men stormed the village of Hombori on Tuesday evening, the mayor said.\n\n"
+        '"This morning we counted 23 dead and the search goes on," he added.\n'
+    )
+    events = extract_events(text, geocoder, document_day=date(2023, 2, 15)).events
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == 23

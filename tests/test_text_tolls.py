@@ -135,3 +135,24 @@ def test_dead_named_one_by_one_are_of_their_side() -> None:
 
     figures = death_figures("A UN peacekeeper and a Malian soldier were killed in the attack on the camp.")
     assert [(f.category, f.figures.best) for f in figures] == [("state", 2)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "best"),
+    [
+        ("Last week, 17 traders returning from the cattle market of Djibo in a lorry were shot dead by gunmen.", 17),
+        ("Some 8 women walking to the wells outside the village were killed by an explosive device.", 8),
+        ("Six herders heading for the pastures were wounded by armed men.", None),
+    ],
+)
+def test_what_the_victims_were_doing_stands_between_the_figure_and_its_verb(sentence: str, best: int | None) -> None:
+    assert find_fatalities(sentence).best == best
+
+
+def test_a_period_after_the_figure_counts_even_when_it_is_masked_as_a_date() -> None:
+    sentence = "The raid hit Boni on Tuesday, in a district where armed men have killed hundreds of herders this year."
+    year = sentence.index("this year")
+    assert find_fatalities(sentence, [(year, year + len("this year"))]).best is None
+    dated = "In May this year, 31 gendarmes were killed in an assault on their post at Boni."
+    may = dated.index("May this year")
+    assert find_fatalities(dated, [(may, may + len("May this year"))]).best == 31

@@ -78,12 +78,18 @@ class Actor:
     start: int
 
 
+# A group named only to be ruled out ("not claimed by any jihadist group or militia", "neither JNIM nor ...")
+_DENIED_BEFORE = re.compile(r"(?:\b(?:not|never)\b[^,;.]{0,40}\bany\b|\bneither\b|\bnor\b)[^,;.]{0,40}$",
+                            re.IGNORECASE)  # fmt: skip
+
+
 def _mentions(sentence: str) -> list[tuple[int, int, str]]:
-    """(start, end, family) of every group name (the alias table) and description in ``sentence``."""
+    """(start, end, family) of every group name (the alias table) and description in ``sentence``, except those
+    named only to be ruled out."""
     found = [(name.start, name.end, name.family) for name in find_names(sentence)]
     for regex, family in _DESCRIPTION_RES:
         found += [(match.start(), match.end(), family) for match in regex.finditer(sentence)]
-    return found
+    return [item for item in found if not _DENIED_BEFORE.search(sentence[max(0, item[0] - 80) : item[0]])]
 
 
 def find_actors(sentence: str) -> list[Actor]:

@@ -438,7 +438,7 @@ def _narrow_place(row: dict, found: tuple[str, GeocodeResult], sentence: Sentenc
 
 # Background, not an incident: a stretch up to now ("since then", "since 2012") or a habit ("repeatedly", "for years")
 _BACKGROUND = re.compile(
-    r"\bsince\b|\b(?:repeatedly|frequently|regularly|routinely|often|increasingly)\b"
+    r"\bsince\b|\b(?:repeatedly|frequently|regularly|routinely|often|increasingly)\b|\bcontinu(?:e|es|ing)\s+to\b"
     r"|\bfor\s+(?:years|decades|months)\b",
     re.IGNORECASE,
 )
@@ -510,6 +510,8 @@ def _held_back(doc: Document, reading: _Reading, dating: _Dating, when: _When | 
                                           reading.ordered))  # fmt: skip
         else:
             _hold_back(doc, reading, "no place")
+            if reading.deaths.low is not None or reading.deaths.best is not None:  # "51 soldiers were killed Friday"
+                doc.country_leads.append((reading.sentence, when, (), reading.deaths, reading.ordered))
         return True
     if reading.tried and reading.place_basis == "sentence":  # names of the winning group the geocoder missed
         _hold_back(doc, reading, "place not found (other places of this sentence were placed)", found=[])
@@ -583,7 +585,7 @@ def _finish(doc: Document) -> Extraction:
     rows = _one_event_per_incident(_placed_precisely(_placed_by_the_text(doc.rows)))
     for row in rows:
         row.pop("_sentence", None)
-        row.pop("_victims", None)
+        _victims_second(row, row.pop("_victims", None))
         if row["group1"] is not None and row["group1"] == row["group2"]:  # one party named twice
             row["actor2"], row["group2"] = None, None
         if row["group1"] is None and row["group2"] == "Civilians":  # an IED that killed civilians, no one named
@@ -599,6 +601,21 @@ def _finish(doc: Document) -> Extraction:
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
     return Extraction(events=events, rejected=rejected_frame, n_sentences=len(doc.sentences))
+
+
+def _victims_second(row: dict, victims: set[str] | None) -> None:
+    """When all the event's dead are soldiers or militiamen, their side is the target (family2), the one who
+    attacked them (named, or unnamed: "unidentified armed group", Other) the perpetrator, as ACLED codes it."""
+    pro = ("State forces", "Militia", "Wagner Group")
+    if not victims or not victims <= {"state", "militia"} or row["group1"] not in pro:
+        return
+    if row["group2"] is None:
+        row["actor2"], row["group2"] = row["actor1"], row["group1"]
+        row["actor1"], row["group1"] = "unidentified armed group", "Other"
+    elif row["group2"] not in pro and row["group2"] != "Civilians":
+        row["actor1"], row["group1"], row["actor2"], row["group2"] = (
+            row["actor2"], row["group2"], row["actor1"], row["group1"],
+        )  # fmt: skip
 
 
 RELATIVE_WITHOUT_ANCHOR = "relative date without a document date"
@@ -801,7 +818,9 @@ _ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|a
 _HABITUAL = re.compile(
     r"\b(?:have|has|(?<!\bit\s)(?<!\bthey\s)had)\s+(?:\w+\s+)?(?:killed|been\s+killed|attacked|died|fought|displaced"
     r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
-    r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b",
+    r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b"
+    # a group's ongoing habit: "jihadists of AQIM continue to carry out suicide attacks" is no one incident's
+    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b",
     re.IGNORECASE,
 )
 
@@ -858,6 +877,9 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
         # a dated report (news, bulletin) tells its incidents in turn: an undated placeless sentence goes on with
         # the last one told; a history (no document date) only within a paragraph or when it points back
         return first if previous.paragraph == current.paragraph or refers or dated else None
+    counted = _COUNTED.search(current.text) and first["fatalities"] is None and first["fatalities_low"] is None
+    if counted and first["date_start"].date() <= own.start <= first["date_end"].date() + timedelta(days=3):
+        return first  # "This morning we counted 19 dead": the toll of the last incident, counted after it
     goes_on = _GOES_ON.search(current.text) and previous.paragraph == current.paragraph
     if refers and goes_on and first["date_start"].date() <= own.start <= first["date_end"].date() + timedelta(days=3):
         return first  # "a sandstorm halted the fighting on Friday; it resumed until Saturday"
@@ -868,6 +890,12 @@ def _continued(rows: list[dict], sentences: list[Sentence], index: int, own: _Wh
     if not (own.start <= first["date_end"].date() and first["date_start"].date() - timedelta(days=7) <= own.end):
         return None
     return first
+
+
+# Counting or finding the dead after an incident ("we counted 19 dead", "the bodies of 12 were found").
+_COUNTED = re.compile(r"\b(?:counted|recovered|found|buried|collected)\b[^.;]{0,40}\b(?:dead|bodies|corpses)\b"
+                      r"|\b(?:bodies|corpses)\b[^.;]{0,40}\b(?:were|have\s+been|had\s+been)\s+(?:found|recovered"
+                      r"|counted|buried)\b", re.IGNORECASE)  # fmt: skip
 
 
 _CLAIM = re.compile(
@@ -929,29 +957,47 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
                 )  # fmt: skip
 
 
+def _told_next(rows: list[dict], number: int) -> int | None:
+    """The sentence of the first incident told after sentence ``number`` (a placeless lead's own, told next)."""
+    return min((row["_sentence"] for row in rows if row["_sentence"] > number), default=None)
+
+
+_SEVERAL_ATTACKS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives)\b", re.IGNORECASE)
+
+
 def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
                    ) -> None:  # fmt: skip
     """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
-    Niger"), placed later in the text ("The attack took place in Fambita"): its figures and actors go to the one event
-    of the same days in that country that has no toll yet (none, or several places, and the lead stays held back)."""
+    Niger"), or no place at all ("51 soldiers were killed on Friday in the north"), placed later in the text ("The
+    attack took place in Fambita"): its figures and actors go to the one event of the same days (in that country;
+    told after it, for a placeless lead) that has no toll yet (none, or several places, and the lead stays held
+    back)."""
     for sentence, when, vague, deaths, ordered in leads:
+        if not vague and _SEVERAL_ATTACKS.search(sentence.text):  # a toll of "two attacks" is no one place's
+            continue
         isos = {iso for name in vague for iso, pattern in COUNTRY_WORDS.items()
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
         candidates = [
             row for row in rows
-            if row["country_iso2"] in isos and row["fatalities"] is None and row["fatalities_low"] is None
+            if (row["country_iso2"] in isos or (not vague and row["_sentence"] == _told_next(rows, sentence.number)
+                                                and when.end - when.start <= row["date_end"] - row["date_start"]
+                                                + timedelta(days=6)))  # "in three weeks of fighting": no one day's
+            and row["fatalities"] is None and row["fatalities_low"] is None
             and row["date_start"].date() <= when.end + timedelta(days=1)
             and when.start - timedelta(days=1) <= row["date_end"].date()
         ]  # fmt: skip
         one_place = all(_km(candidates[0], other) <= 10 and _core_name(candidates[0]["location"])
                         == _core_name(other["location"]) for other in candidates)  # fmt: skip
-        if not candidates or not one_place:  # one incident told twice at one place is still one event
-            continue
+        one_sentence = all(other["_sentence"] == candidates[0]["_sentence"] for other in candidates)
+        if not candidates or not (one_place or one_sentence):  # one incident told twice at one place is one event;
+            continue  # "ambushed between the villages of A and B": the toll on the first, as for a sentence's own
         row = candidates[0]
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
+        figures = death_figures(sentence.text)
+        row["_victims"] = {f.category for f in figures}
         _complete_actors(row, [(a.name, a.family) for a in ordered])
-        row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which names only "\
-                       f"{', '.join(vague)}]"
+        named = f"names only {', '.join(vague)}" if vague else "names no place"
+        row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which {named}]"
 
 
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
@@ -985,7 +1031,7 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     _add_facts(target, sentence, ordered, deaths, source, own)
     if normalise(str(target["location"])) not in normalise(sentence.text):  # of the whole incident, not one place
         for row in _listed_with(rows, target):  # "the villages of A, B and C": who was hit is the same in all three
-            _complete_actors(row, [(a.name, a.family) for a in ordered])
+            _complete_actors(row, [(a.name, a.family) for a in ordered if a.family == "Civilians"])
 
 
 def _listed_with(rows: list[dict], target: dict) -> list[dict]:

@@ -177,6 +177,9 @@ _DEATH_AFTER = re.compile(
     # an appositive between the figure and its verb: "21 people, including two attackers, were killed"
     r"^\s*(?:,\s*(?:including|among\s+them|among\s+whom|of\s+whom|mostly|most\s+of\s+them|many\s+of\s+them)\b"
     r"[^,;.]{1,60},)?"
+    # what the victims were doing: "21 traders returning from the market in a bus were killed"
+    r"(?:\s+(?:returning|travell?ing|heading|coming|going|fleeing|attending|working|riding|walking|driving|on\s+their"
+    r"\s+way)\b[^,;.]{1,60}?(?=\s+(?:were|was|had|have|has)\s))?"
     r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked|summarily|allegedly)\s+)*(?:killed|dead|died|slain|executed"
     r"|massacred|murdered|perished|lost\s+their\s+lives|to\s+death|neutrali[sz]ed)\b",
@@ -267,10 +270,12 @@ _CUMULATIVE = re.compile(
 )
 
 
-def _cumulative(sentence: str, span: tuple[int, int]) -> bool:
-    """A figure whose own clause counts over a period ("hundreds this year", "in recent years, with 56 killed")."""
+def _cumulative(sentence: str, span: tuple[int, int], written: str | None = None) -> bool:
+    """A figure whose own clause counts over a period ("hundreds this year", "in recent years, with 56 killed").
+    After the figure the period counts as ``written`` (a date there, "killed 200 this year", is the period); before
+    it only as masked (a date there, "in August this year, 24 were killed", dates an incident)."""
     before = re.split(r"[;.()]|,\s+(?:and|but|while|as)\s", sentence[max(0, span[0] - 60) : span[0]])[-1]
-    after = re.split(r"[,;.()]", sentence[span[1] : span[1] + 40])[0]
+    after = re.split(r"[,;.()]", (written or sentence)[span[1] : span[1] + 40])[0]
     return bool(_CUMULATIVE.search(before) or _CUMULATIVE.search(after))
 
 
@@ -282,7 +287,7 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
     exclude = [*exclude, *(span for span in reference_spans(sentence) if _OTHER_INCIDENT.match(sentence, span[0]))]
     found: list[DeathFigure] = []
     spans: list[tuple[int, int]] = []
-    sentence = _mask(sentence, list(exclude))
+    written, sentence = sentence, _mask(sentence, list(exclude))  # a period ("this year") is a date: masked
     candidates = []
     for regex in (_FIGURE, _KILL_VERB_FIGURE, _ONE_DEAD):
         for match in regex.finditer(sentence):
@@ -330,7 +335,7 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
         if category in ("people", "unknown") and mostly and _category(mostly.group("who")) in ("state", "militia"):
             category = _category(mostly.group("who"))
-        if _cumulative(sentence, number_span):
+        if _cumulative(sentence, number_span, written):
             continue
         found.append(DeathFigure(number_span, category, figure))
     if not found:
