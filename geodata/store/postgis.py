@@ -352,39 +352,57 @@ class PostgisImport:
         """Ids of stored events within the linker's reach of ``rows``, through the space-time indexes: within a box
         of ``RADIUS_KM[1]`` (``REACH_KM`` where either is at district precision) around each point and its days
         widened by DATE_SLACK_DAYS; any distance in the same country
-        (or admin-1 region) when either event is region-level. A superset of the candidates (actors are not asked)."""
+        (or admin-1 region) when either event is region-level. A superset of the candidates (actors are not asked).
+
+        The query boxes are probed in bulk: those of one grid cell (``CELL_DEGREES`` by ``CELL_DAYS``) are merged
+        into one box, the index is probed once per cell, and what it finds is checked against each query of the
+        cell by plain comparisons (a hash join on the cell), not by one index probe per query."""
         query = _reach(rows).drop_duplicates()
         if query.empty:
             return np.empty(0, dtype=object)
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sca_near (x0 float8, y0 float8, x1 float8, y1 float8, "
-                          "cx0 float8, cy0 float8, cx1 float8, cy1 float8, z0 float8, z1 float8, d0 date, d1 date, "
-                          "p int, country text, admin1 text, dataset text) ON COMMIT DROP")
-        self.conn.execute("TRUNCATE sca_near")
-        with self.conn.cursor() as cur, cur.copy("COPY sca_near FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
-            copy.write(query.to_csv(index=False, header=False, na_rep=NULL, date_format="%Y-%m-%d"))
-        self.conn.execute("ANALYZE sca_near")
-        box = "ST_3DMakeBox(ST_MakePoint({}, {}, q.z0), ST_MakePoint({}, {}, q.z1))"
-        near, anywhere = box.format("q.x0", "q.y0", "q.x1", "q.y1"), box.format(-180, -90, 180, 90)
+        query = _cells(query)
+        boxes = query.groupby("cell", sort=False).agg(
+            x0=("x0", "min"), y0=("y0", "min"), z0=("z0", "min"), x1=("x1", "max"), y1=("y1", "max"),
+            z1=("z1", "max")).reset_index()
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sca_near (cell int8, x0 float8, y0 float8, x1 float8, "
+                          "y1 float8, cx0 float8, cy0 float8, cx1 float8, cy1 float8, z0 float8, z1 float8, d0 date, "
+                          "d1 date, p int, country text, admin1 text, dataset text) ON COMMIT DROP")
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sca_cells (cell int8, x0 float8, y0 float8, z0 float8, "
+                          "x1 float8, y1 float8, z1 float8) ON COMMIT DROP")
+        self.conn.execute("TRUNCATE sca_near, sca_cells")
+        for table, frame in (("sca_near", query), ("sca_cells", boxes)):
+            with self.conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
+                copy.write(frame.to_csv(index=False, header=False, na_rep=NULL, date_format="%Y-%m-%d"))
+            self.conn.execute(f"ANALYZE {table}")
+        box = "ST_3DMakeBox(ST_MakePoint({}, {}, {}.z0), ST_MakePoint({}, {}, {}.z1))"
+        cell = box.format("c.x0", "c.y0", "c", "c.x1", "c.y1", "c")
+        anywhere = box.format(-180, -90, "q", 180, 90, "q")
         region = ("(e.country_iso2 = q.country OR (q.country IS NULL AND e.country_iso2 IS NULL AND "
                   "e.admin1 = q.admin1)) AND (greatest(coalesce(e.geo_precision, 4), q.p) >= 4 OR q.admin1 IS NULL "
                   "OR e.admin1 IS NULL OR e.admin1 = q.admin1)")
         regions = "(SELECT DISTINCT z0, z1, p, country, admin1, dataset FROM sca_near)"
         line = _space_time("e.")
-        close = "ST_MakeEnvelope(q.cx0, q.cy0, q.cx1, q.cy1, 4326)"
+        first = f"(e.date_start - DATE '{DAY_ZERO}')::float8"
+        last = f"(coalesce(e.date_end, e.date_start) - DATE '{DAY_ZERO}')::float8"
         parts = [  # the days are in every index box: the date test is the index's
             # Two precise reports (precision 1) are candidates within RADIUS_KM[1]; one at district precision (2)
-            # reaches REACH_KM: one probe of the large box, the small one asked of two precise reports.
-            f"SELECT e.event_id FROM sca_near q JOIN events e ON {line} &&& {near} AND e.dataset <> q.dataset "
-            f"AND (q.p = 2 OR {_district('e.')} OR {_coarse('e.')} OR e.geom && {close})",
+            # reaches REACH_KM: one probe of each cell's merged box, then each query's large box (and the small one
+            # for two precise reports) checked by comparisons within the cell.
+            f"SELECT DISTINCT e.event_id FROM sca_cells c JOIN events e ON {line} &&& {cell} "
+            f"JOIN sca_near q ON q.cell = c.cell AND e.dataset <> q.dataset "
+            f"AND e.longitude BETWEEN q.x0 AND q.x1 AND e.latitude BETWEEN q.y0 AND q.y1 "
+            f"AND {first} <= q.z1 AND {last} >= q.z0 "
+            f"AND (q.p = 2 OR {_district('e.')} OR {_coarse('e.')} OR (e.longitude BETWEEN q.cx0 AND q.cx1 "
+            f"AND e.latitude BETWEEN q.cy0 AND q.cy1))",
             # Region-level candidates depend on the days, country, admin-1, precision and dataset only: one probe
             # per distinct combination.
             f"SELECT e.event_id FROM {regions} q JOIN events e ON q.p >= {incidents.COARSE_PRECISION} "
-            f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
+            f"AND {line} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
             f"SELECT e.event_id FROM {regions} q JOIN events e ON {_coarse('e.')} "
-            f"AND {_space_time('e.')} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
+            f"AND {line} &&& {anywhere} AND e.dataset <> q.dataset AND {region}",
         ]
         found: set[str] = set()
-        for part in parts:  # one by one: each a nested loop over the query rows into its index
+        for part in parts:
             found.update(i for (i,) in self.conn.execute(part).fetchall())
         return np.array(sorted(found), dtype=object)
 
@@ -536,6 +554,22 @@ def _reach(rows: pd.DataFrame) -> pd.DataFrame:
         "country": rows["country_iso2"].astype("string"), "admin1": rows["admin1"].astype("string"),
         "dataset": rows["dataset"].astype("string"),
     })
+
+
+# The grid whose cells merge query boxes for one index probe each (PostgisImport.near): about a reach box wide,
+# so a merged box stays a few query boxes in size while one probe serves every query of its cell.
+CELL_DEGREES = 1.0
+CELL_DAYS = 8
+
+
+def _cells(query: pd.DataFrame) -> pd.DataFrame:
+    """``query`` (from :func:`_reach`) with a first column ``cell``: the grid cell of its box's lower corner."""
+    x = np.floor(query["x0"].to_numpy(dtype=float) / CELL_DEGREES).astype(np.int64) + 1024
+    y = np.floor(query["y0"].to_numpy(dtype=float) / CELL_DEGREES).astype(np.int64) + 1024
+    z = np.floor(query["z0"].to_numpy(dtype=float) / CELL_DAYS).astype(np.int64) + (1 << 20)
+    out = query.copy()
+    out.insert(0, "cell", (z * 2048 + y) * 2048 + x)
+    return out
 
 
 def _read_events(conn: psycopg.Connection, geometry: bool = True,
