@@ -570,7 +570,7 @@ def _reach(rows: pd.DataFrame) -> pd.DataFrame:
 # The grid whose cells merge query boxes for one index probe each (PostgisImport.near): a cell a little wider than
 # a reach box (2 x 0.74 degrees), so a merged box stays a few query boxes in size while one probe serves every query
 # of its cell (1 and 3 degrees measured slower at 100k).
-CELL_DEGREES = 3.0
+CELL_DEGREES = 2.0
 CELL_DAYS = 8
 
 
