@@ -14,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import psycopg
 import pytest
@@ -400,3 +401,87 @@ def test_a_schema_1_store_is_upgraded_in_place_and_keeps_its_events(postgis, cap
     code, out, _ = run(["import", "ucdp", str(UCDP), "--store", place, "--no-progress"], capsys)
     assert code == 0 and out.splitlines()[0] == "read 8, kept 7, updated 0, duplicates 0, quarantined 1"
     assert len(open_store(place).side("admin_differences")) == 2
+
+
+def test_bulk_probes_across_grid_cells_and_region_level_events_equal_a_whole_store_relink(postgis, tmp_path):
+    """The neighbour probes merge query boxes by grid cell (postgis.CELL_DEGREES by CELL_DAYS) and check each
+    query in SQL: events scattered over several cells and day spans, at every precision (region-level ones too),
+    still relink exactly as a relink of the whole store does."""
+    from geodata.store.postgis import CELL_DAYS, CELL_DEGREES
+
+    rng = np.random.default_rng(7)
+
+    def scattered(prefix: str, datasets: list[str], n: int) -> list[dict]:
+        rows = []
+        for i in range(n):
+            dataset = datasets[i % len(datasets)]
+            day = (pd.Timestamp("2022-03-01") + pd.Timedelta(days=int(rng.integers(0, 3 * CELL_DAYS)))).date()
+            row = event(f"{dataset}:{prefix}{i}", dataset, float(rng.uniform(-150, 150)), day=str(day),
+                        fatalities=int(rng.integers(0, 20)), km_east=float(rng.uniform(-150, 150)))
+            row["geo_precision"] = int(rng.choice([1, 1, 2, 3, 4]))
+            row["admin1"] = str(rng.choice(["Mopti", "Segou"]))
+            rows.append(row)
+        return rows
+
+    assert 300 * KM > CELL_DEGREES, "the events span more than one grid cell"
+    events, table = linked_events(scattered("S", ["acled", "ucdp"], 240))
+    incoming = scattered("N", ["upload", "text"], 40)
+    places = {"parquet": str(tmp_path / "events.parquet"), "postgis": postgis.url(postgis.database())}
+    for place in places.values():
+        open_store(place).replace(events, {"incidents": table})
+        import_events(place, incoming)
+    relinked, local = incident_columns(places["parquet"]), incident_columns(places["postgis"])
+    pd.testing.assert_frame_equal(local, relinked, check_dtype=False)
+    assert open_store(places["postgis"]).side("incidents").equals(open_store(places["parquet"]).side("incidents"))
+    assert relinked["incident_size"].astype(float).max() > 1, "some incidents were linked"
+    incoming_ids = {row["event_id"] for row in incoming}
+    joined = relinked.loc[relinked["event_id"].isin(incoming_ids), "incident_size"].astype(float)
+    assert (joined > 1).any(), "some incoming events joined incidents"
+
+
+def test_bulk_probes_find_every_event_a_probe_per_query_finds(postgis):
+    """``near`` probes the index once per grid cell of merged query boxes and checks each query in SQL: it finds
+    every event that the rule it stands for (the query's reach box and days, or its region when either report is
+    region-level), checked here pair by pair over a dense store, finds."""
+    from geodata.store.postgis import _reach
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for i in range(600):
+        dataset = ("acled", "ucdp", "upload")[i % 3]
+        day = (pd.Timestamp("2022-03-01") + pd.Timedelta(days=int(rng.integers(0, 30)))).date()
+        row = event(f"{dataset}:P{i}", dataset, float(rng.uniform(-120, 120)), day=str(day),
+                    km_east=float(rng.uniform(-120, 120)))
+        row["geo_precision"] = int(rng.choice([1, 1, 2, 3, 4]))
+        row["admin1"] = rng.choice(["Mopti", "Segou", None])
+        row["country_iso2"] = rng.choice(["ML", "ML", "ML", None])
+        rows.append(row)
+    stored = schema.conform(pd.DataFrame(rows))
+    url = postgis.url(postgis.database())
+    open_store(url).replace(stored, {})
+    asked = pd.DataFrame(stored.drop(columns="geometry").iloc[::4])
+    with open_store(url).importing() as tx:
+        found = set(tx.near(asked))
+
+    q = _reach(asked).reset_index(drop=True).add_prefix("q_")
+    e = pd.DataFrame(stored.drop(columns="geometry")).reset_index(drop=True)
+    pairs = q.merge(e, how="cross")
+    first = (pd.to_datetime(pairs["date_start"]) - pd.Timestamp("2000-01-01")).dt.days
+    last = (pd.to_datetime(pairs["date_end"]).fillna(pd.to_datetime(pairs["date_start"]))
+            - pd.Timestamp("2000-01-01")).dt.days
+    days = (first <= pairs["q_z1"]) & (last >= pairs["q_z0"]) & (pairs["dataset"] != pairs["q_dataset"])
+    p = pairs["geo_precision"].astype(float).fillna(4)
+    lon, lat = pairs["longitude"], pairs["latitude"]
+    in_box = lon.between(pairs["q_x0"], pairs["q_x1"]) & lat.between(pairs["q_y0"], pairs["q_y1"])
+    close = lon.between(pairs["q_cx0"], pairs["q_cx1"]) & lat.between(pairs["q_cy0"], pairs["q_cy1"])
+    placed = in_box & ((pairs["q_p"] == 2) | (p == 2) | (p >= 3) | close)
+    same_country = (pairs["country_iso2"] == pairs["q_country"]).fillna(False).astype(bool) | (
+        pairs["q_country"].isna() & pairs["country_iso2"].isna()
+        & (pairs["admin1"] == pairs["q_admin1"]).fillna(False).astype(bool))
+    same_admin1 = ((np.maximum(p, pairs["q_p"]) >= 4) | pairs["q_admin1"].isna() | pairs["admin1"].isna()
+                   | (pairs["admin1"] == pairs["q_admin1"]).fillna(False).astype(bool))
+    region = ((pairs["q_p"] >= 3) | (p >= 3)) & same_country & same_admin1
+    expected = set(pairs.loc[days & (placed | region), "event_id"])
+    assert len(asked) > 100 and len(expected) > 100
+    assert expected <= found, f"missed {sorted(expected - found)[:5]}"
+    assert len(found) < len(stored), "the probes select, they do not return the whole store"
