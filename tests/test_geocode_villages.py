@@ -67,6 +67,9 @@ def test_every_village_lies_in_its_country(boundaries: Boundaries) -> None:
         ("Dioura", "ML", "Dioura"),
         ("Toguéré Koumbé", "ML", "Toguéré Coumbé"),
         ("Tamou", "NE", "Tamou"),
+        ("Bollé", "BF", "Bollé"),
+        ("Tougue-Peulh", "BF", "Tougué-Peulh"),
+        ("Simiri", "NE", "Simiri"),
     ],
 )
 def test_villages_geocode_to_their_sourced_point(geocoder: Geocoder, spelling: str, country: str, name: str) -> None:
