@@ -1,4 +1,5 @@
-"""Fixtures the unit tests share: the 30 sample events in memory and map layers from the sample boundaries.
+"""Fixtures the unit tests share: the 30 sample events in memory and map layers from the sample boundaries; the
+real gazetteer's geocoder and boundaries (``tests/fixtures/places.py``; a module may define its own ``geocoder``).
 
 A module that needs the events read back from a real store file defines its own ``data``.
 """
@@ -9,6 +10,7 @@ import pytest
 
 from dashboard.model.events import EventData
 from dashboard.render.figures import BoundaryLayers, boundary_layers
+from tests.fixtures.places import boundaries, geocoder  # noqa: F401  (fixtures shared by the geocoder tests)
 from tests.fixtures.sample_events import sample_boundaries, sample_events
 
 

@@ -15,25 +15,9 @@ from geodata.places.boundaries import Boundaries
 from geodata.places.gazetteer import SUPPLEMENT_CSV, Gazetteer, GazetteerError
 from geodata.places.geocode import RESULT_FIELDS, Geocoder, GeocodeResult, PlaceNotFound
 from geodata.settings import DATA_DIR, Settings
+from tests.fixtures.places import km_between
 
 REFERENCE = pd.read_csv(DATA_DIR / "places_reference.csv", dtype="string", keep_default_na=False)
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(lon2 - lon1)
-    cos = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
-    return float(6371.0 * np.arccos(np.clip(cos, -1.0, 1.0)))
-
-
-@pytest.fixture(scope="module")
-def boundaries() -> Boundaries:
-    return Boundaries.load()
-
-
-@pytest.fixture(scope="module")
-def geocoder(boundaries: Boundaries) -> Geocoder:
-    return Geocoder(Gazetteer.load(), boundaries)
 
 
 @pytest.mark.parametrize("row", REFERENCE.to_dict("records"), ids=REFERENCE["name"].tolist())

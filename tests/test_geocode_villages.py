@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,25 +10,9 @@ from geodata.places.boundaries import Boundaries
 from geodata.places.gazetteer import SUPPLEMENT_CSV, VILLAGE_PREFIX, VILLAGES_CSV, Gazetteer
 from geodata.places.geocode import Geocoder
 from geodata.rebuild.basemap import towns
+from tests.fixtures.places import km_between
 
 VILLAGES = pd.read_csv(VILLAGES_CSV, dtype="string", keep_default_na=False)
-
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(lon2 - lon1)
-    cos = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
-    return float(6371.0 * np.arccos(np.clip(cos, -1.0, 1.0)))
-
-
-@pytest.fixture(scope="module")
-def boundaries() -> Boundaries:
-    return Boundaries.load()
-
-
-@pytest.fixture(scope="module")
-def geocoder(boundaries: Boundaries) -> Geocoder:
-    return Geocoder(Gazetteer.load(), boundaries)
 
 
 def test_every_village_row_is_sourced_and_carries_its_own_point() -> None:
