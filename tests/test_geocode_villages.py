@@ -53,6 +53,11 @@ def test_every_village_lies_in_its_country(boundaries: Boundaries) -> None:
         ("Bollé", "BF", "Bollé"),
         ("Tougue-Peulh", "BF", "Tougué-Peulh"),
         ("Simiri", "NE", "Simiri"),
+        ("Kouré", "NE", "Kouré"),
+        ("Dantiandou", "NE", "Dantchandou"),
+        ("Bambeye", "NE", "Bambeye"),
+        ("Raz-El-Ma", "ML", "Raz-El-Ma"),
+        ("Markoye", "BF", "Markoye"),
     ],
 )
 def test_villages_geocode_to_their_sourced_point(geocoder: Geocoder, spelling: str, country: str, name: str) -> None:
