@@ -58,6 +58,8 @@ def test_every_village_lies_in_its_country(boundaries: Boundaries) -> None:
         ("Bambeye", "NE", "Bambeye"),
         ("Raz-El-Ma", "ML", "Raz-El-Ma"),
         ("Markoye", "BF", "Markoye"),
+        ("Kokri", "ML", "Kokry"),
+        ("Socoura", "ML", "Socoura"),
     ],
 )
 def test_villages_geocode_to_their_sourced_point(geocoder: Geocoder, spelling: str, country: str, name: str) -> None:
