@@ -153,6 +153,7 @@ def _write_local(merged: pd.DataFrame, before: pd.DataFrame, written: pd.Series,
     old = before.loc[before["event_id"].astype(str).isin(ids)]
     relinked = relink_around(changed, old, tx)
     tx.upsert(relinked.events)
+    tx.update_incidents(relinked.moved)
     tx.replace_incidents(relinked.replaced, relinked.table)
 
 

@@ -42,7 +42,8 @@ class Neighbourhood(Protocol):
 class Relinked:
     """What an import writes after relinking the part of the store it can change."""
 
-    events: pd.DataFrame  # the changed events and the stored ones whose incident columns moved, as they now are
+    events: pd.DataFrame  # the changed events (new and replaced), whole, as the import leaves them
+    moved: pd.DataFrame  # other stored events whose incident columns moved: event_id and INCIDENT_COLUMNS only
     table: pd.DataFrame  # rows of the incidents table for the incidents of the relinked events
     replaced: list[str]  # incident ids whose rows in the incidents table ``table`` replaces
     loaded: int  # how many events were read to decide it
@@ -114,13 +115,14 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
     moved = np.zeros(len(mine), dtype=bool)
     for column in INCIDENT_COLUMNS:
         moved |= _differs(stored[column], mine[column])
-    write = mine.loc[moved | _isin(_ids(mine), changed_ids)]
+    own = _isin(_ids(mine), changed_ids)
+    write, others = mine.loc[own], mine.loc[moved & ~own, ["event_id", *INCIDENT_COLUMNS]]
     new_ids = set(mine["incident_id"].dropna().astype(str))
     links = linked.links
     links = links.loc[_isin(links["incident_id"].astype(str).to_numpy(dtype=object), new_ids)] if len(links) else links
     table = incidents.incident_table(mine, links)
     replaced = sorted(new_ids | set(stored["incident_id"].dropna().astype(str)))
-    return Relinked(write.reset_index(drop=True), table, replaced, len(pool))
+    return Relinked(write.reset_index(drop=True), others.reset_index(drop=True), table, replaced, len(pool))
 
 
 def _groups_of(frame: pd.DataFrame, group: np.ndarray, interest: set[str]) -> set[str]:

@@ -108,6 +108,9 @@ class LocalImport(Import, Protocol):
     def upsert(self, rows: pd.DataFrame) -> None:
         """Add or replace these whole events."""
 
+    def update_incidents(self, rows: pd.DataFrame) -> None:
+        """Set the incident columns of stored events (``rows``: event_id and those columns only)."""
+
     def replace_incidents(self, replaced: Sequence[str], table: pd.DataFrame) -> None:
         """Replace the incidents table's rows of the ``replaced`` incident ids by ``table``."""
 
