@@ -49,12 +49,16 @@ class Relinked:
     loaded: int  # how many events were read to decide it
 
 
-def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood) -> Relinked:
-    """Relink the incidents around ``changed`` (new and replaced events as the import leaves them; ``old`` holds
-    the stored versions of the replaced ones); the result equals a relink of the whole store."""
+def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood,
+                  gone: Iterable[str] = ()) -> Relinked:
+    """Relink the incidents around ``changed`` (new and replaced events as the import leaves them) and the stored
+    events ``gone`` (deleted by the import, e.g. a rebuild's dropped seed events); ``old`` holds the stored
+    versions of the replaced and the deleted ones. The result equals a relink of the whole store."""
     changed = _plain(changed)
     pool = _plain(old)  # stored events read so far (as before the import)
-    changed_ids = set(changed["event_id"].astype(str))
+    gone_ids = set(map(str, gone)) - set(changed["event_id"].astype(str))
+    # A deleted event is changed too: its old neighbours lose a candidate, its incident loses a member.
+    changed_ids = set(changed["event_id"].astype(str)) | gone_ids
     interest: set[str] = set(changed_ids)  # events whose incident columns are recomputed
     first: set[str] = set()  # candidates of the events of interest
     asked: set[str] = set()  # events whose neighbours were asked for
@@ -105,7 +109,7 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
             break
         interest |= grown
 
-    out = after.copy()
+    out = after.copy()  # (the deleted events are not in it: nothing of theirs is written)
     for column in INCIDENT_COLUMNS:
         out[column] = getattr(linked, column)
     mine = out.loc[_isin(_ids(out), interest)]
@@ -121,7 +125,9 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
     links = linked.links
     links = links.loc[_isin(links["incident_id"].astype(str).to_numpy(dtype=object), new_ids)] if len(links) else links
     table = incidents.incident_table(mine, links)
-    replaced = sorted(new_ids | set(stored["incident_id"].dropna().astype(str)))
+    was = set(stored["incident_id"].dropna().astype(str))
+    was |= set(before.loc[_isin(_ids(before), gone_ids), "incident_id"].dropna().astype(str))
+    replaced = sorted(new_ids | was)
     return Relinked(write.reset_index(drop=True), others.reset_index(drop=True), table, replaced, len(pool))
 
 

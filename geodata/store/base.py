@@ -96,6 +96,12 @@ class LocalImport(Import, Protocol):
     def read_ids(self, ids: Sequence[str]) -> gpd.GeoDataFrame:
         """The stored events with these ids."""
 
+    def dataset_ids(self, datasets: Sequence[str]) -> list[str]:
+        """The ids of the stored events of these datasets (what a rebuild of them drops first)."""
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Delete the stored events with these ids."""
+
     def rows(self, ids: Sequence[str]) -> pd.DataFrame:
         """The stored events with these ids, every column, no geometry needed."""
 

@@ -301,10 +301,15 @@ class PostgisImport:
         return _read_events(self.conn)
 
     def write_events(self, merged: gpd.GeoDataFrame, before: gpd.GeoDataFrame) -> None:
+        """Write what differs from ``before``: stored events whose incident columns alone moved get those columns
+        (a whole relink moves only them), other changed ones are replaced whole, gone ones deleted."""
         gone, rows = touched(before, merged)
+        linked_only = _incident_columns_only(before, rows)
+        self.update_incidents(rows.loc[linked_only])
+        gone = gone.difference(rows.loc[linked_only, "event_id"].astype(str))
         if len(gone):
             self.conn.execute("DELETE FROM events WHERE event_id = ANY(%s)", (list(gone),))
-        _copy_events(self.conn, rows)
+        _copy_events(self.conn, rows.loc[~linked_only])
 
     def add_quarantine(self, rows: pd.DataFrame) -> int:
         if rows.empty:
@@ -329,8 +334,19 @@ class PostgisImport:
         _append_text(self.conn, "admin_differences", report)
 
     def set_incidents(self, table: pd.DataFrame) -> None:
-        self.conn.execute("DELETE FROM incidents")
-        _append_text(self.conn, "incidents", table)
+        """Make the incidents table ``table``, rewriting only the incidents whose rows differ (as text, as stored):
+        a whole relink (``python -m geodata incidents``) mostly finds the incidents it had."""
+        stored = _read_side(self.conn, "incidents")
+        columns = [str(c) for c in table.columns]
+        if stored.empty or table.empty or "incident_id" not in columns or set(columns) != set(stored.columns):
+            self.conn.execute("DELETE FROM incidents")
+            _append_text(self.conn, "incidents", table)
+            return
+        text = pd.read_csv(io.StringIO(safecsv.rows_text(table)), header=None, names=columns, dtype=str,
+                           keep_default_na=False)[list(stored.columns)]
+        both = text.merge(stored.drop_duplicates(), how="outer", indicator=True)
+        differ = sorted(set(both.loc[both["_merge"] != "both", "incident_id"]))
+        self.replace_incidents(differ, table.loc[table["incident_id"].astype(str).isin(differ)])
 
     # -- an import that reads and writes only what it touches (geodata/relink.py, pipeline's local path) ---------
 
@@ -339,6 +355,14 @@ class PostgisImport:
     def read_ids(self, ids: Sequence[str]) -> gpd.GeoDataFrame:
         """The stored events with these ids (what the upsert rule compares incoming rows with)."""
         return schema.conform(self.rows(ids))
+
+    def dataset_ids(self, datasets: Sequence[str]) -> list[str]:
+        found = self.conn.execute("SELECT event_id FROM events WHERE dataset = ANY(%s)", (list(datasets),))
+        return [i for (i,) in found.fetchall()]
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if len(ids):
+            self.conn.execute("DELETE FROM events WHERE event_id = ANY(%s)", (list(ids),))
 
     def rows(self, ids: Sequence[str]) -> pd.DataFrame:
         _temp_ids(self.conn, "sca_ids", ids)
@@ -501,6 +525,23 @@ def touched(before: pd.DataFrame, merged: pd.DataFrame) -> tuple[pd.Index, pd.Da
     gone = old.index.difference(new.index).append(rewritten)
     rows = new.loc[new.index.difference(old.index).append(rewritten)].reset_index()
     return gone, rows
+
+
+def _incident_columns_only(before: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Which of ``rows`` (from :func:`touched`) are stored events that differ from ``before`` only in the
+    incident columns."""
+    old = before.drop_duplicates("event_id").set_index("event_id")
+    ids = rows["event_id"]
+    stored = ids.isin(old.index).to_numpy()
+    same = stored.copy()
+    if stored.any():
+        a, b = old.loc[ids[stored]], rows.loc[stored].set_index("event_id")
+        kept = np.ones(int(stored.sum()), dtype=bool)
+        for column in [c for c in b.columns if c in a.columns and c != "geometry"
+                       and c not in (*incidents.COLUMNS, incidents.NOTE_COLUMN)]:
+            kept &= ~_differs(a[column], b[column])
+        same[stored] = kept
+    return same
 
 
 def _bump_version(conn: psycopg.Connection) -> None:
