@@ -96,7 +96,8 @@ def test_store_contract_imports_side_tables_versions_and_rollback(place, capsys)
 
 @pytest.fixture(scope="module")
 def both(postgis, tmp_path_factory) -> dict:
-    """The same four imports into a GeoParquet store and a PostGIS store."""
+    """The same four imports and then a ``build`` (seed and curated events: PostGIS reads and relinks only around
+    them) into a GeoParquet store and a PostGIS store."""
     folder = tmp_path_factory.mktemp("both")
     stores = {"parquet": str(folder / "events.parquet"), "postgis": postgis.url(postgis.database())}
     printed = {}
@@ -105,6 +106,7 @@ def both(postgis, tmp_path_factory) -> dict:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
             for kind, path in (("acled", ACLED), ("ucdp", UCDP), ("acled", ACLED_MORE), ("ucdp", UCDP)):
                 assert cli.main(["import", kind, str(path), "--store", place, "--no-progress"]) == 0
+            assert cli.main(["build", "--store", place, "--no-progress"]) == 0
         printed[name] = out.getvalue().splitlines()
     return {"stores": stores, "folder": folder, "printed": printed}
 
@@ -114,6 +116,7 @@ def test_imports_print_the_same_summaries_on_both_backends(both):
     assert printed["postgis"] == printed["parquet"]
     assert printed["postgis"][0] == "read 9, kept 4, updated 0, duplicates 1, quarantined 4"
     assert "read 8, kept 0, updated 0, duplicates 7, quarantined 1" in printed["postgis"]
+    assert any(line.startswith("read 119, kept 111,") for line in printed["postgis"]), "the build"
 
 
 def test_the_export_and_side_tables_are_the_same_from_both(both, capsys):
