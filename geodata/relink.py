@@ -4,9 +4,15 @@ The linker (geodata/incidents.py) decides a link from the candidates of its two 
 group its links form; a candidate is never farther than the linker's reach (``REACH_KM`` and ``DATE_SLACK_DAYS``,
 or the same country when either event is region-level). So after an import only the events within reach of the
 changed ones can gain or lose a candidate, and only the groups holding such an event, before or after the import,
-can change. :func:`relink_around` loads those events, their groups and two rings of neighbours around them (every
-candidate of theirs and of their candidates), grows the set while a group reaches further, and relinks that part:
-its events get exactly what a relink of the whole store gives them, and every other event keeps its incident.
+can change. :func:`relink_around` loads those events, their stored incidents and every candidate of theirs, grows
+the set while a group reaches further, and relinks that part: its events get exactly what a relink of the whole
+store gives them, and every other event keeps its incident.
+
+Why no second ring (the candidates' own candidates) is read: links among the events of interest are exact, since
+each has all its candidates loaded. A link to a candidate read without its own candidates can be spurious (its true
+best is not loaded yet) but never missing (a clear best stays the clear best among fewer), so the groups found
+hold the true ones; a candidate in a group joins the events of interest, its candidates are read in the next round,
+and the rounds end when every group found is made of events of interest, whose links are all exact.
 """
 
 from __future__ import annotations
@@ -96,12 +102,11 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
             asked_first |= ask
             asked |= ask
             first |= found
-        ask = first - asked
-        if ask:
-            load(first)
-            found = set(store.near(rows_of(ask)))
-            asked |= ask
-            load(found)
+        # No second ring (the candidates of these candidates): an event of interest has all its candidates in the
+        # pool, so a link between two of them is exact, and a link to a candidate whose own candidates are not all
+        # loaded can only be spurious, never missing (a best candidate stays best and clear among fewer). Such a
+        # candidate joins the group and so the events of interest, and is asked in the next round.
+        load(first)
         after = pd.concat([pool.loc[~_isin(_ids(pool), changed_ids)], changed], ignore_index=True)
         linked = incidents.link(after)
         grown = _groups_of(after, linked.group, interest) | _groups_of(pool, incidents.link(pool).group, interest)
