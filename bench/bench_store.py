@@ -5,7 +5,9 @@ database of a throwaway cluster (bench/postgis.py; needs PostgreSQL 15 + PostGIS
 ``--pg`` (or ``SCA_BENCH_PG``) names a server whose user may create databases. The import is the pipeline's store
 step (``pipeline.store_step`` under the writer lock): the file store reads, relinks and rewrites everything; PostGIS
 reads the incoming ids and the events within the linker's reach, relinks there and writes what changed. After the
-imports both stores must hold the same incident columns and incidents table (checked, the run fails otherwise). The
+imports both stores must hold the same incident columns and incidents table (checked, the run fails otherwise).
+Each import run is printed to stderr as it ends (both sides, their ratio, the load at its start) and listed in the
+table's notes, as are each cold read and filter change: on a shared machine the runs, not best and median, tell. The
 cold read is what a dashboard worker does at start and after each import: every event into memory, then the filter
 arrays (``EventData``), PostGIS through ADBC (Arrow) and, for comparison, through COPY in CSV form. The filter change
 is the dashboard's render of a view (bench_filter's changes) from the columns each backend loaded.
