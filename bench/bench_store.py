@@ -5,7 +5,9 @@ database of a throwaway cluster (bench/postgis.py; needs PostgreSQL 15 + PostGIS
 ``--pg`` (or ``SCA_BENCH_PG``) names a server whose user may create databases. The import is the pipeline's store
 step (``pipeline.store_step`` under the writer lock): the file store reads, relinks and rewrites everything; PostGIS
 reads the incoming ids and the events within the linker's reach, relinks there and writes what changed. After the
-imports both stores must hold the same incident columns and incidents table (checked, the run fails otherwise). The
+imports both stores must hold the same incident columns and incidents table (checked, the run fails otherwise).
+Each import run is printed to stderr as it ends (both sides, their ratio, the load at its start) and listed in the
+table's notes, as are each cold read and filter change: on a shared machine the runs, not best and median, tell. The
 cold read is what a dashboard worker does at start and after each import: every event into memory, then the filter
 arrays (``EventData``), PostGIS through ADBC (Arrow) and, for comparison, through COPY in CSV form. The filter change
 is the dashboard's render of a view (bench_filter's changes) from the columns each backend loaded.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -70,6 +73,20 @@ def import_rows(place: str | Path, new: pd.DataFrame) -> float:
     return timed(step)[0]
 
 
+KINDS = ("joins 10,000 incidents", "dissolves them")
+
+
+def run_line(case: Case, run: int, pg: float, file: float, load: str) -> str:
+    """One import run as it happened: both sides' seconds, the ratio and the load when it started."""
+    kind = KINDS[run] if run < len(KINDS) else "changes no incident"
+    return (f"{case.size} run {run + 1} ({kind}): PostGIS {pg:.2f} s, GeoParquet {file:.2f} s, "
+            f"{file / pg:.2f}x, load {load}")
+
+
+def _runs(values: list[float], digits: int = 2) -> str:
+    return ", ".join(f"{v:.{digits}f}" for v in values)
+
+
 def same_incidents(parquet: Path, database: str) -> None:
     """The incident columns and the incidents table of both stores are equal, or the benchmark fails."""
     a, b = (open_store(p).read(list(COMPARED)).sort_values("event_id").reset_index(drop=True)
@@ -109,10 +126,13 @@ def results(case: Case, server: str) -> list[Result]:
         loaded, _ = timed(lambda: open_store(database).replace(events, {"incidents": open_store(parquet).side(
             "incidents")}))
         runs = case.runs(RUNS)
-        pg_import, file_import = [], []
+        pg_import, file_import, each = [], [], []
         for run in range(runs):  # alternating, so both sides see the same load
+            load = load_average()
             pg_import.append(import_rows(database, new_events(events, run)))
             file_import.append(import_rows(parquet, new_events(events, run)))
+            each.append(run_line(case, run, pg_import[-1], file_import[-1], load))
+            print(each[-1], file=sys.stderr, flush=True)
         same_incidents(parquet, database)
         loads.append(load_average())
         cold_adbc, cold_copy, cold_file = [], [], []
@@ -133,13 +153,14 @@ def results(case: Case, server: str) -> list[Result]:
     return [
         Result("store import of 10,000 new events", case.size, Measure.of(pg_import, "s"),
                Measure.of(file_import, "s"),
-               note=f"same incident columns and incidents table after the imports (checked); {load}; first COPY "
-               f"of the {len(events):,} events into PostGIS {loaded:.1f} s"),
+               note=f"{'; '.join(each)}; same incident columns and incidents table after the imports (checked); "
+               f"{load}; first COPY of the {len(events):,} events into PostGIS {loaded:.1f} s"),
         Result("store cold read (ADBC)", case.size, Measure.of(cold_adbc, "s"), Measure.of(cold_file, "s"),
-               note=f"PostGIS via ADBC (Arrow) beside GeoParquet; via COPY in CSV form + pyarrow: "
-               f"{', '.join(f'{v:.1f}' for v in cold_copy)} s"),
+               note=f"PostGIS via ADBC (Arrow) beside GeoParquet, each run: {_runs(cold_adbc)} s vs "
+               f"{_runs(cold_file)} s; via COPY in CSV form + pyarrow: {_runs(cold_copy)} s"),
         Result("filter change → figures", case.size, Measure.of(filter_pg, "ms"), Measure.of(filter_file, "ms"),
-               note=f"{len(filter_pg)} changes, columns loaded from PostGIS beside from GeoParquet"),
+               note=f"{len(filter_pg)} changes, columns loaded from PostGIS beside from GeoParquet, each: "
+               f"{_runs(filter_pg, 0)} ms vs {_runs(filter_file, 0)} ms"),
     ]
 
 

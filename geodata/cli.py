@@ -46,7 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = _with_store(commands.add_parser("build", help="seed text + curated events into the store"))
+    build = _with_store(commands.add_parser(
+        "build", help="seed text + curated events into the store",
+        description="Rebuild the bundled seed-text and curated events in the store (their old rows are replaced; "
+        "imported datasets are kept) and relink the incidents they can change. On a PostGIS store only the seed and "
+        "curated events and the events within the incident linker's reach of them are read, and only what changed "
+        "is written; a GeoParquet store is read and rewritten whole."))
     build.set_defaults(run=_build)
 
     imp = _with_store(commands.add_parser("import", help="merge an ACLED or UCDP CSV export into the store"))
@@ -106,8 +111,11 @@ def _parser() -> argparse.ArgumentParser:
         "incidents",
         help="link reports of one incident across datasets and print a summary",
         description="Re-link the store's events into incidents (see geodata/incidents.py for the rule), write "
-        "<store>.incidents.csv and print: events, incidents, multi-source incidents, then counts by pair of "
-        "datasets. Nothing is deleted; re-running gives the same incidents.",
+        "<store>.incidents.csv (PostGIS: table incidents) and print: events, incidents, multi-source incidents, then "
+        "counts by pair of datasets. Nothing is deleted; re-running gives the same incidents. Every event is read "
+        "and relinked, on PostGIS too: this command checks the whole store (a changed rule, or events written by "
+        "older code, can move any incident), and its summary counts all of it. A PostGIS store is then written only "
+        "where incidents moved (those events' incident columns and those rows of the incidents table).",
     ))
     inc.set_defaults(run=_incidents)
 

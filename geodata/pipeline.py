@@ -95,13 +95,17 @@ def store_step(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame],
                replace: set[str], update: bool, tx: store.Import) -> Summary:
     """Merge the screened rows into the store and write it, the quarantine and the reports inside ``tx``.
 
-    A store that can read parts of itself (``tx.local``: PostGIS) reads only the stored rows of the incoming ids and
-    relinks incidents only around them (geodata/relink.py); the file store reads and relinks everything. Dropping
-    whole datasets (``replace``) always takes the whole store.
+    A store that can read parts of itself (``tx.local``: PostGIS) reads only the stored rows of the incoming ids (and
+    of the datasets ``replace`` drops, as ``build`` does) and relinks incidents only around them and the dropped
+    events (geodata/relink.py); the file store reads and relinks everything.
     """
     new = schema.conform(pd.concat(accepted, ignore_index=True)) if accepted else schema.empty_events()
-    local = getattr(tx, "local", False) and not replace
-    before = tx.read_ids(new["event_id"].dropna().astype(str).unique().tolist()) if local else tx.read()
+    local = getattr(tx, "local", False)
+    dropped: list[str] = tx.dataset_ids(sorted(replace)) if local and replace else []
+    if local:
+        before = tx.read_ids(sorted(set(new["event_id"].dropna().astype(str)) | set(dropped)))
+    else:
+        before = tx.read()
     existing = before
     if replace:
         existing = existing.loc[~existing["dataset"].isin(replace)]
@@ -125,8 +129,10 @@ def store_step(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame],
     if summary.read != summary.kept + summary.updated + summary.duplicates + summary.quarantined:
         raise AssertionError(f"row accounting broken: {summary.line()}")
 
+    written_ids = new.loc[~duplicate.to_numpy(), "event_id"]
+    gone = sorted(set(dropped) - set(merged["event_id"].astype(str)))  # dropped and not imported again
     if local:
-        _write_local(merged, before, new.loc[~duplicate.to_numpy(), "event_id"], tx)
+        _write_local(merged, before, written_ids, tx, gone)
     else:
         merged, found = incidents.apply(merged)
         tx.set_incidents(incidents.incident_table(merged, found.links))
@@ -134,8 +140,8 @@ def store_step(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame],
     tx.add_quarantine(bad)
     summary.revised_values = tx.add_revisions(result.revisions)
     if local:
-        written = merged.loc[merged["event_id"].isin(new.loc[~duplicate.to_numpy(), "event_id"])]
-        report = tx.update_admin_differences(written["event_id"].astype(str).tolist(), source_differences(written))
+        written = merged.loc[merged["event_id"].isin(written_ids)]
+        report = tx.update_admin_differences([*written["event_id"].astype(str), *gone], source_differences(written))
         summary.disagreements = len(report)
         summary.differences = difference_lines(None, report, counts=tx.difference_counts())
     else:
@@ -143,16 +149,20 @@ def store_step(accepted: list[gpd.GeoDataFrame], quarantine: list[pd.DataFrame],
     return summary
 
 
-def _write_local(merged: pd.DataFrame, before: pd.DataFrame, written: pd.Series, tx: store.Import) -> None:
-    """Write the new and replaced events and relink incidents only around them (``before``: the stored rows of
-    the incoming ids; ``written``: the ids the merge took from the import)."""
+def _write_local(merged: pd.DataFrame, before: pd.DataFrame, written: pd.Series, tx: store.Import,
+                 gone: Sequence[str] = ()) -> None:
+    """Write the new and replaced events, delete the ``gone`` ones, and relink incidents only around them
+    (``before``: the stored rows of the incoming and dropped ids; ``written``: the ids the merge took from the
+    import)."""
     from geodata.relink import relink_around
 
     ids = set(written.astype(str))
     changed = merged.loc[merged["event_id"].astype(str).isin(ids)]
-    old = before.loc[before["event_id"].astype(str).isin(ids)]
-    relinked = relink_around(changed, old, tx)
+    old = before.loc[before["event_id"].astype(str).isin(ids | set(gone))]
+    relinked = relink_around(changed, old, tx, gone)
+    tx.delete(gone)
     tx.upsert(relinked.events)
+    tx.update_incidents(relinked.moved)
     tx.replace_incidents(relinked.replaced, relinked.table)
 
 

@@ -4,9 +4,15 @@ The linker (geodata/incidents.py) decides a link from the candidates of its two 
 group its links form; a candidate is never farther than the linker's reach (``REACH_KM`` and ``DATE_SLACK_DAYS``,
 or the same country when either event is region-level). So after an import only the events within reach of the
 changed ones can gain or lose a candidate, and only the groups holding such an event, before or after the import,
-can change. :func:`relink_around` loads those events, their groups and two rings of neighbours around them (every
-candidate of theirs and of their candidates), grows the set while a group reaches further, and relinks that part:
-its events get exactly what a relink of the whole store gives them, and every other event keeps its incident.
+can change. :func:`relink_around` loads those events, their stored incidents and every candidate of theirs, grows
+the set while a group reaches further, and relinks that part: its events get exactly what a relink of the whole
+store gives them, and every other event keeps its incident.
+
+Why no second ring (the candidates' own candidates) is read: links among the events of interest are exact, since
+each has all its candidates loaded. A link to a candidate read without its own candidates can be spurious (its true
+best is not loaded yet) but never missing (a clear best stays the clear best among fewer), so the groups found
+hold the true ones; a candidate in a group joins the events of interest, its candidates are read in the next round,
+and the rounds end when every group found is made of events of interest, whose links are all exact.
 """
 
 from __future__ import annotations
@@ -42,18 +48,23 @@ class Neighbourhood(Protocol):
 class Relinked:
     """What an import writes after relinking the part of the store it can change."""
 
-    events: pd.DataFrame  # the changed events and the stored ones whose incident columns moved, as they now are
+    events: pd.DataFrame  # the changed events (new and replaced), whole, as the import leaves them
+    moved: pd.DataFrame  # other stored events whose incident columns moved: event_id and INCIDENT_COLUMNS only
     table: pd.DataFrame  # rows of the incidents table for the incidents of the relinked events
     replaced: list[str]  # incident ids whose rows in the incidents table ``table`` replaces
     loaded: int  # how many events were read to decide it
 
 
-def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood) -> Relinked:
-    """Relink the incidents around ``changed`` (new and replaced events as the import leaves them; ``old`` holds
-    the stored versions of the replaced ones); the result equals a relink of the whole store."""
+def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood,
+                  gone: Iterable[str] = ()) -> Relinked:
+    """Relink the incidents around ``changed`` (new and replaced events as the import leaves them) and the stored
+    events ``gone`` (deleted by the import, e.g. a rebuild's dropped seed events); ``old`` holds the stored
+    versions of the replaced and the deleted ones. The result equals a relink of the whole store."""
     changed = _plain(changed)
     pool = _plain(old)  # stored events read so far (as before the import)
-    changed_ids = set(changed["event_id"].astype(str))
+    gone_ids = set(map(str, gone)) - set(changed["event_id"].astype(str))
+    # A deleted event is changed too: its old neighbours lose a candidate, its incident loses a member.
+    changed_ids = set(changed["event_id"].astype(str)) | gone_ids
     interest: set[str] = set(changed_ids)  # events whose incident columns are recomputed
     first: set[str] = set()  # candidates of the events of interest
     asked: set[str] = set()  # events whose neighbours were asked for
@@ -91,12 +102,11 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
             asked_first |= ask
             asked |= ask
             first |= found
-        ask = first - asked
-        if ask:
-            load(first)
-            found = set(store.near(rows_of(ask)))
-            asked |= ask
-            load(found)
+        # No second ring (the candidates of these candidates): an event of interest has all its candidates in the
+        # pool, so a link between two of them is exact, and a link to a candidate whose own candidates are not all
+        # loaded can only be spurious, never missing (a best candidate stays best and clear among fewer). Such a
+        # candidate joins the group and so the events of interest, and is asked in the next round.
+        load(first)
         after = pd.concat([pool.loc[~_isin(_ids(pool), changed_ids)], changed], ignore_index=True)
         linked = incidents.link(after)
         grown = _groups_of(after, linked.group, interest) | _groups_of(pool, incidents.link(pool).group, interest)
@@ -104,7 +114,7 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
             break
         interest |= grown
 
-    out = after.copy()
+    out = after.copy()  # (the deleted events are not in it: nothing of theirs is written)
     for column in INCIDENT_COLUMNS:
         out[column] = getattr(linked, column)
     mine = out.loc[_isin(_ids(out), interest)]
@@ -114,13 +124,16 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
     moved = np.zeros(len(mine), dtype=bool)
     for column in INCIDENT_COLUMNS:
         moved |= _differs(stored[column], mine[column])
-    write = mine.loc[moved | _isin(_ids(mine), changed_ids)]
+    own = _isin(_ids(mine), changed_ids)
+    write, others = mine.loc[own], mine.loc[moved & ~own, ["event_id", *INCIDENT_COLUMNS]]
     new_ids = set(mine["incident_id"].dropna().astype(str))
     links = linked.links
     links = links.loc[_isin(links["incident_id"].astype(str).to_numpy(dtype=object), new_ids)] if len(links) else links
     table = incidents.incident_table(mine, links)
-    replaced = sorted(new_ids | set(stored["incident_id"].dropna().astype(str)))
-    return Relinked(write.reset_index(drop=True), table, replaced, len(pool))
+    was = set(stored["incident_id"].dropna().astype(str))
+    was |= set(before.loc[_isin(_ids(before), gone_ids), "incident_id"].dropna().astype(str))
+    replaced = sorted(new_ids | was)
+    return Relinked(write.reset_index(drop=True), others.reset_index(drop=True), table, replaced, len(pool))
 
 
 def _groups_of(frame: pd.DataFrame, group: np.ndarray, interest: set[str]) -> set[str]:

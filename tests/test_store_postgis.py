@@ -383,6 +383,41 @@ def test_a_postgis_import_relinks_only_around_its_events_and_equals_a_whole_stor
     assert now == untouched, "rows whose incident columns did not change are not written"
 
 
+def test_the_incidents_command_relinks_the_whole_store_and_writes_only_what_moved(postgis, tmp_path, capsys):
+    """``python -m geodata incidents`` relinks every event (its meaning: check the whole store), but a PostGIS
+    store is written only where incidents moved: here the two events whose incident columns were stale."""
+    stored = [event("acled:A1", "acled", 0, fatalities=10), event("ucdp:U1", "ucdp", 0, fatalities=3),
+              event("acled:A2", "acled", 10, fatalities=3), event("ucdp:U2", "ucdp", 10, fatalities=10),
+              event("acled:A8", "acled", 300), event("ucdp:U8", "ucdp", 300.5), event("acled:A3", "acled", 40)]
+    events, table = linked_events(stored)
+    stale = events.copy()
+    moved = stale["event_id"].isin(["acled:A2", "ucdp:U2"])
+    assert (stale.loc[moved, "incident_size"] == 2).all()
+    stale.loc[moved, "incident_id"] = stale.loc[moved, "event_id"]
+    stale.loc[moved, "incident_size"] = 1
+    stale.loc[moved, "incident_score"] = np.nan
+    stale_table = table.loc[~table["incident_id"].isin(events.loc[moved, "incident_id"])]
+    places = {"parquet": str(tmp_path / "events.parquet"), "postgis": postgis.url(postgis.database())}
+    for place in places.values():
+        open_store(place).replace(stale, {"incidents": stale_table})
+    with psycopg.connect(places["postgis"]) as conn:
+        rows_before = dict(conn.execute("SELECT event_id, xmin::text FROM events").fetchall())
+        table_before = dict(conn.execute("SELECT incident_id, sca_row FROM incidents").fetchall())
+    outputs = [run(["incidents", "--store", place], capsys) for place in places.values()]
+    assert outputs[0][0] == outputs[1][0] == 0 and outputs[0][1] == outputs[1][1]
+    relinked = incident_columns(places["parquet"])
+    pd.testing.assert_frame_equal(incident_columns(places["postgis"]), relinked, check_dtype=False)
+    pd.testing.assert_frame_equal(relinked, pd.DataFrame(events[relinked.columns]).sort_values("event_id")
+                                  .reset_index(drop=True), check_dtype=False)
+    assert open_store(places["postgis"]).side("incidents").equals(open_store(places["parquet"]).side("incidents"))
+    with psycopg.connect(places["postgis"]) as conn:
+        rows_after = dict(conn.execute("SELECT event_id, xmin::text FROM events").fetchall())
+        table_after = dict(conn.execute("SELECT incident_id, sca_row FROM incidents").fetchall())
+    assert {i for i in rows_after if rows_after[i] != rows_before.get(i)} == {"acled:A2", "ucdp:U2"}
+    assert len(table_after) == len(table_before) + 1
+    assert all(table_after[i] == row for i, row in table_before.items()), "unchanged incidents keep their rows"
+
+
 def test_a_schema_1_store_is_upgraded_in_place_and_keeps_its_events(postgis, capsys):
     place = postgis.url(postgis.database())
     assert run(["import", "acled", str(ACLED), "--store", place, "--no-progress"], capsys)[0] == 0
@@ -403,40 +438,95 @@ def test_a_schema_1_store_is_upgraded_in_place_and_keeps_its_events(postgis, cap
     assert len(open_store(place).side("admin_differences")) == 2
 
 
-def test_bulk_probes_across_grid_cells_and_region_level_events_equal_a_whole_store_relink(postgis, tmp_path):
+def test_a_candidate_whose_own_best_is_not_read_yet_does_not_link(postgis, tmp_path):
+    """The relinking reads no second ring (the candidates of its events' candidates): a candidate read without its
+    own candidates may look linked, and is then relinked with them. Here U1 is A1's only UCDP candidate but picks
+    A2, 5 km from it and 11 km from A1, which the import's neighbourhood does not reach at first."""
+    stored = [event("acled:A1", "acled", 3), event("ucdp:U1", "ucdp", 9), event("acled:A2", "acled", 14)]
+    incoming = [event("upload:N1", "upload", 0)]  # 3 km from A1, 9 km from U1: only A1 is its candidate
+    events, table = linked_events(stored)
+    before = events.set_index("event_id")["incident_id"]
+    assert before["ucdp:U1"] == before["acled:A2"] != before["acled:A1"], "U1 picks A2, not A1"
+    places = {"parquet": str(tmp_path / "events.parquet"), "postgis": postgis.url(postgis.database())}
+    for place in places.values():
+        open_store(place).replace(events, {"incidents": table})
+        import_events(place, incoming)
+    relinked = incident_columns(places["parquet"])
+    pd.testing.assert_frame_equal(incident_columns(places["postgis"]), relinked, check_dtype=False)
+    assert open_store(places["postgis"]).side("incidents").equals(open_store(places["parquet"]).side("incidents"))
+    after = relinked.set_index("event_id")["incident_id"]
+    assert after["upload:N1"] == after["acled:A1"] != after["ucdp:U1"] == after["acled:A2"]
+
+
+@pytest.mark.parametrize(("spread_km", "rebuild", "precisions"), [
+    (150, False, (1, 1, 2, 3, 4)), (40, False, (1, 1, 2, 3, 4)), (12, False, (1, 1, 2, 3, 4)),
+    (40, True, (1, 1, 2, 3, 4)), (400, False, (1, 1, 2)), (250, True, (2, 2, 2))],
+    ids=["sparse import", "dense import", "very dense import", "dense rebuild dropping seed events",
+         "wide import, precise events", "wide rebuild, precise events"])
+def test_bulk_probes_across_grid_cells_and_region_level_events_equal_a_whole_store_relink(
+        postgis, tmp_path, spread_km, rebuild, precisions):
     """The neighbour probes merge query boxes by grid cell (postgis.CELL_DEGREES by CELL_DAYS) and check each
     query in SQL: events scattered over several cells and day spans, at every precision (region-level ones too),
-    still relink exactly as a relink of the whole store does."""
+    sparse or dense, still relink exactly as a relink of the whole store does; so does a rebuild of one dataset
+    (``build``'s ``replace``) that deletes some of its stored events, replaces others and adds new ones. In the
+    wide import (precise events only, 800 km across) the relinking reads a part of the store, not all of it, so
+    reading too little (a candidate of an event of interest, or a group's member) shows as a difference."""
+    from geodata import pipeline
     from geodata.store.postgis import CELL_DAYS, CELL_DEGREES
 
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(7 + spread_km)
 
     def scattered(prefix: str, datasets: list[str], n: int) -> list[dict]:
         rows = []
         for i in range(n):
             dataset = datasets[i % len(datasets)]
             day = (pd.Timestamp("2022-03-01") + pd.Timedelta(days=int(rng.integers(0, 3 * CELL_DAYS)))).date()
-            row = event(f"{dataset}:{prefix}{i}", dataset, float(rng.uniform(-150, 150)), day=str(day),
-                        fatalities=int(rng.integers(0, 20)), km_east=float(rng.uniform(-150, 150)))
-            row["geo_precision"] = int(rng.choice([1, 1, 2, 3, 4]))
+            row = event(f"{dataset}:{prefix}{i}", dataset, float(rng.uniform(-spread_km, spread_km)), day=str(day),
+                        fatalities=int(rng.integers(0, 20)), km_east=float(rng.uniform(-spread_km, spread_km)))
+            row["geo_precision"] = int(rng.choice(precisions))
             row["admin1"] = str(rng.choice(["Mopti", "Segou"]))
             rows.append(row)
         return rows
 
     assert 300 * KM > CELL_DEGREES, "the events span more than one grid cell"
-    events, table = linked_events(scattered("S", ["acled", "ucdp"], 240))
-    incoming = scattered("N", ["upload", "text"], 40)
+    stored = scattered("S", ["acled", "ucdp", "seed"] if rebuild else ["acled", "ucdp"], 240)
+    if rebuild:  # a third of the stored seed events come back (moved, other tolls), the rest are dropped
+        again = [row for row in stored if row["dataset"] == "seed"][::3]
+        incoming = [{**row, "latitude": row["latitude"] + 3 * KM, "fatalities": row["fatalities"] + 1}
+                    for row in again] + scattered("N", ["seed"], 20)
+    else:
+        incoming = scattered("N", ["upload", "text"], 40)
+    events, table = linked_events(stored)
     places = {"parquet": str(tmp_path / "events.parquet"), "postgis": postgis.url(postgis.database())}
+    lines, read = [], []
     for place in places.values():
         open_store(place).replace(events, {"incidents": table})
-        import_events(place, incoming)
+        new = schema.conform(pd.DataFrame(incoming))
+        with open_store(place).importing() as tx:
+            if getattr(tx, "local", False):  # count the stored events the relinking reads
+                rows = tx.rows
+                tx.rows = lambda wanted, rows=rows: read.extend(wanted) or rows(wanted)
+            summary = pipeline.store_step([new], [], pipeline.Summary(read=len(new)), {"seed"} if rebuild else set(),
+                                          False, tx)
+        lines.append([summary.line(), *summary.differences])
+    if spread_km >= 400:
+        assert 0 < len(set(read)) < 0.8 * len(stored), "the relinking read a part of the store"
+    assert lines[0] == lines[1]
     relinked, local = incident_columns(places["parquet"]), incident_columns(places["postgis"])
     pd.testing.assert_frame_equal(local, relinked, check_dtype=False)
-    assert open_store(places["postgis"]).side("incidents").equals(open_store(places["parquet"]).side("incidents"))
+    for name in ("incidents", "admin_differences"):
+        a, b = (open_store(place).side(name) for place in (places["postgis"], places["parquet"]))
+        assert list(a.columns) == list(b.columns) and (a.empty and b.empty or a.equals(b)), name
     assert relinked["incident_size"].astype(float).max() > 1, "some incidents were linked"
     incoming_ids = {row["event_id"] for row in incoming}
     joined = relinked.loc[relinked["event_id"].isin(incoming_ids), "incident_size"].astype(float)
     assert (joined > 1).any(), "some incoming events joined incidents"
+    if rebuild:
+        dropped = {row["event_id"] for row in stored if row["dataset"] == "seed"} - incoming_ids
+        assert set(ids(places["postgis"])) == set(ids(places["parquet"])) == {
+            row["event_id"] for row in stored + incoming} - dropped
+        was = events.set_index("event_id")["incident_size"].astype(float)
+        assert (was[sorted(dropped)] > 1).any(), "some dropped events were in incidents"
 
 
 def test_bulk_probes_find_every_event_a_probe_per_query_finds(postgis):

@@ -96,6 +96,12 @@ class LocalImport(Import, Protocol):
     def read_ids(self, ids: Sequence[str]) -> gpd.GeoDataFrame:
         """The stored events with these ids."""
 
+    def dataset_ids(self, datasets: Sequence[str]) -> list[str]:
+        """The ids of the stored events of these datasets (what a rebuild of them drops first)."""
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Delete the stored events with these ids."""
+
     def rows(self, ids: Sequence[str]) -> pd.DataFrame:
         """The stored events with these ids, every column, no geometry needed."""
 
@@ -107,6 +113,9 @@ class LocalImport(Import, Protocol):
 
     def upsert(self, rows: pd.DataFrame) -> None:
         """Add or replace these whole events."""
+
+    def update_incidents(self, rows: pd.DataFrame) -> None:
+        """Set the incident columns of stored events (``rows``: event_id and those columns only)."""
 
     def replace_incidents(self, replaced: Sequence[str], table: pd.DataFrame) -> None:
         """Replace the incidents table's rows of the ``replaced`` incident ids by ``table``."""

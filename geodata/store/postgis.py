@@ -32,6 +32,7 @@ IMPORT_LOCK = 5_120_020_001
 SCHEMA_LOCK = 5_120_020_002
 CHANNEL = "sca_store_changed"
 CONNECT_TIMEOUT_S = 5
+WORK_MEM = "64MB"  # per sort or hash of an import's queries (the server's default, 4MB, spilled them to disk)
 NULL = "\\N"
 ROW = "sca_row"  # the insertion order of the side tables' rows
 LATEST = "sca_latest"  # admin differences: written by the latest import that wrote any (older ones read date-sorted)
@@ -261,6 +262,8 @@ class PostgisStore:
         try:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+                # The neighbour probes sort and hash tens of thousands of rows: in memory, not spilled to disk.
+                conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
                 tx = PostgisImport(conn)
                 yield tx
                 _bump_version(conn)
@@ -298,10 +301,15 @@ class PostgisImport:
         return _read_events(self.conn)
 
     def write_events(self, merged: gpd.GeoDataFrame, before: gpd.GeoDataFrame) -> None:
+        """Write what differs from ``before``: stored events whose incident columns alone moved get those columns
+        (a whole relink moves only them), other changed ones are replaced whole, gone ones deleted."""
         gone, rows = touched(before, merged)
+        linked_only = _incident_columns_only(before, rows)
+        self.update_incidents(rows.loc[linked_only])
+        gone = gone.difference(rows.loc[linked_only, "event_id"].astype(str))
         if len(gone):
             self.conn.execute("DELETE FROM events WHERE event_id = ANY(%s)", (list(gone),))
-        _copy_events(self.conn, rows)
+        _copy_events(self.conn, rows.loc[~linked_only])
 
     def add_quarantine(self, rows: pd.DataFrame) -> int:
         if rows.empty:
@@ -326,8 +334,19 @@ class PostgisImport:
         _append_text(self.conn, "admin_differences", report)
 
     def set_incidents(self, table: pd.DataFrame) -> None:
-        self.conn.execute("DELETE FROM incidents")
-        _append_text(self.conn, "incidents", table)
+        """Make the incidents table ``table``, rewriting only the incidents whose rows differ (as text, as stored):
+        a whole relink (``python -m geodata incidents``) mostly finds the incidents it had."""
+        stored = _read_side(self.conn, "incidents")
+        columns = [str(c) for c in table.columns]
+        if stored.empty or table.empty or "incident_id" not in columns or set(columns) != set(stored.columns):
+            self.conn.execute("DELETE FROM incidents")
+            _append_text(self.conn, "incidents", table)
+            return
+        text = pd.read_csv(io.StringIO(safecsv.rows_text(table)), header=None, names=columns, dtype=str,
+                           keep_default_na=False)[list(stored.columns)]
+        both = text.merge(stored.drop_duplicates(), how="outer", indicator=True)
+        differ = sorted(set(both.loc[both["_merge"] != "both", "incident_id"]))
+        self.replace_incidents(differ, table.loc[table["incident_id"].astype(str).isin(differ)])
 
     # -- an import that reads and writes only what it touches (geodata/relink.py, pipeline's local path) ---------
 
@@ -336,6 +355,14 @@ class PostgisImport:
     def read_ids(self, ids: Sequence[str]) -> gpd.GeoDataFrame:
         """The stored events with these ids (what the upsert rule compares incoming rows with)."""
         return schema.conform(self.rows(ids))
+
+    def dataset_ids(self, datasets: Sequence[str]) -> list[str]:
+        found = self.conn.execute("SELECT event_id FROM events WHERE dataset = ANY(%s)", (list(datasets),))
+        return [i for (i,) in found.fetchall()]
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if len(ids):
+            self.conn.execute("DELETE FROM events WHERE event_id = ANY(%s)", (list(ids),))
 
     def rows(self, ids: Sequence[str]) -> pd.DataFrame:
         _temp_ids(self.conn, "sca_ids", ids)
@@ -371,8 +398,8 @@ class PostgisImport:
                           "x1 float8, y1 float8, z1 float8) ON COMMIT DROP")
         self.conn.execute("TRUNCATE sca_near, sca_cells")
         for table, frame in (("sca_near", query), ("sca_cells", boxes)):
-            with self.conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
-                copy.write(frame.to_csv(index=False, header=False, na_rep=NULL, date_format="%Y-%m-%d"))
+            with self.conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
+                copy.write(_csv_bytes(frame))
             self.conn.execute(f"ANALYZE {table}")
         box = "ST_3DMakeBox(ST_MakePoint({}, {}, {}.z0), ST_MakePoint({}, {}, {}.z1))"
         cell = box.format("c.x0", "c.y0", "c", "c.x1", "c.y1", "c")
@@ -436,6 +463,23 @@ class PostgisImport:
         self.conn.execute(sql.SQL("INSERT INTO events ({0}) SELECT {0} FROM sca_incoming "
                                   "ON CONFLICT (event_id) DO UPDATE SET {1}").format(names, updates))
 
+    def update_incidents(self, rows: pd.DataFrame) -> None:
+        """Set the incident columns of the stored events ``rows`` names (COPY into a temporary table, one UPDATE):
+        the relinking moves these columns of many events it did not import, and writing only them costs less than
+        a whole-row upsert (no text of the other 30 columns to write and parse)."""
+        if rows.empty:
+            return
+        columns = ["event_id", *incidents.COLUMNS, incidents.NOTE_COLUMN]
+        frame = schema.cast_columns(rows)[columns]
+        names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        self.conn.execute("DROP TABLE IF EXISTS sca_linked")
+        self.conn.execute(sql.SQL("CREATE TEMP TABLE sca_linked ON COMMIT DROP AS SELECT {} FROM events "
+                                  "WITH NO DATA").format(names))
+        _copy_csv(self.conn, "sca_linked", frame)
+        sets = sql.SQL(", ").join(sql.SQL("{0} = l.{0}").format(sql.Identifier(c)) for c in columns[1:])
+        self.conn.execute(sql.SQL("UPDATE events e SET {} FROM sca_linked l WHERE e.event_id = l.event_id").format(
+            sets))
+
     def replace_incidents(self, replaced: Sequence[str], table: pd.DataFrame) -> None:
         """Drop the incidents table's rows of ``replaced`` incident ids and add ``table`` (read back in id order)."""
         if replaced and "incident_id" in _side_columns(self.conn, "incidents"):
@@ -483,6 +527,23 @@ def touched(before: pd.DataFrame, merged: pd.DataFrame) -> tuple[pd.Index, pd.Da
     return gone, rows
 
 
+def _incident_columns_only(before: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Which of ``rows`` (from :func:`touched`) are stored events that differ from ``before`` only in the
+    incident columns."""
+    old = before.drop_duplicates("event_id").set_index("event_id")
+    ids = rows["event_id"]
+    stored = ids.isin(old.index).to_numpy()
+    same = stored.copy()
+    if stored.any():
+        a, b = old.loc[ids[stored]], rows.loc[stored].set_index("event_id")
+        kept = np.ones(int(stored.sum()), dtype=bool)
+        for column in [c for c in b.columns if c in a.columns and c != "geometry"
+                       and c not in (*incidents.COLUMNS, incidents.NOTE_COLUMN)]:
+            kept &= ~_differs(a[column], b[column])
+        same[stored] = kept
+    return same
+
+
 def _bump_version(conn: psycopg.Connection) -> None:
     conn.execute("UPDATE store_version SET version = version + 1, changed_at = now() WHERE id = 1")
     conn.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(CHANNEL)))
@@ -516,11 +577,31 @@ def _events_csv_frame(conn: psycopg.Connection, events: pd.DataFrame) -> pd.Data
 
 
 def _copy_csv(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> None:
-    text = frame.to_csv(index=False, header=False, na_rep=NULL, date_format="%Y-%m-%d")
+    """COPY ``frame`` into ``table`` (its columns by name) in CSV form written by pyarrow (see :func:`_csv_bytes`)."""
     names = sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
-    with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL {})").format(
-            sql.Identifier(table), names, sql.Literal(NULL))) as copy:
-        copy.write(text)
+    with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+            sql.Identifier(table), names)) as copy:
+        copy.write(_csv_bytes(frame))
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV for COPY's defaults: nulls unquoted and empty, every text value quoted (so "" is an empty
+    text, not a null), days as YYYY-MM-DD, floats in their shortest exact form. Written by pyarrow: about 15x faster
+    than ``DataFrame.to_csv`` (bench/RESULTS.md, fourth pass), which was most of an import's upsert."""
+    arrays = []
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            array = pa.array(values, from_pandas=True).cast(pa.date32())
+        elif pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
+            array = pa.array(values, from_pandas=True)
+        else:
+            array = pa.array(values.astype("string"), type=pa.string(), from_pandas=True)
+        arrays.append(array)
+    buffer = io.BytesIO()
+    pacsv.write_csv(pa.table(arrays, names=[f"c{i}" for i in range(len(arrays))]), buffer,
+                    pacsv.WriteOptions(include_header=False))
+    return buffer.getvalue()
 
 
 def _temp_ids(conn: psycopg.Connection, name: str, ids: Sequence[str]) -> None:
