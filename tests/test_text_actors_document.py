@@ -96,3 +96,17 @@ def test_the_islamic_state_west_africa_name_in_the_sahel_is_the_sahel_branch(geo
             " on 2 April.\n")  # fmt: skip
     events = extract_events(text, geocoder, document_day=date(2021, 4, 5)).events
     assert events.iloc[0]["group1"] == "ISGS"
+
+
+def test_one_toll_for_attacks_on_several_villages_is_no_one_village_s(geocoder: Geocoder) -> None:
+    text = "On 3 May, gunmen raided the villages of Boni and Hombori in central Mali, killing 40 people in all.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert list(events["location"]) == ["Boni", "Hombori"]
+    assert events["fatalities"].isna().all()
+    assert "for all 2 places together" in events.iloc[0]["notes"]
+
+
+def test_a_toll_on_the_road_between_two_towns_stays_the_incident_s(geocoder: Geocoder) -> None:
+    text = "On 3 May, gunmen ambushed a bus on the road between Boni and Hombori in central Mali, killing 11 people.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == 11

@@ -557,14 +557,17 @@ def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, w
             doc.rows[-1]["_victims"] = victims
         return
     relations = {name: group for group in reading.groups if group.relation for name in group.names}
+    shared = len(found) > 1 and _SEVERAL_TARGETS.search(sentence.text) is not None  # one toll for all the places
     for number, (name, result) in enumerate(found):
         suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
-        figures = deaths if number == 0 else Fatalities(None, None, None)
+        figures = deaths if number == 0 and not shared else Fatalities(None, None, None)
         doc.rows.append(_row(f"{prefix}{suffix}", doc.dataset, when, kind, sub_kind, actor1, actor2, figures, name,
                              result, reading.source, sentence.text, reading.place_basis, sentence.number))  # fmt: skip
         if number == 0:
             doc.rows[-1]["_victims"] = victims
             doc.rows[-1]["notes"] = _with_toll_note(sentence.text, spans)
+            if shared and deaths.best is not None:
+                doc.rows[-1]["notes"] += f" [toll {deaths.best} for all {len(found)} places together: none of each]"
         if reading.place_basis == "sentence" and name in relations:
             relate(doc.rows[-1], relations[name])
         if isinstance(result, UnitPlaced):  # a village the gazetteer lacks, at the unit the text names
@@ -981,6 +984,9 @@ def _told_next(rows: list[dict], number: int) -> int | None:
 
 
 _SEVERAL_ATTACKS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives)\b", re.IGNORECASE)
+# Several places hit in one toll ("attacks on two villages, A and B, killed 100"): the toll is no one place's.
+_SEVERAL_TARGETS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives|villages|towns|localities"
+                              r"|hamlets|settlements)\b", re.IGNORECASE)  # fmt: skip
 
 
 def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
