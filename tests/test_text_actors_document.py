@@ -110,3 +110,19 @@ def test_a_toll_on_the_road_between_two_towns_stays_the_incident_s(geocoder: Geo
     text = "On 3 May, gunmen ambushed a bus on the road between Boni and Hombori in central Mali, killing 11 people.\n"
     events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
     assert len(events) == 1 and events.iloc[0]["fatalities"] == 11
+
+
+def test_an_undated_lead_gives_its_toll_to_the_incident_told_next(geocoder: Geocoder) -> None:
+    text = (
+        "Gunmen have killed 23 villagers in an attack on a village in western Niger, officials said.\n\n"
+        "The raid took place on Sunday in Banibangou, near the border with Mali.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 12)).events
+    assert list(events["location"]) == ["Banibangou"] and events.iloc[0]["fatalities"] == 23
+    assert "toll from the lead" in events.iloc[0]["notes"]
+
+
+def test_a_toll_for_an_ambush_between_two_villages_stays_on_the_first(geocoder: Geocoder) -> None:
+    text = "On 3 May, gunmen ambushed soldiers between the villages of Boni and Hombori, killing 9 of them.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert events.iloc[0]["fatalities"] == 9
