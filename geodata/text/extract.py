@@ -1052,7 +1052,10 @@ def _dated_lead_candidates(rows: list[dict], sentence: Sentence, when: _When, is
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
                source: str | None, own: _When | None, date_spans: list[tuple[int, int]]) -> None:  # fmt: skip
     """A follow-up adds its facts to ``target``, except civilians killed in an incident fought between armed
-    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
+    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians). A
+    sentence of background ("France often strikes militants") names no party of the incident."""
+    if _background(sentence.text):
+        ordered = [a for a in ordered if a.family == "Civilians"]
     figures = death_figures(sentence.text, date_spans)
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
     # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
