@@ -420,13 +420,26 @@ def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> b
     return False
 
 
+def _within_region(result: GeocodeResult, row: dict) -> bool:
+    """True when ``result`` (a town or village) lies in the region (admin-1) of ``row``, a region-level event."""
+    region = row.get("admin1")
+    return bool(region) and not pd.isna(region) and result.geo_precision <= 2 and (
+        normalise(str(result.admin1 or "")) == normalise(str(region))
+        and result.country_iso2 == row["country_iso2"]
+    )
+
+
 def _narrow_place(row: dict, found: tuple[str, GeocodeResult], sentence: Sentence) -> None:
-    """An incident placed only at a border or a country-wide phrase (precision 4) that a follow-up sentence places
-    in a named unit or town of the same country ("... near the Mali border. The troops were on patrol in the north
-    of the Banibangou department") moves there: the finer place the text gives for the same incident."""
+    """An incident placed only at a border or a country-wide phrase (precision 4), or at a region (3), that a
+    follow-up sentence places in a named unit or town of the same country (of that region) ("... near the Mali
+    border. The troops were on patrol in the north of the Banibangou department"; "six killed in the region of
+    Timbuktu. ... in a nearby locality, Gossi") moves there: the finer place the text gives for the same
+    incident."""
     name, result = found
-    if row["geo_precision"] < 4 or result.geo_precision >= row["geo_precision"]:
+    if row["geo_precision"] < 3 or result.geo_precision >= row["geo_precision"]:
         return
+    if row["geo_precision"] == 3 and not _within_region(result, row):  # "in the Timbuktu region ... a locality,
+        return  # Gossi": a settlement of that very region, else another place
     border = re.search(r"\bborder", str(row["location"]), re.IGNORECASE)  # its point lies on either side
     if row["country_iso2"] and result.country_iso2 != row["country_iso2"] and not border:
         return
@@ -1327,19 +1340,30 @@ _VAGUE_REACH_KM = 300
 def _placed_precisely(rows: list[dict]) -> list[dict]:
     """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
     violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
-    first such event. (Region-level events stay: histories tell separate events "in the Menaka region".)"""
+    first such event. So does a region-level event of one day when the text places violence of the same days at a
+    town or village of that region (a lead "in the Tillabéri region", a detail "in Anzourou"); a region-level event
+    of a month or a year stays (histories tell separate events "in the Menaka region in 2019")."""
     kept = list(rows)
     for row in rows:
-        if row["geo_precision"] < 4 or pd.isna(row.get("geo_note")) or not row.get("geo_note"):
+        border = row["geo_precision"] >= 4 and not pd.isna(row.get("geo_note")) and bool(row.get("geo_note"))
+        region = row["geo_precision"] == 3 and row["date_precision"] == "day"
+        if not (border or region):
             continue
         precise = [
             other for other in kept
             if other is not row and other["geo_precision"] <= 2
             and other["date_start"] <= row["date_end"] + pd.Timedelta(days=1)
             and row["date_start"] - pd.Timedelta(days=1) <= other["date_end"] and _km(row, other) <= _VAGUE_REACH_KM
+            and (border or (_within_region(as_result(other), row)  # a settlement of that region, told of the same
+                            and other["date_end"] - other["date_start"] <= pd.Timedelta(days=2)))  # days, not a year
         ]  # fmt: skip
         if precise:
             kept.remove(row)
+            if region and precise[0]["group1"] is not None and precise[0]["group2"] is not None:
+                # the detail already names both sides: a militia of the lead's wider words ("34 of them VDP")
+                # is among the dead as often as among the attackers, and does not replace its gunmen
+                row = {**row, **{f"{k}{n}": None for n in ("1", "2") if row[f"group{n}"] == "Militia"
+                                 for k in ("actor", "group")}}  # fmt: skip
             _fill(precise[0], row)
     return kept
 

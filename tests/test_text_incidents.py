@@ -1,0 +1,72 @@
+"""One incident told in several sentences (issue 18): a lead that places it only at a region and a detail that
+names the settlement are one event, at the settlement; region phrases written "the region of X". Every text
+here is our own, written in the manner of wire copy and local press."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geodata.places.geocode import Geocoder
+from geodata.settings import Settings
+from geodata.text import extract_events
+from geodata.text.rules import place_groups
+
+TUESDAY = date(2024, 3, 12)
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.from_settings(Settings())
+
+
+def test_the_region_of_a_town_is_the_region_not_the_town():
+    groups = place_groups("Nine herders were shot dead on Friday in the region of Timbuktu, a local official said.")
+    assert [(g.kind, g.queries) for g in groups] == [("region", ("Timbuktu region",))]
+
+
+def test_a_settlement_named_after_a_nearby_locality_is_the_place():
+    groups = place_groups("Gunmen killed four traders in a nearby locality, Gossi, before dawn.")
+    assert [g.names for g in groups if g.role == "event"][:1] == [("Gossi",)]
+
+
+def test_a_region_lead_and_a_village_detail_of_the_same_day_are_one_event(geocoder):
+    text = (
+        "Eleven civilians were killed on Sunday in an attack in the Tillaberi region, the governor said.\n\n"
+        "Assailants on motorbikes opened fire on the weekly market of Ayorou on Sunday morning, "
+        "a local official said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=TUESDAY).events
+    assert list(events["location"]) == ["Ayorou"]
+    event = events.iloc[0]
+    assert event["date_start"].date() == date(2024, 3, 10) and event["fatalities"] == 11
+    assert "governor" in event["notes"]  # the lead's words stay with the incident
+
+
+def test_a_region_event_of_a_month_stays_beside_a_village_event(geocoder):
+    text = (
+        "In March 2024, armed groups killed dozens of people in the Tillaberi region, a monitor said. "
+        "On 10 March 2024, gunmen killed six traders in Ayorou.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert sorted(events["geo_precision"]) == [1, 3]
+
+
+def test_a_region_event_of_the_same_day_in_another_region_stays(geocoder):
+    text = (
+        "On 10 March 2024, gunmen killed nine soldiers in the Tahoua region. "
+        "On 10 March 2024, an ambush killed six traders in Ayorou.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert len(events) == 2
+
+
+def test_a_follow_up_names_the_settlement_of_a_region_level_lead(geocoder):
+    text = (
+        "At least six people were killed on Sunday in the region of Timbuktu, in an ambush blamed on jihadists.\n"
+        "\"Six civilians were shot dead in a nearby locality, Gossi,\" an administrative source said.\n"
+    )
+    events = extract_events(text, geocoder, document_day=TUESDAY).events
+    assert list(events["location"]) == ["Gossi"]
+    assert events.iloc[0]["date_start"].date() == date(2024, 3, 10)
