@@ -70,3 +70,27 @@ def test_a_follow_up_names_the_settlement_of_a_region_level_lead(geocoder):
     events = extract_events(text, geocoder, document_day=TUESDAY).events
     assert list(events["location"]) == ["Gossi"]
     assert events.iloc[0]["date_start"].date() == date(2024, 3, 10)
+
+
+def test_an_ambush_between_two_villages_is_one_place_on_the_way():
+    groups = place_groups("The patrol was ambushed between the villages of Kerbo and Sona on Friday.")
+    assert [(g.names, g.route) for g in groups] == [(("Kerbo", "Sona"), True)]
+
+
+def test_a_list_of_villages_after_the_plural_word_is_one_group():
+    groups = place_groups("Gunmen killed twelve people in the villages of Kerbo and Sona overnight.")
+    assert [(g.names, g.route) for g in groups] == [(("Kerbo", "Sona"), False)]
+
+
+def test_a_yardstick_or_background_year_does_not_date_the_incident(geocoder):
+    text = (
+        "Gunmen killed forty villagers in Dori, in Burkina Faso, on 3 May 2024, the governor said.\n\n"
+        "It was the deadliest attack in the region since armed groups (some of them linked to al-Qaeda) began to "
+        "spread across the north of the country in 2015.\n\n"
+        "The raid was one of the worst in the history of the country, which has been fighting an insurgency that "
+        "spilled over from neighbouring Mali in 2015.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert [(e.date_start.date(), e.date_end.date()) for e in events.itertuples()] == [
+        (date(2024, 5, 3), date(2024, 5, 3))
+    ]

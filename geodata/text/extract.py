@@ -60,6 +60,7 @@ from geodata.text.dates import (
     document_date,
     find_dates,
     leading_date,
+    measures_the_incident,
     refers_to_previous_date,
     stamp_lines,
     weekday_day,
@@ -188,6 +189,7 @@ class Document:
     anchor: DocumentDate | None
     actors: list[list[Actor]]
     years: list[list[int]]
+    story_years: list[list[int]]  # the years that date something (not a yardstick's "since 2015")
     places: PlaceLookup
     dataset: str
     id_prefix: str
@@ -260,7 +262,8 @@ def read_document(text: str, geocoder: Geocoder, dataset: str, id_prefix: str, s
     sentences = split_sentences(layout.prose)
     places = PlaceLookup(geocoder, document_countries(text), text)
     doc = Document(sentences, anchor, [find_actors(s.text) for s in sentences], [years_in(s.text) for s in sentences],
-                   places, dataset, id_prefix, source_name)  # fmt: skip
+                   [years_in(s.text, story_only=True) for s in sentences], places, dataset, id_prefix,
+                   source_name)  # fmt: skip
     doc.main, problem = _infobox_incident(layout, places, doc.day, id_prefix, dataset, source_name)
     if doc.main is not None:
         doc.rows.append(doc.main)
@@ -313,7 +316,8 @@ def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Datin
     is the lead."""
     sentence = doc.sentences[index]
     window = _window(doc.sentences, index)
-    context_year = next((doc.years[s.number - 1][-1] for s in reversed(window) if doc.years[s.number - 1]), None)
+    context_year = next((doc.story_years[s.number - 1][-1] for s in reversed(window)
+                         if doc.story_years[s.number - 1]), None)  # fmt: skip
     context_year = context_year or doc.infobox_year
     all_mentions = find_dates(sentence.text, context_year, doc.day, doc.written_years)
     mentions = [m for m in all_mentions if m.resolved]
@@ -479,9 +483,9 @@ def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When |
     story = None if own is not None else _story_date(dating.window, doc.own_dates)
     story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
     if story is None and own is None and doc.lead is not None and doc.anchor is not None:
-        story = _lead_date(sentence, doc.lead, doc.years[index], dating.context_year)
+        story = _lead_date(sentence, doc.lead, doc.story_years[index], dating.context_year)
     if story is None and own is None and doc.lead is None and doc.anchor is not None:
-        story = _recent_past(sentence, doc.anchor, doc.years[index], dating.context_year)
+        story = _recent_past(sentence, doc.anchor, doc.story_years[index], dating.context_year)
         doc.lead = (sentence.number, story) if story is not None else None
     return story, own or story or _context_date(doc.years, index, dating.context_year)
 
@@ -1516,7 +1520,7 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
 # "the deadliest since the army began fighting militants in 2015": a "since" clause is the yardstick's, too
-_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.()]{0,80}$", re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.]{0,140}$", re.IGNORECASE)
 
 
 # "The attack echoed / came after / recalled a January massacre": a second, earlier incident with its own date
@@ -1540,7 +1544,8 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
     if not mentions:
         return None
 
-    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
+    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])
+                and not measures_the_incident(sentence[: m.span[0]])]  # fmt: skip
     # "last year's coup": a year or month naming an earlier incident in passing, when the sentence writes another
     # date ("Monday's attack" is the sentence's own incident)
     mentions = [m for m in mentions if m.precision == "day" or not re.match(r"['’]s\b", sentence[m.span[1] :])

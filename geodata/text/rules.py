@@ -119,7 +119,7 @@ _NOT_PLACE = frozenset(
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(
-    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality|hamlet|camp)\s+of\s+"
+    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:towns?|villages?|city|cities|communes?|localit(?:y|ies)|hamlets?|camps?)\s+of\s+"
     # "in a nearby locality, Gossi", "in the small village Kodyel": the settlement word's name
     rf"|(?i:(?:an?|the)\s+(?:nearby\s+|small\s+|neighbou?ring\s+|remote\s+)?(?:village|locality|hamlet))(?:,\s*|\s+)"
     rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity"
