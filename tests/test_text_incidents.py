@@ -94,3 +94,24 @@ def test_a_yardstick_or_background_year_does_not_date_the_incident(geocoder):
     assert [(e.date_start.date(), e.date_end.date()) for e in events.itertuples()] == [
         (date(2024, 5, 3), date(2024, 5, 3))
     ]
+
+
+def test_the_day_inside_what_an_official_told_is_the_incident_day(geocoder):
+    text = ("A local official told reporters that late Monday about fifty gunmen attacked the village of Titao, "
+            "in Burkina Faso, killing seven people.\n")
+    events = extract_events(text, geocoder, document_day=date(2024, 3, 13)).events  # a Wednesday
+    assert [(e.date_start.date(), e.date_end.date()) for e in events.itertuples()] == [
+        (date(2024, 3, 11), date(2024, 3, 11))
+    ]
+
+
+def test_a_homonym_far_from_the_place_the_text_measures_it_from_goes_to_that_place(geocoder):
+    # the gazetteer's Loumbila lies near Ouagadougou, about 160 km from Ouahigouya
+    text = ("On 4 January 2021 gunmen attacked the village of Loumbila, some 35 kilometers from Ouahigouya, "
+            "in northern Burkina Faso, killing six people.\n")
+    event = extract_events(text, geocoder).events.iloc[0]
+    assert event["location"] == "Loumbila" and event["admin1"] == "Nord" and event["geo_precision"] == 2
+    assert "too far from Ouahigouya" in event["geo_note"]
+    near = ("On 4 January 2021 gunmen attacked the village of Loumbila, some 20 kilometers from Ouagadougou, "
+            "in Burkina Faso, killing six people.\n")
+    assert extract_events(near, geocoder).events.iloc[0]["geo_precision"] == 1  # the gazetteer's Loumbila fits

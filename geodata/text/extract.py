@@ -1483,6 +1483,10 @@ _REPORTING_BEFORE = re.compile(
 )
 
 
+# "said that on Monday", "told AFP that late Sunday": what follows "that" is what was told, with its own date
+_TOLD_THAT = re.compile(r"\bthat\s+(?:(?:late|early|on|last|this)\s+){0,2}$", re.IGNORECASE)
+
+
 _REPORTING_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b"
     # "in a Thursday statement"
@@ -1503,6 +1507,8 @@ def _reporting(mention: DateMention, sentence: str) -> bool:
     """True for the date of a statement or report ("said on Tuesday"), not of the violence itself."""
     if _NAMES_THE_VIOLENCE.match(sentence[mention.span[1] :]):
         return False
+    if _TOLD_THAT.search(sentence[: mention.span[0]]) and not _REPORTING_AFTER.match(sentence[mention.span[1] :]):
+        return False  # "the official told AFP that late Monday gunmen attacked": the told clause's own date
     return bool(
         _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
     )
