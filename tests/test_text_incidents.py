@@ -115,3 +115,17 @@ def test_a_homonym_far_from_the_place_the_text_measures_it_from_goes_to_that_pla
     near = ("On 4 January 2021 gunmen attacked the village of Loumbila, some 20 kilometers from Ouagadougou, "
             "in Burkina Faso, killing six people.\n")
     assert extract_events(near, geocoder).events.iloc[0]["geo_precision"] == 1  # the gazetteer's Loumbila fits
+
+
+def test_a_lead_without_a_date_takes_the_days_a_later_sentence_tells(geocoder):
+    text = (
+        "Soldiers and allied militiamen killed at least twenty villagers in two villages of the Mopti region, "
+        "a rights group said.\n"
+        "The attacks occurred on October 2 in Kwerbakoura village, where twelve men were killed, and on "
+        "October 9 in Zunaweré village, where eight people died.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2025, 11, 19)).events
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert (event["date_start"].date(), event["date_end"].date()) == (date(2025, 10, 2), date(2025, 10, 9))
+    assert event["geo_precision"] == 3 and "tells when" in event["date_basis"]

@@ -307,7 +307,41 @@ def extract_events(
             doc.placed[sentence.number] = reading.found
         if not _held_back(doc, reading, dating, when):
             _add_events(doc, index, reading, dating, when)
+        elif dating.own is not None:
+            _dates_the_lead(doc, reading, dating)
     return _finish(doc)
+
+
+# "The attacks occurred on October 2 in X and on October 13 in Y", "The ambush took place on Sunday": the sentence
+# that tells when the incident of the lead happened
+_WHEN_IT_HAPPENED = re.compile(
+    r"^(?:the|these|those|both|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|massacres?|raids?|ambush(?:es)?"
+    r"|killings?|bombings?|strikes?)\s+(?:\w+\s+)?(?:occurred|happened|took\s+place|came|were\s+carried\s+out"
+    r"|was\s+carried\s+out)\b",
+    re.IGNORECASE,
+)
+
+
+def _dates_the_lead(doc: Document, reading: _Reading, dating: _Dating) -> None:
+    """A lead dated only by the week up to the report ("Soldiers killed 31 people in two villages") takes the
+    days of a later sentence that tells when that incident happened, though that sentence is held back for its
+    place ("The attacks occurred on October 2 in X and on October 13 in Y", villages the gazetteer lacks): the
+    report's own days, not a guess."""
+    guessed = [row for row in doc.rows if str(row["date_basis"]).startswith("the week up to the document date")]
+    if not guessed or not _WHEN_IT_HAPPENED.search(reading.sentence.text):
+        return
+    days = [m for m in dating.mentions if m.start is not None and m.precision in ("day", "week", "month")]
+    if not days:
+        return
+    start, end = min(m.start for m in days), max(m.end for m in days)
+    row = guessed[-1]
+    when = _When(start, end, "day" if start == end else "week" if (end - start).days <= 7 else "month",
+                 f"sentence {reading.sentence.number} (tells when the lead's incident happened)")  # fmt: skip
+    row["date_start"], row["date_end"] = pd.Timestamp(start), pd.Timestamp(end)
+    row["date_precision"], row["date_basis"] = when.precision, when.basis
+    row["notes"] = f"{row['notes']} {reading.sentence.text}"
+    if doc.lead is not None and doc.lead[1].basis.startswith("the week up to the document date"):
+        doc.lead = (doc.lead[0], when)  # the sentences after it take the told days
 
 
 def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Dating:
