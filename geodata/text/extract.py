@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geodata import geo, schema
+from geodata.actors import regional_families
 from geodata.names import normalise
 from geodata.text.actors import (
     ARMED_FAMILIES,
@@ -391,6 +392,8 @@ def _read_violence(doc: Document, index: int, dating: _Dating) -> _Reading:
     if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
         found = found[:1]
     named = _with_antecedent(sentence.text, _parties(sentence.text, doc.actors[index]), doc.actors, index)
+    if _HABITUAL_CLAIM.search(sentence.text):  # the groups blamed for attacks in general did no incident here
+        named = [a for a in named if a.family not in (*JIHADIST_FAMILIES, "Militia")]
     ordered = order_actors(sentence.text, named, kind)
     deaths = find_fatalities(sentence.text, date_spans)
     return _Reading(sentence, source, kind, sub_kind, date_spans, all_groups, groups, found, tried, vague, ordered,
@@ -605,14 +608,17 @@ def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, w
             doc.rows[-1]["_victims"] = victims
         return
     relations = {name: group for group in reading.groups if group.relation for name in group.names}
+    shared = len(found) > 1 and _SEVERAL_TARGETS.search(sentence.text) is not None  # one toll for all the places
     for number, (name, result) in enumerate(found):
         suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
-        figures = deaths if number == 0 else Fatalities(None, None, None)
+        figures = deaths if number == 0 and not shared else Fatalities(None, None, None)
         doc.rows.append(_row(f"{prefix}{suffix}", doc.dataset, when, kind, sub_kind, actor1, actor2, figures, name,
                              result, reading.source, sentence.text, reading.place_basis, sentence.number))  # fmt: skip
         if number == 0:
             doc.rows[-1]["_victims"] = victims
             doc.rows[-1]["notes"] = _with_toll_note(sentence.text, spans)
+            if shared and deaths.best is not None:
+                doc.rows[-1]["notes"] += f" [toll {deaths.best} for all {len(found)} places together: none of each]"
         if reading.place_basis == "sentence" and name in relations:
             relate(doc.rows[-1], relations[name])
         if isinstance(result, UnitPlaced):  # a village the gazetteer lacks, at the unit the text names
@@ -646,6 +652,8 @@ def _finish(doc: Document) -> Extraction:
                 "unidentified armed group", "Other", row["actor1"], "Civilians",
             )  # fmt: skip
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
+    if len(events):  # "Islamic State West Africa" claims in the Sahel are the Sahel branch's (ISGS)
+        events = schema.conform(regional_families(events))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
     rejected_frame = pd.DataFrame(doc.rejected, columns=list(REJECTED_COLUMNS)).astype(
@@ -961,6 +969,17 @@ _CLAIM = re.compile(
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
+# A claim or blame of attacks in general ("IS has increasingly attributed such attacks to ...", "most attacks in the
+# region are blamed on ..."): background, no one incident's perpetrator.
+_HABITUAL_CLAIM = re.compile(
+    r"\b(?:increasingly|often|regularly|frequently|usually|generally|typically|routinely|mostly|largely|repeatedly"
+    r"|commonly|widely)\b[^.;]{0,40}?\b(?:claim|attribut|blam|accus)"
+    r"|\b(?:claim|attribut|blam|accus)\w*\s+(?:\w+\s+){0,3}?(?:such|most|many|numerous)\s+"
+    r"(?:\w+\s+)?(?:attacks|assaults|raids|ambushes|killings)\b"
+    r"|\b(?:such|most|many|numerous)\s+(?:\w+\s+)?(?:attacks|assaults|raids|ambushes|killings)\b[^.;]{0,60}?"
+    r"\b(?:claimed|attributed|blamed)\b",
+    re.IGNORECASE,
+)
 _ALL = re.compile(r"\b(?:both|either|all|the\s+(?:two|three|twin)|these)\b", re.IGNORECASE)
 
 
@@ -972,12 +991,14 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
     last one before it."""
     for index, sentence in enumerate(sentences):
         attributed = re.search(r"\b(?:attribut|blam|suspect|accus)", sentence.text, re.IGNORECASE)
-        if not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed):
+        if (not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed)
+                or _HABITUAL_CLAIM.search(sentence.text)):
             continue
         groups = [a for a in actors[index] if a.family in JIHADIST_FAMILIES]
         if not groups:  # "local authorities suspect the Dan Na Ambassagou militia"
             claim_at = _CLAIM.search(sentence.text).start()
-            groups = [a for a in actors[index] if a.family == "Militia" and a.start > claim_at]
+            groups = [a for a in actors[index] if a.family == "Militia" and a.start > claim_at
+                      and not any(b.family in ("State forces", "Wagner Group") for b in actors[index])]
         if len({a.family for a in groups}) != 1:
             continue
         earlier = [row for row in rows if row["_sentence"] < sentence.number or row["_sentence"] == 0]
@@ -1014,6 +1035,9 @@ def _told_next(rows: list[dict], number: int) -> int | None:
 
 
 _SEVERAL_ATTACKS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives)\b", re.IGNORECASE)
+# Several places hit in one toll ("attacks on two villages, A and B, killed 100"): the toll is no one place's.
+_SEVERAL_TARGETS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives|villages|towns|localities"
+                              r"|hamlets|settlements)\b", re.IGNORECASE)  # fmt: skip
 
 
 def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
@@ -1167,6 +1191,11 @@ def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
     """Fill the event's missing actors, and replace unnamed armed men ("gunmen": Other), with the armed
     families ``named`` (name, family) that it does not have yet. Only a jihadist group or a militia says who the
     "gunmen" were: soldiers or Wagner named later are another party (the responders), never the gunmen."""
+    if row["group1"] is None and row["group2"] is None:  # nothing yet: the sentence's own order (attacker first)
+        named = [item for n, item in enumerate(named) if item[1] not in {f for _, f in named[:n]}]
+        for slot, (name, family) in zip(("1", "2"), named[:2], strict=False):
+            row[f"actor{slot}"], row[f"group{slot}"] = name, family
+        named = []
     families = {row["group1"], row["group2"]}
     armed = [(name, family) for name, family in named if family not in families and family != "Civilians"
              and not (family == "Other" and is_generic(name))]  # fmt: skip
@@ -1176,7 +1205,9 @@ def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
         if row[f"group{slot}"] is None:
             row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
         elif row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"]):
-            names = [item for item in armed if item[1] in (*JIHADIST_FAMILIES, "Militia")]
+            other_side = row["group2" if slot == "1" else "group1"]
+            pro_state = other_side in ("State forces", "Wagner Group")  # the state's auxiliaries never attack it
+            names = [item for item in armed if item[1] in JIHADIST_FAMILIES or (item[1] == "Militia" and not pro_state)]
             if names:
                 armed.remove(names[0])
                 row[f"actor{slot}"], row[f"group{slot}"] = names[0]
@@ -1766,6 +1797,17 @@ _ITS_MEN = re.compile(
 )
 
 
+# A group speaking of its own deed without its name: "it said it had attacked a base", "the group claimed its
+# fighters killed 40 soldiers".
+_IT_CLAIMS = re.compile(
+    r"\b(?:it|they|the\s+(?:[\w-]+\s+)?(?:group|organi[sz]ation|movement))\s+(?:also\s+|later\s+)?"
+    r"(?:said|says|claimed|claims|announced|stated)\b[^.;]{0,40}?\b(?:it|they|its\s+\w+|their\s+\w+)\s+"
+    r"(?:had\s+|has\s+|have\s+)?(?:\w+\s+)?(?:attacked|killed|ambushed|carried\s+out|struck|targeted|seized|overran"
+    r"|detonated|destroyed|shot|downed|captured|raided|executed|stormed)\b",
+    re.IGNORECASE,
+)
+
+
 _FINDS = re.compile(
     r"^\s+(?:(?:has|have|had|later|also|then|only)\s+){0,2}(?:found|counted|documented|recovered|buried|discovered"
     r"|collected|searched|combed|identified\s+the|retrieved|exhumed)\b",
@@ -1837,6 +1879,15 @@ def _with_antecedent(text: str, named: list[Actor], actors: list[list[Actor]], i
                      lookback: int = 5) -> list[Actor]:  # fmt: skip
     """The sentence's actors; "its fighters" with no armed group named is the jihadist group named first (the
     subject) in the nearest of the ``lookback`` sentences before that names one."""
+    claim = _IT_CLAIMS.search(text)
+    if claim is not None and not any(a.family in JIHADIST_FAMILIES for a in named):
+        for earlier in reversed(actors[max(index - lookback, 0) : index]):
+            armed = sorted((a for a in earlier if a.family in ARMED_FAMILIES), key=lambda a: a.start)
+            if armed:  # the nearest sentence naming an armed side: its subject, if a jihadist group, speaks here
+                if armed[0].family not in JIHADIST_FAMILIES:
+                    break
+                generic = [a for a in named if not (a.family == "Other" and is_generic(a.name))]
+                return [Actor(armed[0].name, armed[0].family, claim.start()), *generic]
     found = _ITS_MEN.search(text)
     if found is None or any(a.family in ARMED_FAMILIES for a in named):
         return named

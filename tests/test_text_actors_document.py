@@ -1,0 +1,112 @@
+"""Who did it, read across the document (issue 18): a group speaking of its deed as "it", general blame that is no
+one incident's attribution, strikes from the air, the VDP as "the army's auxiliaries", the source of a report, the
+Islamic State's West Africa name in the Sahel. All texts are our own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geodata.places.geocode import Geocoder
+from geodata.settings import Settings
+from geodata.text import extract_events
+from geodata.text.actors import find_actors, order_actors
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.from_settings(Settings())
+
+
+def families(sentence: str, kind: str = "Battles") -> list[str]:
+    return [a.family for a in order_actors(sentence, find_actors(sentence), kind)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("IS-linked fighters overran a gendarmerie post near Tera.", ["ISGS", "State forces"]),
+        ("The ambush near Ayorou was claimed by IS on Friday.", ["ISGS"]),
+        ("Airstrikes hit an insurgent camp near Boni.", ["State forces"]),
+        ("Soldiers and VDP, the army's civilian auxiliaries, were ambushed near Titao.", ["Other", "State forces",
+                                                                                          "Militia"]),
+        ("A convoy of the VDP came under fire near Kaya, according to the army.", ["Other", "Militia"]),
+    ],
+)
+def test_sides_named_the_way_reporting_names_them(sentence: str, expected: list[str]) -> None:
+    assert families(sentence)[: len(expected)] == expected
+
+
+def test_a_headline_in_capitals_names_no_islamic_state() -> None:
+    assert find_actors("TOWN IS QUIET AFTER CLASHES") == []
+
+
+def test_a_group_speaking_of_its_deed_as_it_is_the_group_named_before(geocoder: Geocoder) -> None:
+    text = (
+        "JNIM says it overran a camp in the north\n\n"
+        "The JNIM group said in a message on Monday that its fighters had taken the army camp at Léré.\n\n"
+        "On 14 March, it said it had attacked a post in Niono, killing 12 soldiers.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 3, 18)).events
+    niono = events[events["location"] == "Niono"].iloc[0]
+    assert (niono["group1"], niono["group2"]) == ("JNIM", "State forces")
+
+
+def test_the_army_speaking_as_it_is_not_a_group(geocoder: Geocoder) -> None:
+    text = (
+        "Soldiers hold the line in the centre\n\n"
+        "The army pushed back an assault on Macina on 2 May, a statement said.\n\n"
+        "On 4 May, it said it had killed 20 assailants near Ké-Macina.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert "JNIM" not in set(events["group1"].dropna())
+
+
+def test_blame_for_attacks_in_general_names_no_one_incident(geocoder: Geocoder) -> None:
+    text = (
+        "Gunmen raid a gendarmerie post in the west\n\n"
+        "Unidentified gunmen attacked the gendarmerie post of Ayorou on Sunday, 9 June, killing three gendarmes.\n\n"
+        "Analysts say the Islamic State in the Greater Sahara has increasingly been blamed for such attacks.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 11)).events
+    assert list(events["group1"]) == ["Other"]
+
+
+def test_the_attacker_left_unnamed_when_every_side_named_was_hit(geocoder: Geocoder) -> None:
+    """The first sentence names no side; the next says gendarmes and VDP were attacked: no one named attacked."""
+    text = (
+        "Attack in the Sahel region\n\n"
+        "The attack took place on Monday, 6 May, at Arbinda, according to an army statement.\n\n"
+        "It spoke of an attack against gendarmes and VDP, auxiliaries of the army, stationed in the town.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 8)).events
+    assert list(events["group1"]) == ["Other"]
+    assert events.iloc[0]["group2"] in ("State forces", "Militia")
+
+
+def test_a_drone_strike_with_no_side_named_is_the_state_s(geocoder: Geocoder) -> None:
+    text = "Drone strikes on a market near Kidal on 3 March killed at least nine people, residents said.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 3, 5)).events
+    assert (events.iloc[0]["group1"], events.iloc[0]["group2"]) == ("State forces", "Civilians")
+
+
+def test_the_islamic_state_west_africa_name_in_the_sahel_is_the_sahel_branch(geocoder: Geocoder) -> None:
+    text = ("Fighters of the Islamic State West Africa Province killed 11 soldiers in an ambush near Tera, Niger,"
+            " on 2 April.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2021, 4, 5)).events
+    assert events.iloc[0]["group1"] == "ISGS"
+
+
+def test_one_toll_for_attacks_on_several_villages_is_no_one_village_s(geocoder: Geocoder) -> None:
+    text = "On 3 May, gunmen raided the villages of Boni and Hombori in central Mali, killing 40 people in all.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert list(events["location"]) == ["Boni", "Hombori"]
+    assert events["fatalities"].isna().all()
+    assert "for all 2 places together" in events.iloc[0]["notes"]
+
+
+def test_a_toll_on_the_road_between_two_towns_stays_the_incident_s(geocoder: Geocoder) -> None:
+    text = "On 3 May, gunmen ambushed a bus on the road between Boni and Hombori in central Mali, killing 11 people.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == 11
