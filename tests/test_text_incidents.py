@@ -129,3 +129,22 @@ def test_a_lead_without_a_date_takes_the_days_a_later_sentence_tells(geocoder):
     event = events.iloc[0]
     assert (event["date_start"].date(), event["date_end"].date()) == (date(2025, 10, 2), date(2025, 10, 9))
     assert event["geo_precision"] == 3 and "tells when" in event["date_basis"]
+
+
+def test_the_year_a_conflict_broke_out_dates_nothing(geocoder):
+    text = (
+        "Insurgents attacked the town of Diffa at dusk on Friday, aboard a dozen vehicles.\n\n"
+        "The insurgency broke out in north-eastern Nigeria in 2009, but its violence spills over into Niger.\n\n"
+        "Gunmen killed four soldiers in Diffa, officials said.\n"
+    )
+    events = extract_events(text, geocoder).events  # no document date: "Friday" cannot be dated
+    assert events.empty or not (events["date_start"].dt.year == 2009).any()
+
+
+def test_the_same_outpost_is_the_place_of_the_incident_told_before(geocoder):
+    text = (
+        "On 21 October 2017 gunmen attacked a gendarmerie outpost in Ayorou, in Niger, killing thirteen.\n"
+        "A similar raid had been carried out on the same outpost in May 2017.\n"
+    )
+    events = extract_events(text, geocoder).events
+    assert sorted((e.location, e.date_start.month) for e in events.itertuples()) == [("Ayorou", 5), ("Ayorou", 10)]

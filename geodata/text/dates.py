@@ -386,7 +386,9 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
 # A year that measures the incident, not dates it: "the deadliest since the insurgency began in 2015", "a country
 # which has been fighting an insurgency that spilled over in 2015" (a yardstick, a background stretch).
 _YARDSTICK_YEAR = re.compile(
-    r"\b(?:(?:ever\s+)?since|(?:which|that|who)\s+(?:has|have)(?:\s+(?:long|been|also))?\s+\w+(?:ed|ing|en)\b)"
+    r"\b(?:(?:ever\s+)?since|(?:which|that|who)\s+(?:has|have)(?:\s+(?:long|been|also))?\s+\w+(?:ed|ing|en)\b"
+    # "the insurgency broke out in the northeast of Nigeria in 2000": the conflict's origin, not an incident
+    r"|(?:insurgency|rebellion|conflict|war|crisis|uprising)\s+(?:\w+\s+)?(?:broke\s+out|began|started|erupted)\b)"
     r"[^.;:!?]{0,200}$",
     re.IGNORECASE,
 )

@@ -524,7 +524,7 @@ def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When |
     if story is None and own is None and doc.lead is None and doc.anchor is not None:
         story = _recent_past(sentence, doc.anchor, doc.story_years[index], dating.context_year)
         doc.lead = (sentence.number, story) if story is not None else None
-    return story, own or story or _context_date(doc.years, index, dating.context_year)
+    return story, own or story or _context_date(doc.story_years, index, dating.context_year)
 
 
 def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:

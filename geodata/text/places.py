@@ -275,7 +275,7 @@ def _at_unit(name: str, unit: GeocodeResult, phrase: str, why: str) -> UnitPlace
 
 THERE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+)?(?:[\w-]+\s+){0,2}?(?:town|village|locality|commune|camp|base|area|market|site"
-    r"|barracks|garrison|post|mine)\b|\bthere\b",
+    r"|barracks|garrison|post|outpost|checkpoint|mine)\b|\bthere\b",
     re.IGNORECASE,
 )
 
