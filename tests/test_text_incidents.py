@@ -148,3 +148,15 @@ def test_the_same_outpost_is_the_place_of_the_incident_told_before(geocoder):
     )
     events = extract_events(text, geocoder).events
     assert sorted((e.location, e.date_start.month) for e in events.itertuples()) == [("Ayorou", 5), ("Ayorou", 10)]
+
+
+def test_a_trend_and_a_group_s_birth_are_no_incidents(geocoder):
+    text = (
+        "Five gendarmes were killed on Thursday in an attack on their post in Djibo, in Burkina Faso.\n\n"
+        "The country has been battling a growing wave of attacks over the last four years, first in the Sahel "
+        "region.\n\n"
+        "Attacks have spread to the East region as well.\n\n"
+        "Most are blamed on Ansarul Islam, which emerged in the north in December 2016 and killed many.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2019, 3, 29)).events
+    assert list(events["location"]) == ["Djibo"]

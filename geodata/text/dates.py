@@ -388,7 +388,9 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
 _YARDSTICK_YEAR = re.compile(
     r"\b(?:(?:ever\s+)?since|(?:which|that|who)\s+(?:has|have)(?:\s+(?:long|been|also))?\s+\w+(?:ed|ing|en)\b"
     # "the insurgency broke out in the northeast of Nigeria in 2000": the conflict's origin, not an incident
-    r"|(?:insurgency|rebellion|conflict|war|crisis|uprising)\s+(?:\w+\s+)?(?:broke\s+out|began|started|erupted)\b)"
+    r"|(?:insurgency|rebellion|conflict|war|crisis|uprising)\s+(?:\w+\s+)?(?:broke\s+out|began|started|erupted)\b"
+    # "the group, which emerged near the border in December 2016": a group's birth, not an incident
+    r"|\b(?:emerged|was\s+(?:founded|formed|created|set\s+up|established))\b)"
     r"[^.;:!?]{0,200}$",
     re.IGNORECASE,
 )

@@ -879,7 +879,12 @@ _HABITUAL = re.compile(
     r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
     r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b"
     # a group's ongoing habit: "jihadists of AQIM continue to carry out suicide attacks" is no one incident's
-    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b",
+    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b"
+    # a trend, not an incident: "has been battling an escalating wave of attacks over the last three years",
+    # "attacks have spread to the East region"
+    r"|\b(?:has|have)\s+been\s+(?:battling|fighting|grappling|facing|struggling|plagued|wracked)\b"
+    r"|\b(?:attacks|violence|insurgency|unrest)\s+(?:has|have)\s+(?:also\s+)?(?:spread|surged|escalated|increased"
+    r"|grown|intensified)\b|\bover\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:years|months|decade)\b",
     re.IGNORECASE,
 )
 
