@@ -61,6 +61,7 @@ from geodata.text.dates import (
     document_date,
     find_dates,
     leading_date,
+    measures_the_incident,
     refers_to_previous_date,
     stamp_lines,
     weekday_day,
@@ -189,6 +190,7 @@ class Document:
     anchor: DocumentDate | None
     actors: list[list[Actor]]
     years: list[list[int]]
+    story_years: list[list[int]]  # the years that date something (not a yardstick's "since 2015")
     places: PlaceLookup
     dataset: str
     id_prefix: str
@@ -261,7 +263,8 @@ def read_document(text: str, geocoder: Geocoder, dataset: str, id_prefix: str, s
     sentences = split_sentences(layout.prose)
     places = PlaceLookup(geocoder, document_countries(text), text)
     doc = Document(sentences, anchor, [find_actors(s.text) for s in sentences], [years_in(s.text) for s in sentences],
-                   places, dataset, id_prefix, source_name)  # fmt: skip
+                   [years_in(s.text, story_only=True) for s in sentences], places, dataset, id_prefix,
+                   source_name)  # fmt: skip
     doc.main, problem = _infobox_incident(layout, places, doc.day, id_prefix, dataset, source_name)
     if doc.main is not None:
         doc.rows.append(doc.main)
@@ -305,7 +308,41 @@ def extract_events(
             doc.placed[sentence.number] = reading.found
         if not _held_back(doc, reading, dating, when):
             _add_events(doc, index, reading, dating, when)
+        elif dating.own is not None:
+            _dates_the_lead(doc, reading, dating)
     return _finish(doc)
+
+
+# "The attacks occurred on October 2 in X and on October 13 in Y", "The ambush took place on Sunday": the sentence
+# that tells when the incident of the lead happened
+_WHEN_IT_HAPPENED = re.compile(
+    r"^(?:the|these|those|both|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|massacres?|raids?|ambush(?:es)?"
+    r"|killings?|bombings?|strikes?)\s+(?:\w+\s+)?(?:occurred|happened|took\s+place|came|were\s+carried\s+out"
+    r"|was\s+carried\s+out)\b",
+    re.IGNORECASE,
+)
+
+
+def _dates_the_lead(doc: Document, reading: _Reading, dating: _Dating) -> None:
+    """A lead dated only by the week up to the report ("Soldiers killed 31 people in two villages") takes the
+    days of a later sentence that tells when that incident happened, though that sentence is held back for its
+    place ("The attacks occurred on October 2 in X and on October 13 in Y", villages the gazetteer lacks): the
+    report's own days, not a guess."""
+    guessed = [row for row in doc.rows if str(row["date_basis"]).startswith("the week up to the document date")]
+    if not guessed or not _WHEN_IT_HAPPENED.search(reading.sentence.text):
+        return
+    days = [m for m in dating.mentions if m.start is not None and m.precision in ("day", "week", "month")]
+    if not days:
+        return
+    start, end = min(m.start for m in days), max(m.end for m in days)
+    row = guessed[-1]
+    when = _When(start, end, "day" if start == end else "week" if (end - start).days <= 7 else "month",
+                 f"sentence {reading.sentence.number} (tells when the lead's incident happened)")  # fmt: skip
+    row["date_start"], row["date_end"] = pd.Timestamp(start), pd.Timestamp(end)
+    row["date_precision"], row["date_basis"] = when.precision, when.basis
+    row["notes"] = f"{row['notes']} {reading.sentence.text}"
+    if doc.lead is not None and doc.lead[1].basis.startswith("the week up to the document date"):
+        doc.lead = (doc.lead[0], when)  # the sentences after it take the told days
 
 
 def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Dating:
@@ -314,7 +351,8 @@ def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Datin
     is the lead."""
     sentence = doc.sentences[index]
     window = _window(doc.sentences, index)
-    context_year = next((doc.years[s.number - 1][-1] for s in reversed(window) if doc.years[s.number - 1]), None)
+    context_year = next((doc.story_years[s.number - 1][-1] for s in reversed(window)
+                         if doc.story_years[s.number - 1]), None)  # fmt: skip
     context_year = context_year or doc.infobox_year
     all_mentions = find_dates(sentence.text, context_year, doc.day, doc.written_years)
     mentions = [m for m in all_mentions if m.resolved]
@@ -423,13 +461,26 @@ def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> b
     return False
 
 
+def _within_region(result: GeocodeResult, row: dict) -> bool:
+    """True when ``result`` (a town or village) lies in the region (admin-1) of ``row``, a region-level event."""
+    region = row.get("admin1")
+    return bool(region) and not pd.isna(region) and result.geo_precision <= 2 and (
+        normalise(str(result.admin1 or "")) == normalise(str(region))
+        and result.country_iso2 == row["country_iso2"]
+    )
+
+
 def _narrow_place(row: dict, found: tuple[str, GeocodeResult], sentence: Sentence) -> None:
-    """An incident placed only at a border or a country-wide phrase (precision 4) that a follow-up sentence places
-    in a named unit or town of the same country ("... near the Mali border. The troops were on patrol in the north
-    of the Banibangou department") moves there: the finer place the text gives for the same incident."""
+    """An incident placed only at a border or a country-wide phrase (precision 4), or at a region (3), that a
+    follow-up sentence places in a named unit or town of the same country (of that region) ("... near the Mali
+    border. The troops were on patrol in the north of the Banibangou department"; "six killed in the region of
+    Timbuktu. ... in a nearby locality, Gossi") moves there: the finer place the text gives for the same
+    incident."""
     name, result = found
-    if row["geo_precision"] < 4 or result.geo_precision >= row["geo_precision"]:
+    if row["geo_precision"] < 3 or result.geo_precision >= row["geo_precision"]:
         return
+    if row["geo_precision"] == 3 and not _within_region(result, row):  # "in the Timbuktu region ... a locality,
+        return  # Gossi": a settlement of that very region, else another place
     border = re.search(r"\bborder", str(row["location"]), re.IGNORECASE)  # its point lies on either side
     if row["country_iso2"] and result.country_iso2 != row["country_iso2"] and not border:
         return
@@ -469,11 +520,11 @@ def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When |
     story = None if own is not None else _story_date(dating.window, doc.own_dates)
     story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
     if story is None and own is None and doc.lead is not None and doc.anchor is not None:
-        story = _lead_date(sentence, doc.lead, doc.years[index], dating.context_year)
+        story = _lead_date(sentence, doc.lead, doc.story_years[index], dating.context_year)
     if story is None and own is None and doc.lead is None and doc.anchor is not None:
-        story = _recent_past(sentence, doc.anchor, doc.years[index], dating.context_year)
+        story = _recent_past(sentence, doc.anchor, doc.story_years[index], dating.context_year)
         doc.lead = (sentence.number, story) if story is not None else None
-    return story, own or story or _context_date(doc.years, index, dating.context_year)
+    return story, own or story or _context_date(doc.story_years, index, dating.context_year)
 
 
 def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:
@@ -832,7 +883,12 @@ _HABITUAL = re.compile(
     r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
     r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b"
     # a group's ongoing habit: "jihadists of AQIM continue to carry out suicide attacks" is no one incident's
-    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b",
+    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b"
+    # a trend, not an incident: "has been battling an escalating wave of attacks over the last three years",
+    # "attacks have spread to the East region"
+    r"|\b(?:has|have)\s+been\s+(?:battling|fighting|grappling|facing|struggling|plagued|wracked)\b"
+    r"|\b(?:attacks|violence|insurgency|unrest)\s+(?:has|have)\s+(?:also\s+)?(?:spread|surged|escalated|increased"
+    r"|grown|intensified)\b|\bover\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:years|months|decade)\b",
     re.IGNORECASE,
 )
 
@@ -1386,19 +1442,30 @@ _VAGUE_REACH_KM = 300
 def _placed_precisely(rows: list[dict]) -> list[dict]:
     """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
     violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
-    first such event. (Region-level events stay: histories tell separate events "in the Menaka region".)"""
+    first such event. So does a region-level event of one day when the text places violence of the same days at a
+    town or village of that region (a lead "in the Tillabéri region", a detail "in Anzourou"); a region-level event
+    of a month or a year stays (histories tell separate events "in the Menaka region in 2019")."""
     kept = list(rows)
     for row in rows:
-        if row["geo_precision"] < 4 or pd.isna(row.get("geo_note")) or not row.get("geo_note"):
+        border = row["geo_precision"] >= 4 and not pd.isna(row.get("geo_note")) and bool(row.get("geo_note"))
+        region = row["geo_precision"] == 3 and row["date_precision"] == "day"
+        if not (border or region):
             continue
         precise = [
             other for other in kept
             if other is not row and other["geo_precision"] <= 2
             and other["date_start"] <= row["date_end"] + pd.Timedelta(days=1)
             and row["date_start"] - pd.Timedelta(days=1) <= other["date_end"] and _km(row, other) <= _VAGUE_REACH_KM
+            and (border or (_within_region(as_result(other), row)  # a settlement of that region, told of the same
+                            and other["date_end"] - other["date_start"] <= pd.Timedelta(days=2)))  # days, not a year
         ]  # fmt: skip
         if precise:
             kept.remove(row)
+            if region and precise[0]["group1"] is not None and precise[0]["group2"] is not None:
+                # the detail already names both sides: a militia of the lead's wider words ("34 of them VDP")
+                # is among the dead as often as among the attackers, and does not replace its gunmen
+                row = {**row, **{f"{k}{n}": None for n in ("1", "2") if row[f"group{n}"] == "Militia"
+                                 for k in ("actor", "group")}}  # fmt: skip
             _fill(precise[0], row)
     return kept
 
@@ -1514,6 +1581,10 @@ _REPORTING_BEFORE = re.compile(
 )
 
 
+# "said that on Monday", "told AFP that late Sunday": what follows "that" is what was told, with its own date
+_TOLD_THAT = re.compile(r"\bthat\s+(?:(?:late|early|on|last|this)\s+){0,2}$", re.IGNORECASE)
+
+
 _REPORTING_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b"
     # "in a Thursday statement"
@@ -1534,6 +1605,8 @@ def _reporting(mention: DateMention, sentence: str) -> bool:
     """True for the date of a statement or report ("said on Tuesday"), not of the violence itself."""
     if _NAMES_THE_VIOLENCE.match(sentence[mention.span[1] :]):
         return False
+    if _TOLD_THAT.search(sentence[: mention.span[0]]) and not _REPORTING_AFTER.match(sentence[mention.span[1] :]):
+        return False  # "the official told AFP that late Monday gunmen attacked": the told clause's own date
     return bool(
         _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
     )
@@ -1551,7 +1624,7 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
 # "the deadliest since the army began fighting militants in 2015": a "since" clause is the yardstick's, too
-_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.()]{0,80}$", re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.]{0,140}$", re.IGNORECASE)
 
 
 # "The attack echoed / came after / recalled a January massacre": a second, earlier incident with its own date
@@ -1575,7 +1648,8 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
     if not mentions:
         return None
 
-    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
+    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])
+                and not measures_the_incident(sentence[: m.span[0]])]  # fmt: skip
     # "last year's coup": a year or month naming an earlier incident in passing, when the sentence writes another
     # date ("Monday's attack" is the sentence's own incident)
     mentions = [m for m in mentions if m.precision == "day" or not re.match(r"['’]s\b", sentence[m.span[1] :])
