@@ -135,6 +135,8 @@ def test_a_toll_for_an_ambush_between_two_villages_stays_on_the_first(geocoder: 
         ("A gendarme and two herders were killed near Téra on Friday, the army announced on Saturday.",
          ["Other", "State forces"]),
         ("The army said it killed 20 assailants near Téra.", ["State forces", "Other"]),
+        ("Up to 40 villagers were shot dead by gunmen, the radio reported, citing a French government memo.",
+         ["Other", "Civilians"]),
         # the dead listed after "including" were hit
         ("Gunmen stormed the camp, killing nine people, including four guards and a soldier.", ["Other",
                                                                                                 "State forces"]),
