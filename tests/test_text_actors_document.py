@@ -166,3 +166,14 @@ def test_a_background_sentence_after_an_incident_names_none_of_its_parties(geoco
     )
     events = extract_events(text, geocoder, document_day=date(2024, 6, 5)).events
     assert list(events["group1"]) == ["Other"]
+
+
+def test_the_group_s_spokesman_taking_credit_is_the_group_named_before(geocoder: Geocoder) -> None:
+    text = (
+        "Convoy burnt in the west\n\n"
+        "A source close to the JNIM said its men had burnt 30 lorries.\n\n"
+        "In an audio message, the group's spokesman took credit for the ambush near Diéma on 7 May, and said the"
+        " soldiers escorting the lorries had fled.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2025, 5, 9)).events
+    assert events.iloc[0]["group1"] == "JNIM"
