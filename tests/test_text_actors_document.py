@@ -177,3 +177,20 @@ def test_the_group_s_spokesman_taking_credit_is_the_group_named_before(geocoder:
     )
     events = extract_events(text, geocoder, document_day=date(2025, 5, 9)).events
     assert events.iloc[0]["group1"] == "JNIM"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The curfew in the Tahoua region followed an increase in attacks on herders in March 2021.",
+        "Officials warned of the threat of attacks on markets around Kaya in May 2022.",
+        "The group threatened to attack convoys on the Gao road in June 2023.",
+    ],
+)
+def test_a_trend_or_a_threat_of_violence_is_no_incident(sentence: str, geocoder: Geocoder) -> None:
+    assert extract_events(sentence + "\n", geocoder, document_day=date(2023, 7, 1)).events.empty
+
+
+def test_a_dated_attack_beside_a_trend_word_is_still_an_incident(geocoder: Geocoder) -> None:
+    text = "Gunmen killed six herders near Kaya on 4 May 2022, a rise in violence the governor deplored.\n"
+    assert list(extract_events(text, geocoder, document_day=date(2022, 5, 6)).events["location"]) == ["Kaya"]

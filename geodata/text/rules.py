@@ -348,13 +348,25 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|without)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
+# Violence spoken of as a trend or a threat, no incident: "an increase in attacks", "a wave of killings", "the threat
+# of attacks", "threatened to attack", "could strike".
+_NO_INCIDENT_BEFORE = re.compile(
+    r"\b(?:(?:increase|rise|surge|upsurge|spike|escalation|resurgence|uptick|wave|spate|proliferation)s?\s+(?:in"
+    r"|of)|(?:threat|risk|fear|danger|possibility|prospect|warning)s?\s+of|(?:threaten(?:ed|s|ing)?|vow(?:ed|s|ing)?"
+    r"|plan(?:s|ned|ning)?|intend(?:s|ed)?|could|may|might)(?:\s+to)?)\s+(?:[\w-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
 def _own_violence(sentence: str) -> list[re.Match[str]]:
-    """Violence words outside time and comparison clauses and not negated ("had not been attacked since 2015")."""
+    """Violence words outside time and comparison clauses, not negated ("had not been attacked since 2015"), not a
+    trend or a threat ("an increase in attacks")."""
     references = reference_spans(sentence)
     return [
         m
         for m in _EVENT_RE.finditer(sentence)
         if not _inside(m.start(), references) and not _NEGATED.search(sentence[: m.start()])
+        and not _NO_INCIDENT_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
     ]
 
 
