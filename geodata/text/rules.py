@@ -353,7 +353,7 @@ _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|without)\s+(?:\w+\s+){0,2}$",
 _NO_INCIDENT_BEFORE = re.compile(
     r"\b(?:(?:increase|rise|surge|upsurge|spike|escalation|resurgence|uptick|wave|spate|proliferation)s?\s+(?:in"
     r"|of)|(?:threat|risk|fear|danger|possibility|prospect|warning)s?\s+of|(?:threaten(?:ed|s|ing)?|vow(?:ed|s|ing)?"
-    r"|plan(?:s|ned|ning)?|intend(?:s|ed)?|could|may|might)(?:\s+to)?)\s+(?:[\w-]+\s+){0,2}?$",
+    r"|plan(?:s|ned|ning)?|intend(?:s|ed)?|(?-i:could|may|might))(?:\s+to)?)\s+(?:[\w-]+\s+){0,2}?$",
     re.IGNORECASE,
 )
 
