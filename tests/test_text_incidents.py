@@ -160,3 +160,13 @@ def test_a_trend_and_a_group_s_birth_are_no_incidents(geocoder):
     )
     events = extract_events(text, geocoder, document_day=date(2019, 3, 29)).events
     assert list(events["location"]) == ["Djibo"]
+
+
+def test_a_day_just_after_the_document_date_keeps_its_year():
+    from geodata.text.dates import find_dates
+
+    anchor = date(2023, 7, 14)
+    assert [(m.start, m.end) for m in find_dates("Gunmen attacked the post on Friday, July 15.", None, anchor)] == [
+        (date(2023, 7, 15), date(2023, 7, 15))
+    ]  # the page's stamp is a day early; a year back would be a worse guess
+    assert [m.start for m in find_dates("Gunmen attacked the post on July 20.", None, anchor)] == [date(2022, 7, 20)]
