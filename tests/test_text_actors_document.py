@@ -110,3 +110,56 @@ def test_a_toll_on_the_road_between_two_towns_stays_the_incident_s(geocoder: Geo
     text = "On 3 May, gunmen ambushed a bus on the road between Boni and Hombori in central Mali, killing 11 people.\n"
     events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
     assert len(events) == 1 and events.iloc[0]["fatalities"] == 11
+
+
+def test_an_undated_lead_gives_its_toll_to_the_incident_told_next(geocoder: Geocoder) -> None:
+    text = (
+        "Gunmen have killed 23 villagers in an attack on a village in western Niger, officials said.\n\n"
+        "The raid took place on Sunday in Banibangou, near the border with Mali.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 12)).events
+    assert list(events["location"]) == ["Banibangou"] and events.iloc[0]["fatalities"] == 23
+    assert "toll from the lead" in events.iloc[0]["notes"]
+
+
+def test_a_toll_for_an_ambush_between_two_villages_stays_on_the_first(geocoder: Geocoder) -> None:
+    text = "On 3 May, gunmen ambushed soldiers between the villages of Boni and Hombori, killing 9 of them.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert events.iloc[0]["fatalities"] == 9
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the speaker of a trailing attribution is no party; a speaker who acts is
+        ("A gendarme and two herders were killed near Téra on Friday, the army announced on Saturday.",
+         ["Other", "State forces"]),
+        ("The army said it killed 20 assailants near Téra.", ["State forces", "Other"]),
+        # the dead listed after "including" were hit
+        ("Gunmen stormed the camp, killing nine people, including four guards and a soldier.", ["Other",
+                                                                                                "State forces"]),
+    ],
+)
+def test_speakers_and_listed_dead(sentence: str, expected: list[str]) -> None:
+    assert families(sentence)[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The region is home to armed groups linked to al-Qaeda and the Islamic State.",
+        "Paris often strikes militants tied to JNIM and the ISGS in the border area.",
+    ],
+)
+def test_rival_groups_listed_together_describe_the_region_not_a_party(sentence: str) -> None:
+    assert not {a.family for a in find_actors(sentence)} & {"JNIM", "ISGS"}
+
+
+def test_a_background_sentence_after_an_incident_names_none_of_its_parties(geocoder: Geocoder) -> None:
+    text = (
+        "Gunmen attacked a gendarmerie post in Téra on Monday, 3 June, killing four gendarmes.\n\n"
+        "An army statement said the assailants came on motorbikes.\n\n"
+        "The army often carries out air strikes on JNIM bases in the area.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 5)).events
+    assert list(events["group1"]) == ["Other"]

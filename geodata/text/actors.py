@@ -45,8 +45,9 @@ _DESCRIPTIONS: tuple[tuple[str, str], ...] = (
      r"\s+(?:[\w-]+\s+)?(?:army|military|armed\s+forces|defen[cs]e\s+and\s+security\s+forces))?",
      "Militia"),
     (
-        rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers|troops|military"
-        rf"|gendarmes|gendarmerie|police(?:men)?|juntas?|regiment|battalion|brigade|national\s+guard|guardsmen"
+        rf"(?:(?:{_DEMONYM}|government|security|defen[cs]e|state)\s+)?(?:armed\s+forces|army|soldiers?|troops|military"
+        rf"|gendarmes?|gendarmerie|police(?:m[ae]n|\s+officers?)?|juntas?|regiment|battalion|brigade|national\s+guard"
+        rf"|guards?m[ae]n"
         rf"|garrison)|(?:{_DEMONYM}|government|security)\s+(?:forces|government)"
         r"|defen[cs]e\s+(?:and\s+security\s+)?forces|security\s+and\s+defen[cs]e\s+forces"
         # France's forces in the Sahel: Barkhane, its Mirage and Rafale jets
@@ -101,6 +102,11 @@ _SOURCE_AFTER = re.compile(
     r"^\s+(?:sources?|spokes(?:man|woman|person|people)|statement|communiqu[eé]|officials?|press\s+(?:office|release))\b",
     re.IGNORECASE,
 )
+# The speaker of a trailing attribution clause: "..., the army announced on Saturday."
+_TRAILING_SPEAKER = re.compile(r"^\s+(?:(?:has|had|also|later)\s+)?(?:said|says|announced|reported|stated|confirmed"
+                               r"|added|told\s+\w+)(?:\s+(?:on|in|late|early|this|last|at|yesterday|today)\b[^,;.]{0,30})?"
+                               r"[.!?\"”]*\s*$", re.IGNORECASE)  # fmt: skip
+_SPEAKER_BEFORE = re.compile(r"[,;\"”]\s*(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$")
 
 
 def _mentions(sentence: str, *, sources: bool = True) -> list[tuple[int, int, str]]:
@@ -113,7 +119,9 @@ def _mentions(sentence: str, *, sources: bool = True) -> list[tuple[int, int, st
     if sources:
         return found
     return [item for item in found if not _SOURCE_BEFORE.search(sentence[max(0, item[0] - 60) : item[0]])
-            and not _SOURCE_AFTER.match(sentence[item[1] :])]  # fmt: skip
+            and not _SOURCE_AFTER.match(sentence[item[1] :])
+            and not (_TRAILING_SPEAKER.match(sentence[item[1] :])
+                     and _SPEAKER_BEFORE.search(sentence[max(0, item[0] - 40) : item[0]]))]  # fmt: skip
 
 
 def find_actors(sentence: str) -> list[Actor]:
@@ -127,12 +135,31 @@ def find_actors(sentence: str) -> list[Actor]:
         if kept and item[0] < kept[-1][1]:
             continue
         kept.append(item)
+    kept = _without_linked_pairs(sentence, kept)
     seen: dict[str, Actor] = {}
     for start, end, family in kept:
         seen.setdefault(family, Actor(sentence[start:end], family, start))
     if any(family in seen for family in JIHADIST_FAMILIES) and "Other" in seen and is_generic(seen["Other"].name):
         del seen["Other"]
     return list(seen.values())
+
+
+# "militants linked to IS and al-Qaeda", "groups such as JNIM and the ISGS": rival jihadist families named together
+# only to describe the region's armed men; none of them is this sentence's party.
+_LINKED_BEFORE = re.compile(r"\b(?:linked|affiliated|allied|loyal|tied|connected|such\s+as|including|like|home\s+to)\b"
+                            r"[^.;]{0,25}$", re.IGNORECASE)  # fmt: skip
+_JOINED = re.compile(r"^\s*(?:,|and|or|,\s*and|as\s+well\s+as)\s+(?:the\s+|to\s+(?:the\s+)?)?$", re.IGNORECASE)
+
+
+def _without_linked_pairs(sentence: str, kept: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``kept`` minus rival jihadist families listed together after "linked to", "such as", "home to"."""
+    drop: set[int] = set()
+    for i, (first, second) in enumerate(zip(kept, kept[1:], strict=False)):
+        if (first[2] in JIHADIST_FAMILIES and second[2] in JIHADIST_FAMILIES and first[2] != second[2]
+                and _JOINED.match(sentence[first[1] : second[0]])
+                and _LINKED_BEFORE.search(sentence[max(0, first[0] - 60) : first[0]])):  # fmt: skip
+            drop |= {i, i + 1}
+    return [item for i, item in enumerate(kept) if i not in drop]
 
 
 def is_generic(name: str | None) -> bool:
@@ -162,6 +189,9 @@ _TARGET_BEFORE = re.compile(
     # "a camp 15 km from the town of the VDP", "the convoy of the Malian army": the side owning what was hit
     r"\b(?:camp|base|post|position|convoy|patrol|barracks|outpost|detachment|garrison|checkpoint)s?\s+"
     r"(?:[^,.;]{0,40}?\s)?of\s+(?:the\s+)?$"
+    # the dead listed: "killing seven people, including five guards, a gendarme and a civilian"
+    r"|\b(?:kill(?:ing|ed)|dead|deaths?|victims)\b[^.;]{0,40}\bincluding\s+(?:[^.;]{0,60}?(?:,|\band)\s+)?"
+    r"(?:an?\s+|the\s+|\w+\s+)?$"
     r"|\b(?:attacks?|assaults?|ambush(?:es)?|raids?|offensive|deadliest|worst|bloodiest|deadly)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:on|against)\s+(?:the\s+|an?\s+)?(?:[\w-]+['’]s?\s+)?$"
     rf"|\b(?:target(?:ing|ed)|kill(?:ing|ed)|wound(?:ing|ed)|ambush(?:ing|ed)|attack(?:ing|ed)|massacr(?:ing|ed)"

@@ -553,6 +553,9 @@ def _held_back(doc: Document, reading: _Reading, dating: _Dating, when: _When | 
         return True
     if when is None:
         _hold_back(doc, reading, "no date")
+        if not reading.found and (reading.deaths.low is not None or reading.deaths.best is not None):
+            # "Gunmen have killed 37 civilians in a village in Niger": a wire lead, its incident told next
+            doc.country_leads.append((reading.sentence, None, tuple(reading.vague), reading.deaths, reading.ordered))
         return True
     if not reading.found:
         if reading.tried:
@@ -608,12 +611,13 @@ def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, w
             doc.rows[-1]["_victims"] = victims
         return
     relations = {name: group for group in reading.groups if group.relation for name in group.names}
-    shared = len(found) > 1 and _SEVERAL_TARGETS.search(sentence.text) is not None  # one toll for all the places
+    shared = _shared_toll(sentence.text, len(found))
     for number, (name, result) in enumerate(found):
         suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
         figures = deaths if number == 0 and not shared else Fatalities(None, None, None)
         doc.rows.append(_row(f"{prefix}{suffix}", doc.dataset, when, kind, sub_kind, actor1, actor2, figures, name,
                              result, reading.source, sentence.text, reading.place_basis, sentence.number))  # fmt: skip
+        doc.rows[-1]["_shared"] = shared
         if number == 0:
             doc.rows[-1]["_victims"] = victims
             doc.rows[-1]["notes"] = _with_toll_note(sentence.text, spans)
@@ -1045,32 +1049,38 @@ _SEVERAL_TARGETS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|off
                               r"|hamlets|settlements)\b", re.IGNORECASE)  # fmt: skip
 
 
-def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
-                   ) -> None:  # fmt: skip
+def _shared_toll(text: str, places: int) -> bool:
+    """True when one toll covers several places hit ("raids on the villages of A and B killed 40"), not one
+    incident between them ("ambushed between the villages of A and B")."""
+    return places > 1 and _SEVERAL_TARGETS.search(text) is not None and not re.search(r"\bbetween\b", text)
+
+
+def _country_leads(rows: list[dict],
+                   leads: list[tuple[Sentence, _When | None, tuple[str, ...], Fatalities, list[Actor]]]) -> None:
     """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
     Niger"), or no place at all ("51 soldiers were killed on Friday in the north"), placed later in the text ("The
     attack took place in Fambita"): its figures and actors go to the one event of the same days (in that country;
-    told after it, for a placeless lead) that has no toll yet (none, or several places, and the lead stays held
-    back)."""
+    told after it, for a placeless lead; the one told in the next two sentences, for an undated lead) that has no
+    toll yet (none, or several places, and the lead stays held back)."""
     for sentence, when, vague, deaths, ordered in leads:
         if not vague and _SEVERAL_ATTACKS.search(sentence.text):  # a toll of "two attacks" is no one place's
             continue
         isos = {iso for name in vague for iso, pattern in COUNTRY_WORDS.items()
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
-        candidates = [
-            row for row in rows
-            if (row["country_iso2"] in isos or (not vague and row["_sentence"] == _told_next(rows, sentence.number)
-                                                and when.end - when.start <= row["date_end"] - row["date_start"]
-                                                + timedelta(days=6)))  # "in three weeks of fighting": no one day's
-            and row["fatalities"] is None and row["fatalities_low"] is None
-            and row["date_start"].date() <= when.end + timedelta(days=1)
-            and when.start - timedelta(days=1) <= row["date_end"].date()
-        ]  # fmt: skip
+        if when is None:  # an undated lead: the incident told in the next two sentences, in its country
+            nxt = _told_next(rows, sentence.number)
+            candidates = [row for row in rows if nxt is not None and row["_sentence"] == nxt <= sentence.number + 2
+                          and (not isos or row["country_iso2"] in isos) and row["fatalities"] is None
+                          and row["fatalities_low"] is None]  # fmt: skip
+        else:
+            candidates = _dated_lead_candidates(rows, sentence, when, isos, vague)
+        if not candidates:
+            continue
         one_place = all(_km(candidates[0], other) <= 10 and _core_name(candidates[0]["location"])
                         == _core_name(other["location"]) for other in candidates)  # fmt: skip
         one_sentence = all(other["_sentence"] == candidates[0]["_sentence"] for other in candidates)
-        if not candidates or not (one_place or one_sentence):  # one incident told twice at one place is one event;
-            continue  # "ambushed between the villages of A and B": the toll on the first, as for a sentence's own
+        if not (one_place or (one_sentence and not candidates[0].get("_shared"))):  # one incident told twice at one
+            continue  # place is one event; "ambushed between A and B": the toll on the first; raids on A and B: none
         row = candidates[0]
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
         figures = death_figures(sentence.text)
@@ -1080,10 +1090,28 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
         row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which {named}]"
 
 
+def _dated_lead_candidates(rows: list[dict], sentence: Sentence, when: _When, isos: set[str],
+                           vague: tuple[str, ...]) -> list[dict]:  # fmt: skip
+    """The events without a toll a dated lead may give its toll to: of its days, in its country (or, for a
+    placeless lead, the incident told next, no longer than the lead's span)."""
+    return [
+        row for row in rows
+        if (row["country_iso2"] in isos or (not vague and row["_sentence"] == _told_next(rows, sentence.number)
+                                            and when.end - when.start <= row["date_end"] - row["date_start"]
+                                            + timedelta(days=6)))  # "in three weeks of fighting": no one day's
+        and row["fatalities"] is None and row["fatalities_low"] is None
+        and row["date_start"].date() <= when.end + timedelta(days=1)
+        and when.start - timedelta(days=1) <= row["date_end"].date()
+    ]  # fmt: skip
+
+
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
                source: str | None, own: _When | None, date_spans: list[tuple[int, int]]) -> None:  # fmt: skip
     """A follow-up adds its facts to ``target``, except civilians killed in an incident fought between armed
-    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
+    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians). A
+    sentence of background ("France often strikes militants") names no party of the incident."""
+    if _background(sentence.text):
+        ordered = [a for a in ordered if a.family == "Civilians"]
     figures = death_figures(sentence.text, date_spans)
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
     # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
