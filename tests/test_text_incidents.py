@@ -170,3 +170,15 @@ def test_a_day_just_after_the_document_date_keeps_its_year():
         (date(2023, 7, 15), date(2023, 7, 15))
     ]  # the page's stamp is a day early; a year back would be a worse guess
     assert [m.start for m in find_dates("Gunmen attacked the post on July 20.", None, anchor)] == [date(2022, 7, 20)]
+
+
+
+def test_a_row_borrowing_both_place_and_date_is_the_incident_told_again():
+    from geodata.text.extract import _retold
+
+    first = {"location": "Kaya", "date_basis": "document date 2024-10-05 (--date)", "place_basis": "sentence"}
+    borrowed = {"location": "Kaya", "fatalities": 300, "fatalities_low": None, "notes": "JNIM said it killed 300.",
+                "date_basis": "the date of sentence 2", "place_basis": "sentence 2 (the paragraph before)"}
+    assert _retold(first, borrowed)  # its toll is a figure of the same incident, not a second one
+    assert not _retold(first, {**borrowed, "notes": "Another attack killed 300."})
+    assert not _retold(first, {**borrowed, "place_basis": "sentence"})  # a place of its own, a toll of its own

@@ -1317,9 +1317,13 @@ def _retold(first: dict, row: dict) -> bool:
     """A row at the very place ``first`` names, whose date was resolved against the document's date ("late
     Saturday", "this morning"), that counts no dead of its own and whose sentence tells of no further incident: on
     days already told, it is that incident told again (a second incident there comes with its own toll or
-    "another")."""
+    "another"). So is a row whose place and date both come from the sentences before, whatever it counts."""
     if _core_name(first["location"]) != _core_name(row["location"]):
         return False
+    borrowed = (str(row["place_basis"]).startswith("sentence ") and str(row["date_basis"]).startswith(
+        ("the date of sentence", "the lead's date", "the paragraph's date")))  # fmt: skip
+    if borrowed and _FURTHER.search(str(row["notes"])) is None:  # neither its place nor its date is its own ("The
+        return True  # members of JNIM swept into the outskirts on bikes"): more of the incident told, not a new one
     tolled = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
     return (not tolled and str(row["date_basis"]).startswith("document date")
             and _FURTHER.search(str(row["notes"])) is None)  # fmt: skip
