@@ -182,3 +182,14 @@ def test_a_row_borrowing_both_place_and_date_is_the_incident_told_again():
     assert _retold(first, borrowed)  # its toll is a figure of the same incident, not a second one
     assert not _retold(first, {**borrowed, "notes": "Another attack killed 300."})
     assert not _retold(first, {**borrowed, "place_basis": "sentence"})  # a place of its own, a toll of its own
+
+
+def test_an_incident_going_on_into_the_next_day_is_one_event_over_both_days(geocoder):
+    text = ("Gunmen attacked a guesthouse in Sevare, in central Mali, on 7 August 2015, taking several hostages. "
+            "The attackers were killed by troops who stormed the building on Saturday.\n")
+    events = extract_events(text, geocoder, document_day=date(2015, 8, 9)).events
+    assert [(e.date_start.date(), e.date_end.date()) for e in events.itertuples()] == [
+        (date(2015, 8, 7), date(2015, 8, 8))
+    ]
+    again = text.replace("The attackers were killed", "In another attack, two attackers were killed")
+    assert len(extract_events(again, geocoder, document_day=date(2015, 8, 9)).events) == 2

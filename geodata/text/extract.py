@@ -1296,12 +1296,24 @@ def _same_incident(a: dict, b: dict) -> bool:
     if _apart(a, b):
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
-        return False
+        if not _next_day_there(a, b):
+            return False
     if _retold(a, b):  # "Our camp in Kidal was attacked early this morning": the incident told again, whoever it names
         return True
     pair_a = {g for g, n in ((a["group1"], a["actor1"]), (a["group2"], a["actor2"])) if g and not is_generic(n)}
     pair_b = {g for g, n in ((b["group1"], b["actor1"]), (b["group2"], b["actor2"])) if g and not is_generic(n)}
     return len(pair_a | pair_b) <= 2  # no third party: {State forces} and {ISGS} complete each other
+
+
+def _next_day_there(a: dict, b: dict) -> bool:
+    """``b`` says no place of its own (it points at ``a``'s: "the siege ended on Saturday after troops stormed the
+    building"), is dated by a weekday against the document's date, falls on the day after ``a``'s days and tells
+    of no further incident: the same incident, going on into the next day."""
+    borrowed = str(b["place_basis"]).startswith(("sentence ", "text:")) and _core_name(a["location"]) == _core_name(
+        b["location"])  # fmt: skip
+    next_day = b["date_start"] == a["date_end"] + pd.Timedelta(days=1) and b["date_end"] == b["date_start"]
+    return (borrowed and next_day and str(b["date_basis"]).startswith("document date")
+            and _FURTHER.search(str(b["notes"])) is None)  # fmt: skip
 
 
 # "another", "a second", "a new", "fresh", "separate": the words that tell a further incident at a place already told
@@ -1410,7 +1422,15 @@ def _one_event_per_incident(rows: list[dict]) -> list[dict]:
         if first is None:
             kept.append(row)
             continue
+        went_on = _next_day_there(first, row)  # the incident went on into the next day: its span covers both
+        start, basis = first["date_start"], first["date_basis"]
+        figures = {c: first[c] for c in ("fatalities", "fatalities_low", "fatalities_high")}
         _fill(first, row)
+        if went_on:
+            if re.search(r"-[a-z]$", str(first["event_id"])):  # one of several villages of one raid: a toll told
+                first.update(figures)  # later for "the area" is the raid's, no one village's
+            first["date_start"], first["date_end"] = start, row["date_end"]
+            first["date_basis"] = f"{basis}; until {row['date_end']:%Y-%m-%d} ({row['event_id']})"
     return kept
 
 
