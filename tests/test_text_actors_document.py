@@ -135,13 +135,16 @@ def test_a_toll_for_an_ambush_between_two_villages_stays_on_the_first(geocoder: 
         ("A gendarme and two herders were killed near Téra on Friday, the army announced on Saturday.",
          ["Other", "State forces"]),
         ("The army said it killed 20 assailants near Téra.", ["State forces", "Other"]),
+        ("Up to 40 villagers were shot dead by gunmen, the radio reported, citing a French government memo.",
+         ["Other", "Civilians", None]),
         # the dead listed after "including" were hit
         ("Gunmen stormed the camp, killing nine people, including four guards and a soldier.", ["Other",
                                                                                                 "State forces"]),
     ],
 )
-def test_speakers_and_listed_dead(sentence: str, expected: list[str]) -> None:
-    assert families(sentence)[: len(expected)] == expected
+def test_speakers_and_listed_dead(sentence: str, expected: list[str | None]) -> None:
+    """None: no further side named."""
+    assert [*families(sentence), None][: len(expected)] == expected
 
 
 @pytest.mark.parametrize(
@@ -163,3 +166,14 @@ def test_a_background_sentence_after_an_incident_names_none_of_its_parties(geoco
     )
     events = extract_events(text, geocoder, document_day=date(2024, 6, 5)).events
     assert list(events["group1"]) == ["Other"]
+
+
+def test_the_group_s_spokesman_taking_credit_is_the_group_named_before(geocoder: Geocoder) -> None:
+    text = (
+        "Convoy burnt in the west\n\n"
+        "A source close to the JNIM said its men had burnt 30 lorries.\n\n"
+        "In an audio message, the group's spokesman took credit for the ambush near Diéma on 7 May, and said the"
+        " soldiers escorting the lorries had fled.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2025, 5, 9)).events
+    assert events.iloc[0]["group1"] == "JNIM"

@@ -97,7 +97,8 @@ _DENIED_BEFORE = re.compile(r"(?:\b(?:not|never)\b[^,;.]{0,40}\bany\b|\bneither\
 
 # A side named only as the source of the report ("according to the army", "army sources said") is no party there;
 # its other mentions in the sentence still are.
-_SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:a|an|the|one|two|several)?\s*(?:\w+\s+)?$", re.IGNORECASE)
+_SOURCE_BEFORE = re.compile(r"\b(?:according\s+to|citing|quoting|quoted\s+by)\s+(?:a|an|the|one|two|several)?\s*"
+                            r"(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
 _SOURCE_AFTER = re.compile(
     r"^\s+(?:sources?|spokes(?:man|woman|person|people)|statement|communiqu[eé]|officials?|press\s+(?:office|release))\b",
     re.IGNORECASE,

@@ -1860,7 +1860,10 @@ _IT_CLAIMS = re.compile(
     r"\b(?:it|they|the\s+(?:[\w-]+\s+)?(?:group|organi[sz]ation|movement))\s+(?:also\s+|later\s+)?"
     r"(?:said|says|claimed|claims|announced|stated)\b[^.;]{0,40}?\b(?:it|they|its\s+\w+|their\s+\w+)\s+"
     r"(?:had\s+|has\s+|have\s+)?(?:\w+\s+)?(?:attacked|killed|ambushed|carried\s+out|struck|targeted|seized|overran"
-    r"|detonated|destroyed|shot|downed|captured|raided|executed|stormed)\b",
+    r"|detonated|destroyed|shot|downed|captured|raided|executed|stormed)\b"
+    # "the group's spokesperson took credit for the attack", "it claimed responsibility"
+    r"|\b(?:it|they|the\s+(?:[\w-]+\s+)?(?:group|organi[sz]ation|movement)(?:['’]s\s+(?:spokes\w+|leader\w*|media\s+\w+"
+    r"|propaganda\s+\w+|news\s+agency))?)\s+(?:\w+\s+)?(?:took|takes|claimed|claims|assumed)\s+(?:credit|responsibility)\b",
     re.IGNORECASE,
 )
 
