@@ -193,3 +193,12 @@ def test_an_incident_going_on_into_the_next_day_is_one_event_over_both_days(geoc
     ]
     again = text.replace("The attackers were killed", "In another attack, two attackers were killed")
     assert len(extract_events(again, geocoder, document_day=date(2015, 8, 9)).events) == 2
+
+
+def test_a_region_lead_of_this_week_gives_way_to_the_village_detail(geocoder):
+    text = (
+        "Ten soldiers were killed this week in an ambush in the Tillaberi region, the army said.\n\n"
+        "The patrol was attacked on Monday near Ayorou, the army added.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 3, 14)).events  # a Thursday
+    assert list(events["location"]) == ["Ayorou"]

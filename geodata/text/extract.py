@@ -1466,13 +1466,13 @@ _VAGUE_REACH_KM = 300
 def _placed_precisely(rows: list[dict]) -> list[dict]:
     """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
     violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
-    first such event. So does a region-level event of one day when the text places violence of the same days at a
+    first such event. So does a region-level event of a day or a week when the text places violence of those days at a
     town or village of that region (a lead "in the Tillabéri region", a detail "in Anzourou"); a region-level event
     of a month or a year stays (histories tell separate events "in the Menaka region in 2019")."""
     kept = list(rows)
     for row in rows:
         border = row["geo_precision"] >= 4 and not pd.isna(row.get("geo_note")) and bool(row.get("geo_note"))
-        region = row["geo_precision"] == 3 and row["date_precision"] == "day"
+        region = row["geo_precision"] == 3 and row["date_precision"] in ("day", "week")
         if not (border or region):
             continue
         precise = [
