@@ -160,3 +160,45 @@ def test_a_trend_and_a_group_s_birth_are_no_incidents(geocoder):
     )
     events = extract_events(text, geocoder, document_day=date(2019, 3, 29)).events
     assert list(events["location"]) == ["Djibo"]
+
+
+def test_a_day_just_after_the_document_date_keeps_its_year():
+    from geodata.text.dates import find_dates
+
+    anchor = date(2023, 7, 14)
+    assert [(m.start, m.end) for m in find_dates("Gunmen attacked the post on Friday, July 15.", None, anchor)] == [
+        (date(2023, 7, 15), date(2023, 7, 15))
+    ]  # the page's stamp is a day early; a year back would be a worse guess
+    assert [m.start for m in find_dates("Gunmen attacked the post on July 20.", None, anchor)] == [date(2022, 7, 20)]
+
+
+
+def test_a_row_borrowing_both_place_and_date_is_the_incident_told_again():
+    from geodata.text.extract import _retold
+
+    first = {"location": "Kaya", "date_basis": "document date 2024-10-05 (--date)", "place_basis": "sentence"}
+    borrowed = {"location": "Kaya", "fatalities": 300, "fatalities_low": None, "notes": "JNIM said it killed 300.",
+                "date_basis": "the date of sentence 2", "place_basis": "sentence 2 (the paragraph before)"}
+    assert _retold(first, borrowed)  # its toll is a figure of the same incident, not a second one
+    assert not _retold(first, {**borrowed, "notes": "Another attack killed 300."})
+    assert not _retold(first, {**borrowed, "place_basis": "sentence"})  # a place of its own, a toll of its own
+
+
+def test_an_incident_going_on_into_the_next_day_is_one_event_over_both_days(geocoder):
+    text = ("Gunmen attacked a guesthouse in Sevare, in central Mali, on 7 August 2015, taking several hostages. "
+            "The attackers were killed by troops who stormed the building on Saturday.\n")
+    events = extract_events(text, geocoder, document_day=date(2015, 8, 9)).events
+    assert [(e.date_start.date(), e.date_end.date()) for e in events.itertuples()] == [
+        (date(2015, 8, 7), date(2015, 8, 8))
+    ]
+    again = text.replace("The attackers were killed", "In another attack, two attackers were killed")
+    assert len(extract_events(again, geocoder, document_day=date(2015, 8, 9)).events) == 2
+
+
+def test_a_region_lead_of_this_week_gives_way_to_the_village_detail(geocoder):
+    text = (
+        "Ten soldiers were killed this week in an ambush in the Tillaberi region, the army said.\n\n"
+        "The patrol was attacked on Monday near Ayorou, the army added.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2024, 3, 14)).events  # a Thursday
+    assert list(events["location"]) == ["Ayorou"]

@@ -306,11 +306,16 @@ def _weekday_year(sentence: str, found: re.Match[str], context_year: int | None,
 
 
 def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:
-    """The year that puts ``day month`` (or the month) on or before ``anchor``: its year, else the one before."""
+    """The year that puts ``day month`` (or the month) on or before ``anchor``: its year, else the one before. A
+    day up to :data:`ANCHOR_SLACK_DAYS` after the anchor keeps the anchor's year: a document's date is often a day
+    or two early (time zones, a page stamped at its first version), a year back is a far worse guess."""
     if anchor is None:
         return None
     first = _day(anchor.year, month, int(day)) if day else date(anchor.year, month, 1)
-    return anchor.year if first is None or first <= anchor else anchor.year - 1
+    return anchor.year if first is None or first <= anchor + timedelta(days=ANCHOR_SLACK_DAYS) else anchor.year - 1
+
+
+ANCHOR_SLACK_DAYS = 2
 
 
 def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None) -> tuple[date, date, str] | None:

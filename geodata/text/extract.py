@@ -1296,12 +1296,24 @@ def _same_incident(a: dict, b: dict) -> bool:
     if _apart(a, b):
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
-        return False
+        if not _next_day_there(a, b):
+            return False
     if _retold(a, b):  # "Our camp in Kidal was attacked early this morning": the incident told again, whoever it names
         return True
     pair_a = {g for g, n in ((a["group1"], a["actor1"]), (a["group2"], a["actor2"])) if g and not is_generic(n)}
     pair_b = {g for g, n in ((b["group1"], b["actor1"]), (b["group2"], b["actor2"])) if g and not is_generic(n)}
     return len(pair_a | pair_b) <= 2  # no third party: {State forces} and {ISGS} complete each other
+
+
+def _next_day_there(a: dict, b: dict) -> bool:
+    """``b`` says no place of its own (it points at ``a``'s: "the siege ended on Saturday after troops stormed the
+    building"), is dated by a weekday against the document's date, falls on the day after ``a``'s days and tells
+    of no further incident: the same incident, going on into the next day."""
+    borrowed = str(b["place_basis"]).startswith(("sentence ", "text:")) and _core_name(a["location"]) == _core_name(
+        b["location"])  # fmt: skip
+    next_day = b["date_start"] == a["date_end"] + pd.Timedelta(days=1) and b["date_end"] == b["date_start"]
+    return (borrowed and next_day and str(b["date_basis"]).startswith("document date")
+            and _FURTHER.search(str(b["notes"])) is None)  # fmt: skip
 
 
 # "another", "a second", "a new", "fresh", "separate": the words that tell a further incident at a place already told
@@ -1317,9 +1329,13 @@ def _retold(first: dict, row: dict) -> bool:
     """A row at the very place ``first`` names, whose date was resolved against the document's date ("late
     Saturday", "this morning"), that counts no dead of its own and whose sentence tells of no further incident: on
     days already told, it is that incident told again (a second incident there comes with its own toll or
-    "another")."""
+    "another"). So is a row whose place and date both come from the sentences before, whatever it counts."""
     if _core_name(first["location"]) != _core_name(row["location"]):
         return False
+    borrowed = (str(row["place_basis"]).startswith("sentence ") and str(row["date_basis"]).startswith(
+        ("the date of sentence", "the lead's date", "the paragraph's date")))  # fmt: skip
+    if borrowed and _FURTHER.search(str(row["notes"])) is None:  # neither its place nor its date is its own ("The
+        return True  # members of JNIM swept into the outskirts on bikes"): more of the incident told, not a new one
     tolled = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
     return (not tolled and str(row["date_basis"]).startswith("document date")
             and _FURTHER.search(str(row["notes"])) is None)  # fmt: skip
@@ -1406,7 +1422,15 @@ def _one_event_per_incident(rows: list[dict]) -> list[dict]:
         if first is None:
             kept.append(row)
             continue
+        went_on = _next_day_there(first, row)  # the incident went on into the next day: its span covers both
+        start, basis = first["date_start"], first["date_basis"]
+        figures = {c: first[c] for c in ("fatalities", "fatalities_low", "fatalities_high")}
         _fill(first, row)
+        if went_on:
+            if re.search(r"-[a-z]$", str(first["event_id"])):  # one of several villages of one raid: a toll told
+                first.update(figures)  # later for "the area" is the raid's, no one village's
+            first["date_start"], first["date_end"] = start, row["date_end"]
+            first["date_basis"] = f"{basis}; until {row['date_end']:%Y-%m-%d} ({row['event_id']})"
     return kept
 
 
@@ -1442,13 +1466,13 @@ _VAGUE_REACH_KM = 300
 def _placed_precisely(rows: list[dict]) -> list[dict]:
     """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
     violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
-    first such event. So does a region-level event of one day when the text places violence of the same days at a
+    first such event. So does a region-level event of a day or a week when the text places violence of those days at a
     town or village of that region (a lead "in the Tillabéri region", a detail "in Anzourou"); a region-level event
     of a month or a year stays (histories tell separate events "in the Menaka region in 2019")."""
     kept = list(rows)
     for row in rows:
         border = row["geo_precision"] >= 4 and not pd.isna(row.get("geo_note")) and bool(row.get("geo_note"))
-        region = row["geo_precision"] == 3 and row["date_precision"] == "day"
+        region = row["geo_precision"] == 3 and row["date_precision"] in ("day", "week")
         if not (border or region):
             continue
         precise = [
