@@ -224,7 +224,8 @@ def test_actors_under_their_english_french_and_arabic_names(name: str, family: s
         ("On 3 May, a Malian army drone strike killed 8 people at a wedding in Douentza, Mali.", "State forces"),
         ("On 3 May, a Burkinabe drone strike killed 8 people at a market in Djibo, Burkina Faso.", "State forces"),
         ("On 3 May, an air strike by the Nigerien army killed 8 people near Tillia, Niger.", "State forces"),
-        ("On 3 May, a drone strike killed 8 people at a wedding in Douentza, Mali.", "Other"),
+        # strikes from the air are flown by the states' forces in this region unless the text names another party
+        ("On 3 May, a drone strike killed 8 people at a wedding in Douentza, Mali.", "State forces"),
         ("On 3 May, men in army fatigues killed 15 civilians in Djibo, Burkina Faso.", "Other"),
         ("On 3 May, men wearing military uniforms killed 15 civilians in Djibo, Burkina Faso.", "Other"),
         ("On 3 May, unidentified gunmen killed 15 civilians in Djibo, Burkina Faso.", "Other"),

@@ -28,6 +28,10 @@ def geocoder() -> Geocoder:
         ("By Friday the death toll had risen to 57, the mayor said.", (57, 57, 57)),
         ("The toll now stands at 19.", (19, 19, 19)),
         ("Eight soldiers and two volunteers were killed when the convoy hit a mine.", (10, 10, 10)),
+        # where the dead served or came from stands between them and their verb
+        ("At least 14 gendarmes in northern Burkina were killed and three went missing.", (14, 14, None)),
+        ("Nine herders from Tin-Akoff were killed at the wells.", (9, 9, 9)),
+        ("Nine herders from Tin-Akoff were wounded at the wells.", (None, None, None)),
         ("Four gendarmes, two customs officers and a driver were killed at the checkpoint.", (7, 7, 7)),
         ("Eight soldiers and two volunteers were wounded when the convoy hit a mine.", (None, None, None)),
         ("The raid on the market claimed 31 lives.", (31, 31, 31)),

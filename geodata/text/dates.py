@@ -306,11 +306,16 @@ def _weekday_year(sentence: str, found: re.Match[str], context_year: int | None,
 
 
 def _year_before(anchor: date | None, month: int, day: str | None) -> int | None:
-    """The year that puts ``day month`` (or the month) on or before ``anchor``: its year, else the one before."""
+    """The year that puts ``day month`` (or the month) on or before ``anchor``: its year, else the one before. A
+    day up to :data:`ANCHOR_SLACK_DAYS` after the anchor keeps the anchor's year: a document's date is often a day
+    or two early (time zones, a page stamped at its first version), a year back is a far worse guess."""
     if anchor is None:
         return None
     first = _day(anchor.year, month, int(day)) if day else date(anchor.year, month, 1)
-    return anchor.year if first is None or first <= anchor else anchor.year - 1
+    return anchor.year if first is None or first <= anchor + timedelta(days=ANCHOR_SLACK_DAYS) else anchor.year - 1
+
+
+ANCHOR_SLACK_DAYS = 2
 
 
 def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None) -> tuple[date, date, str] | None:
@@ -383,12 +388,33 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     return date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31), "year"
 
 
-def years_in(sentence: str) -> list[int]:
-    """The years written in ``sentence``, left to right (for the year context of later sentences)."""
+# A year that measures the incident, not dates it: "the deadliest since the insurgency began in 2015", "a country
+# which has been fighting an insurgency that spilled over in 2015" (a yardstick, a background stretch).
+_YARDSTICK_YEAR = re.compile(
+    r"\b(?:(?:ever\s+)?since|(?:which|that|who)\s+(?:has|have)(?:\s+(?:long|been|also))?\s+\w+(?:ed|ing|en)\b"
+    # "the insurgency broke out in the northeast of Nigeria in 2000": the conflict's origin, not an incident
+    r"|(?:insurgency|rebellion|conflict|war|crisis|uprising)\s+(?:\w+\s+)?(?:broke\s+out|began|started|erupted)\b"
+    # "the group, which emerged near the border in December 2016": a group's birth, not an incident
+    r"|\b(?:emerged|was\s+(?:founded|formed|created|set\s+up|established))\b)"
+    r"[^.;:!?]{0,200}$",
+    re.IGNORECASE,
+)
+
+
+def measures_the_incident(before: str) -> bool:
+    """True when a date written right after ``before`` is a yardstick's or a background stretch's ("the worst
+    since the insurgency began in 2015"), not the incident's."""
+    return _YARDSTICK_YEAR.search(before) is not None
+
+
+def years_in(sentence: str, story_only: bool = False) -> list[int]:
+    """The years written in ``sentence``, left to right (for the year context of later sentences); with
+    ``story_only``, not those of a yardstick or a background stretch ("the worst since ... in 2015")."""
     return [
         int(found.group("y"))
         for found in re.finditer(r"\b" + _YEAR.format(g="y"), sentence)
         if not _not_a_year(sentence, found.start())
+        and not (story_only and _YARDSTICK_YEAR.search(sentence[: found.start()]))
     ]
 
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geodata import geo, schema
+from geodata.actors import regional_families
 from geodata.names import normalise
 from geodata.text.actors import (
     ARMED_FAMILIES,
@@ -60,6 +61,7 @@ from geodata.text.dates import (
     document_date,
     find_dates,
     leading_date,
+    measures_the_incident,
     refers_to_previous_date,
     stamp_lines,
     weekday_day,
@@ -188,6 +190,7 @@ class Document:
     anchor: DocumentDate | None
     actors: list[list[Actor]]
     years: list[list[int]]
+    story_years: list[list[int]]  # the years that date something (not a yardstick's "since 2015")
     places: PlaceLookup
     dataset: str
     id_prefix: str
@@ -260,7 +263,8 @@ def read_document(text: str, geocoder: Geocoder, dataset: str, id_prefix: str, s
     sentences = split_sentences(layout.prose)
     places = PlaceLookup(geocoder, document_countries(text), text)
     doc = Document(sentences, anchor, [find_actors(s.text) for s in sentences], [years_in(s.text) for s in sentences],
-                   places, dataset, id_prefix, source_name)  # fmt: skip
+                   [years_in(s.text, story_only=True) for s in sentences], places, dataset, id_prefix,
+                   source_name)  # fmt: skip
     doc.main, problem = _infobox_incident(layout, places, doc.day, id_prefix, dataset, source_name)
     if doc.main is not None:
         doc.rows.append(doc.main)
@@ -304,7 +308,41 @@ def extract_events(
             doc.placed[sentence.number] = reading.found
         if not _held_back(doc, reading, dating, when):
             _add_events(doc, index, reading, dating, when)
+        elif dating.own is not None:
+            _dates_the_lead(doc, reading, dating)
     return _finish(doc)
+
+
+# "The attacks occurred on October 2 in X and on October 13 in Y", "The ambush took place on Sunday": the sentence
+# that tells when the incident of the lead happened
+_WHEN_IT_HAPPENED = re.compile(
+    r"^(?:the|these|those|both|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|massacres?|raids?|ambush(?:es)?"
+    r"|killings?|bombings?|strikes?)\s+(?:\w+\s+)?(?:occurred|happened|took\s+place|came|were\s+carried\s+out"
+    r"|was\s+carried\s+out)\b",
+    re.IGNORECASE,
+)
+
+
+def _dates_the_lead(doc: Document, reading: _Reading, dating: _Dating) -> None:
+    """A lead dated only by the week up to the report ("Soldiers killed 31 people in two villages") takes the
+    days of a later sentence that tells when that incident happened, though that sentence is held back for its
+    place ("The attacks occurred on October 2 in X and on October 13 in Y", villages the gazetteer lacks): the
+    report's own days, not a guess."""
+    guessed = [row for row in doc.rows if str(row["date_basis"]).startswith("the week up to the document date")]
+    if not guessed or not _WHEN_IT_HAPPENED.search(reading.sentence.text):
+        return
+    days = [m for m in dating.mentions if m.start is not None and m.precision in ("day", "week", "month")]
+    if not days:
+        return
+    start, end = min(m.start for m in days), max(m.end for m in days)
+    row = guessed[-1]
+    when = _When(start, end, "day" if start == end else "week" if (end - start).days <= 7 else "month",
+                 f"sentence {reading.sentence.number} (tells when the lead's incident happened)")  # fmt: skip
+    row["date_start"], row["date_end"] = pd.Timestamp(start), pd.Timestamp(end)
+    row["date_precision"], row["date_basis"] = when.precision, when.basis
+    row["notes"] = f"{row['notes']} {reading.sentence.text}"
+    if doc.lead is not None and doc.lead[1].basis.startswith("the week up to the document date"):
+        doc.lead = (doc.lead[0], when)  # the sentences after it take the told days
 
 
 def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Dating:
@@ -313,7 +351,8 @@ def _date_of(doc: Document, index: int, keyword: re.Match[str] | None) -> _Datin
     is the lead."""
     sentence = doc.sentences[index]
     window = _window(doc.sentences, index)
-    context_year = next((doc.years[s.number - 1][-1] for s in reversed(window) if doc.years[s.number - 1]), None)
+    context_year = next((doc.story_years[s.number - 1][-1] for s in reversed(window)
+                         if doc.story_years[s.number - 1]), None)  # fmt: skip
     context_year = context_year or doc.infobox_year
     all_mentions = find_dates(sentence.text, context_year, doc.day, doc.written_years)
     mentions = [m for m in all_mentions if m.resolved]
@@ -353,6 +392,8 @@ def _read_violence(doc: Document, index: int, dating: _Dating) -> _Reading:
     if found and any(g.route and found[0][0] in g.names for g in groups):  # "a lorry between X and Y"
         found = found[:1]
     named = _with_antecedent(sentence.text, _parties(sentence.text, doc.actors[index]), doc.actors, index)
+    if _HABITUAL_CLAIM.search(sentence.text):  # the groups blamed for attacks in general did no incident here
+        named = [a for a in named if a.family not in (*JIHADIST_FAMILIES, "Militia")]
     ordered = order_actors(sentence.text, named, kind)
     deaths = find_fatalities(sentence.text, date_spans)
     return _Reading(sentence, source, kind, sub_kind, date_spans, all_groups, groups, found, tried, vague, ordered,
@@ -420,13 +461,26 @@ def _goes_on(doc: Document, index: int, reading: _Reading, dating: _Dating) -> b
     return False
 
 
+def _within_region(result: GeocodeResult, row: dict) -> bool:
+    """True when ``result`` (a town or village) lies in the region (admin-1) of ``row``, a region-level event."""
+    region = row.get("admin1")
+    return bool(region) and not pd.isna(region) and result.geo_precision <= 2 and (
+        normalise(str(result.admin1 or "")) == normalise(str(region))
+        and result.country_iso2 == row["country_iso2"]
+    )
+
+
 def _narrow_place(row: dict, found: tuple[str, GeocodeResult], sentence: Sentence) -> None:
-    """An incident placed only at a border or a country-wide phrase (precision 4) that a follow-up sentence places
-    in a named unit or town of the same country ("... near the Mali border. The troops were on patrol in the north
-    of the Banibangou department") moves there: the finer place the text gives for the same incident."""
+    """An incident placed only at a border or a country-wide phrase (precision 4), or at a region (3), that a
+    follow-up sentence places in a named unit or town of the same country (of that region) ("... near the Mali
+    border. The troops were on patrol in the north of the Banibangou department"; "six killed in the region of
+    Timbuktu. ... in a nearby locality, Gossi") moves there: the finer place the text gives for the same
+    incident."""
     name, result = found
-    if row["geo_precision"] < 4 or result.geo_precision >= row["geo_precision"]:
+    if row["geo_precision"] < 3 or result.geo_precision >= row["geo_precision"]:
         return
+    if row["geo_precision"] == 3 and not _within_region(result, row):  # "in the Timbuktu region ... a locality,
+        return  # Gossi": a settlement of that very region, else another place
     border = re.search(r"\bborder", str(row["location"]), re.IGNORECASE)  # its point lies on either side
     if row["country_iso2"] and result.country_iso2 != row["country_iso2"] and not border:
         return
@@ -466,11 +520,11 @@ def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When |
     story = None if own is not None else _story_date(dating.window, doc.own_dates)
     story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
     if story is None and own is None and doc.lead is not None and doc.anchor is not None:
-        story = _lead_date(sentence, doc.lead, doc.years[index], dating.context_year)
+        story = _lead_date(sentence, doc.lead, doc.story_years[index], dating.context_year)
     if story is None and own is None and doc.lead is None and doc.anchor is not None:
-        story = _recent_past(sentence, doc.anchor, doc.years[index], dating.context_year)
+        story = _recent_past(sentence, doc.anchor, doc.story_years[index], dating.context_year)
         doc.lead = (sentence.number, story) if story is not None else None
-    return story, own or story or _context_date(doc.years, index, dating.context_year)
+    return story, own or story or _context_date(doc.story_years, index, dating.context_year)
 
 
 def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:
@@ -499,6 +553,9 @@ def _held_back(doc: Document, reading: _Reading, dating: _Dating, when: _When | 
         return True
     if when is None:
         _hold_back(doc, reading, "no date")
+        if not reading.found and (reading.deaths.low is not None or reading.deaths.best is not None):
+            # "Gunmen have killed 37 civilians in a village in Niger": a wire lead, its incident told next
+            doc.country_leads.append((reading.sentence, None, tuple(reading.vague), reading.deaths, reading.ordered))
         return True
     if not reading.found:
         if reading.tried:
@@ -554,14 +611,18 @@ def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, w
             doc.rows[-1]["_victims"] = victims
         return
     relations = {name: group for group in reading.groups if group.relation for name in group.names}
+    shared = _shared_toll(sentence.text, len(found))
     for number, (name, result) in enumerate(found):
         suffix = f"-{chr(ord('a') + number)}" if len(found) > 1 else ""
-        figures = deaths if number == 0 else Fatalities(None, None, None)
+        figures = deaths if number == 0 and not shared else Fatalities(None, None, None)
         doc.rows.append(_row(f"{prefix}{suffix}", doc.dataset, when, kind, sub_kind, actor1, actor2, figures, name,
                              result, reading.source, sentence.text, reading.place_basis, sentence.number))  # fmt: skip
+        doc.rows[-1]["_shared"] = shared
         if number == 0:
             doc.rows[-1]["_victims"] = victims
             doc.rows[-1]["notes"] = _with_toll_note(sentence.text, spans)
+            if shared and deaths.best is not None:
+                doc.rows[-1]["notes"] += f" [toll {deaths.best} for all {len(found)} places together: none of each]"
         if reading.place_basis == "sentence" and name in relations:
             relate(doc.rows[-1], relations[name])
         if isinstance(result, UnitPlaced):  # a village the gazetteer lacks, at the unit the text names
@@ -595,6 +656,8 @@ def _finish(doc: Document) -> Extraction:
                 "unidentified armed group", "Other", row["actor1"], "Civilians",
             )  # fmt: skip
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
+    if len(events):  # "Islamic State West Africa" claims in the Sahel are the Sahel branch's (ISGS)
+        events = schema.conform(regional_families(events))
     for column in BASIS_COLUMNS:
         events[column] = events[column].astype("string")
     rejected_frame = pd.DataFrame(doc.rejected, columns=list(REJECTED_COLUMNS)).astype(
@@ -820,7 +883,12 @@ _HABITUAL = re.compile(
     r"|claimed)\b|\bsince\b"  # "the army said it had killed 40" reports one incident, not a habit
     r"|\b(?:every|each)\s+(?:year|month|week)\b|\bso\s+far\b"
     # a group's ongoing habit: "jihadists of AQIM continue to carry out suicide attacks" is no one incident's
-    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b",
+    r"|\bcontinu(?:e|es|ing)\s+to\b|\b(?:regularly|frequently|repeatedly|routinely)\b"
+    # a trend, not an incident: "has been battling an escalating wave of attacks over the last three years",
+    # "attacks have spread to the East region"
+    r"|\b(?:has|have)\s+been\s+(?:battling|fighting|grappling|facing|struggling|plagued|wracked)\b"
+    r"|\b(?:attacks|violence|insurgency|unrest)\s+(?:has|have)\s+(?:also\s+)?(?:spread|surged|escalated|increased"
+    r"|grown|intensified)\b|\bover\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:years|months|decade)\b",
     re.IGNORECASE,
 )
 
@@ -910,6 +978,17 @@ _CLAIM = re.compile(
     re.IGNORECASE,
 )
 _NOBODY = re.compile(r"\b(?:no|none|nobody|no\s+one)\b[^.;]{0,20}\bclaim", re.IGNORECASE)
+# A claim or blame of attacks in general ("IS has increasingly attributed such attacks to ...", "most attacks in the
+# region are blamed on ..."): background, no one incident's perpetrator.
+_HABITUAL_CLAIM = re.compile(
+    r"\b(?:increasingly|often|regularly|frequently|usually|generally|typically|routinely|mostly|largely|repeatedly"
+    r"|commonly|widely)\b[^.;]{0,40}?\b(?:claim|attribut|blam|accus)"
+    r"|\b(?:claim|attribut|blam|accus)\w*\s+(?:\w+\s+){0,3}?(?:such|most|many|numerous)\s+"
+    r"(?:\w+\s+)?(?:attacks|assaults|raids|ambushes|killings)\b"
+    r"|\b(?:such|most|many|numerous)\s+(?:\w+\s+)?(?:attacks|assaults|raids|ambushes|killings)\b[^.;]{0,60}?"
+    r"\b(?:claimed|attributed|blamed)\b",
+    re.IGNORECASE,
+)
 _ALL = re.compile(r"\b(?:both|either|all|the\s+(?:two|three|twin)|these)\b", re.IGNORECASE)
 
 
@@ -921,12 +1000,14 @@ def _attributions(sentences: list[Sentence], actors: list[list[Actor]], rows: li
     last one before it."""
     for index, sentence in enumerate(sentences):
         attributed = re.search(r"\b(?:attribut|blam|suspect|accus)", sentence.text, re.IGNORECASE)
-        if not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed):
+        if (not _CLAIM.search(sentence.text) or (_NOBODY.search(sentence.text) and not attributed)
+                or _HABITUAL_CLAIM.search(sentence.text)):
             continue
         groups = [a for a in actors[index] if a.family in JIHADIST_FAMILIES]
         if not groups:  # "local authorities suspect the Dan Na Ambassagou militia"
             claim_at = _CLAIM.search(sentence.text).start()
-            groups = [a for a in actors[index] if a.family == "Militia" and a.start > claim_at]
+            groups = [a for a in actors[index] if a.family == "Militia" and a.start > claim_at
+                      and not any(b.family in ("State forces", "Wagner Group") for b in actors[index])]
         if len({a.family for a in groups}) != 1:
             continue
         earlier = [row for row in rows if row["_sentence"] < sentence.number or row["_sentence"] == 0]
@@ -963,34 +1044,43 @@ def _told_next(rows: list[dict], number: int) -> int | None:
 
 
 _SEVERAL_ATTACKS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives)\b", re.IGNORECASE)
+# Several places hit in one toll ("attacks on two villages, A and B, killed 100"): the toll is no one place's.
+_SEVERAL_TARGETS = re.compile(r"\b(?:attacks|assaults|raids|ambushes|strikes|offensives|villages|towns|localities"
+                              r"|hamlets|settlements)\b", re.IGNORECASE)  # fmt: skip
 
 
-def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[str, ...], Fatalities, list[Actor]]]
-                   ) -> None:  # fmt: skip
+def _shared_toll(text: str, places: int) -> bool:
+    """True when one toll covers several places hit ("raids on the villages of A and B killed 40"), not one
+    incident between them ("ambushed between the villages of A and B")."""
+    return places > 1 and _SEVERAL_TARGETS.search(text) is not None and not re.search(r"\bbetween\b", text)
+
+
+def _country_leads(rows: list[dict],
+                   leads: list[tuple[Sentence, _When | None, tuple[str, ...], Fatalities, list[Actor]]]) -> None:
     """A lead that gives the toll but only the country ("Forty-four people were killed in an attack on a mosque in
     Niger"), or no place at all ("51 soldiers were killed on Friday in the north"), placed later in the text ("The
     attack took place in Fambita"): its figures and actors go to the one event of the same days (in that country;
-    told after it, for a placeless lead) that has no toll yet (none, or several places, and the lead stays held
-    back)."""
+    told after it, for a placeless lead; the one told in the next two sentences, for an undated lead) that has no
+    toll yet (none, or several places, and the lead stays held back)."""
     for sentence, when, vague, deaths, ordered in leads:
         if not vague and _SEVERAL_ATTACKS.search(sentence.text):  # a toll of "two attacks" is no one place's
             continue
         isos = {iso for name in vague for iso, pattern in COUNTRY_WORDS.items()
                 if re.fullmatch(rf"(?:{pattern})", name, re.IGNORECASE)}  # fmt: skip
-        candidates = [
-            row for row in rows
-            if (row["country_iso2"] in isos or (not vague and row["_sentence"] == _told_next(rows, sentence.number)
-                                                and when.end - when.start <= row["date_end"] - row["date_start"]
-                                                + timedelta(days=6)))  # "in three weeks of fighting": no one day's
-            and row["fatalities"] is None and row["fatalities_low"] is None
-            and row["date_start"].date() <= when.end + timedelta(days=1)
-            and when.start - timedelta(days=1) <= row["date_end"].date()
-        ]  # fmt: skip
+        if when is None:  # an undated lead: the incident told in the next two sentences, in its country
+            nxt = _told_next(rows, sentence.number)
+            candidates = [row for row in rows if nxt is not None and row["_sentence"] == nxt <= sentence.number + 2
+                          and (not isos or row["country_iso2"] in isos) and row["fatalities"] is None
+                          and row["fatalities_low"] is None]  # fmt: skip
+        else:
+            candidates = _dated_lead_candidates(rows, sentence, when, isos, vague)
+        if not candidates:
+            continue
         one_place = all(_km(candidates[0], other) <= 10 and _core_name(candidates[0]["location"])
                         == _core_name(other["location"]) for other in candidates)  # fmt: skip
         one_sentence = all(other["_sentence"] == candidates[0]["_sentence"] for other in candidates)
-        if not candidates or not (one_place or one_sentence):  # one incident told twice at one place is one event;
-            continue  # "ambushed between the villages of A and B": the toll on the first, as for a sentence's own
+        if not (one_place or (one_sentence and not candidates[0].get("_shared"))):  # one incident told twice at one
+            continue  # place is one event; "ambushed between A and B": the toll on the first; raids on A and B: none
         row = candidates[0]
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = deaths.best, deaths.low, deaths.high
         figures = death_figures(sentence.text)
@@ -1000,10 +1090,28 @@ def _country_leads(rows: list[dict], leads: list[tuple[Sentence, _When, tuple[st
         row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)} [toll from the lead, which {named}]"
 
 
+def _dated_lead_candidates(rows: list[dict], sentence: Sentence, when: _When, isos: set[str],
+                           vague: tuple[str, ...]) -> list[dict]:  # fmt: skip
+    """The events without a toll a dated lead may give its toll to: of its days, in its country (or, for a
+    placeless lead, the incident told next, no longer than the lead's span)."""
+    return [
+        row for row in rows
+        if (row["country_iso2"] in isos or (not vague and row["_sentence"] == _told_next(rows, sentence.number)
+                                            and when.end - when.start <= row["date_end"] - row["date_start"]
+                                            + timedelta(days=6)))  # "in three weeks of fighting": no one day's
+        and row["fatalities"] is None and row["fatalities_low"] is None
+        and row["date_start"].date() <= when.end + timedelta(days=1)
+        and when.start - timedelta(days=1) <= row["date_end"].date()
+    ]  # fmt: skip
+
+
 def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list[Actor], deaths: Fatalities,
                source: str | None, own: _When | None, date_spans: list[tuple[int, int]]) -> None:  # fmt: skip
     """A follow-up adds its facts to ``target``, except civilians killed in an incident fought between armed
-    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians)."""
+    parties: ACLED codes them as a second event (same place and day, the perpetrator against civilians). A
+    sentence of background ("France often strikes militants") names no party of the incident."""
+    if _background(sentence.text):
+        ordered = [a for a in ordered if a.family == "Civilians"]
     figures = death_figures(sentence.text, date_spans)
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
     # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
@@ -1116,6 +1224,11 @@ def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
     """Fill the event's missing actors, and replace unnamed armed men ("gunmen": Other), with the armed
     families ``named`` (name, family) that it does not have yet. Only a jihadist group or a militia says who the
     "gunmen" were: soldiers or Wagner named later are another party (the responders), never the gunmen."""
+    if row["group1"] is None and row["group2"] is None:  # nothing yet: the sentence's own order (attacker first)
+        named = [item for n, item in enumerate(named) if item[1] not in {f for _, f in named[:n]}]
+        for slot, (name, family) in zip(("1", "2"), named[:2], strict=False):
+            row[f"actor{slot}"], row[f"group{slot}"] = name, family
+        named = []
     families = {row["group1"], row["group2"]}
     armed = [(name, family) for name, family in named if family not in families and family != "Civilians"
              and not (family == "Other" and is_generic(name))]  # fmt: skip
@@ -1125,7 +1238,9 @@ def _complete_actors(row: dict, named: list[tuple[str, str]]) -> None:
         if row[f"group{slot}"] is None:
             row[f"actor{slot}"], row[f"group{slot}"] = armed.pop(0)
         elif row[f"group{slot}"] == "Other" and is_generic(row[f"actor{slot}"]):
-            names = [item for item in armed if item[1] in (*JIHADIST_FAMILIES, "Militia")]
+            other_side = row["group2" if slot == "1" else "group1"]
+            pro_state = other_side in ("State forces", "Wagner Group")  # the state's auxiliaries never attack it
+            names = [item for item in armed if item[1] in JIHADIST_FAMILIES or (item[1] == "Militia" and not pro_state)]
             if names:
                 armed.remove(names[0])
                 row[f"actor{slot}"], row[f"group{slot}"] = names[0]
@@ -1181,12 +1296,24 @@ def _same_incident(a: dict, b: dict) -> bool:
     if _apart(a, b):
         return False
     if not (a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]):
-        return False
+        if not _next_day_there(a, b):
+            return False
     if _retold(a, b):  # "Our camp in Kidal was attacked early this morning": the incident told again, whoever it names
         return True
     pair_a = {g for g, n in ((a["group1"], a["actor1"]), (a["group2"], a["actor2"])) if g and not is_generic(n)}
     pair_b = {g for g, n in ((b["group1"], b["actor1"]), (b["group2"], b["actor2"])) if g and not is_generic(n)}
     return len(pair_a | pair_b) <= 2  # no third party: {State forces} and {ISGS} complete each other
+
+
+def _next_day_there(a: dict, b: dict) -> bool:
+    """``b`` says no place of its own (it points at ``a``'s: "the siege ended on Saturday after troops stormed the
+    building"), is dated by a weekday against the document's date, falls on the day after ``a``'s days and tells
+    of no further incident: the same incident, going on into the next day."""
+    borrowed = str(b["place_basis"]).startswith(("sentence ", "text:")) and _core_name(a["location"]) == _core_name(
+        b["location"])  # fmt: skip
+    next_day = b["date_start"] == a["date_end"] + pd.Timedelta(days=1) and b["date_end"] == b["date_start"]
+    return (borrowed and next_day and str(b["date_basis"]).startswith("document date")
+            and _FURTHER.search(str(b["notes"])) is None)  # fmt: skip
 
 
 # "another", "a second", "a new", "fresh", "separate": the words that tell a further incident at a place already told
@@ -1202,9 +1329,13 @@ def _retold(first: dict, row: dict) -> bool:
     """A row at the very place ``first`` names, whose date was resolved against the document's date ("late
     Saturday", "this morning"), that counts no dead of its own and whose sentence tells of no further incident: on
     days already told, it is that incident told again (a second incident there comes with its own toll or
-    "another")."""
+    "another"). So is a row whose place and date both come from the sentences before, whatever it counts."""
     if _core_name(first["location"]) != _core_name(row["location"]):
         return False
+    borrowed = (str(row["place_basis"]).startswith("sentence ") and str(row["date_basis"]).startswith(
+        ("the date of sentence", "the lead's date", "the paragraph's date")))  # fmt: skip
+    if borrowed and _FURTHER.search(str(row["notes"])) is None:  # neither its place nor its date is its own ("The
+        return True  # members of JNIM swept into the outskirts on bikes"): more of the incident told, not a new one
     tolled = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
     return (not tolled and str(row["date_basis"]).startswith("document date")
             and _FURTHER.search(str(row["notes"])) is None)  # fmt: skip
@@ -1291,7 +1422,15 @@ def _one_event_per_incident(rows: list[dict]) -> list[dict]:
         if first is None:
             kept.append(row)
             continue
+        went_on = _next_day_there(first, row)  # the incident went on into the next day: its span covers both
+        start, basis = first["date_start"], first["date_basis"]
+        figures = {c: first[c] for c in ("fatalities", "fatalities_low", "fatalities_high")}
         _fill(first, row)
+        if went_on:
+            if re.search(r"-[a-z]$", str(first["event_id"])):  # one of several villages of one raid: a toll told
+                first.update(figures)  # later for "the area" is the raid's, no one village's
+            first["date_start"], first["date_end"] = start, row["date_end"]
+            first["date_basis"] = f"{basis}; until {row['date_end']:%Y-%m-%d} ({row['event_id']})"
     return kept
 
 
@@ -1327,19 +1466,30 @@ _VAGUE_REACH_KM = 300
 def _placed_precisely(rows: list[dict]) -> list[dict]:
     """An event placed only at a border ("near the Mali border") gives way when the text places the same days'
     violence at a town or village within reach ("The attack in the town of Inates"): its facts and words go into the
-    first such event. (Region-level events stay: histories tell separate events "in the Menaka region".)"""
+    first such event. So does a region-level event of a day or a week when the text places violence of those days at a
+    town or village of that region (a lead "in the Tillabéri region", a detail "in Anzourou"); a region-level event
+    of a month or a year stays (histories tell separate events "in the Menaka region in 2019")."""
     kept = list(rows)
     for row in rows:
-        if row["geo_precision"] < 4 or pd.isna(row.get("geo_note")) or not row.get("geo_note"):
+        border = row["geo_precision"] >= 4 and not pd.isna(row.get("geo_note")) and bool(row.get("geo_note"))
+        region = row["geo_precision"] == 3 and row["date_precision"] in ("day", "week")
+        if not (border or region):
             continue
         precise = [
             other for other in kept
             if other is not row and other["geo_precision"] <= 2
             and other["date_start"] <= row["date_end"] + pd.Timedelta(days=1)
             and row["date_start"] - pd.Timedelta(days=1) <= other["date_end"] and _km(row, other) <= _VAGUE_REACH_KM
+            and (border or (_within_region(as_result(other), row)  # a settlement of that region, told of the same
+                            and other["date_end"] - other["date_start"] <= pd.Timedelta(days=2)))  # days, not a year
         ]  # fmt: skip
         if precise:
             kept.remove(row)
+            if region and precise[0]["group1"] is not None and precise[0]["group2"] is not None:
+                # the detail already names both sides: a militia of the lead's wider words ("34 of them VDP")
+                # is among the dead as often as among the attackers, and does not replace its gunmen
+                row = {**row, **{f"{k}{n}": None for n in ("1", "2") if row[f"group{n}"] == "Militia"
+                                 for k in ("actor", "group")}}  # fmt: skip
             _fill(precise[0], row)
     return kept
 
@@ -1455,6 +1605,10 @@ _REPORTING_BEFORE = re.compile(
 )
 
 
+# "said that on Monday", "told AFP that late Sunday": what follows "that" is what was told, with its own date
+_TOLD_THAT = re.compile(r"\bthat\s+(?:(?:late|early|on|last|this)\s+){0,2}$", re.IGNORECASE)
+
+
 _REPORTING_AFTER = re.compile(
     r"^\s+(?:\w+\s+)?(?:said|says|told|published|announced|reported|released|issued|tweeted|posted|claimed)\b"
     # "in a Thursday statement"
@@ -1475,6 +1629,8 @@ def _reporting(mention: DateMention, sentence: str) -> bool:
     """True for the date of a statement or report ("said on Tuesday"), not of the violence itself."""
     if _NAMES_THE_VIOLENCE.match(sentence[mention.span[1] :]):
         return False
+    if _TOLD_THAT.search(sentence[: mention.span[0]]) and not _REPORTING_AFTER.match(sentence[mention.span[1] :]):
+        return False  # "the official told AFP that late Monday gunmen attacked": the told clause's own date
     return bool(
         _REPORTING_BEFORE.search(sentence[: mention.span[0]]) or _REPORTING_AFTER.match(sentence[mention.span[1] :])
     )
@@ -1492,7 +1648,7 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
 # "the deadliest since the army began fighting militants in 2015": a "since" clause is the yardstick's, too
-_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.()]{0,80}$", re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:ever\s+)?since\b[^,;:.]{0,140}$", re.IGNORECASE)
 
 
 # "The attack echoed / came after / recalled a January massacre": a second, earlier incident with its own date
@@ -1516,7 +1672,8 @@ def _own_date(mentions: list[DateMention], keyword_at: int, sentence: str = "",
     if not mentions:
         return None
 
-    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])]
+    mentions = [m for m in mentions if not _reporting(m, sentence) and not _COMPARED.search(sentence[: m.span[0]])
+                and not measures_the_incident(sentence[: m.span[0]])]  # fmt: skip
     # "last year's coup": a year or month naming an earlier incident in passing, when the sentence writes another
     # date ("Monday's attack" is the sentence's own incident)
     mentions = [m for m in mentions if m.precision == "day" or not re.match(r"['’]s\b", sentence[m.span[1] :])
@@ -1697,6 +1854,20 @@ _ITS_MEN = re.compile(
 )
 
 
+# A group speaking of its own deed without its name: "it said it had attacked a base", "the group claimed its
+# fighters killed 40 soldiers".
+_IT_CLAIMS = re.compile(
+    r"\b(?:it|they|the\s+(?:[\w-]+\s+)?(?:group|organi[sz]ation|movement))\s+(?:also\s+|later\s+)?"
+    r"(?:said|says|claimed|claims|announced|stated)\b[^.;]{0,40}?\b(?:it|they|its\s+\w+|their\s+\w+)\s+"
+    r"(?:had\s+|has\s+|have\s+)?(?:\w+\s+)?(?:attacked|killed|ambushed|carried\s+out|struck|targeted|seized|overran"
+    r"|detonated|destroyed|shot|downed|captured|raided|executed|stormed)\b"
+    # "the group's spokesperson took credit for the attack", "it claimed responsibility"
+    r"|\b(?:it|they|the\s+(?:[\w-]+\s+)?(?:group|organi[sz]ation|movement)(?:['’]s\s+(?:spokes\w+|leader\w*|media\s+\w+"
+    r"|propaganda\s+\w+|news\s+agency))?)\s+(?:\w+\s+)?(?:took|takes|claimed|claims|assumed)\s+(?:credit|responsibility)\b",
+    re.IGNORECASE,
+)
+
+
 _FINDS = re.compile(
     r"^\s+(?:(?:has|have|had|later|also|then|only)\s+){0,2}(?:found|counted|documented|recovered|buried|discovered"
     r"|collected|searched|combed|identified\s+the|retrieved|exhumed)\b",
@@ -1768,6 +1939,15 @@ def _with_antecedent(text: str, named: list[Actor], actors: list[list[Actor]], i
                      lookback: int = 5) -> list[Actor]:  # fmt: skip
     """The sentence's actors; "its fighters" with no armed group named is the jihadist group named first (the
     subject) in the nearest of the ``lookback`` sentences before that names one."""
+    claim = _IT_CLAIMS.search(text)
+    if claim is not None and not any(a.family in JIHADIST_FAMILIES for a in named):
+        for earlier in reversed(actors[max(index - lookback, 0) : index]):
+            armed = sorted((a for a in earlier if a.family in ARMED_FAMILIES), key=lambda a: a.start)
+            if armed:  # the nearest sentence naming an armed side: its subject, if a jihadist group, speaks here
+                if armed[0].family not in JIHADIST_FAMILIES:
+                    break
+                generic = [a for a in named if not (a.family == "Other" and is_generic(a.name))]
+                return [Actor(armed[0].name, armed[0].family, claim.start()), *generic]
     found = _ITS_MEN.search(text)
     if found is None or any(a.family in ARMED_FAMILIES for a in named):
         return named

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geodata.geo import COUNTRY_WORDS as GEO_COUNTRY_WORDS
+from geodata.geo import distance_km
 from geodata.names import normalise, normalise_words
 from geodata.places.geocode import GeocodeResult
 from geodata.text.rules import STRONG_TIE, main_keyword, place_groups
@@ -159,10 +160,13 @@ class PlaceLookup:
         the text the groups come from) an unknown one is placed near the first known one, precision 2."""
         tried: list[tuple[str, list[str]]] = []
         vague: list[str] = []
-        for group in groups:
+        for position, group in enumerate(groups):
             if group.kind == "country":
                 vague.extend(group.names)
                 continue
+            far = self._far_from_its_anchor(group, groups[position + 1 :], sentence)
+            if far is not None:  # "the village of X, some 35 km from Y" but the gazetteer's X lies 160 km away
+                return far, [], vague
             found: list[tuple[str, GeocodeResult]] = []
             missed: list[tuple[str, list[str]]] = []
             for name, query in zip(group.names, group.queries, strict=True):
@@ -184,6 +188,29 @@ class PlaceLookup:
                 names = {name for name, _ in placed}
                 return placed, [(name, cands) for name, cands in tried if name not in names], vague
         return [], tried, vague
+
+    def _far_from_its_anchor(self, group, rest, sentence: str) -> list[tuple[str, GeocodeResult]] | None:
+        """A settlement written with its distance from a named place ("Loumbila, some 35 km from Ouahigouya")
+        whose gazetteer point lies much farther from that place is a homonym the gazetteer lacks: it is placed at
+        the named place, precision 2, the relation in its note (ACLED's nearest named place). None otherwise."""
+        if group.kind != "name" or len(group.names) != 1 or not sentence:
+            return None
+        anchor = next((g for g in rest if g.kind == "name" and g.relation and g.start >= group.end), None)
+        if anchor is None or not re.fullmatch(r"[\s,(]*", sentence[group.end : anchor.start]):
+            return None
+        km = _STATED_KM.search(anchor.relation)
+        if km is None:
+            return None
+        own, there = self.resolve(group.queries[0], group.hints), self.resolve(anchor.names[0], anchor.hints)
+        if isinstance(own, list) or isinstance(there, list) or there.geo_precision > 2:
+            return None
+        stated = float(km.group("km").replace(",", "")) * (1.609 if km.group("unit").lower().startswith("mile") else 1)
+        if distance_km(own.latitude, own.longitude, there.latitude, there.longitude) <= 1.5 * stated + 30:
+            return None
+        note = (f"{group.names[0]} ({own.matched_name}, {own.admin1}) lies too far from {anchor.names[0]} for "
+                f"\"{anchor.relation}\": placed at {anchor.names[0]}")  # fmt: skip
+        return [(group.names[0], UnitPlaced(**{**there.to_dict(), "geo_precision": max(there.geo_precision, 2),
+                                               "note": note}))]  # fmt: skip
 
     def at_named_unit(self, group) -> list[tuple[str, GeocodeResult]]:
         """"X, a hamlet in the department of Z", "X (Z cercle)", "X, near Z": when the gazetteer lacks X but knows
@@ -219,6 +246,10 @@ class PlaceLookup:
         return placed if len(placed) == len(group.names) else []
 
 
+# "some 35 kilometers (20 miles) from X", "about 40km from X": the distance a relation states
+_STATED_KM = re.compile(r"(?P<km>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>km|kilometres?|kilometers?|miles?)\b", re.IGNORECASE)
+
+
 # "the villages of A, B and C", "in the towns of A and B": settlements listed together lie close together.
 _SETTLEMENT_LIST = re.compile(r"\b(?:villages|towns|hamlets|localities|settlements|communes)\s+(?:of\s+)?$",
                               re.IGNORECASE)  # fmt: skip
@@ -244,7 +275,7 @@ def _at_unit(name: str, unit: GeocodeResult, phrase: str, why: str) -> UnitPlace
 
 THERE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+)?(?:[\w-]+\s+){0,2}?(?:town|village|locality|commune|camp|base|area|market|site"
-    r"|barracks|garrison|post|mine)\b|\bthere\b",
+    r"|barracks|garrison|post|outpost|checkpoint|mine)\b|\bthere\b",
     re.IGNORECASE,
 )
 

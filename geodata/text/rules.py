@@ -119,7 +119,9 @@ _NOT_PLACE = frozenset(
 )
 
 _PLACE_AFTER_PREPOSITION = re.compile(
-    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:town|village|city|commune|locality|hamlet|camp)\s+of\s+"
+    rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+(?:(?i:the\s+)?(?:towns?|villages?|city|cities|communes?|localit(?:y|ies)|hamlets?|camps?)\s+of\s+"
+    # "in a nearby locality, Gossi", "in the small village Kodyel": the settlement word's name
+    rf"|(?i:(?:an?|the)\s+(?:nearby\s+|small\s+|neighbou?ring\s+|remote\s+)?(?:village|locality|hamlet))(?:,\s*|\s+)"
     rf"|(?i:the)\s+(?=[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?\s+(?i:area|zone|sector|axis|outskirts|vicinity"
     rf"|settlement|village|town|locality|hamlet)\b))?"  # "in the Yirgou settlement": its name
     rf"(?P<names>{_NAMES})(?P<area>\s+(?i:area|zone|sector|axis|outskirts|vicinity)\b)?"
@@ -135,6 +137,8 @@ _PAIR_BEFORE_EVENT = re.compile(
 _REGION = re.compile(
     rf"(?P<phrase>(?:(?:Burkina\s+Faso|{_NAME_WORD})['’]s\s+|(?i:the)\s+)?(?P<name>{_NAME})\s+(?i:{_REGION_WORDS})s?)\b"
 )
+# "the region of Timbuktu", "the province of Soum": the region, not its capital town
+_REGION_OF = re.compile(rf"(?P<phrase>\b(?i:the)\s+(?P<word>(?i:region|province))\s+of\s+(?P<name>{_NAME}))\b")
 # "in eastern Burkina Faso": Burkina Faso's regions are named by the compass, so the phrase names a region
 # (ACLED's region-level fallback, precision 3); "northern" and "central" are left vague (the Sahel and Nord regions,
 # the Centre around the capital: the word does not say which).
@@ -344,13 +348,25 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|without)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
+# Violence spoken of as a trend or a threat, no incident: "an increase in attacks", "a wave of killings", "the threat
+# of attacks", "threatened to attack", "could strike".
+_NO_INCIDENT_BEFORE = re.compile(
+    r"\b(?:(?:increase|rise|surge|upsurge|spike|escalation|resurgence|uptick|wave|spate|proliferation)s?\s+(?:in"
+    r"|of)|(?:threat|risk|fear|danger|possibility|prospect|warning)s?\s+of|(?:threaten(?:ed|s|ing)?|vow(?:ed|s|ing)?"
+    r"|plan(?:s|ned|ning)?|intend(?:s|ed)?|(?-i:could|may|might))(?:\s+to)?)\s+(?:[\w-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
 def _own_violence(sentence: str) -> list[re.Match[str]]:
-    """Violence words outside time and comparison clauses and not negated ("had not been attacked since 2015")."""
+    """Violence words outside time and comparison clauses, not negated ("had not been attacked since 2015"), not a
+    trend or a threat ("an increase in attacks")."""
     references = reference_spans(sentence)
     return [
         m
         for m in _EVENT_RE.finditer(sentence)
         if not _inside(m.start(), references) and not _NEGATED.search(sentence[: m.start()])
+        and not _NO_INCIDENT_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
     ]
 
 
@@ -516,6 +532,13 @@ def _regions(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
             phrase = match.group("phrase")
             groups.append(PlaceGroup("region", (phrase,), (phrase,), match.start(), match.end(),
                                      relation=f"in {phrase} (region-level)"))  # fmt: skip
+    for match in _REGION_OF.finditer(text):  # "the region of Timbuktu": queried as "Timbuktu region"
+        if not _is_name(match.group("name")) or _country(match.group("name")):
+            continue
+        regions.append(match.span())
+        phrase, query = match.group("phrase"), f"{match.group('name')} {match.group('word').lower()}"
+        groups.append(PlaceGroup("region", (phrase,), (query,), match.start(), match.end(),
+                                 relation=f"in {phrase} (region-level)"))  # fmt: skip
     return groups, _mask(text, regions)
 
 
