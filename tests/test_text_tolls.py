@@ -32,6 +32,10 @@ def geocoder() -> Geocoder:
         ("At least 14 gendarmes in northern Burkina were killed and three went missing.", (14, 14, None)),
         ("Nine herders from Tin-Akoff were killed at the wells.", (9, 9, 9)),
         ("Nine herders from Tin-Akoff were wounded at the wells.", (None, None, None)),
+        # single dead named before a figure count too
+        ("A policeman and six passengers were killed when the bus was stopped.", (7, 7, 7)),
+        ("The raiders burned the granary, killing a herder and three children.", (4, 4, 4)),
+        ("The raiders burned the granary, wounding a herder and three children.", (None, None, None)),
         ("Four gendarmes, two customs officers and a driver were killed at the checkpoint.", (7, 7, 7)),
         ("Eight soldiers and two volunteers were wounded when the convoy hit a mine.", (None, None, None)),
         ("The raid on the market claimed 31 lives.", (31, 31, 31)),

@@ -87,6 +87,13 @@ _JOINED_SINGLES = re.compile(
     re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"\b(?:an?|one)\s", re.IGNORECASE)
+_KILLED_LEAD = re.compile(r"\s*(?:killing|killed|left|leaving)\b", re.IGNORECASE)
+# Singles named before a figure of the same dead: "a gendarme and four civilians were killed".
+_LEADING_SINGLES = re.compile(
+    rf"(?:^|[.;:—–-]\s*|\b(?:killing|killed|left|leaving)\s+)(?P<items>{_ONE_ITEM}(?:\s*,\s*{_ONE_ITEM})*)"
+    r"(?:\s*,)?\s+(?:and|as\s+well\s+as|plus)\s+$",
+    re.IGNORECASE,
+)
 
 
 _KILL_CUE = re.compile(
@@ -318,7 +325,10 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
             listed = _JOINED_SINGLES.match(after)  # "20 soldiers and a civilian were killed"
             joined = joined or (listed is not None and _DEATH_AFTER.match(after[listed.end() :]))
             joined = joined or _joined_ahead(after)  # "ten soldiers and three civilians were killed"
-            if not (dead_in_tail or _DEATH_AFTER.match(after) or _DEATH_BEFORE.search(before) or joined):
+            lead = _LEADING_SINGLES.search(before)  # "killing a soldier and four civilians"
+            killed_before = lead is not None and _KILLED_LEAD.match(lead.group(0)) is not None
+            if not (dead_in_tail or _DEATH_AFTER.match(after) or _DEATH_BEFORE.search(before) or joined
+                    or killed_before):  # fmt: skip
                 continue
         if regex is _ONE_DEAD:
             count = len(_ARTICLE.findall(match.group("n") + " "))
@@ -332,6 +342,10 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
             more = len(_ARTICLE.findall(singles.group("items") + " "))
             figure = Fatalities(*(None if v is None else v + more for v in (figure.best, figure.low, figure.high)))
             number_span = (number_span[0], match.end() + singles.end())
+        leading = _LEADING_SINGLES.search(before) if regex is _FIGURE and not found else None
+        if leading:  # "a gendarme and four civilians were killed": one more for each named before the figure
+            more = len(_ARTICLE.findall(leading.group("items") + " "))
+            figure = Fatalities(*(None if v is None else v + more for v in (figure.best, figure.low, figure.high)))
         spans.append(number_span)
         category = _category(tail or after[:40])
         mostly = _MOSTLY.match(after)  # "70 people, most of them gendarmes": gendarmes
