@@ -65,32 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(run=_import)
 
-    ext = _with_store(commands.add_parser("extract", help="cited events from an English text file"))
-    ext.add_argument("file", type=Path)
-    ext.add_argument(
-        "--date", type=_iso_day, metavar="YYYY-MM-DD",
-        help="the day the text was written: anchors 'on Thursday', 'this week', '8 July' (default: its dateline or "
-        "'Published ...' line)",
-    )  # fmt: skip
-    ext.set_defaults(run=_extract)
-
-    ev = commands.add_parser(
-        "evaluate",
-        help="score text extraction on a labelled folder (texts + labels.csv or gold.csv)",
-        description="Extract every DIR/*.txt and match its events one to one with DIR/labels.csv (same text; within "
-        "tolerance_km + 10 km; dates overlapping with one day of slack; the extracted span at most the label's span "
-        "+ 31 days) or, without one, DIR/gold.csv (same place within 10 km or the same admin-2 for region-level "
-        "events, overlapping dates, the same pair of actor families). Ends with 'events: precision P, recall R, "
-        "F1 F on T texts, actors A, toll T' (shares of matched events with the right perpetrator family and with "
-        "the fatalities inside the label's range).",
-    )
-    ev.add_argument("dir", type=Path, nargs="?", help="corpus folder (default seeds/corpus)")
-    ev.add_argument(
-        "--date-from-labels", action="store_true",
-        help="extract each text with its labels.csv doc_date as --date (the publication day)",
-    )  # fmt: skip
-    ev.add_argument("--boundaries", type=Path, help="admin-2 boundaries for region-level matches")
-    ev.set_defaults(run=_evaluate)
+    _add_text_commands(commands)
 
     syn = commands.add_parser(
         "synthetic",
@@ -121,6 +96,36 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_store_and_geocode(commands)
     return parser
+
+
+def _add_text_commands(commands: argparse._SubParsersAction) -> None:
+    """The ``extract`` and ``evaluate`` commands (events from text, and their score on a labelled folder)."""
+    ext = _with_store(commands.add_parser("extract", help="cited events from an English text file"))
+    ext.add_argument("file", type=Path)
+    ext.add_argument(
+        "--date", type=_iso_day, metavar="YYYY-MM-DD",
+        help="the day the text was written: anchors 'on Thursday', 'this week', '8 July' (default: its dateline or "
+        "'Published ...' line)",
+    )  # fmt: skip
+    ext.set_defaults(run=_extract)
+
+    ev = commands.add_parser(
+        "evaluate",
+        help="score text extraction on a labelled folder (texts + labels.csv or gold.csv)",
+        description="Extract every DIR/*.txt and match its events one to one with DIR/labels.csv (same text; within "
+        "tolerance_km + 10 km; dates overlapping with one day of slack; the extracted span at most the label's span "
+        "+ 31 days) or, without one, DIR/gold.csv (same place within 10 km or the same admin-2 for region-level "
+        "events, overlapping dates, the same pair of actor families). Ends with 'events: precision P, recall R, "
+        "F1 F on T texts, actors A, toll T' (shares of matched events with the right perpetrator family and with "
+        "the fatalities inside the label's range).",
+    )
+    ev.add_argument("dir", type=Path, nargs="?", help="corpus folder (default seeds/corpus)")
+    ev.add_argument(
+        "--date-from-labels", action="store_true",
+        help="extract each text with its labels.csv doc_date as --date (the publication day)",
+    )  # fmt: skip
+    ev.add_argument("--boundaries", type=Path, help="admin-2 boundaries for region-level matches")
+    ev.set_defaults(run=_evaluate)
 
 
 def _add_store_and_geocode(commands: argparse._SubParsersAction) -> None:
