@@ -16,6 +16,7 @@ from dashboard.render.figures import (
     BASEMAP_STYLE,
     CLASH_LABEL,
     EVENT_TYPE_COLOURS,
+    EVENTS_LABEL,
     FADED_OPACITY,
     FAMILY_COLOURS,
     FRAME,
@@ -39,13 +40,8 @@ from dashboard.render.figures import (
 from dashboard.render.parts import frame_for
 from geodata.places.boundaries import Boundaries
 from geodata.schema import GROUPS
+from tests.fixtures.map_traces import legend_entries, point_traces, shown_colours
 from tests.fixtures.sample_events import sample_events
-
-
-def point_traces(figure):
-    """The traces carrying events (not the clash rings, the selection marker or the invisible frame)."""
-    return [t for t in figure.data
-            if t.type == "scattermap" and t.name not in (CLASH_LABEL, SELECTED_LABEL, FRAME)]
 
 
 def walk_strings(node):
@@ -63,6 +59,7 @@ def walk_strings(node):
 def test_every_event_is_one_point_carrying_its_id(data, layers):
     figure = map_figure(data.frame, View(), layers)
     traces = point_traces(figure)
+    assert [t.name for t in traces] == [EVENTS_LABEL]  # one trace draws every event (issue 19)
     shown = [row[0] for t in traces for row in t.customdata]
     assert sorted(shown) == sorted(data.frame["event_id"].astype(str))
     assert all(t.type == "scattermap" for t in figure.data)  # MapLibre, not the deprecated scattermapbox
@@ -72,10 +69,11 @@ def test_every_event_is_one_point_carrying_its_id(data, layers):
 def test_unknown_fatalities_keep_their_family_colour_at_a_fixed_visible_size(data, layers):
     unknown_ids = set(data.frame.loc[data.frame["fatalities"].isna(), "event_id"].astype(str))
     assert len(unknown_ids) == 5
+    families = dict(zip(data.frame["event_id"].astype(str), family_labels(data.frame), strict=True))
     seen = set()
     for trace in point_traces(map_figure(data.frame, View(), layers)):
-        assert trace.name in FAMILY_COLOURS and trace.marker.color == FAMILY_COLOURS[trace.name]
-        for row, size in zip(trace.customdata, trace.marker.size, strict=True):
+        for row, size, colour in zip(trace.customdata, trace.marker.size, shown_colours(trace), strict=True):
+            assert colour == FAMILY_COLOURS[families[row[0]]]
             if row[0] in unknown_ids:
                 assert row[5] == "unknown" and size == UNKNOWN_SIZE
                 seen.add(row[0])
@@ -102,25 +100,35 @@ def test_imprecise_locations_are_faded_and_say_so(data, layers):
             assert shown == pytest.approx(FADED_OPACITY if level >= 3 else FULL_OPACITY)
             seen.add(level)
     assert seen == {1, 2, 3, 4}
-    # one trace per family: precision is shown by each point's opacity, not by a second trace
-    names = [t.name for t in traces]
-    assert len(names) == len(set(names))
-    assert any(np.ndim(t.marker.opacity) == 1 for t in traces)
+    # one trace: precision is shown by each point's opacity, not by a second trace
+    assert len(traces) == 1 and np.ndim(traces[0].marker.opacity) == 1
 
 
 def test_points_take_the_colour_of_actor1s_family_and_the_legend_stays_short(data, layers):
-    by_actor = {t.name: t for t in point_traces(map_figure(data.frame, View(colour="actor"), layers))}
+    figure = map_figure(data.frame, View(colour="actor"), layers)
+    (trace,) = point_traces(figure)
     families = dict(zip(data.frame["event_id"].astype(str), data.frame["group1"].astype(str), strict=True))
-    for name, trace in by_actor.items():
-        assert trace.marker.color == FAMILY_COLOURS[name]
-        assert {families[row[0]] for row in trace.customdata} == {name}
-    assert list(by_actor) == [f for f in GROUPS if f in by_actor]  # always the same order
-    legend = [t.name for t in map_figure(data.frame, View(), layers, selected_id="seed:3").data
-              if t.showlegend is not False and t.name != FRAME]
-    assert len(legend) <= 10 and len(set(legend)) == len(legend)
+    colours = shown_colours(trace)
+    assert colours == [FAMILY_COLOURS[families[row[0]]] for row in trace.customdata]
+    # drawn in the palette's order, so the families stack as they always have (later ones on top)
+    order = [list(FAMILY_COLOURS.values()).index(c) for c in colours]
+    assert order == sorted(order)
+    legend = legend_entries(figure)
+    assert legend == {f: FAMILY_COLOURS[f] for f in GROUPS if f in set(families.values())}  # the same order
+    entries = [t for t in figure.data if t.name in legend]
+    # they draw nothing: shown in the legend only, so MapLibre has no source of theirs to update
+    assert all(t.visible == "legendonly" and t.meta == {"filter": t.name} for t in entries)
+    assert all(all(x is None for x in t.lon) for t in entries)  # one point with no position: Plotly lists it
+    shown = [t.name for t in map_figure(data.frame, View(), layers, selected_id="seed:3").data
+             if t.showlegend is not False and t.name != FRAME]
+    assert len(shown) <= 10 and len(set(shown)) == len(shown)
     # a colour does not depend on which other events are in view
-    few = {t.name: t for t in point_traces(map_figure(data.filter(View(q="talataye")), View(), layers))}
-    assert all(t.marker.color == FAMILY_COLOURS[n] for n, t in few.items())
+    view = View(q="talataye")
+    few = map_figure(data.filter(view), view, layers)
+    few_families = family_labels(data.filter(view))
+    assert shown_colours(point_traces(few)[0]) == [FAMILY_COLOURS[f] for f in few_families.sort_values(
+        key=lambda s: s.map(list(FAMILY_COLOURS).index), kind="stable")]
+    assert legend_entries(few) == {f: FAMILY_COLOURS[f] for f in GROUPS if f in set(few_families)}
 
 
 def test_the_palette_is_one_fixed_colour_per_family():
@@ -152,9 +160,12 @@ def test_jnim_isgs_clashes_are_ringed_whoever_is_actor1(data, layers):
     assert rings[1].hoverinfo == "skip"
     # event-type colouring keeps its own palette, and the rings
     by_type = map_figure(data.frame, View(colour="type"), layers)
-    types = {t.name: t.marker.color for t in point_traces(by_type)}
+    types = legend_entries(by_type)
     assert types == {name: EVENT_TYPE_COLOURS[name] for name in types}
     assert set(types) == set(data.frame["event_type"].dropna())
+    kinds = dict(zip(data.frame["event_id"].astype(str), data.frame["event_type"], strict=True))
+    (trace,) = point_traces(by_type)
+    assert shown_colours(trace) == [EVENT_TYPE_COLOURS[kinds[row[0]]] for row in trace.customdata]
     assert CLASH_LABEL in {t.name for t in by_type.data}
 
 
@@ -367,7 +378,7 @@ def test_real_bundled_boundaries_become_small_geojson_layers():
 def test_event_type_names_from_the_data_are_shown_literally_in_the_legend(layers):
     frame = sample_events().iloc[:2].copy()
     frame["event_type"] = ["<b>Raid</b> & co", "Battles"]
-    names = {t.name for t in point_traces(map_figure(EventData.from_frame(frame).frame, View(colour="type"), layers))}
+    names = set(legend_entries(map_figure(EventData.from_frame(frame).frame, View(colour="type"), layers)))
     # a type the palette does not name is one of the "Other types" (the page's legend names every colour)
     assert names == {"Other types", "Battles"}
 

@@ -36,7 +36,8 @@ def traces(figure, kind: str) -> list:
     if kind == "bins":
         return [t for t in figure.data if (t.name or "").endswith(" bin")]
     extras = ("regions", "selected event", "frame", "JNIM–ISGS clash")  # not the events themselves
-    return [t for t in figure.data if t.name not in extras and not t.name.endswith(" bin")]
+    return [t for t in figure.data if t.name not in extras and not t.name.endswith(" bin")
+            and t.visible != "legendonly"]  # legend entries draw nothing
 
 
 # -- group-bys on codes --------------------------------------------------------------------------------------

@@ -17,14 +17,11 @@ from dashboard.model import aggregate
 from dashboard.model.events import EventData
 from dashboard.model.view import COLOURS, View
 from dashboard.render.figures import (
-    CLASH_LABEL,
     DATASET_COLOURS,
     DATASET_NAMES,
     EVENT_TYPE_COLOURS,
     FAMILY_COLOURS,
-    FRAME,
     HOVER_CHARS,
-    SELECTED_LABEL,
     SELECTED_RING,
     colour_labels,
     map_figure,
@@ -32,6 +29,7 @@ from dashboard.render.figures import (
     timeline_figure,
 )
 from dashboard.render.parts import timeline_for
+from tests.fixtures.map_traces import legend_entries, point_traces, shown_colours
 from tests.fixtures.sample_events import sample_events
 
 MACHADO = {
@@ -96,17 +94,17 @@ def data() -> EventData:
     return EventData.from_frame(sample_events())
 
 
-def point_traces(figure):
-    return [t for t in figure.data if t.name not in (CLASH_LABEL, SELECTED_LABEL, FRAME)]
-
-
 @pytest.mark.parametrize("mode", COLOURS)
 def test_map_and_timeline_colour_by_the_same_mode(data, mode):
     view = View(colour=mode)
-    points = {t.name: t.marker.color for t in point_traces(map_figure(data.frame, view, None))}
+    figure = map_figure(data.frame, view, None)
+    points = legend_entries(figure)
     bars = {t.name: t.marker.color for t in timeline_for(data, view).data}
     assert points and points == bars  # same names, same colours: every event is drawn in both
     assert all(palette(mode)[name] == colour for name, colour in points.items())
+    (trace,) = point_traces(figure)
+    labels_by_id = dict(zip(data.frame["event_id"].astype(str), colour_labels(data.frame, mode), strict=True))
+    assert shown_colours(trace) == [palette(mode)[labels_by_id[row[0]]] for row in trace.customdata]
     column = {"actor": "group1", "type": "event_type", "dataset": "dataset"}[mode]
     labels = colour_labels(data.frame, mode)
     assert set(points) == set(labels)
@@ -118,9 +116,11 @@ def test_map_and_timeline_colour_by_the_same_mode(data, mode):
 
 def test_colour_by_dataset_colours_each_dataset(data):
     figure = map_figure(data.frame, View(colour="dataset"), None)
-    counts = {t.name: 0 for t in point_traces(figure)}
+    names = {colour: name for name, colour in legend_entries(figure).items()}
+    counts = {name: 0 for name in names.values()}
     for trace in point_traces(figure):
-        counts[trace.name] += len(trace.customdata)
+        for colour in shown_colours(trace):
+            counts[names[colour]] += 1
     assert counts == data.frame["dataset"].astype(str).map(DATASET_NAMES).value_counts().to_dict()
     assert "Bundled sample" in counts and "seed" not in counts  # said in words, not the store's short name
 

@@ -343,7 +343,7 @@ def _tables_panel() -> list:
                     "infiniteInitialRowCount": 1,
                     "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                     "tooltipShowDelay": 300,
-                    "rowHeight": 32,
+                    "rowHeight": 50,  # three lines: a long place name or a second family chip wraps
                     "headerHeight": 34,
                     "suppressMenuHide": False,  # filter buttons appear on hover: narrow columns keep their titles
                 },

@@ -101,6 +101,7 @@ SELECTED_ZOOM = 7.0  # the map centres on an event picked in the table at this z
 REGION_ID_SEPARATOR = "|"
 SELECTED_LABEL = "selected event"
 FRAME = "frame"  # the invisible trace the map is fitted to
+EVENTS_LABEL = "events"  # the one trace drawing every event (its legend entries are empty traces)
 MIN_FRAME_SPAN = 1.0  # degrees: a frame around one town still shows its surroundings
 MAP_PIXELS = (600, 500)  # a small desktop map, for the fits made on the server (better too wide than cut)
 # Above this many events in sight the map shows aggregated bins instead of points (SCA_MAX_POINTS).
@@ -331,11 +332,22 @@ def category_colour(label: str, colour: str) -> str:
     return palette(colour).get(label, OTHER_COLOUR)
 
 
-def legend_groups(labels: pd.Series, colour: str) -> list[tuple[str, str, np.ndarray]]:
-    """(name, colour, rows) per legend entry present in ``labels`` (from :func:`colour_labels`), in the mode's
-    fixed order, so the legend never has more than ten entries."""
-    values = labels.to_numpy(dtype=object)
-    return [(plain_label(name), c, values == name) for name, c in palette(colour).items() if (values == name).any()]
+def legend_entries(labels: pd.Series, colour: str) -> list[tuple[str, str]]:
+    """(name, colour) per legend entry present in ``labels`` (from :func:`colour_labels`), in the mode's fixed
+    order, so the legend never has more than ten entries."""
+    present = set(labels.unique())
+    return [(plain_label(name), c) for name, c in palette(colour).items() if name in present]
+
+
+def palette_codes(labels: pd.Series, colour: str) -> tuple[np.ndarray, list[list[Any]]]:
+    """Each label's index in the mode's palette (uint8) and a stepped colour scale giving index ``k`` exactly the
+    palette's ``k``-th colour (with cmin -0.5, cmax len(palette) - 0.5): one trace draws every family in its own
+    colour, whichever families are in view."""
+    colours = palette(colour)
+    codes = pd.Categorical(labels, categories=list(colours)).codes
+    n = len(colours)
+    scale = [[round(k / n + edge / n, 6), c] for k, c in enumerate(colours.values()) for edge in (0, 1)]
+    return np.where(codes < 0, n - 1, codes).astype("uint8"), scale
 
 
 def marker_sizes(fatalities: pd.Series) -> np.ndarray:
@@ -432,6 +444,8 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     known = short is not None and len(short) == len(frame)
     hover = (short if known else hover_data(frame)) if full else (short if known else short_hover(frame))
     lon, lat = frame["longitude"].to_numpy(dtype="float32"), frame["latitude"].to_numpy(dtype="float32")
+    center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
+    chosen = event_position(frame, selected_id) if selected_id is not None else None
     clash = is_clash(frame)
     if clash.any():  # the rings go first, under every point
         # Plotly's legend could only show the ring as a dot: the page's map key draws it as drawn here. The outer
@@ -450,22 +464,10 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
                 showlegend=False, **below, **answers,
                 marker={"size": sizes[clash] + np.uint8(extra), "color": colour, "opacity": 1.0},
             ))
-    for name, colour, rows in legend_groups(labels, view.colour):  # one trace per legend entry, not per event
-        # One trace per family, its imprecise points faded by a per-point opacity (4 bytes a point, only when the
-        # family mixes both): every trace is a MapLibre source and its layers, parsed and tiled on its own, so
-        # half the traces is half that work on every draw (issue 19).
-        levels = opacity[rows]
-        traces.append(_scattermap(
-            lon=lon[rows], lat=lat[rows], mode="markers", name=name, legendgroup=name, showlegend=True,
-            meta=legend_filter(name, view.colour),  # what a click on its legend entry filters (assets/legend.js)
-            marker={"size": sizes[rows], "color": colour, "sizemode": "diameter",
-                    "opacity": float(levels[0]) if (levels == levels[0]).all() else levels.astype("float32")},
-            **below,
-            **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
-               else {"text": hover[rows, 0], "customdata": hover[rows, 1], "hovertemplate": SHORT_HOVER}),
-        ))
-    center, zoom = (viewport.center, viewport.zoom) if viewport is not None else (None, None)
-    chosen = event_position(frame, selected_id) if selected_id is not None else None
+    if len(frame):
+        traces.append(_points_trace(labels, view.colour, lon, lat, sizes, opacity, hover, full, below))
+    for name, colour in legend_entries(labels, view.colour):
+        traces.append(_legend_entry(name, colour, meta=legend_filter(name, view.colour)))
     if chosen is not None:
         traces.extend(_selected_rings(frame.iloc[chosen : chosen + 1], (float(lon[chosen]), float(lat[chosen])),
                                       float(sizes[chosen]), category_colour(str(labels.iloc[chosen]), view.colour),
@@ -480,7 +482,7 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
             center, zoom = map_position(view)
     if box is not None:
         traces.append(frame_trace(box))
-    elif not traces:  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
+    elif not len(frame):  # an empty view still needs one trace, or Plotly draws no map (no basemap, no names)
         traces.append(_scattermap(lon=[], lat=[], mode="markers", name=FRAME, showlegend=False, hoverinfo="skip"))
     layout = _map_layout(layers, style, center, zoom, map_revision(view, selected_id))
     if not len(frame):
@@ -488,6 +490,35 @@ def map_figure(frame: pd.DataFrame, view: View, layers: BoundaryLayers | None, *
     elif note:
         layout["annotations"] = [_note(note)]
     return go.Figure(data=traces, layout=layout)
+
+
+def _points_trace(labels: pd.Series, colour: str, lon: np.ndarray, lat: np.ndarray, sizes: np.ndarray,
+                  opacity: np.ndarray, hover: np.ndarray, full: bool, below: dict[str, Any]) -> dict[str, Any]:
+    """Every event in one trace, in the palette's order (so families stack as separate traces did, later entries
+    on top). Each scattermap trace is a MapLibre source (four sources and layers) that is parsed, tiled and redrawn
+    on its own whenever the figure changes: one trace for the events, where there was one per family (issue 19).
+    A point's colour is its entry's index on a stepped colour scale (one byte a point), its opacity its precision."""
+    codes, scale = palette_codes(labels, colour)
+    rows = np.argsort(codes, kind="stable")
+    levels = opacity[rows]
+    return _scattermap(
+        lon=lon[rows], lat=lat[rows], mode="markers", name=EVENTS_LABEL, showlegend=False, **below,
+        marker={"size": sizes[rows], "color": codes[rows], "colorscale": scale, "cmin": -0.5,
+                "cmax": len(scale) / 2 - 0.5, "showscale": False, "sizemode": "diameter",
+                "opacity": float(levels[0]) if (levels == levels[0]).all() else levels.astype("float32")},
+        **({"customdata": hover[rows], "hovertemplate": POINT_HOVER} if full
+           else {"text": hover[rows, 0], "customdata": hover[rows, 1], "hovertemplate": SHORT_HOVER}),
+    )
+
+
+def _legend_entry(name: str, colour: str, meta: dict[str, str] | None) -> dict[str, Any]:
+    """An entry of Plotly's legend that draws nothing on the map: a trace shown in the legend only, so MapLibre
+    gets no source for it to update (assets/style.css keeps the entry at full strength; a click on it filters
+    the view, assets/legend.js)."""
+    # One point with no position: Plotly hides a trace with no points from the legend too, and draws none.
+    return _scattermap(lon=[None], lat=[None], mode="markers", name=name, legendgroup=name, showlegend=True,
+                       visible="legendonly", meta=meta, hoverinfo="skip",
+                       marker={"size": 10, "color": colour, "opacity": 1.0})
 
 
 def _selected_rings(event: pd.DataFrame, at: tuple[float, float], size: float, own: str, below: dict[str, Any]

@@ -32,10 +32,12 @@ _HEADERS = {
     "source_admin1": "Source's region",
 }
 # Start date, place, country, actor families and fatalities fit the tables panel of a 1280-pixel screen whole
-# (about 380 pixels, assets/style.css) beside a map of at least 40% of the window; the end date comes next.
-_WIDTHS = {"event_id": 130, "date_start": 78, "date_end": 78, "country_iso2": 60, "fatalities": 66,
-           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 82, "group1": 92,
+# (about 380 pixels, assets/style.css) beside a map of at least 40% of the window; the end date comes next. A
+# long place name and a second family chip wrap onto the row's next lines instead of being cut (issue 19).
+_WIDTHS = {"event_id": 130, "date_start": 72, "date_end": 78, "country_iso2": 58, "fatalities": 52,
+           "geo_precision": 110, "dataset": 100, "source_url": 90, "notes": 420, "location": 80, "group1": 112,
            "source": 160, "reports": 130, "source_admin1": 120}
+WRAPPED = ("location", "group1")  # up to three lines a row (the grid's rowHeight, dashboard.page.layout)
 
 
 def _ink(colour: str) -> str:
@@ -56,6 +58,8 @@ def _column_def(field: str) -> dict[str, Any]:
                                   "resizable": True, "filter": False}
     if field in _WIDTHS:
         definition["width"] = _WIDTHS[field]
+    if field in WRAPPED:
+        definition["cellClass"] = "wrapped-cell"
     if field == "source_url":
         # Rendered by the SourceLink function in assets/ (an <a> with rel="noopener", http(s) addresses only).
         definition["cellRenderer"] = "SourceLink"

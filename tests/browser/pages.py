@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.chromium import RECORD_JS  # the recorder the browser benchmark uses too
 from dashboard.page import ids
-from dashboard.render.figures import CLASH_LABEL
+from dashboard.render.figures import CLASH_LABEL, EVENTS_LABEL, SELECTED_LABEL
 from tests.browser.conftest import UI_TIMEOUT_MS as UI_WAIT_MS
 
 # Every loaded row of the events grid, once the grid has the rows for its current row count.
@@ -30,12 +30,12 @@ MAP_JS = """
 () => {
   const gd = document.querySelector("#MAP_ID .js-plotly-plot");
   if (!gd || !gd._fullData || !gd._fullLayout || !gd._fullLayout.map) return null;
-  const skip = new Set(["regions", "selected event", "CLASH_NAME"]);  // rings repeat their events' ids
-  const ids = [];
+  const skip = new Set(["regions", "selected event", "CLASH_NAME"]);
+  const ids = new Set();  // rings and the picked event's marker repeat their events' ids
   gd._fullData.filter(t => !skip.has(t.name) && !/ bin$/.test(t.name || ""))
-    .forEach(t => Array.from(t.customdata || []).forEach(c => ids.push(c[0])));
+    .forEach(t => Array.from(t.customdata || []).forEach(c => ids.add(c[0])));
   return {
-    ids: ids,
+    ids: Array.from(ids),
     traces: gd._fullData.map(t => t.name),
     center: gd._fullLayout.map.center,
     canvas: Boolean(document.querySelector("#MAP_ID canvas.maplibregl-canvas")),
@@ -301,3 +301,41 @@ EVENT_PIXEL_JS = """
   } catch (e) { return null; }
 }
 """.replace("MAP_ID", ids.MAP)
+
+
+# What the map draws in which colour: the legend's entries ({name: colour}) and every event point as MapLibre was
+# handed it ({event id: colour}), read from the source of the trace drawing the events (its GeoJSON features, one
+# per located point in the trace's order, each with the colour Plotly computed for it); null until it is there.
+MAP_COLOURS_JS = """
+async () => {
+  try {
+    const gd = document.querySelector("#MAP_ID .js-plotly-plot");
+    const map = gd._fullLayout.map._subplot.map;
+    const legend = {}, points = {};
+    gd._fullData.forEach(t => { if (t.showlegend && t.name !== "SELECTED_NAME" && typeof t.marker.color === "string")
+      legend[t.name] = t.marker.color; });
+    const t = gd._fullData.find(t => t.name === "EVENTS_NAME");
+    if (!t) return null;
+    const data = await map.getSource("source-" + t.uid + "-circle").getData();
+    const located = Array.from(t.lon.keys()).filter(i => Number.isFinite(t.lon[i]) && Number.isFinite(t.lat[i]));
+    if (data.features.length !== located.length) return null;
+    located.forEach((i, k) => { points[t.customdata[i][0]] = data.features[k].properties.mcc; });
+    return {legend: legend, points: points};
+  } catch (e) { return null; }
+}
+""".replace("MAP_ID", ids.MAP).replace("EVENTS_NAME", EVENTS_LABEL).replace("SELECTED_NAME", SELECTED_LABEL)
+
+
+def map_colours(page) -> dict:
+    """The map's legend entries and each event point's colour as drawn (:data:`MAP_COLOURS_JS`), once drawn."""
+    return wait_until(page, MAP_COLOURS_JS, what="the map's event points").json_value()
+
+
+def css_rgb(colour: str) -> str:
+    """'#0072B2' or 'rgb(0,114,178)' as CSS computes it: 'rgb(0, 114, 178)'."""
+    colour = colour.strip()
+    if colour.startswith("#"):
+        value = colour.lstrip("#")
+        return "rgb({}, {}, {})".format(*(int(value[i : i + 2], 16) for i in (0, 2, 4)))
+    parts = re.findall(r"[\d.]+", colour)[:3]
+    return "rgb({}, {}, {})".format(*(int(round(float(p))) for p in parts))

@@ -14,9 +14,9 @@ import pytest
 
 from dashboard.page import ids
 from dashboard.render import basemap
-from dashboard.render.figures import FAMILY_COLOURS
+from dashboard.render.figures import FAMILY_COLOURS, family_labels
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, Watched
-from tests.browser.pages import EVENT_PIXEL_JS, MAP_JS, open_view, wait_for_grid, wait_until
+from tests.browser.pages import EVENT_PIXEL_JS, MAP_JS, css_rgb, map_colours, open_view, wait_for_grid, wait_until
 from tests.fixtures.sample_events import sample_events
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -211,18 +211,20 @@ def test_a_family_has_one_colour_in_map_timeline_and_table(sample_server, sized)
     page = sized.page
     open_map(page, sample_server.url)
     wait_for_grid(page, 30)
-    colours = page.evaluate(
-        """([mapId, timelineId]) => {
-             const of = id => { const gd = document.querySelector("#" + id + " .js-plotly-plot");
-               const out = {}; gd._fullData.forEach(t => { if (t.marker && typeof t.marker.color === "string")
-                 out[t.name] = t.marker.color; }); return out; };
-             return {map: of(mapId), timeline: of(timelineId)}; }""",
-        [ids.MAP, ids.TIMELINE])
-    families = [f for f in FAMILY_COLOURS if f in colours["map"]]
-    assert {"JNIM", "ISGS"} <= set(families)
+    drawn = map_colours(page)
+    timeline = page.evaluate(
+        """id => { const gd = document.querySelector("#" + id + " .js-plotly-plot"); const out = {};
+                   gd._fullData.forEach(t => { out[t.name] = t.marker.color; }); return out; }""", ids.TIMELINE)
+    families = [f for f in FAMILY_COLOURS if f in drawn["legend"]]
+    assert {"JNIM", "ISGS"} <= set(families) and set(families) == set(drawn["legend"])
     for family in families:
-        assert colours["map"][family].lower() == colours["timeline"][family].lower() == (
-            FAMILY_COLOURS[family].lower()), family
+        assert drawn["legend"][family].lower() == timeline[family].lower() == FAMILY_COLOURS[family].lower(), family
+    # every point is drawn in its family's colour (one trace draws them all, coloured point by point)
+    events = sample_events()
+    family_of = dict(zip(events["event_id"].astype(str), family_labels(events), strict=True))
+    assert sorted(drawn["points"]) == sorted(family_of)
+    for event_id, colour in drawn["points"].items():
+        assert css_rgb(colour) == rgb(FAMILY_COLOURS[family_of[event_id]]), event_id
     chips = page.eval_on_selector_all(
         f"#{ids.EVENTS_GRID} .family-chip",
         "els => els.map(e => [e.dataset.family, getComputedStyle(e).backgroundColor])")

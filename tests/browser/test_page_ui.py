@@ -15,9 +15,18 @@ from collections.abc import Iterator
 import pytest
 
 from dashboard.page import ids
-from dashboard.render.figures import CLASH_LABEL, SELECTED_LABEL, palette
+from dashboard.render.figures import colour_labels, palette
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer, Watched, start_server
-from tests.browser.pages import EVENT_PIXEL_JS, open_view, wait_for_grid, wait_for_url_param, wait_settled, wait_until
+from tests.browser.pages import (
+    EVENT_PIXEL_JS,
+    css_rgb,
+    map_colours,
+    open_view,
+    wait_for_grid,
+    wait_for_url_param,
+    wait_settled,
+    wait_until,
+)
 from tests.fixtures.sample_events import sample_events, write_sample_store
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -43,13 +52,12 @@ HOVER_BOX_JS = """
 COLOURS_JS = """
 ([mapId, timelineId]) => {
   const traces = id => { const gd = document.querySelector("#" + id + " .js-plotly-plot"); const out = {};
-    gd._fullData.forEach(t => { if (t.marker && typeof t.marker.color === "string" && t.customdata !== undefined
-      || id === timelineId) out[t.name] = t.marker.color; }); return out; };
+    gd._fullData.forEach(t => { out[t.name] = t.marker.color; }); return out; };
   const legend = sel => { const out = {}; document.querySelectorAll(sel).forEach(ul => {
     if (!ul.getClientRects().length) return;
     ul.querySelectorAll("li").forEach(li => { const s = li.querySelector(".swatch");
       out[li.textContent.trim()] = getComputedStyle(s).backgroundColor; }); }); return out; };
-  return {map: traces(mapId), timeline: traces(timelineId), side: legend(".family-legend .legend-list"),
+  return {timeline: traces(timelineId), side: legend(".family-legend .legend-list"),
           strip: legend(".timeline-legend"), body: document.body.getAttribute("data-colour")};
 }
 """
@@ -242,12 +250,20 @@ def test_map_timeline_legends_and_chips_follow_one_colour_mode(sample_server, si
                    what="the timeline to stack by the new colours")
         wait_settled(page)
     seen = page.evaluate(COLOURS_JS, [ids.MAP, ids.TIMELINE])
+    drawn = map_colours(page)
     expected = palette(mode)
     assert seen["body"] == mode
-    points = {k: v for k, v in seen["map"].items() if k in expected}
-    assert points and set(points) == set(seen["map"]) - {"frame", CLASH_LABEL, SELECTED_LABEL}
-    for name, colour in points.items():
+    legend = drawn["legend"]
+    assert legend and set(legend) <= set(expected)
+    for name, colour in legend.items():
         assert colour.lower() == expected[name].lower() == seen["timeline"][name].lower(), name
+    # each point in its own name's colour, whatever the mode
+    events = sample_events()
+    label_of = dict(zip(events["event_id"].astype(str), colour_labels(events, mode), strict=True))
+    assert sorted(drawn["points"]) == sorted(label_of)
+    for event_id, colour in drawn["points"].items():
+        assert css_rgb(colour) == rgb(expected[label_of[event_id]]), event_id
+    assert set(legend) == set(label_of.values())
     assert seen["timeline"].keys() <= expected.keys()
     # the legends shown are the mode's (every name it can colour, in its colours), in the sidebar and the strip
     for legend in (seen["side"], seen["strip"]):

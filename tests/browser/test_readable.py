@@ -14,7 +14,7 @@ from dashboard.page import ids
 from tests.browser.conftest import ARTIFACTS, UI_TIMEOUT_MS, AppServer
 from tests.browser.pages import MAP_JS, TIMELINE_JS, wait_settled, wait_until
 from tests.fixtures.app_server import serve_store
-from tests.fixtures.decades_events import write_decades_store
+from tests.fixtures.decades_events import LONG_PLACE, write_decades_store
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -196,3 +196,36 @@ def test_desktop_table_shows_date_place_country_families_fatalities_whole(decade
         a, b = columns[cid]
         assert left - 0.5 <= a and b <= right + 0.5, \
             f"{cid} spans {a:.0f}–{b:.0f}, the grid shows {left:.0f}–{right:.0f}"
+    # and what they hold is whole: no cell of the five cuts its text or a family chip (an ellipsis, a clipped
+    # second line), in the rows drawn, which include a long place name and two long family chips
+    cut = wait_until(page, CUT_CELLS_JS, arg=[list(FIVE), LONG_PLACE], what="the long row in the events grid")
+    assert cut.json_value()["cut"] == [], cut.json_value()
+
+
+# Every drawn cell of the given columns whose content reaches outside the cell's box (a Range over its text and each
+# family chip, against the cell's inner box): [row id, column, text]; null until a row holding ``place`` is drawn.
+CUT_CELLS_JS = """
+([columns, place]) => {
+  const grid = document.querySelector("#GRID_ID");
+  const rows = grid ? [...grid.querySelectorAll(".ag-center-cols-container .ag-row")] : [];
+  if (!rows.some(r => r.innerText.includes(place))) return null;
+  const cut = [];
+  rows.forEach(row => columns.forEach(col => {
+    const cell = row.querySelector(`.ag-cell[col-id="${col}"]`);
+    if (!cell) { cut.push([row.getAttribute("row-id"), col, "missing"]); return; }
+    const box = cell.getBoundingClientRect(), style = getComputedStyle(cell);
+    const inner = {left: box.left + parseFloat(style.paddingLeft) - 1, top: box.top - 1, bottom: box.bottom + 1,
+                   right: box.right - parseFloat(style.paddingRight) + 1};
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const chips = [...cell.querySelectorAll(".family-chip")].map(c => c.getBoundingClientRect());
+    const parts = [...range.getClientRects(), ...chips];
+    const out = parts.some(r => r.width > 0 && (r.left < inner.left || r.right > inner.right || r.top < inner.top
+                                              || r.bottom > inner.bottom));
+    const ellipsed = [...cell.querySelectorAll("*"), cell].some(e => e.scrollWidth > e.clientWidth + 1
+                                                                && getComputedStyle(e).overflow !== "visible");
+    if (out || ellipsed) cut.push([row.getAttribute("row-id"), col, cell.innerText]);
+  }));
+  return {cut: cut, rows: rows.length};
+}
+""".replace("GRID_ID", ids.EVENTS_GRID)

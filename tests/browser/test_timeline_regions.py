@@ -7,13 +7,14 @@ own filter, so a wrong filter, a wrong month bound or a wrong region count in th
 from __future__ import annotations
 
 import datetime
+import json
 from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
 
 from dashboard.page import ids
-from dashboard.render.figures import CLASH_LABEL
+from dashboard.render.figures import CLASH_LABEL, EVENTS_LABEL
 from tests.browser.pages import (
     MAP_JS,
     counter_events,
@@ -93,8 +94,13 @@ def dash_prop(page, component: str, prop: str):
     return page.evaluate(f"({PROP_JS})", [component, prop])
 
 
+# The map's traces that are not legend entries.
+NOT_ENTRIES = json.dumps(["regions", "frame", EVENTS_LABEL, CLASH_LABEL])
+
+
 def map_trace_names(page) -> set[str]:
-    return set(map_state(page)["traces"]) - {"regions"}
+    """The names of the map's traces: the legend's entries (the events are one trace, named EVENTS_LABEL)."""
+    return set(map_state(page)["traces"]) - {"regions", EVENTS_LABEL}
 
 
 def test_dragging_a_span_on_the_timeline_sets_the_dates_slider_counter_and_table(sample_server, watched, sample):
@@ -205,8 +211,8 @@ def test_colour_by_event_type_names_the_map_traces_after_event_types(sample_serv
     wait_until(
         page,
         f"""names => {{ const s = ({MAP_JS})(); if (!s) return false;
-              const got = Array.from(new Set(s.traces.filter(t => !["regions", "frame", CLASH].includes(t)))).sort();
-              return JSON.stringify(got) === JSON.stringify(names); }}""".replace("CLASH", repr(CLASH_LABEL)),
+              const got = Array.from(new Set(s.traces.filter(t => !NOT_ENTRIES.includes(t)))).sort();
+              return JSON.stringify(got) === JSON.stringify(names); }}""".replace("NOT_ENTRIES", NOT_ENTRIES),
         arg=sorted(wanted),
         what=f"the map's traces to be {sorted(wanted)}",
     )
