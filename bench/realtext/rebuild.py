@@ -1,6 +1,6 @@
 """Lay saved real-report texts out as scoreable folders, one per split (``OUT/tune/``, ``OUT/held/``, the second
-gathering's ``OUT/tune2/``, ``OUT/held2/`` and the third's ``OUT/tune3/``, ``OUT/held3/``), each with its ``.txt`` files and the ``labels.csv`` rows of those files,
-after checking every text against the manifest's sha256.
+gathering's ``OUT/tune2/``, ``OUT/held2/`` and the third's ``OUT/tune3/``, ``OUT/held3/``), each with its ``.txt``
+files and the ``labels.csv`` rows of those files, after checking every text against the manifest's sha256.
 
 The texts are third-party and stay out of the repository; whoever rebuilds saves each manifest URL's text (through the
 search tool's ``pages`` corpus, or a browser) as ``TEXTS/<file>`` (or ``TEXTS/<split>/<file>``). Usage::
