@@ -1,7 +1,7 @@
 """Real app servers on 127.0.0.1 and a real headless Chromium (Debian's /usr/bin/chromium) for the browser tests.
 
-Each test module starts its own ``python -m dashboard`` on a free port against its own store, so a module that
-uploads never changes what another module sees.
+The modules that only read the 30 sample events share one ``python -m dashboard``; a module that uploads, or
+needs another store or settings, starts its own on a free port, so it never changes what another module sees.
 """
 
 from __future__ import annotations
@@ -24,14 +24,20 @@ UI_TIMEOUT_MS = 60_000
 
 
 
-@pytest.fixture(scope="module")
-def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """The app serving a fresh copy of the 30 sample events (one server per test module)."""
+def serve_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """A fixture body: the app serving a fresh copy of the 30 sample events until the fixture's scope ends."""
     directory = tmp_path_factory.mktemp("store")
     store = write_sample_store(directory / "events.parquet")
     server = start_server(store, directory / "server.log", env={"SCA_UPLOAD_LIMIT_MB": "1"})
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The 30 sample events, one server for every module that only reads them (a server start costs seconds on a
+    busy machine); a module that changes the store overrides this with its own (test_upload.py)."""
+    yield from serve_sample(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from dashboard.page import ids
+from tests.browser.conftest import AppServer, serve_sample
 from tests.browser.pages import assert_note_is_inert, counter_events, open_view, wait_for_count, wait_for_grid
 
 HERE = Path(__file__).resolve().parent
 ACLED = HERE / "acled_upload.csv"  # three ACLED rows in ML, BF and NE; one note is an <img onerror> payload
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """This module's own copy of the sample events (its uploads change the store the others share otherwise)."""
+    yield from serve_sample(tmp_path_factory)
 
 
 def upload(page, path: Path) -> str:
