@@ -82,3 +82,10 @@ def test_the_village_tier_stays_off_the_basemap_and_can_be_left_out() -> None:
     without = Gazetteer.load(villages=None).places
     assert not without.index.str.startswith(VILLAGE_PREFIX).any()
     assert len(without) == len(places) - len(VILLAGES)
+
+
+def test_moura_is_its_own_village_not_its_cercle_seat(geocoder: Geocoder) -> None:
+    """Moura (the 2022 massacre) lies about 47 km from Djenné, the cercle seat it was once placed at."""
+    moura, djenne = geocoder.geocode("Moura", country="ML"), geocoder.geocode("Djenné", country="ML")
+    assert moura.geo_precision == 1
+    assert km_between(moura.latitude, moura.longitude, djenne.latitude, djenne.longitude) > 30

@@ -63,13 +63,22 @@ def test_the_army_speaking_as_it_is_not_a_group(geocoder: Geocoder) -> None:
     assert "JNIM" not in set(events["group1"].dropna())
 
 
-def test_blame_for_attacks_in_general_names_no_one_incident(geocoder: Geocoder) -> None:
-    text = (
-        "Gunmen raid a gendarmerie post in the west\n\n"
-        "Unidentified gunmen attacked the gendarmerie post of Ayorou on Sunday, 9 June, killing three gendarmes.\n\n"
-        "Analysts say the Islamic State in the Greater Sahara has increasingly been blamed for such attacks.\n"
-    )
-    events = extract_events(text, geocoder, document_day=date(2024, 6, 11)).events
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        pytest.param("Gunmen raid a gendarmerie post in the west\n\n"
+                     "Unidentified gunmen attacked the gendarmerie post of Ayorou on Sunday, 9 June, killing three "
+                     "gendarmes.\n\n"
+                     "Analysts say the Islamic State in the Greater Sahara has increasingly been blamed for such "
+                     "attacks.\n", date(2024, 6, 11), id="blame for attacks in general"),
+        pytest.param("Gunmen attacked a gendarmerie post in Téra on Monday, 3 June, killing four gendarmes.\n\n"
+                     "An army statement said the assailants came on motorbikes.\n\n"
+                     "The army often carries out air strikes on JNIM bases in the area.\n",
+                     date(2024, 6, 5), id="a background sentence after the incident"),
+    ],
+)
+def test_a_group_named_only_in_general_is_no_party_of_the_incident(geocoder: Geocoder, text: str, day: date) -> None:
+    events = extract_events(text, geocoder, document_day=day).events
     assert list(events["group1"]) == ["Other"]
 
 
@@ -156,16 +165,6 @@ def test_speakers_and_listed_dead(sentence: str, expected: list[str | None]) -> 
 )
 def test_rival_groups_listed_together_describe_the_region_not_a_party(sentence: str) -> None:
     assert not {a.family for a in find_actors(sentence)} & {"JNIM", "ISGS"}
-
-
-def test_a_background_sentence_after_an_incident_names_none_of_its_parties(geocoder: Geocoder) -> None:
-    text = (
-        "Gunmen attacked a gendarmerie post in Téra on Monday, 3 June, killing four gendarmes.\n\n"
-        "An army statement said the assailants came on motorbikes.\n\n"
-        "The army often carries out air strikes on JNIM bases in the area.\n"
-    )
-    events = extract_events(text, geocoder, document_day=date(2024, 6, 5)).events
-    assert list(events["group1"]) == ["Other"]
 
 
 def test_the_group_s_spokesman_taking_credit_is_the_group_named_before(geocoder: Geocoder) -> None:

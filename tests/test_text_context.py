@@ -216,15 +216,6 @@ def test_a_placeless_lead_gives_its_toll_to_the_incident_placed_after_it(geocode
     assert "toll from the lead, which names no place" in convoy["notes"]
 
 
-def test_a_placeless_toll_told_after_the_incident_is_not_its_lead(geocoder):
-    text = (
-        "A supply convoy was attacked on Tuesday near Hombori, in the Mopti region, the statement said.\n\n"
-        "Elsewhere, 12 herders were killed on Tuesday by armed men, residents said.\n"
-    )
-    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
-    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
-
-
 def test_soldiers_killed_by_no_one_named_are_the_target_of_an_unidentified_group(geocoder):
     text = (
         "Fourteen gendarmes were killed on Sunday in a new attack in the country's west, the minister said.\n\n"
@@ -236,22 +227,24 @@ def test_soldiers_killed_by_no_one_named_are_the_target_of_an_unidentified_group
     assert (first["group1"], first["group2"]) == ("Other", "State forces")
 
 
-def test_a_placeless_toll_of_several_attacks_goes_to_none_of_them(geocoder):
-    text = (
-        "At least 33 people were killed on Monday in two attacks by armed men, the government said.\n\n"
-        "A bus was attacked on Monday near Hombori, in the Mopti region, officials said.\n"
-    )
-    events = extract_events(text, geocoder, document_day=date(2022, 3, 10)).events
-    assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
-
-
-def test_a_placeless_toll_of_weeks_of_fighting_is_no_one_days_toll(geocoder):
-    text = (
-        "BAMAKO, 28 March 2022 - More than 60 fighters have been killed in three weeks of fighting between the ISGS "
-        "and the MSA, a first count says.\n\n"
-        "The ISGS fought the MSA at Hombori on 8 March, the movement said.\n"
-    )
-    events = extract_events(text, geocoder).events
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        pytest.param("A supply convoy was attacked on Tuesday near Hombori, in the Mopti region, the statement "
+                     "said.\n\n"
+                     "Elsewhere, 12 herders were killed on Tuesday by armed men, residents said.\n",
+                     date(2022, 3, 10), id="a toll told after the incident is not its lead"),
+        pytest.param("At least 33 people were killed on Monday in two attacks by armed men, the government said.\n\n"
+                     "A bus was attacked on Monday near Hombori, in the Mopti region, officials said.\n",
+                     date(2022, 3, 10), id="the toll of several attacks goes to none of them"),
+        pytest.param("BAMAKO, 28 March 2022 - More than 60 fighters have been killed in three weeks of fighting "
+                     "between the ISGS and the MSA, a first count says.\n\n"
+                     "The ISGS fought the MSA at Hombori on 8 March, the movement said.\n",
+                     None, id="the toll of weeks of fighting is no one day's toll"),
+    ],
+)
+def test_a_placeless_toll_that_is_not_the_incident_s_stays_off_it(geocoder, text, day):
+    events = extract_events(text, geocoder, document_day=day).events
     assert events[events["location"] == "Hombori"]["fatalities"].isna().all()
 
 
