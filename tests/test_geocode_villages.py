@@ -60,6 +60,10 @@ def test_every_village_lies_in_its_country(boundaries: Boundaries) -> None:
         ("Markoye", "BF", "Markoye"),
         ("Kokri", "ML", "Kokry"),
         ("Socoura", "ML", "Socoura"),
+        ("Zimtenga", "BF", "Zimtanga"),
+        ("Matiakoali", "BF", "Matiacoali"),
+        ("Tougo", "BF", "Tougo"),
+        ("Nagbingou", "BF", "Nagbingou"),
     ],
 )
 def test_villages_geocode_to_their_sourced_point(geocoder: Geocoder, spelling: str, country: str, name: str) -> None:
