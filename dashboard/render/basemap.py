@@ -118,7 +118,7 @@ def offline_style() -> dict[str, Any]:
             {"id": "lake-labels", "type": "symbol", "source": "lakes", "minzoom": 6,
              "filter": ["!=", ["get", "name"], ""], "layout": river_layout | {"symbol-placement": "point"},
              "paint": river_paint},
-            {"id": "admin1-labels", "type": "symbol", "source": "admin1-labels", "minzoom": 5, "maxzoom": 9,
+            {"id": "admin1-labels", "type": "symbol", "source": "admin1-labels", "minzoom": 4.5, "maxzoom": 9,
              "layout": region_layout, "paint": region_paint},
             _town_layer(4, 8.0, 11),
             _town_layer(3, 6.5, 11.5),
