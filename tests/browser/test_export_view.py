@@ -246,6 +246,9 @@ def test_each_narrowing_control_narrows_table_map_counter_and_both_exports_alike
     response = page.request.get(f"{server}/export.csv?{page_query}")
     assert response.ok
     assert sorted(r["event_id"] for r in csv_rows(response.text())) == shown
+    # the GeoJSON link has the same events
+    features = page.request.get(server + page.get_attribute(f"#{ids.EXPORT_GEOJSON}", "href")).json()["features"]
+    assert sorted(f["properties"]["event_id"] for f in features) == shown
     # the file name carries the view's filters
     name = download.value.suggested_filename
     assert name.startswith("sahel-events_") and name.endswith(".csv")
@@ -298,3 +301,13 @@ def test_the_csv_opens_as_the_readme_says(labelled_server, watched):
     places = {r["admin1"] for r in rows}
     assert {"Ménaka", "Tillabéri"} <= places
     assert any("," in r["notes"] for r in rows) and all(r["event_id"] for r in rows)
+
+
+def test_a_note_with_commas_quotes_and_a_tab_downloads_as_written(sample_server, watched):
+    page = watched.page
+    open_view(page, sample_server.url, "q=supply+convoy")
+    with page.expect_download() as download:
+        page.click(f"#{ids.EXPORT_CSV}")
+    rows = csv_rows(download.value.path().read_bytes().decode("utf-8"))
+    assert [r["notes"] for r in rows] == ['IED on a supply convoy,\tcommas, quotes "here"']
+    assert download.value.suggested_filename.endswith("_q-supply-convoy.csv")
