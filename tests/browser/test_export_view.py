@@ -28,42 +28,29 @@ from tests.browser.pages import (
     wait_settled,
     wait_until,
 )
+from tests.fixtures.app_server import serve_store
 from tests.fixtures.commands import geodata
+from tests.fixtures.decades_events import write_decades_store
 
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "incidents"
 TOTAL = 91  # events in the two labelled files together
 
-# Every event id of the events grid, block by block: the grid is asked to show each block in turn (its infinite
-# row model loads a block only when it is in sight), and the ids are read once every row has its data.
-ALL_GRID_IDS_JS = """
-async id => {
-  const api = window.dash_ag_grid && window.dash_ag_grid.getApi(id);
-  if (!api) return null;
-  const count = api.getDisplayedRowCount();
-  const block = api.getGridOption("cacheBlockSize") || 100;
-  const seen = new Set();
-  for (let first = 0; first < count; first += block) {
-    api.ensureIndexVisible(Math.min(first + block - 1, count - 1));
-    api.ensureIndexVisible(first);
-    for (let tries = 0; tries < 100; tries++) {
-      let missing = false;
-      for (let i = first; i < Math.min(first + block, count); i++) {
-        const node = api.getDisplayedRowAtIndex(i);
-        if (!node || !node.data) { missing = true; break; }
-      }
-      if (!missing) break;
-      await new Promise(done => setTimeout(done, 100));
-    }
-    for (let i = first; i < Math.min(first + block, count); i++) {
-      const node = api.getDisplayedRowAtIndex(i);
-      if (!node || !node.data) return null;
-      seen.add(node.data.event_id);
-    }
+# The event ids of rows ``first``..``last`` of the events grid, once they have their data: the grid is scrolled to
+# them first (its infinite row model loads a block of rows only when it is in sight). Null until then.
+GRID_BLOCK_JS = """
+([id, first, last]) => {
+  const api = window.dash_ag_grid.getApi(id);
+  api.ensureIndexVisible(first, "top");  // a block loads whole once one of its rows is in sight
+  const ids = [];
+  for (let i = first; i <= last; i++) {
+    const node = api.getDisplayedRowAtIndex(i);
+    if (!node || !node.data) return null;
+    ids.push(node.data.event_id);
   }
-  api.ensureIndexVisible(0);
-  return {count: count, ids: Array.from(seen)};
+  return ids;
 }
-""".replace("GRID_ID", ids.EVENTS_GRID)
+"""
+GRID_COUNT_JS = "id => { const api = window.dash_ag_grid.getApi(id); return api && {n: api.getDisplayedRowCount()}; }"
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +65,29 @@ def labelled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppSer
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def decades_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """348 events (tests/fixtures/decades_events.py): more than three blocks of the events grid."""
+    yield from serve_store(tmp_path_factory.mktemp("decades"), write_decades_store)
+
+
 def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
 def grid_ids(page) -> list[str]:
-    """Every event id the events grid lists, over all its blocks, once the grid holds as many as it says."""
-    got = wait_until(page, ALL_GRID_IDS_JS, arg=ids.EVENTS_GRID, what="every block of the events grid").json_value()
-    assert len(got["ids"]) == got["count"], got
-    return sorted(got["ids"])
+    """Every event id the events grid lists, block by block (the grid shows each block in turn), and no id twice."""
+    count = wait_until(page, GRID_COUNT_JS, arg=ids.EVENTS_GRID, what="the events grid").json_value()["n"]
+    block = int(page.evaluate("id => window.dash_ag_grid.getApi(id).getGridOption('cacheBlockSize')",
+                              ids.EVENTS_GRID) or 100)
+    shown: list[str] = []
+    for first in range(0, count, block):
+        last = min(first + block, count) - 1
+        shown += wait_until(page, GRID_BLOCK_JS, arg=[ids.EVENTS_GRID, first, last],
+                            what=f"rows {first}-{last} of the events grid").json_value()
+    page.evaluate("id => window.dash_ag_grid.getApi(id).ensureIndexVisible(0)", ids.EVENTS_GRID)
+    assert len(set(shown)) == len(shown) == count, (len(set(shown)), len(shown), count)
+    return sorted(shown)
 
 
 def pick(page, control: str, typed: str) -> None:
@@ -317,3 +318,23 @@ def test_a_note_with_commas_quotes_and_a_tab_downloads_as_written(sample_server,
     rows = csv_rows(download.value.path().read_bytes().decode("utf-8"))
     assert [r["notes"] for r in rows] == ['IED on a supply convoy,\tcommas, quotes "here"']
     assert download.value.suggested_filename.endswith("_q-supply-convoy.csv")
+
+
+def test_every_block_of_a_sorted_grid_is_in_the_download(decades_server, watched):
+    """More rows than one block of the grid (100), sorted by a column: every block together is the downloaded file."""
+    page = watched.page
+    # pages.open_view waits for every row of the grid to be loaded, which a view of more than a block never is
+    page.goto(f"{decades_server.url}/?country=ML,BF")
+    wait_until(page, "id => /event/.test(document.getElementById(id).innerText)", arg=ids.COUNTER,
+               what="the counter")
+    grid_ids(page)
+    page.click(f"#{ids.EVENTS_GRID} .ag-header-cell[col-id='fatalities'] .ag-header-cell-label")
+    wait_until(page, """id => window.dash_ag_grid.getApi(id).getColumnState()
+        .some(c => c.colId === 'fatalities' && c.sort)""", arg=ids.EVENTS_GRID, what="the grid to sort")
+    wait_settled(page)
+    shown = grid_ids(page)
+    assert len(shown) > 200 and len(shown) == counter_events(page)
+    with page.expect_download() as download:
+        page.click(f"#{ids.EXPORT_CSV}")
+    rows = csv_rows(download.value.path().read_bytes().decode("utf-8"))
+    assert sorted(r["event_id"] for r in rows) == shown
