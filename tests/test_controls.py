@@ -89,6 +89,17 @@ def test_controls_go_through_the_url_parser():
     assert problems and "min_fatalities" in problems[0]
 
 
+def test_a_date_typed_past_the_other_end_keeps_it_and_opens_the_other():
+    autumn = View(start=dt.date(2019, 9, 1), end=dt.date(2019, 11, 30))
+    view, problems = apply_controls(autumn, {ids.DATE_END: "2019-06-30"})  # an earlier window, end typed first
+    assert (view.start, view.end, problems) == (None, dt.date(2019, 6, 30), [])
+    view, problems = apply_controls(autumn, {ids.DATE_START: "2020-03-01"})  # a later one, start typed first
+    assert (view.start, view.end, problems) == (dt.date(2020, 3, 1), None, [])
+    # both typed at once, the wrong way round: nothing to choose between, both are refused as in an address
+    view, problems = apply_controls(autumn, {ids.DATE_START: "2020-03-01", ids.DATE_END: "2020-01-01"})
+    assert (view.start, view.end) == (None, None) and "after end" in problems[0]
+
+
 @pytest.mark.parametrize(
     ("view", "text"),
     [(View(), "01 Jan 2019 – 30 Jun 2021"), (View(start=dt.date(2020, 3, 1)), "01 Mar 2020 – 30 Jun 2021")],

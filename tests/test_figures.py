@@ -20,6 +20,7 @@ from dashboard.render.figures import (
     FADED_OPACITY,
     FAMILY_COLOURS,
     FRAME,
+    FRAME_MARGIN,
     FULL_OPACITY,
     HOVER_FIELDS,
     NO_EVENTS,
@@ -241,15 +242,19 @@ def test_without_a_user_position_the_map_is_fitted_to_the_events(data, layers):
     assert figure.layout.map.fitbounds == "locations"
     assert frame.marker.opacity == 0 and frame.hoverinfo == "skip" and frame.showlegend is False
     lon, lat = data.frame["longitude"], data.frame["latitude"]
-    assert min(frame.lon) == pytest.approx(lon.min(), abs=1e-4) and max(frame.lon) == pytest.approx(lon.max(), abs=1e-4)
-    assert min(frame.lat) == pytest.approx(lat.min(), abs=1e-4) and max(frame.lat) == pytest.approx(lat.max(), abs=1e-4)
+    # the events' box, with a town label's room on each side (FRAME_MARGIN)
+    across, down = (lon.max() - lon.min()) * FRAME_MARGIN[0], (lat.max() - lat.min()) * FRAME_MARGIN[1]
+    assert min(frame.lon) == pytest.approx(lon.min() - across, abs=1e-4)
+    assert max(frame.lon) == pytest.approx(lon.max() + across, abs=1e-4)
+    assert min(frame.lat) == pytest.approx(lat.min() - down, abs=1e-4)
+    assert max(frame.lat) == pytest.approx(lat.max() + down, abs=1e-4)
     # a given frame (Play's whole span) wins over the events drawn
     steady = map_figure(data.filter(View(q="solhan")), View(), layers, frame_to=(-6.0, 10.0, 4.0, 20.0))
     assert list(next(t for t in steady.data if t.name == FRAME).lon) == [-6.0, 4.0]
 
 
 def test_a_frame_is_never_smaller_than_a_degree_and_fits_on_the_server_when_needed():
-    assert frame_box(np.array([1.0]), np.array([14.0])) == (0.5, 13.5, 1.5, 14.5)
+    assert frame_box(np.array([1.0]), np.array([14.0])) == pytest.approx((0.4, 13.45, 1.6, 14.55))
     assert frame_box(np.array([np.nan]), np.array([np.nan])) is None
     (center, zoom_bf) = fit_position((-5.5, 9.4, 2.4, 15.1))
     assert center["lon"] == pytest.approx(-1.55) and 9.4 < center["lat"] < 15.1

@@ -138,7 +138,12 @@ def controls_view(data: EventData, view: View, given: ViewInputs, triggered: set
     """The view after the controls in ``triggered`` changed, the problems with their values, and whether Play
     runs now."""
     months = data.months()
-    view, problems = apply_controls(view, {c: given.controls[c] for c in CONTROLS if c in triggered})
+    applied = {c: given.controls[c] for c in CONTROLS if c in triggered}
+    if applied.keys() & {ids.DATE_START, ids.DATE_END}:
+        # Both date inputs as the page shows them: the other one's change may be in a request Dash dropped for
+        # this newer one, so the address does not hold it yet (typing "From" then "to" kept only "to").
+        applied.update({c: given.controls[c] for c in (ids.DATE_START, ids.DATE_END)})
+    view, problems = apply_controls(view, applied, moved=triggered)
     if ids.DATE_START in triggered or ids.DATE_END in triggered:
         view = open_ends(view, data.date_range())
     if ids.SLIDER in triggered:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import math
+import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ CONTROLS = {**ids.DROPDOWNS, ids.PRECISION: "precision", ids.MIN_FATALITIES: "mi
             ids.COLOUR: "colour", ids.MODE: "mode", ids.METRIC: "metric", ids.DEDUPE: "dedupe",
             ids.DISAGREE: "disagree", ids.DATE_START: "start", ids.DATE_END: "end"}
 DATE_FIELDS = ("start", "end")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The stores the view is written to, one per part of the page (see part_views).
 PART_STORES = (ids.VIEW_STORE, ids.FILTERS_STORE, ids.TIMELINE_STORE, ids.REGIONS_STORE)
 # Degrees added around a one-point selection so its box is not empty.
@@ -68,8 +70,9 @@ def changed_parts(view: View, version: str, current: dict[str, dict | None]) -> 
     return {store: data for store, data in part_views(view, version).items() if current.get(store) != data}
 
 
-def apply_controls(view: View, values: dict[str, Any]) -> tuple[View, list[str]]:
-    """``view`` with the changed controls applied, checked by the same parser as a URL."""
+def apply_controls(view: View, values: dict[str, Any], moved: set[str] | None = None) -> tuple[View, list[str]]:
+    """``view`` with the controls' ``values`` applied, checked by the same parser as a URL; ``moved`` names the
+    controls the user just changed (all of ``values`` by default)."""
     params = view.params()
     for cid, value in values.items():
         field = CONTROLS[cid]
@@ -78,6 +81,14 @@ def apply_controls(view: View, values: dict[str, Any]) -> tuple[View, list[str]]
         else:
             text = "" if value is None else str(value)
         params[field] = text
+    start, end = params.get("start", ""), params.get("end", "")
+    if _DAY.match(start) and _DAY.match(end) and start > end:
+        # One end typed past the other (an earlier window typed start first, or a later one end first): the end
+        # just set is kept and the other opens, instead of both being dropped as an address's would be.
+        fields = {CONTROLS[cid] for cid in (values if moved is None else moved) if cid in CONTROLS}
+        for name in DATE_FIELDS:
+            if name not in fields:
+                del params[name]
     return View.from_query(params)
 
 

@@ -49,7 +49,8 @@ DROPDOWN_LABELS = {
 
 COVERAGE_HINT = ("Fewer events where a dataset starts or stops are missing reports, not less violence; "
                  "the timeline shades what each source does not cover.")
-DROPDOWN_PLACEHOLDERS = {"f-vs": "Two families, e.g. JNIM and ISGS"}
+# Placeholders fit the control at 1280x800 whole (the control's title says the rest).
+DROPDOWN_PLACEHOLDERS = {"f-vs": "e.g. JNIM, ISGS"}
 DROPDOWN_TITLES = {
     "f-group": "Events where any of these families is one of the two sides",
     "f-vs": "Events whose two sides are these two families, in either order",
@@ -239,7 +240,10 @@ def _map_panel() -> list:
                 dcc.Graph(
                     id=ids.MAP,
                     className="map",
-                    config={**GRAPH_CONFIG, "scrollZoom": True},
+                    # A box selection is the view's bbox exactly; a lasso would be widened to its box, so the
+                    # table and the export would hold points outside the drawn shape: the map offers boxes only.
+                    config={**GRAPH_CONFIG, "scrollZoom": True,
+                            "modeBarButtonsToRemove": [*GRAPH_CONFIG["modeBarButtonsToRemove"], "lasso2d"]},
                     responsive=True,
                     style={"height": "100%", "width": "100%"},
                 ),

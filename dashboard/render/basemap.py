@@ -38,6 +38,7 @@ PAPER = "#f2efe9"
 WATER = "#a9cbe0"
 RIVER = "#7fb0cf"
 HALO = "rgba(255,255,255,0.9)"
+HALO_WIDTH = 1.8  # pixels: a name stays readable over a dark (ISGS black, JNIM blue) point under it
 INK = "#3d3a35"
 
 
@@ -45,8 +46,14 @@ def _ranks_up_to(rank: int) -> list:
     return ["case", ["<=", ["get", "rank"], rank], 1, 0]
 
 
-# Town dots follow their labels' zoom thresholds (see _town_layer calls below): 1 from zoom 3, 2 from 5, ...
-_TOWNS_SHOWN = ["step", ["zoom"], _ranks_up_to(1), 5, _ranks_up_to(2), 6.5, _ranks_up_to(3), 8, 1]
+# From this zoom the second rank of towns (regional seats: Gao, Mopti, Dori, Ménaka) is named: a phone shows the
+# three countries at about zoom 4.2, and the towns of the war must be named there too, not only on a desktop.
+RANK2_MINZOOM = 3.8
+# Town dots follow their labels' zoom thresholds (see _town_layer calls below): 1 from zoom 3, 2 from 3.8, ...
+_TOWNS_SHOWN = ["step", ["zoom"], _ranks_up_to(1), RANK2_MINZOOM, _ranks_up_to(2), 6.5, _ranks_up_to(3), 8, 1]
+# Where names collide, a town of Mali, Burkina Faso or Niger is placed before a bigger one across the border.
+FOCUS_COUNTRIES = ["ML", "BF", "NE"]
+FOCUS_WEIGHT = 10
 
 
 def _source(url: str) -> dict[str, Any]:
@@ -57,14 +64,15 @@ def _text(size: Any, colour: str = INK, **layout: Any) -> tuple[dict[str, Any], 
     """A symbol layer's layout and paint for a halo'd label of ``size``."""
     return (
         {"text-field": ["get", "name"], "text-font": [FONT], "text-size": size, **layout},
-        {"text-color": colour, "text-halo-color": HALO, "text-halo-width": 1.4},
+        {"text-color": colour, "text-halo-color": HALO, "text-halo-width": HALO_WIDTH},
     )
 
 
 def _town_layer(rank: int, minzoom: float, size: float) -> dict[str, Any]:
     layout, paint = _text(size, "#2b2925", **{
         "text-variable-anchor": ["left", "right", "top", "bottom"], "text-radial-offset": 0.45,
-        "text-justify": "auto", "symbol-sort-key": ["-", 0, ["get", "population"]], "text-optional": False,
+        "text-justify": "auto", "symbol-sort-key": ["-", 0, ["*", ["get", "population"], [
+            "match", ["get", "country"], FOCUS_COUNTRIES, FOCUS_WEIGHT, 1]]], "text-optional": False,
     })
     return {"id": f"town-labels-{rank}", "type": "symbol", "source": "towns", "minzoom": minzoom,
             "filter": ["==", ["get", "rank"], rank], "layout": layout, "paint": paint}
@@ -110,11 +118,11 @@ def offline_style() -> dict[str, Any]:
             {"id": "lake-labels", "type": "symbol", "source": "lakes", "minzoom": 6,
              "filter": ["!=", ["get", "name"], ""], "layout": river_layout | {"symbol-placement": "point"},
              "paint": river_paint},
-            {"id": "admin1-labels", "type": "symbol", "source": "admin1-labels", "minzoom": 5, "maxzoom": 9,
+            {"id": "admin1-labels", "type": "symbol", "source": "admin1-labels", "minzoom": 4.5, "maxzoom": 9,
              "layout": region_layout, "paint": region_paint},
             _town_layer(4, 8.0, 11),
             _town_layer(3, 6.5, 11.5),
-            _town_layer(2, 5.0, 12.5),
+            _town_layer(2, RANK2_MINZOOM, 12.5),
             _town_layer(1, 3.0, 13.5),
             {"id": "country-labels", "type": "symbol", "source": "country-labels", "maxzoom": 7,
              "layout": country_layout, "paint": country_paint},

@@ -103,6 +103,10 @@ SELECTED_LABEL = "selected event"
 FRAME = "frame"  # the invisible trace the map is fitted to
 EVENTS_LABEL = "events"  # the one trace drawing every event (its legend entries are empty traces)
 MIN_FRAME_SPAN = 1.0  # degrees: a frame around one town still shows its surroundings
+# Share of the frame's width (height) added on each side, so a point on its edge keeps room for the town name
+# beside it (Plotly's own fit pads 20 pixels, less than "Bamako" at 13.5 px): about 50 pixels on a phone, 75 at
+# 1280x800.
+FRAME_MARGIN = (0.10, 0.05)
 MAP_PIXELS = (600, 500)  # a small desktop map, for the fits made on the server (better too wide than cut)
 # Above this many events in sight the map shows aggregated bins instead of points (SCA_MAX_POINTS).
 MAX_POINTS = 20_000
@@ -231,7 +235,8 @@ def _below(style: str) -> dict[str, str]:
 
 def frame_box(lon: np.ndarray, lat: np.ndarray, min_span: float = MIN_FRAME_SPAN
               ) -> tuple[float, float, float, float] | None:
-    """minlon, minlat, maxlon, maxlat around the located points, at least ``min_span`` degrees each way."""
+    """minlon, minlat, maxlon, maxlat around the located points, at least ``min_span`` degrees each way, with a
+    :data:`FRAME_MARGIN` on each side so the map's edge never cuts the name of a town a point sits on."""
     located = ~(np.isnan(lon) | np.isnan(lat))
     if not located.any():
         return None
@@ -243,7 +248,8 @@ def frame_box(lon: np.ndarray, lat: np.ndarray, min_span: float = MIN_FRAME_SPAN
     if north - south < min_span:
         mid = (north + south) / 2
         south, north = mid - min_span / 2, mid + min_span / 2
-    return west, south, east, north
+    across, down = (east - west) * FRAME_MARGIN[0], (north - south) * FRAME_MARGIN[1]
+    return west - across, max(south - down, -85.0), east + across, min(north + down, 85.0)
 
 
 def _scattermap(**props: Any) -> dict[str, Any]:
