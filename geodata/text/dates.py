@@ -435,6 +435,11 @@ def year_span(year: int) -> tuple[date, date]:
 # ---------------------------------------------------------------- the document's own date
 
 _ISO_DAY = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
+# A machine stamp: an ISO day with its time and zone ("2019-03-12T10:45:00+00:00", "2019-03-12 10:45").
+_ISO_STAMP = re.compile(
+    _ISO_DAY.pattern + r"(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d\d:?\d\d|UTC|GMT))?)?"
+)
+
 _STAMP_LINE = re.compile(
     r"^\s*(?P<word>(?:first\s+)?published|posted|issued|released|(?:last\s+)?updated|last\s+modified|modified"
     r"|date\s+published)\b\s*(?:on|at|:)?\s*(?P<rest>[^|\n]{4,120})$",
@@ -560,7 +565,7 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         day = _full_day(line)
         if day is None:
             continue
-        rest = _NUMERIC_DAY.sub(" ", _ISO_DAY.sub(" ", _STAMP_NOISE.sub(" ", line)))
+        rest = _STAMP_NOISE.sub(" ", _NUMERIC_DAY.sub(" ", _ISO_STAMP.sub(" ", line)))  # the days before the times
         for mention in find_dates(rest):
             rest = rest.replace(mention.text, " ")
         if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):

@@ -134,6 +134,26 @@ _INFOBOX_KEYS = {
 }  # fmt: skip
 
 
+# An infobox copied as plain lines, its key run into its value or a space apart: "Date16 December 2016",
+# "Date 17–25 January 2012", "LocationAyorou, Niger", "Location Aguelhok, Mali".
+_FLAT_INFOBOX = re.compile(r"^\s*(?P<key>Dates?|Location)\s?(?P<value>(?:[0-3]?\d|[A-Z])[^\n]{2,60}?)\s*$")
+
+
+def _flat_infobox(line: str) -> tuple[str, str] | None:
+    """(infobox key, value) of a flattened infobox line: a date line whose value is a date and nothing else (no
+    sentence), a location line whose value is capitalised names and commas only."""
+    found = _FLAT_INFOBOX.match(line)
+    if found is None:
+        return None
+    value = found.group("value")
+    if found.group("key") == "Location":
+        names = re.fullmatch(r"[A-ZÀ-Ý][\w'’-]*(?:[ ,]+(?:[A-ZÀ-Ý][\w'’-]*|de|du|of))*", value)
+        return ("location", value) if names else None
+    mentions = [m for m in find_dates(value) if m.resolved and m.precision in ("day", "month")]
+    spread = value[mentions[0].span[1] :].strip() if mentions else value
+    return ("date", value) if mentions and mentions[0].span[0] == 0 and len(spread) <= 12 else None
+
+
 @dataclass
 class Layout:
     """A text read as a document: its prose (stamp and infobox lines blanked, datelines cut off), the facts of its
@@ -158,12 +178,18 @@ def read_layout(text: str) -> Layout:
     if opening is not None:  # "August 15, 2017On Monday night, ...": the stamp is no part of the first sentence
         text = text[: opening[0]] + " " * (opening[1] - opening[0]) + text[opening[1] :]
     lines, infobox, written = [], {}, []
-    position = 0
+    position, after_date = 0, False  # a flattened infobox's place row follows its date row, often without its key
     for line in text.replace("\r\n", "\n").split("\n"):
         here, position = position, position + len(line) + 1
         found = _INFOBOX_LINE.match(line)
         key = " ".join(found.group("key").lower().split()) if found else ""
-        if here in stamps:
+        flat = _flat_infobox(line) or _flat_infobox(f"Location {line.strip()}" if after_date else "")
+        after_date = flat is not None and flat[0] == "date" and "location" not in infobox
+        if flat is not None:  # "Date16 December 2016", "LocationAyorou, Niger": an infobox copied without its cells
+            infobox.setdefault(*flat)
+            written.append(line.strip())
+            lines.append("")
+        elif here in stamps:
             lines.append("")
         elif found and ("|" in line or (key in _INFOBOX_KEYS and len(line) < 120)):
             if key in _INFOBOX_KEYS and found.group("value"):
