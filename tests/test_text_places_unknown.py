@@ -156,3 +156,20 @@ def test_an_exact_homonym_in_a_country_the_text_never_names_is_not_the_village(g
     ivorian = extract_events("Ivorian police said gunmen killed three traders in Soro on Sunday, near Burkina Faso.",
                              geocoder, document_day=DAY).events  # fmt: skip
     assert list(ivorian["country_iso2"]) == ["CI"]
+
+
+def test_an_unknown_village_at_its_province_beats_the_border_named_after_it(geocoder: Geocoder) -> None:
+    # the province's seat (precision 2) says more about where the village lies than "the border with Mali"
+    text = ("On Friday, some forty gunmen overran the army post in Kourbaga, Soum Province, Burkina Faso, about 25 km "
+            "from the border with Mali, killing 9 soldiers.")  # fmt: skip
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    seat = geocoder.geocode("Soum Province", country="BF")
+    assert event["location"] == "Kourbaga" and event["geo_precision"] == 2
+    assert (event["latitude"], event["longitude"]) == (seat.latitude, seat.longitude)
+    assert "Soum Province" in event["geo_note"]
+
+
+def test_a_known_town_named_after_an_unknown_village_in_its_province_still_wins(geocoder: Geocoder) -> None:
+    text = "On Friday gunmen attacked Kourbaga, Soum Province, and then the town of Djibo, killing 9 soldiers."
+    events = extract_events(text, geocoder, document_day=DAY).events
+    assert "Djibo" in set(events["location"]) and "Kourbaga" not in set(events["location"])

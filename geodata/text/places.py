@@ -160,6 +160,7 @@ class PlaceLookup:
         the text the groups come from) an unknown one is placed near the first known one, precision 2."""
         tried: list[tuple[str, list[str]]] = []
         vague: list[str] = []
+        unit_placed: list[tuple[str, GeocodeResult]] = []  # an earlier unknown village at the unit the text names
         for position, group in enumerate(groups):
             if group.kind == "country":
                 vague.extend(group.names)
@@ -179,9 +180,17 @@ class PlaceLookup:
                 name, known = found[0]
                 placed = {miss: _near_sibling(miss, known, name) for miss, _ in missed}
                 return [(n, placed.get(n) or r) for n, r in _in_order(group.names, found, placed)], [], vague
+            if found and unit_placed and all(result.geo_precision > MAX_UNIT_PRECISION for _, result in found):
+                # "Nassoumbou, Soum Province, ... 30 km from the border with Mali": the village at its province's
+                # seat (precision 2) says more than the border or region named after it
+                return unit_placed, _not_placed(tried, unit_placed), vague
             if found:
                 return found, missed, vague
             tried.extend(missed)
+            if not unit_placed and group.hints:
+                unit_placed = self.at_named_unit(group)
+        if unit_placed:
+            return unit_placed, _not_placed(tried, unit_placed), vague
         for group in groups:  # nothing known: a settlement the gazetteer lacks, in a unit the text names
             placed = self.at_named_unit(group)
             if placed:
@@ -259,6 +268,12 @@ def _near_sibling(name: str, known: GeocodeResult, sibling: str) -> UnitPlaced:
     """``name`` (unknown) at the point of ``sibling``, a settlement listed with it, precision 2."""
     note = f"{name} is not in the gazetteer: placed near {sibling}, listed with it"
     return UnitPlaced(**{**known.to_dict(), "geo_precision": max(known.geo_precision, 2), "note": note})
+
+
+def _not_placed(tried: list[tuple[str, list[str]]], placed: list[tuple[str, GeocodeResult]]) -> list:
+    """The names tried that no placing covers, with their candidates."""
+    names = {name for name, _ in placed}
+    return [(name, cands) for name, cands in tried if name not in names]
 
 
 def _in_order(names, found, placed) -> list[tuple[str, GeocodeResult | None]]:
