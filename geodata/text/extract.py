@@ -681,6 +681,8 @@ def _finish(doc: Document) -> Extraction:
             row["actor1"], row["group1"], row["actor2"], row["group2"] = (
                 "unidentified armed group", "Other", row["actor1"], "Civilians",
             )  # fmt: skip
+        if row["group1"] is None and row["group2"] is None:  # "the attack hit two villages": done by no one named
+            row["actor1"], row["group1"] = "unidentified armed group", "Other"
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     if len(events):  # "Islamic State West Africa" claims in the Sahel are the Sahel branch's (ISGS)
         events = schema.conform(regional_families(events))
