@@ -264,3 +264,24 @@ def test_an_infobox_copied_without_its_cells_gives_the_incident(geocoder):
         tera = events[events["location"] == "Tera"].iloc[0]
         assert tera["date_start"].date() == start and tera["date_end"].date() == date(2022, 3, 14)
         assert not (events["date_end"] - events["date_start"]).dt.days.gt(31).any()  # no year-long event left over
+
+
+@pytest.mark.parametrize(
+    ("opening", "start", "end"),
+    [
+        ("The week before,", date(2021, 3, 5), date(2021, 3, 11)),
+        ("The following week,", date(2021, 3, 13), date(2021, 3, 19)),
+        ("The following morning,", date(2021, 3, 13), date(2021, 3, 13)),
+        ("The following Sunday,", date(2021, 3, 14), date(2021, 3, 14)),
+        ("On the previous Monday,", date(2021, 3, 8), date(2021, 3, 8)),
+        ("Earlier that month,", date(2021, 3, 1), date(2021, 3, 12)),
+        ("Later that month,", date(2021, 3, 12), date(2021, 3, 31)),
+    ],
+)
+def test_weeks_weekdays_and_months_counted_from_the_story_day(geocoder, opening, start, end):
+    text = (f"Armed men shot dead eleven herders at Gorom-Gorom on Friday 12 March 2021, the mayor said.\n\n"
+            f"{opening} an ambush near Dori killed four soldiers.\n")  # fmt: skip
+    for day in (None, date(2021, 3, 30)):  # the story's day counts, with or without the document's date
+        events = extract_events(text, geocoder, document_day=day).events
+        dori = events[events["location"] == "Dori"].iloc[0]
+        assert (dori["date_start"].date(), dori["date_end"].date()) == (start, end)

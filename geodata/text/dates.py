@@ -86,6 +86,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                           rf"{_WEEKDAY}(?:\s+(?i:night))?\s+(?i:to|into|and|-|–)\s+"
                           r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
+        # "the following Sunday", "the previous Monday": counted from the story's day (by the caller), not the writing
+        ("story_weekday", rf"\b(?i:the)\s+(?i:following|next|previous|preceding)\s+{_WEEKDAY}\b"),
         ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
         ("rel_days_ago", rf"\b(?P<n>\d|(?i:{_SMALL}))\s+(?i:days\s+ago)\b"),
         ("rel_few_days", r"\b(?i:(?:a\s+few|several|a\s+couple\s+of|some)\s+days\s+(?:ago|earlier|before))\b"),
@@ -226,6 +228,8 @@ def find_dates(
     last_year: int | None = None
     for kind, found in raw:
         relative = False
+        if kind == "story_weekday":
+            continue
         if kind == "rel_for" and (last_year is not None or not _PERFECT.search(sentence)):
             continue  # "fought for two weeks in 2020", "the siege lasted for ten days": not up to the writing
         if kind == "ordinal_day":

@@ -54,6 +54,7 @@ from geodata.text.actors import (
     order_actors,
 )
 from geodata.text.dates import (
+    WEEKDAYS,
     DateMention,
     DocumentDate,
     date_prefix,
@@ -1772,9 +1773,41 @@ _OFFSET = re.compile(
     # "The attack comes a week after a siege at a Bamako hotel": the recalled incident, counted back from the story
     r"|\b(?:comes?|came)\s+(?:just\s+|only\s+|barely\s+|some\s+)?(?P<n2>\d{1,2}|a|an|one|two|three|four|five|six"
     r"|seven|eight|nine|ten)\s+(?P<unit2>days?|weeks?)\s+after\b"
-    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)",
+    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+(?:day|morning|evening|night)\b"
+    r"|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)"
+    # "the week before", "the following week", "the next Sunday", "later that month": counted from the story too
+    r"|\bthe\s+(?P<wunit>week|month)\s+(?P<wside>before|after)\b(?!\s+\w+ing)"
+    r"|\bthe\s+(?P<wnear>next|following|previous|preceding)\s+(?P<wunit2>week|month)\b"
+    r"|\bthe\s+(?P<dnear>next|following|previous|preceding)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)\b"
+    r"|\b(?P<part>earlier|later)\s+(?:that|the\s+same)\s+month\b",
     re.IGNORECASE,
 )
+
+
+def _around_story(found: re.Match[str], story: _When) -> _When | None:
+    """The week or month before or after the story's days, the weekday before or after them, or the part of the
+    story's month before or after them (groups of :data:`_OFFSET` beyond its day counts)."""
+    said = f"{found.group(0)!r} from {story.basis}"
+    if found.group("part"):
+        first = story.start.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if found.group("part").lower() == "earlier":
+            return _When(first, story.start, "month", said)
+        return _When(story.end, last, "month", said)
+    side = (found.group("wside") or found.group("wnear") or found.group("dnear") or "").lower()
+    before = side in ("before", "previous", "preceding")
+    if found.group("wd"):
+        wanted = WEEKDAYS.index(found.group("wd").lower())
+        day = (story.start - timedelta(days=(story.start.weekday() - wanted - 1) % 7 + 1) if before
+               else story.end + timedelta(days=(wanted - story.end.weekday() - 1) % 7 + 1))  # fmt: skip
+        return _When(day, day, "day", said)
+    length = 7 if (found.group("wunit") or found.group("wunit2")).lower() == "week" else 30
+    if before:
+        return _When(story.start - timedelta(days=length), story.start - timedelta(days=1), "week" if length == 7
+                     else "month", said)  # fmt: skip
+    return _When(story.end + timedelta(days=1), story.end + timedelta(days=length), "week" if length == 7 else "month",
+                 said)  # fmt: skip
 
 
 def _offset_date(text: str, story: _When | None) -> _When | None:
@@ -1793,6 +1826,8 @@ def _offset_date(text: str, story: _When | None) -> _When | None:
         return _When(start, end, "day" if start == end else "week", f"{found.group(0)!r} from {story.basis}")
     if story.precision != "day":
         return None
+    if found.group("wunit") or found.group("wunit2") or found.group("wd") or found.group("part"):
+        return _around_story(found, story)
     if found.group("n"):
         word = found.group("n").lower()
         count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
