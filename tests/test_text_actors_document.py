@@ -94,6 +94,15 @@ def test_the_attacker_left_unnamed_when_every_side_named_was_hit(geocoder: Geoco
     assert events.iloc[0]["group2"] in ("State forces", "Militia")
 
 
+def test_an_attack_by_no_side_named_is_an_unidentified_armed_group_s(geocoder: Geocoder) -> None:
+    """A violent event whose text names no side at all: ACLED's "unidentified armed group" (Other), never blank."""
+    text = "An attack hit the villages of Boni and Hombori in central Mali on 3 May, the governor said.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert len(events) == 2
+    assert list(events["group1"]) == ["Other", "Other"]
+    assert list(events["actor1"]) == ["unidentified armed group"] * 2
+
+
 def test_a_drone_strike_with_no_side_named_is_the_state_s(geocoder: Geocoder) -> None:
     text = "Drone strikes on a market near Kidal on 3 March killed at least nine people, residents said.\n"
     events = extract_events(text, geocoder, document_day=date(2024, 3, 5)).events
