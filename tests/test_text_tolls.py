@@ -164,3 +164,39 @@ def test_a_period_after_the_figure_counts_even_when_it_is_masked_as_a_date() -> 
     dated = "In May this year, 31 gendarmes were killed in an assault on their post at Boni."
     may = dated.index("May this year")
     assert find_fatalities(dated, [(may, may + len("May this year"))]).best == 31
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "best"),
+    [
+        # the same dead told again by another source: a rival figure, whatever "further" or "also" say elsewhere
+        ("A hospital source reported eight deaths, without giving further details.", 8),
+        ("The regional governor also said eight civilians were killed.", 8),
+        # dead beyond those already told: added
+        ("Another three villagers were killed as they fled.", 11),
+        ("Three more villagers were killed in the fields.", 11),
+        ("In addition to the three assailants killed, the army lost a vehicle.", 11),
+        ("A teacher was also killed.", 9),
+    ],
+)
+def test_a_follow_up_toll_adds_only_when_its_figure_says_more(geocoder: Geocoder, follow_up: str, best: int) -> None:
+    text = f"Gunmen killed eight civilians in an attack on Boni on 3 May. {follow_up}\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == best
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Two helicopters then executed three strikes on the fleeing column.", "The blast left four trucks burnt out.",
+     "The convoy was ambushed and the raiders left two hours later."],
+)
+def test_a_kill_verb_s_figure_of_things_is_no_toll(sentence: str) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == (None, None, None)
+
+
+def test_the_same_figure_of_the_same_dead_told_again_is_not_added(geocoder: Geocoder) -> None:
+    text = ("Jihadists attacked the army post at Boni on 3 May; the ministry said 40 assailants were killed."
+            " At least 12 soldiers were killed in the assault. 40 assailants were also killed, it added.\n")
+    event = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events.iloc[0]
+    assert event["fatalities"] == 52

@@ -85,10 +85,12 @@ from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword,
 from geodata.text.sentences import Sentence, points_back, split_sentences
 from geodata.text.tolls import (
     Fatalities,
+    adds_to_toll,
     competing,
     death_figures,
     find_fatalities,
     raises_toll,
+    retold,
     state_claims,
     toll_sources,
     updated,
@@ -903,8 +905,6 @@ def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
 
 # ---------------------------------------------------------------- one incident, one event
 
-# "another", "more" add up ("killed two more"); "more than 70" is a rival figure, not an addition
-_ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|also)\b", re.IGNORECASE)
 
 
 _HABITUAL = re.compile(
@@ -1214,14 +1214,15 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
         claim_note = (" [attackers' dead claimed by the state side, in the best and high figures, not the low: "
                       + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
     zero = deaths == Fatalities(0, 0, 0) and has_toll  # "no one else was hurt" after a toll: no rival figure
-    if (deaths.low is not None or deaths.best is not None or deaths.high is not None) and not zero:
+    again = retold(figures, str(row["notes"] or ""))  # "77 militants were also killed" after "77 militants killed"
+    if (deaths.low is not None or deaths.best is not None or deaths.high is not None) and not zero and not again:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
             new = deaths
             row["_victims"] = {f.category for f in death_figures(sentence.text)}
         elif raises_toll(sentence.text):  # "the toll later rose to 20": the update is the best figure
             new = updated(old, deaths)
-        elif _ADDITIVE.search(sentence.text):
+        elif adds_to_toll(sentence.text, figures):
             new = _sum_figures(old, deaths)
         else:
             victims = {f.category for f in death_figures(sentence.text)}

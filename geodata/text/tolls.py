@@ -55,6 +55,12 @@ _FIGURE = re.compile(
     rf"|fatalities|deaths|neutrali[sz]ed)\b)",
     re.IGNORECASE,
 )
+# What a verb's figure counts when it is no people: "executed two strikes", "left three vehicles burnt out".
+_NOT_PEOPLE_AFTER = (
+    r"(?!\s+(?:[\w-]+\s+)?(?:(?:air|drone)?strikes?|raids?|attacks?|operations?|sorties|missions?|vehicles?|cars?"
+    r"|motorcycles?|motorbikes?|trucks?|pick-?ups?|buildings?|houses?|homes?|shops?|kilomet(?:re|er)s?|km|miles?"
+    r"|days?|hours?|weeks?|months?|years?|times|rounds?|shots?|rockets?|shells?|bombs?|mines?)\b)"
+)
 _KILL_VERB_FIGURE = re.compile(
     rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed"
     # "the toll rose to", "the death toll has risen to", "the toll now stands at", "a toll of"
@@ -62,7 +68,7 @@ _KILL_VERB_FIGURE = re.compile(
     rf"|grew|gone\s+up|went\s+up)\s+to|reached|(?:stands?|stood)\s+at|at)"
     rf"|put\s+the\s+(?:death\s+)?(?:toll|number\s+of\s+(?:dead|deaths|victims)|figure)\s+at"
     rf"|claimed\s+the\s+lives\s+of|left|(?:the\s+)?loss\s+of|neutrali[sz]ing|neutrali[sz]ed)\s+(?:{_QUALIFIER}\s+)?(?:(?P<dozen>{_DOZEN})|(?P<n>{NUMBER})(?![\w-])"
-    rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
+    rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-])){_NOT_PEOPLE_AFTER}",
     re.IGNORECASE,
 )
 # The dead written one by one with the article: "a peacekeeper was killed", "a UN peacekeeper and a Malian soldier
@@ -522,6 +528,38 @@ _RAISED = re.compile(
     r"|\b(?:raised|revised|increased|pushed)\s+(?:the\s+)?(?:death\s+)?toll\b",
     re.IGNORECASE,
 )
+
+
+# Words that make a follow-up's dead more dead, not a rival count of the same dead, when they stand at the figure:
+# "another 12", "a further five", "in addition to the seven killed", "also killed three"; "two more soldiers",
+# "three others"; "a soldier was also killed". Elsewhere in the sentence ("without further details", "the army also
+# said 30 were killed") they say nothing of the figure.
+_MORE_BEFORE = re.compile(
+    rf"\b(?:another|(?:a\s+)?further|(?:an\s+)?additional|in\s+addition\s+to(?:\s+the)?|besides(?:\s+the)?"
+    rf"|also\s+(?:killed|killing|left|leaving|claimed))\s+(?:{_QUALIFIER}\s+)?$",
+    re.IGNORECASE,
+)
+_MORE_AFTER = re.compile(
+    r"^\s+(?:more|others?|additional)\b"
+    r"|^(?:\s+[\w'’-]+){0,4}?\s+(?:(?:was|were|had\s+been|have\s+been|has\s+been)\s+)?(?:also|later)\s+"
+    r"(?:(?:been|found)\s+)?(?:killed|dead|died|slain|executed|murdered)\b",
+    re.IGNORECASE,
+)
+
+
+def retold(figures: list[DeathFigure], told: str) -> bool:
+    """True when every figure of a follow-up sentence is one ``told`` (the event's sentences so far) already gives,
+    for the same kind of dead ("the government said 77 militants were killed ... 77 militants were also killed"):
+    the same dead told again, no new figure."""
+    seen = {(f.category, f.figures.best) for f in death_figures(told)} if told else set()
+    return bool(figures) and all((f.category, f.figures.best) in seen for f in figures)
+
+
+def adds_to_toll(sentence: str, figures: list[DeathFigure]) -> bool:
+    """True when a follow-up sentence's figure counts dead beyond those already told ("another 12 were killed",
+    "two more soldiers died", "in addition to the seven killed"), not the same dead counted again."""
+    return any(_MORE_BEFORE.search(sentence[max(0, f.span[0] - 40) : f.span[0]])
+               or _MORE_AFTER.match(sentence[f.span[1] : f.span[1] + 80]) for f in figures)  # fmt: skip
 
 
 def raises_toll(sentence: str) -> bool:
