@@ -231,3 +231,57 @@ def test_a_photo_credit_run_into_the_prose_ends_the_caption(geocoder):
     stormed = events[events["notes"].str.contains("stormed")].iloc[0]
     assert stormed["location"] == "Tera" and stormed["fatalities"] == 30
     assert stormed["date_start"].date() == date(2022, 3, 5) and "Getty" not in stormed["notes"]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["14.03.2022", "2022-03-14T09:30:00+00:00", "2022-03-14 09:30 GMT", "14/03/2022 09:30", "Mon 14 Mar 2022 | 09:30"],
+)
+def test_a_line_that_only_stamps_the_text_in_numeric_and_machine_formats(stamp):
+    text = f"Nine traders killed near Tera\n{stamp}\n\nArmed men killed nine traders near Tera on Saturday.\n"
+    assert document_date(text).day == date(2022, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "line", ["Updated 3 years ago", "© 2022 Sahel Wire. All rights reserved.", "Copyright 2022 Sahel Wire"]
+)
+def test_a_time_ago_note_or_a_copyright_line_does_not_date_the_text(line):
+    text = f"Nine traders killed near Tera\n{line}\n\nArmed men killed nine traders on Saturday.\n"
+    assert document_date(text) is None
+
+
+def test_an_infobox_copied_without_its_cells_gives_the_incident(geocoder):
+    glued = (
+        "Tera market attack\n\nArmed men raided the weekly market of Tera and killed nine traders.[1]\n\n"
+        "Tera market attack\nPart of the insurgency in Niger\nDate14 March 2022\nTera, Tillaberi Region, Niger\n"
+        "Result Attackers withdrew\n"
+    )
+    spaced = glued.replace("Date14 March 2022\nTera,", "Date 12–14 March 2022\nLocation Tera,")
+    for text, start in ((glued, date(2022, 3, 14)), (spaced, date(2022, 3, 12))):
+        result = extract_events(text, geocoder)
+        events = result.events
+        assert (events["location"] == "Tera").any()
+        tera = events[events["location"] == "Tera"].iloc[0]
+        assert tera["date_start"].date() == start and tera["date_end"].date() == date(2022, 3, 14)
+        assert not (events["date_end"] - events["date_start"]).dt.days.gt(31).any()  # no year-long event left over
+
+
+@pytest.mark.parametrize(
+    ("opening", "start", "end"),
+    [
+        ("The week before,", date(2021, 3, 5), date(2021, 3, 11)),
+        ("The following week,", date(2021, 3, 13), date(2021, 3, 19)),
+        ("The following morning,", date(2021, 3, 13), date(2021, 3, 13)),
+        ("The following Sunday,", date(2021, 3, 14), date(2021, 3, 14)),
+        ("On the previous Monday,", date(2021, 3, 8), date(2021, 3, 8)),
+        ("Earlier that month,", date(2021, 3, 1), date(2021, 3, 12)),
+        ("Later that month,", date(2021, 3, 12), date(2021, 3, 31)),
+    ],
+)
+def test_weeks_weekdays_and_months_counted_from_the_story_day(geocoder, opening, start, end):
+    text = (f"Armed men shot dead eleven herders at Gorom-Gorom on Friday 12 March 2021, the mayor said.\n\n"
+            f"{opening} an ambush near Dori killed four soldiers.\n")  # fmt: skip
+    for day in (None, date(2021, 3, 30)):  # the story's day counts, with or without the document's date
+        events = extract_events(text, geocoder, document_day=day).events
+        dori = events[events["location"] == "Dori"].iloc[0]
+        assert (dori["date_start"].date(), dori["date_end"].date()) == (start, end)

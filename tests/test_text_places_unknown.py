@@ -156,3 +156,50 @@ def test_an_exact_homonym_in_a_country_the_text_never_names_is_not_the_village(g
     ivorian = extract_events("Ivorian police said gunmen killed three traders in Soro on Sunday, near Burkina Faso.",
                              geocoder, document_day=DAY).events  # fmt: skip
     assert list(ivorian["country_iso2"]) == ["CI"]
+
+
+def test_an_unknown_village_at_its_province_beats_the_border_named_after_it(geocoder: Geocoder) -> None:
+    # the province's seat (precision 2) says more about where the village lies than "the border with Mali"
+    text = ("On Friday, some forty gunmen overran the army post in Kourbaga, Soum Province, Burkina Faso, about 25 km "
+            "from the border with Mali, killing 9 soldiers.")  # fmt: skip
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    seat = geocoder.geocode("Soum Province", country="BF")
+    assert event["location"] == "Kourbaga" and event["geo_precision"] == 2
+    assert (event["latitude"], event["longitude"]) == (seat.latitude, seat.longitude)
+    assert "Soum Province" in event["geo_note"]
+
+
+def test_a_known_town_named_after_an_unknown_village_in_its_province_still_wins(geocoder: Geocoder) -> None:
+    text = "On Friday gunmen attacked Kourbaga, Soum Province, and then the town of Djibo, killing 9 soldiers."
+    events = extract_events(text, geocoder, document_day=DAY).events
+    assert "Djibo" in set(events["location"]) and "Kourbaga" not in set(events["location"])
+
+
+def test_a_misspelling_is_trusted_only_inside_the_regions_the_text_names(geocoder: Geocoder) -> None:
+    # "Kouttiala" scores 94 against Koutiala (Sikasso region): in a report on the Bankass cercle (Mopti region) it
+    # is a village the gazetteer lacks, not that town 250 km away; in a report on the Sikasso region it is the town
+    elsewhere = "On Sunday gunmen raided the village of Kouttiala in the Bankass cercle of Mali, killing four."
+    result = extract_events(elsewhere, geocoder, document_day=DAY)
+    assert "Koutiala" not in set(result.events.get("location", pd.Series(dtype=str)))
+    assert all(abs(lat - 12.39) > 0.5 for lat in result.events.get("latitude", []))
+    inside = "On Sunday gunmen raided Kouttiala, a town of Mali's Sikasso region, killing four."
+    event = extract_events(inside, geocoder, document_day=DAY).events.iloc[0]
+    town = geocoder.geocode("Koutiala", country="ML")
+    assert (event["latitude"], event["longitude"]) == (town.latitude, town.longitude)
+
+
+def test_villages_named_before_their_plural_noun_are_each_placed_at_the_unit_after_them(geocoder: Geocoder) -> None:
+    text = "The raid on Sunday hit both Kourbaga and Tamakoulé villages in the Bankass cercle, killing nine."
+    events = extract_events(text, geocoder, document_day=DAY).events
+    seat = geocoder.geocode("Bankass cercle", country="ML")
+    assert sorted(events["location"]) == ["Kourbaga", "Tamakoulé"]
+    assert set(events["geo_precision"]) == {2}
+    assert set(zip(events["latitude"], events["longitude"], strict=True)) == {(seat.latitude, seat.longitude)}
+
+
+def test_peoples_named_before_villages_are_no_places() -> None:
+    from geodata.text.rules import _BEFORE_SETTLEMENT_NOUN
+
+    assert _BEFORE_SETTLEMENT_NOUN.search("Fires spread through Fulani and Dogon villages after the raid.") is None
+    found = _BEFORE_SETTLEMENT_NOUN.search("Fires spread through the Kourbaga and Tamakoulé villages after the raid.")
+    assert found is not None and found.group("names") == "Kourbaga and Tamakoulé"

@@ -86,6 +86,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                           rf"{_WEEKDAY}(?:\s+(?i:night))?\s+(?i:to|into|and|-|–)\s+"
                           r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
+        # "the following Sunday", "the previous Monday": counted from the story's day (by the caller), not the writing
+        ("story_weekday", rf"\b(?i:the)\s+(?i:following|next|previous|preceding)\s+{_WEEKDAY}\b"),
         ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
         ("rel_days_ago", rf"\b(?P<n>\d|(?i:{_SMALL}))\s+(?i:days\s+ago)\b"),
         ("rel_few_days", r"\b(?i:(?:a\s+few|several|a\s+couple\s+of|some)\s+days\s+(?:ago|earlier|before))\b"),
@@ -226,6 +228,8 @@ def find_dates(
     last_year: int | None = None
     for kind, found in raw:
         relative = False
+        if kind == "story_weekday":
+            continue
         if kind == "rel_for" and (last_year is not None or not _PERFECT.search(sentence)):
             continue  # "fought for two weeks in 2020", "the siege lasted for ten days": not up to the writing
         if kind == "ordinal_day":
@@ -435,6 +439,11 @@ def year_span(year: int) -> tuple[date, date]:
 # ---------------------------------------------------------------- the document's own date
 
 _ISO_DAY = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
+# A machine stamp: an ISO day with its time and zone ("2019-03-12T10:45:00+00:00", "2019-03-12 10:45").
+_ISO_STAMP = re.compile(
+    _ISO_DAY.pattern + r"(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d\d:?\d\d|UTC|GMT))?)?"
+)
+
 _STAMP_LINE = re.compile(
     r"^\s*(?P<word>(?:first\s+)?published|posted|issued|released|(?:last\s+)?updated|last\s+modified|modified"
     r"|date\s+published)\b\s*(?:on|at|:)?\s*(?P<rest>[^|\n]{4,120})$",
@@ -560,7 +569,7 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         day = _full_day(line)
         if day is None:
             continue
-        rest = _NUMERIC_DAY.sub(" ", _ISO_DAY.sub(" ", _STAMP_NOISE.sub(" ", line)))
+        rest = _STAMP_NOISE.sub(" ", _NUMERIC_DAY.sub(" ", _ISO_STAMP.sub(" ", line)))  # the days before the times
         for mention in find_dates(rest):
             rest = rest.replace(mention.text, " ")
         if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):

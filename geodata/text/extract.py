@@ -54,6 +54,7 @@ from geodata.text.actors import (
     order_actors,
 )
 from geodata.text.dates import (
+    WEEKDAYS,
     DateMention,
     DocumentDate,
     date_prefix,
@@ -136,6 +137,26 @@ _INFOBOX_KEYS = {
 }  # fmt: skip
 
 
+# An infobox copied as plain lines, its key run into its value or a space apart: "Date16 December 2016",
+# "Date 17–25 January 2012", "LocationAyorou, Niger", "Location Aguelhok, Mali".
+_FLAT_INFOBOX = re.compile(r"^\s*(?P<key>Dates?|Location)\s?(?P<value>(?:[0-3]?\d|[A-Z])[^\n]{2,60}?)\s*$")
+
+
+def _flat_infobox(line: str) -> tuple[str, str] | None:
+    """(infobox key, value) of a flattened infobox line: a date line whose value is a date and nothing else (no
+    sentence), a location line whose value is capitalised names and commas only."""
+    found = _FLAT_INFOBOX.match(line)
+    if found is None:
+        return None
+    value = found.group("value")
+    if found.group("key") == "Location":
+        names = re.fullmatch(r"[A-ZÀ-Ý][\w'’-]*(?:[ ,]+(?:[A-ZÀ-Ý][\w'’-]*|de|du|of))*", value)
+        return ("location", value) if names else None
+    mentions = [m for m in find_dates(value) if m.resolved and m.precision in ("day", "month")]
+    spread = value[mentions[0].span[1] :].strip() if mentions else value
+    return ("date", value) if mentions and mentions[0].span[0] == 0 and len(spread) <= 12 else None
+
+
 @dataclass
 class Layout:
     """A text read as a document: its prose (stamp and infobox lines blanked, datelines cut off), the facts of its
@@ -160,12 +181,18 @@ def read_layout(text: str) -> Layout:
     if opening is not None:  # "August 15, 2017On Monday night, ...": the stamp is no part of the first sentence
         text = text[: opening[0]] + " " * (opening[1] - opening[0]) + text[opening[1] :]
     lines, infobox, written = [], {}, []
-    position = 0
+    position, after_date = 0, False  # a flattened infobox's place row follows its date row, often without its key
     for line in text.replace("\r\n", "\n").split("\n"):
         here, position = position, position + len(line) + 1
         found = _INFOBOX_LINE.match(line)
         key = " ".join(found.group("key").lower().split()) if found else ""
-        if here in stamps:
+        flat = _flat_infobox(line) or _flat_infobox(f"Location {line.strip()}" if after_date else "")
+        after_date = flat is not None and flat[0] == "date" and "location" not in infobox
+        if flat is not None:  # "Date16 December 2016", "LocationAyorou, Niger": an infobox copied without its cells
+            infobox.setdefault(*flat)
+            written.append(line.strip())
+            lines.append("")
+        elif here in stamps:
             lines.append("")
         elif found and ("|" in line or (key in _INFOBOX_KEYS and len(line) < 120)):
             if key in _INFOBOX_KEYS and found.group("value"):
@@ -1747,9 +1774,41 @@ _OFFSET = re.compile(
     # "The attack comes a week after a siege at a Bamako hotel": the recalled incident, counted back from the story
     r"|\b(?:comes?|came)\s+(?:just\s+|only\s+|barely\s+|some\s+)?(?P<n2>\d{1,2}|a|an|one|two|three|four|five|six"
     r"|seven|eight|nine|ten)\s+(?P<unit2>days?|weeks?)\s+after\b"
-    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)",
+    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+(?:day|morning|evening|night)\b"
+    r"|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)"
+    # "the week before", "the following week", "the next Sunday", "later that month": counted from the story too
+    r"|\bthe\s+(?P<wunit>week|month)\s+(?P<wside>before|after)\b(?!\s+\w+ing)"
+    r"|\bthe\s+(?P<wnear>next|following|previous|preceding)\s+(?P<wunit2>week|month)\b"
+    r"|\bthe\s+(?P<dnear>next|following|previous|preceding)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)\b"
+    r"|\b(?P<part>earlier|later)\s+(?:that|the\s+same)\s+month\b",
     re.IGNORECASE,
 )
+
+
+def _around_story(found: re.Match[str], story: _When) -> _When | None:
+    """The week or month before or after the story's days, the weekday before or after them, or the part of the
+    story's month before or after them (groups of :data:`_OFFSET` beyond its day counts)."""
+    said = f"{found.group(0)!r} from {story.basis}"
+    if found.group("part"):
+        first = story.start.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if found.group("part").lower() == "earlier":
+            return _When(first, story.start, "month", said)
+        return _When(story.end, last, "month", said)
+    side = (found.group("wside") or found.group("wnear") or found.group("dnear") or "").lower()
+    before = side in ("before", "previous", "preceding")
+    if found.group("wd"):
+        wanted = WEEKDAYS.index(found.group("wd").lower())
+        day = (story.start - timedelta(days=(story.start.weekday() - wanted - 1) % 7 + 1) if before
+               else story.end + timedelta(days=(wanted - story.end.weekday() - 1) % 7 + 1))  # fmt: skip
+        return _When(day, day, "day", said)
+    length = 7 if (found.group("wunit") or found.group("wunit2")).lower() == "week" else 30
+    if before:
+        return _When(story.start - timedelta(days=length), story.start - timedelta(days=1), "week" if length == 7
+                     else "month", said)  # fmt: skip
+    return _When(story.end + timedelta(days=1), story.end + timedelta(days=length), "week" if length == 7 else "month",
+                 said)  # fmt: skip
 
 
 def _offset_date(text: str, story: _When | None) -> _When | None:
@@ -1768,6 +1827,8 @@ def _offset_date(text: str, story: _When | None) -> _When | None:
         return _When(start, end, "day" if start == end else "week", f"{found.group(0)!r} from {story.basis}")
     if story.precision != "day":
         return None
+    if found.group("wunit") or found.group("wunit2") or found.group("wd") or found.group("part"):
+        return _around_story(found, story)
     if found.group("n"):
         word = found.group("n").lower()
         count = int(word) if word.isdigit() else _NUMBER_WORDS[word]

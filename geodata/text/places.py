@@ -60,6 +60,17 @@ _ADMIN_UNIT = re.compile(
 )
 
 
+# "the Bankass Cercle", "Soum province", "the department of Tillia": the units a document names anywhere
+_UNIT_NAME = r"(?-i:[A-ZÀ-Ý][\w-]+)(?:[\s-](?-i:[A-ZÀ-Ý][\w-]+))?"
+_UNIT_PHRASE = re.compile(
+    rf"(?<![\w'’-])(?P<name>{_UNIT_NAME})\s+(?P<word>region|province|cercle|circle|department|prefecture)\b"
+    rf"|\b(?P<word2>region|province|cercle|department|prefecture)\s+of\s+(?P<name2>{_UNIT_NAME})",
+    re.IGNORECASE,
+)
+
+_UNIT_LEADING = re.compile(r"^(?:(?:the|in|at|on|of|near|from)\s+)+", re.IGNORECASE)
+
+
 _REGION_QUERY = re.compile(r"\b(?:region|province|cercle|department|prefecture)s?$", re.IGNORECASE)
 
 
@@ -84,6 +95,26 @@ class PlaceLookup:
         self.countries = countries  # the countries the document names, most named first
         self.named = named_countries(text) | set(countries)  # every country of the map the document names
         self.taught: dict[str, UnitPlaced] = {}  # villages placed at a unit the text named for them, by key
+        self.text = text
+        self._units: list[tuple[str, GeocodeResult]] | None = None  # the regions and admin-2 units the text names
+
+    def named_units(self) -> list[tuple[str, GeocodeResult]]:
+        """The regions and admin-2 units (cercle, province, department) the document names anywhere, with their
+        gazetteer units (precision 3), in the text's order; computed once per document."""
+        if self._units is None:
+            self._units = []
+            for match in _UNIT_PHRASE.finditer(self.text):
+                name = _UNIT_LEADING.sub("", match.group("name") or match.group("name2"))
+                query = f"{name} {(match.group('word') or match.group('word2')).lower()}"
+                for hint in (self.countries[0], None) if self.countries else (None,):  # its first country first
+                    try:
+                        found = self.geocoder.geocode(query, country=hint, restrict=hint is not None)
+                    except (LookupError, ValueError):
+                        continue
+                    if found.geo_precision == 3 and found.admin1:
+                        self._units.append((query, found))
+                        break
+        return self._units
 
     def _trusted(self, query: str, result: GeocodeResult | list[str],
                  country: str | None) -> GeocodeResult | list[str]:  # fmt: skip
@@ -102,11 +133,14 @@ class PlaceLookup:
         matched = normalise(re.sub(r"\s*\(.*\)\s*$", "", result.matched_name))  # "X region (capital Y)": X region
         if asked and len(matched) >= 1.4 * len(asked):  # "Sirakorola" -> "Sirakoro Méguétana"
             return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match on part of a longer name)"]
-        if not self.countries:
-            return result
-        if result.country_iso2 in self.countries or result.country_iso2 == country:
-            return result
-        return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the text's countries)"]
+        if self.countries and result.country_iso2 not in self.countries and result.country_iso2 != country:
+            return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the text's countries)"]
+        regions = {unit.admin1 for _, unit in self.named_units() if unit.country_iso2 == result.country_iso2}
+        if result.geo_precision <= 2 and regions and result.admin1 not in regions:
+            # "Segue" in a report on the Bankass cercle (Mopti region) is a village the gazetteer lacks, not Ségou
+            # in the Ségou region: a misspelling is trusted only inside the regions the text names in that country
+            return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the regions the text names)"]
+        return result
 
     def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
         """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
@@ -160,6 +194,7 @@ class PlaceLookup:
         the text the groups come from) an unknown one is placed near the first known one, precision 2."""
         tried: list[tuple[str, list[str]]] = []
         vague: list[str] = []
+        unit_placed: list[tuple[str, GeocodeResult]] = []  # an earlier unknown village at the unit the text names
         for position, group in enumerate(groups):
             if group.kind == "country":
                 vague.extend(group.names)
@@ -179,9 +214,17 @@ class PlaceLookup:
                 name, known = found[0]
                 placed = {miss: _near_sibling(miss, known, name) for miss, _ in missed}
                 return [(n, placed.get(n) or r) for n, r in _in_order(group.names, found, placed)], [], vague
+            if found and unit_placed and all(result.geo_precision > MAX_UNIT_PRECISION for _, result in found):
+                # "Nassoumbou, Soum Province, ... 30 km from the border with Mali": the village at its province's
+                # seat (precision 2) says more than the border or region named after it
+                return unit_placed, _not_placed(tried, unit_placed), vague
             if found:
                 return found, missed, vague
             tried.extend(missed)
+            if not unit_placed and group.hints:
+                unit_placed = self.at_named_unit(group)
+        if unit_placed:
+            return unit_placed, _not_placed(tried, unit_placed), vague
         for group in groups:  # nothing known: a settlement the gazetteer lacks, in a unit the text names
             placed = self.at_named_unit(group)
             if placed:
@@ -259,6 +302,12 @@ def _near_sibling(name: str, known: GeocodeResult, sibling: str) -> UnitPlaced:
     """``name`` (unknown) at the point of ``sibling``, a settlement listed with it, precision 2."""
     note = f"{name} is not in the gazetteer: placed near {sibling}, listed with it"
     return UnitPlaced(**{**known.to_dict(), "geo_precision": max(known.geo_precision, 2), "note": note})
+
+
+def _not_placed(tried: list[tuple[str, list[str]]], placed: list[tuple[str, GeocodeResult]]) -> list:
+    """The names tried that no placing covers, with their candidates."""
+    names = {name for name, _ in placed}
+    return [(name, cands) for name, cands in tried if name not in names]
 
 
 def _in_order(names, found, placed) -> list[tuple[str, GeocodeResult | None]]:

@@ -218,6 +218,14 @@ _LISTED_PLACES = re.compile(
     r"\s+(?:(?:other|more|neighbouring|nearby|different)\s+)?(?:towns|villages|cities|localities|communes|hamlets"
     rf"|places|locations|sites|military\s+(?:posts|bases|camps)|camps|bases)))\s*:\s*(?P<names>{_NAMES})"
 )
+# "the Segue and Sonfounou villages", "hit both A and B villages": settlements named before their plural noun (the noun
+# ends the group, so a unit written after it, "... villages in the Bankass cercle", is the group's container). People's
+# names before "villages" ("Fulani and Dogon villages") are no places.
+_PEOPLES = (r"Fulani|Fula|Peulh?s?|Dogons?|Mossi|Tuaregs?|Bambaras?|Songhai|Songhay|Bozos?|Hausas?|Zarmas?|Djermas?"
+            r"|Arabs?|Christians?|Muslims?|Gourmantch[eé]|Foulc?s[eé]|Kurumbas?|Dozos?|Daoussahaq|Idaksahak|Other")
+_BEFORE_SETTLEMENT_NOUN = re.compile(
+    rf"(?<![\w'’-])(?!(?:{_PEOPLES})\b)(?P<names>{_NAMES})(?P<noun>\s+(?i:villages|towns|hamlets|localities))\b"
+)
 # "in Mali's capital, Bamako", "the Burkinabe capital Ouagadougou": the capital's name in apposition.
 _CAPITAL = re.compile(rf"\b(?i:capital)(?:\s+(?i:city))?,?\s+(?P<names>{_NAME})")
 _PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
@@ -543,7 +551,8 @@ def _regions(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
 
 
 _NAMED_PLACE_PATTERNS = (_LISTED_PLACES, _CAPITAL, _CALLED_PLACE, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT,
-                         _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION)  # fmt: skip
+                         _BEFORE_SETTLEMENT_NOUN, _PASSIVE_SUBJECT, _OBJECT_OF_VERB,
+                         _PLACE_AFTER_PREPOSITION)  # fmt: skip
 
 
 def _named_places(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
@@ -600,7 +609,7 @@ def _named_group(sentence: str, text: str, regex: re.Pattern[str], match: re.Mat
     groups = []
     if names:
         queries = tuple(f"{near} {name}".strip() for name in names)
-        end = match.end("area") if match.groupdict().get("area") else match.end("names")
+        end = next((match.end(part) for part in ("area", "noun") if match.groupdict().get(part)), match.end("names"))
         groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
                                  route=route, relation=relation))  # fmt: skip
     if countries:
