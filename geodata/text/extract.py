@@ -88,6 +88,7 @@ from geodata.text.tolls import (
     adds_to_toll,
     competing,
     death_figures,
+    earlier_toll,
     find_fatalities,
     raises_toll,
     retold,
@@ -999,6 +1000,9 @@ _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
     r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
     r"|belong(?:ed|s)?\s+to)\b"
+    # a hedged attribution: "seven enemies, probably from the ISGS", "fighters believed to belong to JNIM"
+    r"|\b(?:probably|likely|presumably|presumed|believed|thought)\s+(?:to\s+(?:be|have\s+been)\s+)?(?:from|of"
+    r"|members\s+of|fighters\s+of|belonging\s+to|linked\s+to|affiliated\s+(?:to|with))\b"
     # a group's own word for it: "the Islamic State said through its Amaq agency that its fighters had killed 30"
     r"|\bsaid\b[^.;]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|mujahideen)\s+(?:had\s+)?(?:killed|attacked"
     r"|ambushed|carried\s+out|struck|targeted)\b"
@@ -1145,6 +1149,9 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
     # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
     civilians = civilians and not all(f.category in ("state", "attackers", "militia") for f in figures)
+    # "an earlier report gave 4 soldiers and 2 civilians killed": the whole incident's toll told again, no attack of
+    # its own on civilians
+    civilians = civilians and not any(f.category in ("state", "militia") for f in figures)
     parties = {target["group1"], target["group2"]}
     if figures and civilians and None not in parties and "Civilians" not in parties:
         perpetrator = next(
@@ -1222,6 +1229,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             row["_victims"] = {f.category for f in death_figures(sentence.text)}
         elif raises_toll(sentence.text):  # "the toll later rose to 20": the update is the best figure
             new = updated(old, deaths)
+        elif earlier_toll(sentence.text):  # "a previous report gave 4 dead": the count told before stays the best
+            new = updated(deaths, old)
         elif adds_to_toll(sentence.text, figures):
             new = _sum_figures(old, deaths)
         else:
