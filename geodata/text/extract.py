@@ -81,7 +81,15 @@ from geodata.text.places import (
     inherited_place,
     paragraph_place,
 )
-from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
+from geodata.text.rules import (
+    STRONG_TIE,
+    PlaceGroup,
+    analysis,
+    event_type,
+    main_keyword,
+    place_groups,
+    reference_spans,
+)
 from geodata.text.sentences import Sentence, points_back, split_sentences
 from geodata.text.tolls import (
     Fatalities,
@@ -449,7 +457,8 @@ def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
     told = [row for row in doc.rows if _km(row, point) <= 10]
     by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
     told = by_name or told  # two villages placed at one seat's point stay apart
-    if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
+    if (told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2
+            and not analysis(reading.sentence.text)):  # "jihadists are active in the region": no village hit  # fmt: skip
         # another village of the incident ("then moved on to the nearby village of X, where they killed two
         # more"), placed at the same seat's point as the first: an event of its own, same date and actors
         doc.rows.append(_sibling(doc.rows, told[-1], reading.sentence, found[0], reading.ordered, reading.deaths,
@@ -534,7 +543,9 @@ _YARDSTICK = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|heavies
 
 def _background(text: str) -> bool:
     """True for a sentence of background: a stretch up to now or a habit, not a yardstick ("the deadliest attack
-    since 2015" is about the incident)."""
+    since 2015" is about the incident); analysis or presence (:func:`geodata.text.rules.analysis`)."""
+    if analysis(text):
+        return True
     for found in _BACKGROUND.finditer(text):
         if found.group(0).lower() != "since" or not _YARDSTICK.search(text[max(0, found.start() - 80) : found.start()]):
             return True
