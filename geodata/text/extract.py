@@ -457,8 +457,9 @@ def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
     told = [row for row in doc.rows if _km(row, point) <= 10]
     by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
     told = by_name or told  # two villages placed at one seat's point stay apart
+    # "jihadists are active in the region" (analysis) hits no village of its own
     if (told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2
-            and not analysis(reading.sentence.text)):  # "jihadists are active in the region": no village hit  # fmt: skip
+            and not analysis(reading.sentence.text)):  # fmt: skip
         # another village of the incident ("then moved on to the nearby village of X, where they killed two
         # more"), placed at the same seat's point as the first: an event of its own, same date and actors
         doc.rows.append(_sibling(doc.rows, told[-1], reading.sentence, found[0], reading.ordered, reading.deaths,
