@@ -237,3 +237,15 @@ def test_an_earlier_count_of_soldiers_and_civilians_widens_the_toll_and_is_no_ev
 )
 def test_dead_named_by_the_deed_and_one_person(sentence: str, best: int) -> None:
     assert find_fatalities(sentence).best == best
+
+
+@pytest.mark.parametrize(
+    ("sentence", "best"),
+    [
+        ("Four gendarmes, one rebel, and one herder were slain in the fighting.", 6),
+        ("Two soldiers, a gunman and a nurse were killed at the checkpoint.", 4),
+        ("A catechist was killed in the raid.", 1),
+    ],
+)
+def test_single_dead_of_every_kind_count_one_each(sentence: str, best: int) -> None:
+    assert find_fatalities(sentence).best == best

@@ -76,7 +76,9 @@ _KILL_VERB_FIGURE = re.compile(
 _SINGULAR = (
     r"(?:soldier|peacekeeper|gendarme|police(?:man|\s+officer)|officer|civilian|villager|resident|guard|volunteer"
     r"|militiaman|fighter|militant|jihadist|attacker|assailant|man|woman|child|boy|girl|driver|trader|herder|farmer"
-    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee|person)"
+    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee|person|rebel|insurgent"
+    r"|terrorist|gunman|bandit|hunter|dozo|pupil|student|nurse|doctor|journalist|official|mayor|priest|pastor"
+    r"|catechist|councill?or|elder|shepherd|fisherman|hostage|prisoner|auxiliary|policeman|guardsman|militia\s+member)"
 )
 _ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}{_SINGULAR}\b"
 _ONE_DEAD = re.compile(
