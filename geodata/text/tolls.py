@@ -356,6 +356,9 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
                     or killed_before):  # fmt: skip
                 continue
         if regex is _ONE_DEAD:
+            others = _WITH_OTHERS.search(sentence, match.start())
+            if others and others.start() < match.end():  # "a nurse was shot dead together with two others": three
+                continue
             count = len(_ARTICLE.findall(match.group("n") + " "))
             figure, tail = Fatalities(count, count, count), _ARTICLE.sub("", match.group("n"), count=1)
         elif regex is _WITH_OTHERS:
