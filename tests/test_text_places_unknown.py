@@ -203,3 +203,22 @@ def test_peoples_named_before_villages_are_no_places() -> None:
     assert _BEFORE_SETTLEMENT_NOUN.search("Fires spread through Fulani and Dogon villages after the raid.") is None
     found = _BEFORE_SETTLEMENT_NOUN.search("Fires spread through the Kourbaga and Tamakoulé villages after the raid.")
     assert found is not None and found.group("names") == "Kourbaga and Tamakoulé"
+
+
+def test_a_road_end_far_from_the_other_is_a_homonym_not_the_place(geocoder: Geocoder) -> None:
+    # the gazetteer's only Boni lies in Mali, some 470 km from Torodi (Niger): no road in a report on Niger joins them
+    text = "On Monday an army convoy driving between Boni and Torodi in Niger was ambushed, killing six soldiers."
+    result = extract_events(text, geocoder, document_day=DAY)
+    event = result.events.iloc[0]
+    assert event["location"] == "Torodi" and event["country_iso2"] == "NE"
+    assert "Boni" in str(result.rejected.iloc[0]["name"])
+
+
+def test_the_two_ends_of_a_short_road_are_both_kept(geocoder: Geocoder) -> None:
+    from geodata.text.places import PlaceLookup
+    from geodata.text.rules import place_groups
+
+    text = "On Monday a convoy driving between Djibo and Arbinda in Burkina Faso was ambushed, killing six soldiers."
+    lookup = PlaceLookup(geocoder, ("BF",), text)
+    found, tried, _ = lookup.first_group([g for g in place_groups(text) if g.role == "event"], text)
+    assert [name for name, _ in found] == ["Djibo", "Arbinda"] and tried == []

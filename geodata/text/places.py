@@ -210,6 +210,9 @@ class PlaceLookup:
                     missed.append((name, result))
                 else:
                     found.append((name, result))
+            if group.route and len(found) == 2:  # "between Boni and Torodi": a road's ends lie near each other
+                found, far = self._road_ends(found)
+                missed.extend(far)
             if found and missed and _SETTLEMENT_LIST.search(sentence[: group.start]):
                 name, known = found[0]
                 placed = {miss: _near_sibling(miss, known, name) for miss, _ in missed}
@@ -231,6 +234,21 @@ class PlaceLookup:
                 names = {name for name, _ in placed}
                 return placed, [(name, cands) for name, cands in tried if name not in names], vague
         return [], tried, vague
+
+    def _road_ends(self, found: list[tuple[str, GeocodeResult]],
+                   ) -> tuple[list[tuple[str, GeocodeResult]], list[tuple[str, list[str]]]]:  # fmt: skip
+        """The two ends of a road the text names, or only the one in the text's main country when the gazetteer
+        puts them more than :data:`MAX_ROAD_KM` apart: the other is a homonym ("between Boni and Torodi" in a
+        report on Niger is not Boni, Mali, 470 km from Torodi), not found."""
+        (a, first), (b, second) = found
+        if distance_km(first.latitude, first.longitude, second.latitude, second.longitude) <= MAX_ROAD_KM:
+            return found, []
+        home = [(name, result) for name, result in found if result.country_iso2 == (self.countries or (None,))[0]]
+        if len(home) != 1:
+            return found, []
+        far = next((name, result) for name, result in found if name != home[0][0])
+        return home, [(far[0], [f"{far[1].matched_name} ({far[1].country_iso2}, {MAX_ROAD_KM} km+ from the road's "
+                                f"other end, {home[0][0]})"])]  # fmt: skip
 
     def _far_from_its_anchor(self, group, rest, sentence: str) -> list[tuple[str, GeocodeResult]] | None:
         """A settlement written with its distance from a named place ("Loumbila, some 35 km from Ouahigouya")
@@ -287,6 +305,10 @@ class PlaceLookup:
         """The names of ``group`` where the document placed them before (all of them, or none)."""
         placed = [(name, self.taught[normalise(name)]) for name in group.names if normalise(name) in self.taught]
         return placed if len(placed) == len(group.names) else []
+
+
+# The longest road the text can mean between two places it names: a farther pair holds a homonym.
+MAX_ROAD_KM = 250
 
 
 # "some 35 kilometers (20 miles) from X", "about 40km from X": the distance a relation states
