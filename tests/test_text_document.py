@@ -285,3 +285,24 @@ def test_weeks_weekdays_and_months_counted_from_the_story_day(geocoder, opening,
         events = extract_events(text, geocoder, document_day=day).events
         dori = events[events["location"] == "Dori"].iloc[0]
         assert (dori["date_start"].date(), dori["date_end"].date()) == (start, end)
+
+
+def test_the_year_of_a_prize_title_dates_nothing(geocoder):
+    text = (
+        "Gunmen killed nine herders at Gorom-Gorom on 4 May, said Amina Sow, winner of the 2019 Sahel Rights Prize. "
+        "A rival count was given by the 2020 Global Peace Index team.\n"
+    )
+    assert [m for m in find_dates(text) if m.precision == "year"] == []
+    events = extract_events(text, geocoder).events
+    assert events.empty or not (events["date_start"].dt.year.isin([2019, 2020])).any()  # no year taken from a title
+    assert extract_events(text, geocoder).rejected["reason"].str.contains("date").any()
+
+
+def test_a_follow_up_that_recalls_an_earlier_attack_keeps_the_story_day(geocoder):
+    text = (
+        "Armed men killed 30 villagers in Gorom-Gorom on 20 April 2023, a rights group said. "
+        "The killings came after an ambush on 15 April in which eight soldiers died.\n"
+    )
+    events = extract_events(text, geocoder).events
+    gorom = events[events["location"] == "Gorom-Gorom"].iloc[0]
+    assert gorom["date_start"].date() == date(2023, 4, 20) == gorom["date_end"].date()

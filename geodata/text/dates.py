@@ -277,8 +277,18 @@ _YEAR_LEADS = frozenset(
 )
 
 
+# A year in the title of a prize, index or games ("winner of the 2022 Rights Defenders Prize", "the 2023 Global
+# Peace Index"): it dates the title, not anything in the story, and lends its year to nothing.
+_TITLE_YEAR = re.compile(
+    r"^\d{4}\s+(?:[A-Z][\w'’-]*\s+){0,4}(?:Prize|Award|Index|Report|Games|Cup|Olympics|Summit|Festival|Forum)\b"
+)
+
+
 def _not_a_year(sentence: str, start: int) -> bool:
-    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year."""
+    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year; nor is the
+    year of a prize's or an index's title."""
+    if _TITLE_YEAR.match(sentence[start:]):
+        return True
     before = re.search(r"([A-Za-zÀ-ÿ]+)[\s-]+$", sentence[:start])
     if before is None or not before.group(1)[0].isupper():
         return False

@@ -1203,8 +1203,9 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
                own: _When | None = None) -> None:  # fmt: skip
     """Fold a follow-up sentence into its event: deaths (added when the sentence says "other"/"another", else
     competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
-    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
-    sentence into ``notes``."""
+    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"; not the
+    day of an earlier incident it recalls, "the killings came after an attack on Monday"), the sentence into
+    ``notes``."""
     figures = death_figures(sentence.text)
     claimed = state_claims(sentence.text, figures)
     has_toll = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
@@ -1234,13 +1235,22 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             new = Fatalities(added.best, old.low, added.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
-    if own is not None and own.precision in ("day", "week") and _narrows(row, own):
+    if own is not None and own.precision in ("day", "week") and _narrows(row, own) and not _recalled_day(sentence.text):
         row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
         row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
     row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)}{claim_note}"
     if source and row["source"] and sentence.reference:
         refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
         row["source"] += "".join(refs)
+
+
+def _recalled_day(text: str) -> bool:
+    """True when every date the sentence writes comes after a recall ("came after an attack on April 15", "a week
+    after the raid on Monday"): the day of an earlier incident, not the story's ("The 9 January attack came a month
+    after ...": the story's)."""
+    recalls = [found.end() for found in _RECAP.finditer(text)]
+    spans = [m.span[0] for m in find_dates(text)]
+    return bool(recalls and spans) and all(any(0 <= start - end <= 100 for end in recalls) for start in spans)
 
 
 def _narrows(row: dict, own: _When) -> bool:
