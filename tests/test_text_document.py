@@ -306,3 +306,13 @@ def test_a_follow_up_that_recalls_an_earlier_attack_keeps_the_story_day(geocoder
     events = extract_events(text, geocoder).events
     gorom = events[events["location"] == "Gorom-Gorom"].iloc[0]
     assert gorom["date_start"].date() == date(2023, 4, 20) == gorom["date_end"].date()
+
+
+def test_a_night_named_by_its_weekday_or_by_the_day_it_was_reported(geocoder):
+    assert days("Gunmen raided the hamlet overnight Saturday, a councillor said.") == [
+        (date(2023, 5, 6), date(2023, 5, 7), "day")
+    ]
+    text = "Armed men overran the gendarmerie post of Dori overnight, killing six, the governor said on Thursday.\n"
+    dori = extract_events(text, geocoder, document_day=THURSDAY).events.iloc[0]
+    assert (dori["date_start"].date(), dori["date_end"].date()) == (date(2023, 5, 10), THURSDAY)
+    assert "night before it was reported" in dori["date_basis"]

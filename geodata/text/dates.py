@@ -85,6 +85,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                           r"(?:(?i:of|from|between)\s+)?)?"
                           rf"{_WEEKDAY}(?:\s+(?i:night))?\s+(?i:to|into|and|-|–)\s+"
                           r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+        # "overnight Thursday", "overnight on Saturday": that weekday's night, into the next day
+        ("rel_night", rf"\b(?i:overnight)\s+(?:(?i:on|from)\s+)?{_WEEKDAY}\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
         # "the following Sunday", "the previous Monday": counted from the story's day (by the caller), not the writing
         ("story_weekday", rf"\b(?i:the)\s+(?i:following|next|previous|preceding)\s+{_WEEKDAY}\b"),
@@ -336,8 +338,8 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     """Days of a phrase relative to the document date ``anchor`` (None without one).
 
     "on Thursday" -> the latest Thursday on or before the anchor ("last Thursday": strictly before);
-    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor); "a few days
-    ago" -> the seven days before the anchor (``week``);
+    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor);
+    "overnight Thursday" -> Thursday and Friday; "a few days ago" -> the seven days before the anchor (``week``);
     "since Tuesday" -> that Tuesday to the anchor (``week``); "yesterday", "N days ago" -> that day;
     "this week" -> Monday to the anchor, "last week" -> the Monday-Sunday before (``week``); "this/earlier
     this month" -> the 1st to the anchor, "last month" -> that month (``month``); "this year" -> 1 January
@@ -351,6 +353,9 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
         return end - timedelta(days=(second - first) % 7), end, "day" if (second - first) % 7 <= 1 else "week"
     if kind == "rel_few_days":  # "a few days ago": the week before the anchor
         return anchor - timedelta(days=7), anchor - timedelta(days=1), "week"
+    if kind == "rel_night":  # the night of the weekday (on or before the anchor) runs into the next day
+        day = anchor - timedelta(days=(anchor.weekday() - WEEKDAYS.index(groups["wd"].lower())) % 7)
+        return day, day + timedelta(days=1), "day"
     if kind in ("rel_weekday", "rel_since"):
         weekday = WEEKDAYS.index(groups["wd"].lower())
         back = (anchor.weekday() - weekday) % 7

@@ -1682,7 +1682,13 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
     if not reported:
         return None
     day = reported[-1].start
+    if _OVERNIGHT.search(sentence):  # "killed overnight, the mayor said on Monday": the night into that day
+        return _When(day - timedelta(days=1), day, "day", f"the night before it was reported (\"{reported[-1].text}\")")
     return _When(day - timedelta(days=6), day, "week", f"the week before it was reported (\"{reported[-1].text}\")")
+
+
+_OVERNIGHT = re.compile(r"\bovernight\b(?!\s+(?:on\s+|from\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
+                        r"|Sunday|\d))", re.IGNORECASE)  # fmt: skip
 
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
