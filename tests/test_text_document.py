@@ -316,3 +316,10 @@ def test_a_night_named_by_its_weekday_or_by_the_day_it_was_reported(geocoder):
     dori = extract_events(text, geocoder, document_day=THURSDAY).events.iloc[0]
     assert (dori["date_start"].date(), dori["date_end"].date()) == (date(2023, 5, 10), THURSDAY)
     assert "night before it was reported" in dori["date_basis"]
+
+
+def test_the_day_an_authority_confirmed_the_dead_is_not_the_day_of_the_ambush(geocoder):
+    text = ("The governor confirmed, Friday, 12 May, the death of 19 traders near Dori in an ambush which took place "
+            "on Tuesday, 9 May.\n")  # fmt: skip
+    dori = extract_events(text, geocoder, document_day=date(2023, 5, 13)).events.iloc[0]
+    assert dori["date_start"].date() == date(2023, 5, 9) == dori["date_end"].date()

@@ -1631,7 +1631,7 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 
 
 _REPORTING_BEFORE = re.compile(
-    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
+    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]|confirm(?:ed|s)"
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
     # "said in a statement sent to AFP on Friday"
     r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
