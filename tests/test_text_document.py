@@ -285,3 +285,41 @@ def test_weeks_weekdays_and_months_counted_from_the_story_day(geocoder, opening,
         events = extract_events(text, geocoder, document_day=day).events
         dori = events[events["location"] == "Dori"].iloc[0]
         assert (dori["date_start"].date(), dori["date_end"].date()) == (start, end)
+
+
+def test_the_year_of_a_prize_title_dates_nothing(geocoder):
+    text = (
+        "Gunmen killed nine herders at Gorom-Gorom on 4 May, said Amina Sow, winner of the 2019 Sahel Rights Prize. "
+        "A rival count was given by the 2020 Global Peace Index team.\n"
+    )
+    assert [m for m in find_dates(text) if m.precision == "year"] == []
+    events = extract_events(text, geocoder).events
+    assert events.empty or not (events["date_start"].dt.year.isin([2019, 2020])).any()  # no year taken from a title
+    assert extract_events(text, geocoder).rejected["reason"].str.contains("date").any()
+
+
+def test_a_follow_up_that_recalls_an_earlier_attack_keeps_the_story_day(geocoder):
+    text = (
+        "Armed men killed 30 villagers in Gorom-Gorom on 20 April 2023, a rights group said. "
+        "The killings came after an ambush on 15 April in which eight soldiers died.\n"
+    )
+    events = extract_events(text, geocoder).events
+    gorom = events[events["location"] == "Gorom-Gorom"].iloc[0]
+    assert gorom["date_start"].date() == date(2023, 4, 20) == gorom["date_end"].date()
+
+
+def test_a_night_named_by_its_weekday_or_by_the_day_it_was_reported(geocoder):
+    assert days("Gunmen raided the hamlet overnight Saturday, a councillor said.") == [
+        (date(2023, 5, 6), date(2023, 5, 7), "day")
+    ]
+    text = "Armed men overran the gendarmerie post of Dori overnight, killing six, the governor said on Thursday.\n"
+    dori = extract_events(text, geocoder, document_day=THURSDAY).events.iloc[0]
+    assert (dori["date_start"].date(), dori["date_end"].date()) == (date(2023, 5, 10), THURSDAY)
+    assert "night before it was reported" in dori["date_basis"]
+
+
+def test_the_day_an_authority_confirmed_the_dead_is_not_the_day_of_the_ambush(geocoder):
+    text = ("The governor confirmed, Friday, 12 May, the death of 19 traders near Dori in an ambush which took place "
+            "on Tuesday, 9 May.\n")  # fmt: skip
+    dori = extract_events(text, geocoder, document_day=date(2023, 5, 13)).events.iloc[0]
+    assert dori["date_start"].date() == date(2023, 5, 9) == dori["date_end"].date()

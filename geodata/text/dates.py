@@ -85,6 +85,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                           r"(?:(?i:of|from|between)\s+)?)?"
                           rf"{_WEEKDAY}(?:\s+(?i:night))?\s+(?i:to|into|and|-|–)\s+"
                           r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+        # "overnight Thursday", "overnight on Saturday": that weekday's night, into the next day
+        ("rel_night", rf"\b(?i:overnight)\s+(?:(?i:on|from)\s+)?{_WEEKDAY}\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
         # "the following Sunday", "the previous Monday": counted from the story's day (by the caller), not the writing
         ("story_weekday", rf"\b(?i:the)\s+(?i:following|next|previous|preceding)\s+{_WEEKDAY}\b"),
@@ -277,8 +279,18 @@ _YEAR_LEADS = frozenset(
 )
 
 
+# A year in the title of a prize, index or games ("winner of the 2022 Rights Defenders Prize", "the 2023 Global
+# Peace Index"): it dates the title, not anything in the story, and lends its year to nothing.
+_TITLE_YEAR = re.compile(
+    r"^\d{4}\s+(?:[A-Z][\w'’-]*\s+){0,4}(?:Prize|Award|Index|Report|Games|Cup|Olympics|Summit|Festival|Forum)\b"
+)
+
+
 def _not_a_year(sentence: str, start: int) -> bool:
-    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year."""
+    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year; nor is the
+    year of a prize's or an index's title."""
+    if _TITLE_YEAR.match(sentence[start:]):
+        return True
     before = re.search(r"([A-Za-zÀ-ÿ]+)[\s-]+$", sentence[:start])
     if before is None or not before.group(1)[0].isupper():
         return False
@@ -326,8 +338,8 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     """Days of a phrase relative to the document date ``anchor`` (None without one).
 
     "on Thursday" -> the latest Thursday on or before the anchor ("last Thursday": strictly before);
-    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor); "a few days
-    ago" -> the seven days before the anchor (``week``);
+    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor);
+    "overnight Thursday" -> Thursday and Friday; "a few days ago" -> the seven days before the anchor (``week``);
     "since Tuesday" -> that Tuesday to the anchor (``week``); "yesterday", "N days ago" -> that day;
     "this week" -> Monday to the anchor, "last week" -> the Monday-Sunday before (``week``); "this/earlier
     this month" -> the 1st to the anchor, "last month" -> that month (``month``); "this year" -> 1 January
@@ -341,6 +353,9 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
         return end - timedelta(days=(second - first) % 7), end, "day" if (second - first) % 7 <= 1 else "week"
     if kind == "rel_few_days":  # "a few days ago": the week before the anchor
         return anchor - timedelta(days=7), anchor - timedelta(days=1), "week"
+    if kind == "rel_night":  # the night of the weekday (on or before the anchor) runs into the next day
+        day = anchor - timedelta(days=(anchor.weekday() - WEEKDAYS.index(groups["wd"].lower())) % 7)
+        return day, day + timedelta(days=1), "day"
     if kind in ("rel_weekday", "rel_since"):
         weekday = WEEKDAYS.index(groups["wd"].lower())
         back = (anchor.weekday() - weekday) % 7

@@ -1203,8 +1203,9 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
                own: _When | None = None) -> None:  # fmt: skip
     """Fold a follow-up sentence into its event: deaths (added when the sentence says "other"/"another", else
     competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
-    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
-    sentence into ``notes``."""
+    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"; not the
+    day of an earlier incident it recalls, "the killings came after an attack on Monday"), the sentence into
+    ``notes``."""
     figures = death_figures(sentence.text)
     claimed = state_claims(sentence.text, figures)
     has_toll = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
@@ -1235,13 +1236,22 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             new = Fatalities(added.best, old.low, added.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
-    if own is not None and own.precision in ("day", "week") and _narrows(row, own):
+    if own is not None and own.precision in ("day", "week") and _narrows(row, own) and not _recalled_day(sentence.text):
         row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
         row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
     row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)}{claim_note}"
     if source and row["source"] and sentence.reference:
         refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
         row["source"] += "".join(refs)
+
+
+def _recalled_day(text: str) -> bool:
+    """True when every date the sentence writes comes after a recall ("came after an attack on April 15", "a week
+    after the raid on Monday"): the day of an earlier incident, not the story's ("The 9 January attack came a month
+    after ...": the story's)."""
+    recalls = [found.end() for found in _RECAP.finditer(text)]
+    spans = [m.span[0] for m in find_dates(text)]
+    return bool(recalls and spans) and all(any(0 <= start - end <= 100 for end in recalls) for start in spans)
 
 
 def _narrows(row: dict, own: _When) -> bool:
@@ -1622,7 +1632,7 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 
 
 _REPORTING_BEFORE = re.compile(
-    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
+    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]|confirm(?:ed|s)"
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
     # "said in a statement sent to AFP on Friday"
     r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
@@ -1673,7 +1683,13 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
     if not reported:
         return None
     day = reported[-1].start
+    if _OVERNIGHT.search(sentence):  # "killed overnight, the mayor said on Monday": the night into that day
+        return _When(day - timedelta(days=1), day, "day", f"the night before it was reported (\"{reported[-1].text}\")")
     return _When(day - timedelta(days=6), day, "week", f"the week before it was reported (\"{reported[-1].text}\")")
+
+
+_OVERNIGHT = re.compile(r"\bovernight\b(?!\s+(?:on\s+|from\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
+                        r"|Sunday|\d))", re.IGNORECASE)  # fmt: skip
 
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
