@@ -21,7 +21,7 @@ def geocoder() -> Geocoder:
 @pytest.mark.parametrize(
     ("sentence", "figures"),
     [
-        ("More than two dozen gendarmes were killed near the post.", (24, 24, None)),
+        ("More than two dozen gendarmes were killed near the post.", (25, 25, None)),  # beyond a round count
         ("Three dozen herders were killed at the wells.", (36, 36, 36)),
         ("Half a dozen guards were killed at the gate.", (6, 6, 6)),
         ("The raiders withdrew after killing two dozen villagers.", (24, 24, 24)),
@@ -200,3 +200,19 @@ def test_the_same_figure_of_the_same_dead_told_again_is_not_added(geocoder: Geoc
             " At least 12 soldiers were killed in the assault. 40 assailants were also killed, it added.\n")
     event = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events.iloc[0]
     assert event["fatalities"] == 52
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The imam, who was killed along with three other men, was buried on Friday.", (4, 4, 4)),
+        ("A nurse was shot dead together with two others at the clinic.", (3, 3, 3)),
+        ("Four of the drivers were killed together with a soldier and a trader.", (6, 6, 6)),
+        ("More than a dozen herders were killed at the wells.", (13, 13, None)),
+        ("At least a dozen herders were killed at the wells.", (12, 12, None)),
+        ("More than 40 herders were killed at the wells.", (40, 40, None)),
+    ],
+)
+def test_dead_counted_with_others_and_beyond_a_dozen(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures

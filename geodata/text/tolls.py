@@ -92,6 +92,18 @@ _JOINED_SINGLES = re.compile(
     r"|abducted|captured|arrested|missing|rescued|freed|released|detained)|said|says|told|added|reported)\b)",
     re.IGNORECASE,
 )
+# "a chief who was killed along with four other people": the one and the others, five.
+_WITH_OTHERS = re.compile(
+    rf"\b(?:was|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:killed|shot\s+dead|executed|murdered|slain)\s+(?:along"
+    rf"|together)\s+with\s+(?:{_QUALIFIER}\s+)?(?P<n>{NUMBER})\s+others?\b",
+    re.IGNORECASE,
+)
+# "five guards were killed together with a policeman and a contractor": one more for each named after the verb.
+_KILLED_WITH_SINGLES = re.compile(
+    r"^\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:killed|shot\s+dead|executed|murdered|slain)\s+"
+    rf"(?:along|together)\s+with\s+(?P<items>{_ONE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+){_ONE_ITEM})*)",
+    re.IGNORECASE,
+)
 _ARTICLE = re.compile(r"\b(?:an?|one)\s", re.IGNORECASE)
 _KILLED_LEAD = re.compile(r"\s*(?:killing|killed|left|leaving)\b", re.IGNORECASE)
 # Singles named before a figure of the same dead: "a gendarme and four civilians were killed".
@@ -135,6 +147,9 @@ _NOT_DEATH_BEFORE = re.compile(
 _SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+which)\s+$", re.IGNORECASE)
 _FLOOR = {"at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than",
           "not less than", "well over"}  # fmt: skip
+# Floors that exclude the figure itself: a round count ("a dozen") beyond them is one more. A figure written in digits
+# keeps the figure ("more than 70": 70, as ACLED and the labels code it).
+_BEYOND = {"more than", "over", "upwards of", "in excess of", "well over"}
 _CEILING = {"up to", "as many as", "fewer than", "less than", "at most", "nearly", "almost", "close to"}
 
 
@@ -163,8 +178,9 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
         count = _dozen(groups["dozen"])
         if count is None:
             return None
-        if qualifier in _FLOOR:
-            return Fatalities(count, count, None)
+        if qualifier in _FLOOR:  # "more than a dozen" is thirteen or more; "at least a dozen" twelve or more
+            floor = count + 1 if qualifier in _BEYOND else count
+            return Fatalities(floor, floor, None)
         return Fatalities(count, None, count) if qualifier in _CEILING else Fatalities(count, count, count)
     if groups.get("vague"):
         word = groups["vague"].lower().split()[-1].replace("dozen", "dozens").replace("dozenss", "dozens")
@@ -304,7 +320,7 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
     spans: list[tuple[int, int]] = []
     written, sentence = sentence, _mask(sentence, list(exclude))  # a period ("this year") is a date: masked
     candidates = []
-    for regex in (_FIGURE, _KILL_VERB_FIGURE, _ONE_DEAD):
+    for regex in (_WITH_OTHERS, _FIGURE, _KILL_VERB_FIGURE, _ONE_DEAD):
         for match in regex.finditer(sentence):
             candidates.append((_number_span(match), regex, match))
     subset_end: int | None = None
@@ -339,11 +355,15 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
         if regex is _ONE_DEAD:
             count = len(_ARTICLE.findall(match.group("n") + " "))
             figure, tail = Fatalities(count, count, count), _ARTICLE.sub("", match.group("n"), count=1)
+        elif regex is _WITH_OTHERS:
+            count = parse_number(match.group("n"))
+            figure = None if count is None else Fatalities(count + 1, count + 1, count + 1)
         else:
             figure = _one_figure(match)
         if figure is None:
             continue
-        singles = _JOINED_SINGLES.match(after) if regex is not _ONE_DEAD else None
+        singles = (_JOINED_SINGLES.match(after) or _KILLED_WITH_SINGLES.match(after)) if regex in (
+            _FIGURE, _KILL_VERB_FIGURE) else None
         if singles:  # "killing three foreigners, a Malian civilian and a soldier": one more for each
             more = len(_ARTICLE.findall(singles.group("items") + " "))
             figure = Fatalities(*(None if v is None else v + more for v in (figure.best, figure.low, figure.high)))
