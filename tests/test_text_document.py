@@ -324,3 +324,17 @@ def test_the_day_an_authority_confirmed_the_dead_is_not_the_day_of_the_ambush(ge
             "on Tuesday, 9 May.\n")  # fmt: skip
     dori = extract_events(text, geocoder, document_day=date(2023, 5, 13)).events.iloc[0]
     assert dori["date_start"].date() == date(2023, 5, 9) == dori["date_end"].date()
+
+
+def test_an_undated_text_carries_its_lead_day_to_the_same_story_only(geocoder):
+    headline = ("Gunmen kill twelve traders in Dori on 12 March 2021\n\nWitnesses said the men came at dawn.\n\n"
+                "Twelve traders were killed at the cattle market in Dori.\n")  # fmt: skip
+    dori = extract_events(headline, geocoder).events.iloc[0]
+    assert dori["date_start"].date() == date(2021, 3, 12) == dori["date_end"].date()
+    story = ("On 12 March 2021, gunmen on motorcycles raided the market of Dori, killing twelve traders.\n\n"
+             "Shops stayed shut.\n\nThe attackers killed four herders at Arbinda as they withdrew.\n")  # fmt: skip
+    arbinda = extract_events(story, geocoder).events.set_index("location").loc["Arbinda"]
+    assert arbinda["date_start"].date() == date(2021, 3, 12)
+    history = story.replace("Shops stayed shut.", "On 2 May 2021, soldiers retook the road to Gorom-Gorom.")
+    events = extract_events(history, geocoder).events.set_index("location")
+    assert events.loc["Arbinda", "date_start"].date() != date(2021, 3, 12)  # another day was told since
