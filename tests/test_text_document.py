@@ -236,7 +236,8 @@ def test_a_photo_credit_run_into_the_prose_ends_the_caption(geocoder):
 @pytest.mark.parametrize(
     "stamp",
     ["14.03.2022", "2022-03-14T09:30:00+00:00", "2022-03-14 09:30 GMT", "14/03/2022 09:30", "Mon 14 Mar 2022 | 09:30",
-     "PUBLISHED 14 MARCH 2022", "14 MARCH 2022 - 09:30", "2022/03/14", "Written by Staff Reporter on 14 March 2022"],
+     "PUBLISHED 14 MARCH 2022", "14 MARCH 2022 - 09:30", "2022/03/14", "Written by Staff Reporter on 14 March 2022",
+     "14/03/2022 · Security · with agencies", "Monday 14 March 2022 | Africa desk"],
 )
 def test_a_line_that_only_stamps_the_text_in_numeric_and_machine_formats(stamp):
     text = f"Nine traders killed near Tera\n{stamp}\n\nArmed men killed nine traders near Tera on Saturday.\n"

@@ -467,6 +467,8 @@ _STAMP_LINE = re.compile(
 _STAMP_WORD = re.compile(r"\b(?:published|posted|issued|released|updated|written)\b", re.IGNORECASE)
 # A header line ending in a date: "Sahel Conflict Brief no. 14 — 19 February 2022", "DAKAR (AP) — May 12, 2025".
 _TRAILING_DATE = re.compile(r"(?:—|–|\s-|\||·)\s*(?P<date>[^—–|·]{6,30}?)\s*$")
+# ... or opening it, before a section or a byline: "10/08/2021 · Security · with agencies", "12 May 2021 | World".
+_OPENING_DATE = re.compile(r"^\s*(?P<date>[^—–|·]{6,30}?)\s*(?:—|–|\s-\s|\||·)")
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", re.IGNORECASE)
 # What may stand beside the date on a line that only stamps the text: "Tue Aug 20, 2019 | 11:02 GMT",
 # "June 17, 2019 · 6 min read", "Ouagadougou, 28 April 2023".
@@ -580,9 +582,10 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
                 word = " ".join(keyword.group(0).split()).capitalize()
                 stamps.append(Stamp(here, here + len(line), word, after[0].start))
                 continue
-        trailing = _TRAILING_DATE.search(line)
-        if trailing and seen <= 4 and _full_day(trailing.group("date")):
-            stamps.append(Stamp(here, here + len(line), "Date line", _full_day(trailing.group("date"))))
+        edges = [m.group("date") for m in (_TRAILING_DATE.search(line), _OPENING_DATE.search(line)) if m]
+        edge = next((words for words in edges if _full_day(words) and _only_a_date(words)), None)
+        if edge and seen <= 4:
+            stamps.append(Stamp(here, here + len(line), "Date line", _full_day(edge)))
             continue
         if len(line) > 80:
             continue
@@ -595,6 +598,14 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):
             stamps.append(Stamp(here, here + len(line), "Date line", day))
     return sorted(stamps, key=lambda stamp: stamp.start)
+
+
+def _only_a_date(words: str) -> bool:
+    """True when ``words`` are a date and nothing else but a weekday, a time or a zone ("Tue 10/08/2021 09:30")."""
+    rest = _STAMP_NOISE.sub(" ", _NUMERIC_DAY.sub(" ", _SLASHED_ISO.sub(" ", _ISO_STAMP.sub(" ", words))))
+    for mention in find_dates(rest):
+        rest = rest.replace(mention.text, " ")
+    return not re.search(r"[A-Za-zÀ-ÿ]{3,}|\d", rest)
 
 
 # "date 2023-04-25 AT least 60 people ...": a stored page's stamp glued before its first words
