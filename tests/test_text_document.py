@@ -339,3 +339,15 @@ def test_an_undated_text_carries_its_lead_day_to_the_same_story_only(geocoder):
     history = story.replace("Shops stayed shut.", "On 2 May 2021, soldiers retook the road to Gorom-Gorom.")
     events = extract_events(history, geocoder).events.set_index("location")
     assert events.loc["Arbinda", "date_start"].date() != date(2021, 3, 12)  # another day was told since
+
+
+def test_a_clock_time_ends_a_sentence_unless_a_day_or_zone_follows_it():
+    from geodata.text.sentences import split_sentences
+
+    def pieces(text: str) -> list[str]:
+        return [sentence.text for sentence in split_sentences(text)]
+
+    assert pieces("Gunmen hit the post at 4:45 a.m. The garrison has since been reinforced.") == [
+        "Gunmen hit the post at 4:45 a.m.", "The garrison has since been reinforced."]
+    assert len(pieces("Gunmen hit the post at 4 a.m. Friday and left at 6 p.m. GMT, a source said.")) == 1
+    assert len(pieces("The U.N. Security Council met on Friday.")) == 1
