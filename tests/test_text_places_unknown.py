@@ -222,3 +222,18 @@ def test_the_two_ends_of_a_short_road_are_both_kept(geocoder: Geocoder) -> None:
     lookup = PlaceLookup(geocoder, ("BF",), text)
     found, tried, _ = lookup.first_group([g for g in place_groups(text) if g.role == "event"], text)
     assert [name for name, _ in found] == ["Djibo", "Arbinda"] and tried == []
+
+
+def test_an_unknown_village_said_to_be_near_a_town_is_placed_near_that_town(geocoder: Geocoder) -> None:
+    # ACLED's nearest named place, precision 2: the town named beside the village stands in for it
+    text = "Gunmen killed five herders on Sunday in Kourbaga, a village near Djibo, the governor said."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    town = geocoder.geocode("Djibo", country="BF")
+    assert event["geo_precision"] == 2
+    assert (event["latitude"], event["longitude"]) == (town.latitude, town.longitude)
+
+
+def test_a_known_village_near_a_town_keeps_its_own_point(geocoder: Geocoder) -> None:
+    text = "Gunmen killed five herders on Sunday in Arbinda, a town near Djibo, the governor said."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    assert event["location"] == "Arbinda" and event["geo_precision"] == 1
