@@ -80,6 +80,7 @@ from geodata.text.places import (
     headline_place,
     inherited_place,
     paragraph_place,
+    villages_told_near,
 )
 from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
 from geodata.text.sentences import Sentence, points_back, split_sentences
@@ -325,6 +326,10 @@ def extract_events(
         if keyword is None or sentence.heading:
             continue
         reading = _read_violence(doc, index, dating)
+        if not reading.found and reading.tried and (
+            near := villages_told_near(doc.sentences, index, doc.places, reading.groups, reading.tried)
+        ):  # "the villages of A and B ... The attacks happened close to Y": A and B near Y
+            (reading.found, reading.place_basis), reading.tried = near, []
         if _told_again(doc, reading, dating) or _goes_on(doc, index, reading, dating):
             continue
         story, when = _story_and_when(doc, index, dating)
