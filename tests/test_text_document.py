@@ -235,7 +235,8 @@ def test_a_photo_credit_run_into_the_prose_ends_the_caption(geocoder):
 
 @pytest.mark.parametrize(
     "stamp",
-    ["14.03.2022", "2022-03-14T09:30:00+00:00", "2022-03-14 09:30 GMT", "14/03/2022 09:30", "Mon 14 Mar 2022 | 09:30"],
+    ["14.03.2022", "2022-03-14T09:30:00+00:00", "2022-03-14 09:30 GMT", "14/03/2022 09:30", "Mon 14 Mar 2022 | 09:30",
+     "PUBLISHED 14 MARCH 2022", "14 MARCH 2022 - 09:30", "2022/03/14", "Written by Staff Reporter on 14 March 2022"],
 )
 def test_a_line_that_only_stamps_the_text_in_numeric_and_machine_formats(stamp):
     text = f"Nine traders killed near Tera\n{stamp}\n\nArmed men killed nine traders near Tera on Saturday.\n"
@@ -323,3 +324,17 @@ def test_the_day_an_authority_confirmed_the_dead_is_not_the_day_of_the_ambush(ge
             "on Tuesday, 9 May.\n")  # fmt: skip
     dori = extract_events(text, geocoder, document_day=date(2023, 5, 13)).events.iloc[0]
     assert dori["date_start"].date() == date(2023, 5, 9) == dori["date_end"].date()
+
+
+def test_an_undated_text_carries_its_lead_day_to_the_same_story_only(geocoder):
+    headline = ("Gunmen kill twelve traders in Dori on 12 March 2021\n\nWitnesses said the men came at dawn.\n\n"
+                "Twelve traders were killed at the cattle market in Dori.\n")  # fmt: skip
+    dori = extract_events(headline, geocoder).events.iloc[0]
+    assert dori["date_start"].date() == date(2021, 3, 12) == dori["date_end"].date()
+    story = ("On 12 March 2021, gunmen on motorcycles raided the market of Dori, killing twelve traders.\n\n"
+             "Shops stayed shut.\n\nThe attackers killed four herders at Arbinda as they withdrew.\n")  # fmt: skip
+    arbinda = extract_events(story, geocoder).events.set_index("location").loc["Arbinda"]
+    assert arbinda["date_start"].date() == date(2021, 3, 12)
+    history = story.replace("Shops stayed shut.", "On 2 May 2021, soldiers retook the road to Gorom-Gorom.")
+    events = extract_events(history, geocoder).events.set_index("location")
+    assert events.loc["Arbinda", "date_start"].date() != date(2021, 3, 12)  # another day was told since

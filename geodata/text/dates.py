@@ -464,7 +464,7 @@ _STAMP_LINE = re.compile(
     r"|date\s+published)\b\s*(?:on|at|:)?\s*(?P<rest>[^|\n]{4,120})$",
     re.IGNORECASE | re.MULTILINE,
 )
-_STAMP_WORD = re.compile(r"\b(?:published|posted|issued|released|updated)\b", re.IGNORECASE)
+_STAMP_WORD = re.compile(r"\b(?:published|posted|issued|released|updated|written)\b", re.IGNORECASE)
 # A header line ending in a date: "Sahel Conflict Brief no. 14 — 19 February 2022", "DAKAR (AP) — May 12, 2025".
 _TRAILING_DATE = re.compile(r"(?:—|–|\s-|\||·)\s*(?P<date>[^—–|·]{6,30}?)\s*$")
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", re.IGNORECASE)
@@ -498,10 +498,14 @@ class DocumentDate:
 _NUMERIC_DAY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.](?P<y>(?:19|20)\d\d)(?![\d/])")
 
 
+_SLASHED_ISO = re.compile(r"(?<![\d/])(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])")  # 2019/03/12
+
+
 def _full_day(words: str) -> date | None:
-    iso = _ISO_DAY.search(words)
+    iso = _ISO_DAY.search(words) or _SLASHED_ISO.search(words)
     if iso:
         return _day(int(iso["y"]), int(iso["m"]), int(iso["d"]))
+    words = calendar_case(words)  # "PUBLISHED 12 MARCH 2019"
     numeric = _NUMERIC_DAY.search(words)  # 17/06/2024: day first, as written in the region (06/17/2024 if not)
     if numeric:
         a, b, y = int(numeric["a"]), int(numeric["b"]), int(numeric["y"])
@@ -560,7 +564,8 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         if day is not None:
             line_start = text.rfind("\n", 0, found.start("word")) + 1  # not the blank line ^\s* ran over
             stamps.append(Stamp(line_start, found.end(), " ".join(found["word"].split()).capitalize(), day))
-    for seen, here, line in _head_lines(text, head_lines):
+    for seen, here, written in _head_lines(text, head_lines):
+        line = calendar_case(written)  # "12 MARCH 2019 | 10:45": months in capitals, as page heads set them
         infobox = re.match(r"^\s*\|?\s*(?:date|dates|date of attack)\s*(?::|\|)", line, re.IGNORECASE)
         if len(line) > 120 or infobox or any(s.start <= here < s.end for s in stamps):
             continue
@@ -584,7 +589,7 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         day = _full_day(line)
         if day is None:
             continue
-        rest = _STAMP_NOISE.sub(" ", _NUMERIC_DAY.sub(" ", _ISO_STAMP.sub(" ", line)))  # the days before the times
+        rest = _STAMP_NOISE.sub(" ", _NUMERIC_DAY.sub(" ", _SLASHED_ISO.sub(" ", _ISO_STAMP.sub(" ", line))))
         for mention in find_dates(rest):
             rest = rest.replace(mention.text, " ")
         if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):

@@ -553,12 +553,26 @@ def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When |
         return None, None  # background takes no date from around it: "Since then, the town has been hit ..."
     story = None if own is not None else _story_date(dating.window, doc.own_dates)
     story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
-    if story is None and own is None and doc.lead is not None and doc.anchor is not None:
+    undated_story = doc.lead is not None and doc.anchor is None and _same_story(doc, sentence)
+    if story is None and own is None and doc.lead is not None and (doc.anchor is not None or undated_story):
         story = _lead_date(sentence, doc.lead, doc.story_years[index], dating.context_year)
     if story is None and own is None and doc.lead is None and doc.anchor is not None:
         story = _recent_past(sentence, doc.anchor, doc.story_years[index], dating.context_year)
         doc.lead = (sentence.number, story) if story is not None else None
     return story, own or story or _context_date(doc.story_years, index, dating.context_year)
+
+
+def _same_story(doc: Document, sentence: Sentence) -> bool:
+    """In a text with no date of its own, a later sentence is of the lead's written day when it points back at
+    that incident ("The attackers killed four more as they withdrew") or the lead is a dated headline, and no
+    other day has been told since: a history that moves on to other days keeps its sentences undated."""
+    number, when = doc.lead
+    if when.precision not in ("day", "week") or when.basis.startswith("the week"):
+        return False
+    told = [w for n, w in doc.own_dates.items() if number < n < sentence.number]
+    if any((w.start, w.end) != (when.start, when.end) for w in told):
+        return False
+    return points_back(sentence.text) or doc.sentences[number - 1].heading
 
 
 def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:
