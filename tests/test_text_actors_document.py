@@ -202,3 +202,10 @@ def test_a_trend_or_a_threat_of_violence_is_no_incident(sentence: str, geocoder:
 def test_a_dated_attack_beside_a_trend_word_is_still_an_incident(geocoder: Geocoder) -> None:
     text = "Gunmen killed six herders near Kaya on 4 May 2022, a rise in violence the governor deplored.\n"
     assert list(extract_events(text, geocoder, document_day=date(2022, 5, 6)).events["location"]) == ["Kaya"]
+
+
+def test_a_hedged_attribution_names_the_attacker_left_unnamed(geocoder: Geocoder) -> None:
+    text = ("Gunmen attacked the army camp at Ansongo on 4 June, killing nine soldiers.\n\n"
+            "The assailants were probably fighters of the ISGS, a security source said.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 6)).events
+    assert list(events["group1"]) == ["ISGS"]

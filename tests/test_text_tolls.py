@@ -216,3 +216,12 @@ def test_the_same_figure_of_the_same_dead_told_again_is_not_added(geocoder: Geoc
 def test_dead_counted_with_others_and_beyond_a_dozen(sentence: str, figures: tuple) -> None:
     found = find_fatalities(sentence)
     assert (found.best, found.low, found.high) == figures
+
+
+def test_an_earlier_count_of_soldiers_and_civilians_widens_the_toll_and_is_no_event_of_its_own(
+        geocoder: Geocoder) -> None:  # fmt: skip
+    text = ("At least 15 soldiers and 5 civilians were killed in an attack on the army camp at Ansongo on 4 June."
+            " An initial army report gave 6 soldiers and 2 civilians killed.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 6)).events
+    assert len(events) == 1
+    assert (events.iloc[0]["fatalities"], events.iloc[0]["fatalities_low"]) == (20, 8)

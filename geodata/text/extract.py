@@ -80,14 +80,24 @@ from geodata.text.places import (
     headline_place,
     inherited_place,
     paragraph_place,
+    villages_told_near,
 )
-from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
+from geodata.text.rules import (
+    STRONG_TIE,
+    PlaceGroup,
+    analysis,
+    event_type,
+    main_keyword,
+    place_groups,
+    reference_spans,
+)
 from geodata.text.sentences import Sentence, points_back, split_sentences
 from geodata.text.tolls import (
     Fatalities,
     adds_to_toll,
     competing,
     death_figures,
+    earlier_toll,
     find_fatalities,
     raises_toll,
     retold,
@@ -325,6 +335,10 @@ def extract_events(
         if keyword is None or sentence.heading:
             continue
         reading = _read_violence(doc, index, dating)
+        if not reading.found and reading.tried and (
+            near := villages_told_near(doc.sentences, index, doc.places, reading.groups, reading.tried)
+        ):  # "the villages of A and B ... The attacks happened close to Y": A and B near Y
+            (reading.found, reading.place_basis), reading.tried = near, []
         if _told_again(doc, reading, dating) or _goes_on(doc, index, reading, dating):
             continue
         story, when = _story_and_when(doc, index, dating)
@@ -448,7 +462,9 @@ def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
     told = [row for row in doc.rows if _km(row, point) <= 10]
     by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
     told = by_name or told  # two villages placed at one seat's point stay apart
-    if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
+    # "jihadists are active in the region" (analysis) hits no village of its own
+    if (told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2
+            and not analysis(reading.sentence.text)):  # fmt: skip
         # another village of the incident ("then moved on to the nearby village of X, where they killed two
         # more"), placed at the same seat's point as the first: an event of its own, same date and actors
         doc.rows.append(_sibling(doc.rows, told[-1], reading.sentence, found[0], reading.ordered, reading.deaths,
@@ -533,7 +549,9 @@ _YARDSTICK = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|heavies
 
 def _background(text: str) -> bool:
     """True for a sentence of background: a stretch up to now or a habit, not a yardstick ("the deadliest attack
-    since 2015" is about the incident)."""
+    since 2015" is about the incident); analysis or presence (:func:`geodata.text.rules.analysis`)."""
+    if analysis(text):
+        return True
     for found in _BACKGROUND.finditer(text):
         if found.group(0).lower() != "since" or not _YARDSTICK.search(text[max(0, found.start() - 80) : found.start()]):
             return True
@@ -1013,6 +1031,9 @@ _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
     r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
     r"|belong(?:ed|s)?\s+to)\b"
+    # a hedged attribution: "seven enemies, probably from the ISGS", "fighters believed to belong to JNIM"
+    r"|\b(?:probably|likely|presumably|presumed|believed|thought)\s+(?:to\s+(?:be|have\s+been)\s+)?(?:from|of"
+    r"|members\s+of|fighters\s+of|belonging\s+to|linked\s+to|affiliated\s+(?:to|with))\b"
     # a group's own word for it: "the Islamic State said through its Amaq agency that its fighters had killed 30"
     r"|\bsaid\b[^.;]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|mujahideen)\s+(?:had\s+)?(?:killed|attacked"
     r"|ambushed|carried\s+out|struck|targeted)\b"
@@ -1159,6 +1180,9 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
     # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
     civilians = civilians and not all(f.category in ("state", "attackers", "militia") for f in figures)
+    # "an earlier report gave 4 soldiers and 2 civilians killed": the whole incident's toll told again, no attack of
+    # its own on civilians
+    civilians = civilians and not any(f.category in ("state", "militia") for f in figures)
     parties = {target["group1"], target["group2"]}
     if figures and civilians and None not in parties and "Civilians" not in parties:
         perpetrator = next(
@@ -1237,6 +1261,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             row["_victims"] = {f.category for f in death_figures(sentence.text)}
         elif raises_toll(sentence.text):  # "the toll later rose to 20": the update is the best figure
             new = updated(old, deaths)
+        elif earlier_toll(sentence.text):  # "a previous report gave 4 dead": the count told before stays the best
+            new = updated(deaths, old)
         elif adds_to_toll(sentence.text, figures):
             new = _sum_figures(old, deaths)
         else:

@@ -426,3 +426,50 @@ def inherited_place(
     why = f"shared reference {''.join(sorted(shared))}" if shared else "same paragraph" if not follows else (
         "the paragraph before, pointed back at")
     return placed[previous.number][:1], f"sentence {previous.number} ({why})"
+
+
+# "The attacks happened close to the village of Y", "The raid took place near Y": where the incident told just before
+# took place, for villages of it the gazetteer lacks
+_WHERE_IT_HAPPENED = re.compile(
+    r"^(?:the|these|those|both|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|raids?|ambush(?:es)?|killings?"
+    r"|massacres?|incidents?)\s+(?:\w+\s+)?(?:occurred|happened|took\s+place)\s+(?:\w+\s+){0,3}?"
+    r"(?:close\s+to|near|around|outside|not\s+far\s+from)\s+",
+    re.IGNORECASE,
+)
+
+
+def villages_told_near(sentences: list[Sentence], index: int, places: PlaceLookup, groups: list,
+                       tried: list[tuple[str, list[str]]]) -> tuple[list, str] | None:  # fmt: skip
+    """Villages the gazetteer lacks, that the sentence calls villages ("the villages of A and B"), placed near the
+    town the first later sentence saying where the attack happened names ("The latest attacks happened close to the
+    village of Y"), precision 2, the relation in their note: ACLED's nearest named place."""
+    text = sentences[index].text
+    unknown = {name for name, _ in tried}
+    villages = [name for group in groups if group.kind == "name" and set(group.names) <= unknown
+                and _called_villages(text, group) for name in group.names]  # fmt: skip
+    if not villages:
+        return None
+    for later in sentences[index + 1 :]:
+        told = _WHERE_IT_HAPPENED.search(later.text)
+        if told is None:
+            continue
+        rest = later.text[told.end() :]
+        anchor = next((g for g in place_groups(rest) if g.kind == "name" and g.start <= 25), None)
+        found = places.resolve(anchor.names[0]) if anchor is not None else []
+        if isinstance(found, list) or found.geo_precision > 2:
+            return None
+        note = f"not in the gazetteer: placed near {anchor.names[0]}, where sentence {later.number} says it happened"
+        placed = [(name, UnitPlaced(**{**found.to_dict(), "geo_precision": 2, "note": f"{name} is {note}"}))
+                  for name in villages]  # fmt: skip
+        return placed, f"sentence {later.number} (where the attack happened)"
+    return None
+
+
+def _called_villages(text: str, group) -> bool:
+    """Whether ``text`` calls the names of ``group`` villages or hamlets, before or after them."""
+    return bool(_VILLAGE_BEFORE.search(text[: group.start]) or _VILLAGE_AFTER.search(text[group.start : group.end + 9]))
+
+
+# "the village of X", "the hamlets of X and Y" / "X village", "X and Y villages": names a sentence calls villages
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet|settlement)s?\s+(?:of|called|named|known\s+as)\s+$", re.IGNORECASE)
+_VILLAGE_AFTER = re.compile(r"\s(?:village|hamlet)s?\b", re.IGNORECASE)

@@ -378,6 +378,25 @@ def _own_violence(sentence: str) -> list[re.Match[str]]:
     ]
 
 
+# Analysis and presence, not an incident: "extremists are known to be active in the region", "analysts say",
+# "the group has tightened its grip on the north", "this is not an isolated incident".
+_ANALYSIS = re.compile(
+    r"\b(?:(?:are|is|were|was|remain|remains|have\s+been|has\s+been)\s+(?:\w+\s+){0,2}?(?:active|present|operating"
+    r"|entrenched|rampant)\s+(?:in|across|throughout|around)\b)"
+    r"|\b(?:analysts?|experts?|observers?|researchers?|specialists?)\s+(?:say|says|said|believe|believed|note|noted"
+    r"|warn|warned|argue|argued|explain|explained)\b|\baccording\s+to\s+(?:\w+\s+)?(?:analysts?|experts?|observers?)\b"
+    r"|\b(?:has|have)\s+(?:\w+\s+)?(?:tightened|expanded|extended|consolidated|strengthened|reinforced)\s+(?:its|their)"
+    r"\s+(?:control|grip|hold|presence|influence|foothold)\b|\bnot\s+an\s+isolated\s+(?:incident|case|attack)\b",
+    re.IGNORECASE,
+)
+
+
+def analysis(sentence: str) -> bool:
+    """True for a sentence of analysis or presence ("jihadists are active in the region", "analysts say", "the group
+    has tightened its grip"): without a date of its own it tells no incident."""
+    return _ANALYSIS.search(sentence) is not None
+
+
 def violence_words(sentence: str) -> list[tuple[int, int]]:
     """Spans of the violence words that report this sentence's own violence (not those of a reference clause)."""
     return [m.span() for m in _own_violence(sentence)]
@@ -644,10 +663,12 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
             ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
             # A container inherits nothing; its owner's tie is the tighter of the two.
             ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
-    # "at Boukouma, some 20 km from Arbinda": the town a village is measured from is the village's fallback, as
-    # tightly tied as the village (ACLED places an unknown village at the nearest named place, precision 2).
+    # "at Boukouma, some 20 km from Arbinda", "in Boukouma, a village near Arbinda": the town a village is measured
+    # from or said to be near is the village's fallback, as tightly tied as the village (ACLED places an unknown
+    # village at the nearest named place, precision 2).
     for position, group in enumerate(ranked):
-        if position and group.relation and group.kind == "name" and group.role == "event":
+        near = group.queries[0].startswith("near ") and not group.route
+        if position and (group.relation or near) and group.kind == "name" and group.role == "event":
             owner = ranked[position - 1]
             gap = sentence[owner.end : group.start]
             attached = len(gap) <= 45 and not re.search(r"[;:()—–]|\s-\s", gap) and not _EVENT_RE.search(gap)

@@ -582,6 +582,20 @@ def adds_to_toll(sentence: str, figures: list[DeathFigure]) -> bool:
                or _MORE_AFTER.match(sentence[f.span[1] : f.span[1] + 80]) for f in figures)  # fmt: skip
 
 
+# An older count than the one already told: "a previous army report gave 4 killed", "an initial toll of 12".
+_EARLIER = re.compile(
+    r"\b(?:previous|earlier|initial|first|preliminary|provisional|old)\s+(?:\w+\s+)?(?:reports?|tolls?|counts?"
+    r"|figures?|assessments?|estimates?|reports?|statements?)\b",
+    re.IGNORECASE,
+)
+
+
+def earlier_toll(sentence: str) -> bool:
+    """True when ``sentence`` gives an older count of the dead than the one already told ("a previous report gave
+    4 dead"): the later count stays the best figure, the older one only widens the range."""
+    return _EARLIER.search(sentence) is not None
+
+
 def raises_toll(sentence: str) -> bool:
     """True when ``sentence`` updates an earlier toll upwards ("the toll later rose to 20")."""
     return _RAISED.search(sentence) is not None
