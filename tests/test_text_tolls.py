@@ -225,3 +225,27 @@ def test_an_earlier_count_of_soldiers_and_civilians_widens_the_toll_and_is_no_ev
     events = extract_events(text, geocoder, document_day=date(2024, 6, 6)).events
     assert len(events) == 1
     assert (events.iloc[0]["fatalities"], events.iloc[0]["fatalities_low"]) == (20, 8)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "best"),
+    [
+        ("The massacre of 31 herders at the wells on Monday shocked the region.", 31),
+        ("The killing of nine traders near the market was condemned by the governor.", 9),
+        ("Gunmen stormed the camp on Friday and at least one person was killed, witnesses said.", 1),
+    ],
+)
+def test_dead_named_by_the_deed_and_one_person(sentence: str, best: int) -> None:
+    assert find_fatalities(sentence).best == best
+
+
+@pytest.mark.parametrize(
+    ("sentence", "best"),
+    [
+        ("Four gendarmes, one rebel, and one herder were slain in the fighting.", 6),
+        ("Two soldiers, a gunman and a nurse were killed at the checkpoint.", 4),
+        ("A catechist was killed in the raid.", 1),
+    ],
+)
+def test_single_dead_of_every_kind_count_one_each(sentence: str, best: int) -> None:
+    assert find_fatalities(sentence).best == best

@@ -76,7 +76,9 @@ _KILL_VERB_FIGURE = re.compile(
 _SINGULAR = (
     r"(?:soldier|peacekeeper|gendarme|police(?:man|\s+officer)|officer|civilian|villager|resident|guard|volunteer"
     r"|militiaman|fighter|militant|jihadist|attacker|assailant|man|woman|child|boy|girl|driver|trader|herder|farmer"
-    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee)"
+    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee|person|rebel|insurgent"
+    r"|terrorist|gunman|bandit|hunter|dozo|pupil|student|nurse|doctor|journalist|official|mayor|priest|pastor"
+    r"|catechist|councill?or|elder|shepherd|fisherman|hostage|prisoner|auxiliary|policeman|guardsman|militia\s+member)"
 )
 _ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}{_SINGULAR}\b"
 _ONE_DEAD = re.compile(
@@ -218,7 +220,8 @@ _DEATH_AFTER = re.compile(
 )
 _DEATH_BEFORE = re.compile(
     rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
-    rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
+    rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of"
+    rf"|(?:the\s+)?(?:deaths?|killings?|bodies|lives|massacres?|murders?|executions?|slaughter)\s+of"
     rf"|claimed|cost"
     rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
     rf"|lost|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
