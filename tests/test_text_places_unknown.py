@@ -203,3 +203,59 @@ def test_peoples_named_before_villages_are_no_places() -> None:
     assert _BEFORE_SETTLEMENT_NOUN.search("Fires spread through Fulani and Dogon villages after the raid.") is None
     found = _BEFORE_SETTLEMENT_NOUN.search("Fires spread through the Kourbaga and Tamakoulé villages after the raid.")
     assert found is not None and found.group("names") == "Kourbaga and Tamakoulé"
+
+
+def test_a_road_end_far_from_the_other_is_a_homonym_not_the_place(geocoder: Geocoder) -> None:
+    # the gazetteer's only Boni lies in Mali, some 470 km from Torodi (Niger): no road in a report on Niger joins them
+    text = "On Monday an army convoy driving between Boni and Torodi in Niger was ambushed, killing six soldiers."
+    result = extract_events(text, geocoder, document_day=DAY)
+    event = result.events.iloc[0]
+    assert event["location"] == "Torodi" and event["country_iso2"] == "NE"
+    assert "Boni" in str(result.rejected.iloc[0]["name"])
+
+
+def test_the_two_ends_of_a_short_road_are_both_kept(geocoder: Geocoder) -> None:
+    from geodata.text.places import PlaceLookup
+    from geodata.text.rules import place_groups
+
+    text = "On Monday a convoy driving between Djibo and Arbinda in Burkina Faso was ambushed, killing six soldiers."
+    lookup = PlaceLookup(geocoder, ("BF",), text)
+    found, tried, _ = lookup.first_group([g for g in place_groups(text) if g.role == "event"], text)
+    assert [name for name, _ in found] == ["Djibo", "Arbinda"] and tried == []
+
+
+def test_an_unknown_village_said_to_be_near_a_town_is_placed_near_that_town(geocoder: Geocoder) -> None:
+    # ACLED's nearest named place, precision 2: the town named beside the village stands in for it
+    text = "Gunmen killed five herders on Sunday in Kourbaga, a village near Djibo, the governor said."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    town = geocoder.geocode("Djibo", country="BF")
+    assert event["geo_precision"] == 2
+    assert (event["latitude"], event["longitude"]) == (town.latitude, town.longitude)
+
+
+def test_a_known_village_near_a_town_keeps_its_own_point(geocoder: Geocoder) -> None:
+    text = "Gunmen killed five herders on Sunday in Arbinda, a town near Djibo, the governor said."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    assert event["location"] == "Arbinda" and event["geo_precision"] == 1
+
+
+def test_unknown_villages_go_near_the_town_a_later_sentence_says_the_attack_happened_near(geocoder: Geocoder) -> None:
+    text = ("Gunmen on Sunday raided the villages of Kourbaga and Tamakoulé, killing 12 herders, the governor said.\n\n"
+            "Residents fled towards the provincial capital.\n\n"
+            "The latest attacks took place close to the town of Arbinda, long under blockade.")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=DAY).events
+    town = geocoder.geocode("Arbinda", country="BF")
+    villages = events[events["location"].isin(["Kourbaga", "Tamakoulé"])]
+    assert sorted(villages["location"]) == ["Kourbaga", "Tamakoulé"]
+    assert set(villages["geo_precision"]) == {2}
+    assert set(zip(villages["latitude"], villages["longitude"], strict=True)) == {(town.latitude, town.longitude)}
+    assert villages["geo_note"].str.contains("placed near Arbinda").all()
+
+
+def test_unknown_names_not_called_villages_are_not_moved_to_where_an_attack_happened(geocoder: Geocoder) -> None:
+    # "Kourbaga" here is no village the text names as one: it stays a place not found
+    text = ("Gunmen on Sunday killed 12 herders at Kourbaga, the governor said.\n\n"
+            "The latest attacks took place close to the town of Arbinda, long under blockade.")  # fmt: skip
+    result = extract_events(text, geocoder, document_day=DAY)
+    assert "Kourbaga" not in set(result.events.get("location", pd.Series(dtype=str)))
+    assert "Kourbaga" in set(result.rejected["name"].astype(str))

@@ -80,6 +80,7 @@ from geodata.text.places import (
     headline_place,
     inherited_place,
     paragraph_place,
+    villages_told_near,
 )
 from geodata.text.rules import (
     STRONG_TIE,
@@ -334,6 +335,10 @@ def extract_events(
         if keyword is None or sentence.heading:
             continue
         reading = _read_violence(doc, index, dating)
+        if not reading.found and reading.tried and (
+            near := villages_told_near(doc.sentences, index, doc.places, reading.groups, reading.tried)
+        ):  # "the villages of A and B ... The attacks happened close to Y": A and B near Y
+            (reading.found, reading.place_basis), reading.tried = near, []
         if _told_again(doc, reading, dating) or _goes_on(doc, index, reading, dating):
             continue
         story, when = _story_and_when(doc, index, dating)
@@ -561,12 +566,26 @@ def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When |
         return None, None  # background takes no date from around it: "Since then, the town has been hit ..."
     story = None if own is not None else _story_date(dating.window, doc.own_dates)
     story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
-    if story is None and own is None and doc.lead is not None and doc.anchor is not None:
+    undated_story = doc.lead is not None and doc.anchor is None and _same_story(doc, sentence)
+    if story is None and own is None and doc.lead is not None and (doc.anchor is not None or undated_story):
         story = _lead_date(sentence, doc.lead, doc.story_years[index], dating.context_year)
     if story is None and own is None and doc.lead is None and doc.anchor is not None:
         story = _recent_past(sentence, doc.anchor, doc.story_years[index], dating.context_year)
         doc.lead = (sentence.number, story) if story is not None else None
     return story, own or story or _context_date(doc.story_years, index, dating.context_year)
+
+
+def _same_story(doc: Document, sentence: Sentence) -> bool:
+    """In a text with no date of its own, a later sentence is of the lead's written day when it points back at
+    that incident ("The attackers killed four more as they withdrew") or the lead is a dated headline, and no
+    other day has been told since: a history that moves on to other days keeps its sentences undated."""
+    number, when = doc.lead
+    if when.precision not in ("day", "week") or when.basis.startswith("the week"):
+        return False
+    told = [w for n, w in doc.own_dates.items() if number < n < sentence.number]
+    if any((w.start, w.end) != (when.start, when.end) for w in told):
+        return False
+    return points_back(sentence.text) or doc.sentences[number - 1].heading
 
 
 def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:
@@ -1222,8 +1241,9 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
                own: _When | None = None) -> None:  # fmt: skip
     """Fold a follow-up sentence into its event: deaths (added when the sentence says "other"/"another", else
     competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
-    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
-    sentence into ``notes``."""
+    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"; not the
+    day of an earlier incident it recalls, "the killings came after an attack on Monday"), the sentence into
+    ``notes``."""
     figures = death_figures(sentence.text)
     claimed = state_claims(sentence.text, figures)
     has_toll = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
@@ -1256,13 +1276,22 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             new = Fatalities(added.best, old.low, added.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
-    if own is not None and own.precision in ("day", "week") and _narrows(row, own):
+    if own is not None and own.precision in ("day", "week") and _narrows(row, own) and not _recalled_day(sentence.text):
         row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
         row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
     row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)}{claim_note}"
     if source and row["source"] and sentence.reference:
         refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
         row["source"] += "".join(refs)
+
+
+def _recalled_day(text: str) -> bool:
+    """True when every date the sentence writes comes after a recall ("came after an attack on April 15", "a week
+    after the raid on Monday"): the day of an earlier incident, not the story's ("The 9 January attack came a month
+    after ...": the story's)."""
+    recalls = [found.end() for found in _RECAP.finditer(text)]
+    spans = [m.span[0] for m in find_dates(text)]
+    return bool(recalls and spans) and all(any(0 <= start - end <= 100 for end in recalls) for start in spans)
 
 
 def _narrows(row: dict, own: _When) -> bool:
@@ -1643,7 +1672,7 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 
 
 _REPORTING_BEFORE = re.compile(
-    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
+    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]|confirm(?:ed|s)"
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
     # "said in a statement sent to AFP on Friday"
     r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
@@ -1694,7 +1723,13 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
     if not reported:
         return None
     day = reported[-1].start
+    if _OVERNIGHT.search(sentence):  # "killed overnight, the mayor said on Monday": the night into that day
+        return _When(day - timedelta(days=1), day, "day", f"the night before it was reported (\"{reported[-1].text}\")")
     return _When(day - timedelta(days=6), day, "week", f"the week before it was reported (\"{reported[-1].text}\")")
+
+
+_OVERNIGHT = re.compile(r"\bovernight\b(?!\s+(?:on\s+|from\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
+                        r"|Sunday|\d))", re.IGNORECASE)  # fmt: skip
 
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence

@@ -210,6 +210,9 @@ class PlaceLookup:
                     missed.append((name, result))
                 else:
                     found.append((name, result))
+            if group.route and len(found) == 2:  # "between Boni and Torodi": a road's ends lie near each other
+                found, far = self._road_ends(found)
+                missed.extend(far)
             if found and missed and _SETTLEMENT_LIST.search(sentence[: group.start]):
                 name, known = found[0]
                 placed = {miss: _near_sibling(miss, known, name) for miss, _ in missed}
@@ -231,6 +234,21 @@ class PlaceLookup:
                 names = {name for name, _ in placed}
                 return placed, [(name, cands) for name, cands in tried if name not in names], vague
         return [], tried, vague
+
+    def _road_ends(self, found: list[tuple[str, GeocodeResult]],
+                   ) -> tuple[list[tuple[str, GeocodeResult]], list[tuple[str, list[str]]]]:  # fmt: skip
+        """The two ends of a road the text names, or only the one in the text's main country when the gazetteer
+        puts them more than :data:`MAX_ROAD_KM` apart: the other is a homonym ("between Boni and Torodi" in a
+        report on Niger is not Boni, Mali, 470 km from Torodi), not found."""
+        (a, first), (b, second) = found
+        if distance_km(first.latitude, first.longitude, second.latitude, second.longitude) <= MAX_ROAD_KM:
+            return found, []
+        home = [(name, result) for name, result in found if result.country_iso2 == (self.countries or (None,))[0]]
+        if len(home) != 1:
+            return found, []
+        far = next((name, result) for name, result in found if name != home[0][0])
+        return home, [(far[0], [f"{far[1].matched_name} ({far[1].country_iso2}, {MAX_ROAD_KM} km+ from the road's "
+                                f"other end, {home[0][0]})"])]  # fmt: skip
 
     def _far_from_its_anchor(self, group, rest, sentence: str) -> list[tuple[str, GeocodeResult]] | None:
         """A settlement written with its distance from a named place ("Loumbila, some 35 km from Ouahigouya")
@@ -287,6 +305,10 @@ class PlaceLookup:
         """The names of ``group`` where the document placed them before (all of them, or none)."""
         placed = [(name, self.taught[normalise(name)]) for name in group.names if normalise(name) in self.taught]
         return placed if len(placed) == len(group.names) else []
+
+
+# The longest road the text can mean between two places it names: a farther pair holds a homonym.
+MAX_ROAD_KM = 250
 
 
 # "some 35 kilometers (20 miles) from X", "about 40km from X": the distance a relation states
@@ -404,3 +426,50 @@ def inherited_place(
     why = f"shared reference {''.join(sorted(shared))}" if shared else "same paragraph" if not follows else (
         "the paragraph before, pointed back at")
     return placed[previous.number][:1], f"sentence {previous.number} ({why})"
+
+
+# "The attacks happened close to the village of Y", "The raid took place near Y": where the incident told just before
+# took place, for villages of it the gazetteer lacks
+_WHERE_IT_HAPPENED = re.compile(
+    r"^(?:the|these|those|both|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|raids?|ambush(?:es)?|killings?"
+    r"|massacres?|incidents?)\s+(?:\w+\s+)?(?:occurred|happened|took\s+place)\s+(?:\w+\s+){0,3}?"
+    r"(?:close\s+to|near|around|outside|not\s+far\s+from)\s+",
+    re.IGNORECASE,
+)
+
+
+def villages_told_near(sentences: list[Sentence], index: int, places: PlaceLookup, groups: list,
+                       tried: list[tuple[str, list[str]]]) -> tuple[list, str] | None:  # fmt: skip
+    """Villages the gazetteer lacks, that the sentence calls villages ("the villages of A and B"), placed near the
+    town the first later sentence saying where the attack happened names ("The latest attacks happened close to the
+    village of Y"), precision 2, the relation in their note: ACLED's nearest named place."""
+    text = sentences[index].text
+    unknown = {name for name, _ in tried}
+    villages = [name for group in groups if group.kind == "name" and set(group.names) <= unknown
+                and _called_villages(text, group) for name in group.names]  # fmt: skip
+    if not villages:
+        return None
+    for later in sentences[index + 1 :]:
+        told = _WHERE_IT_HAPPENED.search(later.text)
+        if told is None:
+            continue
+        rest = later.text[told.end() :]
+        anchor = next((g for g in place_groups(rest) if g.kind == "name" and g.start <= 25), None)
+        found = places.resolve(anchor.names[0]) if anchor is not None else []
+        if isinstance(found, list) or found.geo_precision > 2:
+            return None
+        note = f"not in the gazetteer: placed near {anchor.names[0]}, where sentence {later.number} says it happened"
+        placed = [(name, UnitPlaced(**{**found.to_dict(), "geo_precision": 2, "note": f"{name} is {note}"}))
+                  for name in villages]  # fmt: skip
+        return placed, f"sentence {later.number} (where the attack happened)"
+    return None
+
+
+def _called_villages(text: str, group) -> bool:
+    """Whether ``text`` calls the names of ``group`` villages or hamlets, before or after them."""
+    return bool(_VILLAGE_BEFORE.search(text[: group.start]) or _VILLAGE_AFTER.search(text[group.start : group.end + 9]))
+
+
+# "the village of X", "the hamlets of X and Y" / "X village", "X and Y villages": names a sentence calls villages
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet|settlement)s?\s+(?:of|called|named|known\s+as)\s+$", re.IGNORECASE)
+_VILLAGE_AFTER = re.compile(r"\s(?:village|hamlet)s?\b", re.IGNORECASE)

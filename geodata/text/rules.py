@@ -663,10 +663,12 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
             ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
             # A container inherits nothing; its owner's tie is the tighter of the two.
             ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
-    # "at Boukouma, some 20 km from Arbinda": the town a village is measured from is the village's fallback, as
-    # tightly tied as the village (ACLED places an unknown village at the nearest named place, precision 2).
+    # "at Boukouma, some 20 km from Arbinda", "in Boukouma, a village near Arbinda": the town a village is measured
+    # from or said to be near is the village's fallback, as tightly tied as the village (ACLED places an unknown
+    # village at the nearest named place, precision 2).
     for position, group in enumerate(ranked):
-        if position and group.relation and group.kind == "name" and group.role == "event":
+        near = group.queries[0].startswith("near ") and not group.route
+        if position and (group.relation or near) and group.kind == "name" and group.role == "event":
             owner = ranked[position - 1]
             gap = sentence[owner.end : group.start]
             attached = len(gap) <= 45 and not re.search(r"[;:()—–]|\s-\s", gap) and not _EVENT_RE.search(gap)
