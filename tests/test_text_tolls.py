@@ -249,3 +249,17 @@ def test_dead_named_by_the_deed_and_one_person(sentence: str, best: int) -> None
 )
 def test_single_dead_of_every_kind_count_one_each(sentence: str, best: int) -> None:
     assert find_fatalities(sentence).best == best
+
+
+def test_a_toll_split_by_place_gives_each_told_place_its_own(geocoder: Geocoder) -> None:
+    """The first sentence's toll is for both villages (none of each); a later split gives each its figure, which a
+    vaguer count for the whole raid no longer overrides."""
+    text = ("On 3 May, gunmen raided the villages of Boni and Hombori in central Mali, killing 40 civilians."
+            " The governor said that 30 people had died in Boni and 10 in Hombori."
+            " Dozens of people were killed in the raid, residents said.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert dict(zip(events["location"], events["fatalities"], strict=True)) == {"Boni": 30, "Hombori": 10}
+
+
+def test_dead_who_have_died_count() -> None:
+    assert find_fatalities("Twelve soldiers have died of their wounds since the ambush.").best == 12

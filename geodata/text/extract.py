@@ -451,9 +451,36 @@ def _names_the_told(text: str, name: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
+def _tolls_by_place(doc: Document, reading: _Reading, dating: _Dating) -> bool:
+    """"31 people died in X and 13 in Y", about places already told: each told place takes its own toll (a figure
+    for one place is finer than a toll for the incident's places together). True when it did."""
+    text = reading.sentence.text
+    figures = death_figures(text, reading.date_spans)
+    if not figures or dating.own is not None:
+        return False
+    placeholder = _When(date.min, date.min, "day", "")
+    steps = _sequence(text, reading.all_groups, dating.mentions, figures, placeholder) or []
+    tolls = []
+    for group, _step, toll in steps:
+        names = {normalise(name) for name in group.names}
+        rows = [row for row in doc.rows if normalise(str(row["location"])) in names]
+        if toll.best is not None and rows:
+            tolls.append((rows[0], toll))  # the first report of the place: later ones fold into it
+    if len(tolls) < 2 or len(tolls) < sum(toll.best is not None for _, _, toll in steps):
+        return False
+    for row, toll in tolls:
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = toll.best, toll.low, toll.high
+        row["notes"] = f"{row['notes']} {_with_toll_note(text, reading.date_spans)} [the toll of this place]"
+        row["_place_toll"] = True
+    return True
+
+
 def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
     """An undated sentence about a place already told adds its facts to that incident (or, for another village
-    placed at the same seat's point, is a sibling event of the same date and actors). True when it did."""
+    placed at the same seat's point, is a sibling event of the same date and actors); one that gives each told
+    place its own toll gives it to each (:func:`_tolls_by_place`). True when it did."""
+    if _tolls_by_place(doc, reading, dating):
+        return True
     found = reading.found
     if not found or dating.unresolved or (dating.own is not None and not _names_the_told(reading.sentence.text,
                                                                                          found[0][0])):
@@ -1254,6 +1281,8 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
                       + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
     zero = deaths == Fatalities(0, 0, 0) and has_toll  # "no one else was hurt" after a toll: no rival figure
     again = retold(figures, str(row["notes"] or ""))  # "77 militants were also killed" after "77 militants killed"
+    # a place with its own toll ("31 died in X and 13 in Y") keeps it against a toll that does not name it
+    again = again or (row.get("_place_toll") and normalise(str(row["location"])) not in normalise(sentence.text))
     if (deaths.low is not None or deaths.best is not None or deaths.high is not None) and not zero and not again:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):

@@ -27,7 +27,7 @@ _BATTLE = (
 )
 _CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
 _GENERIC = (
-    r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|bodies|corpses"
+    r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|died|bodies|corpses"
     r"|hit(?=\s+#?(?-i:[A-ZÀ-Ý]))"  # "gunmen hit #Solhan", not "hit hard"
     r"|open(?:ed|ing|s)?\s+fire|fired\s+(?:on|at|upon|into)|shot\s+at|gunned\s+down"
     r"|(?:death\s+)?toll(?=\s+(?:\w+\s+){0,3}?(?:rose|risen|climbed|increased|jumped|stands|stood|reached)\b)"

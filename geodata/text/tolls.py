@@ -213,7 +213,8 @@ _DEATH_AFTER = re.compile(
     r"\s+way)\b[^,;.]{1,60}?(?=\s+(?:were|was|had|have|has)\s))?"
     # where they were from or served: "18 soldiers in western Niger were killed", "12 traders from Gao were killed"
     r"(?:\s+(?:in|from|at|near|of)\s+[^,;.]{1,40}?(?=\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s))?"
-    r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay"
+    r"|(?:had|have|has)(?=\s+(?:\w+\s+)?(?:died|perished)\b))\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked|summarily|allegedly)\s+)*(?:killed|dead|died|slain|executed"
     r"|massacred|murdered|perished|lost\s+their\s+lives|to\s+death|neutrali[sz]ed)\b",
     re.IGNORECASE,
