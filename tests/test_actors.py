@@ -71,6 +71,14 @@ EXPECTED = {
     "Military Forces of France (2017-2022)": "Other",
     "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-2023)": "Other",
     "Jihadist militants (unnamed in source)": "Other",
+    # Rebels fighting the state are Other (the CMA, CSP-DPA and FLA rows); the MNLA founded them.
+    "MNLA": "Other",
+    "National Movement for the Liberation of Azawad (MNLA)": "Other",
+    "Mouvement national de libération de l'Azawad": "Other",
+    "HCUA: High Council for the Unity of Azawad": "Other",
+    "Dana Ambassagou": "Militia",
+    "Ganda Izo Militia": "Militia",
+    "Homeland Defence Volunteers": "Militia",
     # Several actors in one field: the first one decides.
     "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Sahel)": "JNIM",
     "Islamic State (Sahel) and/or JNIM: Group for Support of Islam and Muslims": "ISGS",

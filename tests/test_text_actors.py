@@ -81,3 +81,16 @@ def test_foreign_forces_and_unnamed_jihadists(sentence: str, family: str) -> Non
 )
 def test_a_group_named_only_to_be_ruled_out_is_no_party(sentence: str, expected: set[str]) -> None:
     assert {a.family for a in find_actors(sentence)} == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("MNLA rebels stormed the garrison at Tessalit before dawn.", ["Other", "State forces"]),
+        ("Two koglweogos and a teacher were killed when gunmen raided the market.", ["Other", "Militia"]),
+        ("Donsos attacked a Fulani hamlet near Djenné.", ["Militia"]),
+        ("Dana Ambassagou fighters burned the village.", ["Militia"]),
+    ],
+)
+def test_groups_under_their_other_names(sentence: str, expected: list[str]) -> None:
+    assert families(sentence)[: len(expected)] == expected

@@ -94,6 +94,15 @@ def test_the_attacker_left_unnamed_when_every_side_named_was_hit(geocoder: Geoco
     assert events.iloc[0]["group2"] in ("State forces", "Militia")
 
 
+def test_an_attack_by_no_side_named_is_an_unidentified_armed_group_s(geocoder: Geocoder) -> None:
+    """A violent event whose text names no side at all: ACLED's "unidentified armed group" (Other), never blank."""
+    text = "An attack hit the villages of Boni and Hombori in central Mali on 3 May, the governor said.\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert len(events) == 2
+    assert list(events["group1"]) == ["Other", "Other"]
+    assert list(events["actor1"]) == ["unidentified armed group"] * 2
+
+
 def test_a_drone_strike_with_no_side_named_is_the_state_s(geocoder: Geocoder) -> None:
     text = "Drone strikes on a market near Kidal on 3 March killed at least nine people, residents said.\n"
     events = extract_events(text, geocoder, document_day=date(2024, 3, 5)).events
@@ -193,3 +202,10 @@ def test_a_trend_or_a_threat_of_violence_is_no_incident(sentence: str, geocoder:
 def test_a_dated_attack_beside_a_trend_word_is_still_an_incident(geocoder: Geocoder) -> None:
     text = "Gunmen killed six herders near Kaya on 4 May 2022, a rise in violence the governor deplored.\n"
     assert list(extract_events(text, geocoder, document_day=date(2022, 5, 6)).events["location"]) == ["Kaya"]
+
+
+def test_a_hedged_attribution_names_the_attacker_left_unnamed(geocoder: Geocoder) -> None:
+    text = ("Gunmen attacked the army camp at Ansongo on 4 June, killing nine soldiers.\n\n"
+            "The assailants were probably fighters of the ISGS, a security source said.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 6)).events
+    assert list(events["group1"]) == ["ISGS"]

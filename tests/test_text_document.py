@@ -231,3 +231,123 @@ def test_a_photo_credit_run_into_the_prose_ends_the_caption(geocoder):
     stormed = events[events["notes"].str.contains("stormed")].iloc[0]
     assert stormed["location"] == "Tera" and stormed["fatalities"] == 30
     assert stormed["date_start"].date() == date(2022, 3, 5) and "Getty" not in stormed["notes"]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["14.03.2022", "2022-03-14T09:30:00+00:00", "2022-03-14 09:30 GMT", "14/03/2022 09:30", "Mon 14 Mar 2022 | 09:30",
+     "PUBLISHED 14 MARCH 2022", "14 MARCH 2022 - 09:30", "2022/03/14", "Written by Staff Reporter on 14 March 2022",
+     "14/03/2022 · Security · with agencies", "Monday 14 March 2022 | Africa desk"],
+)
+def test_a_line_that_only_stamps_the_text_in_numeric_and_machine_formats(stamp):
+    text = f"Nine traders killed near Tera\n{stamp}\n\nArmed men killed nine traders near Tera on Saturday.\n"
+    assert document_date(text).day == date(2022, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "line", ["Updated 3 years ago", "© 2022 Sahel Wire. All rights reserved.", "Copyright 2022 Sahel Wire"]
+)
+def test_a_time_ago_note_or_a_copyright_line_does_not_date_the_text(line):
+    text = f"Nine traders killed near Tera\n{line}\n\nArmed men killed nine traders on Saturday.\n"
+    assert document_date(text) is None
+
+
+def test_an_infobox_copied_without_its_cells_gives_the_incident(geocoder):
+    glued = (
+        "Tera market attack\n\nArmed men raided the weekly market of Tera and killed nine traders.[1]\n\n"
+        "Tera market attack\nPart of the insurgency in Niger\nDate14 March 2022\nTera, Tillaberi Region, Niger\n"
+        "Result Attackers withdrew\n"
+    )
+    spaced = glued.replace("Date14 March 2022\nTera,", "Date 12–14 March 2022\nLocation Tera,")
+    for text, start in ((glued, date(2022, 3, 14)), (spaced, date(2022, 3, 12))):
+        result = extract_events(text, geocoder)
+        events = result.events
+        assert (events["location"] == "Tera").any()
+        tera = events[events["location"] == "Tera"].iloc[0]
+        assert tera["date_start"].date() == start and tera["date_end"].date() == date(2022, 3, 14)
+        assert not (events["date_end"] - events["date_start"]).dt.days.gt(31).any()  # no year-long event left over
+
+
+@pytest.mark.parametrize(
+    ("opening", "start", "end"),
+    [
+        ("The week before,", date(2021, 3, 5), date(2021, 3, 11)),
+        ("The following week,", date(2021, 3, 13), date(2021, 3, 19)),
+        ("The following morning,", date(2021, 3, 13), date(2021, 3, 13)),
+        ("The following Sunday,", date(2021, 3, 14), date(2021, 3, 14)),
+        ("On the previous Monday,", date(2021, 3, 8), date(2021, 3, 8)),
+        ("Earlier that month,", date(2021, 3, 1), date(2021, 3, 12)),
+        ("Later that month,", date(2021, 3, 12), date(2021, 3, 31)),
+    ],
+)
+def test_weeks_weekdays_and_months_counted_from_the_story_day(geocoder, opening, start, end):
+    text = (f"Armed men shot dead eleven herders at Gorom-Gorom on Friday 12 March 2021, the mayor said.\n\n"
+            f"{opening} an ambush near Dori killed four soldiers.\n")  # fmt: skip
+    for day in (None, date(2021, 3, 30)):  # the story's day counts, with or without the document's date
+        events = extract_events(text, geocoder, document_day=day).events
+        dori = events[events["location"] == "Dori"].iloc[0]
+        assert (dori["date_start"].date(), dori["date_end"].date()) == (start, end)
+
+
+def test_the_year_of_a_prize_title_dates_nothing(geocoder):
+    text = (
+        "Gunmen killed nine herders at Gorom-Gorom on 4 May, said Amina Sow, winner of the 2019 Sahel Rights Prize. "
+        "A rival count was given by the 2020 Global Peace Index team.\n"
+    )
+    assert [m for m in find_dates(text) if m.precision == "year"] == []
+    events = extract_events(text, geocoder).events
+    assert events.empty or not (events["date_start"].dt.year.isin([2019, 2020])).any()  # no year taken from a title
+    assert extract_events(text, geocoder).rejected["reason"].str.contains("date").any()
+
+
+def test_a_follow_up_that_recalls_an_earlier_attack_keeps_the_story_day(geocoder):
+    text = (
+        "Armed men killed 30 villagers in Gorom-Gorom on 20 April 2023, a rights group said. "
+        "The killings came after an ambush on 15 April in which eight soldiers died.\n"
+    )
+    events = extract_events(text, geocoder).events
+    gorom = events[events["location"] == "Gorom-Gorom"].iloc[0]
+    assert gorom["date_start"].date() == date(2023, 4, 20) == gorom["date_end"].date()
+
+
+def test_a_night_named_by_its_weekday_or_by_the_day_it_was_reported(geocoder):
+    assert days("Gunmen raided the hamlet overnight Saturday, a councillor said.") == [
+        (date(2023, 5, 6), date(2023, 5, 7), "day")
+    ]
+    text = "Armed men overran the gendarmerie post of Dori overnight, killing six, the governor said on Thursday.\n"
+    dori = extract_events(text, geocoder, document_day=THURSDAY).events.iloc[0]
+    assert (dori["date_start"].date(), dori["date_end"].date()) == (date(2023, 5, 10), THURSDAY)
+    assert "night before it was reported" in dori["date_basis"]
+
+
+def test_the_day_an_authority_confirmed_the_dead_is_not_the_day_of_the_ambush(geocoder):
+    text = ("The governor confirmed, Friday, 12 May, the death of 19 traders near Dori in an ambush which took place "
+            "on Tuesday, 9 May.\n")  # fmt: skip
+    dori = extract_events(text, geocoder, document_day=date(2023, 5, 13)).events.iloc[0]
+    assert dori["date_start"].date() == date(2023, 5, 9) == dori["date_end"].date()
+
+
+def test_an_undated_text_carries_its_lead_day_to_the_same_story_only(geocoder):
+    headline = ("Gunmen kill twelve traders in Dori on 12 March 2021\n\nWitnesses said the men came at dawn.\n\n"
+                "Twelve traders were killed at the cattle market in Dori.\n")  # fmt: skip
+    dori = extract_events(headline, geocoder).events.iloc[0]
+    assert dori["date_start"].date() == date(2021, 3, 12) == dori["date_end"].date()
+    story = ("On 12 March 2021, gunmen on motorcycles raided the market of Dori, killing twelve traders.\n\n"
+             "Shops stayed shut.\n\nThe attackers killed four herders at Arbinda as they withdrew.\n")  # fmt: skip
+    arbinda = extract_events(story, geocoder).events.set_index("location").loc["Arbinda"]
+    assert arbinda["date_start"].date() == date(2021, 3, 12)
+    history = story.replace("Shops stayed shut.", "On 2 May 2021, soldiers retook the road to Gorom-Gorom.")
+    events = extract_events(history, geocoder).events.set_index("location")
+    assert events.loc["Arbinda", "date_start"].date() != date(2021, 3, 12)  # another day was told since
+
+
+def test_a_clock_time_ends_a_sentence_unless_a_day_or_zone_follows_it():
+    from geodata.text.sentences import split_sentences
+
+    def pieces(text: str) -> list[str]:
+        return [sentence.text for sentence in split_sentences(text)]
+
+    assert pieces("Gunmen hit the post at 4:45 a.m. The garrison has since been reinforced.") == [
+        "Gunmen hit the post at 4:45 a.m.", "The garrison has since been reinforced."]
+    assert len(pieces("Gunmen hit the post at 4 a.m. Friday and left at 6 p.m. GMT, a source said.")) == 1
+    assert len(pieces("The U.N. Security Council met on Friday.")) == 1

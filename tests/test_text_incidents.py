@@ -202,3 +202,17 @@ def test_a_region_lead_of_this_week_gives_way_to_the_village_detail(geocoder):
     )
     events = extract_events(text, geocoder, document_day=date(2024, 3, 14)).events  # a Thursday
     assert list(events["location"]) == ["Ayorou"]
+
+
+@pytest.mark.parametrize(
+    "analysis",
+    [
+        "Jihadists are known to be active around Gao, where convoys are often attacked, analysts say.",
+        "Not only are militants active near Ansongo, but army offensives have fuelled ethnic militias, experts said.",
+        "The group has tightened its grip on the villages around Gao, attacking the roads.",
+    ],
+)
+def test_analysis_and_presence_without_a_date_are_no_incident(geocoder: Geocoder, analysis: str) -> None:
+    text = f"Gunmen killed 12 villagers in an attack on Ansongo on Monday, officials said.\n\n{analysis}\n"
+    events = extract_events(text, geocoder, document_day=TUESDAY).events
+    assert list(events["location"]) == ["Ansongo"]

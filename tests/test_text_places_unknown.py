@@ -156,3 +156,106 @@ def test_an_exact_homonym_in_a_country_the_text_never_names_is_not_the_village(g
     ivorian = extract_events("Ivorian police said gunmen killed three traders in Soro on Sunday, near Burkina Faso.",
                              geocoder, document_day=DAY).events  # fmt: skip
     assert list(ivorian["country_iso2"]) == ["CI"]
+
+
+def test_an_unknown_village_at_its_province_beats_the_border_named_after_it(geocoder: Geocoder) -> None:
+    # the province's seat (precision 2) says more about where the village lies than "the border with Mali"
+    text = ("On Friday, some forty gunmen overran the army post in Kourbaga, Soum Province, Burkina Faso, about 25 km "
+            "from the border with Mali, killing 9 soldiers.")  # fmt: skip
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    seat = geocoder.geocode("Soum Province", country="BF")
+    assert event["location"] == "Kourbaga" and event["geo_precision"] == 2
+    assert (event["latitude"], event["longitude"]) == (seat.latitude, seat.longitude)
+    assert "Soum Province" in event["geo_note"]
+
+
+def test_a_known_town_named_after_an_unknown_village_in_its_province_still_wins(geocoder: Geocoder) -> None:
+    text = "On Friday gunmen attacked Kourbaga, Soum Province, and then the town of Djibo, killing 9 soldiers."
+    events = extract_events(text, geocoder, document_day=DAY).events
+    assert "Djibo" in set(events["location"]) and "Kourbaga" not in set(events["location"])
+
+
+def test_a_misspelling_is_trusted_only_inside_the_regions_the_text_names(geocoder: Geocoder) -> None:
+    # "Kouttiala" scores 94 against Koutiala (Sikasso region): in a report on the Bankass cercle (Mopti region) it
+    # is a village the gazetteer lacks, not that town 250 km away; in a report on the Sikasso region it is the town
+    elsewhere = "On Sunday gunmen raided the village of Kouttiala in the Bankass cercle of Mali, killing four."
+    result = extract_events(elsewhere, geocoder, document_day=DAY)
+    assert "Koutiala" not in set(result.events.get("location", pd.Series(dtype=str)))
+    assert all(abs(lat - 12.39) > 0.5 for lat in result.events.get("latitude", []))
+    inside = "On Sunday gunmen raided Kouttiala, a town of Mali's Sikasso region, killing four."
+    event = extract_events(inside, geocoder, document_day=DAY).events.iloc[0]
+    town = geocoder.geocode("Koutiala", country="ML")
+    assert (event["latitude"], event["longitude"]) == (town.latitude, town.longitude)
+
+
+def test_villages_named_before_their_plural_noun_are_each_placed_at_the_unit_after_them(geocoder: Geocoder) -> None:
+    text = "The raid on Sunday hit both Kourbaga and Tamakoulé villages in the Bankass cercle, killing nine."
+    events = extract_events(text, geocoder, document_day=DAY).events
+    seat = geocoder.geocode("Bankass cercle", country="ML")
+    assert sorted(events["location"]) == ["Kourbaga", "Tamakoulé"]
+    assert set(events["geo_precision"]) == {2}
+    assert set(zip(events["latitude"], events["longitude"], strict=True)) == {(seat.latitude, seat.longitude)}
+
+
+def test_peoples_named_before_villages_are_no_places() -> None:
+    from geodata.text.rules import _BEFORE_SETTLEMENT_NOUN
+
+    assert _BEFORE_SETTLEMENT_NOUN.search("Fires spread through Fulani and Dogon villages after the raid.") is None
+    found = _BEFORE_SETTLEMENT_NOUN.search("Fires spread through the Kourbaga and Tamakoulé villages after the raid.")
+    assert found is not None and found.group("names") == "Kourbaga and Tamakoulé"
+
+
+def test_a_road_end_far_from_the_other_is_a_homonym_not_the_place(geocoder: Geocoder) -> None:
+    # the gazetteer's only Boni lies in Mali, some 470 km from Torodi (Niger): no road in a report on Niger joins them
+    text = "On Monday an army convoy driving between Boni and Torodi in Niger was ambushed, killing six soldiers."
+    result = extract_events(text, geocoder, document_day=DAY)
+    event = result.events.iloc[0]
+    assert event["location"] == "Torodi" and event["country_iso2"] == "NE"
+    assert "Boni" in str(result.rejected.iloc[0]["name"])
+
+
+def test_the_two_ends_of_a_short_road_are_both_kept(geocoder: Geocoder) -> None:
+    from geodata.text.places import PlaceLookup
+    from geodata.text.rules import place_groups
+
+    text = "On Monday a convoy driving between Djibo and Arbinda in Burkina Faso was ambushed, killing six soldiers."
+    lookup = PlaceLookup(geocoder, ("BF",), text)
+    found, tried, _ = lookup.first_group([g for g in place_groups(text) if g.role == "event"], text)
+    assert [name for name, _ in found] == ["Djibo", "Arbinda"] and tried == []
+
+
+def test_an_unknown_village_said_to_be_near_a_town_is_placed_near_that_town(geocoder: Geocoder) -> None:
+    # ACLED's nearest named place, precision 2: the town named beside the village stands in for it
+    text = "Gunmen killed five herders on Sunday in Kourbaga, a village near Djibo, the governor said."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    town = geocoder.geocode("Djibo", country="BF")
+    assert event["geo_precision"] == 2
+    assert (event["latitude"], event["longitude"]) == (town.latitude, town.longitude)
+
+
+def test_a_known_village_near_a_town_keeps_its_own_point(geocoder: Geocoder) -> None:
+    text = "Gunmen killed five herders on Sunday in Arbinda, a town near Djibo, the governor said."
+    event = extract_events(text, geocoder, document_day=DAY).events.iloc[0]
+    assert event["location"] == "Arbinda" and event["geo_precision"] == 1
+
+
+def test_unknown_villages_go_near_the_town_a_later_sentence_says_the_attack_happened_near(geocoder: Geocoder) -> None:
+    text = ("Gunmen on Sunday raided the villages of Kourbaga and Tamakoulé, killing 12 herders, the governor said.\n\n"
+            "Residents fled towards the provincial capital.\n\n"
+            "The latest attacks took place close to the town of Arbinda, long under blockade.")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=DAY).events
+    town = geocoder.geocode("Arbinda", country="BF")
+    villages = events[events["location"].isin(["Kourbaga", "Tamakoulé"])]
+    assert sorted(villages["location"]) == ["Kourbaga", "Tamakoulé"]
+    assert set(villages["geo_precision"]) == {2}
+    assert set(zip(villages["latitude"], villages["longitude"], strict=True)) == {(town.latitude, town.longitude)}
+    assert villages["geo_note"].str.contains("placed near Arbinda").all()
+
+
+def test_unknown_names_not_called_villages_are_not_moved_to_where_an_attack_happened(geocoder: Geocoder) -> None:
+    # "Kourbaga" here is no village the text names as one: it stays a place not found
+    text = ("Gunmen on Sunday killed 12 herders at Kourbaga, the governor said.\n\n"
+            "The latest attacks took place close to the town of Arbinda, long under blockade.")  # fmt: skip
+    result = extract_events(text, geocoder, document_day=DAY)
+    assert "Kourbaga" not in set(result.events.get("location", pd.Series(dtype=str)))
+    assert "Kourbaga" in set(result.rejected["name"].astype(str))

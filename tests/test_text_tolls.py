@@ -21,7 +21,7 @@ def geocoder() -> Geocoder:
 @pytest.mark.parametrize(
     ("sentence", "figures"),
     [
-        ("More than two dozen gendarmes were killed near the post.", (24, 24, None)),
+        ("More than two dozen gendarmes were killed near the post.", (25, 25, None)),  # beyond a round count
         ("Three dozen herders were killed at the wells.", (36, 36, 36)),
         ("Half a dozen guards were killed at the gate.", (6, 6, 6)),
         ("The raiders withdrew after killing two dozen villagers.", (24, 24, 24)),
@@ -164,3 +164,102 @@ def test_a_period_after_the_figure_counts_even_when_it_is_masked_as_a_date() -> 
     dated = "In May this year, 31 gendarmes were killed in an assault on their post at Boni."
     may = dated.index("May this year")
     assert find_fatalities(dated, [(may, may + len("May this year"))]).best == 31
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "best"),
+    [
+        # the same dead told again by another source: a rival figure, whatever "further" or "also" say elsewhere
+        ("A hospital source reported eight deaths, without giving further details.", 8),
+        ("The regional governor also said eight civilians were killed.", 8),
+        # dead beyond those already told: added
+        ("Another three villagers were killed as they fled.", 11),
+        ("Three more villagers were killed in the fields.", 11),
+        ("In addition to the three assailants killed, the army lost a vehicle.", 11),
+        ("A teacher was also killed.", 9),
+    ],
+)
+def test_a_follow_up_toll_adds_only_when_its_figure_says_more(geocoder: Geocoder, follow_up: str, best: int) -> None:
+    text = f"Gunmen killed eight civilians in an attack on Boni on 3 May. {follow_up}\n"
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == best
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Two helicopters then executed three strikes on the fleeing column.", "The blast left four trucks burnt out.",
+     "The convoy was ambushed and the raiders left two hours later."],
+)
+def test_a_kill_verb_s_figure_of_things_is_no_toll(sentence: str) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == (None, None, None)
+
+
+def test_the_same_figure_of_the_same_dead_told_again_is_not_added(geocoder: Geocoder) -> None:
+    text = ("Jihadists attacked the army post at Boni on 3 May; the ministry said 40 assailants were killed."
+            " At least 12 soldiers were killed in the assault. 40 assailants were also killed, it added.\n")
+    event = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events.iloc[0]
+    assert event["fatalities"] == 52
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The imam, who was killed along with three other men, was buried on Friday.", (4, 4, 4)),
+        ("A nurse was shot dead together with two others at the clinic.", (3, 3, 3)),
+        ("Four of the drivers were killed together with a soldier and a trader.", (6, 6, 6)),
+        ("More than a dozen herders were killed at the wells.", (13, 13, None)),
+        ("At least a dozen herders were killed at the wells.", (12, 12, None)),
+        ("More than 40 herders were killed at the wells.", (40, 40, None)),
+    ],
+)
+def test_dead_counted_with_others_and_beyond_a_dozen(sentence: str, figures: tuple) -> None:
+    found = find_fatalities(sentence)
+    assert (found.best, found.low, found.high) == figures
+
+
+def test_an_earlier_count_of_soldiers_and_civilians_widens_the_toll_and_is_no_event_of_its_own(
+        geocoder: Geocoder) -> None:  # fmt: skip
+    text = ("At least 15 soldiers and 5 civilians were killed in an attack on the army camp at Ansongo on 4 June."
+            " An initial army report gave 6 soldiers and 2 civilians killed.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2024, 6, 6)).events
+    assert len(events) == 1
+    assert (events.iloc[0]["fatalities"], events.iloc[0]["fatalities_low"]) == (20, 8)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "best"),
+    [
+        ("The massacre of 31 herders at the wells on Monday shocked the region.", 31),
+        ("The killing of nine traders near the market was condemned by the governor.", 9),
+        ("Gunmen stormed the camp on Friday and at least one person was killed, witnesses said.", 1),
+    ],
+)
+def test_dead_named_by_the_deed_and_one_person(sentence: str, best: int) -> None:
+    assert find_fatalities(sentence).best == best
+
+
+@pytest.mark.parametrize(
+    ("sentence", "best"),
+    [
+        ("Four gendarmes, one rebel, and one herder were slain in the fighting.", 6),
+        ("Two soldiers, a gunman and a nurse were killed at the checkpoint.", 4),
+        ("A catechist was killed in the raid.", 1),
+    ],
+)
+def test_single_dead_of_every_kind_count_one_each(sentence: str, best: int) -> None:
+    assert find_fatalities(sentence).best == best
+
+
+def test_a_toll_split_by_place_gives_each_told_place_its_own(geocoder: Geocoder) -> None:
+    """The first sentence's toll is for both villages (none of each); a later split gives each its figure, which a
+    vaguer count for the whole raid no longer overrides."""
+    text = ("On 3 May, gunmen raided the villages of Boni and Hombori in central Mali, killing 40 civilians."
+            " The governor said that 30 people had died in Boni and 10 in Hombori."
+            " Dozens of people were killed in the raid, residents said.\n")  # fmt: skip
+    events = extract_events(text, geocoder, document_day=date(2024, 5, 6)).events
+    assert dict(zip(events["location"], events["fatalities"], strict=True)) == {"Boni": 30, "Hombori": 10}
+
+
+def test_dead_who_have_died_count() -> None:
+    assert find_fatalities("Twelve soldiers have died of their wounds since the ambush.").best == 12

@@ -197,7 +197,9 @@ _TARGET_BEFORE = re.compile(
     r"(?:on|against)\s+(?:the\s+|an?\s+)?(?:[\w-]+['’]s?\s+)?$"
     rf"|\b(?:target(?:ing|ed)|kill(?:ing|ed)|wound(?:ing|ed)|ambush(?:ing|ed)|attack(?:ing|ed)|massacr(?:ing|ed)"
     rf"|execut(?:ing|ed)|kidnapp(?:ing|ed)|abduct(?:ing|ed)|injur(?:ing|ed))\s+(?:(?:at\s+least|more\s+than|some|about|over|dozens\s+of"
-    rf"|scores\s+of|several|(?:{NUMBER})|two\s+dozen|a\s+dozen)\s+)*(?:the\s+|an?\s+)?(?!by\b)(?:[\w-]+\s+)?$",
+    rf"|scores\s+of|several|(?:{NUMBER})|two\s+dozen|a\s+dozen)\s+)*(?:the\s+|an?\s+)?(?!by\b)"
+    # "were killed when gunmen raided": a conjunction or preposition after the verb starts another clause or phrase
+    rf"(?:(?!(?:when|as|after|while|before|because|since|during|until|once|in|at|on|near|outside|and)\b)[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 _TARGET_AFTER = re.compile(

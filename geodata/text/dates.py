@@ -85,7 +85,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                           r"(?:(?i:of|from|between)\s+)?)?"
                           rf"{_WEEKDAY}(?:\s+(?i:night))?\s+(?i:to|into|and|-|–)\s+"
                           r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+        # "overnight Thursday", "overnight on Saturday": that weekday's night, into the next day
+        ("rel_night", rf"\b(?i:overnight)\s+(?:(?i:on|from)\s+)?{_WEEKDAY}\b"),
         ("rel_since", rf"\b(?i:since)\s+(?:(?i:last)\s+)?{_WEEKDAY}\b"),
+        # "the following Sunday", "the previous Monday": counted from the story's day (by the caller), not the writing
+        ("story_weekday", rf"\b(?i:the)\s+(?i:following|next|previous|preceding)\s+{_WEEKDAY}\b"),
         ("rel_weekday", rf"\b(?:(?P<mod>(?i:last|this|past))\s+)?{_WEEKDAY}(?:['’]s)?\b{_NOT_BEFORE_DATE}"),
         ("rel_days_ago", rf"\b(?P<n>\d|(?i:{_SMALL}))\s+(?i:days\s+ago)\b"),
         ("rel_few_days", r"\b(?i:(?:a\s+few|several|a\s+couple\s+of|some)\s+days\s+(?:ago|earlier|before))\b"),
@@ -226,6 +230,8 @@ def find_dates(
     last_year: int | None = None
     for kind, found in raw:
         relative = False
+        if kind == "story_weekday":
+            continue
         if kind == "rel_for" and (last_year is not None or not _PERFECT.search(sentence)):
             continue  # "fought for two weeks in 2020", "the siege lasted for ten days": not up to the writing
         if kind == "ordinal_day":
@@ -273,8 +279,18 @@ _YEAR_LEADS = frozenset(
 )
 
 
+# A year in the title of a prize, index or games ("winner of the 2022 Rights Defenders Prize", "the 2023 Global
+# Peace Index"): it dates the title, not anything in the story, and lends its year to nothing.
+_TITLE_YEAR = re.compile(
+    r"^\d{4}\s+(?:[A-Z][\w'’-]*\s+){0,4}(?:Prize|Award|Index|Report|Games|Cup|Olympics|Summit|Festival|Forum)\b"
+)
+
+
 def _not_a_year(sentence: str, start: int) -> bool:
-    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year."""
+    """"Mirage 2000 jets", "Resolution 2085": a number after a capitalised name word is not a year; nor is the
+    year of a prize's or an index's title."""
+    if _TITLE_YEAR.match(sentence[start:]):
+        return True
     before = re.search(r"([A-Za-zÀ-ÿ]+)[\s-]+$", sentence[:start])
     if before is None or not before.group(1)[0].isupper():
         return False
@@ -322,8 +338,8 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
     """Days of a phrase relative to the document date ``anchor`` (None without one).
 
     "on Thursday" -> the latest Thursday on or before the anchor ("last Thursday": strictly before);
-    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor); "a few days
-    ago" -> the seven days before the anchor (``week``);
+    "overnight Sunday to Monday", "from Friday to Sunday" -> those days (the last on or before the anchor);
+    "overnight Thursday" -> Thursday and Friday; "a few days ago" -> the seven days before the anchor (``week``);
     "since Tuesday" -> that Tuesday to the anchor (``week``); "yesterday", "N days ago" -> that day;
     "this week" -> Monday to the anchor, "last week" -> the Monday-Sunday before (``week``); "this/earlier
     this month" -> the 1st to the anchor, "last month" -> that month (``month``); "this year" -> 1 January
@@ -337,6 +353,9 @@ def relative_days(kind: str, groups: dict[str, str | None], anchor: date | None)
         return end - timedelta(days=(second - first) % 7), end, "day" if (second - first) % 7 <= 1 else "week"
     if kind == "rel_few_days":  # "a few days ago": the week before the anchor
         return anchor - timedelta(days=7), anchor - timedelta(days=1), "week"
+    if kind == "rel_night":  # the night of the weekday (on or before the anchor) runs into the next day
+        day = anchor - timedelta(days=(anchor.weekday() - WEEKDAYS.index(groups["wd"].lower())) % 7)
+        return day, day + timedelta(days=1), "day"
     if kind in ("rel_weekday", "rel_since"):
         weekday = WEEKDAYS.index(groups["wd"].lower())
         back = (anchor.weekday() - weekday) % 7
@@ -435,14 +454,21 @@ def year_span(year: int) -> tuple[date, date]:
 # ---------------------------------------------------------------- the document's own date
 
 _ISO_DAY = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
+# A machine stamp: an ISO day with its time and zone ("2019-03-12T10:45:00+00:00", "2019-03-12 10:45").
+_ISO_STAMP = re.compile(
+    _ISO_DAY.pattern + r"(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d\d:?\d\d|UTC|GMT))?)?"
+)
+
 _STAMP_LINE = re.compile(
     r"^\s*(?P<word>(?:first\s+)?published|posted|issued|released|(?:last\s+)?updated|last\s+modified|modified"
     r"|date\s+published)\b\s*(?:on|at|:)?\s*(?P<rest>[^|\n]{4,120})$",
     re.IGNORECASE | re.MULTILINE,
 )
-_STAMP_WORD = re.compile(r"\b(?:published|posted|issued|released|updated)\b", re.IGNORECASE)
+_STAMP_WORD = re.compile(r"\b(?:published|posted|issued|released|updated|written)\b", re.IGNORECASE)
 # A header line ending in a date: "Sahel Conflict Brief no. 14 — 19 February 2022", "DAKAR (AP) — May 12, 2025".
 _TRAILING_DATE = re.compile(r"(?:—|–|\s-|\||·)\s*(?P<date>[^—–|·]{6,30}?)\s*$")
+# ... or opening it, before a section or a byline: "10/08/2021 · Security · with agencies", "12 May 2021 | World".
+_OPENING_DATE = re.compile(r"^\s*(?P<date>[^—–|·]{6,30}?)\s*(?:—|–|\s-\s|\||·)")
 _AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|situation\s+on)\s+(?P<rest>.{4,40})", re.IGNORECASE)
 # What may stand beside the date on a line that only stamps the text: "Tue Aug 20, 2019 | 11:02 GMT",
 # "June 17, 2019 · 6 min read", "Ouagadougou, 28 April 2023".
@@ -474,10 +500,14 @@ class DocumentDate:
 _NUMERIC_DAY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.](?P<y>(?:19|20)\d\d)(?![\d/])")
 
 
+_SLASHED_ISO = re.compile(r"(?<![\d/])(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])")  # 2019/03/12
+
+
 def _full_day(words: str) -> date | None:
-    iso = _ISO_DAY.search(words)
+    iso = _ISO_DAY.search(words) or _SLASHED_ISO.search(words)
     if iso:
         return _day(int(iso["y"]), int(iso["m"]), int(iso["d"]))
+    words = calendar_case(words)  # "PUBLISHED 12 MARCH 2019"
     numeric = _NUMERIC_DAY.search(words)  # 17/06/2024: day first, as written in the region (06/17/2024 if not)
     if numeric:
         a, b, y = int(numeric["a"]), int(numeric["b"]), int(numeric["y"])
@@ -536,7 +566,8 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
         if day is not None:
             line_start = text.rfind("\n", 0, found.start("word")) + 1  # not the blank line ^\s* ran over
             stamps.append(Stamp(line_start, found.end(), " ".join(found["word"].split()).capitalize(), day))
-    for seen, here, line in _head_lines(text, head_lines):
+    for seen, here, written in _head_lines(text, head_lines):
+        line = calendar_case(written)  # "12 MARCH 2019 | 10:45": months in capitals, as page heads set them
         infobox = re.match(r"^\s*\|?\s*(?:date|dates|date of attack)\s*(?::|\|)", line, re.IGNORECASE)
         if len(line) > 120 or infobox or any(s.start <= here < s.end for s in stamps):
             continue
@@ -551,21 +582,30 @@ def stamp_lines(text: str, head_lines: int = 8) -> list[Stamp]:
                 word = " ".join(keyword.group(0).split()).capitalize()
                 stamps.append(Stamp(here, here + len(line), word, after[0].start))
                 continue
-        trailing = _TRAILING_DATE.search(line)
-        if trailing and seen <= 4 and _full_day(trailing.group("date")):
-            stamps.append(Stamp(here, here + len(line), "Date line", _full_day(trailing.group("date"))))
+        edges = [m.group("date") for m in (_TRAILING_DATE.search(line), _OPENING_DATE.search(line)) if m]
+        edge = next((words for words in edges if _full_day(words) and _only_a_date(words)), None)
+        if edge and seen <= 4:
+            stamps.append(Stamp(here, here + len(line), "Date line", _full_day(edge)))
             continue
         if len(line) > 80:
             continue
         day = _full_day(line)
         if day is None:
             continue
-        rest = _NUMERIC_DAY.sub(" ", _ISO_DAY.sub(" ", _STAMP_NOISE.sub(" ", line)))
+        rest = _STAMP_NOISE.sub(" ", _NUMERIC_DAY.sub(" ", _SLASHED_ISO.sub(" ", _ISO_STAMP.sub(" ", line))))
         for mention in find_dates(rest):
             rest = rest.replace(mention.text, " ")
         if len(re.findall(r"[A-Za-zÀ-ÿ]+", rest)) <= 2 and not re.search(r"\d", rest):
             stamps.append(Stamp(here, here + len(line), "Date line", day))
     return sorted(stamps, key=lambda stamp: stamp.start)
+
+
+def _only_a_date(words: str) -> bool:
+    """True when ``words`` are a date and nothing else but a weekday, a time or a zone ("Tue 10/08/2021 09:30")."""
+    rest = _STAMP_NOISE.sub(" ", _NUMERIC_DAY.sub(" ", _SLASHED_ISO.sub(" ", _ISO_STAMP.sub(" ", words))))
+    for mention in find_dates(rest):
+        rest = rest.replace(mention.text, " ")
+    return not re.search(r"[A-Za-zÀ-ÿ]{3,}|\d", rest)
 
 
 # "date 2023-04-25 AT least 60 people ...": a stored page's stamp glued before its first words

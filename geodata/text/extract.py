@@ -54,6 +54,7 @@ from geodata.text.actors import (
     order_actors,
 )
 from geodata.text.dates import (
+    WEEKDAYS,
     DateMention,
     DocumentDate,
     date_prefix,
@@ -79,15 +80,27 @@ from geodata.text.places import (
     headline_place,
     inherited_place,
     paragraph_place,
+    villages_told_near,
 )
-from geodata.text.rules import STRONG_TIE, PlaceGroup, event_type, main_keyword, place_groups, reference_spans
+from geodata.text.rules import (
+    STRONG_TIE,
+    PlaceGroup,
+    analysis,
+    event_type,
+    main_keyword,
+    place_groups,
+    reference_spans,
+)
 from geodata.text.sentences import Sentence, points_back, split_sentences
 from geodata.text.tolls import (
     Fatalities,
+    adds_to_toll,
     competing,
     death_figures,
+    earlier_toll,
     find_fatalities,
     raises_toll,
+    retold,
     state_claims,
     toll_sources,
     updated,
@@ -134,6 +147,26 @@ _INFOBOX_KEYS = {
 }  # fmt: skip
 
 
+# An infobox copied as plain lines, its key run into its value or a space apart: "Date16 December 2016",
+# "Date 17–25 January 2012", "LocationAyorou, Niger", "Location Aguelhok, Mali".
+_FLAT_INFOBOX = re.compile(r"^\s*(?P<key>Dates?|Location)\s?(?P<value>(?:[0-3]?\d|[A-Z])[^\n]{2,60}?)\s*$")
+
+
+def _flat_infobox(line: str) -> tuple[str, str] | None:
+    """(infobox key, value) of a flattened infobox line: a date line whose value is a date and nothing else (no
+    sentence), a location line whose value is capitalised names and commas only."""
+    found = _FLAT_INFOBOX.match(line)
+    if found is None:
+        return None
+    value = found.group("value")
+    if found.group("key") == "Location":
+        names = re.fullmatch(r"[A-ZÀ-Ý][\w'’-]*(?:[ ,]+(?:[A-ZÀ-Ý][\w'’-]*|de|du|of))*", value)
+        return ("location", value) if names else None
+    mentions = [m for m in find_dates(value) if m.resolved and m.precision in ("day", "month")]
+    spread = value[mentions[0].span[1] :].strip() if mentions else value
+    return ("date", value) if mentions and mentions[0].span[0] == 0 and len(spread) <= 12 else None
+
+
 @dataclass
 class Layout:
     """A text read as a document: its prose (stamp and infobox lines blanked, datelines cut off), the facts of its
@@ -158,12 +191,18 @@ def read_layout(text: str) -> Layout:
     if opening is not None:  # "August 15, 2017On Monday night, ...": the stamp is no part of the first sentence
         text = text[: opening[0]] + " " * (opening[1] - opening[0]) + text[opening[1] :]
     lines, infobox, written = [], {}, []
-    position = 0
+    position, after_date = 0, False  # a flattened infobox's place row follows its date row, often without its key
     for line in text.replace("\r\n", "\n").split("\n"):
         here, position = position, position + len(line) + 1
         found = _INFOBOX_LINE.match(line)
         key = " ".join(found.group("key").lower().split()) if found else ""
-        if here in stamps:
+        flat = _flat_infobox(line) or _flat_infobox(f"Location {line.strip()}" if after_date else "")
+        after_date = flat is not None and flat[0] == "date" and "location" not in infobox
+        if flat is not None:  # "Date16 December 2016", "LocationAyorou, Niger": an infobox copied without its cells
+            infobox.setdefault(*flat)
+            written.append(line.strip())
+            lines.append("")
+        elif here in stamps:
             lines.append("")
         elif found and ("|" in line or (key in _INFOBOX_KEYS and len(line) < 120)):
             if key in _INFOBOX_KEYS and found.group("value"):
@@ -296,6 +335,10 @@ def extract_events(
         if keyword is None or sentence.heading:
             continue
         reading = _read_violence(doc, index, dating)
+        if not reading.found and reading.tried and (
+            near := villages_told_near(doc.sentences, index, doc.places, reading.groups, reading.tried)
+        ):  # "the villages of A and B ... The attacks happened close to Y": A and B near Y
+            (reading.found, reading.place_basis), reading.tried = near, []
         if _told_again(doc, reading, dating) or _goes_on(doc, index, reading, dating):
             continue
         story, when = _story_and_when(doc, index, dating)
@@ -408,9 +451,36 @@ def _names_the_told(text: str, name: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
+def _tolls_by_place(doc: Document, reading: _Reading, dating: _Dating) -> bool:
+    """"31 people died in X and 13 in Y", about places already told: each told place takes its own toll (a figure
+    for one place is finer than a toll for the incident's places together). True when it did."""
+    text = reading.sentence.text
+    figures = death_figures(text, reading.date_spans)
+    if not figures or dating.own is not None:
+        return False
+    placeholder = _When(date.min, date.min, "day", "")
+    steps = _sequence(text, reading.all_groups, dating.mentions, figures, placeholder) or []
+    tolls = []
+    for group, _step, toll in steps:
+        names = {normalise(name) for name in group.names}
+        rows = [row for row in doc.rows if normalise(str(row["location"])) in names]
+        if toll.best is not None and rows:
+            tolls.append((rows[0], toll))  # the first report of the place: later ones fold into it
+    if len(tolls) < 2 or len(tolls) < sum(toll.best is not None for _, _, toll in steps):
+        return False
+    for row, toll in tolls:
+        row["fatalities"], row["fatalities_low"], row["fatalities_high"] = toll.best, toll.low, toll.high
+        row["notes"] = f"{row['notes']} {_with_toll_note(text, reading.date_spans)} [the toll of this place]"
+        row["_place_toll"] = True
+    return True
+
+
 def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
     """An undated sentence about a place already told adds its facts to that incident (or, for another village
-    placed at the same seat's point, is a sibling event of the same date and actors). True when it did."""
+    placed at the same seat's point, is a sibling event of the same date and actors); one that gives each told
+    place its own toll gives it to each (:func:`_tolls_by_place`). True when it did."""
+    if _tolls_by_place(doc, reading, dating):
+        return True
     found = reading.found
     if not found or dating.unresolved or (dating.own is not None and not _names_the_told(reading.sentence.text,
                                                                                          found[0][0])):
@@ -419,7 +489,9 @@ def _told_again(doc: Document, reading: _Reading, dating: _Dating) -> bool:
     told = [row for row in doc.rows if _km(row, point) <= 10]
     by_name = [row for row in told if normalise(str(row["location"])) == normalise(found[0][0])]
     told = by_name or told  # two villages placed at one seat's point stay apart
-    if told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2:
+    # "jihadists are active in the region" (analysis) hits no village of its own
+    if (told and not by_name and found[0][1].geo_precision >= 2 and told[-1]["geo_precision"] >= 2
+            and not analysis(reading.sentence.text)):  # fmt: skip
         # another village of the incident ("then moved on to the nearby village of X, where they killed two
         # more"), placed at the same seat's point as the first: an event of its own, same date and actors
         doc.rows.append(_sibling(doc.rows, told[-1], reading.sentence, found[0], reading.ordered, reading.deaths,
@@ -504,7 +576,9 @@ _YARDSTICK = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|heavies
 
 def _background(text: str) -> bool:
     """True for a sentence of background: a stretch up to now or a habit, not a yardstick ("the deadliest attack
-    since 2015" is about the incident)."""
+    since 2015" is about the incident); analysis or presence (:func:`geodata.text.rules.analysis`)."""
+    if analysis(text):
+        return True
     for found in _BACKGROUND.finditer(text):
         if found.group(0).lower() != "since" or not _YARDSTICK.search(text[max(0, found.start() - 80) : found.start()]):
             return True
@@ -519,12 +593,26 @@ def _story_and_when(doc: Document, index: int, dating: _Dating) -> tuple[_When |
         return None, None  # background takes no date from around it: "Since then, the town has been hit ..."
     story = None if own is not None else _story_date(dating.window, doc.own_dates)
     story = story or (None if own is not None else _reported_week(dating.mentions, sentence.text))
-    if story is None and own is None and doc.lead is not None and doc.anchor is not None:
+    undated_story = doc.lead is not None and doc.anchor is None and _same_story(doc, sentence)
+    if story is None and own is None and doc.lead is not None and (doc.anchor is not None or undated_story):
         story = _lead_date(sentence, doc.lead, doc.story_years[index], dating.context_year)
     if story is None and own is None and doc.lead is None and doc.anchor is not None:
         story = _recent_past(sentence, doc.anchor, doc.story_years[index], dating.context_year)
         doc.lead = (sentence.number, story) if story is not None else None
     return story, own or story or _context_date(doc.story_years, index, dating.context_year)
+
+
+def _same_story(doc: Document, sentence: Sentence) -> bool:
+    """In a text with no date of its own, a later sentence is of the lead's written day when it points back at
+    that incident ("The attackers killed four more as they withdrew") or the lead is a dated headline, and no
+    other day has been told since: a history that moves on to other days keeps its sentences undated."""
+    number, when = doc.lead
+    if when.precision not in ("day", "week") or when.basis.startswith("the week"):
+        return False
+    told = [w for n, w in doc.own_dates.items() if number < n < sentence.number]
+    if any((w.start, w.end) != (when.start, when.end) for w in told):
+        return False
+    return points_back(sentence.text) or doc.sentences[number - 1].heading
 
 
 def _hold_back(doc: Document, reading: _Reading, reason: str, found: list | None = None) -> None:
@@ -655,6 +743,8 @@ def _finish(doc: Document) -> Extraction:
             row["actor1"], row["group1"], row["actor2"], row["group2"] = (
                 "unidentified armed group", "Other", row["actor1"], "Civilians",
             )  # fmt: skip
+        if row["group1"] is None and row["group2"] is None:  # "the attack hit two villages": done by no one named
+            row["actor1"], row["group1"] = "unidentified armed group", "Other"
     events = schema.conform(pd.DataFrame(rows, columns=[*schema.COLUMN_NAMES, *BASIS_COLUMNS]))
     if len(events):  # "Islamic State West Africa" claims in the Sahel are the Sahel branch's (ISGS)
         events = schema.conform(regional_families(events))
@@ -874,8 +964,6 @@ def _rejection(sentence: Sentence, source_name: str, reason: str) -> dict:
 
 # ---------------------------------------------------------------- one incident, one event
 
-# "another", "more" add up ("killed two more"); "more than 70" is a rival figure, not an addition
-_ADDITIVE = re.compile(r"\b(?:other|another|more(?!\s+than)|additional|further|also)\b", re.IGNORECASE)
 
 
 _HABITUAL = re.compile(
@@ -970,6 +1058,9 @@ _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|attribut(?:ed|es|ing)|blam(?:ed|es|ing)|responsibility|accus(?:ed|es)|suspected"
     r"|suspicion|suspects?|(?:presented|identified|introduced|described)\s+themselves\s+as|said\s+they\s+were"
     r"|belong(?:ed|s)?\s+to)\b"
+    # a hedged attribution: "seven enemies, probably from the ISGS", "fighters believed to belong to JNIM"
+    r"|\b(?:probably|likely|presumably|presumed|believed|thought)\s+(?:to\s+(?:be|have\s+been)\s+)?(?:from|of"
+    r"|members\s+of|fighters\s+of|belonging\s+to|linked\s+to|affiliated\s+(?:to|with))\b"
     # a group's own word for it: "the Islamic State said through its Amaq agency that its fighters had killed 30"
     r"|\bsaid\b[^.;]{0,60}\b(?:its|their)\s+(?:fighters|militants|men|mujahideen)\s+(?:had\s+)?(?:killed|attacked"
     r"|ambushed|carried\s+out|struck|targeted)\b"
@@ -1116,6 +1207,9 @@ def _follow_up(rows: list[dict], target: dict, sentence: Sentence, ordered: list
     civilians = any(a.family == "Civilians" for a in ordered) or any(f.category == "people" for f in figures)
     # "two police officers were killed and five civilians wounded": the dead are the armed side's, no civilian event
     civilians = civilians and not all(f.category in ("state", "attackers", "militia") for f in figures)
+    # "an earlier report gave 4 soldiers and 2 civilians killed": the whole incident's toll told again, no attack of
+    # its own on civilians
+    civilians = civilians and not any(f.category in ("state", "militia") for f in figures)
     parties = {target["group1"], target["group2"]}
     if figures and civilians and None not in parties and "Civilians" not in parties:
         perpetrator = next(
@@ -1174,8 +1268,9 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
                own: _When | None = None) -> None:  # fmt: skip
     """Fold a follow-up sentence into its event: deaths (added when the sentence says "other"/"another", else
     competing figures: low the smaller, high the larger), actors the event lacks or names only as "gunmen", a
-    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"), the
-    sentence into ``notes``."""
+    day of the week before the event's date ("The assault began on Tuesday" after "mourned on Thursday"; not the
+    day of an earlier incident it recalls, "the killings came after an attack on Monday"), the sentence into
+    ``notes``."""
     figures = death_figures(sentence.text)
     claimed = state_claims(sentence.text, figures)
     has_toll = any(row[c] is not None and not pd.isna(row[c]) for c in ("fatalities", "fatalities_low"))
@@ -1185,14 +1280,19 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
         claim_note = (" [attackers' dead claimed by the state side, in the best and high figures, not the low: "
                       + ", ".join(sentence.text[f.span[0] : f.span[1]] for f in claimed) + "]")  # fmt: skip
     zero = deaths == Fatalities(0, 0, 0) and has_toll  # "no one else was hurt" after a toll: no rival figure
-    if (deaths.low is not None or deaths.best is not None or deaths.high is not None) and not zero:
+    again = retold(figures, str(row["notes"] or ""))  # "77 militants were also killed" after "77 militants killed"
+    # a place with its own toll ("31 died in X and 13 in Y") keeps it against a toll that does not name it
+    again = again or (row.get("_place_toll") and normalise(str(row["location"])) not in normalise(sentence.text))
+    if (deaths.low is not None or deaths.best is not None or deaths.high is not None) and not zero and not again:
         old = Fatalities(row["fatalities"], row["fatalities_low"], row["fatalities_high"])
         if old == Fatalities(None, None, None):
             new = deaths
             row["_victims"] = {f.category for f in death_figures(sentence.text)}
         elif raises_toll(sentence.text):  # "the toll later rose to 20": the update is the best figure
             new = updated(old, deaths)
-        elif _ADDITIVE.search(sentence.text):
+        elif earlier_toll(sentence.text):  # "a previous report gave 4 dead": the count told before stays the best
+            new = updated(deaths, old)
+        elif adds_to_toll(sentence.text, figures):
             new = _sum_figures(old, deaths)
         else:
             victims = {f.category for f in death_figures(sentence.text)}
@@ -1205,13 +1305,22 @@ def _add_facts(row: dict, sentence: Sentence, ordered: list[Actor], deaths: Fata
             new = Fatalities(added.best, old.low, added.high)
         row["fatalities"], row["fatalities_low"], row["fatalities_high"] = new.best, new.low, new.high
     _complete_actors(row, [(a.name, a.family) for a in ordered])
-    if own is not None and own.precision in ("day", "week") and _narrows(row, own):
+    if own is not None and own.precision in ("day", "week") and _narrows(row, own) and not _recalled_day(sentence.text):
         row["date_start"], row["date_end"] = pd.Timestamp(own.start), pd.Timestamp(own.end)
         row["date_precision"], row["date_basis"] = own.precision, f"{own.basis} (a follow-up sentence)"
     row["notes"] = f"{row['notes']} {_with_toll_note(sentence.text)}{claim_note}"
     if source and row["source"] and sentence.reference:
         refs = [r for r in re.findall(r"\[\d+[a-z]?\]", sentence.reference) if r not in row["source"]]
         row["source"] += "".join(refs)
+
+
+def _recalled_day(text: str) -> bool:
+    """True when every date the sentence writes comes after a recall ("came after an attack on April 15", "a week
+    after the raid on Monday"): the day of an earlier incident, not the story's ("The 9 January attack came a month
+    after ...": the story's)."""
+    recalls = [found.end() for found in _RECAP.finditer(text)]
+    spans = [m.span[0] for m in find_dates(text)]
+    return bool(recalls and spans) and all(any(0 <= start - end <= 100 for end in recalls) for start in spans)
 
 
 def _narrows(row: dict, own: _When) -> bool:
@@ -1592,7 +1701,7 @@ def _window(sentences: list[Sentence], index: int) -> list[Sentence]:
 
 
 _REPORTING_BEFORE = re.compile(
-    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]"
+    r"\b(?:said|says|told|tweet(?:ed)?|posted|statement|announced|claimed|reported|wrote|published|communiqu[eé]|confirm(?:ed|s)"
     r"|update[ds]?|updating|video|interview|press\s+conference)\W+(?:\w+\W+){0,3}$"
     # "said in a statement sent to AFP on Friday"
     r"|\b(?:statement|communiqu[eé]|message|letter|release)\s+(?:\w+\s+){0,4}?on\s+$"
@@ -1643,7 +1752,13 @@ def _reported_week(mentions: list[DateMention], sentence: str) -> _When | None:
     if not reported:
         return None
     day = reported[-1].start
+    if _OVERNIGHT.search(sentence):  # "killed overnight, the mayor said on Monday": the night into that day
+        return _When(day - timedelta(days=1), day, "day", f"the night before it was reported (\"{reported[-1].text}\")")
     return _When(day - timedelta(days=6), day, "week", f"the week before it was reported (\"{reported[-1].text}\")")
+
+
+_OVERNIGHT = re.compile(r"\bovernight\b(?!\s+(?:on\s+|from\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
+                        r"|Sunday|\d))", re.IGNORECASE)  # fmt: skip
 
 
 # "the deadliest attack since 2015", "the worst in the region since 2019": a yardstick, not the day of the violence
@@ -1744,9 +1859,41 @@ _OFFSET = re.compile(
     # "The attack comes a week after a siege at a Bamako hotel": the recalled incident, counted back from the story
     r"|\b(?:comes?|came)\s+(?:just\s+|only\s+|barely\s+|some\s+)?(?P<n2>\d{1,2}|a|an|one|two|three|four|five|six"
     r"|seven|eight|nine|ten)\s+(?P<unit2>days?|weeks?)\s+after\b"
-    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)",
+    r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+(?:day|morning|evening|night)\b"
+    r"|\bthe\s+day\s+(?P<side>before|after)\b(?!\s+\w+ing)"
+    # "the week before", "the following week", "the next Sunday", "later that month": counted from the story too
+    r"|\bthe\s+(?P<wunit>week|month)\s+(?P<wside>before|after)\b(?!\s+\w+ing)"
+    r"|\bthe\s+(?P<wnear>next|following|previous|preceding)\s+(?P<wunit2>week|month)\b"
+    r"|\bthe\s+(?P<dnear>next|following|previous|preceding)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)\b"
+    r"|\b(?P<part>earlier|later)\s+(?:that|the\s+same)\s+month\b",
     re.IGNORECASE,
 )
+
+
+def _around_story(found: re.Match[str], story: _When) -> _When | None:
+    """The week or month before or after the story's days, the weekday before or after them, or the part of the
+    story's month before or after them (groups of :data:`_OFFSET` beyond its day counts)."""
+    said = f"{found.group(0)!r} from {story.basis}"
+    if found.group("part"):
+        first = story.start.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if found.group("part").lower() == "earlier":
+            return _When(first, story.start, "month", said)
+        return _When(story.end, last, "month", said)
+    side = (found.group("wside") or found.group("wnear") or found.group("dnear") or "").lower()
+    before = side in ("before", "previous", "preceding")
+    if found.group("wd"):
+        wanted = WEEKDAYS.index(found.group("wd").lower())
+        day = (story.start - timedelta(days=(story.start.weekday() - wanted - 1) % 7 + 1) if before
+               else story.end + timedelta(days=(wanted - story.end.weekday() - 1) % 7 + 1))  # fmt: skip
+        return _When(day, day, "day", said)
+    length = 7 if (found.group("wunit") or found.group("wunit2")).lower() == "week" else 30
+    if before:
+        return _When(story.start - timedelta(days=length), story.start - timedelta(days=1), "week" if length == 7
+                     else "month", said)  # fmt: skip
+    return _When(story.end + timedelta(days=1), story.end + timedelta(days=length), "week" if length == 7 else "month",
+                 said)  # fmt: skip
 
 
 def _offset_date(text: str, story: _When | None) -> _When | None:
@@ -1765,6 +1912,8 @@ def _offset_date(text: str, story: _When | None) -> _When | None:
         return _When(start, end, "day" if start == end else "week", f"{found.group(0)!r} from {story.basis}")
     if story.precision != "day":
         return None
+    if found.group("wunit") or found.group("wunit2") or found.group("wd") or found.group("part"):
+        return _around_story(found, story)
     if found.group("n"):
         word = found.group("n").lower()
         count = int(word) if word.isdigit() else _NUMBER_WORDS[word]

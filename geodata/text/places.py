@@ -60,6 +60,17 @@ _ADMIN_UNIT = re.compile(
 )
 
 
+# "the Bankass Cercle", "Soum province", "the department of Tillia": the units a document names anywhere
+_UNIT_NAME = r"(?-i:[A-ZÀ-Ý][\w-]+)(?:[\s-](?-i:[A-ZÀ-Ý][\w-]+))?"
+_UNIT_PHRASE = re.compile(
+    rf"(?<![\w'’-])(?P<name>{_UNIT_NAME})\s+(?P<word>region|province|cercle|circle|department|prefecture)\b"
+    rf"|\b(?P<word2>region|province|cercle|department|prefecture)\s+of\s+(?P<name2>{_UNIT_NAME})",
+    re.IGNORECASE,
+)
+
+_UNIT_LEADING = re.compile(r"^(?:(?:the|in|at|on|of|near|from)\s+)+", re.IGNORECASE)
+
+
 _REGION_QUERY = re.compile(r"\b(?:region|province|cercle|department|prefecture)s?$", re.IGNORECASE)
 
 
@@ -84,6 +95,26 @@ class PlaceLookup:
         self.countries = countries  # the countries the document names, most named first
         self.named = named_countries(text) | set(countries)  # every country of the map the document names
         self.taught: dict[str, UnitPlaced] = {}  # villages placed at a unit the text named for them, by key
+        self.text = text
+        self._units: list[tuple[str, GeocodeResult]] | None = None  # the regions and admin-2 units the text names
+
+    def named_units(self) -> list[tuple[str, GeocodeResult]]:
+        """The regions and admin-2 units (cercle, province, department) the document names anywhere, with their
+        gazetteer units (precision 3), in the text's order; computed once per document."""
+        if self._units is None:
+            self._units = []
+            for match in _UNIT_PHRASE.finditer(self.text):
+                name = _UNIT_LEADING.sub("", match.group("name") or match.group("name2"))
+                query = f"{name} {(match.group('word') or match.group('word2')).lower()}"
+                for hint in (self.countries[0], None) if self.countries else (None,):  # its first country first
+                    try:
+                        found = self.geocoder.geocode(query, country=hint, restrict=hint is not None)
+                    except (LookupError, ValueError):
+                        continue
+                    if found.geo_precision == 3 and found.admin1:
+                        self._units.append((query, found))
+                        break
+        return self._units
 
     def _trusted(self, query: str, result: GeocodeResult | list[str],
                  country: str | None) -> GeocodeResult | list[str]:  # fmt: skip
@@ -102,11 +133,14 @@ class PlaceLookup:
         matched = normalise(re.sub(r"\s*\(.*\)\s*$", "", result.matched_name))  # "X region (capital Y)": X region
         if asked and len(matched) >= 1.4 * len(asked):  # "Sirakorola" -> "Sirakoro Méguétana"
             return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match on part of a longer name)"]
-        if not self.countries:
-            return result
-        if result.country_iso2 in self.countries or result.country_iso2 == country:
-            return result
-        return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the text's countries)"]
+        if self.countries and result.country_iso2 not in self.countries and result.country_iso2 != country:
+            return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the text's countries)"]
+        regions = {unit.admin1 for _, unit in self.named_units() if unit.country_iso2 == result.country_iso2}
+        if result.geo_precision <= 2 and regions and result.admin1 not in regions:
+            # "Segue" in a report on the Bankass cercle (Mopti region) is a village the gazetteer lacks, not Ségou
+            # in the Ségou region: a misspelling is trusted only inside the regions the text names in that country
+            return [f"{result.matched_name} ({result.country_iso2}, a fuzzy match outside the regions the text names)"]
+        return result
 
     def resolve(self, query: str, hints: tuple[str, ...] = ()) -> GeocodeResult | list[str]:
         """The place of ``query``, searched in the country and region its container phrases (``hints``) name;
@@ -160,6 +194,7 @@ class PlaceLookup:
         the text the groups come from) an unknown one is placed near the first known one, precision 2."""
         tried: list[tuple[str, list[str]]] = []
         vague: list[str] = []
+        unit_placed: list[tuple[str, GeocodeResult]] = []  # an earlier unknown village at the unit the text names
         for position, group in enumerate(groups):
             if group.kind == "country":
                 vague.extend(group.names)
@@ -175,19 +210,45 @@ class PlaceLookup:
                     missed.append((name, result))
                 else:
                     found.append((name, result))
+            if group.route and len(found) == 2:  # "between Boni and Torodi": a road's ends lie near each other
+                found, far = self._road_ends(found)
+                missed.extend(far)
             if found and missed and _SETTLEMENT_LIST.search(sentence[: group.start]):
                 name, known = found[0]
                 placed = {miss: _near_sibling(miss, known, name) for miss, _ in missed}
                 return [(n, placed.get(n) or r) for n, r in _in_order(group.names, found, placed)], [], vague
+            if found and unit_placed and all(result.geo_precision > MAX_UNIT_PRECISION for _, result in found):
+                # "Nassoumbou, Soum Province, ... 30 km from the border with Mali": the village at its province's
+                # seat (precision 2) says more than the border or region named after it
+                return unit_placed, _not_placed(tried, unit_placed), vague
             if found:
                 return found, missed, vague
             tried.extend(missed)
+            if not unit_placed and group.hints:
+                unit_placed = self.at_named_unit(group)
+        if unit_placed:
+            return unit_placed, _not_placed(tried, unit_placed), vague
         for group in groups:  # nothing known: a settlement the gazetteer lacks, in a unit the text names
             placed = self.at_named_unit(group)
             if placed:
                 names = {name for name, _ in placed}
                 return placed, [(name, cands) for name, cands in tried if name not in names], vague
         return [], tried, vague
+
+    def _road_ends(self, found: list[tuple[str, GeocodeResult]],
+                   ) -> tuple[list[tuple[str, GeocodeResult]], list[tuple[str, list[str]]]]:  # fmt: skip
+        """The two ends of a road the text names, or only the one in the text's main country when the gazetteer
+        puts them more than :data:`MAX_ROAD_KM` apart: the other is a homonym ("between Boni and Torodi" in a
+        report on Niger is not Boni, Mali, 470 km from Torodi), not found."""
+        (a, first), (b, second) = found
+        if distance_km(first.latitude, first.longitude, second.latitude, second.longitude) <= MAX_ROAD_KM:
+            return found, []
+        home = [(name, result) for name, result in found if result.country_iso2 == (self.countries or (None,))[0]]
+        if len(home) != 1:
+            return found, []
+        far = next((name, result) for name, result in found if name != home[0][0])
+        return home, [(far[0], [f"{far[1].matched_name} ({far[1].country_iso2}, {MAX_ROAD_KM} km+ from the road's "
+                                f"other end, {home[0][0]})"])]  # fmt: skip
 
     def _far_from_its_anchor(self, group, rest, sentence: str) -> list[tuple[str, GeocodeResult]] | None:
         """A settlement written with its distance from a named place ("Loumbila, some 35 km from Ouahigouya")
@@ -246,6 +307,10 @@ class PlaceLookup:
         return placed if len(placed) == len(group.names) else []
 
 
+# The longest road the text can mean between two places it names: a farther pair holds a homonym.
+MAX_ROAD_KM = 250
+
+
 # "some 35 kilometers (20 miles) from X", "about 40km from X": the distance a relation states
 _STATED_KM = re.compile(r"(?P<km>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>km|kilometres?|kilometers?|miles?)\b", re.IGNORECASE)
 
@@ -259,6 +324,12 @@ def _near_sibling(name: str, known: GeocodeResult, sibling: str) -> UnitPlaced:
     """``name`` (unknown) at the point of ``sibling``, a settlement listed with it, precision 2."""
     note = f"{name} is not in the gazetteer: placed near {sibling}, listed with it"
     return UnitPlaced(**{**known.to_dict(), "geo_precision": max(known.geo_precision, 2), "note": note})
+
+
+def _not_placed(tried: list[tuple[str, list[str]]], placed: list[tuple[str, GeocodeResult]]) -> list:
+    """The names tried that no placing covers, with their candidates."""
+    names = {name for name, _ in placed}
+    return [(name, cands) for name, cands in tried if name not in names]
 
 
 def _in_order(names, found, placed) -> list[tuple[str, GeocodeResult | None]]:
@@ -355,3 +426,50 @@ def inherited_place(
     why = f"shared reference {''.join(sorted(shared))}" if shared else "same paragraph" if not follows else (
         "the paragraph before, pointed back at")
     return placed[previous.number][:1], f"sentence {previous.number} ({why})"
+
+
+# "The attacks happened close to the village of Y", "The raid took place near Y": where the incident told just before
+# took place, for villages of it the gazetteer lacks
+_WHERE_IT_HAPPENED = re.compile(
+    r"^(?:the|these|those|both|this|that)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|assaults?|raids?|ambush(?:es)?|killings?"
+    r"|massacres?|incidents?)\s+(?:\w+\s+)?(?:occurred|happened|took\s+place)\s+(?:\w+\s+){0,3}?"
+    r"(?:close\s+to|near|around|outside|not\s+far\s+from)\s+",
+    re.IGNORECASE,
+)
+
+
+def villages_told_near(sentences: list[Sentence], index: int, places: PlaceLookup, groups: list,
+                       tried: list[tuple[str, list[str]]]) -> tuple[list, str] | None:  # fmt: skip
+    """Villages the gazetteer lacks, that the sentence calls villages ("the villages of A and B"), placed near the
+    town the first later sentence saying where the attack happened names ("The latest attacks happened close to the
+    village of Y"), precision 2, the relation in their note: ACLED's nearest named place."""
+    text = sentences[index].text
+    unknown = {name for name, _ in tried}
+    villages = [name for group in groups if group.kind == "name" and set(group.names) <= unknown
+                and _called_villages(text, group) for name in group.names]  # fmt: skip
+    if not villages:
+        return None
+    for later in sentences[index + 1 :]:
+        told = _WHERE_IT_HAPPENED.search(later.text)
+        if told is None:
+            continue
+        rest = later.text[told.end() :]
+        anchor = next((g for g in place_groups(rest) if g.kind == "name" and g.start <= 25), None)
+        found = places.resolve(anchor.names[0]) if anchor is not None else []
+        if isinstance(found, list) or found.geo_precision > 2:
+            return None
+        note = f"not in the gazetteer: placed near {anchor.names[0]}, where sentence {later.number} says it happened"
+        placed = [(name, UnitPlaced(**{**found.to_dict(), "geo_precision": 2, "note": f"{name} is {note}"}))
+                  for name in villages]  # fmt: skip
+        return placed, f"sentence {later.number} (where the attack happened)"
+    return None
+
+
+def _called_villages(text: str, group) -> bool:
+    """Whether ``text`` calls the names of ``group`` villages or hamlets, before or after them."""
+    return bool(_VILLAGE_BEFORE.search(text[: group.start]) or _VILLAGE_AFTER.search(text[group.start : group.end + 9]))
+
+
+# "the village of X", "the hamlets of X and Y" / "X village", "X and Y villages": names a sentence calls villages
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet|settlement)s?\s+(?:of|called|named|known\s+as)\s+$", re.IGNORECASE)
+_VILLAGE_AFTER = re.compile(r"\s(?:village|hamlet)s?\b", re.IGNORECASE)

@@ -27,7 +27,7 @@ _BATTLE = (
 )
 _CIVILIAN_VIOLENCE = r"massacres?|massacred|executions?|executed|kidnapp(?:ing|ings|ed)|abduct(?:ed|ion|ions)"
 _GENERIC = (
-    r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|bodies|corpses"
+    r"attacks?|attacked|attacking|kill(?:s|ed|ing|ings)?|slain|murder(?:s|ed)?|deaths?|dead|died|bodies|corpses"
     r"|hit(?=\s+#?(?-i:[A-ZÀ-Ý]))"  # "gunmen hit #Solhan", not "hit hard"
     r"|open(?:ed|ing|s)?\s+fire|fired\s+(?:on|at|upon|into)|shot\s+at|gunned\s+down"
     r"|(?:death\s+)?toll(?=\s+(?:\w+\s+){0,3}?(?:rose|risen|climbed|increased|jumped|stands|stood|reached)\b)"
@@ -218,6 +218,14 @@ _LISTED_PLACES = re.compile(
     r"\s+(?:(?:other|more|neighbouring|nearby|different)\s+)?(?:towns|villages|cities|localities|communes|hamlets"
     rf"|places|locations|sites|military\s+(?:posts|bases|camps)|camps|bases)))\s*:\s*(?P<names>{_NAMES})"
 )
+# "the Segue and Sonfounou villages", "hit both A and B villages": settlements named before their plural noun (the noun
+# ends the group, so a unit written after it, "... villages in the Bankass cercle", is the group's container). People's
+# names before "villages" ("Fulani and Dogon villages") are no places.
+_PEOPLES = (r"Fulani|Fula|Peulh?s?|Dogons?|Mossi|Tuaregs?|Bambaras?|Songhai|Songhay|Bozos?|Hausas?|Zarmas?|Djermas?"
+            r"|Arabs?|Christians?|Muslims?|Gourmantch[eé]|Foulc?s[eé]|Kurumbas?|Dozos?|Daoussahaq|Idaksahak|Other")
+_BEFORE_SETTLEMENT_NOUN = re.compile(
+    rf"(?<![\w'’-])(?!(?:{_PEOPLES})\b)(?P<names>{_NAMES})(?P<noun>\s+(?i:villages|towns|hamlets|localities))\b"
+)
 # "in Mali's capital, Bamako", "the Burkinabe capital Ouagadougou": the capital's name in apposition.
 _CAPITAL = re.compile(rf"\b(?i:capital)(?:\s+(?i:city))?,?\s+(?P<names>{_NAME})")
 _PREPOSITION_BEFORE = re.compile(rf"\b(?P<prep>(?i:{_PREPOSITIONS}))\s+$")
@@ -368,6 +376,25 @@ def _own_violence(sentence: str) -> list[re.Match[str]]:
         if not _inside(m.start(), references) and not _NEGATED.search(sentence[: m.start()])
         and not _NO_INCIDENT_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
     ]
+
+
+# Analysis and presence, not an incident: "extremists are known to be active in the region", "analysts say",
+# "the group has tightened its grip on the north", "this is not an isolated incident".
+_ANALYSIS = re.compile(
+    r"\b(?:(?:are|is|were|was|remain|remains|have\s+been|has\s+been)\s+(?:\w+\s+){0,2}?(?:active|present|operating"
+    r"|entrenched|rampant)\s+(?:in|across|throughout|around)\b)"
+    r"|\b(?:analysts?|experts?|observers?|researchers?|specialists?)\s+(?:say|says|said|believe|believed|note|noted"
+    r"|warn|warned|argue|argued|explain|explained)\b|\baccording\s+to\s+(?:\w+\s+)?(?:analysts?|experts?|observers?)\b"
+    r"|\b(?:has|have)\s+(?:\w+\s+)?(?:tightened|expanded|extended|consolidated|strengthened|reinforced)\s+(?:its|their)"
+    r"\s+(?:control|grip|hold|presence|influence|foothold)\b|\bnot\s+an\s+isolated\s+(?:incident|case|attack)\b",
+    re.IGNORECASE,
+)
+
+
+def analysis(sentence: str) -> bool:
+    """True for a sentence of analysis or presence ("jihadists are active in the region", "analysts say", "the group
+    has tightened its grip"): without a date of its own it tells no incident."""
+    return _ANALYSIS.search(sentence) is not None
 
 
 def violence_words(sentence: str) -> list[tuple[int, int]]:
@@ -543,7 +570,8 @@ def _regions(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
 
 
 _NAMED_PLACE_PATTERNS = (_LISTED_PLACES, _CAPITAL, _CALLED_PLACE, _PAIR_BEFORE_EVENT, _ONE_BEFORE_EVENT,
-                         _PASSIVE_SUBJECT, _OBJECT_OF_VERB, _PLACE_AFTER_PREPOSITION)  # fmt: skip
+                         _BEFORE_SETTLEMENT_NOUN, _PASSIVE_SUBJECT, _OBJECT_OF_VERB,
+                         _PLACE_AFTER_PREPOSITION)  # fmt: skip
 
 
 def _named_places(sentence: str, text: str) -> tuple[list[PlaceGroup], str]:
@@ -600,7 +628,7 @@ def _named_group(sentence: str, text: str, regex: re.Pattern[str], match: re.Mat
     groups = []
     if names:
         queries = tuple(f"{near} {name}".strip() for name in names)
-        end = match.end("area") if match.groupdict().get("area") else match.end("names")
+        end = next((match.end(part) for part in ("area", "noun") if match.groupdict().get(part)), match.end("names"))
         groups.append(PlaceGroup("name", tuple(names), queries, match.start("names"), end, distance=cost,
                                  route=route, relation=relation))  # fmt: skip
     if countries:
@@ -635,10 +663,12 @@ def _rank(sentence: str, groups: list[PlaceGroup]) -> list[PlaceGroup]:
             ranked[owner] = replace(ranked[owner], hints=(*ranked[owner].hints, group.names[0]))
             # A container inherits nothing; its owner's tie is the tighter of the two.
             ranked[owner] = replace(ranked[owner], distance=min(ranked[owner].distance, group.distance))
-    # "at Boukouma, some 20 km from Arbinda": the town a village is measured from is the village's fallback, as
-    # tightly tied as the village (ACLED places an unknown village at the nearest named place, precision 2).
+    # "at Boukouma, some 20 km from Arbinda", "in Boukouma, a village near Arbinda": the town a village is measured
+    # from or said to be near is the village's fallback, as tightly tied as the village (ACLED places an unknown
+    # village at the nearest named place, precision 2).
     for position, group in enumerate(ranked):
-        if position and group.relation and group.kind == "name" and group.role == "event":
+        near = group.queries[0].startswith("near ") and not group.route
+        if position and (group.relation or near) and group.kind == "name" and group.role == "event":
             owner = ranked[position - 1]
             gap = sentence[owner.end : group.start]
             attached = len(gap) <= 45 and not re.search(r"[;:()—–]|\s-\s", gap) and not _EVENT_RE.search(gap)

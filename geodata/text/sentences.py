@@ -82,12 +82,26 @@ def _cut(body: str) -> list[str]:
 def _cut_at_ends(body: str) -> list[str]:
     pieces, start = [], 0
     for match in _BOUNDARY.finditer(body):
-        if body[match.start()] == "." and _is_abbreviation(body[start : match.start()]):
+        if body[match.start()] == "." and _is_abbreviation(body[start : match.start()]) and not _ends_at_time(
+                body[start : match.start()], body[match.end() :]):  # fmt: skip
             continue
         pieces.append(body[start : match.end()].strip())
         start = match.end()
     pieces.append(body[start:].strip())
     return [piece for piece in pieces if piece]
+
+
+_CLOCK = re.compile(r"(?:^|\s)\d{1,2}(?:[:.]\d\d)?\s*[ap]\.m$", re.IGNORECASE)
+_AFTER_CLOCK = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
+    r"|September|October|November|December|GMT|UTC|[A-Z]{2,4}T|local|on|in|at|and|\()\b"
+)
+
+
+def _ends_at_time(before: str, after: str) -> bool:
+    """"stormed the post at 5:30 a.m. The unit ...": a clock time ends the sentence, unless a day, a month or a
+    zone follows it ("at 5 a.m. Sunday", "at 11 p.m. GMT")."""
+    return _CLOCK.search(before) is not None and _AFTER_CLOCK.match(after) is None
 
 
 def _is_abbreviation(before: str) -> bool:

@@ -55,6 +55,12 @@ _FIGURE = re.compile(
     rf"|fatalities|deaths|neutrali[sz]ed)\b)",
     re.IGNORECASE,
 )
+# What a verb's figure counts when it is no people: "executed two strikes", "left three vehicles burnt out".
+_NOT_PEOPLE_AFTER = (
+    r"(?!\s+(?:[\w-]+\s+)?(?:(?:air|drone)?strikes?|raids?|attacks?|operations?|sorties|missions?|vehicles?|cars?"
+    r"|motorcycles?|motorbikes?|trucks?|pick-?ups?|buildings?|houses?|homes?|shops?|kilomet(?:re|er)s?|km|miles?"
+    r"|days?|hours?|weeks?|months?|years?|times|rounds?|shots?|rockets?|shells?|bombs?|mines?)\b)"
+)
 _KILL_VERB_FIGURE = re.compile(
     rf"\b(?:killing|killed|kills|massacring|massacred|executing|executed"
     # "the toll rose to", "the death toll has risen to", "the toll now stands at", "a toll of"
@@ -62,7 +68,7 @@ _KILL_VERB_FIGURE = re.compile(
     rf"|grew|gone\s+up|went\s+up)\s+to|reached|(?:stands?|stood)\s+at|at)"
     rf"|put\s+the\s+(?:death\s+)?(?:toll|number\s+of\s+(?:dead|deaths|victims)|figure)\s+at"
     rf"|claimed\s+the\s+lives\s+of|left|(?:the\s+)?loss\s+of|neutrali[sz]ing|neutrali[sz]ed)\s+(?:{_QUALIFIER}\s+)?(?:(?P<dozen>{_DOZEN})|(?P<n>{NUMBER})(?![\w-])"
-    rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-]))",
+    rf"|(?P<vague>dozens|scores|hundreds|several\s+dozen)(?![\w-])){_NOT_PEOPLE_AFTER}",
     re.IGNORECASE,
 )
 # The dead written one by one with the article: "a peacekeeper was killed", "a UN peacekeeper and a Malian soldier
@@ -70,7 +76,9 @@ _KILL_VERB_FIGURE = re.compile(
 _SINGULAR = (
     r"(?:soldier|peacekeeper|gendarme|police(?:man|\s+officer)|officer|civilian|villager|resident|guard|volunteer"
     r"|militiaman|fighter|militant|jihadist|attacker|assailant|man|woman|child|boy|girl|driver|trader|herder|farmer"
-    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee)"
+    r"|teacher|worker|miner|chief|imam|passenger|contractor|foreigner|national|employee|person|rebel|insurgent"
+    r"|terrorist|gunman|bandit|hunter|dozo|pupil|student|nurse|doctor|journalist|official|mayor|priest|pastor"
+    r"|catechist|councill?or|elder|shepherd|fisherman|hostage|prisoner|auxiliary|policeman|guardsman|militia\s+member)"
 )
 _ONE_ITEM = rf"(?:an?|one)\s+(?:(?!and\b)[A-Za-z'’-]+\s+){{0,2}}{_SINGULAR}\b"
 _ONE_DEAD = re.compile(
@@ -84,6 +92,18 @@ _JOINED_SINGLES = re.compile(
     rf"(?P<items>(?:(?:\s*,\s*(?:and\s+)?|,?\s+(?:and|together\s+with|along\s+with|as\s+well\s+as)\s+){_ONE_ITEM}\b)+)"
     r"(?!\s+(?:(?:was|were|is|are|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:wounded|injured|hurt|kidnapped"
     r"|abducted|captured|arrested|missing|rescued|freed|released|detained)|said|says|told|added|reported)\b)",
+    re.IGNORECASE,
+)
+# "a chief who was killed along with four other people": the one and the others, five.
+_WITH_OTHERS = re.compile(
+    rf"\b(?:was|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:killed|shot\s+dead|executed|murdered|slain)\s+(?:along"
+    rf"|together)\s+with\s+(?:{_QUALIFIER}\s+)?(?P<n>{NUMBER})\s+others?\b",
+    re.IGNORECASE,
+)
+# "five guards were killed together with a policeman and a contractor": one more for each named after the verb.
+_KILLED_WITH_SINGLES = re.compile(
+    r"^\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:killed|shot\s+dead|executed|murdered|slain)\s+"
+    rf"(?:along|together)\s+with\s+(?P<items>{_ONE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|,?\s+and\s+){_ONE_ITEM})*)",
     re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"\b(?:an?|one)\s", re.IGNORECASE)
@@ -129,6 +149,9 @@ _NOT_DEATH_BEFORE = re.compile(
 _SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+which)\s+$", re.IGNORECASE)
 _FLOOR = {"at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than",
           "not less than", "well over"}  # fmt: skip
+# Floors that exclude the figure itself: a round count ("a dozen") beyond them is one more. A figure written in digits
+# keeps the figure ("more than 70": 70, as ACLED and the labels code it).
+_BEYOND = {"more than", "over", "upwards of", "in excess of", "well over"}
 _CEILING = {"up to", "as many as", "fewer than", "less than", "at most", "nearly", "almost", "close to"}
 
 
@@ -157,8 +180,9 @@ def _one_figure(match: re.Match[str]) -> Fatalities | None:
         count = _dozen(groups["dozen"])
         if count is None:
             return None
-        if qualifier in _FLOOR:
-            return Fatalities(count, count, None)
+        if qualifier in _FLOOR:  # "more than a dozen" is thirteen or more; "at least a dozen" twelve or more
+            floor = count + 1 if qualifier in _BEYOND else count
+            return Fatalities(floor, floor, None)
         return Fatalities(count, None, count) if qualifier in _CEILING else Fatalities(count, count, count)
     if groups.get("vague"):
         word = groups["vague"].lower().split()[-1].replace("dozen", "dozens").replace("dozenss", "dozens")
@@ -189,14 +213,16 @@ _DEATH_AFTER = re.compile(
     r"\s+way)\b[^,;.]{1,60}?(?=\s+(?:were|was|had|have|has)\s))?"
     # where they were from or served: "18 soldiers in western Niger were killed", "12 traders from Gao were killed"
     r"(?:\s+(?:in|from|at|near|of)\s+[^,;.]{1,40}?(?=\s+(?:were|was|had\s+been|have\s+been|has\s+been)\s))?"
-    r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay)\s+)?(?:(?:reportedly|reported|"
+    r"\s*,?\s*(?:(?:who|which|that)\s+)?(?:(?:were|was|had\s+been|have\s+been|has\s+been|are|being|got|lay"
+    r"|(?:had|have|has)(?=\s+(?:\w+\s+)?(?:died|perished)\b))\s+)?(?:(?:reportedly|reported|"
     r"confirmed|found|also|all|later|shot|burned|burnt|hacked|summarily|allegedly)\s+)*(?:killed|dead|died|slain|executed"
     r"|massacred|murdered|perished|lost\s+their\s+lives|to\s+death|neutrali[sz]ed)\b",
     re.IGNORECASE,
 )
 _DEATH_BEFORE = re.compile(
     rf"\b(?:kill(?:ed|ing|s)?|massacr(?:ed|ing|es)?|execut(?:ed|ing|es)?|murder(?:ed|ing|s)?|slaughter(?:ed|ing)?"
-    rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|bodies|lives)\s+of"
+    rf"|shot\s+dead|left|leaving|claimed\s+the\s+lives\s+of"
+    rf"|(?:the\s+)?(?:deaths?|killings?|bodies|lives|massacres?|murders?|executions?|slaughter)\s+of"
     rf"|claimed|cost"
     rf"|toll\s+(?:\w+\s+){{0,2}}(?:to|at|of)|counted|documented|found|recovered|buried|death\s+toll\s+to"
     rf"|lost|raised\s+to|rose\s+to|risen\s+to|reached|put\s+(?:the\s+)?(?:[\w-]+\s+){0,4}at|estimated)"
@@ -298,7 +324,7 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
     spans: list[tuple[int, int]] = []
     written, sentence = sentence, _mask(sentence, list(exclude))  # a period ("this year") is a date: masked
     candidates = []
-    for regex in (_FIGURE, _KILL_VERB_FIGURE, _ONE_DEAD):
+    for regex in (_WITH_OTHERS, _FIGURE, _KILL_VERB_FIGURE, _ONE_DEAD):
         for match in regex.finditer(sentence):
             candidates.append((_number_span(match), regex, match))
     subset_end: int | None = None
@@ -331,13 +357,20 @@ def death_figures(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[De
                     or killed_before):  # fmt: skip
                 continue
         if regex is _ONE_DEAD:
+            others = _WITH_OTHERS.search(sentence, match.start())
+            if others and others.start() < match.end():  # "a nurse was shot dead together with two others": three
+                continue
             count = len(_ARTICLE.findall(match.group("n") + " "))
             figure, tail = Fatalities(count, count, count), _ARTICLE.sub("", match.group("n"), count=1)
+        elif regex is _WITH_OTHERS:
+            count = parse_number(match.group("n"))
+            figure = None if count is None else Fatalities(count + 1, count + 1, count + 1)
         else:
             figure = _one_figure(match)
         if figure is None:
             continue
-        singles = _JOINED_SINGLES.match(after) if regex is not _ONE_DEAD else None
+        singles = (_JOINED_SINGLES.match(after) or _KILLED_WITH_SINGLES.match(after)) if regex in (
+            _FIGURE, _KILL_VERB_FIGURE) else None
         if singles:  # "killing three foreigners, a Malian civilian and a soldier": one more for each
             more = len(_ARTICLE.findall(singles.group("items") + " "))
             figure = Fatalities(*(None if v is None else v + more for v in (figure.best, figure.low, figure.high)))
@@ -522,6 +555,52 @@ _RAISED = re.compile(
     r"|\b(?:raised|revised|increased|pushed)\s+(?:the\s+)?(?:death\s+)?toll\b",
     re.IGNORECASE,
 )
+
+
+# Words that make a follow-up's dead more dead, not a rival count of the same dead, when they stand at the figure:
+# "another 12", "a further five", "in addition to the seven killed", "also killed three"; "two more soldiers",
+# "three others"; "a soldier was also killed". Elsewhere in the sentence ("without further details", "the army also
+# said 30 were killed") they say nothing of the figure.
+_MORE_BEFORE = re.compile(
+    rf"\b(?:another|(?:a\s+)?further|(?:an\s+)?additional|in\s+addition\s+to(?:\s+the)?|besides(?:\s+the)?"
+    rf"|also\s+(?:killed|killing|left|leaving|claimed))\s+(?:{_QUALIFIER}\s+)?$",
+    re.IGNORECASE,
+)
+_MORE_AFTER = re.compile(
+    r"^\s+(?:more|others?|additional)\b"
+    r"|^(?:\s+[\w'’-]+){0,4}?\s+(?:(?:was|were|had\s+been|have\s+been|has\s+been)\s+)?(?:also|later)\s+"
+    r"(?:(?:been|found)\s+)?(?:killed|dead|died|slain|executed|murdered)\b",
+    re.IGNORECASE,
+)
+
+
+def retold(figures: list[DeathFigure], told: str) -> bool:
+    """True when every figure of a follow-up sentence is one ``told`` (the event's sentences so far) already gives,
+    for the same kind of dead ("the government said 77 militants were killed ... 77 militants were also killed"):
+    the same dead told again, no new figure."""
+    seen = {(f.category, f.figures.best) for f in death_figures(told)} if told else set()
+    return bool(figures) and all((f.category, f.figures.best) in seen for f in figures)
+
+
+def adds_to_toll(sentence: str, figures: list[DeathFigure]) -> bool:
+    """True when a follow-up sentence's figure counts dead beyond those already told ("another 12 were killed",
+    "two more soldiers died", "in addition to the seven killed"), not the same dead counted again."""
+    return any(_MORE_BEFORE.search(sentence[max(0, f.span[0] - 40) : f.span[0]])
+               or _MORE_AFTER.match(sentence[f.span[1] : f.span[1] + 80]) for f in figures)  # fmt: skip
+
+
+# An older count than the one already told: "a previous army report gave 4 killed", "an initial toll of 12".
+_EARLIER = re.compile(
+    r"\b(?:previous|earlier|initial|first|preliminary|provisional|old)\s+(?:\w+\s+)?(?:reports?|tolls?|counts?"
+    r"|figures?|assessments?|estimates?|reports?|statements?)\b",
+    re.IGNORECASE,
+)
+
+
+def earlier_toll(sentence: str) -> bool:
+    """True when ``sentence`` gives an older count of the dead than the one already told ("a previous report gave
+    4 dead"): the later count stays the best figure, the older one only widens the range."""
+    return _EARLIER.search(sentence) is not None
 
 
 def raises_toll(sentence: str) -> bool:
