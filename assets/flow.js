@@ -56,13 +56,14 @@
         return true;
     }
 
-    /* One drawn frame per new figure (issue 19): after Plotly hands MapLibre new data, each of the trace's
-       sources comes back from MapLibre's workers on its own, and MapLibre drew a frame for each (7-8 per filter
-       change, 13-15 per page load, each a software-WebGL draw and read-back). While a new figure's sources and
-       tiles are still loading and the map is not being moved, the frame is skipped (the last one stays on
-       screen); the source or tile that arrives last triggers the one frame that draws them all. A load longer
-       than HOLD_MS (a page's first basemap on a busy machine) draws a frame every HOLD_MS, so the map never
-       stays blank for long. */
+    /* One drawn frame per new figure (issue 19): after Plotly hands MapLibre a new figure's data, each of the
+       trace's sources comes back from MapLibre's workers on its own, and MapLibre drew a frame for each (7-8 per
+       filter change at 10,000 events, each a software-WebGL draw and read-back). From a new figure on (Plotly.react,
+       see quietResize) while its sources and tiles are still loading and the map is not being moved, the frame is
+       skipped (the last one stays on screen); the source or tile that arrives last triggers the one frame that
+       draws them all. A load longer than HOLD_MS draws a frame every HOLD_MS, so the map never stays stale for
+       long. The page's first figure is not held: held while the basemap's style first loads, MapLibre never placed
+       its names (tests/browser/test_analyst_map.py; why was not worked out). */
     function allLoaded(map) {
         try {
             return !map.style || map.style.loaded();
@@ -83,8 +84,8 @@
             }
             var now = performance.now();
             var loading = !map.isMoving() && !allLoaded(map);
-            if (now - since < HOLD_MS) {
-                return loading ? undefined : held.draw.apply(this, arguments);
+            if (loading && now - since < HOLD_MS) {
+                return undefined;
             }
             map.__scaHoldSince = loading ? now : null;
             return held.draw.apply(this, arguments);
@@ -92,7 +93,6 @@
         held.draw = painter.render;
         painter.render = held;
         painter.__scaHeld = true;
-        map.__scaHoldSince = performance.now(); // the first figure: draw once its basemap and points are in
     }
 
     /* Plotly's responsive resize relayouts the whole graph (a new map frame, the timeline's bars redrawn) even
