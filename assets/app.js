@@ -343,8 +343,28 @@ document.addEventListener("click", function (event) {
                 JSON.stringify(shapes.map(function (s) { return [s.x0, s.x1]; }))) {
             return true;
         }
-        window.Plotly.relayout(gd, {shapes: others.concat(shapes)});
+        var next = others.concat(shapes);
+        // Dash's graph copies a relayout's new layout keys into its figure prop when they differ from it, and a new
+        // figure prop is a whole second draw of the timeline (~100 ms at load): the prop gets the shapes first.
+        var figure = figureProp(TIMELINE);
+        if (figure && figure.layout) {
+            figure.layout.shapes = JSON.parse(JSON.stringify(next));
+        }
+        window.Plotly.relayout(gd, {shapes: next});
         return true;
+    }
+
+    /* The figure prop of graph `id` as the Dash renderer holds it (null before the layout exists). */
+    function figureProp(id) {
+        try {
+            var stores = window.dash_stores;
+            var state = stores[stores.length - 1].getState();
+            var path = state.paths.strs[id];
+            var node = path.reduce(function (at, key) { return at[key]; }, state.layout);
+            return node.props.figure || null;
+        } catch (e) {
+            return null;
+        }
     }
 
     function hookTimeline() {

@@ -7,6 +7,7 @@
     var PLAY_STALL_MS = 15000; // a step whose map never draws (an error) does not stop Play for ever
     var MAP_ID = "map";
     var GRID_ID = "events-grid";
+    var HOLD_MS = 1500; // while a new map figure loads, at most one frame this often (holdFrames)
 
     function noUpdate() {
         return window.dash_clientside.no_update;
@@ -51,12 +52,112 @@
             return false;
         }
         sub.map._fadeDuration = 0;
+        holdFrames(sub.map);
+        return true;
+    }
+
+    /* One drawn frame per new figure (issue 19): after Plotly hands MapLibre a new figure's data, each of the
+       trace's sources comes back from MapLibre's workers on its own, and MapLibre drew a frame for each (7-8 per
+       filter change at 10,000 events, each a software-WebGL draw and read-back). From a new figure on (Plotly.react,
+       see quietResize) while its sources and tiles are still loading and the map is not being moved, the frame is
+       skipped (the last one stays on screen); the source or tile that arrives last triggers the one frame that
+       draws them all. A load longer than HOLD_MS draws a frame every HOLD_MS, so the map never stays stale for
+       long. The page's first figure is not held: held while the basemap's style first loads, MapLibre never placed
+       its names (tests/browser/test_analyst_map.py; why was not worked out). */
+    function allLoaded(map) {
+        try {
+            return !map.style || map.style.loaded();
+        } catch (e) {
+            return true;
+        }
+    }
+
+    function holdFrames(map) {
+        var painter = map.painter;
+        if (!painter || painter.__scaHeld) {
+            return;
+        }
+        var held = function () {
+            var since = map.__scaHoldSince;
+            if (!since) {
+                return held.draw.apply(this, arguments);
+            }
+            var now = performance.now();
+            var loading = !map.isMoving() && !allLoaded(map);
+            if (loading && now - since < HOLD_MS) {
+                return undefined;
+            }
+            map.__scaHoldSince = loading ? now : null;
+            return held.draw.apply(this, arguments);
+        };
+        held.draw = painter.render;
+        painter.render = held;
+        painter.__scaHeld = true;
+    }
+
+    /* Plotly's responsive resize relayouts the whole graph (a new map frame, the timeline's bars redrawn) even
+       when the graph's size has not changed: Dash's graphs ask for one when they mount and whenever the page's
+       layout moves around them, and Plotly's own window listener on every window resize event. A resize to the
+       size the graph already has is skipped, on both paths. A new map figure starts holding frames
+       (holdFrames). */
+    function sameSize(el) {
+        var full = el && el._fullLayout;
+        if (!full || !el.layout || el.layout.autosize === false || el.offsetParent === null) {
+            return false;
+        }
+        var style = window.getComputedStyle(el);
+        return Math.abs(parseFloat(style.width) - full.width) <= 1 &&
+            Math.abs(parseFloat(style.height) - full.height) <= 1;
+    }
+
+    function quietWindowResize(el) {
+        var own = el && el._responsiveChartHandler;
+        if (!own || own.__scaQuiet) {
+            return;
+        }
+        var quiet = function () {
+            if (!sameSize(el)) {
+                own.apply(this, arguments);
+            }
+        };
+        quiet.__scaQuiet = true;
+        window.removeEventListener("resize", own);
+        el._responsiveChartHandler = quiet; // Plotly adds its listener only while this is unset
+        window.addEventListener("resize", quiet);
+    }
+
+    function quietResize() {
+        var P = window.Plotly;
+        if (!P || !P.Plots || !P.react) {
+            return false;
+        }
+        if (P.__scaQuiet) {
+            return true;
+        }
+        P.__scaQuiet = true;
+        var resize = P.Plots.resize;
+        P.Plots.resize = function (gd) {
+            var el = typeof gd === "string" ? document.getElementById(gd) : gd;
+            return sameSize(el) ? Promise.resolve(el) : resize.apply(this, arguments);
+        };
+        var react = P.react;
+        P.react = function (gd) {
+            var el = typeof gd === "string" ? document.getElementById(gd) : gd;
+            var sub = el && el._fullLayout && el._fullLayout.map && el._fullLayout.map._subplot;
+            if (sub && sub.map && el.closest && el.closest("#" + MAP_ID)) {
+                sub.map.__scaHoldSince = performance.now();
+            }
+            var done = react.apply(this, arguments);
+            Promise.resolve(done).then(function () { quietWindowResize(el); }, function () { return null; });
+            return done;
+        };
         return true;
     }
 
     var observer = new MutationObserver(function () {
+        var quiet = quietResize();
         var hooked = watchMap();
-        if (stillLabels() && hooked) {
+        if (stillLabels() && hooked && quiet) {
             observer.disconnect();
         }
     });

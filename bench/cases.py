@@ -55,8 +55,13 @@ class Case:
 
 
 def synthetic_store(events: int, seed: int = 0) -> Path:
-    """The store ``python -m geodata synthetic`` writes for ``events`` and ``seed``, generated once and cached."""
+    """The store ``python -m geodata synthetic`` writes for ``events`` and ``seed``, generated once and cached; a
+    cached copy of an older format (a canonical column missing) is built again, not served to a failing app."""
     path = CACHE / f"syn_{events}_seed{seed}_{generator_version()}.parquet"
+    if path.is_file() and stale_columns(path):
+        print(f"{path}: an older store format (no {', '.join(stale_columns(path))}): building it again",
+              file=sys.stderr)
+        path.unlink()
     if not path.is_file():
         CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=CACHE) as directory:
@@ -74,6 +79,25 @@ def generator_version() -> str:
     for source in sorted((REPO / "geodata").rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:10]
+
+
+def stale_columns(store: Path) -> list[str]:
+    """The canonical columns the store at ``store`` lacks (none for a store this version serves)."""
+    from dashboard.model.startup import missing_columns
+
+    return missing_columns(store)
+
+
+def checked_store(store: Path) -> Path:
+    """``store`` (a ``--store`` argument) when this version can serve it; else a clear stop before any benchmark
+    runs, naming the file and its missing columns (an app started on it would only fail row by row)."""
+    if not store.is_file():
+        raise SystemExit(f"--store {store}: no such file")
+    missing = stale_columns(store)
+    if missing:
+        raise SystemExit(f"--store {store}: an older store format, without the column(s) {', '.join(missing)}; "
+                         "rebuild it (python -m geodata synthetic / build) or leave --store out to use --sizes")
+    return store
 
 
 def count_events(store: Path) -> int:
@@ -103,7 +127,8 @@ def add_case_arguments(parser: argparse.ArgumentParser, sizes: Sequence[int] = S
 
 def cases_from_args(ns: argparse.Namespace) -> list[Case]:
     """The cases the parsed arguments ask for, smallest store first."""
-    stores = ns.store or [synthetic_store(n, ns.seed) for n in ns.sizes]
+    stores = [checked_store(Path(s)) for s in ns.store] if ns.store else [synthetic_store(n, ns.seed)
+                                                                           for n in ns.sizes]
     return sorted((Case(Path(s), count_events(Path(s)), ns.quick) for s in stores), key=lambda c: c.events)
 
 
