@@ -264,6 +264,9 @@ class PostgisStore:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
                 # The neighbour probes sort and hash tens of thousands of rows: in memory, not spilled to disk.
                 conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                # The probes' plans cost enough to be JIT-compiled, which took 1-2 s per probe at 1M (EXPLAIN
+                # ANALYZE, bench/RESULTS.md fifth pass) to save far less: off for the import's statements.
+                conn.execute("SET LOCAL jit = off")
                 tx = PostgisImport(conn)
                 yield tx
                 _bump_version(conn)
