@@ -629,3 +629,21 @@ def test_an_event_linked_only_among_what_was_read_is_asked_and_relinked(postgis,
     assert after["acled:A1"] == "acled:A1" and after["ucdp:U1"] == "ucdp:U1" and after["ucdp:U2"] == "ucdp:U2"
     assert after["acled:A3"] == after["ucdp:U3"]
     assert {"ucdp:U2", "acled:A1", "ucdp:U1"} <= asked, "U1 looked linked to A1, so it was asked"
+
+
+def test_a_build_with_text_events_reads_back_the_same_frame_from_both_backends(postgis, tmp_path, capsys):
+    """``build`` stores the extractor's extra text columns (date_basis, place_basis) beside the canonical ones: both
+    backends read every column back in one set of dtypes (schema.read_dtypes), so the frames are equal as frames,
+    dtypes included, from ``read`` and from the dashboard's ``snapshot``."""
+    places = [str(tmp_path / "events.parquet"), postgis.url(postgis.database())]
+    for place in places:
+        code, _, _ = run(["build", "--store", place, "--no-progress"], capsys)
+        assert code == 0
+    parquet, database = (open_store(place) for place in places)
+    events = parquet.read()
+    assert {"date_basis", "place_basis"} <= set(events.columns), "text events carry their extra columns"
+    assert (events["dataset"] == "seed").any() and events["date_basis"].notna().any(), "the seed texts were read"
+    pd.testing.assert_frame_equal(pd.DataFrame(database.read()), pd.DataFrame(events))
+    pd.testing.assert_frame_equal(database.snapshot()[1], pd.DataFrame(parquet.snapshot()[1]).drop(columns="geometry"))
+    for name, dtype in schema.read_dtypes(events.columns).items():
+        assert events[name].dtype == pd.api.types.pandas_dtype(dtype), name

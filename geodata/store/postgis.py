@@ -696,7 +696,7 @@ def _read_events(conn: psycopg.Connection, geometry: bool = True,
     )
     frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): pd.StringDtype("pyarrow"),
                                                                          pa.int64(): pd.Int64Dtype()}.get)
-    return schema.conform(frame) if geometry else frame
+    return schema.as_read(schema.conform(frame) if geometry else frame)
 
 
 def read_arrow(url: str) -> tuple[str, pd.DataFrame]:
@@ -724,10 +724,7 @@ def read_arrow(url: str) -> tuple[str, pd.DataFrame]:
     strings = pd.StringDtype("pyarrow")
     frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): strings, pa.large_string(): strings,
                                                                 pa.int64(): pd.Int64Dtype()}.get)
-    for name in frame.columns:
-        if name in schema.DTYPES and str(frame[name].dtype) != schema.DTYPES[name] and schema.DTYPES[name] != "string":
-            frame[name] = frame[name].astype(schema.DTYPES[name])
-    return str(version), frame
+    return str(version), schema.as_read(frame)
 
 
 def _side_columns(conn: psycopg.Connection, table: str) -> list[str]:
