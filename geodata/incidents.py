@@ -631,6 +631,19 @@ def representative_order(frame: pd.DataFrame, ids: np.ndarray | None = None) -> 
     return [ids, dataset, span, precision]
 
 
+def partners(frame: pd.DataFrame, ids: set[str]) -> set[str]:
+    """The ids of the events of ``frame`` that are a candidate of an event whose id is in ``ids`` (a pair that passes
+    every test and scores at least MIN_SCORE): the only events whose best candidate in some dataset can change when
+    those events come, go or change (geodata/relink.py)."""
+    if frame.empty or not ids:
+        return set()
+    ev = _Events.from_frame(frame[[c for c in USED_COLUMNS if c in frame]].reset_index(drop=True))
+    pairs = score_pairs(ev, *candidate_pairs(ev))
+    a, b = ev.ids[pairs["i"].to_numpy()].astype(str), ev.ids[pairs["j"].to_numpy()].astype(str)
+    mine_a, mine_b = np.isin(a, list(ids)), np.isin(b, list(ids))
+    return set(b[mine_a & ~mine_b]) | set(a[mine_b & ~mine_a])
+
+
 def link(frame: pd.DataFrame) -> Links:
     """Link the events of ``frame`` (canonical columns) into incidents; results are indexed like ``frame``."""
     n = len(frame)

@@ -13,6 +13,13 @@ each has all its candidates loaded. A link to a candidate read without its own c
 best is not loaded yet) but never missing (a clear best stays the clear best among fewer), so the groups found
 hold the true ones; a candidate in a group joins the events of interest, its candidates are read in the next round,
 and the rounds end when every group found is made of events of interest, whose links are all exact.
+
+Not every event of interest needs its candidates read. Only the candidates of the changed events (pairs that pass
+the linker's tests, :func:`geodata.incidents.partners`) can see their best candidate in a dataset change; any other
+event keeps its best ones, so its true links are its stored ones or links to those candidates, all among what is
+read. Such an event is asked for its neighbours only when, linked among what was read, it is in a group of more than
+two or its one link is not the link of its stored two-report incident (:func:`_unsure`): the other member of a
+dissolved pair, or an event that stays alone, keeps the links found without its candidates being read.
 """
 
 from __future__ import annotations
@@ -88,6 +95,11 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
     interest |= first
     asked |= changed_ids
     asked_first |= changed_ids
+    load(first)
+    # Only these can see their best candidate in a dataset change (their candidates come, go or move): they must
+    # have every candidate read. Any other event keeps its best ones, so its links can change only towards these.
+    # (Both versions of a changed event are in the rows: its old candidates and its new ones.)
+    must = changed_ids | incidents.partners(rows_of(changed_ids | first), changed_ids)
     while True:
         load(interest)
         stored_incidents = set(pool.loc[_isin(_ids(pool), interest), "incident_id"].dropna()
@@ -96,7 +108,7 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
             incidents_read |= stored_incidents
             interest |= set(store.members(sorted(stored_incidents)))
             load(interest)
-        ask = interest - asked_first
+        ask = (interest & must) - asked_first
         if ask:
             found = set(store.near(rows_of(ask)))
             asked_first |= ask
@@ -110,9 +122,11 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
         after = pd.concat([pool.loc[~_isin(_ids(pool), changed_ids)], changed], ignore_index=True)
         linked = incidents.link(after)
         grown = _groups_of(after, linked.group, interest) | _groups_of(pool, incidents.link(pool).group, interest)
-        if grown <= interest:
+        unsure = _unsure(after, linked.group, interest - asked_first - must, pool)
+        if grown <= interest and not unsure:
             break
         interest |= grown
+        must |= unsure
 
     out = after.copy()  # (the deleted events are not in it: nothing of theirs is written)
     for column in INCIDENT_COLUMNS:
@@ -134,6 +148,29 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
     was |= set(before.loc[_isin(_ids(before), gone_ids), "incident_id"].dropna().astype(str))
     replaced = sorted(new_ids | was)
     return Relinked(write.reset_index(drop=True), others.reset_index(drop=True), table, replaced, len(pool))
+
+
+def _unsure(after: pd.DataFrame, group: np.ndarray, unread: set[str], pool: pd.DataFrame) -> set[str]:
+    """Those of ``unread`` (events of interest whose candidates were not all read, whose best candidates the import
+    cannot change) whose links, as linked among what was read, may be wrong: any but none, or the one link of the
+    two-report incident they were stored in. Such a link is a true one (their best is unchanged, and so is the
+    partner's or the partner's was read whole), and a true link of theirs is never missed (it is to a member of
+    their stored incident or to an event whose candidates were read), so the others keep the links found."""
+    if not unread:
+        return set()
+    ids = _ids(after)
+    sizes = np.bincount(group, minlength=len(group))[group]
+    two = np.flatnonzero(sizes == 2)
+    two = two[np.argsort(group[two], kind="stable")]  # the two members of each such group side by side
+    partner = np.full(len(ids), "", dtype=object)
+    partner[two[0::2]], partner[two[1::2]] = ids[two[1::2]], ids[two[0::2]]
+    stored = pool.drop_duplicates("event_id")
+    stored.index = _ids(stored)
+    incident = stored["incident_id"].astype("string").reindex(ids).to_numpy(dtype=object, na_value=None)
+    with_partner = stored["incident_id"].astype("string").reindex(partner).to_numpy(dtype=object, na_value=None)
+    size = pd.to_numeric(stored["incident_size"], errors="coerce").reindex(ids).to_numpy(dtype=float)
+    kept = (sizes == 2) & (size == 2) & (incident == with_partner) & pd.notna(incident)
+    return unread - set(ids[(sizes == 1) | kept])
 
 
 def _groups_of(frame: pd.DataFrame, group: np.ndarray, interest: set[str]) -> set[str]:

@@ -5,7 +5,7 @@ The store, the dashboard and the exports all rely on the names, dtypes and meani
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -88,6 +88,26 @@ COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 DTYPES: dict[str, str] = {c.name: c.dtype for c in COLUMNS}
 DATE_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype.startswith("datetime"))
 TEXT_COLUMNS = tuple(c.name for c in COLUMNS if c.dtype == "string")
+
+
+# Any column beyond the canonical ones (an importer's or the text extractor's extras, e.g. ``date_basis``), as every
+# store reads it back: text with NA for missing values (PostGIS keeps such columns as text).
+EXTRA_DTYPE = "string"
+
+
+def read_dtypes(columns: Iterable[str]) -> dict[str, str]:
+    """The dtype of each of ``columns`` as every store's reader returns it: DTYPES for the canonical columns,
+    EXTRA_DTYPE for the others (the geometry aside). The one place both backends take their dtypes from."""
+    return {str(c): DTYPES.get(str(c), EXTRA_DTYPE) for c in columns if c != "geometry"}
+
+
+def as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column in its :func:`read_dtypes` dtype (columns already so are left as they are): what
+    both store backends' readers return, so a GeoParquet and a PostGIS store of the same events read equal."""
+    for name, dtype in read_dtypes(frame.columns).items():
+        if frame[name].dtype != pd.api.types.pandas_dtype(dtype):
+            frame[name] = _cast(frame[name], dtype)
+    return frame
 
 
 def empty_events() -> gpd.GeoDataFrame:

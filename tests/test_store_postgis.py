@@ -575,3 +575,75 @@ def test_bulk_probes_find_every_event_a_probe_per_query_finds(postgis):
     assert len(asked) > 100 and len(expected) > 100
     assert expected <= found, f"missed {sorted(expected - found)[:5]}"
     assert len(found) < len(stored), "the probes select, they do not return the whole store"
+
+
+def relink_both(postgis, tmp_path: Path, stored: list[dict], incoming: list[dict]) -> tuple[pd.DataFrame, set]:
+    """``incoming`` imported into a GeoParquet and a PostGIS store of ``stored`` (linked): the incident columns
+    (checked equal between the two, as are the incidents tables) and the ids PostGIS asked the neighbours of."""
+    from geodata import pipeline
+
+    events, table = linked_events(stored)
+    places = {"parquet": str(tmp_path / "events.parquet"), "postgis": postgis.url(postgis.database())}
+    asked: set[str] = set()
+    for place in places.values():
+        open_store(place).replace(events, {"incidents": table})
+        new = schema.conform(pd.DataFrame(incoming))
+        with open_store(place).importing() as tx:
+            if getattr(tx, "local", False):
+                near = tx.near
+                tx.near = lambda rows, near=near: asked.update(rows["event_id"].astype(str)) or near(rows)
+            pipeline.store_step([new], [], pipeline.Summary(read=len(new)), set(), False, tx)
+    relinked = incident_columns(places["parquet"])
+    pd.testing.assert_frame_equal(incident_columns(places["postgis"]), relinked, check_dtype=False)
+    assert open_store(places["postgis"]).side("incidents").equals(open_store(places["parquet"]).side("incidents"))
+    return relinked.set_index("event_id")["incident_id"], asked
+
+
+def test_a_dissolved_pair_is_relinked_without_reading_the_partners_candidates(postgis, tmp_path):
+    """The benchmark's second import in small: a second upload of A1 makes A1's best upload candidate ambiguous, so
+    the incident {A1, N1} dissolves. Only the events whose candidates changed (the new one and A1) are asked for
+    their neighbours; N1's candidates are not read (its best is unchanged, and it links to nothing now), yet every
+    event ends as a whole relink leaves it."""
+    stored = [event("acled:A1", "acled", 0), event("upload:N1", "upload", 0.5), event("ucdp:U5", "ucdp", 60),
+              event("acled:A5", "acled", 60.5)]
+    stored_ids, _ = linked_events(stored)
+    assert stored_ids.set_index("event_id").loc["upload:N1", "incident_id"] == "acled:A1"
+    after, asked = relink_both(postgis, tmp_path, stored, [event("upload:N2", "upload", 0.5)])
+    assert after["acled:A1"] == "acled:A1" and after["upload:N1"] == "upload:N1" and after["upload:N2"] == "upload:N2"
+    assert after["ucdp:U5"] == after["acled:A5"], "far away: untouched"
+    assert asked == {"upload:N2", "acled:A1"}, "the dissolved pair's other member was not asked"
+
+
+def test_an_event_linked_only_among_what_was_read_is_asked_and_relinked(postgis, tmp_path):
+    """U2 moves away (a revision), so A1's best UCDP report becomes U1, 6.4 km off. Among what is read first, U1
+    (whose candidates are not read: the move changes none of them) then looks linked to A1, but its true best is A3,
+    1.3 km from it and out of the moved event's reach. A stored single report that looks linked is asked for its
+    neighbours, which reads A3; A3 looks linked to U1 until its stored partner U3 is read. The end equals a whole
+    relink: A1, U1 and U2 alone, {A3, U3} kept."""
+    stored = [event("ucdp:U2", "ucdp", 0, timestamp=1), event("acled:A1", "acled", 0.8),
+              event("ucdp:U1", "ucdp", 7.2), event("acled:A3", "acled", 8.5), event("ucdp:U3", "ucdp", 9.0)]
+    before = linked_events(stored)[0].set_index("event_id")["incident_id"]
+    assert before["ucdp:U2"] == before["acled:A1"] and before["acled:A3"] == before["ucdp:U3"]
+    assert before["ucdp:U1"] == "ucdp:U1", "U1's best (A3) prefers U3"
+    after, asked = relink_both(postgis, tmp_path, stored, [event("ucdp:U2", "ucdp", 0, timestamp=2, km_east=150)])
+    assert after["acled:A1"] == "acled:A1" and after["ucdp:U1"] == "ucdp:U1" and after["ucdp:U2"] == "ucdp:U2"
+    assert after["acled:A3"] == after["ucdp:U3"]
+    assert {"ucdp:U2", "acled:A1", "ucdp:U1"} <= asked, "U1 looked linked to A1, so it was asked"
+
+
+def test_a_build_with_text_events_reads_back_the_same_frame_from_both_backends(postgis, tmp_path, capsys):
+    """``build`` stores the extractor's extra text columns (date_basis, place_basis) beside the canonical ones: both
+    backends read every column back in one set of dtypes (schema.read_dtypes), so the frames are equal as frames,
+    dtypes included, from ``read`` and from the dashboard's ``snapshot``."""
+    places = [str(tmp_path / "events.parquet"), postgis.url(postgis.database())]
+    for place in places:
+        code, _, _ = run(["build", "--store", place, "--no-progress"], capsys)
+        assert code == 0
+    parquet, database = (open_store(place) for place in places)
+    events = parquet.read()
+    assert {"date_basis", "place_basis"} <= set(events.columns), "text events carry their extra columns"
+    assert (events["dataset"] == "seed").any() and events["date_basis"].notna().any(), "the seed texts were read"
+    pd.testing.assert_frame_equal(pd.DataFrame(database.read()), pd.DataFrame(events))
+    pd.testing.assert_frame_equal(database.snapshot()[1], pd.DataFrame(parquet.snapshot()[1]).drop(columns="geometry"))
+    for name, dtype in schema.read_dtypes(events.columns).items():
+        assert events[name].dtype == pd.api.types.pandas_dtype(dtype), name

@@ -30,7 +30,7 @@ def read_store(path: Path) -> gpd.GeoDataFrame:
     """The stored events, or an empty canonical frame when the store does not exist yet."""
     if not Path(path).exists():
         return schema.empty_events()
-    return schema.conform(gpd.read_parquet(path))
+    return schema.as_read(schema.conform(gpd.read_parquet(path)))
 
 
 def write_store(events: gpd.GeoDataFrame, path: Path, tx: Commit | None = None) -> None:

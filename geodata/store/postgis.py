@@ -264,6 +264,9 @@ class PostgisStore:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
                 # The neighbour probes sort and hash tens of thousands of rows: in memory, not spilled to disk.
                 conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                # The probes' plans cost enough to be JIT-compiled, which took 1-2 s per probe at 1M (EXPLAIN
+                # ANALYZE, bench/RESULTS.md fifth pass) to save far less: off for the import's statements.
+                conn.execute("SET LOCAL jit = off")
                 tx = PostgisImport(conn)
                 yield tx
                 _bump_version(conn)
@@ -390,12 +393,15 @@ class PostgisImport:
         query = _cells(query)
         boxes = query.groupby("cell", sort=False).agg(
             x0=("x0", "min"), y0=("y0", "min"), z0=("z0", "min"), x1=("x1", "max"), y1=("y1", "max"),
-            z1=("z1", "max")).reset_index()
+            z1=("z1", "max"), datasets=("dataset", "nunique"), sole=("dataset", "first")).reset_index()
+        # A cell whose queries are all of one dataset skips that dataset's events (never a candidate) at the probe,
+        # before they are matched to each query: ring 2 of an import asks mostly stored events of one dataset.
+        boxes["sole"] = boxes["sole"].where(boxes.pop("datasets") == 1)
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sca_near (cell int8, days int8, x0 float8, y0 float8, "
                           "x1 float8, y1 float8, cx0 float8, cy0 float8, cx1 float8, cy1 float8, z0 float8, z1 float8, "
                           "d0 date, d1 date, p int, country text, admin1 text, dataset text) ON COMMIT DROP")
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS sca_cells (cell int8, x0 float8, y0 float8, z0 float8, "
-                          "x1 float8, y1 float8, z1 float8) ON COMMIT DROP")
+                          "x1 float8, y1 float8, z1 float8, sole text) ON COMMIT DROP")
         self.conn.execute("TRUNCATE sca_near, sca_cells")
         for table, frame in (("sca_near", query), ("sca_cells", boxes)):
             with self.conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
@@ -426,7 +432,7 @@ class PostgisImport:
             # Two precise reports (precision 1) are candidates within RADIUS_KM[1]; one at district precision (2)
             # reaches REACH_KM: each query's large box, and the small one for two precise reports.
             f"WITH found AS MATERIALIZED (SELECT c.cell, {columns} FROM sca_cells c JOIN events e "
-            f"ON {line} &&& {cell}) "
+            f"ON {line} &&& {cell} AND e.dataset IS DISTINCT FROM c.sole) "
             f"SELECT DISTINCT e.event_id FROM found e JOIN sca_near q ON q.cell = e.cell AND {overlap} "
             f"AND e.longitude BETWEEN q.x0 AND q.x1 AND e.latitude BETWEEN q.y0 AND q.y1 "
             f"AND (q.p = 2 OR {_district('e.')} OR {_coarse('e.')} OR (e.longitude BETWEEN q.cx0 AND q.cx1 "
@@ -693,7 +699,7 @@ def _read_events(conn: psycopg.Connection, geometry: bool = True,
     )
     frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): pd.StringDtype("pyarrow"),
                                                                          pa.int64(): pd.Int64Dtype()}.get)
-    return schema.conform(frame) if geometry else frame
+    return schema.as_read(schema.conform(frame) if geometry else frame)
 
 
 def read_arrow(url: str) -> tuple[str, pd.DataFrame]:
@@ -721,10 +727,7 @@ def read_arrow(url: str) -> tuple[str, pd.DataFrame]:
     strings = pd.StringDtype("pyarrow")
     frame = table.to_pandas(date_as_object=False, types_mapper={pa.string(): strings, pa.large_string(): strings,
                                                                 pa.int64(): pd.Int64Dtype()}.get)
-    for name in frame.columns:
-        if name in schema.DTYPES and str(frame[name].dtype) != schema.DTYPES[name] and schema.DTYPES[name] != "string":
-            frame[name] = frame[name].astype(schema.DTYPES[name])
-    return str(version), frame
+    return str(version), schema.as_read(frame)
 
 
 def _side_columns(conn: psycopg.Connection, table: str) -> list[str]:
