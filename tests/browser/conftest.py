@@ -16,9 +16,11 @@ import pytest
 
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.fixtures.app_server import REPO, AppServer, start_server
+from tests.fixtures.commands import geodata
 from tests.fixtures.sample_events import write_sample_store
 
 ARTIFACTS = REPO / "tests" / "artifacts"
+LABELLED = REPO / "tests" / "fixtures" / "incidents"  # hand-labelled ACLED and UCDP exports
 # How long a browser action or wait may take: generous, because CI shares its two cores with other work.
 UI_TIMEOUT_MS = 60_000
 
@@ -38,6 +40,20 @@ def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServe
     """The 30 sample events, one server for every module that only reads them (a server start costs seconds on a
     busy machine); a module that changes the store overrides this with its own (test_upload.py)."""
     yield from serve_sample(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def labelled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The hand-labelled ACLED and UCDP exports imported through the real pipeline, served once for every module
+    that only reads them (export, incidents, map names)."""
+    directory = tmp_path_factory.mktemp("labelled-store")
+    store = directory / "events.parquet"
+    for kind in ("acled", "ucdp"):
+        result = geodata("import", kind, str(LABELLED / f"{kind}.csv"), "--store", str(store), "--no-progress")
+        assert result.returncode == 0, result.stderr
+    server = start_server(store, directory / "server.log")
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

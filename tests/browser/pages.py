@@ -339,3 +339,31 @@ def css_rgb(colour: str) -> str:
         return "rgb({}, {}, {})".format(*(int(value[i : i + 2], 16) for i in (0, 2, 4)))
     parts = re.findall(r"[\d.]+", colour)[:3]
     return "rgb({}, {}, {})".format(*(int(round(float(p))) for p in parts))
+
+
+def pick(page, control: str, typed: str) -> None:
+    """Type into a dropdown's search box and take the first option it offers (as a keyboard user does)."""
+    page.click(f"#{control}")
+    search = page.locator(".dash-dropdown-search")
+    search.fill(typed)
+    wait_until(page, "() => document.querySelectorAll('.dash-dropdown-option').length > 0",
+               what=f"the {control} dropdown to offer something for {typed!r}")
+    search.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def drag_timeline(page, start: str, end: str) -> None:
+    """A real mouse drag on the timeline's bars, in its own select mode, from the day ``start`` to ``end``."""
+    spot = page.evaluate(
+        """([a, b]) => {
+          const gd = document.querySelector('#TIMELINE .js-plotly-plot');
+          const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+          return {x0: box.x + xa._offset + xa.d2p(a), x1: box.x + xa._offset + xa.d2p(b),
+                  y0: box.y + ya._offset + ya._length * 0.3, y1: box.y + ya._offset + ya._length * 0.7};
+        }""".replace("TIMELINE", ids.TIMELINE),
+        [start, end],
+    )
+    page.mouse.move(spot["x0"], spot["y0"])
+    page.mouse.down()
+    page.mouse.move(spot["x1"], spot["y1"], steps=12)
+    page.mouse.up()

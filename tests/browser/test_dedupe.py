@@ -6,16 +6,11 @@ worked out here from the store with pandas.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from dashboard.page import ids
 from geodata import store as geostore
-from tests.browser.conftest import AppServer, start_server
 from tests.browser.pages import wait_until
-from tests.fixtures.commands import geodata
 
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "incidents"
 
@@ -52,25 +47,13 @@ want => {
 """.replace("EXPORT", ids.EXPORT_CSV)
 
 
-@pytest.fixture(scope="module")
-def linked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    directory = tmp_path_factory.mktemp("dedupe-store")
-    store = directory / "events.parquet"
-    for kind in ("acled", "ucdp"):
-        result = geodata("import", kind, str(LABELLED / f"{kind}.csv"), "--store", str(store), "--no-progress")
-        assert result.returncode == 0, result.stderr
-    server = start_server(store, directory / "server.log")
-    yield server
-    server.stop()
-
-
-def test_the_switch_counts_each_incident_once(linked_server, watched):
-    events = geostore.read_store(linked_server.store)
+def test_the_switch_counts_each_incident_once(labelled_server, watched):
+    events = geostore.read_store(labelled_server.store)
     reports, incidents = len(events), events["incident_id"].nunique()
     assert incidents < reports
     page = watched.page
 
-    page.goto(linked_server.url + "/")
+    page.goto(labelled_server.url + "/")
     wait_until(page, COUNT_JS, arg=reports)
     wait_until(page, CHECKED_JS, arg=False)
 
@@ -80,7 +63,7 @@ def test_the_switch_counts_each_incident_once(linked_server, watched):
     wait_until(page, EXPORT_JS, arg=True)
 
     # The address restores the switch.
-    page.goto(linked_server.url + "/?dedupe=incident")
+    page.goto(labelled_server.url + "/?dedupe=incident")
     wait_until(page, CHECKED_JS, arg=True)
     wait_until(page, COUNT_JS, arg=incidents)
 
@@ -91,10 +74,10 @@ def test_the_switch_counts_each_incident_once(linked_server, watched):
     assert not watched.errors
 
 
-def test_each_report_id_in_the_card_opens_that_report(linked_server, watched):
+def test_each_report_id_in_the_card_opens_that_report(labelled_server, watched):
     """Sources side by side (issue 24): the card of one report lists its incident's other reports, and each id
     opens that report in the card."""
-    events = geostore.read_store(linked_server.store)
+    events = geostore.read_store(labelled_server.store)
     sizes = events.groupby("incident_id")["event_id"].transform("size")
     linked = events[sizes > 1].sort_values(["incident_id", "event_id"])
     first = linked.iloc[0]
@@ -102,7 +85,7 @@ def test_each_report_id_in_the_card_opens_that_report(linked_server, watched):
     other_id = str(other["event_id"].iloc[0])
     day = first["date_start"].strftime("%Y-%m-%d")
     page = watched.page
-    page.goto(f"{linked_server.url}/?start={day}&end={day}")
+    page.goto(f"{labelled_server.url}/?start={day}&end={day}")
     row = page.locator(f"#{ids.EVENTS_GRID} .ag-row[row-id='{first['event_id']}'] .ag-cell").first
     row.click()
     card = f"#{ids.EVENT_CARD}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,20 +18,20 @@ import pytest
 from dashboard.model.view import View
 from dashboard.page import ids
 from dashboard.render.export import EXPORT_COLUMNS
-from tests.browser.conftest import AppServer, start_server
+from tests.browser.conftest import AppServer
 from tests.browser.pages import (
     counter_events,
+    drag_timeline,
     open_view,
+    pick,
     query_of,
     wait_for_map_ids,
     wait_settled,
     wait_until,
 )
 from tests.fixtures.app_server import serve_store
-from tests.fixtures.commands import geodata
 from tests.fixtures.decades_events import write_decades_store
 
-LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "incidents"
 TOTAL = 91  # events in the two labelled files together
 
 # The event ids of rows ``first``..``last`` of the events grid, once they have their data: the grid is scrolled to
@@ -51,18 +50,6 @@ GRID_BLOCK_JS = """
 }
 """
 GRID_COUNT_JS = "id => { const api = window.dash_ag_grid.getApi(id); return api && {n: api.getDisplayedRowCount()}; }"
-
-
-@pytest.fixture(scope="module")
-def labelled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    directory = tmp_path_factory.mktemp("export-store")
-    store = directory / "events.parquet"
-    for kind in ("acled", "ucdp"):
-        result = geodata("import", kind, str(LABELLED / f"{kind}.csv"), "--store", str(store), "--no-progress")
-        assert result.returncode == 0, result.stderr
-    server = start_server(store, directory / "server.log")
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -88,17 +75,6 @@ def grid_ids(page) -> list[str]:
     page.evaluate("id => window.dash_ag_grid.getApi(id).ensureIndexVisible(0)", ids.EVENTS_GRID)
     assert len(set(shown)) == len(shown) == count, (len(set(shown)), len(shown), count)
     return sorted(shown)
-
-
-def pick(page, control: str, typed: str) -> None:
-    """Type into a dropdown's search box and take the first option it offers (as a keyboard user does)."""
-    page.click(f"#{control}")
-    search = page.locator(".dash-dropdown-search")
-    search.fill(typed)
-    wait_until(page, "() => document.querySelectorAll('.dash-dropdown-option').length > 0",
-               what=f"the {control} dropdown to offer something for {typed!r}")
-    search.press("Enter")
-    page.keyboard.press("Escape")
 
 
 def map_drag(page, dragmode: str, corners: tuple[float, float, float, float]) -> None:
@@ -169,28 +145,12 @@ def play(page) -> None:
     page.wait_for_selector(f"#{ids.PLAY}:has-text('Play')")
 
 
-def timeline_span(page) -> None:
-    spot = page.evaluate(
-        """([a, b]) => {
-          const gd = document.querySelector('#TIMELINE .js-plotly-plot');
-          const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-          return {x0: box.x + xa._offset + xa.d2p(a), x1: box.x + xa._offset + xa.d2p(b),
-                  y0: box.y + ya._offset + ya._length * 0.3, y1: box.y + ya._offset + ya._length * 0.7};
-        }""".replace("TIMELINE", ids.TIMELINE),
-        ["2019-02-15", "2021-07-15"],
-    )
-    page.mouse.move(spot["x0"], spot["y0"])
-    page.mouse.down()
-    page.mouse.move(spot["x1"], spot["y1"], steps=12)
-    page.mouse.up()
-
-
 # Each way a user narrows the view: what they do, and the address parameter it must set.
 NARROWING: dict[str, tuple[Callable, str]] = {
     "slider": (slider_start, "start"),
     "date inputs": (date_inputs, "end"),
     "date inputs, an earlier window": (earlier_dates, "end"),
-    "timeline span": (timeline_span, "end"),
+    "timeline span": (lambda page: drag_timeline(page, "2019-02-15", "2021-07-15"), "end"),
     "country": (lambda page: pick(page, "f-country", "BF"), "country"),
     "admin1": (lambda page: pick(page, "f-admin1", "Menaka"), "admin1"),
     "region row": (region_row, "admin1"),

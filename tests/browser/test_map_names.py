@@ -11,7 +11,6 @@ import pytest
 from dashboard.page import ids
 from tests.browser.conftest import UI_TIMEOUT_MS
 from tests.browser.pages import open_view, wait_until
-from tests.browser.test_export_view import labelled_server  # noqa: F401 (the module's server fixture)
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -52,7 +51,7 @@ def placed(page) -> dict:
     return wait_until(page, PLACED_JS, what="the map's names to be placed").json_value()
 
 
-def test_names_stay_inside_the_map_and_above_the_points(labelled_server, sized):  # noqa: F811
+def test_names_stay_inside_the_map_and_above_the_points(labelled_server, sized):
     page = sized
     open_view(page, labelled_server.url)
     shown = placed(page)
@@ -67,7 +66,7 @@ def test_names_stay_inside_the_map_and_above_the_points(labelled_server, sized):
     assert all(layers.index(i) < first_name for i in layers if i.startswith("plotly-trace"))
 
 
-def test_every_filter_placeholder_is_whole(labelled_server, sized):  # noqa: F811
+def test_every_filter_placeholder_is_whole(labelled_server, sized):
     page = sized
     open_view(page, labelled_server.url)
     if page.viewport_size["width"] < 760:

@@ -18,6 +18,7 @@ from dashboard.render.figures import CLASH_LABEL, EVENTS_LABEL
 from tests.browser.pages import (
     MAP_JS,
     counter_events,
+    drag_timeline,
     map_state,
     open_view,
     query_of,
@@ -107,21 +108,9 @@ def test_dragging_a_span_on_the_timeline_sets_the_dates_slider_counter_and_table
     page = watched.page
     open_view(page, sample_server.url)
     assert slider_values(page) == [0, month_index(sample, "2023-12-01")]
-    # Where mid-February 2020 and mid-July 2021 sit on the bar chart's date axis, in page pixels.
-    spot = page.evaluate(
-        """([a, b]) => {
-          const gd = document.querySelector('#TIMELINE .js-plotly-plot');
-          const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-          return {x0: box.x + xa._offset + xa.d2p(a), x1: box.x + xa._offset + xa.d2p(b),
-                  y0: box.y + ya._offset + ya._length * 0.3, y1: box.y + ya._offset + ya._length * 0.7};
-        }""".replace("TIMELINE", ids.TIMELINE),
-        ["2020-02-15", "2021-07-15"],
-    )
-    # A real mouse drag in the chart's own select mode (dragmode="select", horizontal).
-    page.mouse.move(spot["x0"], spot["y0"])
-    page.mouse.down()
-    page.mouse.move(spot["x1"], spot["y1"], steps=12)
-    page.mouse.up()
+    # A real mouse drag in the chart's own select mode (dragmode="select", horizontal), mid-February 2020 to
+    # mid-July 2021.
+    drag_timeline(page, "2020-02-15", "2021-07-15")
     wait_for_url_param(page, "end", "2021-07-31")
     assert query_of(page)["start"] == ["2020-02-01"]  # whole months, from the first day to the last
     wanted = ids_between(sample, "2020-02-01", "2021-07-31")

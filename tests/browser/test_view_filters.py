@@ -15,6 +15,7 @@ from tests.browser.conftest import AppServer
 from tests.browser.pages import (
     counter_events,
     open_view,
+    pick,
     wait_for_count,
     wait_for_grid,
     wait_for_url_param,
@@ -36,17 +37,6 @@ def csv_ids(page, base_url: str) -> list[str]:
     response = page.request.get(base_url + href)
     assert response.ok, response.status
     return sorted(r["event_id"] for r in csv.DictReader(io.StringIO(response.text())))
-
-
-def pick(page, control: str, typed: str) -> None:
-    """Type into a dropdown's search box and take the first option it offers (as a keyboard user does)."""
-    page.click(f"#{control}")
-    search = page.locator(".dash-dropdown-search")
-    search.fill(typed)
-    wait_until(page, "() => document.querySelectorAll('.dash-dropdown-option').length > 0",
-               what=f"the {control} dropdown to offer something for {typed!r}")
-    search.press("Enter")
-    page.keyboard.press("Escape")
 
 
 def test_the_table_has_no_filters_of_its_own_and_minimum_fatalities_applies_without_enter(dyad_server, watched):
