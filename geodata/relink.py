@@ -128,6 +128,13 @@ def relink_around(changed: pd.DataFrame, old: pd.DataFrame, store: Neighbourhood
         interest |= grown
         must |= unsure
 
+    return _relinked(after, linked, interest, pool, changed_ids, gone_ids)
+
+
+def _relinked(after: pd.DataFrame, linked: incidents.Links, interest: set[str], pool: pd.DataFrame,
+              changed_ids: set[str], gone_ids: set[str]) -> Relinked:
+    """What a relink writes: the changed events whole, the other events of interest whose incident columns moved,
+    and the incidents table of the groups they now form (``pool``: the stored events read, as before the import)."""
     out = after.copy()  # (the deleted events are not in it: nothing of theirs is written)
     for column in INCIDENT_COLUMNS:
         out[column] = getattr(linked, column)
