@@ -371,3 +371,24 @@ def test_each_line_of_a_dated_timeline_is_an_incident_of_its_own_year(geocoder):
     assert starts["Gao"] == date(2019, 1, 1)
     douentza = events[events["location"] == "Douentza"].iloc[0]
     assert douentza["fatalities"] == 7 and douentza["actor1"] == "gunmen"
+
+
+def test_the_infobox_perpetrator_names_the_gunmen_of_the_prose_event_of_its_incident(geocoder):
+    """A wiki page's prose tells its incident again with "gunmen" at the place the infobox names: the infobox's
+    perpetrator row says who they were (same place, same day), while the prose keeps its own toll."""
+    text = (
+        "2019 hamlet raids\n"
+        "2019 hamlet raids | |\n"
+        "---|---|\n"
+        "Location | Two hamlets, Bankass Cercle, Mali |\n"
+        "Date | March 3, 2019 |\n"
+        "Target | herders |\n"
+        "Deaths | 12 |\n"
+        "Perpetrator | JNIM (suspected) |\n"
+        "On March 3, 2019, gunmen raided two hamlets in Mali's Bankass Cercle, killing eleven herders.\n"
+        "The survivors fled towards the town.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2021, 6, 10)).events
+    prose = events[events["fatalities"] == 11]
+    assert len(prose) == 1
+    assert prose.iloc[0]["group1"] == "JNIM" and prose.iloc[0]["group2"] == "Civilians"

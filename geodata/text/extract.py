@@ -725,6 +725,7 @@ def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, w
 def _finish(doc: Document) -> Extraction:
     """Attributions and country-level leads onto the incidents, one event per incident, actor pairs tidied."""
     _attributions(doc.sentences, doc.actors, doc.rows, doc.places)
+    _infobox_parties(doc.main, doc.rows)
     _country_leads(doc.rows, doc.country_leads)
     for sentence, ordered in doc.orphans:
         if doc.main is None:
@@ -754,6 +755,18 @@ def _finish(doc: Document) -> Extraction:
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
     return Extraction(events=events, rejected=rejected_frame, n_sentences=len(doc.sentences))
+
+
+def _infobox_parties(main: dict | None, rows: list[dict]) -> None:
+    """The infobox's perpetrator and target name the parties of the prose's events of its incident (its place
+    within 10 km, overlapping days) that the prose left unnamed ("militants attacked four villages")."""
+    if main is None:
+        return
+    named = [(main[f"actor{n}"], main[f"group{n}"]) for n in ("1", "2") if main[f"group{n}"]]
+    for row in rows:
+        if row is not main and named and _km(row, main) <= 10 and (
+                row["date_start"] <= main["date_end"] and main["date_start"] <= row["date_end"]):  # fmt: skip
+            _complete_actors(row, named)
 
 
 def _victims_second(row: dict, victims: set[str] | None) -> None:
