@@ -354,3 +354,27 @@ def test_extract_date_flag_anchors_relative_dates(tmp_path):
     assert result.stdout.strip().endswith("quarantined 0")
     bad = geodata("extract", str(FIXTURES / "no_anchor.txt"), "--date", "20/07/2021", "--store", str(store))
     assert bad.returncode == 2 and "not a day written YYYY-MM-DD" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("box", "deaths"),
+    [
+        # a flattened box: "Casualties and losses" alone, each side's losses on the lines below it
+        ("Casualties and losses\n21 killed\n6 wounded\n3 killed[4]\n", "24"),
+        ("Casualties and losses\n50-70 killed[2][3]\n  • 12 captured\n5 killed\n", "55–75"),
+        # a mirror's numbered rows: the sides summed, the overall row only when no side gives a toll
+        ("Casualties1: | 7 killed 3 wounded |\nCasualties2: | 18 killed[1] |\nCasualties3: | 20 killed overall |\n",
+         "25"),
+        ("Casualties1: | 9 wounded |\nCasualties2: | 30 killed overall |\n", "30"),
+    ],
+)
+def test_casualty_rows_by_side_are_summed_as_the_page_sums_them(box: str, deaths: str) -> None:
+    text = (
+        "Battle of Tinfara\n"
+        "Date 4–5 May 2014\n"
+        f"Location Tessalit, Mali\n{box}\n"
+        "The battle for the Tinfara wells was fought near Tessalit between rebels and the army in May 2014.\n"
+    )
+    layout = read_layout(text)
+    assert layout.infobox["deaths"] == deaths
+    assert "killed" not in layout.prose  # the rows are the box's, not prose sentences

@@ -351,3 +351,44 @@ def test_a_clock_time_ends_a_sentence_unless_a_day_or_zone_follows_it():
         "Gunmen hit the post at 4:45 a.m.", "The garrison has since been reinforced."]
     assert len(pieces("Gunmen hit the post at 4 a.m. Friday and left at 6 p.m. GMT, a source said.")) == 1
     assert len(pieces("The U.N. Security Council met on Friday.")) == 1
+
+
+def test_each_line_of_a_dated_timeline_is_an_incident_of_its_own_year(geocoder):
+    """Timeline lines carry no closing stop: each date-led line starts a sentence, never run into the line
+    before it (which would give one incident the other's year)."""
+    text = (
+        "Rocket fire hits army camp\n\n"
+        "Three soldiers were killed on Saturday when rockets struck the army camp in Tessalit, the army said.\n\n"
+        "Key dates\n"
+        "April 2016: jihadists raid the gendarmerie post in Boni\n"
+        "September 2018: gunmen ambush a convoy near Douentza, killing seven traders\n"
+        "2019: suicide bombers strike the barracks in Gao\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2021, 6, 10)).events
+    starts = dict(zip(events["location"], events["date_start"].dt.date, strict=True))
+    assert starts["Boni"] == date(2016, 4, 1)
+    assert starts["Douentza"] == date(2018, 9, 1)
+    assert starts["Gao"] == date(2019, 1, 1)
+    douentza = events[events["location"] == "Douentza"].iloc[0]
+    assert douentza["fatalities"] == 7 and douentza["actor1"] == "gunmen"
+
+
+def test_the_infobox_perpetrator_names_the_gunmen_of_the_prose_event_of_its_incident(geocoder):
+    """A wiki page's prose tells its incident again with "gunmen" at the place the infobox names: the infobox's
+    perpetrator row says who they were (same place, same day), while the prose keeps its own toll."""
+    text = (
+        "2019 hamlet raids\n"
+        "2019 hamlet raids | |\n"
+        "---|---|\n"
+        "Location | Two hamlets, Bankass Cercle, Mali |\n"
+        "Date | March 3, 2019 |\n"
+        "Target | herders |\n"
+        "Deaths | 12 |\n"
+        "Perpetrator | JNIM (suspected) |\n"
+        "On March 3, 2019, gunmen raided two hamlets in Mali's Bankass Cercle, killing eleven herders.\n"
+        "The survivors fled towards the town.\n"
+    )
+    events = extract_events(text, geocoder, document_day=date(2021, 6, 10)).events
+    prose = events[events["fatalities"] == 11]
+    assert len(prose) == 1
+    assert prose.iloc[0]["group1"] == "JNIM" and prose.iloc[0]["group2"] == "Civilians"

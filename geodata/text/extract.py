@@ -131,7 +131,7 @@ class _When:
 
 # Infobox and table lines: "Date: | 21 March 2021 |", "| Fatalities | 141 |", "Location: Tillia, Niger".
 _INFOBOX_LINE = re.compile(
-    r"^\s*\|?\s*(?P<key>[A-Za-z][A-Za-z ()/'’-]{0,40}?)\s*(?::\s*\|?|\|)\s*(?P<value>[^|\n]*?)\s*\|?\s*$"
+    r"^\s*\|?\s*(?P<key>[A-Za-z][A-Za-z ()/'’-]{0,40}?\d?)\s*(?::\s*\|?|\|)\s*(?P<value>[^|\n]*?)\s*\|?\s*$"
 )
 _INFOBOX_KEYS = {
     "date": "date", "dates": "date", "date of attack": "date",
@@ -181,6 +181,28 @@ def _has_dateline(text: str) -> bool:
     return any(dateline(p.strip()) is not None for p in re.split(r"\n\s*\n", text)[:6])
 
 
+# A row of one side's losses under "Casualties and losses": "12 killed", "93-133 killed[3]", "• 9 captured".
+_SIDE_LOSS = re.compile(
+    r"^\s*(?:[•▪·*-]\s*)?\(?(?:[\d,]+(?:\s*[-–]\s*[\d,]+)?\+?|unknown)\s+(?:killed|dead|wounded|injured|captured"
+    r"|missing|executed)\b",
+    re.IGNORECASE,
+)
+_KILLED = re.compile(r"^\s*([\d,]+)(?:\s*[-–]\s*([\d,]+))?\+?\s+(?:killed|dead)\b", re.IGNORECASE)
+
+
+def _side_losses(rows: list[str]) -> str:
+    """The dead of each side's casualty row summed as the page sums them ("12 killed" and "2 killed" -> "14",
+    "93-133 killed" and "4 killed" -> "97–137"); a row of the overall toll counts only when no side gives one."""
+    sides = [row for row in rows if not re.search(r"\b(?:overall|total|in\s+all)\b", row, re.IGNORECASE)]
+    counts = [found for row in sides if (found := _KILLED.match(row))]
+    counts = counts or [found for row in rows if (found := _KILLED.match(row))]
+    if not counts:
+        return ""
+    low = sum(int(c.group(1).replace(",", "")) for c in counts)
+    high = sum(int((c.group(2) or c.group(1)).replace(",", "")) for c in counts)
+    return str(low) if low == high else f"{low}–{high}"
+
+
 def read_layout(text: str) -> Layout:
     """Separate what is not prose: a "date YYYY-MM-DD" stamp opening the text, "Published/Updated" lines,
     infobox or table lines and datelines."""
@@ -192,10 +214,20 @@ def read_layout(text: str) -> Layout:
         text = text[: opening[0]] + " " * (opening[1] - opening[0]) + text[opening[1] :]
     lines, infobox, written = [], {}, []
     position, after_date = 0, False  # a flattened infobox's place row follows its date row, often without its key
+    losses: list[str] | None = None  # the casualty rows by side being read
     for line in text.replace("\r\n", "\n").split("\n"):
         here, position = position, position + len(line) + 1
         found = _INFOBOX_LINE.match(line)
         key = " ".join(found.group("key").lower().split()) if found else ""
+        if line.strip().lower() == "casualties and losses":  # a flattened box: each side's losses on lines below
+            losses = []
+            written.append(line.strip())
+            lines.append("")
+            continue
+        if losses is not None and not _SIDE_LOSS.match(line) and not re.fullmatch(r"casualties\d", key):
+            if _side_losses(losses):
+                infobox.setdefault("deaths", _side_losses(losses))
+            losses = None
         flat = _flat_infobox(line) or _flat_infobox(f"Location {line.strip()}" if after_date else "")
         after_date = flat is not None and flat[0] == "date" and "location" not in infobox
         if flat is not None:  # "Date16 December 2016", "LocationAyorou, Niger": an infobox copied without its cells
@@ -204,13 +236,23 @@ def read_layout(text: str) -> Layout:
             lines.append("")
         elif here in stamps:
             lines.append("")
+        elif losses is not None and _SIDE_LOSS.match(line):  # the lines under a flattened "Casualties and losses"
+            losses.append(line.strip())
+            written.append(line.strip())
+            lines.append("")
         elif found and ("|" in line or (key in _INFOBOX_KEYS and len(line) < 120)):
-            if key in _INFOBOX_KEYS and found.group("value"):
+            if re.fullmatch(r"casualties\d", key) and found.group("value"):  # a mirror's "Casualties1: | 4 killed |"
+                losses = losses if losses is not None else []
+                losses.append(found.group("value"))
+                written.append(line.strip())
+            elif key in _INFOBOX_KEYS and found.group("value"):
                 infobox.setdefault(_INFOBOX_KEYS[key], found.group("value"))
                 written.append(line.strip())
             lines.append("")
         else:
             lines.append(line)
+    if losses and _side_losses(losses):
+        infobox.setdefault("deaths", _side_losses(losses))
     paragraphs = re.split(r"(\n\s*\n)", "\n".join(lines))
     for number, paragraph in enumerate(paragraphs):
         stripped = paragraph.lstrip()
@@ -725,6 +767,7 @@ def _add_events(doc: Document, index: int, reading: _Reading, dating: _Dating, w
 def _finish(doc: Document) -> Extraction:
     """Attributions and country-level leads onto the incidents, one event per incident, actor pairs tidied."""
     _attributions(doc.sentences, doc.actors, doc.rows, doc.places)
+    _infobox_parties(doc.main, doc.rows)
     _country_leads(doc.rows, doc.country_leads)
     for sentence, ordered in doc.orphans:
         if doc.main is None:
@@ -754,6 +797,18 @@ def _finish(doc: Document) -> Extraction:
         {"sentence_number": "Int64", **{c: "string" for c in REJECTED_COLUMNS if c != "sentence_number"}}
     )
     return Extraction(events=events, rejected=rejected_frame, n_sentences=len(doc.sentences))
+
+
+def _infobox_parties(main: dict | None, rows: list[dict]) -> None:
+    """The infobox's perpetrator and target name the parties of the prose's events of its incident (its place
+    within 10 km, overlapping days) that the prose left unnamed ("militants attacked four villages")."""
+    if main is None:
+        return
+    named = [(main[f"actor{n}"], main[f"group{n}"]) for n in ("1", "2") if main[f"group{n}"]]
+    for row in rows:
+        if row is not main and named and _km(row, main) <= 10 and (
+                row["date_start"] <= main["date_end"] and main["date_start"] <= row["date_end"]):  # fmt: skip
+            _complete_actors(row, named)
 
 
 def _victims_second(row: dict, victims: set[str] | None) -> None:

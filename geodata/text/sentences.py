@@ -28,6 +28,12 @@ class Sentence:
 
 
 _BULLET = re.compile(r"^\s*(?:[•▪◦·*]|-(?=\s)|–|\d{1,2}[.)](?=\s))\s*")
+# A timeline entry led by its date ("March 2012: army coup ...", "2015 - attacks in the capital"): each line is an
+# incident of its own year, never run together with the line before when that one has no closing stop.
+_DATED_LINE = re.compile(
+    r"^\s*(?:(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)(?:\s+\d{1,2},?)?\s+)?(?:19|20)\d\d\s*[:–—-]\s+(?=[A-Za-z])"
+)
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -41,10 +47,11 @@ def split_sentences(text: str) -> list[Sentence]:
         current: list[str] = []
         bullet = False
         for line in paragraph.splitlines():
-            if _BULLET.match(line) and current:
+            entry = _BULLET.match(line) or _DATED_LINE.match(line)
+            if entry and current:
                 blocks.append((current, bullet))
                 current = []
-            if _BULLET.match(line):
+            if entry:
                 bullet = True
             if line.strip():
                 current.append(_BULLET.sub("", line, count=1) if _BULLET.match(line) else line)
