@@ -216,7 +216,12 @@ def test_play_sends_one_round_per_step_and_waits_for_each_step_to_be_drawn(page)
     ticks = [c for c in rounds if f"{ids.PLAY_TICK}.data" in c["changed"]]
     assert len(ticks) >= steps and len(rounds) == len(ticks) + 2
     maps = [c for c in callbacks if output_name(c["output"]) == MAP]
-    assert len(maps) == len(rounds) - 1
+    # A step still on its way when the pause is pressed is superseded (Dash keeps only the newest answer of a
+    # callback): its window is never shown, so it is never drawn. Only the last step can be caught so.
+    pause = rounds[-1]
+    superseded = [t for t in ticks if t["end"] is None or t["end"] > pause["start"]]
+    assert superseded in ([], ticks[-1:]), (superseded, pause)
+    assert len(maps) == len(rounds) - 1 - len(superseded)
     assert len({m["view"] for m in maps}) == len(maps)  # every step a new window, none drawn twice
     for name in (PARTS, ROWS):
         assert sum(output_name(c["output"]) == name for c in callbacks) == len(maps)
