@@ -74,23 +74,40 @@
 
     function holdFrames(map) {
         var painter = map.painter;
-        if (!painter || painter.__scaHeld) {
+        // Guard (issue 19): an upgraded MapLibre without painter.render or map.isMoving is left as it is and
+        // draws every frame normally.
+        if (!painter || painter.__scaHeld || typeof painter.render !== "function" ||
+                typeof map.isMoving !== "function" || typeof map.triggerRepaint !== "function") {
             return;
         }
+        var draw = painter.render;
         var held = function () {
             var since = map.__scaHoldSince;
             if (!since) {
-                return held.draw.apply(this, arguments);
+                return draw.apply(this, arguments);
             }
             var now = performance.now();
-            var loading = !map.isMoving() && !allLoaded(map);
+            var loading;
+            try {
+                loading = !map.isMoving() && !allLoaded(map);
+            } catch (e) {
+                loading = false;
+            }
             if (loading && now - since < HOLD_MS) {
+                // Nothing may ask for another frame after this one (a source that never finishes): make sure
+                // one comes when the hold runs out, so the map is never left stale.
+                if (!map.__scaHoldTimer) {
+                    map.__scaHoldTimer = setTimeout(function () {
+                        map.__scaHoldTimer = null;
+                        map.triggerRepaint();
+                    }, HOLD_MS - (now - since) + 10);
+                }
                 return undefined;
             }
             map.__scaHoldSince = loading ? now : null;
-            return held.draw.apply(this, arguments);
+            return draw.apply(this, arguments);
         };
-        held.draw = painter.render;
+        held.draw = draw;
         painter.render = held;
         painter.__scaHeld = true;
     }
@@ -116,7 +133,13 @@
             return;
         }
         var quiet = function () {
-            if (!sameSize(el)) {
+            var same = false;
+            try {
+                same = sameSize(el);
+            } catch (e) {
+                same = false;
+            }
+            if (!same) {
                 own.apply(this, arguments);
             }
         };
@@ -128,24 +151,41 @@
 
     function quietResize() {
         var P = window.Plotly;
-        if (!P || !P.Plots || !P.react) {
+        if (!P) {
             return false;
         }
         if (P.__scaQuiet) {
             return true;
         }
         P.__scaQuiet = true;
-        var resize = P.Plots.resize;
-        P.Plots.resize = function (gd) {
-            var el = typeof gd === "string" ? document.getElementById(gd) : gd;
-            return sameSize(el) ? Promise.resolve(el) : resize.apply(this, arguments);
-        };
+        // Guard (issue 19): each wrapper is installed only over a function that exists, and its own steps (the
+        // size check, the hold's start) never throw, so an upgraded Plotly without these internals draws normally.
+        var resize = P.Plots && P.Plots.resize;
+        if (typeof resize === "function") {
+            P.Plots.resize = function (gd) {
+                var el = typeof gd === "string" ? document.getElementById(gd) : gd;
+                var same = false;
+                try {
+                    same = sameSize(el);
+                } catch (e) {
+                    same = false;
+                }
+                return same ? Promise.resolve(el) : resize.apply(this, arguments);
+            };
+        }
         var react = P.react;
+        if (typeof react !== "function") {
+            return true;
+        }
         P.react = function (gd) {
             var el = typeof gd === "string" ? document.getElementById(gd) : gd;
-            var sub = el && el._fullLayout && el._fullLayout.map && el._fullLayout.map._subplot;
-            if (sub && sub.map && el.closest && el.closest("#" + MAP_ID)) {
-                sub.map.__scaHoldSince = performance.now();
+            try {
+                var sub = el && el._fullLayout && el._fullLayout.map && el._fullLayout.map._subplot;
+                if (sub && sub.map && el.closest && el.closest("#" + MAP_ID)) {
+                    sub.map.__scaHoldSince = performance.now();
+                }
+            } catch (e) {
+                // no hold: the map draws every frame
             }
             var done = react.apply(this, arguments);
             Promise.resolve(done).then(function () { quietWindowResize(el); }, function () { return null; });
