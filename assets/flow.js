@@ -80,11 +80,10 @@
                 typeof map.isMoving !== "function" || typeof map.triggerRepaint !== "function") {
             return;
         }
-        var draw = painter.render;
         var held = function () {
             var since = map.__scaHoldSince;
             if (!since) {
-                return draw.apply(this, arguments);
+                return held.draw.apply(this, arguments);
             }
             var now = performance.now();
             var loading;
@@ -105,9 +104,9 @@
                 return undefined;
             }
             map.__scaHoldSince = loading ? now : null;
-            return draw.apply(this, arguments);
+            return held.draw.apply(this, arguments);
         };
-        held.draw = draw;
+        held.draw = painter.render;
         painter.render = held;
         painter.__scaHeld = true;
     }
